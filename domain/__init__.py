@@ -1,0 +1,1 @@
+"""Sổ tay's domain: record models and pure rules.  No I/O, no user interface."""

@@ -1,0 +1,120 @@
+"""Dates the Vietnamese way: typed and shown as dd/mm/yyyy, never month-first.
+
+Also the working-day arithmetic behind the 5-working-day rule for conclusion notices; the
+holiday table itself is data (``domain/data/holidays_vn.json``) passed in by the caller.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Collection
+from datetime import date, datetime, timedelta
+
+from domain.errors import ValidationError
+
+_DMY = re.compile(r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})\s*$")
+_ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.+\-Z]*)?\s*$")
+_RELATIVE = re.compile(r"^\s*([+-])\s*(\d{1,4})\s*$")
+_TODAY_WORDS = {"t", "today", "h", "homnay", "hôm nay", "hom nay"}
+
+
+def _invalid(field: str, key: str, **params: object) -> ValidationError:
+    return ValidationError.single(field, key, **params)
+
+
+def make_date(day: int, month: int, year: int, raw: str, field: str = "date") -> date:
+    """Build a date from parts typed day-first, with a message a person understands."""
+    if not 1900 <= year <= 2100:
+        raise _invalid(field, "validation.date_bad_year", value=raw, year=year)
+    if not 1 <= month <= 12:
+        if 1 <= day <= 12 and 13 <= month <= 31:
+            suggestion = f"{month:02d}/{day:02d}/{year}"
+            raise _invalid(field, "validation.date_month_first", value=raw, month=month,
+                           suggestion=suggestion)
+        raise _invalid(field, "validation.date_bad_month", value=raw, month=month)
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        raise _invalid(field, "validation.date_bad_day", value=f"{day:02d}/{month:02d}/{year}",
+                       month=month, year=year, days=days)
+    return date(year, month, day)
+
+
+def parse_date(value: object, field: str = "date", today: date | None = None) -> date:
+    """Parse a date typed as dd/mm/yyyy (also d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy) or ISO.
+
+    With ``today`` given, the interface shortcuts work too: ``t`` (today), ``+7``, ``-3``.
+    """
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    raw = str(value).strip()
+    if today is not None:
+        lowered = raw.lower()
+        if lowered in _TODAY_WORDS:
+            return today
+        rel = _RELATIVE.match(raw)
+        if rel:
+            days = int(rel.group(2))
+            return today + timedelta(days=days if rel.group(1) == "+" else -days)
+    m = _DMY.match(raw)
+    if m:
+        return make_date(int(m.group(1)), int(m.group(2)), int(m.group(3)), raw, field)
+    m = _ISO.match(raw)
+    if m:
+        return make_date(int(m.group(3)), int(m.group(2)), int(m.group(1)), raw, field)
+    raise _invalid(field, "validation.date_format", value=raw)
+
+
+def format_date(value: date | str | None) -> str:
+    """dd/mm/yyyy, or '' for nothing.  Accepts the ISO strings records store."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = parse_date(value)
+    return value.strftime("%d/%m/%Y")
+
+
+def format_long_date(value: date, place: str = "") -> str:
+    """The date line of an official document: "Hà Nội, ngày 05 tháng 3 năm 2020"."""
+    text = f"ngày {value.day:02d} tháng {value.month} năm {value.year}"
+    return f"{place}, {text}" if place else text[0].upper() + text[1:]
+
+
+def iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+# ---------------------------------------------------------------------------
+# Working days
+# ---------------------------------------------------------------------------
+def is_working_day(day: date, holidays: Collection[date]) -> bool:
+    return day.weekday() < 5 and day not in holidays
+
+
+def add_working_days(start: date, count: int, holidays: Collection[date]) -> date:
+    """The date ``count`` working days after ``start`` (``start`` itself not counted)."""
+    day = start
+    remaining = count
+    while remaining > 0:
+        day += timedelta(days=1)
+        if is_working_day(day, holidays):
+            remaining -= 1
+    return day
+
+
+def working_days_between(start: date, end: date, holidays: Collection[date]) -> int:
+    """Working days after ``start`` up to and including ``end`` (0 when end <= start)."""
+    count = 0
+    day = start
+    while day < end:
+        day += timedelta(days=1)
+        if is_working_day(day, holidays):
+            count += 1
+    return count
+
+
+def parse_holidays(data: dict[str, list[str]]) -> dict[int, frozenset[date]]:
+    """Turn the holiday table's ``{"2022": ["2022-01-01", …]}`` into dates per year."""
+    return {int(year): frozenset(date.fromisoformat(d) for d in days) for year, days in data.items()}

@@ -1,0 +1,249 @@
+"""Validation and the logical ↔ flat conversion of record fields.
+
+*Logical* fields are what a person and the models see (``attendees: {pid: "present"}``).
+*Flat* fields are what the store and the wire keep: one key per scalar field and one key per
+element of a set-valued field (``attendee:<pid>`` → ``"present"``); a cleared field or a
+removed element is ``None`` in a change and absent in a state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+import pydantic
+
+from domain.errors import Problem, ValidationError
+from domain.models import KINDS, RecordModel, Task
+from domain.timeframe import parse_timeframe
+from domain.values import FieldValueError
+
+META_FIELDS = ("id", "kind", "scope", "deleted")
+
+
+def model_for(kind: str) -> type[RecordModel]:
+    try:
+        return KINDS[kind]
+    except KeyError:
+        raise ValidationError.single(
+            "kind", "validation.unknown_kind", kind=kind, known=", ".join(sorted(KINDS))
+        ) from None
+
+
+def field_names(kind: str) -> list[str]:
+    return list(model_for(kind).model_fields)
+
+
+# ---------------------------------------------------------------------------
+# Validation
+# ---------------------------------------------------------------------------
+def _problem_from(error: Any, model: type[RecordModel]) -> Problem:
+    loc = error.get("loc") or ()
+    name = str(loc[0]) if loc else "__root__"
+    etype = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    cause = ctx.get("error")
+    if isinstance(cause, FieldValueError):
+        problem = cause.problem
+        where = name if name != "__root__" else (problem.field or name)
+        return Problem(where, problem.key, problem.params)
+    if etype == "missing":
+        return Problem(name, "validation.required")
+    if etype == "extra_forbidden":
+        known = ", ".join(model.model_fields)
+        return Problem(name, "validation.unknown_field", {"field": name, "kind": f"§kind.{model.KIND}",
+                                                          "known": known})
+    value = error.get("input")
+    if etype in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        low = ctx.get("ge", ctx.get("gt", ""))
+        high = ctx.get("le", ctx.get("lt", ""))
+        return Problem(name, "validation.out_of_range", {"value": value, "low": low, "high": high})
+    if etype.startswith("int_"):
+        return Problem(name, "validation.not_integer", {"value": value})
+    if etype.startswith("float_"):
+        return Problem(name, "validation.not_number", {"value": value})
+    if etype == "string_pattern_mismatch":
+        return Problem(name, "validation.bad_value", {"detail": repr(value)})
+    return Problem(name, "validation.bad_value", {"detail": error.get("msg", etype)})
+
+
+def validate(kind: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate a whole record's logical fields; return them normalised, JSON-ready, no Nones."""
+    model = model_for(kind)
+    try:
+        instance = model.model_validate(dict(fields))
+    except pydantic.ValidationError as exc:
+        problems = [_problem_from(e, model) for e in exc.errors()]
+        raise ValidationError(problems, kind=kind) from None
+    data = instance.model_dump(mode="json", exclude_none=True)
+    for name in model.REQUIRED:
+        if data.get(name) in (None, "", [], {}):
+            raise ValidationError([Problem(name, "validation.required")], kind=kind)
+    return data
+
+
+# ---------------------------------------------------------------------------
+# Flat <-> logical
+# ---------------------------------------------------------------------------
+def to_flat(kind: str, logical: Mapping[str, Any]) -> dict[str, Any]:
+    """Logical (validated) fields → flat fields; ``None`` values and empty sets are left out."""
+    sets = model_for(kind).SETS
+    flat: dict[str, Any] = {}
+    for name, value in logical.items():
+        if value is None:
+            continue
+        spec = sets.get(name)
+        if spec is None:
+            flat[name] = value
+            continue
+        prefix, shape = spec
+        if shape == "set":
+            for element in value:
+                flat[f"{prefix}:{element}"] = True
+        else:
+            for key, element in value.items():
+                flat[f"{prefix}:{key}"] = element
+    return flat
+
+
+def from_flat(kind: str, flat: Mapping[str, Any]) -> dict[str, Any]:
+    """Flat fields → logical fields (sets as sorted lists, maps as dicts)."""
+    model = model_for(kind)
+    by_prefix = {prefix: (name, shape) for name, (prefix, shape) in model.SETS.items()}
+    logical: dict[str, Any] = {}
+    for key, value in flat.items():
+        if value is None:
+            continue
+        prefix, sep, element = key.partition(":")
+        if sep and prefix in by_prefix:
+            name, shape = by_prefix[prefix]
+            if shape == "set":
+                logical.setdefault(name, []).append(element)
+            else:
+                logical.setdefault(name, {})[element] = value
+        else:
+            logical[key] = value
+    for name, (_prefix, shape) in model.SETS.items():
+        if shape == "set" and name in logical:
+            logical[name].sort()
+    return logical
+
+
+def diff_flat(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
+    """The flat changes turning ``old`` into ``new`` (removed keys become ``None``)."""
+    changes = {k: v for k, v in new.items() if old.get(k) != v}
+    changes.update({k: None for k in old if k not in new})
+    return changes
+
+
+def apply_flat(state: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(state)
+    for key, value in changes.items():
+        if value is None:
+            out.pop(key, None)
+        else:
+            out[key] = value
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Creating and changing records
+# ---------------------------------------------------------------------------
+def _derive_task_dates(logical: dict[str, Any], previous: Mapping[str, Any] | None,
+                       changed: Mapping[str, Any]) -> None:
+    """Fill a task's start / due from its timeframe text where the person gave none.
+
+    When the timeframe changes and the old due date had come from the old timeframe, the
+    due date follows the new timeframe (a changed "Quý III" must not keep September).
+    """
+    text = logical.get("timeframe")
+    if not text:
+        return
+    tf = parse_timeframe(text)
+    for name, derived in (("start", tf.start), ("due", tf.due)):
+        if derived is None or changed.get(name) not in (None, ""):
+            continue
+        current = logical.get(name)
+        if current in (None, ""):
+            logical[name] = derived.isoformat()
+        elif previous is not None and "timeframe" in changed and previous.get("timeframe"):
+            old = getattr(parse_timeframe(previous["timeframe"]), name)
+            if old is not None and current == old.isoformat():
+                logical[name] = derived.isoformat()
+
+
+def _complete_task(logical: dict[str, Any], changed: Mapping[str, Any], today: date) -> None:
+    """A task marked done gets a completion date and 100%; reopening clears the date."""
+    status = logical.get("status")
+    if status == "done":
+        if not logical.get("completed_on"):
+            logical["completed_on"] = today.isoformat()
+        if changed.get("progress") in (None, ""):
+            logical["progress"] = 100
+    elif "status" in changed and "completed_on" not in changed:
+        logical.pop("completed_on", None)
+
+
+def prepare(kind: str, changes: Mapping[str, Any], *, previous: Mapping[str, Any] | None = None,
+            today: date) -> dict[str, Any]:
+    """Merge ``changes`` (logical) into ``previous`` (logical), derive, validate.
+
+    Returns the new logical fields.  ``previous`` is ``None`` for a new record.
+    """
+    model = model_for(kind)
+    unknown = [k for k in changes if k not in model.model_fields]
+    if unknown:
+        known = ", ".join(model.model_fields)
+        raise ValidationError(
+            [Problem(k, "validation.unknown_field", {"field": k, "kind": f"§kind.{kind}", "known": known})
+             for k in unknown], kind=kind)
+    merged: dict[str, Any] = dict(previous or {})
+    for key, value in changes.items():
+        if value is None or value == "" or value == [] or value == {}:
+            merged.pop(key, None)
+        else:
+            merged[key] = value
+    logical = validate(kind, merged)
+    if model is Task:
+        _derive_task_dates(logical, previous, changes)
+        _complete_task(logical, changes, today)
+        logical = validate(kind, logical)
+    return logical
+
+
+_JSON_SCALARS = (str, int, float, bool)
+
+
+def check_flat_key(kind: str, key: str) -> bool:
+    """Is ``key`` a field (or a set element) that records of ``kind`` may carry?
+
+    A fast structural check for the server, which must not run full validation on every op.
+    """
+    model = KINDS.get(kind)
+    if model is None:
+        return False
+    prefix, sep, element = key.partition(":")
+    if sep:
+        return bool(element) and len(element) <= 200 and any(
+            p == prefix for p, _shape in model.SETS.values()
+        )
+    return key in model.model_fields and key not in model.SETS
+
+
+def check_flat_value(value: Any, depth: int = 0) -> bool:
+    """JSON values of bounded depth only (no NaN); the server stores what it can send back."""
+    if value is None or isinstance(value, _JSON_SCALARS):
+        return not (isinstance(value, float) and value != value)
+    if depth >= 4:
+        return False
+    if isinstance(value, list):
+        return all(check_flat_value(v, depth + 1) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and check_flat_value(v, depth + 1) for k, v in value.items())
+    return False
+
+
+def long_text_fields(kind: str) -> frozenset[str]:
+    model = KINDS.get(kind)
+    return model.LONG_TEXT if model else frozenset()

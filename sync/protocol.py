@@ -1,0 +1,178 @@
+"""The wire protocol between a replica and the central service (schema version 1).
+
+Shared by ``sync.client`` and ``server_stub``; no I/O here.  See ../shared/DESIGN.md, "Sync
+protocol".  In short:
+
+* **Push**: a replica numbers its ops 1, 2, 3…; the server applies one replica's ops in
+  order, remembers ``last_op_seq`` in the same transaction and skips anything at or below
+  it (so re-sending a batch is harmless) and refuses a gap.  Every op gets a result:
+  ``applied``, ``merged``, ``conflict``, ``rejected`` (consumed, with a reason) or
+  ``duplicate`` (already applied earlier).
+* **Pull**: ``since=<cursor>`` returns, in sequence order, records changed after the cursor
+  that the token may read, ``remove`` entries for records that left its scope, the next
+  cursor and ``has_more``.
+* **Sync**: one request carrying both, so a typical sync is one round trip.
+
+Field versions are global sequence numbers.  To keep pulls small, :attr:`RecordState.versions`
+lists only fields whose version differs from the record's ``seq``; a field absent from it
+was last set at ``seq``.  A change's ``base_version`` is the version of the field the edit
+was made on (0 for a field the replica never saw on the server).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = 1
+
+#: Upper bounds the server enforces and the client respects.
+MAX_OPS_PER_PUSH = 5_000
+MAX_PULL_LIMIT = 5_000
+DEFAULT_PULL_LIMIT = 2_000
+MAX_PULL_BYTES = 4_000_000
+MAX_FIELDS_PER_OP = 2_000
+MAX_ID_LENGTH = 64
+
+OpStatus = Literal["applied", "merged", "conflict", "rejected", "duplicate"]
+
+
+class _Wire(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class FieldChange(_Wire):
+    """One field of an op: the new value (``None`` clears it) and what it was based on."""
+
+    value: Any = None
+    base_version: int = Field(default=0, ge=0)
+    #: For long text fields: the text at ``base_version``, for the three-way merge.
+    base_text: str | None = None
+
+
+class Op(_Wire):
+    op_seq: int = Field(ge=1)
+    record_id: str = Field(min_length=1, max_length=MAX_ID_LENGTH)
+    kind: str = Field(min_length=1, max_length=32)
+    #: The record's scope after this op (a move changes it).
+    scope: str = Field(min_length=1, max_length=200)
+    changes: dict[str, FieldChange] = Field(default_factory=dict)
+    #: The record's ``seq`` as the replica last saw it on the server (0: never seen).
+    base_seq: int = Field(default=0, ge=0)
+    edited_at: datetime
+    author: str = Field(default="", max_length=200)
+    #: A placeholder that only consumes its ``op_seq`` (an op lost in local recovery).
+    noop: bool = False
+
+
+class RecordState(_Wire):
+    """A record as the server holds it; a replica takes it as its new base."""
+
+    id: str
+    kind: str
+    scope: str
+    fields: dict[str, Any]
+    versions: dict[str, int] = Field(default_factory=dict)
+    deleted: bool = False
+    seq: int = Field(ge=0)
+    updated_at: datetime | None = None
+    updated_by: str | None = None
+    office: str | None = None
+
+
+class OpResult(_Wire):
+    op_seq: int
+    status: OpStatus
+    #: A message key (``sync.reject.*``) for rejected ops, else ``None``.
+    reason: str | None = None
+    message: str | None = None
+    record: RecordState | None = None
+    #: IDs of conflict records this op produced.
+    conflicts: list[str] = Field(default_factory=list)
+    seq: int | None = None
+
+
+class PushRequest(_Wire):
+    schema_version: int
+    replica_id: str = Field(min_length=1, max_length=MAX_ID_LENGTH)
+    ops: list[Op] = Field(default_factory=list, max_length=MAX_OPS_PER_PUSH)
+
+
+class PushResponse(_Wire):
+    schema_version: int = SCHEMA_VERSION
+    server_id: str
+    server_time: datetime
+    last_op_seq: int
+    results: list[OpResult]
+
+
+class PullResponse(_Wire):
+    schema_version: int = SCHEMA_VERSION
+    server_id: str
+    server_time: datetime
+    records: list[RecordState]
+    remove: list[str] = Field(default_factory=list)
+    cursor: int
+    has_more: bool
+
+
+class SyncRequest(_Wire):
+    schema_version: int
+    replica_id: str = Field(min_length=1, max_length=MAX_ID_LENGTH)
+    ops: list[Op] = Field(default_factory=list, max_length=MAX_OPS_PER_PUSH)
+    since: int = Field(default=0, ge=0)
+    limit: int | None = Field(default=None, ge=1, le=MAX_PULL_LIMIT)
+
+
+class SyncResponse(_Wire):
+    schema_version: int = SCHEMA_VERSION
+    server_id: str
+    server_time: datetime
+    last_op_seq: int
+    results: list[OpResult]
+    records: list[RecordState]
+    remove: list[str] = Field(default_factory=list)
+    cursor: int
+    has_more: bool
+
+
+class ErrorBody(_Wire):
+    """Every non-2xx answer.  ``message`` is Vietnamese, ``message_en`` English."""
+
+    error: str
+    message: str
+    message_en: str
+    detail: Any = None
+    retry_after: float | None = None
+
+
+class Health(_Wire):
+    status: Literal["ok"] = "ok"
+    server_id: str
+    server_time: datetime
+    schema_version: int = SCHEMA_VERSION
+    version: str
+
+
+class OfficeStatus(_Wire):
+    scope: str
+    name: str
+    last_sync_at: datetime | None = None
+    open_conflicts: int = 0
+    replicas: int = 0
+
+
+class HistoryEntry(_Wire):
+    seq: int
+    at: datetime
+    edited_at: datetime | None = None
+    author: str | None = None
+    user: str | None = None
+    office: str | None = None
+    replica_id: str | None = None
+    op_seq: int | None = None
+    status: str
+    #: field → {"old": …, "new": …}
+    changes: dict[str, dict[str, Any]] = Field(default_factory=dict)

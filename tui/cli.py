@@ -1,0 +1,160 @@
+"""``sotay``: the app and its command line.
+
+With no command it opens the terminal app on the current profile.  Commands are grouped in
+modules under :mod:`tui.commands`; each has a ``register(subparsers)`` function.  Every
+error a person can cause ends as one clear line in their language and an exit code ≠ 0,
+never a traceback (an unexpected one goes to ``sotay-errors.log`` in the data directory).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, NoReturn
+
+import platformdirs
+
+from domain.errors import SotayError
+from domain.i18n import Lang, message, resolve_lang
+from sync.store import Store
+from tui.console import Console
+
+COMMAND_MODULES = (
+    "tui.commands.records",
+    "tui.commands.syncing",
+    "tui.commands.outputs",
+    "tui.commands.app",
+)
+
+Handler = Callable[[argparse.Namespace, "Context"], int]
+
+
+def default_data_dir() -> Path:
+    env = os.environ.get("SOTAY_DATA")
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_data_dir("sotay", appauthor=False)) / "default"
+
+
+@dataclass
+class Context:
+    """What every command gets: where the profile lives, the language, the console."""
+
+    data: Path
+    lang: Lang
+    console: Console
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def open_store(self) -> Store:
+        return Store.open(self.data)
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors in the person's language, without a traceback."""
+
+    lang: Lang = "vi"
+
+    def error(self, text: str) -> NoReturn:
+        prefix = "Lệnh chưa đúng" if self.lang == "vi" else "Invalid command"
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"{self.prog}: {prefix}: {text}\n")
+        raise SystemExit(2)
+
+
+def build_parser(lang: Lang) -> Parser:
+    Parser.lang = lang
+    vi = lang == "vi"
+    parser = Parser(
+        prog="sotay",
+        description=("Sổ tay — sổ tay điện tử của Ban Chỉ đạo CNTT / chuyển đổi số"
+                     if vi else "Sổ tay — the steering committee secretariat's notebook"),
+    )
+    parser.add_argument("--data", metavar="DIR",
+                        help="thư mục dữ liệu (mặc định: SOTAY_DATA hoặc thư mục người dùng)"
+                        if vi else "data directory (default: SOTAY_DATA or the user data dir)")
+    parser.add_argument("--lang", choices=["vi", "en"], help="ngôn ngữ / language")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.register(sub, lang)
+    return parser
+
+
+def _pre_lang(argv: Sequence[str]) -> Lang:
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return resolve_lang(argv[i + 1])
+        if arg.startswith("--lang="):
+            return resolve_lang(arg.split("=", 1)[1])
+    return resolve_lang()
+
+
+def _log_crash(data: Path) -> Path | None:
+    try:
+        data.mkdir(parents=True, exist_ok=True)
+        log = data / "sotay-errors.log"
+        with log.open("a", encoding="utf-8") as fh:
+            fh.write(f"--- {datetime.now(UTC).isoformat()}\n{traceback.format_exc()}\n")
+        return log
+    except OSError:
+        return None
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = _pre_lang(argv)
+    console = Console(lang)
+    parser = build_parser(lang)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    data = Path(args.data).expanduser() if args.data else default_data_dir()
+    ctx = Context(data=data, lang=lang, console=console)
+    handler: Handler | None = getattr(args, "func", None)
+    if handler is None:
+        handler = getattr(args, "default_func", None) or _default_handler(parser)
+    try:
+        return handler(args, ctx)
+    except SotayError as exc:
+        console.note(exc.message(lang))
+        return exc.exit_code
+    except KeyboardInterrupt:
+        console.note("Đã dừng." if lang == "vi" else "Stopped.")
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # the last line of defence: no traceback on the terminal
+        log = _log_crash(data)
+        detail = f"{type(exc).__name__}" + (f"; {log}" if log else "")
+        console.note(message("error.internal", lang, detail=detail))
+        return 70
+
+
+def _default_handler(parser: Parser) -> Handler:
+    def show_help(args: argparse.Namespace, ctx: Context) -> int:
+        parser.print_help()
+        return 0
+
+    try:
+        module = importlib.import_module("tui.commands.app")
+    except ModuleNotFoundError:
+        return show_help
+    handler: Handler = module.open_app
+    return handler
+
+
+def main() -> NoReturn:
+    raise SystemExit(run())

@@ -1,0 +1,1 @@
+"""The ``sotay`` subcommands, one module per area."""

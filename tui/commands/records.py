@@ -1,0 +1,401 @@
+"""Profile and record commands: init, add, set, rm, restore, show, ls, find, export, import,
+demo, status, doctor."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from domain import demo
+from domain.errors import Problem, SotayError, ValidationError
+from domain.i18n import Lang, label
+from domain.models import KINDS
+from domain.rules import task_status
+from domain.text import fold
+from sync import doctor
+from sync.record import Record
+from sync.store import Store
+from tui import present
+from tui.inputs import match_kind, parse_assignments, resolve_ref, to_logical
+
+if TYPE_CHECKING:
+    from tui.cli import Context
+
+
+def _t(lang: Lang, vi: str, en: str) -> str:
+    return vi if lang == "vi" else en
+
+
+def register(sub: Any, lang: Lang) -> None:
+    def cmd(name: str, vi: str, en: str, func: Callable[[argparse.Namespace, Context], int]) -> argparse.ArgumentParser:
+        p: argparse.ArgumentParser = sub.add_parser(name, help=_t(lang, vi, en))
+        p.set_defaults(func=func)
+        return p
+
+    p = cmd("init", "tạo hồ sơ dữ liệu cho một văn phòng", "create a profile for an office", cmd_init)
+    p.add_argument("--office", required=True, help="vn/bac-giang")
+    p.add_argument("--name", required=True)
+    p.add_argument("--role", choices=["office", "hq"], default="office")
+    p.add_argument("--author", help=_t(lang, "tên người sử dụng", "your name"))
+
+    p = cmd("add", "thêm bản ghi, in ra mã", "add a record, print its ID", cmd_add)
+    p.add_argument("kind")
+    p.add_argument("fields", nargs="*", metavar="field=value")
+    p.add_argument("--scope")
+
+    p = cmd("set", "sửa các trường của bản ghi", "change fields of a record", cmd_set)
+    p.add_argument("id")
+    p.add_argument("fields", nargs="+", metavar="field=value")
+
+    p = cmd("rm", "xóa bản ghi", "delete a record", cmd_rm)
+    p.add_argument("id")
+    p.add_argument("--yes", "-y", action="store_true")
+
+    p = cmd("restore", "khôi phục bản ghi đã xóa", "restore a deleted record", cmd_restore)
+    p.add_argument("id")
+
+    p = cmd("show", "xem một bản ghi", "show a record", cmd_show)
+    p.add_argument("id")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--history", action="store_true")
+
+    p = cmd("ls", "liệt kê bản ghi theo loại", "list records of a kind", cmd_ls)
+    p.add_argument("kind")
+    p.add_argument("filters", nargs="*", metavar="field=value")
+    p.add_argument("--overdue", action="store_true", help=_t(lang, "chỉ nhiệm vụ quá hạn", "overdue tasks only"))
+    p.add_argument("--all", action="store_true", help=_t(lang, "kể cả bản ghi đã xóa", "include deleted"))
+    p.add_argument("--json", action="store_true")
+
+    p = cmd("find", "tìm kiếm không dấu", "accent-insensitive search", cmd_find)
+    p.add_argument("text", nargs="+")
+    p.add_argument("--kind")
+    p.add_argument("--json", action="store_true")
+
+    p = cmd("export", "xuất mọi bản ghi (JSON lines)", "export every record (JSON lines)", cmd_export)
+    p.add_argument("--format", choices=["jsonl", "json"], default="jsonl")
+    p.add_argument("--kind")
+
+    p = cmd("import", "nhập bản ghi từ tệp export", "import records from an export file", cmd_import)
+    p.add_argument("file")
+
+    p = cmd("demo", "nạp dữ liệu mẫu", "load the demo data", cmd_demo)
+    p.add_argument("--no-ui", action="store_true",
+                   help=_t(lang, "chỉ nạp dữ liệu, không mở ứng dụng", "load only, do not open the app"))
+
+    cmd("status", "tình trạng hồ sơ: số bản ghi, thay đổi chưa đồng bộ",
+        "profile status: counts, pending changes", cmd_status)
+
+    p = cmd("doctor", "kiểm tra và khôi phục tệp dữ liệu", "check and recover the data files", cmd_doctor)
+    p.add_argument("--recover", action="store_true")
+
+
+# ---------------------------------------------------------------------------
+def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
+    store = Store.create(ctx.data, office=args.office, name=args.name, role=args.role,
+                         author=args.author, lang=ctx.lang)
+    with store:
+        ctx.console.print(_t(ctx.lang, f"Đã tạo hồ sơ {store.office} ({args.name}) tại {ctx.data}",
+                             f"Created profile {store.office} ({args.name}) in {ctx.data}"))
+    return 0
+
+
+def cmd_add(args: argparse.Namespace, ctx: Context) -> int:
+    kind = match_kind(args.kind)
+    with ctx.open_store() as store:
+        fields = to_logical(store, kind, parse_assignments(args.fields))
+        record = store.add(kind, fields, scope=args.scope)
+        ctx.console.raw(record.id)
+    return 0
+
+
+def cmd_set(args: argparse.Namespace, ctx: Context) -> int:
+    with ctx.open_store() as store:
+        record = store.require(args.id)
+        changes = to_logical(store, record.kind, parse_assignments(args.fields))
+        after = store.update(record.id, changes)
+        same = after.doc is record.doc
+        ctx.console.print(_t(ctx.lang, "Không có gì thay đổi." if same else f"Đã lưu {after.id}.",
+                             "Nothing changed." if same else f"Saved {after.id}."))
+    return 0
+
+
+def cmd_rm(args: argparse.Namespace, ctx: Context) -> int:
+    with ctx.open_store() as store:
+        record = store.require(args.id)
+        if not args.yes and sys.stdin.isatty():
+            question = _t(ctx.lang, f"Xóa {label('kind.' + record.kind, ctx.lang)} "
+                                    f"“{record.title}”? [c/K] ",
+                          f"Delete {record.kind} “{record.title}”? [y/N] ")
+            answer = input(present.safe_display(question)).strip().lower()
+            if answer not in ("c", "co", "có", "y", "yes"):
+                return 1
+        store.delete(record.id)
+        ctx.console.print(_t(ctx.lang, f"Đã xóa {record.id}.", f"Deleted {record.id}."))
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, ctx: Context) -> int:
+    with ctx.open_store() as store:
+        record = store.restore(store.require(args.id).id)
+        ctx.console.print(_t(ctx.lang, f"Đã khôi phục {record.id}.", f"Restored {record.id}."))
+    return 0
+
+
+def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
+    with ctx.open_store() as store:
+        record = store.require(args.id)
+        if args.json:
+            ctx.console.raw(orjson.dumps(record.export()).decode())
+            return 0
+        for name, value in present.describe(store, record, ctx.lang, store.today()):
+            ctx.console.print(f"{name}: {value}")
+        if record.deleted:
+            ctx.console.print(label("field.deleted", ctx.lang) + ": " + label("word.yes", ctx.lang))
+        if record.pending:
+            ctx.console.print(f"{label('word.not_synced', ctx.lang)}: {record.pending}")
+        if args.history:
+            _print_history(ctx, store, record)
+    return 0
+
+
+def _print_history(ctx: Context, store: Store, record: Record) -> None:
+    for entry in store.history(record.id):
+        who = entry.get("author") or ""
+        where = entry.get("office") or ""
+        changes = ", ".join(f"{k}: {v[0]!r} → {v[1]!r}" for k, v in entry["changes"].items())
+        ctx.console.print(f"{entry['at'][:19]} {entry['source']} {who} {where}: {changes}")
+
+
+# ---------------------------------------------------------------------------
+def _status_matcher(value: str) -> Callable[[Record, Any], bool]:
+    wanted = fold(value)
+    codes = {code for code in ("not_started", "in_progress", "done", "done_on_time", "done_late",
+                               "overdue", "paused", "cancelled")
+             if wanted in (code, fold(label(f"status.{code}", "vi")), fold(label(f"status.{code}", "en")))}
+    if not codes:
+        raise ValidationError.single("status", "validation.bad_choice", value=value,
+                                     choices=", ".join(label(f"status.{c}", "vi") for c in
+                                                       ("not_started", "in_progress", "done", "overdue")))
+
+    def match(record: Record, today: Any) -> bool:
+        derived = task_status(record.data, today)
+        return derived in codes or ("done" in codes and derived.startswith("done"))
+
+    return match
+
+
+def _filter(store: Store, kind: str, name: str, value: str) -> Callable[[Record, Any], bool]:
+    model = KINDS[kind]
+    if name == "status" and kind == "task":
+        return _status_matcher(value)
+    if name not in model.model_fields:
+        raise ValidationError.single(name, "validation.unknown_field", field=name, kind=f"§kind.{kind}",
+                                     known=", ".join(model.model_fields))
+    if name in model.REFS:
+        target = resolve_ref(store, model.REFS[name], value, name)
+
+        def ref_match(record: Record, today: Any) -> bool:
+            got = record.data.get(name)
+            return got == target or (isinstance(got, list | dict) and target in got)
+        return ref_match
+    needle = fold(value)
+
+    def text_match(record: Record, today: Any) -> bool:
+        raw = record.data.get(name)
+        shown = present.display_value(store, kind, name, raw, "vi")
+        return needle in fold(shown) or needle == fold(str(raw))
+    return text_match
+
+
+def cmd_ls(args: argparse.Namespace, ctx: Context) -> int:
+    kind = match_kind(args.kind)
+    with ctx.open_store() as store:
+        today = store.today()
+        raw = parse_assignments(args.filters)
+        tests = [_filter(store, kind, n, v) for n, v in raw.items()]
+        if args.overdue:
+            tests.append(_status_matcher("overdue"))
+        records = store.list(kind, include_deleted=args.all,
+                             where=lambda r: all(t(r, today) for t in tests))
+        records.sort(key=present.sort_key)
+        _show_records(ctx, store, records, args.json)
+    return 0
+
+
+def _show_records(ctx: Context, store: Store, records: list[Record], as_json: bool) -> None:
+    if as_json:
+        for record in records:
+            ctx.console.raw(orjson.dumps(record.export()).decode())
+        return
+    if not records:
+        ctx.console.note(_t(ctx.lang, "Không có bản ghi nào.", "No records."))
+        return
+    by_kind: dict[str, list[Record]] = {}
+    for record in records:
+        by_kind.setdefault(record.kind, []).append(record)
+    for kind, group in by_kind.items():
+        if len(by_kind) > 1:
+            ctx.console.print(f"\n{label('kind.' + kind, ctx.lang)}")
+        headers, rows, limits = present.record_rows(store, group, ctx.lang, store.today())
+        ctx.console.table(headers, rows, limits)
+
+
+def cmd_find(args: argparse.Namespace, ctx: Context) -> int:
+    text = " ".join(args.text)
+    with ctx.open_store() as store:
+        kinds = [match_kind(args.kind)] if args.kind else None
+        found = store.search(text, kinds=kinds, limit=None)
+        found.sort(key=lambda r: (r.kind, present.sort_key(r)))
+        _show_records(ctx, store, found, args.json)
+    return 0
+
+
+# ---------------------------------------------------------------------------
+def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
+    kind = match_kind(args.kind) if args.kind else None
+    with ctx.open_store() as store:
+        records = store.list(kind, include_deleted=True)
+        records.sort(key=lambda r: r.id)
+        items = [r.export() for r in records]
+    if args.format == "json":
+        ctx.console.raw(orjson.dumps(items, option=orjson.OPT_INDENT_2).decode())
+    else:
+        for item in items:
+            ctx.console.raw(orjson.dumps(item).decode())
+    return 0
+
+
+def _read_export(path: Path) -> Iterator[tuple[int, Any]]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SotayError("import.unreadable", file=str(path), detail=exc.strerror) from None
+    stripped = data.lstrip()
+    if stripped.startswith(b"["):
+        try:
+            yield from enumerate(orjson.loads(stripped), start=1)
+        except orjson.JSONDecodeError as exc:
+            raise SotayError("import.unreadable", file=str(path), detail=str(exc)) from None
+        return
+    problems = []
+    items = []
+    for number, line in enumerate(data.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            items.append((number, orjson.loads(line)))
+        except orjson.JSONDecodeError as exc:
+            problems.append(Problem("__root__", "import.bad_line",
+                                    {"line": number, "file": path.name, "detail": str(exc)}))
+    if problems:
+        raise ValidationError(problems)
+    yield from items
+
+
+def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
+    path = Path(args.file)
+    items = list(_read_export(path))
+    with ctx.open_store() as store:
+        counts = store.import_records(items, enforce_scope=False)
+    ctx.console.print(_t(ctx.lang,
+                         f"Đã nhập: {counts['added']} mới, {counts['updated']} cập nhật, "
+                         f"{counts['unchanged']} không đổi.",
+                         f"Imported: {counts['added']} new, {counts['updated']} updated, "
+                         f"{counts['unchanged']} unchanged."))
+    return 0
+
+
+def load_demo(store: Store) -> dict[str, dict[str, int]]:
+    """Load the demo set; returns counts per office and kind."""
+    items = list(enumerate(demo.records(), start=1))
+    store.import_records(items, enforce_scope=False)
+    summary: dict[str, dict[str, int]] = {}
+    for _n, item in items:
+        office = summary.setdefault(item["scope"], {})
+        office[item["kind"]] = office.get(item["kind"], 0) + 1
+    return summary
+
+
+def ensure_profile(ctx: Context, office: str = "vn", name: str = "Sổ tay (dữ liệu mẫu)",
+                   role: str = "hq") -> Store:
+    if Store.exists(ctx.data):
+        return ctx.open_store()
+    return Store.create(ctx.data, office=office, name=name, role=role, lang=ctx.lang)
+
+
+def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
+    with ensure_profile(ctx) as store:
+        summary = load_demo(store)
+    print_demo_summary(ctx, summary)
+    if not args.no_ui:
+        opener = ctx.extra.get("open_demo_app")
+        if opener is not None:
+            return int(opener(args, ctx))
+    return 0
+
+
+def print_demo_summary(ctx: Context, summary: dict[str, dict[str, int]]) -> None:
+    ctx.console.print(_t(ctx.lang, "Đã nạp dữ liệu mẫu:", "Loaded the demo data:"))
+    for office, counts in summary.items():
+        parts = ", ".join(f"{n} {label('kind.' + k, ctx.lang)}" for k, n in counts.items())
+        ctx.console.print(f"  {office}: {parts}")
+
+
+def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
+    with ctx.open_store() as store:
+        stats = store.stats()
+        c = ctx.console
+        c.print(f"{label('field.scope', ctx.lang)}: {store.office} ({store.meta('name')}), "
+                f"{store.role}")
+        for kind, n in stats["counts"].items():
+            c.print(f"  {label('kind.' + kind, ctx.lang)}: {n}")
+        c.print(f"{label('word.not_synced', ctx.lang)}: {stats['pending']}")
+        c.print(f"{label('kind.conflict', ctx.lang)}: {stats['open_conflicts']}")
+        if stats["rejected"]:
+            c.print(_t(ctx.lang, f"Thay đổi bị máy chủ từ chối: {stats['rejected']}",
+                       f"Changes refused by the server: {stats['rejected']}"))
+        last = store.meta("last_sync_at")
+        c.print(_t(ctx.lang, f"Đồng bộ lần cuối: {last or 'chưa'}", f"Last sync: {last or 'never'}"))
+    return 0
+
+
+def cmd_doctor(args: argparse.Namespace, ctx: Context) -> int:
+    c = ctx.console
+    if args.recover:
+        result = doctor.recover(ctx.data)
+        c.print(_t(ctx.lang,
+                   f"Đã khôi phục từ {result.base} và {result.replayed} mục nhật ký "
+                   f"(đến mục {result.last_n}).",
+                   f"Recovered from {result.base} and {result.replayed} journal entries "
+                   f"(up to entry {result.last_n})."))
+        if result.lost:
+            c.print(_t(ctx.lang, f"Không đọc được các mục: {result.lost}; những thay đổi chưa đồng "
+                                 "bộ trong đó sẽ được máy chủ bỏ qua.",
+                       f"Entries that could not be read: {result.lost}; unsent changes in them "
+                       "are skipped at the server."))
+        for name in result.moved:
+            c.print(_t(ctx.lang, f"Đã giữ lại tệp cũ: {name}", f"Kept the old file: {name}"))
+        return 0
+    diag = doctor.diagnose(ctx.data)
+    for f in diag.files:
+        extra = f" — {f.detail}" if f.detail else ""
+        count = f", {f.records} bản ghi" if f.records is not None else ""
+        entries = f", {f.entries} mục" if f.entries else ""
+        c.print(f"{f.name}: {f.state}{count}{entries}{extra}")
+    for name in diag.set_aside:
+        c.print(_t(ctx.lang, f"Tệp đã để riêng: {name}", f"Set-aside file: {name}"))
+    if diag.healthy:
+        c.print(_t(ctx.lang, "Dữ liệu đọc được bình thường.", "The data files read normally."))
+        return 0
+    c.print(_t(ctx.lang,
+               "Có tệp bị hỏng. Tệp hỏng được giữ nguyên. Chạy 'sotay doctor --recover' để dựng "
+               "lại dữ liệu từ ảnh chụp tốt gần nhất và nhật ký; tệp hỏng sẽ được đổi tên và giữ lại.",
+               "A file is damaged. It has been kept as it is. Run 'sotay doctor --recover' to "
+               "rebuild from the last good snapshot and the journal; the damaged file is renamed "
+               "and kept."))
+    return 7

@@ -1,0 +1,78 @@
+"""Plain-terminal output for the CLI: safe text, aligned tables, labels in the chosen language."""
+
+from __future__ import annotations
+
+import sys
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from domain.i18n import Lang, label, message
+from domain.text import safe_display
+
+
+def width(text: str) -> int:
+    """Display width: East Asian wide characters take two cells, marks none."""
+    total = 0
+    for ch in text:
+        if unicodedata.combining(ch):
+            continue
+        total += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return total
+
+
+def clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    if width(text) <= limit:
+        return text
+    out, used = [], 0
+    for ch in text:
+        w = width(ch)
+        if used + w > limit - 1:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + "…"
+
+
+@dataclass
+class Console:
+    lang: Lang = "vi"
+    out: TextIO = field(default_factory=lambda: sys.stdout)
+    err: TextIO = field(default_factory=lambda: sys.stderr)
+
+    def label(self, key: str) -> str:
+        return label(key, self.lang)
+
+    def msg(self, key: str, **params: object) -> str:
+        return message(key, self.lang, **params)
+
+    def print(self, text: str = "") -> None:
+        """Print text that may come from other offices: escapes and controls removed."""
+        self.out.write(safe_display(text) + "\n")
+
+    def note(self, text: str) -> None:
+        self.err.write(safe_display(text) + "\n")
+
+    def raw(self, text: str) -> None:
+        """Print machine output (JSON) unchanged: JSON strings are already escaped."""
+        self.out.write(text + "\n")
+
+    def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]],
+              limits: Sequence[int] | None = None) -> None:
+        cells = [[safe_display(c) for c in row] for row in rows]
+        if limits:
+            cells = [[clip(c, lim) for c, lim in zip(row, limits, strict=False)] for row in cells]
+        widths = [width(h) for h in headers]
+        for row in cells:
+            for i, cell in enumerate(row):
+                widths[i] = max(widths[i], width(cell))
+
+        def line(row: Sequence[str]) -> str:
+            return "  ".join(c + " " * (w - width(c)) for c, w in zip(row, widths, strict=False)).rstrip()
+
+        self.out.write(line(headers) + "\n")
+        self.out.write("  ".join("─" * w for w in widths) + "\n")
+        for row in cells:
+            self.out.write(line(row) + "\n")

@@ -1,0 +1,196 @@
+"""How records are shown: field values as people read them (dd/mm/yyyy, 1.500.000.000 đ,
+status labels, unit names instead of IDs) and the columns of each kind's list.
+
+Headless: the CLI and the Textual screens use the same functions, so a value reads the same
+everywhere.  Every string that may come from another office goes through ``safe_display``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import Any
+
+from domain.dates import format_date
+from domain.i18n import Lang, label
+from domain.ids import short
+from domain.models import KINDS
+from domain.money import format_money, format_percent
+from domain.rules import attainment, task_status
+from domain.text import safe_display
+from sync.record import Record
+from sync.store import Store
+
+DATE_FIELDS = frozenset({
+    "valid_from", "valid_to", "term_from", "term_to", "issued_on", "start", "due",
+    "completed_on", "date", "end", "cutoff_from", "cutoff_to",
+})
+MONEY_FIELDS = frozenset({"budget"})
+CHOICE_PREFIX = {
+    "unit_kind": "unit_kind", "committee_role": "committee_role", "plan_kind": "plan_kind",
+    "group": "group", "funding": "funding", "framework": "framework", "measure": "measure",
+    "meeting_kind": "meeting_kind", "doc_type": "doc_type", "stage": "stage",
+    "report_kind": "report_kind", "ranking_group": "ranking_group",
+}
+
+
+def ref_name(store: Store, record_id: Any) -> str:
+    """The name a person knows a referenced record by (abbreviation for units)."""
+    if not isinstance(record_id, str):
+        return ""
+    record = store.get(record_id)
+    if record is None:
+        return short(record_id)
+    if record.kind == "unit":
+        return safe_display(record.flat.get("abbr") or record.title)
+    return safe_display(record.title)
+
+
+def status_text(code: str | None, lang: Lang) -> str:
+    return label(f"status.{code}", lang) if code else ""
+
+
+def _choice_label(kind: str, name: str, value: str, lang: Lang) -> str:
+    if name == "status":
+        prefix = {"task": "status", "plan": "plan_status", "conflict": "conflict_status"}.get(kind)
+        return label(f"{prefix}.{value}", lang) if prefix else value
+    prefix = CHOICE_PREFIX.get(name)
+    return label(f"{prefix}.{value}", lang) if prefix else value
+
+
+def display_value(store: Store, kind: str, name: str, value: Any, lang: Lang = "vi") -> str:
+    """One logical field value as text for a person."""
+    if value is None or value == "" or value == [] or value == {}:
+        return ""
+    model = KINDS.get(kind)
+    refs = model.REFS if model else {}
+    if name in DATE_FIELDS and isinstance(value, str):
+        return format_date(value)
+    if name in MONEY_FIELDS and isinstance(value, int):
+        return format_money(value)
+    if name == "progress" and isinstance(value, int | float):
+        return format_percent(float(value))
+    if name in refs:
+        if isinstance(value, list):
+            return ", ".join(ref_name(store, v) for v in value)
+        if isinstance(value, dict):
+            return ", ".join(f"{ref_name(store, k)} ({label('attendance.' + str(v), lang)})"
+                             for k, v in value.items())
+        return ref_name(store, value)
+    if name == "readings" and isinstance(value, dict):
+        parts = []
+        for when in sorted(value):
+            reading = value[when]
+            num, den = reading.get("numerator"), reading.get("denominator")
+            shown = f"{num}/{den}" if num is not None and den else format_percent(reading.get("value"))
+            parts.append(f"{format_date(when)}: {shown}")
+        return "; ".join(parts)
+    if isinstance(value, bool):
+        return label("word.yes" if value else "word.no", lang)
+    if isinstance(value, str):
+        return safe_display(_choice_label(kind, name, value, lang))
+    if isinstance(value, list):
+        return ", ".join(safe_display(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{safe_display(k)}: {safe_display(v)}" for k, v in value.items())
+    return safe_display(value)
+
+
+# ---------------------------------------------------------------------------
+# List columns per kind
+# ---------------------------------------------------------------------------
+Column = tuple[str, Callable[[Store, Record, Lang, date], str], int]
+
+
+def _field(name: str) -> Callable[[Store, Record, Lang, date], str]:
+    def get(store: Store, record: Record, lang: Lang, today: date) -> str:
+        return display_value(store, record.kind, name, record.get(name), lang)
+    return get
+
+
+def _task_status(store: Store, record: Record, lang: Lang, today: date) -> str:
+    return status_text(task_status(record.data, today), lang)
+
+
+def _attainment(store: Store, record: Record, lang: Lang, today: date) -> str:
+    att = attainment(record.data, today)
+    pct = f" ({format_percent(att.percent_of_target)})" if att.percent_of_target is not None else ""
+    target = f" / {att.target_text}" if att.target_text else ""
+    return f"{att.actual_text}{target}{pct}"
+
+
+def _id(store: Store, record: Record, lang: Lang, today: date) -> str:
+    return short(record.id) + ("*" if record.pending else "")
+
+
+COLUMNS: dict[str, list[Column]] = {
+    "task": [("field.stt", _field("stt"), 8), ("field.title", _field("title"), 60),
+             ("field.lead_unit_id", _field("lead_unit_id"), 16), ("field.due", _field("due"), 10),
+             ("field.progress", _field("progress"), 6), ("field.status", _task_status, 20)],
+    "plan": [("field.number", _field("number"), 16), ("field.title", _field("title"), 70),
+             ("field.year_from", _field("year_from"), 6), ("field.status", _field("status"), 12)],
+    "meeting": [("field.date", _field("date"), 10), ("field.title", _field("title"), 70),
+                ("field.chair_id", _field("chair_id"), 20)],
+    "conclusion": [("field.number", _field("number"), 16), ("field.date", _field("date"), 10),
+                   ("field.title", _field("title"), 70)],
+    "indicator": [("field.name", _field("name"), 60), ("field.readings", _attainment, 30)],
+    "unit": [("field.abbr", _field("abbr"), 14), ("field.name", _field("name"), 60),
+             ("field.unit_kind", _field("unit_kind"), 20)],
+    "person": [("field.name", _field("name"), 30), ("field.position", _field("position"), 40),
+               ("field.committee_role", _field("committee_role"), 22)],
+    "project": [("field.name", _field("name"), 60), ("field.stage", _field("stage"), 16),
+                ("field.budget", _field("budget"), 20)],
+    "report": [("field.period", _field("period"), 10), ("field.title", _field("title"), 70)],
+    "ranking": [("field.year", _field("year"), 6), ("field.title", _field("title"), 70)],
+    "conflict": [("field.record_title", _field("record_title"), 40),
+                 ("field.field", _field("field"), 16), ("field.status", _field("status"), 16)],
+}
+
+
+def columns(kind: str) -> list[Column]:
+    return [("field.id", _id, 9), *COLUMNS.get(kind, [("field.title", _field("title"), 70)])]
+
+
+def record_rows(store: Store, records: list[Record], lang: Lang, today: date) -> tuple[list[str], list[list[str]], list[int]]:
+    cols = columns(records[0].kind) if records else []
+    headers = [label(key, lang) for key, _get, _w in cols]
+    rows = [[get(store, r, lang, today) for _key, get, _w in cols] for r in records]
+    limits = [w for _key, _get, w in cols]
+    return headers, rows, limits
+
+
+def describe(store: Store, record: Record, lang: Lang, today: date) -> list[tuple[str, str]]:
+    """(label, value) pairs for every field of a record, in the model's order."""
+    model = KINDS.get(record.kind)
+    names = list(model.model_fields) if model else list(record.data)
+    pairs = [(label("field.id", lang), record.id), (label("field.kind", lang),
+              label(f"kind.{record.kind}", lang)), (label("field.scope", lang), record.scope)]
+    for name in names:
+        value = record.data.get(name)
+        if value in (None, "", [], {}):
+            continue
+        pairs.append((label(f"field.{name}", lang), display_value(store, record.kind, name, value, lang)))
+    if record.kind == "task":
+        pairs.append((label("field.status", lang) + " *", _task_status(store, record, lang, today)))
+    return pairs
+
+
+def sort_key(record: Record) -> Any:
+    """Default order of a list: tasks by STT, meetings by date, others by title."""
+    from domain.rules import stt_key
+    from domain.text import collation_key
+
+    if record.kind == "task":
+        return (record.flat.get("plan_id") or record.flat.get("conclusion_id") or "",
+                stt_key(record.flat.get("stt")), collation_key(record.title))
+    if record.kind in ("meeting", "conclusion"):
+        return (str(record.flat.get("date") or ""), collation_key(record.title))
+    return collation_key(record.title)
+
+
+def field_label(name: str, lang: Lang) -> str:
+    return label(f"field.{name}", lang)
+
+
+def mapping_text(values: Mapping[str, Any]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in values.items())
