@@ -35,6 +35,8 @@ DEFAULT_PULL_LIMIT = 2_000
 MAX_PULL_BYTES = 4_000_000
 MAX_FIELDS_PER_OP = 2_000
 MAX_ID_LENGTH = 64
+#: Largest sequence number on the wire (exact in every JSON parser and 64-bit database).
+MAX_SEQ = 2**53 - 1
 
 OpStatus = Literal["applied", "merged", "conflict", "rejected", "duplicate"]
 
@@ -47,20 +49,20 @@ class FieldChange(_Wire):
     """One field of an op: the new value (``None`` clears it) and what it was based on."""
 
     value: Any = None
-    base_version: int = Field(default=0, ge=0)
+    base_version: int = Field(default=0, ge=0, le=MAX_SEQ)
     #: For long text fields: the text at ``base_version``, for the three-way merge.
     base_text: str | None = None
 
 
 class Op(_Wire):
-    op_seq: int = Field(ge=1)
+    op_seq: int = Field(ge=1, le=MAX_SEQ)
     record_id: str = Field(min_length=1, max_length=MAX_ID_LENGTH)
     kind: str = Field(min_length=1, max_length=32)
     #: The record's scope after this op (a move changes it).
     scope: str = Field(min_length=1, max_length=200)
     changes: dict[str, FieldChange] = Field(default_factory=dict)
     #: The record's ``seq`` as the replica last saw it on the server (0: never seen).
-    base_seq: int = Field(default=0, ge=0)
+    base_seq: int = Field(default=0, ge=0, le=MAX_SEQ)
     edited_at: datetime
     author: str = Field(default="", max_length=200)
     #: A placeholder that only consumes its ``op_seq`` (an op lost in local recovery).
@@ -122,7 +124,7 @@ class SyncRequest(_Wire):
     schema_version: int
     replica_id: str = Field(min_length=1, max_length=MAX_ID_LENGTH)
     ops: list[Op] = Field(default_factory=list, max_length=MAX_OPS_PER_PUSH)
-    since: int = Field(default=0, ge=0)
+    since: int = Field(default=0, ge=0, le=MAX_SEQ)
     limit: int | None = Field(default=None, ge=1, le=MAX_PULL_LIMIT)
 
 

@@ -1,0 +1,41 @@
+"""Who may read and write which records.  Pure functions of scopes; no I/O.
+
+* Headquarters (role ``hq``) reads and writes everything.
+* An office reads records in its subtree, plus records of its *ancestors* that are published
+  to a scope containing the office (``pub:<scope>``): headquarters and the province publish
+  plans, conclusions and directives downwards.
+* An office writes a record only when both its current scope and its new scope lie in the
+  office's subtree; a published ancestor record is read-only to it.
+* A record an office may once have read but no longer can (moved out, unpublished) reaches it
+  as a ``remove``; the record's *audience* (every scope it was ever readable through) says
+  which offices might hold it.  A spurious remove is harmless: the replica had nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from domain.scopes import within
+
+
+def can_read(office: str, is_hq: bool, scope: str, published: Iterable[str]) -> bool:
+    if is_hq or within(scope, office):
+        return True
+    if not within(office, scope):  # not an ancestor either: a sibling's or a cousin's record
+        return False
+    return any(within(office, target) for target in published)
+
+
+def can_write(office: str, is_hq: bool, scope: str) -> bool:
+    return is_hq or within(scope, office)
+
+
+def may_hold(office: str, audience: Iterable[str]) -> bool:
+    """Could an office's replica hold a record with this audience (so needs a ``remove``)?"""
+    for entry in audience:
+        if entry.startswith("pub:"):
+            if within(office, entry[4:]):
+                return True
+        elif within(entry, office):
+            return True
+    return False

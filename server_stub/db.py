@@ -1,0 +1,449 @@
+"""The durable store of the central service.  ALL SQL of the server lives in this module.
+
+SQLite in WAL mode by default; the statements are plain SQL (``INSERT … ON CONFLICT``,
+no ``json_extract``, no ``INSERT OR REPLACE``) so a PostgreSQL twin of this module can follow
+with the same method names.  JSON columns hold orjson bytes (``BLOB`` here, ``jsonb``/``bytea``
+there).
+
+Durability: ``synchronous=FULL`` by default, i.e. the WAL is fsynced on every commit, so a push
+the server acknowledged survives a SIGKILL *and* a power cut.  A replica forgets the ops the
+server acknowledged, so an acknowledged-then-lost commit would be data lost for good; one
+fsync per push request (~0.3 ms here) is a small price.  ``NORMAL`` (settings) survives a killed
+process but may lose the last commits on power loss.
+
+Threads: uvicorn runs request work in a thread pool.  Each thread gets its own connection;
+writes are serialised by one lock *and* ``BEGIN IMMEDIATE`` (which also covers a second
+process on the same file).  Reads run in deferred transactions, i.e. on a WAL snapshot, and
+never wait for the writer.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from domain.errors import SotayError
+from server_stub import messages as _messages  # noqa: F401  (registers the message keys)
+from server_stub.state import Stored
+
+DB_VERSION = 1
+_IN_CHUNK = 500  # ids per "IN (…)" query: far below every backend's parameter limit
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    server_id TEXT NOT NULL,
+    db_version INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS offices (
+    scope TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tokens (
+    id TEXT PRIMARY KEY,
+    hash TEXT NOT NULL UNIQUE,
+    office TEXT NOT NULL,
+    role TEXT NOT NULL,
+    user_name TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    expires_at TEXT,
+    revoked_at TEXT,
+    last_used_at TEXT
+);
+CREATE TABLE IF NOT EXISTS replicas (
+    office TEXT NOT NULL,
+    replica_id TEXT NOT NULL,
+    last_op_seq INTEGER NOT NULL DEFAULT 0,
+    last_sync_at TEXT,
+    PRIMARY KEY (office, replica_id)
+);
+CREATE TABLE IF NOT EXISTS records (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    fields BLOB NOT NULL,
+    versions BLOB NOT NULL,
+    writers BLOB NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0,
+    seq INTEGER NOT NULL,
+    updated_at TEXT,
+    updated_by TEXT,
+    office TEXT,
+    audience BLOB NOT NULL,
+    published BLOB NOT NULL,
+    doc BLOB NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS records_seq ON records (seq);
+CREATE INDEX IF NOT EXISTS records_kind ON records (kind);
+CREATE TABLE IF NOT EXISTS changes (
+    seq INTEGER PRIMARY KEY,
+    record_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    edited_at TEXT,
+    author TEXT,
+    user_name TEXT,
+    office TEXT,
+    replica_id TEXT,
+    op_seq INTEGER,
+    status TEXT NOT NULL,
+    changes BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS changes_record ON changes (record_id, seq);
+"""
+
+_RECORD_COLUMNS = (
+    "id, kind, scope, fields, versions, writers, deleted, seq, updated_at, updated_by, office, "
+    "audience"
+)
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+class ServerDbError(SotayError):
+    key = "server.db_unreadable"
+    exit_code = 5
+
+
+@dataclass(frozen=True)
+class TokenRow:
+    id: str
+    hash: str
+    office: str
+    role: str
+    user: str
+    created_at: str
+    expires_at: str | None
+    revoked_at: str | None
+    last_used_at: str | None
+
+
+@dataclass(frozen=True)
+class ScanRow:
+    """A row of the change feed: enough to decide readability without parsing the record."""
+
+    seq: int
+    id: str
+    scope: str
+    published: bytes
+    audience: bytes
+    doc: bytes
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    seq: int
+    record_id: str
+    at: str
+    edited_at: str | None
+    author: str | None
+    user: str | None
+    office: str | None
+    replica_id: str | None
+    op_seq: int | None
+    status: str
+    changes: dict[str, Any]
+
+
+def _stored(row: Sequence[Any]) -> Stored:
+    return Stored(
+        id=row[0], kind=row[1], scope=row[2], fields=orjson.loads(row[3]),
+        versions=orjson.loads(row[4]), writers=orjson.loads(row[5]), deleted=bool(row[6]),
+        seq=row[7], updated_at=row[8], updated_by=row[9], office=row[10],
+        audience=orjson.loads(row[11]),
+    )
+
+
+def _record_params(rec: Stored) -> tuple[Any, ...]:
+    return (
+        rec.id, rec.kind, rec.scope, orjson.dumps(rec.fields), orjson.dumps(rec.versions),
+        orjson.dumps(rec.writers), int(rec.deleted), rec.seq, rec.updated_at, rec.updated_by,
+        rec.office, orjson.dumps(rec.audience), orjson.dumps(rec.published_to()), rec.wire_json(),
+    )
+
+
+class Reader:
+    """Queries valid inside any transaction (read or write)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    # --- meta ---------------------------------------------------------------------------
+    def meta(self) -> tuple[str, int]:
+        row = self.conn.execute("SELECT server_id, seq FROM meta WHERE id = 1").fetchone()
+        return row[0], row[1]
+
+    # --- tokens and offices -------------------------------------------------------------
+    def token_by_hash(self, token_hash: str) -> TokenRow | None:
+        row = self.conn.execute(
+            "SELECT id, hash, office, role, user_name, created_at, expires_at, revoked_at, "
+            "last_used_at FROM tokens WHERE hash = ?", (token_hash,)).fetchone()
+        return TokenRow(*row) if row else None
+
+    def tokens(self) -> list[TokenRow]:
+        rows = self.conn.execute(
+            "SELECT id, hash, office, role, user_name, created_at, expires_at, revoked_at, "
+            "last_used_at FROM tokens ORDER BY created_at, id").fetchall()
+        return [TokenRow(*r) for r in rows]
+
+    def token(self, token_id: str) -> TokenRow | None:
+        row = self.conn.execute(
+            "SELECT id, hash, office, role, user_name, created_at, expires_at, revoked_at, "
+            "last_used_at FROM tokens WHERE id = ?", (token_id,)).fetchone()
+        return TokenRow(*row) if row else None
+
+    def office(self, scope: str) -> tuple[str, str, str] | None:
+        row = self.conn.execute(
+            "SELECT scope, name, created_at FROM offices WHERE scope = ?", (scope,)).fetchone()
+        return (row[0], row[1], row[2]) if row else None
+
+    def offices(self) -> list[tuple[str, str, str]]:
+        rows = self.conn.execute("SELECT scope, name, created_at FROM offices ORDER BY scope")
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    def replica_stats(self) -> list[tuple[str, str, str | None]]:
+        """(office, replica_id, last_sync_at) of every replica ever seen."""
+        rows = self.conn.execute("SELECT office, replica_id, last_sync_at FROM replicas")
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    def open_conflict_scopes(self) -> list[str]:
+        """The scope of every live conflict record whose status is still open."""
+        rows = self.conn.execute(
+            "SELECT scope, fields FROM records WHERE kind = 'conflict' AND deleted = 0")
+        return [r[0] for r in rows if orjson.loads(r[1]).get("status", "open") == "open"]
+
+    # --- records ------------------------------------------------------------------------
+    def replica_last_op(self, office: str, replica_id: str) -> int:
+        row = self.conn.execute(
+            "SELECT last_op_seq FROM replicas WHERE office = ? AND replica_id = ?",
+            (office, replica_id)).fetchone()
+        return row[0] if row else 0
+
+    def records(self, ids: Iterable[str]) -> dict[str, Stored]:
+        """The stored records among ``ids``, in a few queries whatever their number."""
+        wanted = list(dict.fromkeys(ids))
+        out: dict[str, Stored] = {}
+        for start in range(0, len(wanted), _IN_CHUNK):
+            chunk = wanted[start:start + _IN_CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                f"SELECT {_RECORD_COLUMNS} FROM records WHERE id IN ({marks})", chunk)
+            for row in rows:
+                out[row[0]] = _stored(row)
+        return out
+
+    def record(self, record_id: str) -> Stored | None:
+        return self.records([record_id]).get(record_id)
+
+    def scan(self, since: int, limit: int) -> list[ScanRow]:
+        """Up to ``limit`` records changed after ``since``, in sequence order."""
+        rows = self.conn.execute(
+            "SELECT seq, id, scope, published, audience, doc FROM records WHERE seq > ? "
+            "ORDER BY seq LIMIT ?", (since, limit)).fetchall()
+        return [ScanRow(*r) for r in rows]
+
+    def all_records(self) -> Iterator[tuple[str, str, str, bytes, bool]]:
+        """(id, kind, scope, flat fields JSON, deleted) of every record, ordered by id."""
+        rows = self.conn.execute(
+            "SELECT id, kind, scope, fields, deleted FROM records ORDER BY id")
+        for r in rows:
+            yield r[0], r[1], r[2], r[3], bool(r[4])
+
+    def history(self, record_id: str) -> list[ChangeRow]:
+        rows = self.conn.execute(
+            "SELECT seq, record_id, at, edited_at, author, user_name, office, replica_id, "
+            "op_seq, status, changes FROM changes WHERE record_id = ? ORDER BY seq",
+            (record_id,)).fetchall()
+        return [ChangeRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9],
+                          orjson.loads(r[10])) for r in rows]
+
+
+class Writer(Reader):
+    """A write transaction.  ``seq`` is the global counter, stored back on commit."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        super().__init__(conn)
+        self.server_id, self.seq = self.meta()
+        self._start_seq = self.seq
+
+    def next_seq(self) -> int:
+        self.seq += 1
+        return self.seq
+
+    def flush_seq(self) -> None:
+        if self.seq != self._start_seq:
+            self.conn.execute("UPDATE meta SET seq = ? WHERE id = 1", (self.seq,))
+            self._start_seq = self.seq
+
+    def save_records(self, records: Sequence[Stored]) -> None:
+        self.conn.executemany(
+            "INSERT INTO records (id, kind, scope, fields, versions, writers, deleted, seq, "
+            "updated_at, updated_by, office, audience, published, doc) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, scope = excluded.scope, "
+            "fields = excluded.fields, versions = excluded.versions, "
+            "writers = excluded.writers, deleted = excluded.deleted, seq = excluded.seq, "
+            "updated_at = excluded.updated_at, updated_by = excluded.updated_by, "
+            "office = excluded.office, audience = excluded.audience, "
+            "published = excluded.published, doc = excluded.doc",
+            [_record_params(r) for r in records])
+
+    def add_changes(self, rows: Sequence[ChangeRow]) -> None:
+        self.conn.executemany(
+            "INSERT INTO changes (seq, record_id, at, edited_at, author, user_name, office, "
+            "replica_id, op_seq, status, changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(c.seq, c.record_id, c.at, c.edited_at, c.author, c.user, c.office, c.replica_id,
+              c.op_seq, c.status, orjson.dumps(c.changes)) for c in rows])
+
+    def set_replica(self, office: str, replica_id: str, last_op_seq: int,
+                    synced_at: str | None) -> None:
+        self.conn.execute(
+            "INSERT INTO replicas (office, replica_id, last_op_seq, last_sync_at) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (office, replica_id) DO UPDATE SET "
+            "last_op_seq = excluded.last_op_seq, "
+            "last_sync_at = COALESCE(excluded.last_sync_at, replicas.last_sync_at)",
+            (office, replica_id, last_op_seq, synced_at))
+
+    def touch_replicas(self, seen: Sequence[tuple[str, str, str]]) -> None:
+        """Record (office, replica_id, at) sightings without touching ``last_op_seq``."""
+        self.conn.executemany(
+            "INSERT INTO replicas (office, replica_id, last_op_seq, last_sync_at) "
+            "VALUES (?, ?, 0, ?) ON CONFLICT (office, replica_id) DO UPDATE SET "
+            "last_sync_at = excluded.last_sync_at", seen)
+
+    def touch_tokens(self, used: Sequence[tuple[str, str]]) -> None:
+        self.conn.executemany(
+            "UPDATE tokens SET last_used_at = ? WHERE id = ?", [(at, i) for i, at in used])
+
+    def add_office(self, scope: str, name: str) -> bool:
+        cur = self.conn.execute(
+            "INSERT INTO offices (scope, name, created_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (scope) DO NOTHING", (scope, name, now_iso()))
+        return cur.rowcount == 1
+
+    def add_token(self, row: TokenRow) -> None:
+        self.conn.execute(
+            "INSERT INTO tokens (id, hash, office, role, user_name, created_at, expires_at, "
+            "revoked_at, last_used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (row.id, row.hash, row.office, row.role, row.user, row.created_at, row.expires_at,
+             row.revoked_at, row.last_used_at))
+
+    def revoke_token(self, token_id: str, at: str) -> bool:
+        cur = self.conn.execute(
+            "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+            (at, token_id))
+        return cur.rowcount == 1
+
+
+class Database:
+    """One server database file; hands out per-thread connections and transactions."""
+
+    def __init__(self, path: Path | str, *, synchronous: str = "FULL") -> None:
+        self.path = Path(path)
+        if synchronous not in ("FULL", "NORMAL"):
+            raise ValueError(synchronous)
+        self._synchronous = synchronous
+        self._local = threading.local()
+        self._write_lock = threading.Lock()
+        self._conns: list[sqlite3.Connection] = []
+        self._conns_lock = threading.Lock()
+        self._closed = False
+        self._init_schema()
+        with self.read() as r:
+            self.server_id = r.meta()[0]
+
+    # --- connections ---------------------------------------------------------------------
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
+                                   timeout=30.0)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute(f"PRAGMA synchronous={self._synchronous}")
+            conn.execute("PRAGMA busy_timeout=30000")
+        except sqlite3.Error as exc:
+            raise ServerDbError(path=str(self.path), detail=str(exc)) from None
+        with self._conns_lock:
+            self._conns.append(conn)
+        return conn
+
+    def _conn(self) -> sqlite3.Connection:
+        if self._closed:
+            raise ServerDbError(path=str(self.path), detail="closed")
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._connect()
+            self._local.conn = conn
+        return conn
+
+    def _init_schema(self) -> None:
+        conn = self._conn()
+        with self._write_lock:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.DatabaseError as exc:
+                raise ServerDbError(path=str(self.path), detail=str(exc)) from None
+            try:
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                row = conn.execute("SELECT db_version FROM meta WHERE id = 1").fetchone()
+                if row is None:
+                    conn.execute(
+                        "INSERT INTO meta (id, server_id, db_version, seq, created_at) "
+                        "VALUES (1, ?, ?, 0, ?)", (str(uuid.uuid4()), DB_VERSION, now_iso()))
+                elif row[0] > DB_VERSION:
+                    raise ServerDbError("server.db_newer", path=str(self.path), found=row[0])
+                conn.execute("COMMIT")
+            except sqlite3.DatabaseError as exc:
+                conn.execute("ROLLBACK")
+                raise ServerDbError(path=str(self.path), detail=str(exc)) from None
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+
+    def close(self) -> None:
+        self._closed = True
+        with self._conns_lock:
+            for conn in self._conns:
+                with suppress(sqlite3.Error):
+                    conn.close()
+            self._conns.clear()
+
+    # --- transactions -----------------------------------------------------------------------
+    @contextmanager
+    def read(self) -> Iterator[Reader]:
+        """A consistent snapshot for several queries; never blocks or is blocked by writes."""
+        conn = self._conn()
+        conn.execute("BEGIN")
+        try:
+            yield Reader(conn)
+        finally:
+            conn.execute("COMMIT")
+
+    @contextmanager
+    def write(self) -> Iterator[Writer]:
+        """One serialised write transaction; committed (with the seq counter) on success."""
+        conn = self._conn()
+        with self._write_lock:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                txn = Writer(conn)
+                yield txn
+                txn.flush_seq()
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise

@@ -1,0 +1,363 @@
+"""The merge rules, pure: one record's stored state plus one op → the new state and conflicts.
+
+No SQL, no clock, no randomness except what the caller passes in (``next_seq``, ``new_id``),
+so every rule here is unit- and property-tested on plain values.  See DESIGN.md, "Merge, per
+field".  In short, per flat key of the op:
+
+* the replica saw the current value (``base_version >= version``), or the current value was
+  written by this same replica (its own earlier op; a replica's ops arrive in order) → take;
+* otherwise the edit is concurrent: the same value → nothing to do; a long text with its base
+  text → three-way line merge when clearly safe (:mod:`server_stub.textmerge`); otherwise the
+  later-arriving edit wins **and** the value it replaced is kept in a new ``conflict`` record.
+
+Deletion is the versioned key ``deleted``.  A delete concurrent with edits it never saw applies
+and keeps those edits in a conflict record; an edit arriving on a record another replica deleted
+meanwhile leaves the record deleted and keeps the edit in a conflict record.  Nothing a replica
+sent is dropped without a trace, and no wall clock is ever compared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from domain.ids import uuid7
+from domain.models import KINDS
+from domain.records import check_flat_key, check_flat_value, long_text_fields
+from domain.scopes import is_scope
+from server_stub.state import DELETED, SCOPE_KEY, Stored, Writer
+from server_stub.textmerge import merge_text
+from sync.protocol import MAX_FIELDS_PER_OP, FieldChange, Op
+
+Status = Literal["applied", "merged", "conflict", "rejected"]
+#: The writer id of records the server makes itself (conflict records).
+SERVER_WRITER = "@server"
+_RANK = {"applied": 0, "merged": 1, "conflict": 2}
+
+
+@dataclass(frozen=True)
+class Who:
+    """Who applies the op: ``writer`` identifies the replica (unique across offices)."""
+
+    writer: str
+    author: str
+    office: str
+    edited_at: str
+    now: str
+
+    def entry(self) -> Writer:
+        return [self.writer, self.author, self.office, self.edited_at]
+
+
+@dataclass
+class Outcome:
+    status: Status
+    #: The record after the op; the unchanged record (or ``None``) when nothing was written.
+    record: Stored | None = None
+    #: flat key → {"old", "new"} for the history; empty when the record was not written.
+    changed: dict[str, dict[str, Any]] = field(default_factory=dict)
+    conflicts: list[Stored] = field(default_factory=list)
+    reason: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+def same(a: Any, b: Any) -> bool:
+    """JSON equality: ``True`` is not ``1`` and ``1`` is not ``1.0`` (they serialise apart)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(same(v, b[k]) for k, v in a.items())
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
+
+
+# ---------------------------------------------------------------------------
+# Checks: a bad op is rejected (and consumed) before anything is touched.
+# ---------------------------------------------------------------------------
+def check_op(op: Op, current: Stored | None) -> Outcome | None:
+    """The rejection for a malformed op, or ``None`` when the op may be merged."""
+    if op.kind not in KINDS:
+        return Outcome("rejected", current, reason="sync.reject.unknown_kind",
+                       params={"kind": op.kind})
+    if current is not None and current.kind != op.kind:
+        return Outcome("rejected", current, reason="sync.reject.kind_mismatch",
+                       params={"id": op.record_id, "current": current.kind, "kind": op.kind})
+    if not is_scope(op.scope):
+        return Outcome("rejected", current, reason="sync.reject.bad_scope",
+                       params={"scope": op.scope})
+    if len(op.changes) > MAX_FIELDS_PER_OP:
+        return Outcome("rejected", current, reason="sync.reject.too_many_fields",
+                       params={"count": len(op.changes), "limit": MAX_FIELDS_PER_OP})
+    for key, change in op.changes.items():
+        if key == DELETED:
+            if not isinstance(change.value, bool):
+                return _bad_value(current, key)
+        elif not check_flat_key(op.kind, key):
+            return Outcome("rejected", current, reason="sync.reject.bad_field",
+                           params={"kind": op.kind, "field": key})
+        elif not check_flat_value(change.value):
+            return _bad_value(current, key)
+    return None
+
+
+def _bad_value(current: Stored | None, key: str) -> Outcome:
+    return Outcome("rejected", current, reason="sync.reject.bad_value", params={"field": key})
+
+
+# ---------------------------------------------------------------------------
+# Building records
+# ---------------------------------------------------------------------------
+def _audience(record: Stored) -> list[str]:
+    seen = set(record.audience)
+    seen.add(record.scope)
+    seen.update("pub:" + p for p in record.published_to())
+    return sorted(seen)
+
+
+def _finish(record: Stored, seq: int, who: Who, entry: Writer) -> None:
+    """Stamp ``record`` as written at ``seq`` and drop writer entries nothing refers to."""
+    record.seq = seq
+    record.writers[str(seq)] = entry
+    live = {str(v) for v in record.versions.values()}
+    record.writers = {k: w for k, w in record.writers.items() if k in live}
+    record.updated_at = who.now
+    record.updated_by = who.author or None
+    record.office = who.office or None
+    record.audience = _audience(record)
+
+
+def _title(kind: str, fields: dict[str, Any]) -> str | None:
+    model = KINDS.get(kind)
+    value = fields.get(model.TITLE) if model else None
+    return value if isinstance(value, str) else None
+
+
+@dataclass
+class _Pending:
+    """A conflict to create once the record's new seq is known."""
+
+    field: str
+    current_value: Any
+    other_value: Any
+    base_value: Any = None
+    other_fields: dict[str, Any] | None = None
+    current: Writer | None = None
+    other: Writer | None = None
+
+
+def _conflict_record(pending: _Pending, record: Stored, seq: int, record_id: str,
+                     who: Who, scope: str | None = None) -> Stored:
+    cur = pending.current or ["", "", "", ""]
+    other = pending.other or ["", "", "", ""]
+    values: dict[str, Any] = {
+        "record_id": record.id,
+        "record_kind": record.kind,
+        "record_title": _title(record.kind, record.fields),
+        "field": pending.field,
+        "current_value": pending.current_value,
+        "other_value": pending.other_value,
+        "base_value": pending.base_value,
+        "other_fields": pending.other_fields or None,
+        "current_author": cur[1] or None,
+        "current_office": cur[2] or None,
+        "current_at": cur[3] or None,
+        "other_author": other[1] or None,
+        "other_office": other[2] or None,
+        "other_at": other[3] or None,
+        "status": "open",
+    }
+    fields = {k: v for k, v in values.items() if v is not None}
+    conflict = Stored(id=record_id, kind="conflict", scope=scope or record.scope, fields=fields,
+                      versions=dict.fromkeys([*fields, SCOPE_KEY], seq))
+    _finish(conflict, seq, Who(SERVER_WRITER, "", "", who.now, who.now),
+            [SERVER_WRITER, "", "", who.now])
+    conflict.updated_by = None
+    conflict.office = None
+    return conflict
+
+
+def _make_conflicts(pending: list[_Pending], record: Stored, who: Who,
+                    next_seq: Callable[[], int], new_id: Callable[[], str]) -> list[Stored]:
+    return [_conflict_record(p, record, next_seq(), new_id(), who) for p in pending]
+
+
+# ---------------------------------------------------------------------------
+# The rules
+# ---------------------------------------------------------------------------
+def apply_op(current: Stored | None, op: Op, who: Who, next_seq: Callable[[], int],
+             new_id: Callable[[], str] = uuid7, *, checked: bool = False) -> Outcome:
+    """Apply one (authorised) op to ``current``; see the module docstring for the rules.
+
+    ``checked`` says the caller already ran :func:`check_op` (it is not repeated).
+    """
+    if not checked:
+        rejected = check_op(op, current)
+        if rejected is not None:
+            return rejected
+    if current is None:
+        return _create(op, who, next_seq)
+    if not op.changes and op.scope == current.scope:
+        return Outcome("applied", current)
+    if current.deleted and _deleted_meanwhile(current, op, who):
+        return _edit_on_deleted(current, op, who, next_seq, new_id)
+    return _update(current, op, who, next_seq, new_id)
+
+
+def _create(op: Op, who: Who, next_seq: Callable[[], int]) -> Outcome:
+    seq = next_seq()
+    record = Stored(id=op.record_id, kind=op.kind, scope=op.scope)
+    changed: dict[str, dict[str, Any]] = {}
+    for key, change in op.changes.items():
+        if change.value is None:
+            continue
+        if key == DELETED:
+            record.deleted = change.value
+        else:
+            record.fields[key] = change.value
+        record.versions[key] = seq
+        changed[key] = {"old": None, "new": change.value}
+    record.versions[SCOPE_KEY] = seq
+    _finish(record, seq, who, who.entry())
+    return Outcome("applied", record, changed)
+
+
+def _deleted_meanwhile(current: Stored, op: Op, who: Who) -> bool:
+    """Was the record deleted by another replica after the op's replica last saw it?"""
+    version = current.version(DELETED)
+    writer = current.writer(DELETED)
+    if version <= op.base_seq or (writer is not None and writer[0] == who.writer):
+        return False
+    # An undelete made after seeing the delete, or another delete, is not an edit on it.
+    change = op.changes.get(DELETED)
+    return change is None or (change.base_version < version and change.value is not True)
+
+
+def _edit_on_deleted(current: Stored, op: Op, who: Who, next_seq: Callable[[], int],
+                     new_id: Callable[[], str]) -> Outcome:
+    """The record stays deleted; the op's edits are kept in a conflict record."""
+    edits = {k: c.value for k, c in op.changes.items() if k != DELETED}
+    if op.scope != current.scope:
+        edits["scope"] = op.scope
+    pending = _Pending(DELETED, True, False, other_fields=edits,
+                       current=current.writer(DELETED), other=who.entry())
+    conflicts = _make_conflicts([pending], current, who, next_seq, new_id)
+    return Outcome("conflict", current, conflicts=conflicts)
+
+
+def _update(current: Stored, op: Op, who: Who, next_seq: Callable[[], int],
+            new_id: Callable[[], str]) -> Outcome:
+    record = Stored(id=current.id, kind=current.kind, scope=current.scope,
+                    fields=dict(current.fields), versions=dict(current.versions),
+                    writers=dict(current.writers), deleted=current.deleted, seq=current.seq,
+                    updated_at=current.updated_at, updated_by=current.updated_by,
+                    office=current.office, audience=list(current.audience))
+    status: Status = "applied"
+    taken: dict[str, Any] = {}
+    pending: list[_Pending] = []
+    long_texts = long_text_fields(op.kind)
+    for key, change in op.changes.items():
+        outcome, value, conflict = _merge_key(current, key, change, who, key in long_texts)
+        if outcome == "same":
+            continue
+        taken[key] = value
+        if conflict is not None:
+            pending.append(conflict)
+        if _RANK[outcome] > _RANK[status]:
+            status = outcome  # type: ignore[assignment]
+    moved = _merge_scope(current, op, who, pending)
+    if taken.get(DELETED) is True:
+        _delete_vs_edits(current, op, who, pending)
+    if pending:
+        status = "conflict"
+    if not taken and not moved:
+        conflicts = _make_conflicts(pending, current, who, next_seq, new_id)
+        return Outcome(status, current, conflicts=conflicts)
+    seq = next_seq()
+    changed: dict[str, dict[str, Any]] = {}
+    for key, value in taken.items():
+        changed[key] = {"old": current.value(key), "new": value}
+        record.versions[key] = seq
+        if key == DELETED:
+            record.deleted = bool(value)
+        elif value is None:
+            record.fields.pop(key, None)
+        else:
+            record.fields[key] = value
+    if moved:
+        changed["scope"] = {"old": current.scope, "new": op.scope}
+        record.scope = op.scope
+        record.versions[SCOPE_KEY] = seq
+    _finish(record, seq, who, who.entry())
+    conflicts = _make_conflicts(pending, record, who, next_seq, new_id)
+    return Outcome(status, record, changed, conflicts)
+
+
+def _merge_key(current: Stored, key: str, change: FieldChange, who: Who,
+               long_text: bool) -> tuple[str, Any, _Pending | None]:
+    """One flat key: ("same"|"applied"|"merged"|"conflict", the value to store, conflict)."""
+    old = current.value(key)
+    new = change.value
+    if same(old, new):
+        return "same", None, None
+    writer = current.writer(key)
+    if change.base_version >= current.version(key) or (writer and writer[0] == who.writer):
+        return "applied", new, None
+    if long_text and change.base_text is not None and isinstance(old, str) \
+            and isinstance(new, str):
+        merged = merge_text(change.base_text, old, new)
+        if merged is not None:
+            return ("same", None, None) if merged == old else ("merged", merged, None)
+    conflict = _Pending(key, new, old, base_value=change.base_text, current=who.entry(),
+                        other=writer)
+    return "conflict", new, conflict
+
+
+def _merge_scope(current: Stored, op: Op, who: Who, pending: list[_Pending]) -> bool:
+    """Does the op move the record?  A move the replica did not see is kept, not undone.
+
+    Every op carries the scope its replica believed in, so an op made before the replica
+    learnt of a move would silently undo it; instead the current scope stays and the op's
+    scope is kept in a conflict record (it may have been a deliberate move).
+    """
+    if op.scope == current.scope:
+        return False
+    writer = current.writer(SCOPE_KEY)
+    if op.base_seq >= current.version(SCOPE_KEY) or (writer and writer[0] == who.writer):
+        return True
+    pending.append(_Pending("scope", current.scope, op.scope, current=writer,
+                            other=who.entry()))
+    return False
+
+
+def _delete_vs_edits(current: Stored, op: Op, who: Who, pending: list[_Pending]) -> None:
+    """A delete that never saw another replica's edits keeps them in a conflict record."""
+    unseen: dict[str, Any] = {}
+    latest = 0
+    for key, version in current.versions.items():
+        if key in (DELETED, SCOPE_KEY) or version <= op.base_seq:
+            continue
+        writer = current.writers.get(str(version))
+        if writer is not None and writer[0] == who.writer:
+            continue
+        unseen[key] = current.fields.get(key)
+        latest = max(latest, version)
+    if unseen:
+        pending.append(_Pending(DELETED, True, False, other_fields=unseen,
+                                current=who.entry(), other=current.writers.get(str(latest))))
+
+
+def keep_orphan_edit(current: Stored, op: Op, who: Who, next_seq: Callable[[], int],
+                     new_id: Callable[[], str] = uuid7) -> Outcome:
+    """An office edited a record that was moved out of its subtree after it last saw it.
+
+    The office may no longer write (or read) the record, but what it typed must not vanish:
+    the edit is kept in a conflict record in the op's scope, where the office can see it.
+    The caller has checked that the office could read the record before the move.
+    """
+    edits = {k: c.value for k, c in op.changes.items()}
+    pending = _Pending("scope", current.scope, op.scope, other_fields=edits or None,
+                       current=current.writer(SCOPE_KEY), other=who.entry())
+    conflict = _conflict_record(pending, current, next_seq(), new_id(), who, scope=op.scope)
+    return Outcome("conflict", None, conflicts=[conflict])

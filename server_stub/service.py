@@ -1,0 +1,317 @@
+"""The central service's use cases over the store (:mod:`.db`) and the rules (:mod:`.merge`).
+
+Push applies one replica's ops in order inside ONE write transaction per request, together
+with the replica's ``last_op_seq``: either the whole batch and the counter are stored, or
+neither.  Pull reads a WAL snapshot and builds the response from the stored wire JSON of each
+record, without re-validating anything.  The HTTP layer (:mod:`.app`) only parses, calls and
+serialises.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+
+from domain.i18n import message
+from domain.ids import uuid7
+from domain.records import from_flat
+from domain.scopes import within
+from server_stub import merge
+from server_stub.access import can_read, can_write, may_hold
+from server_stub.auth import Principal, authenticate, bearer
+from server_stub.db import ChangeRow, Database, Writer, now_iso
+from server_stub.errors import Forbidden, NotFoundError
+from server_stub.settings import ServerSettings
+from server_stub.state import SCOPE_KEY, Stored
+from sync.protocol import SCHEMA_VERSION, Op, PushRequest, SyncRequest
+
+#: How often a replica's "last seen" or a token's "last used" time is rewritten at most.
+TOUCH_EVERY_S = 60.0
+
+
+@dataclass
+class PushResult:
+    last_op_seq: int
+    results: list[dict[str, Any]]
+
+
+@dataclass
+class PullPage:
+    docs: list[bytes] = field(default_factory=list)
+    remove: list[str] = field(default_factory=list)
+    cursor: int = 0
+    has_more: bool = False
+
+
+def _iso(dt: datetime) -> str:
+    return dt.isoformat()
+
+
+class Service:
+    """Push, pull, sync, history, office status and export for one database."""
+
+    def __init__(self, db: Database, settings: ServerSettings,
+                 new_id: Callable[[], str] = uuid7) -> None:
+        self.db = db
+        self.settings = settings
+        self.new_id = new_id
+        self._touched: dict[tuple[str, ...], float] = {}
+        self._touch_lock = threading.Lock()
+
+    @property
+    def server_id(self) -> str:
+        return self.db.server_id
+
+    # --- identity --------------------------------------------------------------------
+    def principal(self, authorization: str | None) -> Principal:
+        """Authenticate an ``Authorization`` header value; keep ``last_used_at`` roughly fresh."""
+        who = authenticate(self.db, bearer(authorization))
+        if self._due(("token", who.token_id)):
+            with self.db.write() as w:
+                w.touch_tokens([(who.token_id, now_iso())])
+        return who
+
+    def _due(self, key: tuple[str, ...]) -> bool:
+        now = time.monotonic()
+        with self._touch_lock:
+            last = self._touched.get(key)
+            if last is not None and now - last < TOUCH_EVERY_S:
+                return False
+            self._touched[key] = now
+            return True
+
+    # --- push ------------------------------------------------------------------------
+    def push(self, who: Principal, replica_id: str, ops: list[Op]) -> PushResult:
+        """Apply ``ops`` in ``op_seq`` order; duplicates are answered, a gap stops the batch."""
+        if not ops:
+            return PushResult(self._last_op_seq(who, replica_id), [])
+        ordered = sorted(ops, key=lambda o: o.op_seq)
+        now = now_iso()
+        with self.db.write() as w:
+            last = w.replica_last_op(who.office, replica_id)
+            batch = _Batch(self, w, who, replica_id, now,
+                           w.records({o.record_id for o in ordered}))
+            for op in ordered:
+                if op.op_seq <= last:
+                    batch.duplicate(op)
+                    continue
+                if op.op_seq != last + 1:
+                    break  # a gap: the replica resends from last_op_seq + 1
+                last = op.op_seq
+                batch.apply(op)
+            w.save_records(list(batch.dirty.values()))
+            w.add_changes(batch.history)
+            w.set_replica(who.office, replica_id, last, now)
+        self._due(("replica", who.office, replica_id))
+        return PushResult(last, batch.results)
+
+    def _last_op_seq(self, who: Principal, replica_id: str) -> int:
+        with self.db.read() as r:
+            return r.replica_last_op(who.office, replica_id)
+
+    # --- pull ------------------------------------------------------------------------
+    def pull(self, who: Principal, since: int, limit: int | None,
+             replica_id: str | None = None) -> PullPage:
+        """One page of the change feed after ``since`` that ``who`` may read.
+
+        The cursor is the last sequence number *scanned*, so records the token may not read
+        never make a replica scan them again.  ``has_more`` is true when the page stopped on
+        the count, byte or scan limit.
+        """
+        limit = min(limit or self.settings.pull_default_limit, self.settings.pull_max_limit)
+        with self.db.read() as r:
+            rows = r.scan(since, self.settings.pull_scan_limit)
+        page = PullPage(cursor=since)
+        budget = self.settings.pull_max_bytes - 512
+        size = 0
+        for row in rows:
+            if who.is_hq or can_read(who.office, False, row.scope, orjson.loads(row.published)):
+                if page.docs and (len(page.docs) >= limit or size + len(row.doc) > budget):
+                    page.has_more = True
+                    break
+                page.docs.append(row.doc)
+                size += len(row.doc) + 1
+            elif may_hold(who.office, orjson.loads(row.audience)):
+                if len(page.remove) >= limit or size + len(row.id) + 3 > budget:
+                    page.has_more = True
+                    break
+                page.remove.append(row.id)
+                size += len(row.id) + 3
+            page.cursor = row.seq
+        else:
+            page.has_more = len(rows) >= self.settings.pull_scan_limit
+        if replica_id and self._due(("replica", who.office, replica_id)):
+            with self.db.write() as w:
+                w.touch_replicas([(who.office, replica_id, now_iso())])
+        return page
+
+    # --- responses (bytes, built without re-validating stored records) -------------------
+    def _envelope(self) -> bytes:
+        head = {"schema_version": SCHEMA_VERSION, "server_id": self.server_id,
+                "server_time": _iso(datetime.now(UTC))}
+        return orjson.dumps(head)[:-1]
+
+    def push_json(self, who: Principal, req: PushRequest) -> bytes:
+        result = self.push(who, req.replica_id, req.ops)
+        tail = orjson.dumps({"last_op_seq": result.last_op_seq, "results": result.results})
+        return self._envelope() + b"," + tail[1:]
+
+    def pull_json(self, who: Principal, since: int, limit: int | None,
+                  replica_id: str | None) -> bytes:
+        page = self.pull(who, since, limit, replica_id)
+        return self._envelope() + b"," + _page_json(page) + b"}"
+
+    def sync_json(self, who: Principal, req: SyncRequest) -> bytes:
+        result = self.push(who, req.replica_id, req.ops)
+        page = self.pull(who, req.since, req.limit, req.replica_id)
+        tail = orjson.dumps({"last_op_seq": result.last_op_seq, "results": result.results})
+        return self._envelope() + b"," + tail[1:-1] + b"," + _page_json(page) + b"}"
+
+    def health_json(self, version: str) -> bytes:
+        return orjson.dumps({"status": "ok", "server_id": self.server_id,
+                             "server_time": _iso(datetime.now(UTC)),
+                             "schema_version": SCHEMA_VERSION, "version": version})
+
+    # --- history, offices, export -------------------------------------------------------
+    def history(self, who: Principal, record_id: str) -> list[dict[str, Any]]:
+        with self.db.read() as r:
+            record = r.record(record_id)
+            if record is None or not can_read(who.office, who.is_hq, record.scope,
+                                              record.published_to()):
+                raise NotFoundError("server.record_not_found", id=record_id)
+            rows = r.history(record_id)
+        return [{"seq": c.seq, "at": c.at, "edited_at": c.edited_at, "author": c.author,
+                 "user": c.user, "office": c.office, "replica_id": c.replica_id,
+                 "op_seq": c.op_seq, "status": c.status, "changes": c.changes} for c in rows]
+
+    def offices(self, who: Principal) -> list[dict[str, Any]]:
+        if not who.is_hq:
+            raise Forbidden("server.forbidden_role")
+        with self.db.read() as r:
+            offices = r.offices()
+            replicas = r.replica_stats()
+            conflicts = r.open_conflict_scopes()
+        out = []
+        for scope, name, _created in offices:
+            mine = [at for office, _rid, at in replicas if office == scope]
+            seen = [at for at in mine if at]
+            out.append({
+                "scope": scope, "name": name, "last_sync_at": max(seen) if seen else None,
+                "open_conflicts": sum(1 for c in conflicts if within(c, scope)),
+                "replicas": len(mine),
+            })
+        return out
+
+    def export_lines(self) -> Iterator[bytes]:
+        """Every record as one JSON line, sorted by id, fields in their logical form."""
+        with self.db.read() as r:
+            for rid, kind, scope, flat, deleted in r.all_records():
+                yield orjson.dumps({"id": rid, "kind": kind, "scope": scope,
+                                    "fields": from_flat(kind, orjson.loads(flat)),
+                                    "deleted": deleted})
+
+
+def _page_json(page: PullPage) -> bytes:
+    return (b'"records":[' + b",".join(page.docs) + b'],"remove":' + orjson.dumps(page.remove)
+            + b',"cursor":' + str(page.cursor).encode() + b',"has_more":'
+            + (b"true" if page.has_more else b"false"))
+
+
+class _Batch:
+    """The state of one push: records loaded once, results, rows to write at the end."""
+
+    def __init__(self, service: Service, w: Writer, who: Principal, replica_id: str, now: str,
+                 records: dict[str, Stored]) -> None:
+        self.service = service
+        self.w = w
+        self.who = who
+        self.replica_id = replica_id
+        self.now = now
+        self.records = records
+        self.dirty: dict[str, Stored] = {}
+        self.history: list[ChangeRow] = []
+        self.results: list[dict[str, Any]] = []
+
+    def _readable(self, record: Stored | None) -> Stored | None:
+        if record is None or can_read(self.who.office, self.who.is_hq, record.scope,
+                                      record.published_to()):
+            return record
+        return None
+
+    def duplicate(self, op: Op) -> None:
+        record = self._readable(self.records.get(op.record_id))
+        result: dict[str, Any] = {"op_seq": op.op_seq, "status": "duplicate"}
+        if record is not None:
+            result["record"] = record.wire()
+            result["seq"] = record.seq
+        self.results.append(result)
+
+    def apply(self, op: Op) -> None:
+        if op.noop:
+            self.results.append({"op_seq": op.op_seq, "status": "applied"})
+            return
+        who = merge.Who(f"{self.who.office}|{self.replica_id}", op.author, self.who.office,
+                        op.edited_at.isoformat(), self.now)
+        current = self.records.get(op.record_id)
+        outcome = merge.check_op(op, current) or self._authorize(op, current, who)
+        if outcome is None:
+            outcome = merge.apply_op(current, op, who, self.w.next_seq, self.service.new_id,
+                                     checked=True)
+        self._record(op, outcome)
+
+    def _authorize(self, op: Op, current: Stored | None, who: merge.Who) -> merge.Outcome | None:
+        """``None`` when the token may make this op; else a rejection or a kept orphan edit."""
+        office, hq = self.who.office, self.who.is_hq
+        if current is None or can_write(office, hq, current.scope):
+            if can_write(office, hq, op.scope):
+                return None
+            return merge.Outcome("rejected", self._readable(current),
+                                 reason="sync.reject.out_of_scope",
+                                 params={"office": office, "scope": op.scope})
+        moved_after_base = current.version(SCOPE_KEY) > op.base_seq
+        was_ours = any(within(a, office) for a in current.audience if not a.startswith("pub:"))
+        if moved_after_base and was_ours and can_write(office, hq, op.scope):
+            return merge.keep_orphan_edit(current, op, who, self.w.next_seq,
+                                          self.service.new_id)
+        readable = self._readable(current)
+        return merge.Outcome("rejected", readable, reason="sync.reject.out_of_scope",
+                             params={"office": office,
+                                     "scope": current.scope if readable else op.scope})
+
+    def _record(self, op: Op, outcome: merge.Outcome) -> None:
+        result: dict[str, Any] = {"op_seq": op.op_seq, "status": outcome.status}
+        record = outcome.record
+        if outcome.changed and record is not None:
+            self.records[record.id] = record
+            self.dirty[record.id] = record
+            self._history(record.id, record.seq, outcome.status, outcome.changed, op)
+        for conflict in outcome.conflicts:
+            self.records[conflict.id] = conflict
+            self.dirty[conflict.id] = conflict
+            self._history(conflict.id, conflict.seq, "created",
+                          {k: {"old": None, "new": v} for k, v in conflict.fields.items()}, op)
+        if outcome.conflicts:
+            result["conflicts"] = [c.id for c in outcome.conflicts]
+        if outcome.status == "rejected":
+            result["reason"] = outcome.reason
+            result["message"] = message(outcome.reason or "error.generic", "vi",
+                                        **outcome.params)
+        readable = self._readable(record)
+        if readable is not None:
+            result["seq"] = readable.seq
+            if outcome.status != "applied":
+                result["record"] = readable.wire()
+        self.results.append(result)
+
+    def _history(self, record_id: str, seq: int, status: str,
+                 changed: dict[str, dict[str, Any]], op: Op) -> None:
+        self.history.append(ChangeRow(
+            seq=seq, record_id=record_id, at=self.now, edited_at=op.edited_at.isoformat(),
+            author=op.author or None, user=self.who.user or None, office=self.who.office,
+            replica_id=self.replica_id, op_seq=op.op_seq, status=status, changes=changed))

@@ -1,0 +1,78 @@
+"""The server's in-memory view of one record, shared by the store, the merge and the service.
+
+A record is kept *flat* (see :mod:`domain.records`): one key per scalar field and one per
+set element.  Besides the values the server keeps, per flat key, the version (the global
+sequence number of the change that last set or cleared it) and, per live version, who wrote
+it, so that a later concurrent edit can name both sides in a conflict record.
+
+Two reserved keys live in :attr:`Stored.versions` next to the field keys: ``deleted`` (the
+tombstone flag, versioned like a field and sent to replicas) and ``@scope`` (the last move;
+internal, never sent: a replica cannot address it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+DELETED = "deleted"
+SCOPE_KEY = "@scope"
+#: A writer entry: [writer id, author, office, edited_at ISO text].
+Writer = list[str]
+
+
+@dataclass
+class Stored:
+    """One record as the server holds it (``fields`` never contains ``None`` values)."""
+
+    id: str
+    kind: str
+    scope: str
+    fields: dict[str, Any] = field(default_factory=dict)
+    versions: dict[str, int] = field(default_factory=dict)
+    #: ``str(seq)`` → :data:`Writer`, for every seq still referenced by :attr:`versions`.
+    writers: dict[str, Writer] = field(default_factory=dict)
+    deleted: bool = False
+    seq: int = 0
+    updated_at: str | None = None
+    updated_by: str | None = None
+    office: str | None = None
+    #: Every scope the record was ever readable through: ``"<scope>"`` for the scopes it lived
+    #: in and ``"pub:<scope>"`` for the scopes it was published to.  Decides ``remove``s.
+    audience: list[str] = field(default_factory=list)
+
+    def version(self, key: str) -> int:
+        return self.versions.get(key, 0)
+
+    def writer(self, key: str) -> Writer | None:
+        version = self.versions.get(key, 0)
+        return self.writers.get(str(version)) if version else None
+
+    def value(self, key: str) -> Any:
+        if key == DELETED:
+            return self.deleted
+        return self.fields.get(key)
+
+    def published_to(self) -> list[str]:
+        return sorted(k[4:] for k in self.fields if k.startswith("pub:"))
+
+    def wire(self) -> dict[str, Any]:
+        """The :class:`sync.protocol.RecordState` as a plain dict (fields by reference)."""
+        seq = self.seq
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "scope": self.scope,
+            "fields": self.fields,
+            "versions": {k: v for k, v in self.versions.items() if v != seq and k[0] != "@"},
+            "deleted": self.deleted,
+            "seq": seq,
+            "updated_at": self.updated_at,
+            "updated_by": self.updated_by,
+            "office": self.office,
+        }
+
+    def wire_json(self) -> bytes:
+        return orjson.dumps(self.wire())
