@@ -8,6 +8,7 @@ removed element is ``None`` in a change and absent in a state.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -247,3 +248,36 @@ def check_flat_value(value: Any, depth: int = 0) -> bool:
 def long_text_fields(kind: str) -> frozenset[str]:
     model = KINDS.get(kind)
     return model.LONG_TEXT if model else frozenset()
+
+
+@functools.lru_cache(maxsize=512)
+def _adapter(kind: str, name: str) -> pydantic.TypeAdapter[Any]:
+    info = model_for(kind).model_fields[name]
+    return pydantic.TypeAdapter(info.rebuild_annotation())
+
+
+def check_field(kind: str, name: str, value: Any) -> Any:
+    """Validate ONE field as a form does while a person types; returns the JSON value.
+
+    Raises :class:`ValidationError` whose single problem names the field, so a form can show
+    the message under it.  Empty input is ``None`` (an optional field left blank).
+    """
+    model = model_for(kind)
+    if name not in model.model_fields:
+        known = ", ".join(model.model_fields)
+        raise ValidationError.single(name, "validation.unknown_field", field=name,
+                                     kind=f"§kind.{kind}", known=known)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if name in model.REQUIRED:
+            raise ValidationError.single(name, "validation.required")
+        return None
+    adapter = _adapter(kind, name)
+    try:
+        parsed = adapter.validate_python(value)
+    except pydantic.ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            problem = _problem_from({**error, "loc": (name,)}, model)
+            problems.append(Problem(name, problem.key, problem.params))
+        raise ValidationError(problems, kind=kind) from None
+    return adapter.dump_python(parsed, mode="json")

@@ -389,6 +389,32 @@ class Store:
         rows = [h for h in self._raw("history").values() if h["rid"] == record_id]
         return sorted(rows, key=lambda h: (h["at"], h["id"]))
 
+    def state_at(self, record_id: str, when: datetime) -> dict[str, Any] | None:
+        """The record as it was at ``when`` (flat fields plus ``"deleted"``), from its history.
+
+        ``None`` if it did not exist yet.  Reports use this to show a task's status and an
+        indicator's readings as of a period's data cut-off rather than as of today.
+        """
+        record = self.get(record_id)
+        if record is None:
+            return None
+        fields: dict[str, Any] = dict(record.flat)
+        deleted = record.deleted
+        stamp = _utc_iso(when)
+        for entry in reversed(self.history(record_id)):
+            if entry["at"] <= stamp:
+                break
+            if entry.get("created"):
+                return None
+            for key, (old, _new) in entry["changes"].items():
+                if key == "deleted":
+                    deleted = bool(old)
+                elif old is None:
+                    fields.pop(key, None)
+                else:
+                    fields[key] = old
+        return {**fields, "deleted": deleted}
+
     def history_since(self, when: datetime) -> Iterator[dict[str, Any]]:
         stamp = when.isoformat()
         for h in self._raw("history").values():
@@ -541,6 +567,15 @@ class Store:
             "rejected": len(self._raw("rejected")),
             "journal_bytes": self._journal.size,
         }
+
+
+def _utc_iso(when: datetime | str) -> str:
+    """One timestamp format for history (UTC ISO 8601), so strings compare in time order."""
+    if isinstance(when, str):
+        when = datetime.fromisoformat(when.replace("Z", "+00:00"))
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC).isoformat()
 
 
 def _apply_entry(tables: dict[str, dict[str, Any]], entry: Mapping[str, Any]) -> None:
@@ -701,7 +736,7 @@ class Transaction:
         self._stage_op(new["id"], op["op_seq"], op)
         self._history(new["id"], old["fields"] if old else {}, new["fields"], delta,
                       source="local", author=self.store.author, office=self.store.office,
-                      at=self._now.isoformat())
+                      at=self._now.isoformat(), created=old is None)
 
     def _make_op(self, old: dict[str, Any] | None, new: dict[str, Any],
                  delta: Mapping[str, Any], base: dict[str, Any] | None) -> dict[str, Any]:
@@ -724,7 +759,7 @@ class Transaction:
 
     def _history(self, rid: str, before: Mapping[str, Any], after: Mapping[str, Any],
                  delta: Mapping[str, Any], *, source: str, author: str | None,
-                 office: str | None, at: str) -> None:
+                 office: str | None, at: str, created: bool = False) -> None:
         changes = {}
         for key in delta:
             if key == "deleted":
@@ -732,8 +767,11 @@ class Transaction:
             else:
                 changes[key] = [before.get(key), after.get(key)]
         hid = uuid7()
-        self.writes[("history", hid)] = {"id": hid, "rid": rid, "at": at, "source": source,
-                                         "author": author, "office": office, "changes": changes}
+        entry = {"id": hid, "rid": rid, "at": _utc_iso(at), "source": source,
+                 "author": author, "office": office, "changes": changes}
+        if created:
+            entry["created"] = True
+        self.writes[("history", hid)] = entry
 
     # -- sync: results and pulled records -------------------------------------
     def drop_op(self, op: Mapping[str, Any]) -> None:
@@ -772,7 +810,8 @@ class Transaction:
         if delta and not (old is None and deleted):
             self._history(rid, before, fields, delta, source="server",
                           author=state.get("updated_by"), office=state.get("office"),
-                          at=at or state.get("updated_at") or self._now.isoformat())
+                          at=at or state.get("updated_at") or self._now.isoformat(),
+                          created=old is None)
 
     def forget(self, record_id: str) -> bool:
         """A record left this office's scope: drop it unless it has unsent local changes."""
