@@ -448,6 +448,17 @@ class Store:
         with self.transaction() as tx:
             return tx.restore(record_id)
 
+    def adopt_new_server(self) -> int:
+        """Start over with a new (or reset) server without losing anything.
+
+        A new replica identity and cursor; every record this office may write is queued again
+        as a full op based on nothing (the server answers values it already has with no-ops
+        and keeps any difference as a conflict); read-only records wait for the first pull.
+        Returns the number of ops queued.
+        """
+        with self.transaction() as tx:
+            return tx.requeue_everything()
+
     def import_records(self, items: Iterable[tuple[int, Mapping[str, Any]]], *,
                        enforce_scope: bool = True) -> dict[str, int]:
         """Bring records in the export form into the store, idempotent by ID, all or nothing.
@@ -767,7 +778,7 @@ class Transaction:
             else:
                 changes[key] = [before.get(key), after.get(key)]
         hid = uuid7()
-        entry = {"id": hid, "rid": rid, "at": _utc_iso(at), "source": source,
+        entry: dict[str, Any] = {"id": hid, "rid": rid, "at": _utc_iso(at), "source": source,
                  "author": author, "office": office, "changes": changes}
         if created:
             entry["created"] = True
@@ -812,6 +823,28 @@ class Transaction:
                           author=state.get("updated_by"), office=state.get("office"),
                           at=at or state.get("updated_at") or self._now.isoformat(),
                           created=old is None)
+
+    def requeue_everything(self) -> int:
+        store = self.store
+        for op in store.pending_ops():
+            self.drop_op(op)
+        self._next_op_seq = 1
+        for key, value in (("replica_id", uuid7()), ("cursor", 0), ("server_id", None)):
+            self.set_meta(key, value)
+        queued = 0
+        for record in store.list(None, include_deleted=True):
+            doc = {**record.doc, "seq": 0, "versions": {}, "base": None, "pending": 0}
+            self.writes[("records", doc["id"])] = doc
+            if self.enforce_scope and store.role != "hq" and not within(doc["scope"], store.office):
+                continue
+            delta: dict[str, Any] = dict(doc["fields"])
+            if doc.get("deleted"):
+                delta["deleted"] = True
+            doc["pending"] = 1
+            op = self._make_op(None, doc, delta, None)
+            self._stage_op(doc["id"], op["op_seq"], op)
+            queued += 1
+        return queued
 
     def forget(self, record_id: str) -> bool:
         """A record left this office's scope: drop it unless it has unsent local changes."""

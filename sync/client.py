@@ -1,0 +1,386 @@
+"""The sync client: push the outbox, pull the change feed, over slow and lossy links.
+
+One ``POST /v1/sync`` carries a batch of ops and the pull cursor and answers both, so an idle
+sync is one small round trip.  Everything a response brings — the answers to the ops, the
+page of records, the new cursor — is committed in ONE store transaction, so a cut at any
+moment leaves the replica consistent and the next sync resumes where this one stopped
+(re-sending a batch is harmless: the server skips op numbers it has seen).
+
+The transport is injected: tests pass ``httpx.ASGITransport(app=create_app(...))`` or an
+``httpx.MockTransport``; the app uses the default network transport.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gzip
+import random
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import orjson
+
+from domain.i18n import resolve_lang
+from sync.errors import (
+    AuthFailed,
+    Forbidden,
+    MassRemoval,
+    NotLoggedIn,
+    Offline,
+    ProtocolError,
+    ServerMismatch,
+    ServerUnavailable,
+    SyncError,
+    UpgradeRequired,
+)
+from sync.protocol import DEFAULT_PULL_LIMIT, MAX_OPS_PER_PUSH, SCHEMA_VERSION
+from sync.store import Store, Transaction
+
+#: Generous read/write timeouts: a 2 MB batch over a 50 kbit/s link takes minutes.
+DEFAULT_TIMEOUT = httpx.Timeout(connect=15.0, read=120.0, write=120.0, pool=15.0)
+RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
+CLOCK_WARNING_SECONDS = 300.0
+MASS_REMOVAL_SHARE = 0.5
+MASS_REMOVAL_MIN = 20
+GZIP_MIN_BYTES = 1024
+USER_AGENT = "sotay/0.1"
+
+
+@dataclass
+class SyncProgress:
+    """For the interface's progress bar: ops sent of those pending, records received."""
+
+    phase: str
+    sent: int
+    to_send: int
+    received: int
+
+
+@dataclass
+class SyncResult:
+    pushed: int = 0
+    pulled: int = 0
+    removed: int = 0
+    rejected: int = 0
+    requests: int = 0
+    new_conflicts: list[str] = field(default_factory=list)
+    clock_skew: float | None = None
+    server_time: datetime | None = None
+
+    @property
+    def clock_warning(self) -> bool:
+        return self.clock_skew is not None and abs(self.clock_skew) > CLOCK_WARNING_SECONDS
+
+
+class _TooLarge(Exception):
+    """413: the batch must be split."""
+
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+class SyncClient:
+    def __init__(self, store: Store, *, server_url: str, token: str,
+                 transport: httpx.AsyncBaseTransport | None = None,
+                 timeout: httpx.Timeout | None = None, retries: int = 6, backoff: float = 0.5,
+                 max_backoff: float = 60.0, batch_ops: int = 2000, batch_bytes: int = 2_000_000,
+                 pull_limit: int | None = None,
+                 progress: Callable[[SyncProgress], None] | None = None,
+                 sleep: Sleep = asyncio.sleep,
+                 clock: Callable[[], datetime] | None = None) -> None:
+        if not server_url or not token:
+            raise NotLoggedIn()
+        self.store = store
+        self.server_url = server_url.rstrip("/")
+        self.retries = retries
+        self.backoff = backoff
+        self.max_backoff = max_backoff
+        self.batch_ops = min(batch_ops, MAX_OPS_PER_PUSH)
+        self.batch_bytes = batch_bytes
+        self.pull_limit = pull_limit or DEFAULT_PULL_LIMIT
+        self.progress = progress
+        self._sleep = sleep
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._http = httpx.AsyncClient(
+            base_url=self.server_url, transport=transport, timeout=timeout or DEFAULT_TIMEOUT,
+            headers={"Authorization": f"Bearer {token}", "User-Agent": USER_AGENT,
+                     "Accept-Encoding": "gzip"})
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> SyncClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    # ------------------------------------------------------------------ http
+    async def _request(self, method: str, path: str, *, body: bytes | None = None,
+                       params: dict[str, Any] | None = None) -> Any:
+        """One request with retries on cuts, 5xx and 429 (honouring Retry-After)."""
+        headers = {}
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+            if len(body) >= GZIP_MIN_BYTES:
+                body = gzip.compress(body, compresslevel=5)
+                headers["Content-Encoding"] = "gzip"
+        attempt = 0
+        while True:
+            try:
+                response = await self._http.request(method, path, content=body, params=params,
+                                                    headers=headers)
+            except httpx.TransportError as exc:
+                error: SyncError = Offline(server=self.server_url, detail=type(exc).__name__)
+                wait = None
+            else:
+                if response.status_code < 300:
+                    return self._decode(response)
+                error, wait = self._failure(response)
+            attempt += 1
+            if attempt > self.retries:
+                raise error
+            await self._sleep(self._delay(attempt, wait))
+
+    def _delay(self, attempt: int, retry_after: float | None) -> float:
+        if retry_after is not None:
+            return min(self.max_backoff, retry_after)
+        base = min(self.max_backoff, self.backoff * (2 ** (attempt - 1)))
+        return base * (0.5 + random.random() / 2)
+
+    def _decode(self, response: httpx.Response) -> Any:
+        try:
+            return orjson.loads(response.content)
+        except orjson.JSONDecodeError:
+            raise ProtocolError(detail="JSON") from None
+
+    def _failure(self, response: httpx.Response) -> tuple[SyncError, float | None]:
+        """A retryable error with its wait, or raise at once for answers retrying cannot fix."""
+        status = response.status_code
+        detail = self._server_message(response)
+        if status in RETRY_STATUS:
+            wait = None
+            with contextlib.suppress(ValueError):
+                wait = float(response.headers.get("Retry-After", ""))
+            return ServerUnavailable(server=self.server_url, status=status), wait
+        if status == 413:
+            raise _TooLarge()
+        if status == 401:
+            raise AuthFailed(detail=detail)
+        if status == 403:
+            raise Forbidden(detail=detail)
+        if status == 426:
+            raise UpgradeRequired(detail=detail)
+        if status == 409:
+            raise ServerMismatch(server=self.server_url, detail=detail)
+        raise ProtocolError(detail=f"HTTP {status}: {detail}")
+
+    @staticmethod
+    def _server_message(response: httpx.Response) -> str:
+        try:
+            body = orjson.loads(response.content)
+            key = "message" if resolve_lang() == "vi" else "message_en"
+            return str(body.get(key) or body.get("message") or body.get("error"))
+        except (orjson.JSONDecodeError, AttributeError):
+            return response.reason_phrase or str(response.status_code)
+
+    # ------------------------------------------------------------------ sync
+    async def sync(self) -> SyncResult:
+        """Push every pending op and pull until the server has nothing more."""
+        result = SyncResult()
+        noops: list[dict[str, Any]] = []
+        total = self.store.pending_count()
+        while True:
+            batch = self._batch(noops)
+            try:
+                answer = await self._exchange(batch, result)
+            except _TooLarge:
+                if len(batch) <= 1:
+                    raise ProtocolError(detail="413") from None
+                self.batch_ops = max(1, len(batch) // 2)
+                continue
+            noops = self._apply(answer, batch, result)
+            self._report("push" if self.store.pending_count() else "pull", result, total)
+            if not self._more(answer, batch, noops):
+                break
+        self.store.set_meta(last_sync_at=self._clock().isoformat(), last_sync_ok=True)
+        self._report("done", result, total)
+        return result
+
+    def _more(self, answer: dict[str, Any], batch: list[dict[str, Any]],
+              noops: list[dict[str, Any]]) -> bool:
+        if noops or answer.get("has_more"):
+            return True
+        if not self.store.pending_count():
+            return False
+        if batch and not answer.get("results"):
+            raise ProtocolError(detail="no op was answered")
+        return True
+
+    def _batch(self, noops: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        ops = list(noops)
+        size = 0
+        for op in self.store.pending_ops(self.batch_ops - len(ops)):
+            size += len(orjson.dumps(op))
+            if ops and size > self.batch_bytes:
+                break
+            ops.append(op)
+        return ops
+
+    async def _exchange(self, batch: list[dict[str, Any]], result: SyncResult) -> dict[str, Any]:
+        since = int(self.store.meta("cursor", 0) or 0)
+        body = {
+            "schema_version": SCHEMA_VERSION,
+            "replica_id": self.store.replica_id,
+            "ops": batch,
+            "since": since,
+            "limit": self.pull_limit,
+        }
+        answer = await self._request("POST", "/v1/sync", body=orjson.dumps(body))
+        result.requests += 1
+        if not isinstance(answer, dict) or "cursor" not in answer or "results" not in answer:
+            raise ProtocolError(detail="sync response")
+        self._check_server(answer, since)
+        self._clock_check(answer, result)
+        return answer
+
+    def _check_server(self, answer: dict[str, Any], since: int) -> None:
+        """Never trust a different or reset server with this replica's data."""
+        known = self.store.meta("server_id")
+        server_id = answer.get("server_id")
+        if known and server_id != known:
+            raise ServerMismatch(server=self.server_url, detail=f"server_id {server_id}")
+        head = answer.get("head")
+        if isinstance(head, int) and head < since:
+            raise ServerMismatch(server=self.server_url, detail=f"head {head} < cursor {since}")
+
+    def _clock_check(self, answer: dict[str, Any], result: SyncResult) -> None:
+        raw = answer.get("server_time")
+        if not raw:
+            return
+        try:
+            server_time = datetime.fromisoformat(str(raw).replace("Z", "+00:00"))
+        except ValueError:
+            return
+        if server_time.tzinfo is None:
+            server_time = server_time.replace(tzinfo=UTC)
+        result.server_time = server_time
+        result.clock_skew = (self._clock() - server_time).total_seconds()
+
+    def _report(self, phase: str, result: SyncResult, total: int) -> None:
+        if self.progress is not None:
+            self.progress(SyncProgress(phase, result.pushed, total, result.pulled))
+
+    # ----------------------------------------------------------------- apply
+    def _apply(self, answer: dict[str, Any], batch: list[dict[str, Any]],
+               result: SyncResult) -> list[dict[str, Any]]:
+        """Commit the answers, the page and the cursor together; return gap noops to send."""
+        records = answer.get("records") or []
+        removes = answer.get("remove") or []
+        refused: SyncError | None = None
+        try:
+            self._guard_removals(removes, result)
+        except MassRemoval as exc:
+            refused, records, removes = exc, [], []
+        with self.store.transaction() as tx:
+            self._take_results(tx, answer, batch, result)
+            if refused is None:
+                self._take_page(tx, records, removes, result)
+                tx.set_meta("cursor", int(answer["cursor"]))
+            if answer.get("server_id") and not self.store.meta("server_id"):
+                tx.set_meta("server_id", answer["server_id"])
+            if result.clock_skew is not None:
+                tx.set_meta("clock_skew", result.clock_skew)
+        if refused is not None:
+            raise refused
+        return self._gap_noops(int(answer.get("last_op_seq", 0)))
+
+    def _take_results(self, tx: Transaction, answer: dict[str, Any],
+                      batch: list[dict[str, Any]], result: SyncResult) -> None:
+        last = int(answer.get("last_op_seq", 0))
+        answered = {r["op_seq"]: r for r in answer.get("results") or []}
+        states: dict[str, dict[str, Any]] = {}
+        touched: dict[str, bool] = {}
+        for op in batch:
+            if op.get("noop"):
+                continue
+            res = answered.get(op["op_seq"])
+            if res is None and op["op_seq"] > last:
+                continue  # not processed (the server stopped at a gap): send again
+            tx.drop_op(op)
+            result.pushed += 1
+            rejected = res is not None and res.get("status") == "rejected"
+            if rejected and res is not None:
+                tx.keep_rejected(op, res.get("reason"), res.get("message"))
+                result.rejected += 1
+            state = res.get("record") if res else None
+            if state and (op["record_id"] not in states or state["seq"] > states[op["record_id"]]["seq"]):
+                states[op["record_id"]] = state
+            touched[op["record_id"]] = touched.get(op["record_id"], False) or rejected
+        for state in states.values():
+            tx.take_base(state)
+        for rid, was_rejected in touched.items():
+            if rid in states:
+                continue
+            doc = tx.doc(rid)
+            if was_rejected and doc is not None and not doc.get("seq"):
+                tx.forget(rid)  # a create the server refused: its content is kept in `rejected`
+            else:
+                tx.refresh_pending(rid)
+
+    def _take_page(self, tx: Transaction, records: Iterable[dict[str, Any]],
+                   removes: Iterable[str], result: SyncResult) -> None:
+        for state in records:
+            if not isinstance(state, dict) or "id" not in state or "seq" not in state:
+                raise ProtocolError(detail="record")
+            known = tx.doc(state["id"]) is not None
+            tx.take_base(state)
+            result.pulled += 1
+            fields = state.get("fields") or {}
+            if (state.get("kind") == "conflict" and not known and not state.get("deleted")
+                    and fields.get("status", "open") == "open"):
+                result.new_conflicts.append(state["id"])
+        for rid in removes:
+            if tx.forget(rid):
+                result.removed += 1
+
+    def _guard_removals(self, removes: list[str], result: SyncResult) -> None:
+        present = [rid for rid in removes if self.store.get(rid) is not None]
+        total = sum(self.store.stats()["counts"].values())
+        count = len(present) + result.removed
+        if count >= MASS_REMOVAL_MIN and count > MASS_REMOVAL_SHARE * total:
+            raise MassRemoval(count=count, total=total)
+
+    def _gap_noops(self, last: int) -> list[dict[str, Any]]:
+        """Placeholders for op numbers this replica no longer has (lost in a recovery)."""
+        pending = self.store.pending_ops(1)
+        if not pending or pending[0]["op_seq"] <= last + 1:
+            return []
+        now = self._clock().isoformat()
+        return [{"op_seq": n, "record_id": "-", "kind": "noop", "scope": self.store.office,
+                 "changes": {}, "base_seq": 0, "edited_at": now, "author": "", "noop": True}
+                for n in range(last + 1, pending[0]["op_seq"])]
+
+    # ----------------------------------------------------------------- reads
+    async def health(self) -> dict[str, Any]:
+        answer: dict[str, Any] = await self._request("GET", "/v1/health")
+        return answer
+
+    async def check(self) -> dict[str, Any]:
+        """Reachable and the token accepted (a one-record read that changes nothing)."""
+        health = await self.health()
+        since = int(self.store.meta("cursor", 0) or 0)
+        await self._request("GET", "/v1/pull", params={"since": since, "limit": 1})
+        return health
+
+    async def history(self, record_id: str) -> list[dict[str, Any]]:
+        answer: list[dict[str, Any]] = await self._request("GET", f"/v1/records/{record_id}/history")
+        return answer
+
+    async def offices(self) -> list[dict[str, Any]]:
+        answer: list[dict[str, Any]] = await self._request("GET", "/v1/offices")
+        return answer

@@ -1,0 +1,46 @@
+"""The server address and token, kept outside the store in a file only the user can read.
+
+The token never enters the replica's snapshot or journal (those may be copied for backup or
+support).  ``credentials.json`` is written atomically with mode 0600.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import orjson
+
+from domain.errors import SotayError
+from sync import fsio
+
+FILE = "credentials.json"
+
+
+def save_token(data_dir: Path, server_url: str, token: str) -> Path:
+    path = Path(data_dir) / FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    body = orjson.dumps({"server_url": server_url.rstrip("/"), "token": token})
+    fsio.atomic_write(path, body)
+    os.chmod(path, 0o600)
+    return path
+
+
+def load_token(data_dir: Path) -> tuple[str, str] | None:
+    """(server_url, token) or None when not logged in.  A damaged file is an error."""
+    path = Path(data_dir) / FILE
+    if not path.exists():
+        return None
+    try:
+        doc = orjson.loads(path.read_bytes())
+        return str(doc["server_url"]), str(doc["token"])
+    except (OSError, orjson.JSONDecodeError, KeyError, TypeError) as exc:
+        raise SotayError("import.unreadable", file=str(path), detail=type(exc).__name__) from None
+
+
+def forget_token(data_dir: Path) -> bool:
+    path = Path(data_dir) / FILE
+    if path.exists():
+        path.unlink()
+        return True
+    return False
