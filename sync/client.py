@@ -349,6 +349,8 @@ class SyncClient:
                 result.removed += 1
 
     def _guard_removals(self, removes: list[str], result: SyncResult) -> None:
+        if not removes:
+            return
         present = [rid for rid in removes if self.store.get(rid) is not None]
         total = sum(self.store.stats()["counts"].values())
         count = len(present) + result.removed

@@ -1,18 +1,24 @@
-"""In-memory indexes over the records table, built at open and kept current on every change.
+"""In-memory indexes over the records, built as kinds load and kept current on every change.
 
 * by kind, so lists never scan the whole store;
 * children of a plan / meeting / conclusion (and a record's conflicts), from each kind's
   ``PARENTS`` reference fields;
-* folded text (see :func:`domain.text.fold`) for accent-insensitive search.
+* folded text (see :func:`domain.text.fold`) for accent-insensitive search.  Per kind, the
+  texts are also joined into chunks of a few hundred records so that a query scans them with
+  ``str.find`` in C instead of one Python comparison per record: 100k records in a few ms.
 """
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from domain.models import KINDS
 from domain.text import fold
+
+CHUNK = 512
+_SEP = "\x00"
 
 
 def _parent_fields(kind: str) -> tuple[str, ...]:
@@ -20,16 +26,14 @@ def _parent_fields(kind: str) -> tuple[str, ...]:
     return model.PARENTS if model else ()
 
 
-def _skip_keys(kind: str) -> frozenset[str]:
-    model = KINDS.get(kind)
-    if model is None:
-        return frozenset()
-    return frozenset(model.REFS) | frozenset({"published_to"})
+_SKIP: dict[str, frozenset[str]] = {
+    kind: frozenset(model.REFS) | frozenset({"published_to"}) for kind, model in KINDS.items()
+}
 
 
 def search_text(kind: str, fields: Mapping[str, Any]) -> str:
     """The text of a record that search looks at: every string value except references."""
-    skip = _skip_keys(kind)
+    skip = _SKIP.get(kind, frozenset())
     parts: list[str] = []
     for key, value in fields.items():
         if ":" in key or key in skip:
@@ -38,7 +42,45 @@ def search_text(kind: str, fields: Mapping[str, Any]) -> str:
             continue
         if isinstance(value, str) and not (len(value) == 10 and value[4:5] == "-" and value[:4].isdigit()):
             parts.append(value)
-    return fold("\n".join(parts))
+    return fold("\n".join(parts)).replace(_SEP, " ")
+
+
+class _Chunks:
+    """One kind's folded texts joined in chunks, rebuilt lazily after changes."""
+
+    def __init__(self) -> None:
+        self.ids: list[list[str]] = []
+        self.where: dict[str, int] = {}
+        self.joined: list[tuple[str, list[int]] | None] = []
+
+    def add(self, rid: str) -> None:
+        if rid in self.where:
+            self.joined[self.where[rid]] = None
+            return
+        if not self.ids or len(self.ids[-1]) >= CHUNK:
+            self.ids.append([])
+            self.joined.append(None)
+        self.ids[-1].append(rid)
+        self.where[rid] = len(self.ids) - 1
+        self.joined[-1] = None
+
+    def remove(self, rid: str) -> None:
+        at = self.where.pop(rid, None)
+        if at is not None:
+            self.ids[at].remove(rid)
+            self.joined[at] = None
+
+    def chunk(self, at: int, text: Mapping[str, str]) -> tuple[str, list[int]]:
+        built = self.joined[at]
+        if built is None:
+            parts = [text.get(rid, "") for rid in self.ids[at]]
+            starts, pos = [], 0
+            for part in parts:
+                starts.append(pos)
+                pos += len(part) + 1
+            built = (_SEP.join(parts), starts)
+            self.joined[at] = built
+        return built
 
 
 class Indexes:
@@ -47,23 +89,18 @@ class Indexes:
         self.children: dict[str, dict[str, None]] = {}
         self.text: dict[str, str] = {}
         self.ops_by_record: dict[str, list[int]] = {}
+        self._chunks: dict[str, _Chunks] = {}
 
     # -- records -----------------------------------------------------------
-    def build(self, records: Mapping[str, Mapping[str, Any]],
-              outbox: Iterable[Mapping[str, Any]]) -> None:
-        for doc in records.values():
-            self.add(doc)
-        for op in sorted(outbox, key=lambda o: o["op_seq"]):
-            self.ops_by_record.setdefault(op["record_id"], []).append(op["op_seq"])
-
-    def add(self, doc: Mapping[str, Any]) -> None:
+    def add(self, doc: Mapping[str, Any], folded: str | None = None) -> None:
         rid, kind, fields = doc["id"], doc["kind"], doc["fields"]
         self.by_kind.setdefault(kind, {})[rid] = None
         for name in _parent_fields(kind):
             parent = fields.get(name)
             if isinstance(parent, str):
                 self.children.setdefault(parent, {})[rid] = None
-        self.text[rid] = search_text(kind, fields)
+        self.text[rid] = folded if folded is not None else search_text(kind, fields)
+        self._chunks.setdefault(kind, _Chunks()).add(rid)
 
     def remove(self, doc: Mapping[str, Any]) -> None:
         rid, kind, fields = doc["id"], doc["kind"], doc["fields"]
@@ -73,16 +110,37 @@ class Indexes:
             if isinstance(parent, str):
                 self.children.get(parent, {}).pop(rid, None)
         self.text.pop(rid, None)
+        chunks = self._chunks.get(kind)
+        if chunks is not None:
+            chunks.remove(rid)
 
     def replace(self, old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> None:
+        if old is not None and new is not None and old["kind"] == new["kind"]:
+            self._update(old, new)
+            return
         if old is not None:
             self.remove(old)
         if new is not None:
             self.add(new)
 
+    def _update(self, old: Mapping[str, Any], new: Mapping[str, Any]) -> None:
+        rid, kind = new["id"], new["kind"]
+        for name in _parent_fields(kind):
+            before, after = old["fields"].get(name), new["fields"].get(name)
+            if before != after:
+                if isinstance(before, str):
+                    self.children.get(before, {}).pop(rid, None)
+                if isinstance(after, str):
+                    self.children.setdefault(after, {})[rid] = None
+        if old["fields"] is not new["fields"]:
+            self.text[rid] = search_text(kind, new["fields"])
+            self._chunks.setdefault(kind, _Chunks()).add(rid)
+
     # -- outbox ------------------------------------------------------------
     def add_op(self, op: Mapping[str, Any]) -> None:
-        self.ops_by_record.setdefault(op["record_id"], []).append(op["op_seq"])
+        seqs = self.ops_by_record.setdefault(op["record_id"], [])
+        if op["op_seq"] not in seqs:
+            bisect.insort(seqs, op["op_seq"])
 
     def remove_op(self, op: Mapping[str, Any]) -> None:
         seqs = self.ops_by_record.get(op["record_id"])
@@ -91,20 +149,41 @@ class Indexes:
             if not seqs:
                 del self.ops_by_record[op["record_id"]]
 
+    def build_ops(self, outbox: Iterable[Mapping[str, Any]]) -> None:
+        for op in outbox:
+            self.add_op(op)
+
     # -- search ------------------------------------------------------------
-    def search(self, query: str, ids: Iterable[str] | None = None, limit: int | None = None) -> list[str]:
-        """IDs whose folded text contains every word of ``query`` (in index order)."""
-        words = sorted(set(fold(query).split()), key=len, reverse=True)
+    def search(self, query: str, kinds: Iterable[str], limit: int | None = None) -> list[str]:
+        """IDs of records of ``kinds`` whose folded text contains every word of ``query``."""
+        words = sorted(set(fold(query).replace(_SEP, " ").split()), key=len, reverse=True)
         if not words:
             return []
-        text = self.text
-        first, rest = words[0], words[1:]
-        candidates = text.keys() if ids is None else ids
         found: list[str] = []
-        for rid in candidates:
-            body = text.get(rid, "")
-            if first in body and all(w in body for w in rest):
+        for kind in kinds:
+            chunks = self._chunks.get(kind)
+            if chunks is None:
+                continue
+            for at in range(len(chunks.ids)):
+                if self._scan(chunks, at, words, found, limit):
+                    return found
+        return found
+
+    def _scan(self, chunks: _Chunks, at: int, words: list[str], found: list[str],
+              limit: int | None) -> bool:
+        """Scan one chunk; True when ``limit`` is reached."""
+        joined, starts = chunks.chunk(at, self.text)
+        ids = chunks.ids[at]
+        first, rest = words[0], words[1:]
+        pos = joined.find(first)
+        while pos != -1:
+            i = bisect.bisect_right(starts, pos) - 1
+            rid = ids[i]
+            end = starts[i + 1] - 1 if i + 1 < len(starts) else len(joined)
+            body = joined[starts[i]:end]
+            if all(w in body for w in rest):
                 found.append(rid)
                 if limit is not None and len(found) >= limit:
-                    break
-        return found
+                    return True
+            pos = joined.find(first, end)
+        return False

@@ -1,13 +1,16 @@
-"""Snapshots: TinyDB's table layout serialised with orjson behind a checksummed header.
+"""Snapshot files: tables in TinyDB's layout, serialised with orjson behind a checksummed header.
 
-    SOTAY-SNAPSHOT <format> <crc32 hex> <length>\\n{"last_n": …, "tables": {table: {id: doc}}}
+    SOTAY-SNAPSHOT <format> <crc32 hex> <length> <last_n>\\n{"tables": {table: {id: doc}}}
 
-A damaged snapshot is detected by its checksum and reported with its file name; it is
-never overwritten (the checkpoint keeps the previous good one as ``.prev``).
+``last_n`` is the number of the last journal entry the file contains.  The header can be
+checked (:func:`verify`) without parsing the body, so opening a large store checks every
+file at once and parses each kind only when it is first needed.  A damaged file is reported
+with its name and never overwritten (each rewrite keeps the previous one as ``.prev``).
 """
 
 from __future__ import annotations
 
+import gc
 import zlib
 from pathlib import Path
 from typing import Any
@@ -17,51 +20,70 @@ import orjson
 from domain.errors import StoreCorrupt, StoreError
 from sync import fsio
 
-FORMAT = 1
+FORMAT = 2
 PREFIX = b"SOTAY-SNAPSHOT "
 
 
 def encode(tables: dict[str, dict[str, Any]], last_n: int) -> bytes:
-    body = orjson.dumps({"last_n": last_n, "tables": tables})
-    header = b"%s%d %08x %d\n" % (PREFIX, FORMAT, zlib.crc32(body), len(body))
+    body = orjson.dumps({"tables": tables})
+    header = b"%s%d %08x %d %d\n" % (PREFIX, FORMAT, zlib.crc32(body), len(body), last_n)
     return header + body
 
 
-def decode(data: bytes, path: Path) -> tuple[dict[str, dict[str, Any]], int]:
-    """Return (tables, last_n) or raise StoreCorrupt / StoreError(newer format)."""
-    newline = data.find(b"\n")
+def verify(data: bytes, path: Path) -> tuple[int, int]:
+    """Check header, length and checksum; return (last_n, body offset)."""
+    newline = data.find(b"\n", 0, 200)
     if not data.startswith(PREFIX) or newline < 0:
         raise StoreCorrupt(file=str(path), detail="thiếu phần đầu tệp")
     try:
-        fmt_s, crc_s, len_s = data[len(PREFIX):newline].split(b" ")
-        fmt, crc, length = int(fmt_s), int(crc_s, 16), int(len_s)
+        fmt_s, crc_s, len_s, n_s = data[len(PREFIX):newline].split(b" ")
+        fmt, crc, length, last_n = int(fmt_s), int(crc_s, 16), int(len_s), int(n_s)
     except ValueError:
         raise StoreCorrupt(file=str(path), detail="phần đầu tệp không đọc được") from None
     if fmt > FORMAT:
         raise StoreError("store.newer_format", file=str(path), found=fmt)
-    body = data[newline + 1:]
-    if len(body) != length:
-        raise StoreCorrupt(file=str(path), detail=f"độ dài {len(body)} thay vì {length} byte")
-    if zlib.crc32(body) != crc:
+    body_len = len(data) - newline - 1
+    if body_len != length:
+        raise StoreCorrupt(file=str(path), detail=f"độ dài {body_len} thay vì {length} byte")
+    if zlib.crc32(memoryview(data)[newline + 1:]) != crc:
         raise StoreCorrupt(file=str(path), detail="sai mã kiểm tra (checksum)")
+    return last_n, newline + 1
+
+
+def decode_body(data: bytes, offset: int, path: Path) -> dict[str, dict[str, Any]]:
+    """Parse a verified file's tables (the garbage collector paused: millions of objects)."""
+    enabled = gc.isenabled()
+    gc.disable()
     try:
-        doc = orjson.loads(body)
-        return doc["tables"], int(doc["last_n"])
-    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+        doc = orjson.loads(memoryview(data)[offset:])
+        tables = doc["tables"]
+        if not isinstance(tables, dict):
+            raise TypeError("tables")
+        return tables
+    except (orjson.JSONDecodeError, KeyError, TypeError):
         raise StoreCorrupt(file=str(path), detail="nội dung không đọc được") from None
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise fsio.store_error(exc, f"đọc {path.name}") from exc
 
 
 def read(path: Path) -> tuple[dict[str, dict[str, Any]], int]:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise fsio.store_error(exc, f"đọc {path.name}") from exc
-    return decode(data, path)
+    """Verify and parse a whole file: (tables, last_n)."""
+    data = read_bytes(path)
+    last_n, offset = verify(data, path)
+    return decode_body(data, offset, path), last_n
 
 
 def write(path: Path, tables: dict[str, dict[str, Any]], last_n: int,
           keep_previous: Path | None = None) -> int:
-    """Atomically replace the snapshot; returns its size in bytes."""
+    """Atomically replace the file (keeping the old one as ``keep_previous``); returns its size."""
     data = encode(tables, last_n)
     fsio.atomic_write(path, data, keep_previous=keep_previous)
     return len(data)

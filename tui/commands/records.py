@@ -368,11 +368,12 @@ def cmd_doctor(args: argparse.Namespace, ctx: Context) -> int:
     c = ctx.console
     if args.recover:
         result = doctor.recover(ctx.data)
+        used = ", ".join(f"{name} ← {src}" for name, src in result.sources.items())
         c.print(_t(ctx.lang,
-                   f"Đã khôi phục từ {result.base} và {result.replayed} mục nhật ký "
-                   f"(đến mục {result.last_n}).",
-                   f"Recovered from {result.base} and {result.replayed} journal entries "
-                   f"(up to entry {result.last_n})."))
+                   f"Đã khôi phục từ {used} và {result.replayed} mục nhật ký "
+                   f"(đến mục {result.last_n}). Lần đồng bộ tới sẽ tải lại dữ liệu từ máy chủ.",
+                   f"Recovered from {used} and {result.replayed} journal entries "
+                   f"(up to entry {result.last_n}). The next sync fetches the server's data again."))
         if result.lost:
             c.print(_t(ctx.lang, f"Không đọc được các mục: {result.lost}; những thay đổi chưa đồng "
                                  "bộ trong đó sẽ được máy chủ bỏ qua.",
