@@ -1,0 +1,550 @@
+"""The committee's documents as a pure model: a periodic report, built from plain data.
+
+A :class:`Document` is what every renderer (Word, Markdown, CSV) draws: the national
+header, the issuing unit, number and date line, a title, sections of paragraphs and
+tables, the signature block and "Nơi nhận".  The builders here take plain dicts (the
+logical fields of records *as of the cut-off*, assembled elsewhere from the store) and
+return a Document; nothing here reads the store or the disk.
+
+Rules the report applies (see also DOMAIN.md):
+
+* a task belongs to the period when it exists by the cut-off (from its own start date, or
+  the date its plan / meeting / notice was issued), is not cancelled, its plan is not a
+  mere draft, and it was not already finished before the period began;
+* its status is judged at the cut-off: a completion dated after the cut-off does not count;
+* *stalled* (chậm tiến độ): an open task with a deadline, started before the period, whose
+  status and progress did not change during the period (or that is paused);
+* a conclusion notice is late when issued more than 5 working days after its meeting, or
+  still missing at the cut-off after that deadline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from domain.dates import format_date, format_long_date
+from domain.holidays import WorkCalendar, notice_timing
+from domain.i18n import Lang, label, register
+from domain.money import format_percent
+from domain.periods import Period
+from domain.rules import attainment, stt_key, task_status
+from domain.text import collation_key
+
+Fields = Mapping[str, Any]
+
+# ---------------------------------------------------------------------------
+# Document model
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Para:
+    text: str
+    style: str = "body"   # body | item | heading | note
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    headers: list[str]
+    rows: list[list[str]]
+    group_rows: set[int] = field(default_factory=set)   # rows that title a group
+    widths: list[float] | None = None                   # relative column widths
+
+
+Block = Para | Table
+
+
+@dataclass
+class Section:
+    title: str
+    blocks: list[Block] = field(default_factory=list)
+
+
+@dataclass
+class Header:
+    """Who issues the document, its number, place, date and signature."""
+
+    org_lines: list[str] = field(default_factory=list)   # parent org, then the unit (bold)
+    number: str = ""
+    place: str = ""
+    date: date | None = None
+    signer_title: list[str] = field(default_factory=list)
+    signer_name: str = ""
+    recipients: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Document:
+    kind: str
+    lang: Lang
+    header: Header
+    title: str
+    subtitle: str = ""
+    intro: list[str] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    addressee: str = ""
+
+    def tables(self) -> list[Table]:
+        return [b for s in self.sections for b in s.blocks if isinstance(b, Table)]
+
+    def place_date(self) -> str:
+        if self.header.date is None:
+            return ""
+        if self.lang == "en":
+            where = f"{self.header.place}, " if self.header.place else ""
+            return f"{where}{self.header.date.strftime('%d/%m/%Y')}"
+        return format_long_date(self.header.date, self.header.place or "……")
+
+
+TEXT: dict[str, tuple[str, str]] = {
+    "doc.nation": ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "SOCIALIST REPUBLIC OF VIET NAM"),
+    "doc.motto": ("Độc lập - Tự do - Hạnh phúc", "Independence - Freedom - Happiness"),
+    "doc.number": ("Số", "No."),
+    "doc.recipients": ("Nơi nhận", "Recipients"),
+    "doc.report": ("BÁO CÁO", "REPORT"),
+    "doc.report_subtitle": ("Tình hình thực hiện nhiệm vụ {period}",
+                            "Progress of the committee's work, {period}"),
+    "doc.cutoff": ("(Số liệu tính từ ngày {start} đến ngày {end})",
+                   "(Figures from {start} to {end})"),
+    "doc.sec1": ("I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH", "I. DIRECTION AND COORDINATION"),
+    "doc.sec2": ("II. KẾT QUẢ ĐẠT ĐƯỢC", "II. RESULTS"),
+    "doc.sec3": ("III. TỒN TẠI, HẠN CHẾ, NGUYÊN NHÂN", "III. SHORTCOMINGS AND CAUSES"),
+    "doc.sec4": ("IV. PHƯƠNG HƯỚNG, NHIỆM VỤ KỲ TỚI", "IV. NEXT PERIOD"),
+    "doc.sec5": ("V. ĐỀ XUẤT, KIẾN NGHỊ", "V. RECOMMENDATIONS"),
+    "doc.meetings": ("Trong kỳ đã tổ chức {n} phiên họp, hội nghị:",
+                     "{n} meeting(s) held in the period:"),
+    "doc.no_meetings": ("Trong kỳ không tổ chức phiên họp.", "No meeting was held in the period."),
+    "doc.meeting_line": ("Ngày {date}: {title}{chair}.", "{date}: {title}{chair}."),
+    "doc.chaired_by": (", do đồng chí {name} chủ trì", ", chaired by {name}"),
+    "doc.notices": ("Đã ban hành {n} văn bản chỉ đạo, thông báo kết luận:",
+                    "{n} directive(s) and conclusion notice(s) issued:"),
+    "doc.no_notices": ("Trong kỳ chưa ban hành văn bản chỉ đạo, thông báo kết luận.",
+                       "No directive or conclusion notice was issued in the period."),
+    "doc.notice_line": ("{type} {number}ngày {date}: {title}", "{type} {number}of {date}: {title}"),
+    "doc.summary": ("Tổng số nhiệm vụ trong kỳ: {total}; hoàn thành: {done} (đúng hạn {on_time}, "
+                    "quá hạn {late}); đang thực hiện: {progress}; chưa thực hiện: {not_started}; "
+                    "quá hạn chưa hoàn thành: {overdue}.",
+                    "Tasks in the period: {total}; done: {done} ({on_time} on time, {late} late); "
+                    "in progress: {progress}; not started: {not_started}; overdue: {overdue}."),
+    "doc.ind_title": ("1. Kết quả thực hiện các chỉ tiêu", "1. Targets"),
+    "doc.no_indicators": ("Chưa có chỉ tiêu cho kỳ này.", "No targets for this period."),
+    "doc.task_title": ("2. Kết quả thực hiện nhiệm vụ", "2. Tasks"),
+    "doc.no_tasks": ("Không có nhiệm vụ trong kỳ.", "No tasks in this period."),
+    "doc.overdue_title": ("1. Nhiệm vụ quá hạn", "1. Overdue tasks"),
+    "doc.no_overdue": ("Không có nhiệm vụ quá hạn.", "No overdue tasks."),
+    "doc.stalled_title": ("2. Nhiệm vụ chậm tiến độ (không có tiến triển trong kỳ)",
+                          "2. Stalled tasks (no progress in the period)"),
+    "doc.no_stalled": ("Không có nhiệm vụ chậm tiến độ.", "No stalled tasks."),
+    "doc.stalled_line": ("{title} ({lead}; tiến độ {progress}; {status}).",
+                         "{title} ({lead}; progress {progress}; {status})."),
+    "doc.late_title": ("3. Thông báo kết luận ban hành chậm", "3. Late conclusion notices"),
+    "doc.no_late": ("Các thông báo kết luận đều ban hành đúng hạn (5 ngày làm việc).",
+                    "Every conclusion notice was issued on time (5 working days)."),
+    "doc.late_issued": ("Phiên họp ngày {meeting} ({title}): thông báo kết luận ban hành ngày "
+                        "{issued}, sau {days} ngày làm việc (hạn {deadline}).",
+                        "Meeting of {meeting} ({title}): notice issued on {issued}, {days} working "
+                        "days after the meeting (due {deadline})."),
+    "doc.late_missing": ("Phiên họp ngày {meeting} ({title}): chưa ban hành thông báo kết luận, "
+                         "đã quá hạn {deadline} ({days} ngày làm việc kể từ phiên họp).",
+                         "Meeting of {meeting} ({title}): no conclusion notice yet, due {deadline} "
+                         "({days} working days since the meeting)."),
+    "doc.next_intro": ("Nhiệm vụ đến hạn trong {period}:", "Tasks due in {period}:"),
+    "doc.no_next": ("Không có nhiệm vụ đến hạn trong kỳ tới.", "No tasks fall due next period."),
+    "doc.no_recommendations": ("Không có.", "None."),
+    "doc.col_no": ("STT", "No."),
+    "doc.col_task": ("Nội dung nhiệm vụ", "Task"),
+    "doc.col_lead": ("Chủ trì", "Lead"),
+    "doc.col_coord": ("Phối hợp", "Coordinating"),
+    "doc.col_time": ("Thời gian", "Timeframe"),
+    "doc.col_due": ("Thời hạn", "Deadline"),
+    "doc.col_progress": ("Tiến độ", "Progress"),
+    "doc.col_status": ("Trạng thái", "Status"),
+    "doc.col_days_late": ("Quá hạn (ngày)", "Days overdue"),
+    "doc.col_indicator": ("Chỉ tiêu", "Target"),
+    "doc.col_plan": ("Kế hoạch", "Planned"),
+    "doc.col_actual": ("Thực hiện", "Actual"),
+    "doc.col_pct": ("%", "%"),
+    "doc.col_result": ("Đạt/Không đạt", "Achieved?"),
+    "doc.reading_of": ("số liệu ngày {date}", "as of {date}"),
+    "doc.other_tasks": ("Nhiệm vụ khác", "Other tasks"),
+    "doc.default_recipients": ("Thành viên Ban Chỉ đạo;|Lưu: VT.", "Committee members;|Archive."),
+}
+register(labels=TEXT)
+
+
+def t(key: str, lang: Lang, **params: Any) -> str:
+    text = label(key, lang)
+    return text.format(**params) if params else text
+
+
+# ---------------------------------------------------------------------------
+# Inputs
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class ReportInput:
+    """Everything a periodic report is built from, as of the period's cut-off."""
+
+    period: Period
+    next_period: Period
+    lang: Lang
+    header: Header
+    tasks: list[dict[str, Any]]                       # logical fields + "id", as of cut-off
+    tasks_before: dict[str, dict[str, Any]]           # as of the start of the period
+    origins: dict[str, date]                          # when a task's source was issued
+    plans: dict[str, dict[str, Any]]
+    indicators: list[dict[str, Any]]
+    meetings: list[dict[str, Any]]
+    conclusions: list[dict[str, Any]]
+    names: dict[str, str]                             # unit / person id → name
+    calendar: WorkCalendar
+    recommendations: str = ""
+    sources: dict[str, str] = field(default_factory=dict)  # plan / conclusion id → label
+
+
+def day(value: Any) -> date | None:
+    if not value:
+        return None
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def task_at(task: Fields, cutoff: date) -> dict[str, Any]:
+    """A task's fields as they stood at ``cutoff``: a completion dated later is undone."""
+    out = dict(task)
+    finished = day(out.get("completed_on"))
+    if out.get("status") == "done" and finished and finished > cutoff:
+        out["status"] = "in_progress"
+        out.pop("completed_on", None)
+        if out.get("progress") == 100:
+            out.pop("progress")
+    return out
+
+
+def _plan_of(task: Fields, inp: ReportInput) -> Fields | None:
+    pid = task.get("plan_id")
+    return inp.plans.get(pid) if pid else None
+
+
+def effective_start(task: Fields, inp: ReportInput) -> date | None:
+    starts = [d for d in (day(task.get("start")), inp.origins.get(task["id"])) if d]
+    return max(starts) if starts else None
+
+
+def in_period(task: Fields, inp: ReportInput) -> bool:
+    """Is the task part of the period's report (see the module's rules)?"""
+    period = inp.period
+    if task.get("status") == "cancelled":
+        return False
+    plan = _plan_of(task, inp)
+    if plan is not None and plan.get("status") == "draft":
+        return False
+    start = effective_start(task, inp)
+    if start and start > period.cutoff_to:
+        return False
+    finished = day(task.get("completed_on"))
+    return not (task.get("status") == "done" and finished and finished < period.cutoff_from)
+
+
+def is_stalled(task: Fields, inp: ReportInput) -> bool:
+    if task.get("status") == "paused":
+        return True
+    if task.get("status") in ("done", "cancelled") or not task.get("due"):
+        return False
+    if task_status(task, inp.period.cutoff_to) == "overdue":
+        return False
+    before = inp.tasks_before.get(task["id"])
+    start = effective_start(task, inp)
+    if before is None or (start and start > inp.period.cutoff_from):
+        return False
+    same = (before.get("progress") or 0, before.get("status")) == \
+        (task.get("progress") or 0, task.get("status"))
+    return same and (task.get("progress") or 0) < 100
+
+
+# ---------------------------------------------------------------------------
+# Rows
+# ---------------------------------------------------------------------------
+
+
+def _names(ids: Iterable[str] | None, names: Mapping[str, str]) -> str:
+    return ", ".join(names.get(i, i) for i in ids or [])
+
+
+def _time_text(task: Fields) -> str:
+    if task.get("timeframe"):
+        return str(task["timeframe"])
+    return format_date(day(task.get("due")))
+
+
+def _progress(task: Fields) -> str:
+    value = task.get("progress")
+    return format_percent(float(value)) if value is not None else ""
+
+
+def _source_key(task: Fields) -> str:
+    return str(task.get("plan_id") or task.get("conclusion_id") or task.get("meeting_id") or "")
+
+
+def order_tasks(tasks: Iterable[dict[str, Any]], inp: ReportInput) -> list[dict[str, Any]]:
+    def key(task: Fields) -> Any:
+        src = _source_key(task)
+        return (inp.sources.get(src) is None, collation_key(inp.sources.get(src, "")), src,
+                stt_key(task.get("stt")), collation_key(str(task.get("title", ""))))
+    return sorted(tasks, key=key)
+
+
+def task_table(key: str, title: str, tasks: list[dict[str, Any]], inp: ReportInput) -> Table:
+    """STT | Nội dung | Chủ trì | Phối hợp | Thời gian | Tiến độ | Trạng thái, grouped by source."""
+    lang, cutoff = inp.lang, inp.period.cutoff_to
+    cols = ["col_no", "col_task", "col_lead", "col_coord", "col_time", "col_progress", "col_status"]
+    table = Table(key, title, [t(f"doc.{c}", lang) for c in cols], [],
+                  widths=[0.6, 4.6, 1.6, 1.6, 1.3, 0.9, 1.4])
+    current: str | None = None
+    for n, task in enumerate(order_tasks(tasks, inp), start=1):
+        src = _source_key(task)
+        if src != current:
+            current = src
+            table.group_rows.add(len(table.rows))
+            table.rows.append(["", inp.sources.get(src) or t("doc.other_tasks", lang), "", "", "",
+                               "", ""])
+        status = task_status(task, cutoff)
+        table.rows.append([str(n), str(task.get("title", "")), inp.names.get(task.get("lead_unit_id", ""), ""),
+                           _names(task.get("coordinators"), inp.names), _time_text(task),
+                           _progress(task), label(f"status.{status}", lang)])
+    return table
+
+
+def indicator_row(indicator: Fields, inp: ReportInput) -> list[str]:
+    period, lang = inp.period, inp.lang
+    att = attainment(indicator, period.cutoff_to)
+    actual = att.actual_text
+    if att.reading_date and att.reading_date < period.cutoff_from:
+        actual += f" ({t('doc.reading_of', lang, date=format_date(att.reading_date))})"
+    has_target = indicator.get("target") is not None
+    pct = format_percent(att.percent_of_target) if (att.percent_of_target is not None and has_target) else ""
+    if att.achieved is None:
+        result = ""
+    else:
+        result = label("word.achieved" if att.achieved else "word.not_achieved", lang)
+    return [str(indicator.get("name", "")), att.target_text, actual, pct, result]
+
+
+def indicator_wanted(indicator: Fields, inp: ReportInput) -> bool:
+    """Indicators with a reading in the window, or whose (issued) plan covers the period."""
+    period = inp.period
+    for key in (indicator.get("readings") or {}):
+        when = day(key)
+        if when and period.contains(when):
+            return True
+    plan = inp.plans.get(indicator.get("plan_id") or "")
+    if plan is None or plan.get("status") == "draft":
+        return False
+    y_from = plan.get("year_from") or period.start.year
+    y_to = plan.get("year_to") or y_from
+    return bool(y_from <= period.end.year and y_to >= period.start.year)
+
+
+def indicator_table(inp: ReportInput) -> Table:
+    lang = inp.lang
+    cols = ["col_indicator", "col_plan", "col_actual", "col_pct", "col_result"]
+    wanted = [i for i in inp.indicators if indicator_wanted(i, inp)]
+    wanted.sort(key=lambda i: collation_key(str(i.get("name", ""))))
+    rows = [indicator_row(i, inp) for i in wanted]
+    return Table("indicators", t("doc.ind_title", lang), [t(f"doc.{c}", lang) for c in cols],
+                 rows, widths=[5.0, 1.6, 2.2, 1.0, 1.6])
+
+
+# ---------------------------------------------------------------------------
+# Sections
+# ---------------------------------------------------------------------------
+
+
+def _in_window(value: Any, period: Period) -> bool:
+    when = day(value)
+    return bool(when and period.contains(when))
+
+
+def direction_section(inp: ReportInput) -> Section:
+    """I. Meetings held and directives / notices issued in the period."""
+    lang, period = inp.lang, inp.period
+    section = Section(t("doc.sec1", lang))
+    meetings = sorted((m for m in inp.meetings if _in_window(m.get("date"), period)),
+                      key=lambda m: str(m.get("date")))
+    if meetings:
+        section.blocks.append(Para(t("doc.meetings", lang, n=len(meetings))))
+    else:
+        section.blocks.append(Para(t("doc.no_meetings", lang)))
+    for m in meetings:
+        chair = inp.names.get(m.get("chair_id") or "")
+        chaired = t("doc.chaired_by", lang, name=chair) if chair else ""
+        section.blocks.append(Para(t("doc.meeting_line", lang, date=format_date(m.get("date")),
+                                     title=m.get("title", ""), chair=chaired), "item"))
+    issued = sorted((c for c in inp.conclusions if _in_window(c.get("date"), period)),
+                    key=lambda c: str(c.get("date")))
+    if issued:
+        section.blocks.append(Para(t("doc.notices", lang, n=len(issued))))
+    else:
+        section.blocks.append(Para(t("doc.no_notices", lang)))
+    for c in issued:
+        kind = label(f"doc_type.{c.get('doc_type') or 'notice'}", lang)
+        number = f"{label('doc.number', lang).lower()} {c['number']} " if c.get("number") else ""
+        section.blocks.append(Para(t("doc.notice_line", lang, type=kind, number=number,
+                                     date=format_date(c.get("date")), title=c.get("title", "")),
+                                   "item"))
+    return section
+
+
+def summary_line(tasks: list[dict[str, Any]], inp: ReportInput) -> str:
+    counts: dict[str, int] = {}
+    for task in tasks:
+        status = task_status(task, inp.period.cutoff_to)
+        counts[status] = counts.get(status, 0) + 1
+    on_time, late = counts.get("done_on_time", 0), counts.get("done_late", 0)
+    return t("doc.summary", inp.lang, total=len(tasks), done=on_time + late, on_time=on_time,
+             late=late, progress=counts.get("in_progress", 0) + counts.get("paused", 0),
+             not_started=counts.get("not_started", 0), overdue=counts.get("overdue", 0))
+
+
+def results_section(tasks: list[dict[str, Any]], inp: ReportInput) -> Section:
+    """II. The indicator table and the task table."""
+    lang = inp.lang
+    section = Section(t("doc.sec2", lang), [Para(summary_line(tasks, inp))])
+    indicators = indicator_table(inp)
+    section.blocks.append(Para(indicators.title, "heading"))
+    section.blocks.append(indicators if indicators.rows else Para(t("doc.no_indicators", lang)))
+    table = task_table("tasks", t("doc.task_title", lang), tasks, inp)
+    section.blocks.append(Para(table.title, "heading"))
+    section.blocks.append(table if table.rows else Para(t("doc.no_tasks", lang)))
+    return section
+
+
+def overdue_table(tasks: list[dict[str, Any]], inp: ReportInput) -> Table:
+    lang, cutoff = inp.lang, inp.period.cutoff_to
+    cols = ["col_no", "col_task", "col_lead", "col_due", "col_progress", "col_days_late"]
+    table = Table("overdue", t("doc.overdue_title", lang), [t(f"doc.{c}", lang) for c in cols], [],
+                  widths=[0.6, 5.0, 1.8, 1.3, 1.0, 1.2])
+    late = [x for x in tasks if task_status(x, cutoff) == "overdue"]
+    late.sort(key=lambda x: (str(x.get("due")), stt_key(x.get("stt"))))
+    for n, task in enumerate(late, start=1):
+        due = day(task.get("due"))
+        days = (cutoff - due).days if due else 0
+        table.rows.append([str(n), str(task.get("title", "")),
+                           inp.names.get(task.get("lead_unit_id", ""), ""), format_date(due),
+                           _progress(task), str(days)])
+    return table
+
+
+def late_notices(inp: ReportInput) -> list[str]:
+    """Lines for meetings of the period whose notice is late (issued late or still missing)."""
+    lang, period = inp.lang, inp.period
+    lines = []
+    for meeting in sorted(inp.meetings, key=lambda m: str(m.get("date"))):
+        held = day(meeting.get("date"))
+        if held is None or held > period.cutoff_to:
+            continue
+        notice = _notice_for(meeting["id"], inp.conclusions)
+        issued = day(notice.get("date")) if notice else None
+        timing = notice_timing(held, issued, period.cutoff_to, inp.calendar)
+        if not timing.late or not (period.contains(held) or period.contains(timing.deadline)):
+            continue
+        key = "doc.late_issued" if timing.issued_on else "doc.late_missing"
+        lines.append(t(key, lang, meeting=format_date(held), title=meeting.get("title", ""),
+                       issued=format_date(timing.issued_on), days=timing.working_days,
+                       deadline=format_date(timing.deadline)))
+    return lines
+
+
+def _notice_for(meeting_id: str, conclusions: Iterable[Fields]) -> Fields | None:
+    found = [c for c in conclusions if c.get("meeting_id") == meeting_id]
+    notices = [c for c in found if (c.get("doc_type") or "notice") == "notice"]
+    pool = notices or found
+    dated = sorted((c for c in pool if c.get("date")), key=lambda c: str(c.get("date")))
+    return dated[0] if dated else (pool[0] if pool else None)
+
+
+def shortcomings_section(tasks: list[dict[str, Any]], inp: ReportInput) -> Section:
+    """III. Overdue tasks, stalled tasks, late conclusion notices."""
+    lang, cutoff = inp.lang, inp.period.cutoff_to
+    section = Section(t("doc.sec3", lang))
+    overdue = overdue_table(tasks, inp)
+    section.blocks.append(Para(overdue.title, "heading"))
+    section.blocks.append(overdue if overdue.rows else Para(t("doc.no_overdue", lang)))
+    section.blocks.append(Para(t("doc.stalled_title", lang), "heading"))
+    stalled = [x for x in order_tasks(tasks, inp) if is_stalled(x, inp)]
+    for task in stalled:
+        status = label(f"status.{task_status(task, cutoff)}", lang)
+        section.blocks.append(Para(t("doc.stalled_line", lang, title=task.get("title", ""),
+                                     lead=inp.names.get(task.get("lead_unit_id", ""), ""),
+                                     progress=_progress(task) or "0%", status=status), "item"))
+    if not stalled:
+        section.blocks.append(Para(t("doc.no_stalled", lang)))
+    section.blocks.append(Para(t("doc.late_title", lang), "heading"))
+    late = late_notices(inp)
+    section.blocks.extend(Para(line, "item") for line in late)
+    if not late:
+        section.blocks.append(Para(t("doc.no_late", lang)))
+    return section
+
+
+def next_tasks(inp: ReportInput) -> list[dict[str, Any]]:
+    """Open tasks (at the cut-off) falling due after it, up to the end of the next period."""
+    end, cutoff = inp.next_period.end, inp.period.cutoff_to
+    issued_by = inp.header.date or end
+    out = []
+    for task in inp.tasks:
+        due = day(task.get("due"))
+        if due is None or not (cutoff < due <= end) or task.get("status") in ("done", "cancelled"):
+            continue
+        plan = _plan_of(task, inp)
+        origin = inp.origins.get(task["id"])
+        if (plan is not None and plan.get("status") == "draft") or (origin and origin > issued_by):
+            continue
+        out.append(task)
+    return out
+
+
+def next_section(inp: ReportInput) -> Section:
+    lang = inp.lang
+    section = Section(t("doc.sec4", lang))
+    tasks = next_tasks(inp)
+    if not tasks:
+        section.blocks.append(Para(t("doc.no_next", lang)))
+        return section
+    section.blocks.append(Para(t("doc.next_intro", lang, period=inp.next_period.label(lang))))
+    section.blocks.append(task_table("next", inp.next_period.label(lang), tasks, inp))
+    return section
+
+
+def recommendations_section(text: str, lang: Lang) -> Section:
+    section = Section(t("doc.sec5", lang))
+    paragraphs = [p.strip() for p in text.split("\n") if p.strip()]
+    section.blocks.extend(Para(p) for p in paragraphs)
+    if not paragraphs:
+        section.blocks.append(Para(t("doc.no_recommendations", lang)))
+    return section
+
+
+def build_report(inp: ReportInput) -> Document:
+    """The periodic report (Báo cáo) of DOMAIN.md, sections I–V."""
+    lang, period = inp.lang, inp.period
+    tasks = [x for x in inp.tasks if in_period(x, inp)]
+    doc = Document("report", lang, inp.header, t("doc.report", lang),
+                   t("doc.report_subtitle", lang, period=period.label(lang)),
+                   [t("doc.cutoff", lang, start=format_date(period.cutoff_from),
+                      end=format_date(period.cutoff_to))])
+    doc.sections = [direction_section(inp), results_section(tasks, inp),
+                    shortcomings_section(tasks, inp), next_section(inp),
+                    recommendations_section(inp.recommendations, lang)]
+    return doc
+
+
+def default_recipients(lang: Lang) -> list[str]:
+    return t("doc.default_recipients", lang).split("|")

@@ -1,0 +1,1 @@
+"""Headless outputs: reports, notices, rankings, roll-up, plan import (no Textual here)."""

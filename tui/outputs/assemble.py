@@ -1,0 +1,205 @@
+"""Gathering a report's data from the store, as of the period's cut-off.
+
+Headless (no Textual): the CLI, the TUI screens and the benchmark call these.  The pure
+rules and the document model live in :mod:`domain.reporting`; this module only reads
+records (through the store's public API) and fills a :class:`~domain.reporting.ReportInput`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from domain.dates import format_date
+from domain.holidays import WorkCalendar, load_calendar
+from domain.i18n import Lang, label
+from domain.periods import Period, next_period
+from domain.reporting import Header, ReportInput, day, default_recipients, task_at
+from domain.scopes import within
+from sync.record import Record
+from sync.store import Store
+from tui.outputs.asof import Snapshot, day_before, snapshot_at_day_end
+
+
+@dataclass
+class ReportOptions:
+    """What a person chooses for a report; blanks are filled from the data."""
+
+    scope: str
+    period: Period
+    lang: Lang = "vi"
+    unit_id: str | None = None
+    number: str | None = None
+    place: str | None = None
+    date: date | None = None
+    signer: str | None = None
+    recipients: list[str] = field(default_factory=list)
+    recommendations: str | None = None
+
+
+def in_scope(store: Store, kind: str, scope: str) -> list[Record]:
+    """Records of ``kind`` in ``scope``'s subtree, deleted ones too (they may not have been
+    deleted at the cut-off)."""
+    return store.list(kind, include_deleted=True, where=lambda r: within(r.scope, scope))
+
+
+def unit_names(store: Store) -> dict[str, str]:
+    """Every unit's full name and every person's name by ID (references cross scopes)."""
+    names = {r.id: r.title for r in store.list("unit", include_deleted=True)}
+    names.update({r.id: r.title for r in store.list("person", include_deleted=True)})
+    return names
+
+
+def source_label(record: Record, lang: Lang) -> str:
+    """"Kế hoạch 1772/KH-BCĐ", "Thông báo kết luận …" — how a task's source is named."""
+    data = record.data
+    if record.kind == "plan":
+        head = label("kind.plan", lang)
+        return f"{head} {data['number']}" if data.get("number") else record.title
+    if record.kind == "conclusion":
+        kind = label(f"doc_type.{data.get('doc_type') or 'notice'}", lang)
+        return f"{kind} {data['number']}" if data.get("number") else record.title
+    when = format_date(data.get("date"))
+    return f"{record.title} ({when})" if when else record.title
+
+
+def _as_of(snap: Snapshot, records: Iterable[Record], *, backfill: bool = True) -> list[dict[str, Any]]:
+    out = []
+    for record in records:
+        fields = snap.logical(record, allow_backfill=backfill)
+        if fields is not None:
+            out.append(fields)
+    return out
+
+
+def task_origins(store: Store, tasks: Iterable[dict[str, Any]]) -> dict[str, date]:
+    """When each task's source was issued: the earliest of its plan's issue date, its
+    meeting's date and its notice's date."""
+    dates: dict[str, date | None] = {}
+
+    def issued(rid: str, name: str) -> date | None:
+        if rid not in dates:
+            record = store.get(rid)
+            dates[rid] = day(record.flat.get(name)) if record is not None else None
+        return dates[rid]
+
+    out: dict[str, date] = {}
+    for task in tasks:
+        found = [d for d in (issued(task["plan_id"], "issued_on") if task.get("plan_id") else None,
+                             issued(task["meeting_id"], "date") if task.get("meeting_id") else None,
+                             issued(task["conclusion_id"], "date") if task.get("conclusion_id") else None)
+                 if d]
+        if found:
+            out[task["id"]] = min(found)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Header defaults
+# ---------------------------------------------------------------------------
+
+
+def reporting_unit(store: Store, scope: str, until: date) -> Record | None:
+    """The unit that held the scope's latest meeting by ``until``, else a committee unit."""
+    meetings = [m for m in in_scope(store, "meeting", scope)
+                if not m.deleted and m.flat.get("unit_id") and (day(m.flat.get("date")) or until) <= until]
+    meetings.sort(key=lambda m: str(m.flat.get("date")))
+    if meetings:
+        unit = store.get(str(meetings[-1].flat["unit_id"]))
+        if unit is not None:
+            return unit
+    committees = [u for u in in_scope(store, "unit", scope)
+                  if not u.deleted and u.flat.get("unit_kind") == "committee"]
+    return committees[0] if committees else None
+
+
+def org_lines(store: Store, unit: Record | None) -> list[str]:
+    if unit is None:
+        return []
+    lines = [unit.title.upper()]
+    parent = store.get(str(unit.flat.get("parent_id") or ""))
+    if parent is not None:
+        lines.insert(0, parent.title.upper())
+    return lines
+
+
+def symbol(unit: Record | None, prefix: str) -> str:
+    """"BC-BCĐ" for a committee, "BC-<abbr>" otherwise."""
+    if unit is None:
+        return prefix
+    if unit.flat.get("unit_kind") == "committee":
+        return f"{prefix}-BCĐ"
+    abbr = str(unit.flat.get("abbr") or "").replace(" ", "")
+    return f"{prefix}-{abbr}" if abbr else prefix
+
+
+def head_of(store: Store, scope: str) -> Record | None:
+    heads = [p for p in in_scope(store, "person", scope)
+             if not p.deleted and p.flat.get("committee_role") == "head"]
+    return heads[0] if heads else None
+
+
+def signer_block(store: Store, scope: str, name: str | None, lang: Lang) -> tuple[list[str], str]:
+    """(title lines, name): the head of the committee unless a name is given."""
+    person = None
+    if name:
+        found = [p for p in store.find_by_name("person", name) if within(p.scope, scope)]
+        person = found[0] if found else None
+    else:
+        person = head_of(store, scope)
+    if person is None:
+        return [], name or ""
+    role = person.flat.get("committee_role")
+    title = [label(f"committee_role.{role}", lang).upper()] if role else []
+    return title, person.title
+
+
+def previous_report(store: Store, scope: str) -> Record | None:
+    reports = [r for r in store.list("report") if r.flat.get("report_scope") == scope]
+    reports.sort(key=lambda r: str(r.flat.get("date") or ""))
+    return reports[-1] if reports else None
+
+
+def header_for(store: Store, opts: ReportOptions, prefix: str = "BC") -> Header:
+    unit = store.get(opts.unit_id) if opts.unit_id else reporting_unit(store, opts.scope,
+                                                                        opts.period.cutoff_to)
+    last = previous_report(store, opts.scope)
+    place = opts.place or (str(last.flat.get("place")) if last and last.flat.get("place") else "")
+    title, name = signer_block(store, opts.scope, opts.signer, opts.lang)
+    number = opts.number or f"      /{symbol(unit, prefix)}"
+    recipients = opts.recipients or default_recipients(opts.lang)
+    return Header(org_lines(store, unit), f"{label('doc.number', opts.lang)}: {number}", place,
+                  opts.date or store.today(), title, name, recipients)
+
+
+# ---------------------------------------------------------------------------
+# The report's input
+# ---------------------------------------------------------------------------
+
+
+def collect_report(store: Store, opts: ReportOptions,
+                   calendar: WorkCalendar | None = None) -> ReportInput:
+    """Every record the report needs, as of the period's cut-off (tasks also as of the day
+    before the period, for the "stalled" rule)."""
+    period = opts.period
+    kinds = ("task", "plan", "indicator", "meeting", "conclusion")
+    records = {kind: in_scope(store, kind, opts.scope) for kind in kinds}
+    at_cutoff = snapshot_at_day_end(store, period.cutoff_to,
+                                    [r for kind in kinds for r in records[kind]])
+    before = snapshot_at_day_end(store, day_before(period.cutoff_from), records["task"])
+    tasks = [task_at(x, period.cutoff_to) for x in _as_of(at_cutoff, records["task"])]
+    sources = {r.id: source_label(r, opts.lang)
+               for r in [*records["plan"], *records["conclusion"], *records["meeting"]]}
+    return ReportInput(
+        period=period, next_period=next_period(period), lang=opts.lang,
+        header=header_for(store, opts), tasks=tasks,
+        tasks_before={x["id"]: x for x in _as_of(before, records["task"], backfill=False)},
+        origins=task_origins(store, tasks),
+        plans={p["id"]: p for p in _as_of(at_cutoff, records["plan"])},
+        indicators=_as_of(at_cutoff, records["indicator"]),
+        meetings=_as_of(at_cutoff, records["meeting"]),
+        conclusions=_as_of(at_cutoff, records["conclusion"]),
+        names=unit_names(store), calendar=calendar or load_calendar(),
+        recommendations=opts.recommendations or "", sources=sources)
