@@ -548,3 +548,132 @@ def build_report(inp: ReportInput) -> Document:
 
 def default_recipients(lang: Lang) -> list[str]:
     return t("doc.default_recipients", lang).split("|")
+
+
+# ---------------------------------------------------------------------------
+# Conclusion notice (Thông báo kết luận)
+# ---------------------------------------------------------------------------
+
+register(labels={
+    "doc.notice": ("THÔNG BÁO", "NOTICE"),
+    "doc.notice_subtitle": ("Kết luận tại {meeting}", "Conclusions of {meeting}"),
+    "doc.notice_opening": ("Ngày {date}{venue}, {unit} tổ chức {meeting}. Đồng chí {chair} chủ trì.",
+                           "On {date}{venue}, {unit} held the {meeting}. {chair} chaired."),
+    "doc.venue": (", tại {venue}", " in {venue}"),
+    "doc.attended": ("Tham dự có các đồng chí: {names}.", "Attending: {names}."),
+    "doc.absent": ("Vắng: {names}.", "Absent: {names}."),
+    "doc.delegated": ("Cử người dự thay: {names}.", "Sent a deputy: {names}."),
+    "doc.concludes": ("Sau khi nghe báo cáo và ý kiến của các đại biểu dự họp, đồng chí {chair} "
+                      "kết luận như sau:",
+                      "Having heard the reports and the participants' views, {chair} concluded "
+                      "as follows:"),
+    "doc.assessment": ("Đánh giá chung: {text}", "Overall assessment: {text}"),
+    "doc.assignments": ("Nhiệm vụ thời gian tới:", "Tasks assigned:"),
+    "doc.notice_closing": ("{unit} thông báo để các cơ quan, đơn vị liên quan biết, thực hiện./.",
+                           "{unit} issues this notice to the units concerned for action."),
+    "doc.assign_lead": ("{lead} chủ trì", "{lead} leads"),
+    "doc.assign_coord": (", phối hợp {units}", ", with {units}"),
+    "doc.assign_due": (", hoàn thành trước {date}", ", to be completed by {date}"),
+    "doc.assign_recurring": (", thực hiện thường xuyên", ", on an ongoing basis"),
+    "doc.assign_when": (" ({timeframe})", " ({timeframe})"),
+    "doc.notice_members": ("Thành viên Ban Chỉ đạo;", "Committee members;"),
+    "doc.archive": ("Lưu: VT.", "Archive."),
+    "doc.the_committee": ("Ban Chỉ đạo", "The committee"),
+})
+
+
+@dataclass
+class NoticeInput:
+    meeting: dict[str, Any]
+    conclusion: dict[str, Any] | None
+    tasks: list[dict[str, Any]]
+    names: dict[str, str]           # unit / person id → name
+    positions: dict[str, str]       # person id → position
+    unit_name: str
+    header: Header
+    lang: Lang = "vi"
+
+
+def lower_first(text: str) -> str:
+    """"Tăng cường …" → "tăng cường …", but "UBDT …" stays (an acronym)."""
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def assignment_text(task: Fields, names: Mapping[str, str], lang: Lang) -> str:
+    """"Trung tâm Thông tin chủ trì, phối hợp Văn phòng 1719 tăng cường …, hoàn thành trước
+    30/09/2022."""
+    text = t("doc.assign_lead", lang, lead=names.get(task.get("lead_unit_id", ""), ""))
+    coords = [names.get(c, c) for c in task.get("coordinators") or []]
+    if coords:
+        text += t("doc.assign_coord", lang, units=", ".join(coords))
+    text += " " + lower_first(str(task.get("title", "")).rstrip("."))
+    due = day(task.get("due"))
+    timeframe = str(task.get("timeframe") or "")
+    if due:
+        text += t("doc.assign_due", lang, date=format_date(due))
+    elif timeframe and not any(w in timeframe.lower() for w in ("thường xuyên", "hằng", "hàng")):
+        text += t("doc.assign_when", lang, timeframe=timeframe)
+    elif timeframe:
+        text += t("doc.assign_recurring", lang)
+    return text + "."
+
+
+def _person(pid: str | None, inp: NoticeInput) -> str:
+    if not pid:
+        return ""
+    name, position = inp.names.get(pid, pid), inp.positions.get(pid)
+    return f"{name}, {position}" if position else name
+
+
+def attendance_paras(meeting: Fields, inp: NoticeInput) -> list[Para]:
+    by_state: dict[str, list[str]] = {}
+    for pid, state in (meeting.get("attendees") or {}).items():
+        if pid != meeting.get("chair_id"):
+            by_state.setdefault(str(state), []).append(_person(pid, inp))
+    out = []
+    for state, key in (("present", "doc.attended"), ("absent", "doc.absent"),
+                       ("delegated", "doc.delegated")):
+        if by_state.get(state):
+            out.append(Para(t(key, inp.lang, names="; ".join(by_state[state]))))
+    return out
+
+
+def notice_body(inp: NoticeInput) -> list[Block]:
+    lang, meeting = inp.lang, inp.meeting
+    venue = t("doc.venue", lang, venue=meeting["venue"]) if meeting.get("venue") else ""
+    chair = _person(meeting.get("chair_id"), inp) or "…"
+    blocks: list[Block] = [Para(t("doc.notice_opening", lang, date=format_date(meeting.get("date")),
+                                  venue=venue, unit=inp.unit_name,
+                                  meeting=lower_first(str(meeting.get("title", ""))), chair=chair))]
+    blocks += attendance_paras(meeting, inp)
+    chair_name = inp.names.get(meeting.get("chair_id") or "", "…")
+    blocks.append(Para(t("doc.concludes", lang, chair=chair_name)))
+    n = 0
+    conclusion = inp.conclusion or {}
+    if conclusion.get("assessment"):
+        n += 1
+        blocks.append(Para(f"{n}. " + t("doc.assessment", lang, text=conclusion["assessment"])))
+    if inp.tasks:
+        n += 1
+        blocks.append(Para(f"{n}. " + t("doc.assignments", lang)))
+        ordered = sorted(inp.tasks, key=lambda x: (stt_key(x.get("stt")), str(x.get("title"))))
+        for i, task in enumerate(ordered, start=1):
+            blocks.append(Para(f"{n}.{i}. " + assignment_text(task, inp.names, lang)))
+    for line in str(conclusion.get("directives") or "").split("\n"):
+        if line.strip():
+            n += 1
+            blocks.append(Para(f"{n}. {line.strip()}"))
+    blocks.append(Para(t("doc.notice_closing", lang, unit=inp.unit_name or t("doc.the_committee", lang))))
+    return blocks
+
+
+def build_notice(inp: NoticeInput) -> Document:
+    """The conclusion notice of a meeting, in the standard structure."""
+    lang = inp.lang
+    title = (inp.conclusion or {}).get("title") or t(
+        "doc.notice_subtitle", lang, meeting=lower_first(str(inp.meeting.get("title", ""))))
+    doc = Document("notice", lang, inp.header, t("doc.notice", lang), str(title))
+    doc.sections = [Section("", notice_body(inp))]
+    return doc

@@ -1,0 +1,178 @@
+"""Ranking (Bảng xếp hạng): weighted totals, competition ranks with shared ties, grades.
+
+Scores are on a 0–1 scale (a typed "85%" is 0.85).  The total is the weighted mean of a
+unit's scores (a missing score counts 0).  Ranks are "competition" ranks: equal totals
+(compared at 4 decimals) share a rank and the next rank skips — 0.727, 0.727, 0.701 rank
+1, 1, 3.  Computed criteria, judged at the year's cut-off (15/12 of the year before to
+14/12):
+
+* ``completion_rate`` — tasks led by the unit and due in the window that were done;
+* ``overdue_count``  — scored as 1 − overdue / tasks (the raw count is shown beside it);
+* ``attainment``     — mean attainment of the unit's indicators with a target (capped at 100%).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from domain.errors import ValidationError
+from domain.i18n import LABELS, Lang, label, register
+from domain.rules import attainment, task_status
+
+SOURCES = ("manual", "completion_rate", "overdue_count", "attainment")
+PLACES = 4
+
+register(labels={
+    "source.manual": ("Nhập tay", "Typed"),
+    "source.completion_rate": ("Tỷ lệ hoàn thành nhiệm vụ", "Task completion rate"),
+    "source.overdue_count": ("Nhiệm vụ quá hạn", "Overdue tasks"),
+    "source.attainment": ("Mức đạt chỉ tiêu", "Target attainment"),
+    "grade.excellent": ("Xuất sắc", "Excellent"),
+    "grade.good": ("Tốt", "Good"),
+    "grade.fair": ("Khá", "Fair"),
+    "grade.average": ("Trung bình", "Average"),
+    "grade.weak": ("Yếu", "Weak"),
+}, messages={
+    "ranking.no_weight": ("Chưa có tiêu chí nào có trọng số dương.",
+                          "No criterion has a positive weight."),
+    "ranking.bad_score": ("Điểm '{value}' không hợp lệ: nhập số từ 0 đến 1 (ví dụ 0,85) hoặc "
+                          "phần trăm (85%).",
+                          "Score '{value}' is not valid: type a number from 0 to 1 (e.g. 0.85) "
+                          "or a percentage (85%)."),
+    "ranking.bad_bands": ("Thang xếp loại '{value}' không hợp lệ: viết dạng Xuất sắc=0,9,Tốt=0,8.",
+                          "Grade bands '{value}' are not valid: write Excellent=0.9,Good=0.8."),
+    "ranking.bad_criterion": ("Tiêu chí '{value}' không hợp lệ: viết Tên=trọng_số[:nguồn], nguồn "
+                              "là manual, completion_rate, overdue_count hoặc attainment.",
+                              "Criterion '{value}' is not valid: write Name=weight[:source], "
+                              "source one of manual, completion_rate, overdue_count, attainment."),
+    "ranking.no_entries": ("Không có đơn vị / cá nhân nào trong khối đã chọn.",
+                           "No units or people in the chosen group."),
+})
+
+
+@dataclass(frozen=True)
+class Band:
+    code: str
+    minimum: float
+
+
+DEFAULT_BANDS: tuple[Band, ...] = (Band("excellent", 0.9), Band("good", 0.8), Band("fair", 0.65),
+                                   Band("average", 0.5), Band("weak", 0.0))
+
+
+def weighted_total(scores: Mapping[str, float | None], weights: Mapping[str, float]) -> float:
+    total_weight = sum(w for w in weights.values() if w > 0)
+    if total_weight <= 0:
+        raise ValidationError.single("criteria", "ranking.no_weight")
+    value = sum(w * float(scores.get(k) or 0.0) for k, w in weights.items() if w > 0)
+    return round(value / total_weight, 6)
+
+
+def competition_ranks(totals: Sequence[float], places: int = PLACES) -> list[int]:
+    """Rank of each total (highest first); ties share a rank, the next rank skips."""
+    keys = [round(v, places) for v in totals]
+    ordered = sorted(keys, reverse=True)
+    first: dict[float, int] = {}
+    for position, value in enumerate(ordered, start=1):
+        first.setdefault(value, position)
+    return [first[k] for k in keys]
+
+
+def grade(total: float, bands: Sequence[Band] = DEFAULT_BANDS) -> str:
+    for band in sorted(bands, key=lambda b: b.minimum, reverse=True):
+        if round(total, PLACES) >= band.minimum:
+            return band.code
+    return bands[-1].code if bands else ""
+
+
+def parse_bands(text: str) -> tuple[Band, ...]:
+    """"Xuất sắc=0.9,Tốt=0.8,Khá=0.65" → bands (codes are the names people gave)."""
+    bands = []
+    for part in text.split(","):
+        name, sep, value = part.partition("=")
+        try:
+            minimum = parse_score(value) if sep else None
+        except ValidationError:
+            minimum = None
+        if not name.strip() or minimum is None:
+            raise ValidationError.single("bands", "ranking.bad_bands", value=text)
+        bands.append(Band(name.strip(), minimum))
+    return tuple(bands)
+
+
+def parse_score(value: object) -> float:
+    """0.85, "0,85" or "85%" → 0.85; anything outside 0–1 is refused."""
+    raw = str(value).strip().replace(",", ".")
+    percent = raw.endswith("%")
+    try:
+        number = float(raw.rstrip("%").strip())
+    except ValueError:
+        raise ValidationError.single("score", "ranking.bad_score", value=value) from None
+    if percent:
+        number /= 100
+    if not 0.0 <= number <= 1.0:
+        raise ValidationError.single("score", "ranking.bad_score", value=value)
+    return number
+
+
+@dataclass(frozen=True)
+class Placed:
+    key: str
+    total: float
+    rank: int
+    grade: str
+
+
+def rank(scores: Mapping[str, Mapping[str, float | None]], weights: Mapping[str, float],
+         bands: Sequence[Band] = DEFAULT_BANDS) -> list[Placed]:
+    """Totals, ranks and grades of every entry, best first."""
+    keys = list(scores)
+    totals = [weighted_total(scores[k], weights) for k in keys]
+    ranks = competition_ranks(totals)
+    placed = [Placed(k, tot, r, grade(tot, bands)) for k, tot, r in zip(keys, totals, ranks, strict=True)]
+    return sorted(placed, key=lambda p: (p.rank, p.key))
+
+
+# ---------------------------------------------------------------------------
+# Computed criteria
+# ---------------------------------------------------------------------------
+
+
+def _due(task: Mapping[str, Any]) -> date | None:
+    value = task.get("due")
+    return date.fromisoformat(str(value)[:10]) if value else None
+
+
+def unit_task_figures(tasks: Iterable[Mapping[str, Any]], start: date, cutoff: date) -> dict[str, int]:
+    """Tasks due in [start, cutoff] (cancelled ones left out): how many, done, overdue."""
+    total = done = overdue = 0
+    for task in tasks:
+        due = _due(task)
+        if due is None or not start <= due <= cutoff or task.get("status") == "cancelled":
+            continue
+        total += 1
+        status = task_status(task, cutoff)
+        done += status.startswith("done")
+        overdue += status == "overdue"
+    return {"total": total, "done": done, "overdue": overdue}
+
+
+def computed_scores(tasks: Iterable[Mapping[str, Any]], indicators: Iterable[Mapping[str, Any]],
+                    start: date, cutoff: date) -> dict[str, float | None]:
+    figures = unit_task_figures(tasks, start, cutoff)
+    total = figures["total"]
+    shares = [min(a.percent_of_target, 100.0) / 100.0 for a in
+              (attainment(i, cutoff) for i in indicators if i.get("target") is not None)
+              if a.percent_of_target is not None]
+    return {
+        "completion_rate": figures["done"] / total if total else None,
+        "overdue_count": 1.0 - figures["overdue"] / total if total else None,
+        "attainment": sum(shares) / len(shares) if shares else None,
+    }
+
+
+def band_label(code: str, lang: Lang) -> str:
+    return label(f"grade.{code}", lang) if f"grade.{code}" in LABELS else code

@@ -1,0 +1,102 @@
+"""Conclusion notices from the store: the document, and whether it came in time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from domain.errors import ValidationError
+from domain.holidays import NoticeTiming, WorkCalendar, load_calendar, notice_timing
+from domain.i18n import Lang, label
+from domain.reporting import Document, Header, NoticeInput, build_notice, day, t
+from sync.record import Record
+from sync.store import Store
+from tui.outputs.assemble import org_lines, symbol, unit_names
+
+
+@dataclass
+class MeetingNotice:
+    meeting: Record
+    conclusion: Record | None
+    timing: NoticeTiming
+
+
+def meeting_and_notice(store: Store, record_id: str) -> tuple[Record, Record | None]:
+    """Accept a meeting's ID or its notice's ID; return (meeting, notice or None)."""
+    record = store.require(record_id)
+    if record.kind == "conclusion":
+        meeting_id = record.flat.get("meeting_id")
+        if not meeting_id:
+            raise ValidationError.single("meeting_id", "validation.required")
+        return store.require(str(meeting_id)), record
+    if record.kind != "meeting":
+        raise ValidationError.single("id", "validation.reference", kind="§kind.meeting",
+                                     value=record_id)
+    return record, notice_of(store, record.id)
+
+
+def notice_of(store: Store, meeting_id: str) -> Record | None:
+    """The meeting's conclusion notice (the earliest dated one, if several)."""
+    found = store.children(meeting_id, "conclusion")
+    notices = [c for c in found if (c.flat.get("doc_type") or "notice") == "notice"] or found
+    notices.sort(key=lambda c: (c.flat.get("date") is None, str(c.flat.get("date") or "")))
+    return notices[0] if notices else None
+
+
+def assigned_tasks(store: Store, meeting: Record, notice: Record | None) -> list[dict[str, Any]]:
+    ids: dict[str, Record] = {r.id: r for r in store.children(meeting.id, "task")}
+    if notice is not None:
+        ids.update({r.id: r for r in store.children(notice.id, "task")})
+    return [{**r.data, "id": r.id} for r in ids.values()]
+
+
+def timing_for(store: Store, meeting: Record, notice: Record | None,
+               calendar: WorkCalendar | None = None, as_of: date | None = None) -> NoticeTiming:
+    held = day(meeting.flat.get("date")) or store.today()
+    issued = day(notice.flat.get("date")) if notice is not None else None
+    return notice_timing(held, issued, as_of or store.today(), calendar or load_calendar())
+
+
+def notice_header(store: Store, meeting: Record, notice: Record | None, lang: Lang) -> Header:
+    data = notice.data if notice is not None else {}
+    unit = store.get(str(data.get("issuer_id") or meeting.flat.get("unit_id") or ""))
+    number = data.get("number") or f"      /{symbol(unit, 'TB')}"
+    signer = store.get(str(data.get("signer_id") or meeting.flat.get("chair_id") or ""))
+    title: list[str] = []
+    if signer is not None and signer.flat.get("committee_role"):
+        title = [label(f"committee_role.{signer.flat['committee_role']}", lang).upper()]
+    recipients = [t("doc.notice_members", lang)]
+    return Header(org_lines(store, unit), f"{label('doc.number', lang)}: {number}", "",
+                  day(data.get("date")) or store.today(), title,
+                  signer.title if signer is not None else "", recipients)
+
+
+def notice_document(store: Store, record_id: str, lang: Lang = "vi",
+                    place: str | None = None) -> tuple[Document, NoticeTiming]:
+    meeting, notice = meeting_and_notice(store, record_id)
+    names = unit_names(store)
+    tasks = assigned_tasks(store, meeting, notice)
+    header = notice_header(store, meeting, notice, lang)
+    header.place = place or ""
+    leads = sorted({names.get(x.get("lead_unit_id", ""), "") for x in tasks} - {""})
+    header.recipients += [f"{name};" for name in leads] + [t("doc.archive", lang)]
+    unit = store.get(str(meeting.flat.get("unit_id") or ""))
+    positions = {p.id: str(p.flat.get("position")) for p in store.list("person")
+                 if p.flat.get("position")}
+    inp = NoticeInput(meeting.data, notice.data if notice is not None else None, tasks, names,
+                      positions, unit.title if unit is not None else "", header, lang)
+    return build_notice(inp), timing_for(store, meeting, notice)
+
+
+def late_meetings(store: Store, as_of: date | None = None,
+                  calendar: WorkCalendar | None = None) -> list[MeetingNotice]:
+    """Every meeting whose notice is late (issued late, or missing past its deadline)."""
+    out = []
+    for meeting in store.list("meeting"):
+        notice = notice_of(store, meeting.id)
+        timing = timing_for(store, meeting, notice, calendar, as_of)
+        if timing.late:
+            out.append(MeetingNotice(meeting, notice, timing))
+    out.sort(key=lambda m: m.timing.meeting_date)
+    return out

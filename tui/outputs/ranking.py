@@ -1,0 +1,224 @@
+"""Rankings from the store: who is ranked, their scores (typed or computed), the record and
+the document."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from domain.errors import SotayError, ValidationError
+from domain.i18n import Lang, label, register
+from domain.periods import year as year_period
+from domain.ranking import (
+    DEFAULT_BANDS,
+    SOURCES,
+    Band,
+    Placed,
+    band_label,
+    computed_scores,
+    parse_score,
+    rank,
+)
+from domain.reporting import Document, Header, Section, Table, t
+from domain.scopes import within
+from domain.text import fold
+from sync.record import Record
+from sync.store import Store
+from tui.outputs.assemble import head_of, org_lines, reporting_unit
+
+GROUP_UNIT_KINDS = {
+    "departments": {"provincial_dept", "department", "centre", "office"},
+    "districts": {"district"},
+    "communes": {"commune"},
+}
+register(labels={
+    "ranking.col_rank": ("Hạng", "Rank"),
+    "ranking.col_member": ("Đơn vị / cá nhân", "Unit / person"),
+    "ranking.col_total": ("Tổng điểm", "Total"),
+    "ranking.col_grade": ("Xếp loại", "Grade"),
+    "ranking.doc_title": ("Bảng xếp hạng ứng dụng công nghệ thông tin năm {year}",
+                          "IT application ranking {year}"),
+    "ranking.criteria_note": ("(Điểm từng tiêu chí theo thang 0–1, trọng số ghi trong ngoặc; tổng "
+                              "điểm là trung bình có trọng số)",
+                              "(Scores on a 0–1 scale, weights in brackets; the total is the "
+                              "weighted mean)"),
+    "import.unknown_member": ("không có đơn vị / cá nhân này trong khối",
+                              "no such unit or person in the group"),
+})
+
+DEFAULT_CRITERIA = (("completion_rate", 0.4), ("overdue_count", 0.2), ("attainment", 0.4))
+
+
+@dataclass
+class Criterion:
+    key: str
+    name: str
+    weight: float
+    source: str = "manual"
+
+
+@dataclass
+class RankingSpec:
+    year: int
+    scope: str
+    group: str = "units"
+    criteria: list[Criterion] = field(default_factory=list)
+    manual: dict[str, dict[str, float]] = field(default_factory=dict)  # member id → key → score
+    bands: tuple[Band, ...] = DEFAULT_BANDS
+    lang: Lang = "vi"
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or "c"
+
+
+def parse_criterion(text: str, lang: Lang = "vi") -> Criterion:
+    """"Đánh giá của BCĐ=0.2" or "Tỷ lệ hoàn thành=0.4:completion_rate"."""
+    name, sep, rest = text.partition("=")
+    weight_text, _, source = rest.partition(":")
+    source = source.strip() or "manual"
+    try:
+        weight = float(weight_text.strip().replace(",", "."))
+    except ValueError:
+        weight = -1.0
+    if not sep or not name.strip() or weight < 0 or source not in SOURCES:
+        raise ValidationError.single("criterion", "ranking.bad_criterion", value=text)
+    return Criterion(slug(name), name.strip(), weight, source)
+
+
+def default_criteria(lang: Lang) -> list[Criterion]:
+    return [Criterion(src, label(f"source.{src}", lang), w, src) for src, w in DEFAULT_CRITERIA]
+
+
+def members(store: Store, scope: str, group: str) -> list[Record]:
+    """Units of the group's kind in scope (or people, for "individuals")."""
+    if group == "individuals":
+        return [p for p in store.list("person") if within(p.scope, scope)]
+    kinds = GROUP_UNIT_KINDS.get(group)
+    return [u for u in store.list("unit") if within(u.scope, scope)
+            and (kinds is None or u.flat.get("unit_kind") in kinds)
+            and u.flat.get("unit_kind") != "committee"]
+
+
+def read_scores(store: Store, path: Path, criteria: list[Criterion],
+                candidates: list[Record]) -> dict[str, dict[str, float]]:
+    """A CSV whose first column names the unit / person and the others the criteria."""
+    by_name = {fold(c.name): c.key for c in criteria}
+    by_name.update({c.key: c.key for c in criteria})
+    pool = {fold(r.title): r.id for r in candidates}
+    pool.update({fold(str(r.flat.get("abbr"))): r.id for r in candidates if r.flat.get("abbr")})
+    out: dict[str, dict[str, float]] = {}
+    with Path(path).open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    if not rows:
+        return out
+    keys = [by_name.get(fold(h.strip())) for h in rows[0][1:]]
+    for line, row in enumerate(rows[1:], start=2):
+        member = pool.get(fold(row[0].strip())) if row else None
+        if member is None:
+            raise SotayError("import.bad_line", line=line, file=str(path),
+                             detail=label("import.unknown_member", "vi") + f": {row[:1]}")
+        for key, cell in zip(keys, row[1:], strict=False):
+            if key and cell.strip():
+                out.setdefault(member, {})[key] = parse_score(cell)
+    return out
+
+
+def member_scores(store: Store, spec: RankingSpec, people: list[Record]) -> dict[str, dict[str, float | None]]:
+    period = year_period(spec.year)
+    computed_needed = any(c.source != "manual" for c in spec.criteria)
+    tasks_by_lead: dict[str, list[dict[str, Any]]] = {}
+    indicators_by_unit: dict[str, list[dict[str, Any]]] = {}
+    if computed_needed:
+        for task in store.list("task"):
+            tasks_by_lead.setdefault(str(task.flat.get("lead_unit_id")), []).append(task.data)
+        for ind in store.list("indicator"):
+            indicators_by_unit.setdefault(str(ind.flat.get("unit_id")), []).append(ind.data)
+    out: dict[str, dict[str, float | None]] = {}
+    for member in people:
+        auto = computed_scores(tasks_by_lead.get(member.id, []),
+                               indicators_by_unit.get(member.id, []),
+                               period.cutoff_from, period.cutoff_to) if computed_needed else {}
+        typed = spec.manual.get(member.id, {})
+        out[member.id] = {c.key: (typed.get(c.key) if c.source == "manual" else auto.get(c.source))
+                          for c in spec.criteria}
+    return out
+
+
+@dataclass
+class RankingResult:
+    spec: RankingSpec
+    names: dict[str, str]
+    scores: dict[str, dict[str, float | None]]
+    placed: list[Placed]
+
+
+def compute(store: Store, spec: RankingSpec) -> RankingResult:
+    if not spec.criteria:
+        spec.criteria = default_criteria(spec.lang)
+    people = members(store, spec.scope, spec.group)
+    if not people:
+        raise ValidationError.single("group", "ranking.no_entries")
+    scores = member_scores(store, spec, people)
+    weights = {c.key: c.weight for c in spec.criteria}
+    return RankingResult(spec, {p.id: p.title for p in people}, scores,
+                         rank(scores, weights, spec.bands))
+
+
+def score_text(value: float | None) -> str:
+    return "" if value is None else f"{value:.3f}".replace(".", ",")
+
+
+def ranking_table(result: RankingResult) -> Table:
+    lang = result.spec.lang
+    headers = [label("ranking.col_rank", lang), label("ranking.col_member", lang),
+               *[f"{c.name} ({score_text(c.weight)})" for c in result.spec.criteria],
+               label("ranking.col_total", lang), label("ranking.col_grade", lang)]
+    rows = [[str(p.rank), result.names[p.key],
+             *[score_text(result.scores[p.key].get(c.key)) for c in result.spec.criteria],
+             score_text(p.total), band_label(p.grade, lang)] for p in result.placed]
+    widths = [0.7, 4.0, *[1.4] * len(result.spec.criteria), 1.2, 1.4]
+    return Table("ranking", label("kind.ranking", lang), headers, rows, widths=widths)
+
+
+def ranking_document(store: Store, result: RankingResult, title: str) -> Document:
+    spec, lang = result.spec, result.spec.lang
+    unit = reporting_unit(store, spec.scope, year_period(spec.year).cutoff_to)
+    head = head_of(store, spec.scope)
+    role = head.flat.get("committee_role") if head is not None else None
+    header = Header(org_lines(store, unit), "", "", store.today(),
+                    [label(f"committee_role.{role}", lang).upper()] if role else [],
+                    head.title if head is not None else "",
+                    [t("doc.notice_members", lang), t("doc.archive", lang)])
+    group = label(f"ranking_group.{spec.group}", lang)
+    return Document("ranking", lang, header,
+                    t("ranking.doc_title", lang, year=spec.year).upper(), f"{title} — {group}",
+                    [label("ranking.criteria_note", lang)],
+                    [Section("", [ranking_table(result)])])
+
+
+def save_ranking(store: Store, result: RankingResult, title: str) -> Record:
+    """Save (or update, for the same title, year and group) the ranking record."""
+    spec = result.spec
+    fields: dict[str, Any] = {
+        "title": title, "year": spec.year, "ranking_group": spec.group,
+        "criteria": {c.key: {"name": c.name, "weight": c.weight, "source": c.source}
+                     for c in spec.criteria},
+        "entries": {p.key: {"name": result.names[p.key],
+                            "scores": {k: v for k, v in result.scores[p.key].items() if v is not None},
+                            "total": p.total, "rank": p.rank, "grade": band_label(p.grade, "vi")}
+                    for p in result.placed},
+    }
+    same = [r for r in store.list("ranking") if r.title == title and r.flat.get("year") == spec.year
+            and r.flat.get("ranking_group") == spec.group]
+    if same:
+        return store.update(same[0].id, fields)
+    return store.add("ranking", fields, scope=spec.scope if store.role == "hq" else None)
+
+
+def typed_scores(values: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, float]]:
+    return {m: {k: parse_score(v) for k, v in s.items()} for m, s in values.items()}
