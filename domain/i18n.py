@@ -130,12 +130,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "field.recommendations": ("Kiến nghị", "Recommendations"),
     "field.content": ("Nội dung báo cáo", "Report content"),
     "field.place": ("Địa danh", "Place"),
+    "field.signer": ("Người ký", "Signed by"),
     "field.year": ("Năm", "Year"),
     "field.ranking_group": ("Khối", "Group"),
     "field.criteria": ("Tiêu chí", "Criteria"),
     "field.entries": ("Kết quả xếp hạng", "Entries"),
     "field.record_id": ("Bản ghi", "Record"),
     "field.record_kind": ("Loại bản ghi", "Record kind"),
+    "field.record_title": ("Bản ghi", "Record"),
+    "field.other_fields": ("Các trường đã sửa", "Edited fields"),
     "field.field": ("Trường", "Field"),
     "field.current_value": ("Giá trị hiện tại", "Current value"),
     "field.other_value": ("Giá trị còn lại", "Other value"),
@@ -378,12 +381,17 @@ def message(key: str, lang: Lang = "vi", **params: object) -> str:
     pair = MESSAGES.get(key) or MESSAGES["error.generic"]
     template = pair[0] if lang == "vi" else pair[1]
     # A parameter written "§kind.task" is a label key, shown in the message's language.
-    params = {k: label(v[1:], lang) if isinstance(v, str) and v.startswith("§") else v
-              for k, v in params.items()}
+    params = {k: _lower_first(label(v[1:], lang)) if isinstance(v, str) and v.startswith("§")
+              else v for k, v in params.items()}
     try:
         return template.format(**params)
     except (KeyError, IndexError, ValueError):
         return template
+
+
+def _lower_first(text: str) -> str:
+    """"Dự án CNTT" → "dự án CNTT": a label in the middle of a sentence."""
+    return text[:1].lower() + text[1:]
 
 
 def register(labels: Mapping[str, tuple[str, str]] | None = None,

@@ -155,22 +155,38 @@ class Indexes:
 
     # -- search ------------------------------------------------------------
     def search(self, query: str, kinds: Iterable[str], limit: int | None = None) -> list[str]:
-        """IDs of records of ``kinds`` whose folded text contains every word of ``query``."""
-        words = sorted(set(fold(query).replace(_SEP, " ").split()), key=len, reverse=True)
+        """IDs of records of ``kinds`` whose folded text contains ``query``.
+
+        Records containing the words as typed, side by side ("ung dung" in "ứng dụng"),
+        come first; then records containing every word somewhere.  Syllables are words in
+        Vietnamese, so the phrase is usually what a person means.
+        """
+        words = fold(query).replace(_SEP, " ").split()
         if not words:
             return []
+        kinds = list(kinds)
+        phrase = " ".join(words)
+        found = self._search([phrase], kinds, limit, set())
+        rest = sorted(set(words), key=len, reverse=True)
+        if len(rest) > 1 and (limit is None or len(found) < limit):
+            more = None if limit is None else limit - len(found)
+            found += self._search(rest, kinds, more, set(found))
+        return found
+
+    def _search(self, words: list[str], kinds: list[str], limit: int | None,
+                skip: set[str]) -> list[str]:
         found: list[str] = []
         for kind in kinds:
             chunks = self._chunks.get(kind)
             if chunks is None:
                 continue
             for at in range(len(chunks.ids)):
-                if self._scan(chunks, at, words, found, limit):
+                if self._scan(chunks, at, words, found, limit, skip):
                     return found
         return found
 
     def _scan(self, chunks: _Chunks, at: int, words: list[str], found: list[str],
-              limit: int | None) -> bool:
+              limit: int | None, skip: set[str]) -> bool:
         """Scan one chunk; True when ``limit`` is reached."""
         joined, starts = chunks.chunk(at, self.text)
         ids = chunks.ids[at]
@@ -181,7 +197,7 @@ class Indexes:
             rid = ids[i]
             end = starts[i + 1] - 1 if i + 1 < len(starts) else len(joined)
             body = joined[starts[i]:end]
-            if all(w in body for w in rest):
+            if rid not in skip and all(w in body for w in rest):
                 found.append(rid)
                 if limit is not None and len(found) >= limit:
                     return True

@@ -250,7 +250,6 @@ def cmd_find(args: argparse.Namespace, ctx: Context) -> int:
     with ctx.open_store() as store:
         kinds = [match_kind(args.kind)] if args.kind else None
         found = store.search(text, kinds=kinds, limit=None)
-        found.sort(key=lambda r: (r.kind, present.sort_key(r)))
         _show_records(ctx, store, found, args.json)
     return 0
 

@@ -1,0 +1,83 @@
+"""A damaged file is detected, kept as it is, explained by ``sotay doctor`` and recovered."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from domain.errors import StoreCorrupt
+from sync.store import Store
+from tui.cli import run
+
+
+def _two_generations(path: Path) -> list[str]:
+    store = Store.create(path, office="vn/x", name="x")
+    u = store.add("unit", {"name": "Đơn vị"})
+    first = [store.add("task", {"title": f"đợt 1 số {i}", "lead_unit_id": u.id}).id for i in range(5)]
+    store.close()
+    store = Store.open(path)
+    second = [store.add("task", {"title": f"đợt 2 số {i}", "lead_unit_id": u.id}).id for i in range(5)]
+    store.close()
+    return first + second
+
+
+def _flip(path: Path, at: int) -> bytes:
+    data = bytearray(path.read_bytes())
+    data[at] ^= 0x20
+    path.write_bytes(bytes(data))
+    return bytes(data)
+
+
+def test_a_flipped_snapshot_byte_is_detected_kept_and_recovered(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "p"
+    ids = _two_generations(path)
+    damaged = _flip(path / "store.kind.task", len((path / "store.kind.task").read_bytes()) // 2)
+    with pytest.raises(StoreCorrupt) as err:
+        Store.open(path)
+    assert "store.kind.task" in err.value.message("vi")
+    assert "doctor" in err.value.message("en")
+    assert (path / "store.kind.task").read_bytes() == damaged, "the damaged file is kept as is"
+
+    assert run(["--data", str(path), "doctor"]) == 7
+    out = capsys.readouterr().out
+    assert "store.kind.task: corrupt" in out and "--recover" in out
+
+    assert run(["--data", str(path), "doctor", "--recover"]) == 0
+    kept = [p for p in path.iterdir() if p.name.startswith("store.kind.task.corrupt-")]
+    assert len(kept) == 1 and kept[0].read_bytes() == damaged
+    store = Store.open(path)
+    assert sorted(r.id for r in store.list("task")) == sorted(ids), "nothing lost: .prev + journal"
+    assert store.meta("cursor") == 0
+    store.close()
+
+
+def test_a_damaged_journal_entry_in_the_middle_is_corruption_not_a_torn_tail(tmp_path: Path) -> None:
+    path = tmp_path / "p"
+    store = Store.create(path, office="vn/x", name="x")
+    u = store.add("unit", {"name": "Đơn vị"})
+    for i in range(3):
+        store.add("task", {"title": f"việc {i}", "lead_unit_id": u.id})
+    store._journal.close()  # simulate a crash: no checkpoint
+    store._lock.release()
+    journal = path / "store.journal"
+    _flip(journal, 40)
+    with pytest.raises(StoreCorrupt) as err:
+        Store.open(path)
+    assert "store.journal" in err.value.message("vi")
+
+
+def test_a_torn_tail_is_set_aside_and_the_rest_opens(tmp_path: Path) -> None:
+    path = tmp_path / "p"
+    store = Store.create(path, office="vn/x", name="x")
+    u = store.add("unit", {"name": "Đơn vị"})
+    store.add("task", {"title": "đã lưu", "lead_unit_id": u.id})
+    store._journal.close()
+    store._lock.release()
+    journal = path / "store.journal"
+    journal.write_bytes(journal.read_bytes() + b"SJ\x00\x00\x01\x00garbage")
+    again = Store.open(path)
+    assert [r.title for r in again.list("task")] == ["đã lưu"]
+    assert any(p.name.startswith("store.journal.torn-") for p in path.iterdir())
+    again.close()

@@ -1,0 +1,149 @@
+"""The replica's API as the CLI, the TUI and the sync client use it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from domain.errors import Conflict, NotFound, StoreLocked, ValidationError
+from sync.store import Store
+
+
+def unit(store: Any, name: str = "Sở Thông tin và Truyền thông", abbr: str = "STTTT") -> Any:
+    return store.add("unit", {"name": name, "abbr": abbr})
+
+
+def test_add_update_delete_and_outbox(store: Any) -> None:
+    u = unit(store)
+    t = store.add("task", {"title": "Triển khai một cửa điện tử", "lead_unit_id": u.id})
+    store.update(t.id, {"progress": 40})
+    store.delete(t.id)
+    ops = store.pending_ops()
+    assert [op["op_seq"] for op in ops] == [1, 2, 3, 4]
+    assert ops[2]["changes"] == {"progress": {"value": 40, "base_version": 0}}
+    assert ops[3]["changes"]["deleted"]["value"] is True
+    assert store.get(t.id).deleted and store.list("task") == []
+    assert store.list("task", include_deleted=True)[0].id == t.id
+
+
+def test_invalid_input_changes_nothing(store: Any) -> None:
+    u = unit(store)
+    t = store.add("task", {"title": "Một việc", "lead_unit_id": u.id})
+    before = (store.get(t.id).doc, store.pending_count())
+    for bad in ({"due": "31/02/2024"}, {"budget": "1.5"}, {"progress": 130}, {"title": ""}):
+        with pytest.raises(ValidationError):
+            store.update(t.id, bad)
+    assert (store.get(t.id).doc, store.pending_count()) == before
+
+
+def test_a_transaction_is_all_or_nothing(store: Any) -> None:
+    u = unit(store)
+    with pytest.raises(ValidationError), store.transaction() as tx:
+        meeting = tx.add("meeting", {"title": "Họp quý II", "date": "27/05/2022"})
+        tx.add("task", {"title": "Kết luận 1", "lead_unit_id": u.id, "meeting_id": meeting.id})
+        tx.add("task", {"title": "", "lead_unit_id": u.id})
+    assert store.list("meeting") == [] and store.list("task") == []
+    with store.transaction() as tx:
+        meeting = tx.add("meeting", {"title": "Họp quý II", "date": "27/05/2022"})
+        tx.add("task", {"title": "Kết luận 1", "lead_unit_id": u.id, "meeting_id": meeting.id})
+    assert [c.title for c in store.children(meeting.id, "task")] == ["Kết luận 1"]
+
+
+def test_search_is_accent_insensitive(store: Any) -> None:
+    u = unit(store)
+    store.add("task", {"title": "Nâng cấp phần mềm quản lý văn bản", "lead_unit_id": u.id})
+    store.add("plan", {"title": "Kế hoạch ứng dụng CNTT năm 2012"})
+    assert [r.title for r in store.search("ung dung")] == ["Kế hoạch ứng dụng CNTT năm 2012"]
+    assert [r.kind for r in store.search("QUAN LY van ban")] == ["task"]
+    assert store.search("so thong tin")[0].id == u.id
+
+
+def test_short_ids_and_names_resolve(store: Any) -> None:
+    u = unit(store)
+    assert store.resolve_id(u.id[-8:]) == u.id
+    assert [r.id for r in store.find_by_name("unit", "so thong tin va truyen thong")] == [u.id]
+    with pytest.raises(NotFound):
+        store.require("ffffffff")
+
+
+def test_office_cannot_edit_records_of_another_scope(store: Any) -> None:
+    with store.transaction() as tx:
+        tx.enforce_scope = False
+        plan = tx.add("plan", {"title": "Kế hoạch của trung ương"}, scope="vn")
+    with pytest.raises(Conflict) as err:
+        store.update(plan.id, {"title": "Sửa"})
+    assert "vn/bac-giang" in err.value.message("vi")
+    store.add("plan", {"title": "Kế hoạch của huyện"}, scope="vn/bac-giang/yen-the")
+
+
+def test_history_and_state_at_a_past_moment(store: Any, clock: Any) -> None:
+    u = unit(store)
+    clock.set(2022, 6, 1)
+    t = store.add("task", {"title": "Việc", "lead_unit_id": u.id, "due": "30/06/2022"})
+    clock.set(2022, 6, 20)
+    store.update(t.id, {"status": "done"})
+    assert store.state_at(t.id, datetime(2022, 6, 14, tzinfo=UTC)).get("status") is None
+    assert store.state_at(t.id, datetime(2022, 6, 21, tzinfo=UTC))["status"] == "done"
+    assert store.state_at(t.id, datetime(2022, 5, 1, tzinfo=UTC)) is None
+    assert [h["source"] for h in store.history(t.id)] == ["local", "local"]
+
+
+def test_everything_survives_reopen_including_history(tmp_path: Path, clock: Any) -> None:
+    store = Store.create(tmp_path / "p", office="vn/ubdt", name="UBDT", clock=clock)
+    u = unit(store)
+    t = store.add("task", {"title": "Việc", "lead_unit_id": u.id})
+    store.update(t.id, {"progress": 10})
+    store.close()
+    again = Store.open(tmp_path / "p", clock=clock)
+    assert again.get(t.id).data["progress"] == 10
+    assert again.pending_count() == 3
+    assert len(again.history(t.id)) == 2
+    again.update(t.id, {"progress": 20})
+    again.close()
+    third = Store.open(tmp_path / "p", clock=clock)
+    assert [h["changes"].get("progress") for h in third.history(t.id)][1:] == [[None, 10], [10, 20]]
+    third.close()
+
+
+def test_kinds_load_on_first_use(tmp_path: Path, clock: Any) -> None:
+    store = Store.create(tmp_path / "p", office="vn/ubdt", name="UBDT", clock=clock)
+    u = unit(store)
+    store.add("task", {"title": "Việc", "lead_unit_id": u.id})
+    store.add("person", {"name": "Nguyễn Ngọc Hà"})
+    store.close()
+    again = Store.open(tmp_path / "p", clock=clock)
+    assert again.loaded_kinds == set()
+    assert len(again.list("task")) == 1
+    assert again.loaded_kinds == {"task"}
+    assert again.get(u.id).title == "Sở Thông tin và Truyền thông"  # loads the rest on a miss
+    assert again.loaded_kinds == {"task", "unit", "person"}
+    again.close()
+
+
+def test_a_second_open_fails_at_once(store: Any) -> None:
+    with pytest.raises(StoreLocked) as err:
+        Store.open(store.path)
+    assert "cửa sổ khác" in err.value.message("vi")
+    assert "another window" in err.value.message("en")
+
+
+def test_conflict_records_are_read_only_except_their_resolution(store: Any) -> None:
+    with store.transaction() as tx:
+        tx.enforce_scope = False
+        c = tx.add("conflict", {"record_id": "r1", "field": "title", "current_value": "a",
+                                "other_value": "b", "status": "open"})
+    with pytest.raises(ValidationError):
+        store.update(c.id, {"current_value": "c"})
+    store.update(c.id, {"status": "resolved", "resolution": "current"})
+    assert store.open_conflict_count() == 0
+
+
+def test_import_is_idempotent_by_id(store: Any) -> None:
+    from domain import demo
+    items = list(enumerate(demo.records(), 1))
+    first = store.import_records(items, enforce_scope=False)
+    second = store.import_records(items, enforce_scope=False)
+    assert first["added"] == len(items) and second == {"added": 0, "updated": 0, "unchanged": len(items)}

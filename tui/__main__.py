@@ -1,0 +1,5 @@
+"""``python -m tui`` is ``sotay``."""
+
+from tui.cli import main
+
+main()
