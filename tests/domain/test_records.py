@@ -126,7 +126,7 @@ def test_every_kind_has_labels_in_both_languages() -> None:
         for name in model.model_fields:
             assert f"field.{name}" in LABELS, f"{kind}.{name}"
     for key, (vi, en) in MESSAGES.items():
-        assert vi and en and vi != en or key.endswith("generic"), key
+        assert (vi and en and vi != en) or key.endswith("generic"), key
 
 
 @given(st.integers(min_value=0, max_value=100))

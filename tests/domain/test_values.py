@@ -8,7 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.dates import add_working_days, format_date, format_long_date, parse_date, working_days_between
+from domain.dates import (
+    add_working_days,
+    format_date,
+    format_long_date,
+    parse_date,
+    working_days_between,
+)
 from domain.errors import ValidationError
 from domain.money import format_money, format_percent, group_thousands, parse_millions, parse_money
 from domain.timeframe import parse_timeframe
