@@ -1,0 +1,262 @@
+"""Output commands: report, notice, ranking, import-plan, rollup."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from domain import i18n
+from domain.dates import format_date, parse_date
+from domain.errors import ValidationError
+from domain.i18n import Lang, label, message
+from domain.periods import KINDS as PERIOD_KINDS
+from domain.periods import parse_period
+from domain.ranking import parse_bands
+from domain.reporting import Document, build_report
+from sync.store import Store
+from tui.outputs import plan_import, rollup
+from tui.outputs import ranking as rk
+from tui.outputs.assemble import ReportOptions, collect_report
+from tui.outputs.export import formats_for, save_report, write_document
+from tui.outputs.notice import late_meetings, notice_document
+from tui.outputs.render_md import to_markdown
+
+if TYPE_CHECKING:
+    from tui.cli import Context
+
+i18n.register(messages={
+    "out.written": ("Đã ghi {path}", "Wrote {path}"),
+    "out.saved": ("Đã lưu báo cáo {id} (sẽ được đồng bộ).", "Saved report {id} (it will sync)."),
+    "out.notice_late": ("Cảnh báo: thông báo kết luận của phiên họp ngày {meeting} {state} — hạn "
+                        "{deadline} (5 ngày làm việc), đã {days} ngày làm việc.",
+                        "Warning: the conclusion notice of the meeting of {meeting} {state} — due "
+                        "{deadline} (5 working days); {days} working days so far."),
+    "out.notice_missing": ("chưa ban hành", "is not issued"),
+    "out.notice_issued_late": ("ban hành chậm ngày {date}", "was issued late, on {date}"),
+    "out.notice_ok": ("Thông báo kết luận đúng hạn (hạn {deadline}).",
+                      "The conclusion notice is on time (due {deadline})."),
+    "out.no_late": ("Không có thông báo kết luận nào chậm.", "No conclusion notice is late."),
+    "out.import_summary": ("Dòng hợp lệ: {good}; dòng lỗi: {bad} (bỏ qua); đã có sẵn: {same}.",
+                           "Good rows: {good}; rows with errors: {bad} (skipped); already there: "
+                           "{same}."),
+    "out.import_confirm": ("Nhập {n} nhiệm vụ hợp lệ vào kế hoạch? [c/K] ",
+                           "Import the {n} good tasks into the plan? [y/N] "),
+    "out.import_done": ("Đã nhập: thêm {added}, cập nhật {updated}, không đổi {unchanged}.",
+                        "Imported: {added} added, {updated} updated, {unchanged} unchanged."),
+    "out.import_not_confirmed": ("Chưa nhập gì (cần xác nhận, hoặc dùng --yes).",
+                                 "Nothing imported (confirm, or pass --yes)."),
+    "out.ranking_saved": ("Đã lưu bảng xếp hạng {id}.", "Saved ranking {id}."),
+})
+
+
+def _t(lang: Lang, vi: str, en: str) -> str:
+    return vi if lang == "vi" else en
+
+
+def register_commands(sub: Any, lang: Lang) -> dict[str, argparse.ArgumentParser]:
+    def cmd(name: str, vi: str, en: str, func: Callable[[argparse.Namespace, Context], int]) -> argparse.ArgumentParser:
+        p: argparse.ArgumentParser = sub.add_parser(name, help=_t(lang, vi, en))
+        p.set_defaults(func=func)
+        return p
+
+    parsers = {
+        "report": cmd("report", "lập báo cáo định kỳ (docx, md, csv)",
+                      "produce a periodic report (docx, md, csv)", cmd_report),
+        "notice": cmd("notice", "lập thông báo kết luận của phiên họp",
+                      "produce a meeting's conclusion notice", cmd_notice),
+        "ranking": cmd("ranking", "lập bảng xếp hạng", "produce a ranking", cmd_ranking),
+        "import-plan": cmd("import-plan", "nhập bảng nhiệm vụ của kế hoạch (CSV, XLSX)",
+                           "import a plan's task table (CSV, XLSX)", cmd_import_plan),
+        "rollup": cmd("rollup", "tổng hợp tiến độ các đơn vị (HQ)",
+                      "progress of every office (HQ)", cmd_rollup),
+    }
+    for p in parsers.values():
+        if p is not parsers["import-plan"]:
+            p.add_argument("--format", help="docx, md, csv (" + _t(lang, "nhiều: docx,md,csv",
+                                                                   "several: docx,md,csv") + ")")
+            p.add_argument("-o", "--output", metavar="FILE")
+    return parsers
+
+
+def register(sub: Any, lang: Lang) -> None:
+    p = register_commands(sub, lang)
+    r = p["report"]
+    r.add_argument("kind", choices=PERIOD_KINDS, help=_t(lang, "loại kỳ", "period kind"))
+    r.add_argument("period", help="2022-Q2, 2011-H1, 2022-05, 2022, 01/03/2022..30/06/2022")
+    r.add_argument("--scope", help=_t(lang, "phạm vi (mặc định: văn phòng)", "scope (default: office)"))
+    r.add_argument("--unit", help=_t(lang, "đơn vị báo cáo", "reporting unit"))
+    r.add_argument("--number", help=_t(lang, "số, ký hiệu", "number / symbol"))
+    r.add_argument("--place", help=_t(lang, "địa danh", "place"))
+    r.add_argument("--date", help=_t(lang, "ngày báo cáo (dd/mm/yyyy)", "report date (dd/mm/yyyy)"))
+    r.add_argument("--signer", help=_t(lang, "người ký", "signed by"))
+    r.add_argument("--recommendations", help=_t(lang, "mục V. Kiến nghị", "section V text"))
+    r.add_argument("--save", action="store_true",
+                   help=_t(lang, "lưu thành bản ghi báo cáo (đồng bộ về HQ)", "save as a report record"))
+
+    n = p["notice"]
+    n.add_argument("id", nargs="?", help=_t(lang, "mã phiên họp hoặc thông báo", "meeting or notice ID"))
+    n.add_argument("--place")
+    n.add_argument("--late", action="store_true",
+                   help=_t(lang, "liệt kê thông báo kết luận chậm", "list late notices"))
+
+    k = p["ranking"]
+    k.add_argument("year", type=int)
+    k.add_argument("--group", default="units", choices=["departments", "districts", "communes",
+                                                        "units", "individuals"])
+    k.add_argument("--scope")
+    k.add_argument("--criterion", action="append", default=[], metavar="NAME=WEIGHT[:SOURCE]")
+    k.add_argument("--scores", metavar="CSV", help=_t(lang, "điểm nhập tay", "typed scores"))
+    k.add_argument("--bands", metavar="Xuất sắc=0,9,Tốt=0,8,…")
+    k.add_argument("--title")
+    k.add_argument("--save", action="store_true")
+
+    i = p["import-plan"]
+    i.add_argument("file")
+    i.add_argument("--plan", required=True, help=_t(lang, "mã hoặc số hiệu kế hoạch", "plan ID or number"))
+    i.add_argument("--yes", "-y", action="store_true", help=_t(lang, "không hỏi lại", "do not ask"))
+    i.add_argument("--dry-run", action="store_true", help=_t(lang, "chỉ xem trước", "preview only"))
+
+    u = p["rollup"]
+    u.add_argument("--sort", choices=rollup.SORT_KEYS, default="office")
+    u.add_argument("--desc", action="store_true")
+    u.add_argument("--offline", action="store_true",
+                   help=_t(lang, "không hỏi máy chủ", "do not ask the server"))
+
+
+def emit(ctx: Context, document: Document, args: argparse.Namespace) -> None:
+    """Write the document in each asked format, or print Markdown."""
+    path = Path(args.output) if args.output else None
+    if path is None and not args.format:
+        ctx.console.print(to_markdown(document))
+        return
+    for fmt in formats_for(path, args.format):
+        target = path or Path(f"{document.kind}.{fmt}")
+        written = write_document(document, target, fmt)
+        ctx.console.print(message("out.written", ctx.lang, path=written))
+
+
+def _resolve_plan(store: Store, text: str) -> str:
+    found = [p for p in store.list("plan") if p.id == text or p.flat.get("number") == text]
+    if len(found) == 1:
+        return found[0].id
+    return store.require(text).id
+
+
+def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
+    period = parse_period(args.period, args.kind)
+    with ctx.open_store() as store:
+        scope = args.scope or store.office
+        opts = ReportOptions(scope, period, ctx.lang, unit_id=store.require(args.unit).id if args.unit else None,
+                             number=args.number, place=args.place,
+                             date=parse_date(args.date) if args.date else None, signer=args.signer,
+                             recommendations=args.recommendations)
+        document = build_report(collect_report(store, opts))
+        emit(ctx, document, args)
+        if args.save:
+            record = save_report(store, document, period, scope, opts.unit_id,
+                                 args.recommendations or "")
+            ctx.console.print(message("out.saved", ctx.lang, id=record.id))
+    return 0
+
+
+def cmd_notice(args: argparse.Namespace, ctx: Context) -> int:
+    with ctx.open_store() as store:
+        if args.late:
+            late = late_meetings(store)
+            for item in late:
+                ctx.console.print(_late_line(ctx.lang, item.timing) + f"  {item.meeting.title}")
+            if not late:
+                ctx.console.print(message("out.no_late", ctx.lang))
+            return 0
+        if not args.id:
+            raise ValidationError.single("id", "validation.required")
+        document, timing = notice_document(store, args.id, ctx.lang, args.place)
+        emit(ctx, document, args)
+        if timing.late:
+            ctx.console.note(_late_line(ctx.lang, timing))
+        else:
+            ctx.console.note(message("out.notice_ok", ctx.lang, deadline=format_date(timing.deadline)))
+    return 0
+
+
+def _late_line(lang: Lang, timing: Any) -> str:
+    state = (message("out.notice_issued_late", lang, date=format_date(timing.issued_on))
+             if timing.issued_on else message("out.notice_missing", lang))
+    return message("out.notice_late", lang, meeting=format_date(timing.meeting_date), state=state,
+                   deadline=format_date(timing.deadline), days=timing.working_days)
+
+
+def cmd_ranking(args: argparse.Namespace, ctx: Context) -> int:
+    with ctx.open_store() as store:
+        criteria = [rk.parse_criterion(c, ctx.lang) for c in args.criterion]
+        spec = rk.RankingSpec(args.year, args.scope or store.office, args.group,
+                              criteria or rk.default_criteria(ctx.lang), lang=ctx.lang)
+        if args.bands:
+            spec.bands = parse_bands(args.bands)
+        if args.scores:
+            spec.manual = rk.read_scores(store, Path(args.scores), spec.criteria,
+                                         rk.members(store, spec.scope, spec.group))
+        result = rk.compute(store, spec)
+        title = args.title or f"{label('kind.ranking', ctx.lang)} {args.year}"
+        emit(ctx, rk.ranking_document(store, result, title), args)
+        if args.save:
+            record = rk.save_ranking(store, result, title)
+            ctx.console.print(message("out.ranking_saved", ctx.lang, id=record.id))
+    return 0
+
+
+def print_preview(ctx: Context, preview: plan_import.Preview) -> None:
+    for row in preview.rows:
+        for reason in row.errors:
+            ctx.console.print(message("import.row_error", ctx.lang, line=row.line, reason=reason))
+        for note in row.notes:
+            ctx.console.print(message("import.row_error", ctx.lang, line=row.line, reason=note))
+    counts = preview.counts()
+    ctx.console.print(message("out.import_summary", ctx.lang, good=len(preview.good),
+                              bad=len(preview.bad), same=counts.get("same", 0)))
+
+
+def _confirmed(ctx: Context, args: argparse.Namespace, n: int) -> bool:
+    if args.yes:
+        return True
+    if args.dry_run or not sys.stdin.isatty():
+        return False
+    answer = input(message("out.import_confirm", ctx.lang, n=n)).strip().lower()
+    return answer in ("c", "co", "có", "y", "yes")
+
+
+def cmd_import_plan(args: argparse.Namespace, ctx: Context) -> int:
+    with ctx.open_store() as store:
+        plan_id = _resolve_plan(store, args.plan)
+        preview = plan_import.preview(store, Path(args.file), plan_id, ctx.lang)
+        print_preview(ctx, preview)
+        if not preview.good:
+            return 1 if preview.bad else 0
+        if not _confirmed(ctx, args, len(preview.good)):
+            ctx.console.print(message("out.import_not_confirmed", ctx.lang))
+            return 0 if args.dry_run else 1
+        counts = plan_import.save(store, preview)
+        ctx.console.print(message("out.import_done", ctx.lang, **counts))
+    return 0
+
+
+def cmd_rollup(args: argparse.Namespace, ctx: Context) -> int:
+    with ctx.open_store() as store:
+        today = store.today()
+        names = {u.scope: u.title for u in store.list("unit") if not u.flat.get("parent_id")}
+        rows = rollup.office_rows(store, today, names)
+        offices = None if args.offline else rollup.server_offices(store, ctx.data)
+        if offices:
+            rollup.merge_server(rows, offices)
+        ordered = rollup.sort_rows(list(rows.values()), args.sort, args.desc)
+        document = rollup.rollup_document(ordered, today, ctx.lang)
+        if args.output or args.format:
+            emit(ctx, document, args)
+        else:
+            table = document.tables()[0]
+            ctx.console.table(table.headers, table.rows)
+    return 0
+

@@ -1,0 +1,142 @@
+"""The HQ roll-up: progress per office (tasks done / overdue, indicator attainment) and the
+last time each office synced, as the server reports it (unknown when offline)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from domain.dates import format_date
+from domain.i18n import Lang, label, register
+from domain.money import format_percent
+from domain.reporting import Document, Header, Section, Table
+from domain.rules import attainment, task_status
+from sync.store import Store
+
+register(labels={
+    "rollup.title": ("TÌNH HÌNH THỰC HIỆN CỦA CÁC ĐƠN VỊ", "PROGRESS BY OFFICE"),
+    "rollup.as_of": ("(Tính đến ngày {date})", "(As of {date})"),
+    "rollup.office": ("Đơn vị", "Office"),
+    "rollup.tasks": ("Nhiệm vụ", "Tasks"),
+    "rollup.done": ("Hoàn thành", "Done"),
+    "rollup.overdue": ("Quá hạn", "Overdue"),
+    "rollup.done_pct": ("Tỷ lệ hoàn thành", "Done %"),
+    "rollup.attainment": ("Mức đạt chỉ tiêu", "Target attainment"),
+    "rollup.last_sync": ("Đồng bộ lần cuối", "Last sync"),
+    "rollup.unknown": ("không rõ", "unknown"),
+})
+SORT_KEYS = ("office", "tasks", "done", "overdue", "done_pct", "attainment", "last_sync")
+
+
+@dataclass
+class OfficeRow:
+    scope: str
+    name: str
+    tasks: int = 0
+    done: int = 0
+    overdue: int = 0
+    attainment: float | None = None
+    last_sync: datetime | None = None
+
+    @property
+    def done_pct(self) -> float | None:
+        return 100.0 * self.done / self.tasks if self.tasks else None
+
+
+def office_of(scope: str) -> str:
+    """Offices are the second level of the scope tree (vn/bac-giang); deeper scopes roll up."""
+    parts = scope.split("/")
+    return "/".join(parts[:2])
+
+
+def office_rows(store: Store, today: date, names: Mapping[str, str] | None = None) -> dict[str, OfficeRow]:
+    rows: dict[str, OfficeRow] = {}
+
+    def row(scope: str) -> OfficeRow:
+        key = office_of(scope)
+        if key not in rows:
+            rows[key] = OfficeRow(key, (names or {}).get(key, key))
+        return rows[key]
+
+    for task in store.list("task"):
+        status = task_status(task.data, today)
+        if status == "cancelled":
+            continue
+        r = row(task.scope)
+        r.tasks += 1
+        r.done += status.startswith("done")
+        r.overdue += status == "overdue"
+    shares: dict[str, list[float]] = {}
+    for ind in store.list("indicator"):
+        att = attainment(ind.data, today)
+        if ind.data.get("target") is not None and att.percent_of_target is not None:
+            shares.setdefault(row(ind.scope).scope, []).append(min(att.percent_of_target, 100.0))
+    for key, values in shares.items():
+        rows[key].attainment = sum(values) / len(values)
+    return rows
+
+
+def merge_server(rows: dict[str, OfficeRow], offices: Sequence[Mapping[str, Any]]) -> None:
+    """Add each office's last sync time (and name) from the server's GET /v1/offices."""
+    for item in offices:
+        scope = str(item.get("scope") or "")
+        if not scope:
+            continue
+        r = rows.setdefault(office_of(scope), OfficeRow(office_of(scope), str(item.get("name") or scope)))
+        if item.get("name"):
+            r.name = str(item["name"])
+        when = item.get("last_sync_at")
+        if isinstance(when, str):
+            when = datetime.fromisoformat(when.replace("Z", "+00:00"))
+        if isinstance(when, datetime) and (r.last_sync is None or when > r.last_sync):
+            r.last_sync = when
+
+
+def server_offices(store: Store, data_dir: Path, timeout: float = 10.0) -> list[dict[str, Any]] | None:
+    """The server's office list, or None when not logged in, offline or refused."""
+    from sync.client import SyncClient
+    from sync.credentials import load_token
+
+    try:
+        saved = load_token(data_dir)
+        if saved is None:
+            return None
+
+        async def fetch() -> list[dict[str, Any]]:
+            async with SyncClient(store, server_url=saved[0], token=saved[1], retries=0) as client:
+                return await asyncio.wait_for(client.offices(), timeout)
+
+        return asyncio.run(fetch())
+    except Exception:  # offline, refused, timed out: the roll-up still shows local figures
+        return None
+
+
+def sort_rows(rows: list[OfficeRow], key: str = "office", reverse: bool = False) -> list[OfficeRow]:
+    def value(r: OfficeRow) -> Any:
+        v = r.scope if key == "office" else getattr(r, key)
+        return (v is None, v if v is not None else 0)
+    return sorted(rows, key=value, reverse=reverse)
+
+
+def cells(r: OfficeRow, lang: Lang) -> list[str]:
+    sync = r.last_sync.astimezone().strftime("%d/%m/%Y %H:%M") if r.last_sync else label("rollup.unknown", lang)
+    return [f"{r.name} ({r.scope})" if r.name != r.scope else r.scope, str(r.tasks), str(r.done),
+            str(r.overdue), format_percent(r.done_pct), format_percent(r.attainment), sync]
+
+
+def rollup_table(rows: list[OfficeRow], lang: Lang) -> Table:
+    headers = [label(f"rollup.{k}", lang) for k in ("office", "tasks", "done", "overdue", "done_pct",
+                                                     "attainment", "last_sync")]
+    return Table("rollup", label("rollup.title", lang), headers, [cells(r, lang) for r in rows],
+                 widths=[4.0, 1.0, 1.2, 1.0, 1.3, 1.4, 2.0])
+
+
+def rollup_document(rows: list[OfficeRow], today: date, lang: Lang) -> Document:
+    header = Header([], "", "", today)
+    return Document("rollup", lang, header, label("rollup.title", lang), "",
+                    [label("rollup.as_of", lang).format(date=format_date(today))],
+                    [Section("", [rollup_table(rows, lang)])])
