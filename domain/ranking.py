@@ -13,6 +13,7 @@ unit's scores (a missing score counts 0).  Ranks are "competition" ranks: equal 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -91,7 +92,7 @@ def grade(total: float, bands: Sequence[Band] = DEFAULT_BANDS) -> str:
 def parse_bands(text: str) -> tuple[Band, ...]:
     """"Xuất sắc=0.9,Tốt=0.8,Khá=0.65" → bands (codes are the names people gave)."""
     bands = []
-    for part in text.split(","):
+    for part in re.split(r"[,;](?=\s*[^\d\s])", text):
         name, sep, value = part.partition("=")
         try:
             minimum = parse_score(value) if sep else None

@@ -8,7 +8,6 @@ from typing import Any
 from domain.periods import parse_period
 from domain.reporting import Table, build_report
 from sync.store import Store
-
 from tui.outputs.assemble import ReportOptions, collect_report
 
 

@@ -23,7 +23,7 @@ def docx_text(path: Path) -> tuple[str, list[list[list[str]]]]:
 
 
 def test_q2_2022_ubdt_report_in_three_formats(cli: Cli, tmp_path: Path) -> None:
-    code, out, _err = cli("report", "quarter", "2022-Q2", "--scope", "vn/ubdt",
+    code, _out, _err = cli("report", "quarter", "2022-Q2", "--scope", "vn/ubdt",
                           "--format", "docx,md,csv", "-o", str(tmp_path / "q2"))
     assert code == 0
     text, _tables = docx_text(tmp_path / "q2.docx")
