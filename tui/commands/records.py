@@ -328,6 +328,10 @@ def ensure_profile(ctx: Context, office: str = "vn", name: str = "Sổ tay (dữ
 
 
 def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
+    if not args.no_ui:
+        from tui.commands.app import open_demo
+
+        return open_demo(args, ctx)
     with ensure_profile(ctx) as store:
         summary = load_demo(store)
     print_demo_summary(ctx, summary)

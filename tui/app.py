@@ -1,0 +1,369 @@
+"""The Sổ tay terminal app, built by :func:`build_app` from a store and a sync client.
+
+Sections are Textual modes (see :mod:`tui.sections`), switched with the number keys or the
+sidebar.  The store is read on the app thread; big saves and every exchange with the server
+run in workers (``exit_on_error=False``) that report back with messages, so a failure is a
+calm line in the status bar, never a traceback or a frozen screen.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.command import CommandPalette, Provider
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import Input, TextArea
+
+from domain.errors import SotayError
+from domain.i18n import Lang, label
+from domain.text import safe_display
+from sync.store import Store
+from tui.context import text_for
+from tui.derived import Derived
+from tui.editing import Editor
+from tui.palette import SotayCommands
+from tui.sections import KIND_SECTION, SECTIONS, Section
+from tui.widgets.frame import SyncView
+
+if TYPE_CHECKING:
+    from sync.client import SyncClient, SyncProgress, SyncResult
+
+Clock = Callable[[], datetime]
+DEFAULT_SYNC_INTERVAL = 300.0
+RETRY_DELAYS = (30.0, 60.0, 120.0, 300.0)
+FIRST_SYNC_DELAY = 2.0
+
+
+class StoreChanged(Message):
+    """The store committed a change (posted from whichever thread saved)."""
+
+
+class SyncFinished(Message):
+    def __init__(self, result: SyncResult) -> None:
+        super().__init__()
+        self.result = result
+
+
+class SyncFailed(Message):
+    def __init__(self, error: SotayError) -> None:
+        super().__init__()
+        self.error = error
+
+
+class SotayApp(App[int]):
+    CSS_PATH = ["app.tcss", "widgets/widgets.tcss"]  # noqa: RUF012 (Textual reads it once)
+    TITLE = "Sổ tay"
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {SotayCommands}
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "help", "ui.key.help"),
+        Binding("question_mark", "help", "ui.key.help", show=False),
+        Binding("slash", "search", "ui.key.search"),
+        Binding("f5", "sync", "ui.key.sync"),
+        Binding("ctrl+p", "command_palette", "ui.key.palette", priority=True),
+        Binding("f2", "toggle_lang", "ui.key.lang"),
+        Binding("u,ctrl+z", "undo", "ui.key.undo", show=False),
+        Binding("ctrl+q", "quit", "ui.key.quit"),
+        *[Binding(str(n), f"goto_number('{n}')", "ui.key.goto", show=False) for n in range(10)],
+    ]
+
+    lang: reactive[str] = reactive("vi")
+    revision: reactive[int] = reactive(0)
+    sync_view: reactive[SyncView] = reactive(SyncView)
+
+    def __init__(self, store: Store, sync_client: SyncClient | None, *, lang: Lang = "vi",
+                 data_dir: Path | None = None, clock: Clock | None = None,
+                 sections: Sequence[Section] = SECTIONS,
+                 sync_interval: float | None = DEFAULT_SYNC_INTERVAL,
+                 on_first_paint: Callable[[SotayApp], None] | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.sync_client = sync_client
+        self.data_dir = data_dir
+        self.clock = clock
+        self.sections = list(sections)
+        self.sync_interval = sync_interval
+        self.derived = Derived(store, self.today)
+        self.editor = Editor(store)
+        self._on_first_paint = on_first_paint
+        self._painted = False
+        self._change_posted = False
+        self._next_sync: float | None = None
+        self._failures = 0
+        self.syncing = False
+        for section in self.sections:
+            self.add_mode(section.name, section.factory)
+        self.set_reactive(SotayApp.lang, lang)
+        skew = store.meta("clock_skew")
+        self.set_reactive(SotayApp.sync_view, SyncView(
+            configured=sync_client is not None,
+            skew=float(skew) if isinstance(skew, int | float) else None))
+        if sync_client is not None:
+            sync_client.progress = self._on_progress
+
+    # ----------------------------------------------------------------- basics
+    @property
+    def ui_lang(self) -> Lang:
+        return "en" if self.lang == "en" else "vi"
+
+    def now(self) -> datetime:
+        return self.clock() if self.clock is not None else datetime.now(UTC)
+
+    def today(self) -> date:
+        return self.now().astimezone().date()
+
+    def text(self, key: str, **params: object) -> str:
+        return text_for(key, self.ui_lang, **params)
+
+    def on_mount(self) -> None:
+        self.store.listeners.append(self._committed)
+        self.switch_mode(self.sections[0].name)
+        if self.sync_client is not None and self.sync_interval is not None:
+            self._next_sync = time.monotonic() + FIRST_SYNC_DELAY
+            self.set_interval(5.0, self._tick, name="sync-timer")
+
+    async def on_unmount(self) -> None:
+        if self._committed in self.store.listeners:
+            self.store.listeners.remove(self._committed)
+        if self.sync_client is not None:
+            try:
+                await self.sync_client.aclose()
+            except Exception:  # closing a dead connection must not turn an exit into a crash
+                self.log.warning("sync client did not close cleanly")
+
+    def first_paint(self) -> None:
+        if not self._painted:
+            self._painted = True
+            if self._on_first_paint is not None:
+                self._on_first_paint(self)
+
+    def _committed(self, store: Store) -> None:
+        self.derived.invalidate()
+        if not self._change_posted:
+            self._change_posted = True
+            self.post_message(StoreChanged())
+
+    def on_store_changed(self, message: StoreChanged) -> None:
+        self._change_posted = False
+        self.revision += 1
+
+    def notify_error(self, exc: SotayError) -> None:
+        self.notify(exc.message(self.ui_lang), severity="error", markup=False, timeout=8)
+
+    def say(self, key: str, *, severity: str = "information", **params: object) -> None:
+        self.notify(self.text(key, **params), markup=False, severity=severity)  # type: ignore[arg-type]
+
+    # ---------------------------------------------------------------- actions
+    def action_command_palette(self) -> None:
+        if not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            self.push_screen(CommandPalette(placeholder=self.text("ui.palette.placeholder"),
+                                            id="--command-palette"))
+
+    def action_help_quit(self) -> None:
+        self.say("ui.key.quit")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "undo" and isinstance(self.focused, Input | TextArea):
+            return False
+        if action == "goto_number":
+            return any(s.key == parameters[0] for s in self.sections)
+        return True
+
+    def action_goto_number(self, key: str) -> None:
+        for section in self.sections:
+            if section.key == key:
+                self.goto_section(section.name)
+
+    def goto_section(self, name: str) -> None:
+        if name in {s.name for s in self.sections}:
+            self.switch_mode(name)
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+            return
+        self.push_screen(HelpScreen(self.screen.active_bindings))
+
+    def action_search(self) -> None:
+        from tui.screens.search import SearchScreen
+
+        if not isinstance(self.screen, SearchScreen):
+            self.push_screen(SearchScreen())
+
+    def action_toggle_lang(self) -> None:
+        self.lang = "en" if self.lang == "vi" else "vi"
+        try:
+            self.store.set_meta(lang=self.lang)
+        except SotayError as exc:
+            self.notify_error(exc)
+        self.say("ui.lang_switched")
+
+    def action_undo(self) -> None:
+        try:
+            entry = self.editor.undo()
+        except SotayError as exc:
+            self.notify_error(exc)
+            return
+        if entry is None:
+            self.say("ui.nothing_to_undo")
+        else:
+            self.say("ui.undone", what=entry.what)
+
+    def action_sync(self) -> None:
+        self.start_sync(manual=True)
+
+    # ------------------------------------------------------------- navigation
+    def edit_record(self, kind: str, record_id: str | None, *,
+                    defaults: dict[str, Any] | None = None,
+                    on_saved: Callable[[str], None] | None = None) -> None:
+        """Open the editor for a record of ``kind`` (a new one when ``record_id`` is None);
+        ``on_saved`` gets the saved record's ID."""
+        def saved(result: Any) -> None:
+            if on_saved is not None and isinstance(result, str):
+                on_saved(result)
+
+        if kind == "meeting":
+            from tui.screens.meetings import MeetingEditor
+            self.push_screen(MeetingEditor(record_id), saved)
+            return
+        if kind == "conflict":
+            self.goto_section("conflicts")
+            return
+        from tui.screens.form import RecordFormScreen
+        self.push_screen(RecordFormScreen(kind, record_id, defaults=defaults), saved)
+
+    def open_record(self, record_id: str) -> None:
+        """Show a record where it lives: its section, then its detail or editor."""
+        record = self.store.get(record_id)
+        if record is None:
+            return
+        section = KIND_SECTION.get(record.kind)
+        if section is not None:
+            self.goto_section(section)
+        if record.kind == "plan":
+            from tui.screens.plans import PlanScreen
+            self.push_screen(PlanScreen(record.id))
+        elif record.kind != "conflict":
+            self.edit_record(record.kind, record.id)
+
+    def confirm_delete(self, record_id: str) -> None:
+        from tui.screens.dialogs import ConfirmScreen
+
+        record = self.store.get(record_id)
+        if record is None or record.kind == "conflict":
+            return
+        kind = label(f"kind.{record.kind}", self.ui_lang)
+        title = safe_display(record.title)
+        question = self.text("ui.confirm.delete", kind=kind, title=title)
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                self.editor.delete(record_id, what=self.text("ui.deleted", kind=kind, title=title))
+            except SotayError as exc:
+                self.notify_error(exc)
+                return
+            self.say("ui.deleted", kind=kind, title=title)
+
+        self.push_screen(ConfirmScreen(question), answered)
+
+    def show_history(self, record_id: str) -> None:
+        from tui.screens.history import HistoryScreen
+
+        self.push_screen(HistoryScreen(record_id))
+
+    # ------------------------------------------------------------------ sync
+    def _tick(self) -> None:
+        if self._next_sync is not None and time.monotonic() >= self._next_sync:
+            self.start_sync()
+
+    def start_sync(self, manual: bool = False) -> None:
+        if self.sync_client is None:
+            if manual:
+                self.say("ui.sync.not_configured", severity="warning")
+            return
+        if self.syncing:
+            if manual:
+                self.say("ui.sync.busy")
+            return
+        self.syncing = True
+        self._next_sync = None
+        pending = self.store.pending_count()
+        self.sync_view = replace(self.sync_view, state="syncing", sent=0, to_send=pending,
+                                 received=0, error=None, retry_at=None)
+        self._run_sync()
+
+    @work(exclusive=True, group="sync", exit_on_error=False)
+    async def _run_sync(self) -> None:
+        client = self.sync_client
+        if client is None:
+            return
+        try:
+            result = await client.sync()
+        except SotayError as exc:
+            self.post_message(SyncFailed(exc))
+        except Exception as exc:  # the UI boundary: any other failure is reported, never raised
+            self.post_message(SyncFailed(SotayError("error.internal", detail=type(exc).__name__)))
+        else:
+            self.post_message(SyncFinished(result))
+
+    def _on_progress(self, progress: SyncProgress) -> None:
+        self.sync_view = replace(self.sync_view, sent=progress.sent, to_send=progress.to_send,
+                                 received=progress.received)
+
+    def on_sync_finished(self, message: SyncFinished) -> None:
+        result = message.result
+        self.syncing = False
+        self._failures = 0
+        self.sync_view = replace(self.sync_view, state="online", error=None, retry_at=None,
+                                 skew=result.clock_skew)
+        if self.sync_interval is not None:
+            self._next_sync = time.monotonic() + self.sync_interval
+        if result.new_conflicts:
+            self.say("ui.sync.new_conflicts", severity="warning", count=len(result.new_conflicts))
+        if result.rejected:
+            self.say("ui.sync.rejected", severity="warning", count=result.rejected)
+        self.derived.invalidate()
+        self.revision += 1
+
+    def on_sync_failed(self, message: SyncFailed) -> None:
+        from sync.errors import Offline, ServerUnavailable
+
+        self.syncing = False
+        error = message.error
+        transient = isinstance(error, Offline | ServerUnavailable)
+        delay = RETRY_DELAYS[min(self._failures, len(RETRY_DELAYS) - 1)]
+        self._failures += 1
+        retry_at = None
+        if self.sync_interval is not None:
+            wait = min(delay, self.sync_interval) if transient else self.sync_interval
+            self._next_sync = time.monotonic() + wait
+            retry_at = self.now() + timedelta(seconds=wait)
+        self.sync_view = replace(self.sync_view, state="offline", error=error, retry_at=retry_at)
+        self.notify(self.text("ui.sync.failed", detail=error.message(self.ui_lang)),
+                    severity="warning", markup=False, timeout=6)
+        self.derived.invalidate()
+        self.revision += 1
+
+
+def build_app(store: Store, sync_client: SyncClient | None, *, lang: Lang = "vi",
+              data_dir: Path | None = None, clock: Clock | None = None,
+              sections: Sequence[Section] = SECTIONS,
+              sync_interval: float | None = DEFAULT_SYNC_INTERVAL,
+              on_first_paint: Callable[[SotayApp], None] | None = None) -> SotayApp:
+    """The app on ``store``; ``sync_client`` None works offline.  ``clock`` fixes "now"
+    (tests, snapshots); ``sync_interval`` None turns off background sync."""
+    return SotayApp(store, sync_client, lang=lang, data_dir=data_dir, clock=clock,
+                    sections=sections, sync_interval=sync_interval, on_first_paint=on_first_paint)

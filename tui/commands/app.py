@@ -1,0 +1,136 @@
+"""``sotay`` with no command: open the app on the current profile (first run: setup).
+``sotay demo``: the demo data in a throwaway profile, synced with a local demo server."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from domain.i18n import Lang, resolve_lang
+from sync.store import Store
+from tui.strings import tr
+
+if TYPE_CHECKING:
+    from sync.client import SyncClient
+    from tui.app import SotayApp
+    from tui.cli import Context
+
+#: Set to a file path, the app writes the time of its first painted dashboard there and
+#: exits (the benchmark's start-up measurement).
+FIRST_PAINT_ENV = "SOTAY_FIRST_PAINT"
+
+
+def register(sub: Any, lang: Lang) -> None:
+    """No subcommand of its own: the app opens when ``sotay`` is run without one."""
+
+
+def make_client(store: Store, data: Path) -> SyncClient | None:
+    from sync.credentials import load_token
+
+    saved = load_token(data)
+    if saved is None:
+        return None
+    from sync.client import SyncClient
+
+    url, token = saved
+    return SyncClient(store, server_url=url, token=token)
+
+
+def _first_paint_hook() -> Callable[[SotayApp], None] | None:
+    target = os.environ.get(FIRST_PAINT_ENV)
+    if not target:
+        return None
+
+    def painted(app: SotayApp) -> None:
+        Path(target).write_text(f"{time.time():.6f}\n", encoding="utf-8")
+        app.exit(0)
+
+    return painted
+
+
+def run_app(store: Store, data: Path, lang: Lang,
+            on_first_paint: Callable[[SotayApp], None] | None = None) -> int:
+    from tui.app import build_app
+
+    client = make_client(store, data)
+    app = build_app(store, client, lang=lang, data_dir=data,
+                    on_first_paint=on_first_paint or _first_paint_hook())
+    headless = bool(os.environ.get(FIRST_PAINT_ENV))
+    app.run(headless=headless)
+    return int(app.return_code or 0)
+
+
+def _lang(args: argparse.Namespace, ctx: Context, store: Store) -> Lang:
+    if getattr(args, "lang", None):
+        return ctx.lang
+    stored = store.meta("lang")
+    return resolve_lang(str(stored)) if stored else ctx.lang
+
+
+def open_app(args: argparse.Namespace, ctx: Context) -> int:
+    if not Store.exists(ctx.data) and not first_run(ctx):
+        return 0
+    with ctx.open_store() as store:
+        return run_app(store, ctx.data, _lang(args, ctx, store))
+
+
+def first_run(ctx: Context) -> bool:
+    """The setup screen; makes the profile (and saves the token).  False if the person left."""
+    from sync.credentials import save_token
+    from tui.screens.setup import SetupApp
+
+    answers = SetupApp(ctx.lang).run()
+    if answers is None:
+        return False
+    store = Store.create(ctx.data, office=answers.office, name=answers.name, lang=ctx.lang)
+    with store:
+        if answers.server_url and answers.token:
+            save_token(ctx.data, answers.server_url, answers.token)
+            store.set_meta(server_url=answers.server_url.rstrip("/"))
+    return True
+
+
+def open_demo(args: argparse.Namespace, ctx: Context) -> int:
+    """Demo data in a throwaway HQ profile, a local server, the app connected to it."""
+    from sync.credentials import save_token
+    from tui.commands.records import load_demo
+    from tui.demo_server import DemoServer
+
+    folder = Path(tempfile.mkdtemp(prefix="sotay-demo-"))
+    server: DemoServer | None = None
+    try:
+        ctx.console.print(tr("ui.demo.starting", ctx.lang))
+        server = DemoServer.start(folder)
+        hq, office = folder / "hq", folder / "bac-giang"
+        with Store.create(office, office="vn/bac-giang", name="Văn phòng Bắc Giang",
+                          lang=ctx.lang):
+            save_token(office, server.url, server.tokens["bac-giang"])
+        store = Store.create(hq, office="vn", name="Ban Chỉ đạo (dữ liệu mẫu)", role="hq",
+                             lang=ctx.lang)
+        with store:
+            load_demo(store)
+            save_token(hq, server.url, server.tokens["hq"])
+            store.set_meta(server_url=server.url)
+            ready = tr("ui.demo.ready", ctx.lang, url=server.url, path=folder)
+            second = tr("ui.demo.second", ctx.lang, path=office)
+            ctx.console.print(ready)
+            ctx.console.print(second)
+
+            def welcome(app: SotayApp) -> None:
+                app.notify(f"{ready}\n{second}", markup=False, timeout=20)
+                hook = _first_paint_hook()
+                if hook is not None:
+                    hook(app)
+
+            return run_app(store, hq, ctx.lang, on_first_paint=welcome)
+    finally:
+        if server is not None:
+            server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+        ctx.console.print(tr("ui.demo.stopped", ctx.lang))

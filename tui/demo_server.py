@@ -1,0 +1,101 @@
+"""``sotay demo``: a throwaway local ``sotay-server`` with an HQ and an office token.
+
+The server runs as a child process (``python -m server_stub.cli``) on a free loopback port
+with its database in the demo's temporary folder; it is stopped when the demo ends.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import orjson
+
+from domain.errors import SotayError
+from tui import strings  # noqa: F401  (registers the ui.demo.* messages)
+
+OFFICES = (("vn", "Ban Chỉ đạo Trung ương (dữ liệu mẫu)"), ("vn/ubdt", "Ủy ban Dân tộc"),
+           ("vn/btttt", "Bộ Thông tin và Truyền thông"), ("vn/bac-giang", "Bắc Giang"))
+START_TIMEOUT = 20.0
+
+
+def server_command(db: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "server_stub.cli", "--db", str(db), "--json", *args]
+
+
+def _admin(db: Path, *args: str) -> dict[str, object] | list[object] | None:
+    done = subprocess.run(server_command(db, *args), capture_output=True, text=True, timeout=60,
+                          check=False)
+    if done.returncode != 0:
+        raise SotayError("ui.demo.failed", detail=(done.stderr or done.stdout).strip()[-300:])
+    lines = [line for line in done.stdout.splitlines() if line.strip()]
+    return orjson.loads(lines[-1]) if lines else None
+
+
+@dataclass
+class DemoServer:
+    db: Path
+    url: str
+    process: subprocess.Popen[str]
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def start(cls, folder: Path) -> DemoServer:
+        db = folder / "server.db"
+        for scope, name in OFFICES:
+            _admin(db, "office", "add", scope, "--name", name)
+        tokens = {}
+        for key, office, role, user in (("hq", "vn", "hq", "Thư ký Ban Chỉ đạo"),
+                                        ("bac-giang", "vn/bac-giang", "office", "Văn thư Bắc Giang")):
+            made = _admin(db, "token", "create", "--office", office, "--role", role, "--user", user)
+            if not isinstance(made, dict) or "token" not in made:
+                raise SotayError("ui.demo.failed", detail="token")
+            tokens[key] = str(made["token"])
+        command = [sys.executable, "-m", "server_stub.cli", "--db", str(db), "serve",
+                   "--host", "127.0.0.1", "--port", "0", "--log-level", "warning"]
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                   text=True)
+        server = cls(db, "", process, tokens)
+        try:
+            server.url = server._read_url()
+            server._wait_healthy()
+        except BaseException:
+            server.stop()
+            raise
+        return server
+
+    def _read_url(self) -> str:
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        found = re.search(r"https?://[\w.\[\]:-]+", line)
+        if not found:
+            raise SotayError("ui.demo.failed", detail=line.strip() or "no address")
+        return found.group(0)
+
+    def _wait_healthy(self) -> None:
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            try:
+                if httpx.get(self.url + "/v1/health", timeout=2.0).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise SotayError("ui.demo.failed", detail="health")
+            time.sleep(0.1)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()

@@ -1,0 +1,224 @@
+"""What the screens show, computed from the store once per change rather than per repaint.
+
+Headless (no Textual): the app keeps one :class:`Derived` and asks it for task rows, unit
+names and the dashboard summary; each is cached against the store's revision counter, which
+the app bumps after every commit.  Over 10k tasks a task row costs a few microseconds, so a
+list of every task is built in tens of milliseconds, once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any, TypeVar
+
+from domain.holidays import load_calendar, notice_timing
+from domain.rules import Attainment, attainment, task_status
+from domain.text import collation_key, fold, safe_display
+from sync.record import Record
+from sync.store import Store
+
+DUE_SOON_DAYS = 14
+#: Derived statuses of tasks still to be done (not finished, cancelled or overdue).
+OPEN = frozenset({"not_started", "in_progress", "paused"})
+T = TypeVar("T")
+
+
+@dataclass(slots=True)
+class TaskRow:
+    """One task as lists show it; folded text and sort keys are filled on first use."""
+
+    id: str
+    title: str
+    stt: str
+    group: str
+    plan_id: str
+    conclusion_id: str
+    lead_id: str
+    due: str
+    progress: int | None
+    status: str
+    budget: int | None
+    timeframe: str
+    pending: bool
+    scope: str
+    folded: str | None = None
+    title_key: Any = None
+
+
+def task_row(record: Record, today: date) -> TaskRow:
+    flat = record.flat
+    progress = flat.get("progress")
+    budget = flat.get("budget")
+    return TaskRow(
+        id=record.id, title=safe_display(flat.get("title")), stt=safe_display(flat.get("stt")),
+        group=str(flat.get("group") or ""), plan_id=str(flat.get("plan_id") or ""),
+        conclusion_id=str(flat.get("conclusion_id") or ""),
+        lead_id=str(flat.get("lead_unit_id") or ""), due=str(flat.get("due") or ""),
+        progress=progress if isinstance(progress, int) else None,
+        status=task_status(flat, today), budget=budget if isinstance(budget, int) else None,
+        timeframe=safe_display(flat.get("timeframe")), pending=record.pending > 0,
+        scope=record.scope)
+
+
+@dataclass(frozen=True)
+class LateNotice:
+    meeting_id: str
+    title: str
+    meeting_date: date
+    issued_on: date | None
+    days_late: int
+
+
+@dataclass(frozen=True)
+class IndicatorLine:
+    id: str
+    name: str
+    result: Attainment
+
+
+@dataclass
+class Dashboard:
+    overdue: list[TaskRow] = field(default_factory=list)
+    due_soon: list[TaskRow] = field(default_factory=list)
+    meetings: list[Record] = field(default_factory=list)
+    late_notices: list[LateNotice] = field(default_factory=list)
+    indicators: list[IndicatorLine] = field(default_factory=list)
+    pending: int = 0
+    open_conflicts: int = 0
+    rejected: int = 0
+
+
+class Derived:
+    """Caches of derived data, each valid for one (revision, today)."""
+
+    def __init__(self, store: Store, today: Callable[[], date]) -> None:
+        self.store = store
+        self.today = today
+        self.revision = 0
+        self._cache: dict[str, tuple[tuple[int, date], Any]] = {}
+
+    def invalidate(self) -> None:
+        self.revision += 1
+
+    def _cached(self, name: str, build: Callable[[], T]) -> T:
+        stamp = (self.revision, self.today())
+        hit = self._cache.get(name)
+        if hit is not None and hit[0] == stamp:
+            return hit[1]
+        value = build()
+        self._cache[name] = (stamp, value)
+        return value
+
+    # ------------------------------------------------------------------ names
+    def unit_names(self) -> dict[str, str]:
+        """Unit ID → the short name people use (abbreviation, else name)."""
+        def build() -> dict[str, str]:
+            return {r.id: safe_display(r.flat.get("abbr") or r.title) for r in self.store.list("unit")}
+        return self._cached("unit_names", build)
+
+    def titles(self, kind: str) -> dict[str, str]:
+        def build() -> dict[str, str]:
+            return {r.id: safe_display(r.title) for r in self.store.list(kind)}
+        return self._cached(f"titles:{kind}", build)
+
+    def name_of(self, record_id: str | None) -> str:
+        if not record_id:
+            return ""
+        name = self.unit_names().get(record_id)
+        if name is not None:
+            return name
+        record = self.store.get(record_id)
+        return safe_display(record.title) if record is not None else ""
+
+    # ------------------------------------------------------------------ tasks
+    def tasks(self) -> list[TaskRow]:
+        def build() -> list[TaskRow]:
+            today = self.today()
+            return [task_row(r, today) for r in self.store.list("task")]
+        return self._cached("tasks", build)
+
+    def folded(self, row: TaskRow) -> str:
+        """The text a task list filter looks in: title, STT, timeframe, lead unit, status."""
+        if row.folded is None:
+            names = self.unit_names()
+            row.folded = fold(" ".join((row.title, row.stt, row.timeframe,
+                                        names.get(row.lead_id, ""))))
+        return row.folded
+
+    @staticmethod
+    def title_key(row: TaskRow) -> Any:
+        if row.title_key is None:
+            row.title_key = collation_key(row.title)
+        return row.title_key
+
+    # -------------------------------------------------------------- dashboard
+    def dashboard(self) -> Dashboard:
+        return self._cached("dashboard", self._build_dashboard)
+
+    def _build_dashboard(self) -> Dashboard:
+        today = self.today()
+        rows = self.tasks()
+        board = Dashboard()
+        board.overdue = sorted((r for r in rows if r.status == "overdue"), key=lambda r: (r.due, r.title))
+        first, last = today.isoformat(), (today + timedelta(days=DUE_SOON_DAYS)).isoformat()
+        board.due_soon = sorted((r for r in rows if r.status in OPEN and first <= r.due <= last),
+                                key=lambda r: (r.due, r.title))
+        board.meetings = self._upcoming_meetings(today)
+        board.late_notices = self._late_notices(today)
+        board.indicators = self._indicators(today)
+        board.pending = self.store.pending_count()
+        board.open_conflicts = len(self.open_conflicts())
+        board.rejected = len(self.store.rejected())
+        return board
+
+    def _upcoming_meetings(self, today: date) -> list[Record]:
+        horizon = (today + timedelta(days=60)).isoformat()
+        start = today.isoformat()
+        found = [m for m in self.store.list("meeting")
+                 if start <= str(m.flat.get("date") or "") <= horizon]
+        return sorted(found, key=lambda m: (str(m.flat.get("date")), str(m.flat.get("time") or "")))
+
+    def _late_notices(self, today: date) -> list[LateNotice]:
+        calendar = load_calendar()
+        issued: dict[str, date | None] = {}
+        for conclusion in self.store.list("conclusion"):
+            meeting_id = conclusion.flat.get("meeting_id")
+            if not isinstance(meeting_id, str):
+                continue
+            when = _day(conclusion.flat.get("date"))
+            previous = issued.get(meeting_id)
+            if when is not None and (previous is None or when < previous):
+                issued[meeting_id] = when
+            else:
+                issued.setdefault(meeting_id, previous)
+        out = []
+        for meeting in self.store.list("meeting"):
+            held = _day(meeting.flat.get("date"))
+            if held is None or held >= today:
+                continue
+            timing = notice_timing(held, issued.get(meeting.id), today, calendar)
+            if timing.late:
+                out.append(LateNotice(meeting.id, safe_display(meeting.title), held,
+                                      timing.issued_on, timing.days_late))
+        return sorted(out, key=lambda n: n.meeting_date, reverse=True)
+
+    def _indicators(self, today: date) -> list[IndicatorLine]:
+        lines = [IndicatorLine(r.id, safe_display(r.title), attainment(r.data, today))
+                 for r in self.store.list("indicator")]
+        return sorted(lines, key=lambda line: collation_key(line.name))
+
+    def open_conflicts(self) -> list[Record]:
+        def build() -> list[Record]:
+            return [c for c in self.store.list("conflict") if c.flat.get("status", "open") == "open"]
+        return self._cached("conflicts", build)
+
+
+def _day(value: Any) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None

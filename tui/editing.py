@@ -1,0 +1,222 @@
+"""Saving from the interface, and undoing the last save.
+
+Headless (no Textual).  Every save is a store transaction; the :class:`Editor` remembers,
+per save, each touched record as it was before and after, so "undo" is one more ordinary
+edit (it syncs like any other) that puts back only the fields that save changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from domain.errors import ValidationError
+from sync import conflicts
+from sync.record import Record
+from sync.store import Store, Transaction
+
+UNDO_DEPTH = 20
+
+
+@dataclass(frozen=True)
+class Touched:
+    record_id: str
+    before: dict[str, Any] | None   # logical fields, None: the save created it
+    before_deleted: bool
+    after: dict[str, Any]
+    after_deleted: bool
+
+
+@dataclass
+class UndoEntry:
+    what: str
+    touched: list[Touched] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ItemEdit:
+    """One conclusion item of a meeting: a follow-up task (new when ``task_id`` is None)."""
+
+    task_id: str | None
+    fields: dict[str, Any]
+
+
+class ItemInvalid(ValidationError):
+    """A conclusion item did not validate; ``index`` says which one."""
+
+    def __init__(self, index: int, error: ValidationError) -> None:
+        super().__init__(error.problems, kind="task")
+        self.index = index
+
+
+class Editor:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.undo_stack: list[UndoEntry] = []
+
+    # ---------------------------------------------------------------- basics
+    def _state(self, tx: Transaction, record_id: str) -> tuple[dict[str, Any] | None, bool]:
+        doc = tx.doc(record_id)
+        if doc is None:
+            return None, False
+        return Record(doc).data, bool(doc.get("deleted"))
+
+    def _note(self, entry: UndoEntry, tx: Transaction, record_id: str,
+              before: tuple[dict[str, Any] | None, bool]) -> None:
+        after, after_deleted = self._state(tx, record_id)
+        entry.touched.append(Touched(record_id, before[0], before[1], after or {}, after_deleted))
+
+    def _push(self, entry: UndoEntry) -> None:
+        if entry.touched:
+            self.undo_stack.append(entry)
+            del self.undo_stack[:-UNDO_DEPTH]
+
+    def save(self, kind: str, record_id: str | None, changes: Mapping[str, Any], *,
+             what: str = "") -> Record:
+        """Add a record (``record_id`` None) or change one; returns it as saved."""
+        entry = UndoEntry(what)
+        with self.store.transaction() as tx:
+            if record_id is None:
+                record = tx.add(kind, changes)
+                self._note(entry, tx, record.id, (None, False))
+            else:
+                before = self._state(tx, record_id)
+                record = tx.update(record_id, changes)
+                self._note(entry, tx, record.id, before)
+        if record_id is None or entry.touched[0].before != entry.touched[0].after:
+            self._push(entry)
+        return record
+
+    def delete(self, record_id: str, *, what: str = "") -> Record:
+        entry = UndoEntry(what)
+        with self.store.transaction() as tx:
+            before = self._state(tx, record_id)
+            record = tx.delete(record_id)
+            self._note(entry, tx, record_id, before)
+        self._push(entry)
+        return record
+
+    def resolve(self, conflict_id: str, keep: str, value: Any = None, *, what: str = "") -> Record:
+        """Resolve a conflict (see :mod:`sync.conflicts`); undo reopens it and puts the field back."""
+        conflict = self.store.require(conflict_id)
+        target = str(conflict.data.get("record_id"))
+        entry = UndoEntry(what)
+        befores = {rid: self._doc_state(rid) for rid in (target, conflict_id)}
+        record = conflicts.resolve(self.store, conflict_id, keep, value=value)
+        for rid, before in befores.items():
+            after = self._doc_state(rid)
+            entry.touched.append(Touched(rid, before[0], before[1], after[0] or {}, after[1]))
+        self._push(entry)
+        return record
+
+    def _doc_state(self, record_id: str) -> tuple[dict[str, Any] | None, bool]:
+        record = self.store.get(record_id)
+        if record is None:
+            return None, False
+        return dict(record.data), record.deleted
+
+    # --------------------------------------------------------------- meeting
+    def save_meeting(self, meeting_id: str | None, changes: Mapping[str, Any],
+                     notice: Mapping[str, Any], items: Sequence[ItemEdit],
+                     removed: Sequence[str], *, what: str = "") -> tuple[Record, list[Record]]:
+        """The meeting, its conclusion notice and every follow-up task, in ONE transaction.
+
+        Each item becomes a task linked to the notice (``conclusion_id``) and the meeting;
+        ``removed`` tasks are deleted.  Nothing is saved if anything is invalid.
+        """
+        entry = UndoEntry(what)
+        with self.store.transaction() as tx:
+            meeting = self._save_in(tx, entry, "meeting", meeting_id, changes)
+            conclusion_id = self._notice(tx, entry, meeting, notice, bool(items))
+            tasks = []
+            for index, item in enumerate(items):
+                fields = {**item.fields, "meeting_id": meeting.id}
+                if conclusion_id:
+                    fields["conclusion_id"] = conclusion_id
+                try:
+                    tasks.append(self._save_in(tx, entry, "task", item.task_id, fields))
+                except ValidationError as exc:
+                    raise ItemInvalid(index, exc) from None
+            for task_id in removed:
+                before = self._state(tx, task_id)
+                tx.delete(task_id)
+                self._note(entry, tx, task_id, before)
+        self._push(entry)
+        return meeting, tasks
+
+    def _save_in(self, tx: Transaction, entry: UndoEntry, kind: str, record_id: str | None,
+                 changes: Mapping[str, Any]) -> Record:
+        if record_id is None:
+            record = tx.add(kind, changes)
+            self._note(entry, tx, record.id, (None, False))
+            return record
+        before = self._state(tx, record_id)
+        record = tx.update(record_id, changes)
+        if before[0] != record.data:
+            self._note(entry, tx, record_id, before)
+        return record
+
+    def _notice(self, tx: Transaction, entry: UndoEntry, meeting: Record,
+                notice: Mapping[str, Any], needed: bool) -> str | None:
+        existing = notice_of(self.store, meeting.id)
+        number = notice.get("number") or None
+        if existing is not None:
+            if number != existing.data.get("number"):
+                self._save_in(tx, entry, "conclusion", existing.id, {"number": number})
+            return existing.id
+        if not needed and not number:
+            return None
+        fields = {"doc_type": "notice", "meeting_id": meeting.id, "title": notice.get("title"),
+                  "number": number}
+        record = self._save_in(tx, entry, "conclusion", None, fields)
+        return record.id
+
+    # ------------------------------------------------------------------ undo
+    def undo(self) -> UndoEntry | None:
+        """Put back what the last save changed; ``None`` when there is nothing to undo."""
+        if not self.undo_stack:
+            return None
+        entry = self.undo_stack[-1]
+        with self.store.transaction() as tx:
+            for touched in reversed(entry.touched):
+                self._revert(tx, touched)
+        self.undo_stack.pop()
+        return entry
+
+    @staticmethod
+    def _revert(tx: Transaction, touched: Touched) -> None:
+        doc = tx.doc(touched.record_id)
+        if doc is None:
+            return
+        if touched.before is None:
+            if not doc.get("deleted"):
+                tx.delete(touched.record_id)
+            return
+        if touched.before_deleted != touched.after_deleted:
+            (tx.delete if touched.before_deleted else tx.restore)(touched.record_id)
+            if touched.before_deleted:
+                return
+        keys = set(touched.before) | set(touched.after)
+        changes = {k: touched.before.get(k) for k in keys
+                   if touched.before.get(k) != touched.after.get(k)}
+        if changes:
+            tx.update(touched.record_id, changes)
+
+
+def notice_of(store: Store, meeting_id: str) -> Record | None:
+    """The meeting's conclusion notice (the first one, by date), if any."""
+    found = store.children(meeting_id, "conclusion")
+    if not found:
+        return None
+    return sorted(found, key=lambda r: (str(r.flat.get("date") or "9999"), r.id))[0]
+
+
+def follow_ups(store: Store, meeting_id: str) -> list[Record]:
+    """Tasks assigned at the meeting, in the order they were created."""
+    tasks = [t for t in store.children(meeting_id, "task")]
+    notice = notice_of(store, meeting_id)
+    if notice is not None:
+        seen = {t.id for t in tasks}
+        tasks += [t for t in store.children(notice.id, "task") if t.id not in seen]
+    return sorted(tasks, key=lambda r: r.id)

@@ -1,0 +1,234 @@
+"""The screen every section and editor is built on, and the generic record list."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Input, Static
+
+from domain.errors import SotayError
+from domain.i18n import Lang
+from domain.text import fold
+from sync.record import Record
+from tui.context import text_for
+from tui.widgets.frame import KeyBar, Sidebar, StatusLine, TitleBar
+from tui.widgets.table import Column, VirtualTable
+
+if TYPE_CHECKING:
+    from tui.app import SotayApp
+
+
+class SotayScreen(Screen[Any]):
+    """A screen inside the frame: title bar, sidebar, status line and key bar.
+
+    Subclasses give ``compose_main`` and ``refresh_data``; the data is refreshed when the
+    store changes (at once if the screen is showing, else when it is shown again) and the
+    words are redrawn when the language changes (``relabel``).
+    """
+
+    section_key: ClassVar[str] = "ui.app.title"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "ui.key.back", show=False)]
+
+    def __init__(self, name: str | None = None, id: str | None = None) -> None:
+        super().__init__(name=name, id=id)
+        self._stale = False
+
+    @property
+    def sotay(self) -> SotayApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def lang(self) -> Lang:
+        return self.sotay.ui_lang
+
+    def text(self, key: str, **params: object) -> str:
+        return text_for(key, self.lang, **params)
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar(self.section_key, id="title-bar")
+        with Horizontal(id="body"):
+            yield Sidebar(id="sidebar")
+            with Vertical(id="main"):
+                yield from self.compose_main()
+        yield StatusLine(id="status-line")
+        yield KeyBar(id="key-bar")
+
+    def compose_main(self) -> ComposeResult:
+        yield from ()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "revision", self._store_changed, init=False)
+        self.watch(self.app, "lang", self._lang_changed, init=False)
+        self.refresh_data()
+        self.relabel()
+
+    def _store_changed(self, _revision: int) -> None:
+        if self.is_current:
+            self.refresh_data()
+        else:
+            self._stale = True
+
+    def _lang_changed(self, _lang: str) -> None:
+        self.relabel()
+        if self.is_current:
+            self.refresh_data()
+        else:
+            self._stale = True
+
+    def on_screen_resume(self) -> None:
+        self.query_one(Sidebar).relabel()
+        if self._stale:
+            self._stale = False
+            self.refresh_data()
+
+    def refresh_data(self) -> None:
+        """Redraw from the store (cheap: reads come from the app's derived caches)."""
+
+    def relabel(self) -> None:
+        """Redraw fixed words in the current language."""
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+
+    def show_error(self, exc: SotayError) -> None:
+        self.notify(exc.message(self.lang), severity="error", markup=False, timeout=8)
+
+
+@dataclass(slots=True)
+class ListRow:
+    """A record as a list shows it: display cells, sort keys, folded text for the filter."""
+
+    id: str
+    cells: dict[str, str]
+    sort: dict[str, Any] = field(default_factory=dict)
+    style: str | None = None
+    folded: str = ""
+    record: Record | None = None
+
+
+def list_row(record: Record | None, row_id: str, cells: dict[str, str], *, style: str | None = None,
+             sort: dict[str, Any] | None = None) -> ListRow:
+    return ListRow(row_id, cells, sort or {}, style, fold(" ".join(cells.values())), record)
+
+
+def cell(row: Any, key: str) -> str:
+    return str(row.cells.get(key, ""))
+
+
+def sort_value(row: Any, key: str) -> Any:
+    if key in row.sort:
+        return row.sort[key]
+    return fold(row.cells.get(key, ""))
+
+
+def filter_rows(rows: Iterable[ListRow], text: str) -> list[ListRow]:
+    words = fold(text).split()
+    if not words:
+        return list(rows)
+    return [r for r in rows if all(w in r.folded for w in words)]
+
+
+class ListScreen(SotayScreen):
+    """A section that is a list of records with a filter line: ``a`` adds, Enter opens,
+    Delete deletes (after asking), ``h`` shows the history, ``f`` filters."""
+
+    kind: ClassVar[str] = ""
+    columns: ClassVar[list[Column]] = []
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "add", "ui.key.add"),
+        Binding("e", "edit", "ui.key.edit", show=False),
+        Binding("delete", "delete", "ui.key.delete"),
+        Binding("h", "history", "ui.key.history"),
+        Binding("f", "filter", "ui.key.filter"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.all_rows: list[ListRow] = []
+
+    def compose_main(self) -> ComposeResult:
+        with Horizontal(classes="list-bar"):
+            yield Input(placeholder="", compact=True, id="list-filter", classes="list-filter")
+            yield Static("", id="list-count", classes="list-count")
+        yield self.make_table()
+
+    def make_table(self) -> VirtualTable:
+        return VirtualTable(self.columns, cell=cell, row_id=lambda r: r.id,
+                            row_class=lambda r: r.style, sort_key=sort_value,
+                            label=self.text, empty=lambda: self.text("ui.empty"), id="list")
+
+    @property
+    def table(self) -> VirtualTable:
+        return self.query_one("#list", VirtualTable)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.table.focus()
+
+    def relabel(self) -> None:
+        self.query_one("#list-filter", Input).placeholder = self.text("ui.filter.text")
+        self.table.refresh()
+
+    def build_rows(self) -> list[ListRow]:
+        raise NotImplementedError
+
+    def refresh_data(self) -> None:
+        self.all_rows = self.build_rows()
+        self.apply_filter()
+
+    def apply_filter(self) -> None:
+        text = self.query_one("#list-filter", Input).value
+        shown = filter_rows(self.all_rows, text)
+        self.table.set_rows(shown)
+        self.query_one("#list-count", Static).update(
+            self.text("ui.count", shown=len(shown), total=len(self.all_rows)))
+
+    @on(Input.Changed, "#list-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.apply_filter()
+
+    @on(Input.Submitted, "#list-filter")
+    def _filter_done(self, event: Input.Submitted) -> None:
+        self.table.focus()
+
+    def action_filter(self) -> None:
+        self.query_one("#list-filter", Input).focus()
+
+    def action_back(self) -> None:
+        if self.query_one("#list-filter", Input).has_focus:
+            self.table.focus()
+            return
+        super().action_back()
+
+    @on(VirtualTable.Selected, "#list")
+    def _open(self, event: VirtualTable.Selected) -> None:
+        self.open_row(event.row)
+
+    def open_row(self, row: ListRow) -> None:
+        self.sotay.edit_record(self.kind, row.id)
+
+    def action_add(self) -> None:
+        self.sotay.edit_record(self.kind, None)
+
+    def action_edit(self) -> None:
+        row = self.table.current
+        if row is not None:
+            self.sotay.edit_record(self.kind, row.id)
+
+    def action_delete(self) -> None:
+        row = self.table.current
+        if row is not None:
+            self.sotay.confirm_delete(row.id)
+
+    def action_history(self) -> None:
+        row = self.table.current
+        if row is not None:
+            self.sotay.show_history(row.id)

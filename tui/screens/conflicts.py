@@ -1,0 +1,251 @@
+"""Xung đột / Conflicts: the record, the field, both values side by side (a line diff for long
+text), who wrote each and when.  ``m`` keeps mine, ``t`` keeps theirs, ``e`` edits a merged
+value.  Resolving is an ordinary edit (plus the conflict marked resolved) that syncs."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static, TextArea
+
+from domain.errors import SotayError
+from domain.i18n import Lang, label
+from domain.models import KINDS
+from domain.text import safe_display
+from sync import conflicts as rules
+from sync.record import Record
+from sync.store import Store
+from tui.context import text_for
+from tui.present import display_value
+from tui.screens.base import ListRow, SotayScreen, cell
+from tui.widgets.frame import local_time
+from tui.widgets.table import Column, VirtualTable
+
+COLUMNS = [
+    Column("record", "field.record_id", 30, flex=True, sortable=False),
+    Column("field", "field.field", 18, sortable=False),
+    Column("when", "ui.col.when", 16, sortable=False),
+]
+
+
+def logical_name(kind: str, key: str) -> str:
+    prefix, sep, _element = key.partition(":")
+    model = KINDS.get(kind)
+    if sep and model is not None:
+        for name, (p, _shape) in model.SETS.items():
+            if p == prefix:
+                return name
+    return key
+
+
+def field_label(kind: str, key: str, store: Store, lang: Lang) -> str:
+    name = logical_name(kind, key)
+    shown = label(f"field.{name}", lang)
+    _prefix, sep, element = key.partition(":")
+    if sep:
+        shown += f" · {display_value(store, kind, name, [element], lang) or element[-8:]}"
+    return shown
+
+
+def value_text(store: Store, kind: str, key: str, value: Any, lang: Lang) -> str:
+    if key == "deleted":
+        return text_for("ui.conflict.deleted_yes" if value else "ui.conflict.deleted_no", lang)
+    if value is None:
+        return "∅"
+    name = logical_name(kind, key)
+    if ":" in key:
+        return safe_display(value if not isinstance(value, bool) else label("word.yes", lang))
+    return display_value(store, kind, name, value, lang) or safe_display(value)
+
+
+def diff_text(mine: str, theirs: str, lang: Lang) -> Text:
+    """A line diff of two long texts: ``-`` lines only in mine, ``+`` only in theirs."""
+    text = Text(text_for("ui.conflict.diff", lang) + "\n", "bold")
+    for line in difflib.unified_diff(mine.splitlines(), theirs.splitlines(), lineterm="", n=1):
+        if line.startswith(("---", "+++")):
+            continue
+        style = "red" if line.startswith("-") else "green" if line.startswith("+") else "dim"
+        text.append(safe_display(line) + "\n", style)
+    return text
+
+
+class MergeScreen(ModalScreen[str | None]):
+    """Type the merged value (long text in a text area); Ctrl+S keeps it, Esc cancels."""
+
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "keep", "ui.key.save"),
+        Binding("escape", "cancel", "ui.key.cancel"),
+    ]
+
+    def __init__(self, title: str, value: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.value = value
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Text(self.title_text, "bold"), classes="dialog-question")
+            yield TextArea(self.value, soft_wrap=True, id="merge-text")
+
+    def on_mount(self) -> None:
+        self.query_one("#merge-text", TextArea).focus()
+
+    def action_keep(self) -> None:
+        self.dismiss(self.query_one("#merge-text", TextArea).text)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConflictsScreen(SotayScreen):
+    section_key = "ui.nav.conflicts"
+    CSS_PATH = "conflicts.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("m", "keep('mine')", "ui.key.keep_mine"),
+        Binding("t", "keep('theirs')", "ui.key.keep_theirs"),
+        Binding("e", "merge", "ui.key.merge"),
+        Binding("h", "history", "ui.key.history"),
+    ]
+
+    def compose_main(self) -> ComposeResult:
+        yield VirtualTable(COLUMNS, cell=cell, row_id=lambda r: r.id, label=self.text,
+                           empty=lambda: self.text("ui.conflict.none"), id="conflicts")
+        with VerticalScroll(id="conflict-detail"):
+            yield Static("", id="conflict-header")
+            with Horizontal(id="conflict-sides"):
+                with Vertical(classes="side", id="side-mine"):
+                    yield Static("", classes="side-title")
+                    yield Static("", classes="side-who")
+                    yield Static("", classes="side-value")
+                with Vertical(classes="side", id="side-theirs"):
+                    yield Static("", classes="side-title")
+                    yield Static("", classes="side-who")
+                    yield Static("", classes="side-value")
+            yield Static("", id="conflict-diff")
+
+    @property
+    def table(self) -> VirtualTable:
+        return self.query_one("#conflicts", VirtualTable)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.table.focus()
+
+    def refresh_data(self) -> None:
+        store = self.sotay.store
+        rows = []
+        for conflict in self.sotay.derived.open_conflicts():
+            data = conflict.data
+            kind = str(data.get("record_kind") or "")
+            record = store.get(str(data.get("record_id")))
+            title = safe_display(record.title if record else data.get("record_title") or "")
+            rows.append(ListRow(conflict.id, {
+                "record": f"{label('kind.' + kind, self.lang)}: {title}",
+                "field": field_label(kind, str(data.get("field")), store, self.lang),
+                "when": local_time(data.get("current_at"), self.lang)}, record=conflict))
+        self.table.set_rows(rows)
+        self.show_detail(self.table.current)
+
+    def relabel(self) -> None:
+        self.table.refresh()
+        self.show_detail(self.table.current)
+
+    @on(VirtualTable.Highlighted, "#conflicts")
+    def _highlighted(self, event: VirtualTable.Highlighted) -> None:
+        self.show_detail(event.row)
+
+    def _sides(self, conflict: Record) -> tuple[str, str]:
+        """(left side, right side) as "current" / "other": mine on the left when known."""
+        mapping = rules.sides(self.sotay.store, conflict)
+        if mapping:
+            return mapping["mine"], mapping["theirs"]
+        return "current", "other"
+
+    def show_detail(self, row: ListRow | None) -> None:
+        detail = self.query_one("#conflict-detail")
+        if row is None or row.record is None:
+            detail.display = False
+            return
+        detail.display = True
+        conflict = row.record
+        store, lang = self.sotay.store, self.lang
+        data = conflict.data
+        kind, key = str(data.get("record_kind") or ""), str(data.get("field"))
+        record = store.get(str(data.get("record_id")))
+        title = safe_display(record.title if record else data.get("record_title") or "")
+        self.query_one("#conflict-header", Static).update(Text(self.text(
+            "ui.conflict.header", kind=label(f"kind.{kind}", lang), title=title,
+            field=field_label(kind, key, store, lang)), "bold"))
+        left, right = self._sides(conflict)
+        known = bool(rules.sides(store, conflict))
+        for pane, side, title_key in (("#side-mine", left, "ui.conflict.mine" if known else "ui.conflict.current"),
+                                      ("#side-theirs", right, "ui.conflict.theirs" if known else "ui.conflict.other")):
+            box = self.query_one(pane)
+            box.query_one(".side-title", Static).update(Text(self.text(title_key), "bold"))
+            who = self.text("ui.conflict.by", author=safe_display(data.get(f"{side}_author") or "?"),
+                            office=safe_display(data.get(f"{side}_office") or "?"),
+                            when=local_time(data.get(f"{side}_at"), lang))
+            box.query_one(".side-who", Static).update(Text(who, "dim"))
+            value = value_text(store, kind, key, data.get(f"{side}_value"), lang)
+            box.query_one(".side-value", Static).update(Text(value))
+        mine, theirs = data.get(f"{left}_value"), data.get(f"{right}_value")
+        diff = self.query_one("#conflict-diff", Static)
+        long = isinstance(mine, str) and isinstance(theirs, str) and ("\n" in mine or "\n" in theirs
+                                                                    or len(mine) + len(theirs) > 160)
+        diff.display = long
+        if long:
+            diff.update(diff_text(str(mine), str(theirs), lang))
+
+    def _current(self) -> Record | None:
+        row = self.table.current
+        return row.record if isinstance(row, ListRow) else None
+
+    def action_keep(self, which: str) -> None:
+        conflict = self._current()
+        if conflict is None:
+            return
+        left, right = self._sides(conflict)
+        side = left if which == "mine" else right
+        self._resolve(conflict, side)
+
+    def _resolve(self, conflict: Record, keep: str, value: Any = None) -> None:
+        what = self.text("ui.nav.conflicts")
+        try:
+            self.sotay.editor.resolve(conflict.id, keep, value, what=what)
+        except SotayError as exc:
+            self.show_error(exc)
+            return
+        self.notify(self.text("ui.conflict.resolved"), markup=False)
+
+    def action_merge(self) -> None:
+        conflict = self._current()
+        if conflict is None:
+            return
+        data = conflict.data
+        kind, key = str(data.get("record_kind") or ""), str(data.get("field"))
+        if key == "deleted":
+            return
+        current = data.get("current_value")
+        start = current if isinstance(current, str) else value_text(
+            self.sotay.store, kind, key, current, self.lang)
+        title = self.text("ui.conflict.merged_title",
+                          field=field_label(kind, key, self.sotay.store, self.lang))
+
+        def merged(value: str | None) -> None:
+            if value is not None:
+                self._resolve(conflict, "value", value)
+
+        self.app.push_screen(MergeScreen(title, start), merged)
+
+    def action_history(self) -> None:
+        conflict = self._current()
+        if conflict is not None:
+            self.sotay.show_history(str(conflict.data.get("record_id")))

@@ -1,0 +1,179 @@
+"""Tổng quan / Dashboard: what needs attention today.
+
+Overdue tasks, tasks due in the next 14 days, upcoming meetings, conclusion notices later
+than 5 working days, target attainment bars, changes not yet synced and open conflicts.
+Everything comes from :meth:`tui.derived.Derived.dashboard`, computed once per change.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Static
+
+from domain.dates import format_date
+from domain.money import format_percent
+from domain.text import safe_display
+from tui.derived import DUE_SOON_DAYS, Dashboard, TaskRow
+from tui.screens.base import SotayScreen
+from tui.widgets.table import Column, VirtualTable, fit
+
+LIST_LIMIT = 6
+BAR_WIDTH = 16
+
+TASK_COLUMNS = [
+    Column("due", "field.due", 10, sortable=False),
+    Column("title", "field.title", 24, flex=True, sortable=False),
+    Column("lead", "field.lead_unit_id", 12, sortable=False),
+    Column("days", "ui.col.detail", 14, align="right", sortable=False),
+]
+
+
+def attainment_bar(percent: float | None, width: int = BAR_WIDTH) -> str:
+    """A bar of ``width`` cells for a share of the target (capped at 100%)."""
+    if percent is None:
+        return "·" * width
+    filled = round(min(100.0, max(0.0, percent)) * width / 100)
+    return "█" * filled + "░" * (width - filled)
+
+
+class DashboardScreen(SotayScreen):
+    section_key = "ui.nav.dashboard"
+    CSS_PATH = "dashboard.tcss"
+    AUTO_FOCUS = "#overdue"
+
+    def compose_main(self) -> ComposeResult:
+        yield Static("", id="cards")
+        with Horizontal(id="dash-columns"):
+            with Vertical(id="dash-tasks"):
+                yield Static("", id="overdue-title", classes="dash-title")
+                yield self._task_table("overdue")
+                yield Static("", id="due-title", classes="dash-title")
+                yield self._task_table("due-soon")
+            with VerticalScroll(id="dash-side"):
+                yield Static("", id="meetings-title", classes="dash-title")
+                yield Static("", id="meetings")
+                yield Static("", id="notices-title", classes="dash-title")
+                yield Static("", id="notices")
+                yield Static("", id="indicators-title", classes="dash-title")
+                yield Static("", id="indicators")
+
+    def _task_table(self, id: str) -> VirtualTable:
+        return VirtualTable(TASK_COLUMNS, cell=self._task_cell, row_id=lambda r: r.id,
+                            row_class=lambda r: "overdue" if r.status == "overdue" else None,
+                            label=self.text, empty=lambda: self.text("ui.dash.nothing"),
+                            id=id, classes="dash-table")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        callback = self.sotay.first_paint
+        self.call_after_refresh(callback)
+
+    def _task_cell(self, row: TaskRow, key: str) -> str:
+        if key == "due":
+            return format_date(row.due)
+        if key == "title":
+            return row.title
+        if key == "lead":
+            return self.sotay.derived.name_of(row.lead_id)
+        days = (date.fromisoformat(row.due) - self.sotay.today()).days if row.due else 0
+        if days < 0:
+            return self.text("ui.dash.days_over", days=-days)
+        return self.text("ui.dash.days_left", days=days)
+
+    def refresh_data(self) -> None:
+        board = self.sotay.derived.dashboard()
+        self.query_one("#overdue", VirtualTable).set_rows(board.overdue)
+        self.query_one("#due-soon", VirtualTable).set_rows(board.due_soon)
+        self._cards(board)
+        self._titles(board)
+        self.query_one("#meetings", Static).update(self._meetings(board))
+        self.query_one("#notices", Static).update(self._notices(board))
+        self.query_one("#indicators", Static).update(self._indicators(board))
+
+    def relabel(self) -> None:
+        for table in self.query(VirtualTable):
+            table.refresh()
+
+    def _cards(self, board: Dashboard) -> None:
+        cards = [
+            (self.text("ui.dash.overdue"), len(board.overdue), "bold red"),
+            (self.text("ui.dash.due_soon", days=DUE_SOON_DAYS), len(board.due_soon), "bold yellow"),
+            (self.text("ui.dash.meetings"), len(board.meetings), "bold"),
+            (self.text("ui.dash.pending", count=board.pending), None, "bold" if board.pending else ""),
+            (self.text("ui.dash.open_conflicts", count=board.open_conflicts), None,
+             "bold red" if board.open_conflicts else ""),
+        ]
+        if board.rejected:
+            cards.append((self.text("ui.dash.rejected", count=board.rejected), None, "red"))
+        text = Text(" ")
+        for index, (title, count, style) in enumerate(cards):
+            if index:
+                text.append("  │  ", "dim")
+            if count is None:
+                text.append(title, style)
+            else:
+                text.append(f"{title}: ")
+                text.append(str(count), style if count else "")
+        self.query_one("#cards", Static).update(text)
+
+    def _titles(self, board: Dashboard) -> None:
+        pairs = [("#overdue-title", self.text("ui.dash.overdue") + f" ({len(board.overdue)})"),
+                 ("#due-title", self.text("ui.dash.due_soon", days=DUE_SOON_DAYS) + f" ({len(board.due_soon)})"),
+                 ("#meetings-title", self.text("ui.dash.meetings")),
+                 ("#notices-title", self.text("ui.dash.notices")),
+                 ("#indicators-title", self.text("ui.dash.indicators"))]
+        for selector, title in pairs:
+            self.query_one(selector, Static).update(Text(title, "bold"))
+
+    def _more(self, text: Text, total: int, limit: int = LIST_LIMIT) -> None:
+        if total > limit:
+            text.append(self.text("ui.dash.more", count=total - limit) + "\n", "dim")
+
+    def _meetings(self, board: Dashboard) -> Text:
+        text = Text()
+        for meeting in board.meetings[:LIST_LIMIT]:
+            when = format_date(meeting.flat.get("date"))
+            hour = safe_display(meeting.flat.get("time"))
+            text.append(f"{when} {hour}".strip() + "  ", "bold")
+            text.append(safe_display(meeting.title) + "\n")
+        self._more(text, len(board.meetings))
+        return text or Text(self.text("ui.dash.nothing"), "dim")
+
+    def _notices(self, board: Dashboard) -> Text:
+        text = Text()
+        for notice in board.late_notices[:LIST_LIMIT]:
+            text.append(format_date(notice.meeting_date) + "  ", "bold")
+            text.append(notice.title + "\n")
+            if notice.issued_on is None:
+                detail = self.text("ui.dash.not_issued", days=notice.days_late)
+            else:
+                detail = self.text("ui.dash.issued_late", date=format_date(notice.issued_on),
+                                   days=notice.days_late)
+            text.append("    " + detail + "\n", "yellow")
+        self._more(text, len(board.late_notices))
+        return text or Text(self.text("ui.dash.nothing"), "dim")
+
+    def _indicators(self, board: Dashboard) -> Text:
+        text = Text()
+        for line in board.indicators[:LIST_LIMIT * 2]:
+            result = line.result
+            percent = result.percent_of_target
+            style = "green" if result.achieved else ("red" if result.achieved is False else "")
+            text.append(fit(line.name, 26) + " ")
+            text.append(attainment_bar(percent), style)
+            shown = format_percent(percent) if percent is not None else self.text("ui.dash.no_reading")
+            mark = " ✓" if result.achieved else (" ✗" if result.achieved is False else "")
+            text.append(f" {shown}{mark}\n", style)
+        self._more(text, len(board.indicators), LIST_LIMIT * 2)
+        return text or Text(self.text("ui.dash.nothing"), "dim")
+
+    @on(VirtualTable.Selected, ".dash-table")
+    def _open_task(self, event: VirtualTable.Selected) -> None:
+        row: Any = event.row
+        self.sotay.edit_record("task", row.id)

@@ -1,0 +1,113 @@
+"""The form of one record (plan, task, target, project, unit, member, notice).
+
+Every field is typed from the keyboard; Tab / Shift+Tab (or Enter) move between fields;
+Ctrl+S saves and goes back; Esc goes back, asking first if something was changed.  Invalid
+input shows a message under its field and nothing is saved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Static
+
+from domain.errors import SotayError, ValidationError
+from domain.i18n import label
+from domain.scopes import within
+from domain.text import safe_display
+from tui.screens.base import SotayScreen
+from tui.screens.dialogs import ConfirmScreen
+from tui.widgets.forms import FormInvalid, RecordForm
+
+
+class RecordFormScreen(SotayScreen):
+    CSS_PATH = "form.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "ui.key.save"),
+        Binding("escape", "back", "ui.key.back"),
+        Binding("tab", "app.focus_next", "ui.key.next", show=False),
+        Binding("shift+tab", "app.focus_previous", "ui.key.prev", show=False),
+    ]
+
+    def __init__(self, kind: str, record_id: str | None, *,
+                 defaults: Mapping[str, Any] | None = None) -> None:
+        super().__init__()
+        self.kind = kind
+        self.record_id = record_id
+        self.defaults = dict(defaults or {})
+
+    @property
+    def section_key(self) -> str:  # type: ignore[override]
+        return f"kind.{self.kind}"
+
+    def compose_main(self) -> ComposeResult:
+        record = self.sotay.store.get(self.record_id) if self.record_id else None
+        yield Static("", id="form-title")
+        yield RecordForm(self.kind, record, defaults=self.defaults, id="form")
+
+    @property
+    def form(self) -> RecordForm:
+        return self.query_one("#form", RecordForm)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        boxes = self.form.boxes()
+        if boxes:
+            self.call_after_refresh(boxes[0].focus_editor)
+
+    def relabel(self) -> None:
+        record = self.form.record
+        kind = label(f"kind.{self.kind}", self.lang)
+        if record is None:
+            title = f"{self.text('ui.new')}: {kind}"
+        else:
+            title = f"{self.text('ui.editing')} {kind}: {safe_display(record.title)}"
+            store = self.sotay.store
+            if store.role != "hq" and not within(record.scope, store.office):
+                title += "  — " + self.text("ui.read_only")
+        self.query_one("#form-title", Static).update(Text(title, "bold"))
+        self.form.relabel()
+
+    def action_save(self) -> None:
+        form = self.form
+        try:
+            changes = form.collect()
+        except FormInvalid as exc:
+            self.notify(self.text("ui.fix_fields", count=len(exc.problems)), severity="error",
+                        markup=False)
+            return
+        kind = label(f"kind.{self.kind}", self.lang)
+        try:
+            record = self.sotay.editor.save(self.kind, self.record_id, changes,
+                                            what=f"{kind}")
+        except ValidationError as exc:
+            left = form.show_problems(exc.problems, self.lang)
+            if left:
+                self.show_error(ValidationError(left))
+            else:
+                self.notify(self.text("ui.fix_fields", count=len(exc.problems)),
+                            severity="error", markup=False)
+            return
+        except SotayError as exc:
+            self.notify(self.text("ui.save_failed", detail=exc.message(self.lang)),
+                        severity="error", markup=False, timeout=8)
+            return
+        form.mark_saved()
+        self.notify(self.text("ui.saved_record", kind=kind, title=safe_display(record.title)),
+                    markup=False)
+        self.dismiss(record.id)
+
+    def action_back(self) -> None:
+        if not self.form.dirty:
+            self.dismiss(None)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmScreen(self.text("ui.confirm.discard")), answered)

@@ -1,0 +1,77 @@
+"""F1 / ``?``: the keys of the screen you were on, generated from its live bindings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.binding import ActiveBinding, Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from domain.i18n import Lang
+from tui.context import text_for
+
+
+def key_groups(bindings: Mapping[str, ActiveBinding], app: App[Any],
+               lang: Lang) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(keys on this screen, keys everywhere) as (keys, description) pairs."""
+    here: dict[str, list[str]] = {}
+    everywhere: dict[str, list[str]] = {}
+    for active in bindings.values():
+        binding = active.binding
+        if not binding.description or not active.enabled:
+            continue
+        target = everywhere if active.node is app else here
+        shown = text_for(binding.description, lang)
+        keys = target.setdefault(shown, [])
+        display = app.get_key_display(binding)
+        if display not in keys:
+            keys.append(display)
+
+    def pairs(groups: dict[str, list[str]]) -> list[tuple[str, str]]:
+        out = []
+        for description, keys in groups.items():
+            if len(keys) > 3 and all(k.isdigit() for k in keys):
+                keys = [f"{min(keys)}–{max(keys)}"]
+            out.append((" / ".join(keys), description))
+        return out
+
+    return pairs(here), pairs(everywhere)
+
+
+class HelpScreen(ModalScreen[None]):
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,f1,question_mark", "close", "ui.key.back"),
+    ]
+
+    def __init__(self, bindings: Mapping[str, ActiveBinding]) -> None:
+        super().__init__()
+        self.bindings = dict(bindings)
+
+    def compose(self) -> ComposeResult:
+        lang: Lang = getattr(self.app, "ui_lang", "vi")
+        here, everywhere = key_groups(self.bindings, self.app, lang)
+        text = Text()
+        text.append(text_for("ui.help.title", lang) + "\n\n", "bold")
+        for title, pairs in (("ui.help.here", here), ("ui.help.everywhere", everywhere)):
+            if not pairs:
+                continue
+            text.append(text_for(title, lang) + "\n", "bold underline")
+            for keys, description in pairs:
+                text.append(f"  {keys:<22}", "bold")
+                text.append(f"{description}\n")
+            text.append("\n")
+        text.append(text_for("ui.help.forms", lang) + "\n", "bold underline")
+        for line in text_for("ui.help.forms_text", lang).splitlines():
+            text.append(f"  {line}\n")
+        text.append("\n" + text_for("ui.help.close", lang), "dim")
+        with VerticalScroll(classes="dialog help-dialog"):
+            yield Static(text, id="help-text")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

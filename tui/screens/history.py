@@ -1,0 +1,149 @@
+"""Lịch sử / History of a record: its local edits and, when online, the server's log
+(who, when, from which office)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.message import Message
+from textual.widgets import Static
+
+from domain.errors import SotayError
+from domain.i18n import Lang, label
+from domain.models import KINDS
+from domain.text import safe_display
+from sync.store import Store
+from tui.present import display_value
+from tui.screens.base import ListRow, SotayScreen, cell
+from tui.widgets.frame import local_time
+from tui.widgets.table import Column, VirtualTable
+
+COLUMNS = [
+    Column("when", "ui.col.when", 16, sortable=False),
+    Column("source", "ui.col.source", 12, sortable=False),
+    Column("who", "ui.col.who", 18, sortable=False),
+    Column("office", "ui.col.office", 14, sortable=False),
+    Column("changes", "ui.col.changes", 30, flex=True, sortable=False),
+]
+
+
+def change_text(store: Store, kind: str, key: str, old: Any, new: Any, lang: Lang) -> str:
+    """``Thời hạn: 30/09/2022 → 31/12/2022`` for one flat key of a change."""
+    name, sep, element = key.partition(":")
+    model = KINDS.get(kind)
+    if sep and model is not None:
+        logical = next((n for n, (p, _s) in model.SETS.items() if p == name), name)
+        shown = label(f"field.{logical}", lang)
+        target = display_value(store, kind, logical, [element], lang) or element[-8:]
+        verb = "−" if new is None else "+"
+        return f"{shown}: {verb}{target}"
+    if key == "deleted":
+        return label("field.deleted", lang) + ": " + label("word.yes" if new else "word.no", lang)
+
+    def show(value: Any) -> str:
+        text = display_value(store, kind, key, value, lang) if value is not None else "∅"
+        return text if len(text) <= 40 else text[:39] + "…"
+
+    return f"{label('field.' + key, lang)}: {show(old)} → {show(new)}"
+
+
+class HistoryLoaded(Message):
+    def __init__(self, entries: list[dict[str, Any]]) -> None:
+        super().__init__()
+        self.entries = entries
+
+
+class HistoryFailed(Message):
+    def __init__(self, error: SotayError) -> None:
+        super().__init__()
+        self.error = error
+
+
+class HistoryScreen(SotayScreen):
+    section_key = "ui.key.history"
+    CSS_PATH = "history.tcss"
+
+    def __init__(self, record_id: str) -> None:
+        super().__init__()
+        self.record_id = record_id
+        self.server_entries: list[dict[str, Any]] | None = None
+        self.server_note = ""
+
+    def compose_main(self) -> ComposeResult:
+        yield Static("", id="history-title")
+        yield VirtualTable(COLUMNS, cell=cell, row_id=lambda r: r.id, label=self.text,
+                           empty=lambda: self.text("ui.empty"), id="history")
+        yield Static("", id="history-note")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#history", VirtualTable).focus()
+        if self.sotay.sync_client is not None:
+            self.server_note = self.text("ui.history.loading")
+            self._fetch()
+        else:
+            self.server_note = self.text("ui.history.offline")
+        self._note()
+
+    @work(exclusive=True, group="history", exit_on_error=False)
+    async def _fetch(self) -> None:
+        client = self.sotay.sync_client
+        if client is None:
+            return
+        try:
+            entries = await client.history(self.record_id)
+        except SotayError as exc:
+            self.post_message(HistoryFailed(exc))
+        except Exception as exc:  # the UI boundary: shown, never raised
+            self.post_message(HistoryFailed(SotayError("error.internal", detail=type(exc).__name__)))
+        else:
+            self.post_message(HistoryLoaded(list(entries)))
+
+    def on_history_loaded(self, message: HistoryLoaded) -> None:
+        self.server_entries = message.entries
+        self.server_note = ""
+        self._note()
+        self.refresh_data()
+
+    def on_history_failed(self, message: HistoryFailed) -> None:
+        self.server_note = self.text("ui.history.offline") + " " + message.error.message(self.lang)
+        self._note()
+
+    def _note(self) -> None:
+        self.query_one("#history-note", Static).update(Text(self.server_note, "dim"))
+
+    def refresh_data(self) -> None:
+        store = self.sotay.store
+        record = store.get(self.record_id)
+        kind = record.kind if record is not None else ""
+        title = safe_display(record.title) if record is not None else self.record_id
+        self.query_one("#history-title", Static).update(
+            Text(self.text("ui.history.title", title=title), "bold"))
+        rows = [self._local_row(store, kind, entry) for entry in reversed(store.history(self.record_id))]
+        for entry in reversed(self.server_entries or []):
+            rows.append(self._server_row(store, kind, entry))
+        self.query_one("#history", VirtualTable).set_rows(rows)
+
+    def _local_row(self, store: Store, kind: str, entry: dict[str, Any]) -> ListRow:
+        changes = entry.get("changes") or {}
+        parts = [change_text(store, kind, k, v[0], v[1], self.lang) for k, v in changes.items()]
+        if entry.get("created"):
+            parts.insert(0, self.text("ui.history.created"))
+        source = "ui.history.src.server" if entry.get("source") == "server" else "ui.history.src.local"
+        return ListRow(str(entry.get("id")), {
+            "when": local_time(entry.get("at"), self.lang), "source": self.text(source),
+            "who": safe_display(entry.get("author")), "office": safe_display(entry.get("office")),
+            "changes": "; ".join(parts)})
+
+    def _server_row(self, store: Store, kind: str, entry: dict[str, Any]) -> ListRow:
+        changes = entry.get("changes") or {}
+        parts = [change_text(store, kind, k, (v or {}).get("old"), (v or {}).get("new"), self.lang)
+                 for k, v in changes.items()]
+        who = entry.get("author") or entry.get("user")
+        return ListRow(f"server-{entry.get('seq')}", {
+            "when": local_time(entry.get("edited_at") or entry.get("at"), self.lang),
+            "source": self.text("ui.history.server"), "who": safe_display(who),
+            "office": safe_display(entry.get("office")), "changes": "; ".join(parts)})

@@ -1,0 +1,102 @@
+"""``/``: search every kind of record as you type, accents optional ("ung dung" finds
+"ứng dụng"); Enter opens the highlighted result where it lives."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from domain.dates import format_date
+from domain.i18n import label
+from domain.text import safe_display
+from sync.record import Record
+from tui.context import services, text_for
+from tui.screens.base import ListRow, cell
+from tui.widgets.table import Column, VirtualTable
+
+LIMIT = 200
+COLUMNS = [
+    Column("kind", "ui.col.kind", 16, sortable=False),
+    Column("title", "field.title", 30, flex=True, sortable=False),
+    Column("detail", "ui.col.detail", 22, sortable=False),
+]
+
+
+def describe_hit(record: Record, lang: str) -> dict[str, str]:
+    flat = record.flat
+    detail = ""
+    for key in ("number", "stt", "abbr", "position", "date", "due"):
+        value = flat.get(key)
+        if value:
+            detail = format_date(value) if key in ("date", "due") else safe_display(value)
+            break
+    return {"kind": label(f"kind.{record.kind}", "en" if lang == "en" else "vi"),
+            "title": safe_display(record.title), "detail": detail}
+
+
+class SearchScreen(ModalScreen[None]):
+    CSS_PATH = "search.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "ui.key.back"),
+        Binding("down", "into_results", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="search-box"):
+            yield Input(placeholder=self.text("ui.search.placeholder"), id="search-input")
+            yield Static("", id="search-count")
+            yield VirtualTable(COLUMNS, cell=cell, row_id=lambda r: r.id, label=self.text,
+                               empty=lambda: "", id="search-results")
+
+    def text(self, key: str, **params: object) -> str:
+        return text_for(key, services(self).ui_lang, **params)
+
+    def on_mount(self) -> None:
+        self.query_one("#search-input", Input).focus()
+
+    @on(Input.Changed, "#search-input")
+    def _typed(self, event: Input.Changed) -> None:
+        self.run_search(event.value)
+
+    def run_search(self, query: str) -> list[ListRow]:
+        app = services(self)
+        lang = app.ui_lang
+        found = app.store.search(query, limit=LIMIT + 1) if query.strip() else []
+        rows = [ListRow(r.id, describe_hit(r, lang), record=r) for r in found[:LIMIT]]
+        self.query_one("#search-results", VirtualTable).set_rows(rows)
+        if not query.strip():
+            shown = ""
+        elif len(found) > LIMIT:
+            shown = self.text("ui.search.more", count=LIMIT)
+        else:
+            shown = self.text("ui.search.results", count=len(found))
+        self.query_one("#search-count", Static).update(shown)
+        return rows
+
+    @on(Input.Submitted, "#search-input")
+    def _open_first(self, event: Input.Submitted) -> None:
+        table = self.query_one("#search-results", VirtualTable)
+        if table.current is not None:
+            self._open(table.current)
+
+    @on(VirtualTable.Selected, "#search-results")
+    def _selected(self, event: VirtualTable.Selected) -> None:
+        self._open(event.row)
+
+    def _open(self, row: ListRow) -> None:
+        self.dismiss(None)
+        services(self).open_record(row.id)
+
+    def action_into_results(self) -> None:
+        table = self.query_one("#search-results", VirtualTable)
+        if table.rows:
+            table.focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,113 @@
+"""First run: a short setup (office scope, name, server URL, token) before the profile exists.
+
+Esc skips it: the profile is made with what was typed (or defaults) and works offline until
+``sotay login`` gives it a server.  Ctrl+Q leaves without making anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import Input, Label, Static
+
+from domain.errors import SotayError
+from domain.i18n import Lang
+from domain.scopes import check_scope
+from tui.strings import tr
+
+DEFAULT_OFFICE = "vn"
+DEFAULT_NAME = "Sổ tay"
+FIELDS = (("office", "ui.setup.office"), ("name", "ui.setup.name"),
+          ("server", "ui.setup.server"), ("token", "ui.setup.token"))
+
+
+@dataclass(frozen=True)
+class SetupAnswers:
+    office: str
+    name: str
+    server_url: str | None
+    token: str | None
+
+
+def check_answers(values: dict[str, str], lang: Lang, *, offline: bool) -> tuple[SetupAnswers | None, dict[str, str]]:
+    """The answers, or the message to show under each field that is wrong."""
+    errors: dict[str, str] = {}
+    office = values.get("office", "").strip() or (DEFAULT_OFFICE if offline else "")
+    name = values.get("name", "").strip() or (DEFAULT_NAME if offline else "")
+    try:
+        office = check_scope(office, "office")
+    except SotayError as exc:
+        errors["office"] = exc.message(lang)
+    if not name:
+        errors["name"] = tr("validation.required", lang)
+    server = values.get("server", "").strip()
+    token = values.get("token", "").strip()
+    if offline:
+        server = token = ""
+    elif bool(server) != bool(token):
+        errors["server" if not server else "token"] = tr("ui.setup.need_both", lang)
+    elif server and not server.startswith(("http://", "https://")):
+        errors["server"] = tr("ui.setup.bad_url", lang)
+    if errors:
+        return None, errors
+    return SetupAnswers(office, name, server or None, token or None), {}
+
+
+class SetupApp(App[SetupAnswers | None]):
+    CSS_PATH = "setup.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "start", "ui.key.save"),
+        Binding("escape", "offline", "ui.setup.offline"),
+        Binding("ctrl+q", "leave", "ui.key.quit"),
+    ]
+
+    def __init__(self, lang: Lang) -> None:
+        super().__init__()
+        self.ui_lang: Lang = lang
+
+    def compose(self) -> ComposeResult:
+        lang = self.ui_lang
+        with Vertical(id="setup"):
+            yield Static(Text(tr("ui.setup.title", lang), "bold"), id="setup-title")
+            yield Static(tr("ui.setup.intro", lang), id="setup-intro")
+            for key, label_key in FIELDS:
+                yield Label(tr(label_key, lang))
+                yield Input(password=key == "token", id=f"setup-{key}")
+                yield Static("", id=f"setup-{key}-error", classes="setup-error")
+            yield Static(Text.assemble((" Ctrl+S ", "reverse"), " " + tr("ui.setup.start", lang) + "   ",
+                                       (" Esc ", "reverse"), " " + tr("ui.setup.offline", lang)),
+                         id="setup-keys")
+
+    def values(self) -> dict[str, str]:
+        return {key: self.query_one(f"#setup-{key}", Input).value for key, _ in FIELDS}
+
+    def _finish(self, offline: bool) -> None:
+        answers, errors = check_answers(self.values(), self.ui_lang, offline=offline)
+        for key, _ in FIELDS:
+            error = self.query_one(f"#setup-{key}-error", Static)
+            error.update(errors.get(key, ""))
+            error.display = key in errors
+        if answers is not None:
+            self.exit(answers)
+
+    @on(Input.Submitted)
+    def _next(self, event: Input.Submitted) -> None:
+        if event.input.id == "setup-token":
+            self._finish(offline=False)
+        else:
+            self.screen.focus_next()
+
+    def action_start(self) -> None:
+        self._finish(offline=False)
+
+    def action_offline(self) -> None:
+        self._finish(offline=True)
+
+    def action_leave(self) -> None:
+        self.exit(None)

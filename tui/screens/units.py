@@ -1,0 +1,151 @@
+"""Đơn vị & thành viên / Units and roster: the units, and the committee's members with their
+terms of service (who served when; those whose term has ended are shown dimmed)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.widgets import Input, Static
+
+from domain.dates import format_date
+from domain.i18n import label
+from domain.text import collation_key, safe_display
+from tui.screens.base import ListRow, SotayScreen, cell, filter_rows, list_row, sort_value
+from tui.widgets.table import Column, VirtualTable
+
+UNIT_COLUMNS = [
+    Column("abbr", "field.abbr", 12),
+    Column("name", "field.name", 26, flex=True),
+    Column("unit_kind", "field.unit_kind", 16),
+    Column("parent", "field.parent_id", 12),
+]
+PERSON_COLUMNS = [
+    Column("name", "field.name", 22, flex=True),
+    Column("position", "field.position", 18, flex=True),
+    Column("unit", "field.unit_id", 10),
+    Column("role", "field.committee_role", 16),
+    Column("term", "ui.col.term", 23),
+    Column("serving", "ui.col.serving", 13),
+]
+
+
+class UnitsScreen(SotayScreen):
+    section_key = "ui.nav.units"
+    CSS_PATH = "units.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "add", "ui.key.add"),
+        Binding("delete", "delete", "ui.key.delete"),
+        Binding("h", "history", "ui.key.history"),
+        Binding("f", "filter", "ui.key.filter"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.unit_rows: list[ListRow] = []
+        self.person_rows: list[ListRow] = []
+
+    def compose_main(self) -> ComposeResult:
+        yield Input(compact=True, id="roster-filter")
+        with Horizontal(id="roster"):
+            yield Static("", id="units-title", classes="roster-title")
+            yield Static("", id="people-title", classes="roster-title")
+        with Horizontal(id="roster-tables"):
+            yield self._table(UNIT_COLUMNS, "units")
+            yield self._table(PERSON_COLUMNS, "people")
+
+    def _table(self, columns: list[Column], id: str) -> VirtualTable:
+        return VirtualTable(columns, cell=cell, row_id=lambda r: r.id, row_class=lambda r: r.style,
+                            sort_key=sort_value, label=self.text,
+                            empty=lambda: self.text("ui.empty"), id=id)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#units", VirtualTable).focus()
+
+    def relabel(self) -> None:
+        self.query_one("#roster-filter", Input).placeholder = self.text("ui.filter.text")
+        self.query_one("#units-title", Static).update(Text(self.text("ui.units.units"), "bold"))
+        self.query_one("#people-title", Static).update(Text(self.text("ui.units.people"), "bold"))
+
+    def refresh_data(self) -> None:
+        store = self.sotay.store
+        names = self.sotay.derived.unit_names()
+        lang = self.lang
+        self.unit_rows = []
+        for unit in store.list("unit"):
+            flat = unit.flat
+            kind = flat.get("unit_kind")
+            cells = {"abbr": safe_display(flat.get("abbr")), "name": safe_display(unit.title),
+                     "unit_kind": label(f"unit_kind.{kind}", lang) if kind else "",
+                     "parent": names.get(str(flat.get("parent_id") or ""), "")}
+            self.unit_rows.append(list_row(unit, unit.id, cells,
+                                           sort={"name": collation_key(cells["name"])}))
+        self.unit_rows.sort(key=lambda r: r.sort["name"])
+        today = self.sotay.today().isoformat()
+        self.person_rows = []
+        for person in store.list("person"):
+            flat = person.flat
+            role = flat.get("committee_role")
+            start, end = str(flat.get("term_from") or ""), str(flat.get("term_to") or "")
+            serving = (not start or start <= today) and (not end or end >= today)
+            term = f"{format_date(start) or '…'} – {format_date(end) or '…'}" if start or end else ""
+            cells = {"name": safe_display(person.title), "position": safe_display(flat.get("position")),
+                     "unit": names.get(str(flat.get("unit_id") or ""), ""),
+                     "role": label(f"committee_role.{role}", lang) if role else "", "term": term,
+                     "serving": self.text("ui.serving.yes" if serving else "ui.serving.no")}
+            self.person_rows.append(list_row(person, person.id, cells, style=None if serving else "muted",
+                                             sort={"name": _person_key(cells["name"]), "term": start}))
+        self.person_rows.sort(key=lambda r: r.sort["name"])
+        self.apply_filter()
+
+    def apply_filter(self) -> None:
+        text = self.query_one("#roster-filter", Input).value
+        self.query_one("#units", VirtualTable).set_rows(filter_rows(self.unit_rows, text))
+        self.query_one("#people", VirtualTable).set_rows(filter_rows(self.person_rows, text))
+
+    @on(Input.Changed, "#roster-filter")
+    def _typed(self, event: Input.Changed) -> None:
+        self.apply_filter()
+
+    @on(Input.Submitted, "#roster-filter")
+    def _done(self, event: Input.Submitted) -> None:
+        self.query_one("#units", VirtualTable).focus()
+
+    def action_filter(self) -> None:
+        self.query_one("#roster-filter", Input).focus()
+
+    def _table_kind(self) -> tuple[VirtualTable, str]:
+        focused = self.focused
+        if isinstance(focused, VirtualTable) and focused.id == "people":
+            return focused, "person"
+        return self.query_one("#units", VirtualTable), "unit"
+
+    @on(VirtualTable.Selected)
+    def _open(self, event: VirtualTable.Selected) -> None:
+        kind = "person" if event.table.id == "people" else "unit"
+        self.sotay.edit_record(kind, event.row.id)
+
+    def action_add(self) -> None:
+        _table, kind = self._table_kind()
+        self.sotay.edit_record(kind, None)
+
+    def action_delete(self) -> None:
+        table, _kind = self._table_kind()
+        if table.current is not None:
+            self.sotay.confirm_delete(table.current.id)
+
+    def action_history(self) -> None:
+        table, _kind = self._table_kind()
+        if table.current is not None:
+            self.sotay.show_history(table.current.id)
+
+
+def _person_key(name: str) -> object:
+    """Vietnamese names sort by the given name (the last word), then the whole name."""
+    words = name.split()
+    return (collation_key(words[-1]) if words else collation_key(""), collation_key(name))

@@ -1,0 +1,91 @@
+"""The sections of the app: number key, label and the screen that opens.
+
+Each section is a Textual *mode* with its own screen stack, so switching with a number key
+keeps where you were in each (a plan open in Kế hoạch stays open while you look at
+Nhiệm vụ).  Screens are imported when first opened, so starting the app loads only the
+dashboard.
+
+To add a section, append a :class:`Section` to :data:`SECTIONS` (or pass your own list to
+:func:`tui.app.build_app`), with its label registered in :mod:`tui.strings`::
+
+    def _reports() -> Screen[Any]:
+        from tui.screens.reports import ReportsScreen
+        return ReportsScreen()
+
+    Section("reports", "9", "ui.nav.reports", _reports)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from textual.screen import Screen
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    key: str
+    label_key: str
+    factory: Callable[[], Screen[Any]]
+
+
+def _dashboard() -> Screen[Any]:
+    from tui.screens.dashboard import DashboardScreen
+    return DashboardScreen()
+
+
+def _plans() -> Screen[Any]:
+    from tui.screens.plans import PlansScreen
+    return PlansScreen()
+
+
+def _tasks() -> Screen[Any]:
+    from tui.screens.tasks import TasksScreen
+    return TasksScreen()
+
+
+def _meetings() -> Screen[Any]:
+    from tui.screens.meetings import MeetingsScreen
+    return MeetingsScreen()
+
+
+def _indicators() -> Screen[Any]:
+    from tui.screens.records import IndicatorsScreen
+    return IndicatorsScreen()
+
+
+def _projects() -> Screen[Any]:
+    from tui.screens.records import ProjectsScreen
+    return ProjectsScreen()
+
+
+def _units() -> Screen[Any]:
+    from tui.screens.units import UnitsScreen
+    return UnitsScreen()
+
+
+def _conflicts() -> Screen[Any]:
+    from tui.screens.conflicts import ConflictsScreen
+    return ConflictsScreen()
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section("dashboard", "1", "ui.nav.dashboard", _dashboard),
+    Section("plans", "2", "ui.nav.plans", _plans),
+    Section("tasks", "3", "ui.nav.tasks", _tasks),
+    Section("meetings", "4", "ui.nav.meetings", _meetings),
+    Section("indicators", "5", "ui.nav.indicators", _indicators),
+    Section("projects", "6", "ui.nav.projects", _projects),
+    Section("units", "7", "ui.nav.units", _units),
+    Section("conflicts", "8", "ui.nav.conflicts", _conflicts),
+)
+
+#: The section where records of each kind are listed and edited.
+KIND_SECTION = {
+    "plan": "plans", "task": "tasks", "meeting": "meetings", "conclusion": "meetings",
+    "indicator": "indicators", "project": "projects", "unit": "units", "person": "units",
+    "conflict": "conflicts",
+}

@@ -1,0 +1,189 @@
+"""The frame around every section: title bar, sidebar, status line and key bar."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widget import Widget
+from textual.widgets import ProgressBar, Static
+
+from domain.errors import SotayError
+from domain.i18n import Lang
+from tui.context import services, text_for
+from tui.strings import tr
+
+if TYPE_CHECKING:
+    from tui.app import SotayApp
+
+SKEW_WARNING_SECONDS = 300.0
+#: Keys the key bar always shows when they are active, in this order (the rest: help).
+KEYBAR_LIMIT = 9
+
+
+@dataclass(frozen=True)
+class SyncView:
+    """What the status line says about the link to headquarters."""
+
+    configured: bool = False
+    state: str = "unknown"          # unknown | online | offline | syncing
+    error: SotayError | None = None
+    retry_at: datetime | None = None
+    skew: float | None = None
+    sent: int = 0
+    to_send: int = 0
+    received: int = 0
+
+
+def local_time(iso: str | None, lang: Lang) -> str:
+    if not iso:
+        return tr("ui.status.never", lang)
+    try:
+        when = datetime.fromisoformat(str(iso).replace("Z", "+00:00"))
+    except ValueError:
+        return str(iso)
+    return when.astimezone().strftime("%d/%m/%Y %H:%M")
+
+
+def _app(widget: Widget) -> SotayApp:
+    return widget.app  # type: ignore[return-value]
+
+
+class LangAware(Widget):
+    """A widget that redraws its words when the interface language changes."""
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "lang", self._lang_changed, init=False)
+        self.relabel()
+
+    def _lang_changed(self, _lang: str) -> None:
+        self.relabel()
+
+    def relabel(self) -> None:
+        self.refresh()
+
+
+class TitleBar(LangAware, Static):
+    def __init__(self, section_key: str, **kwargs: Any) -> None:
+        super().__init__("", **kwargs)
+        self.section_key = section_key
+
+    def relabel(self) -> None:
+        app = services(self)
+        office = app.store.meta("name") or app.store.office
+        text = Text.assemble((" Sổ tay ", "bold"), f"· {office} ({app.store.office}) · ",
+                             (text_for(self.section_key, app.ui_lang), "bold"))
+        self.update(text)
+
+
+class Sidebar(LangAware, Static):
+    """The sections and their number keys; the current one highlighted."""
+
+    def relabel(self) -> None:
+        app = _app(self)
+        current = app.current_mode
+        text = Text()
+        for section in app.sections:
+            name = text_for(section.label_key, app.ui_lang)
+            style = "reverse bold" if section.name == current else ""
+            text.append(f" {section.key} {name} ", style=style)
+            text.append("\n")
+        self.update(text)
+
+    def on_click(self, event: Any) -> None:
+        app = _app(self)
+        index = int(getattr(event, "y", -1))
+        if 0 <= index < len(app.sections):
+            app.goto_section(app.sections[index].name)
+
+
+class StatusLine(LangAware, Horizontal):
+    """Online / offline, changes not yet synced, last sync, conflicts, clock warning."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="status-text")
+        yield ProgressBar(total=None, show_eta=False, id="sync-progress")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.watch(self.app, "sync_view", self._changed, init=False)
+        self.watch(self.app, "revision", self._changed, init=False)
+
+    def _changed(self, _value: object) -> None:
+        self.relabel()
+
+    def relabel(self) -> None:
+        app = _app(self)
+        view = app.sync_view
+        self.query_one("#status-text", Static).update(status_text(app, view))
+        bar = self.query_one("#sync-progress", ProgressBar)
+        bar.display = view.state == "syncing" and view.to_send + view.received > 50
+        if bar.display:
+            bar.update(total=max(1, view.to_send), progress=view.sent)
+
+
+def status_text(app: SotayApp, view: SyncView) -> Text:
+    lang = app.ui_lang
+    if not view.configured:
+        link, style = tr("ui.status.local", lang), "dim"
+    else:
+        key = {"online": "ui.status.online", "offline": "ui.status.offline",
+               "syncing": "ui.status.syncing"}.get(view.state, "ui.status.unknown")
+        link, style = tr(key, lang), {"online": "green", "offline": "yellow"}.get(view.state, "")
+    board = app.derived.dashboard()
+    parts: list[tuple[str, str]] = [(link, style),
+                                    (tr("ui.status.pending", lang, count=app.store.pending_count()),
+                                     "bold" if app.store.pending_count() else "")]
+    if view.configured:
+        parts.append((tr("ui.status.last_sync", lang,
+                         when=local_time(app.store.meta("last_sync_at"), lang)), ""))
+    conflicts = board.open_conflicts
+    parts.append((tr("ui.status.conflicts", lang, count=conflicts), "bold red" if conflicts else ""))
+    if board.rejected:
+        parts.append((tr("ui.status.rejected", lang, count=board.rejected), "red"))
+    if view.skew is not None and abs(view.skew) > SKEW_WARNING_SECONDS:
+        parts.append((tr("ui.status.skew", lang, minutes=round(abs(view.skew) / 60)), "bold yellow"))
+    if view.state == "offline" and view.retry_at is not None:
+        parts.append((tr("ui.status.retry", lang,
+                         when=view.retry_at.astimezone().strftime("%H:%M")), "dim"))
+    text = Text(" ")
+    for index, (chunk, chunk_style) in enumerate(parts):
+        if index:
+            text.append(" │ ", "dim")
+        text.append(chunk, chunk_style)
+    return text
+
+
+class KeyBar(LangAware, Static):
+    """The few keys that matter here, from the same bindings the help screen lists."""
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+
+    def _bindings_changed(self, _screen: object) -> None:
+        self.relabel()
+
+    def relabel(self) -> None:
+        if not self.is_attached:
+            return
+        lang = services(self).ui_lang
+        text = Text(" ")
+        shown = 0
+        seen: set[str] = set()
+        for key, active in self.screen.active_bindings.items():
+            binding = active.binding
+            if not binding.show or not binding.description or binding.description in seen:
+                continue
+            if shown >= KEYBAR_LIMIT:
+                break
+            seen.add(binding.description)
+            text.append(f" {self.app.get_key_display(binding)} ", "reverse bold")
+            text.append(f" {text_for(binding.description, lang)}  ")
+            shown += 1
+            del key
+        self.update(text)

@@ -1,0 +1,337 @@
+"""Type-ahead pickers: choose a unit, a person, a plan or a status by typing part of its name.
+
+Matching is accent- and case-insensitive (``"trung tam thong tin"`` and ``"TTTT"`` both find
+Trung tâm Thông tin): every typed word must occur in the folded name or abbreviation.  The
+matches drop down under the field; ↓↑ move, Enter picks.  Leaving the field picks the only
+match, or an exact one; anything else stays as typed and the form says what is wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, OptionList
+from textual.widgets.option_list import Option
+
+from domain.text import fold
+
+SHOWN = 8
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+    detail: str = ""
+    folded: str = field(default="", compare=False)
+
+    @classmethod
+    def make(cls, value: str, label: str, detail: str = "", *aliases: str) -> Choice:
+        return cls(value, label, detail, fold(" ".join((label, detail, *aliases))))
+
+
+def match(choices: Sequence[Choice], text: str) -> list[Choice]:
+    """Choices whose folded text holds every typed word; exact and prefix matches first."""
+    needle = fold(text).strip()
+    words = needle.split()
+    if not words:
+        return []
+    found = [c for c in choices if all(w in c.folded for w in words)]
+
+    def rank(choice: Choice) -> int:
+        label, detail = fold(choice.label), fold(choice.detail)
+        if needle in (label, detail):
+            return 0
+        if label.startswith(needle) or detail.startswith(needle):
+            return 1
+        return 2
+
+    found.sort(key=rank)
+    return found
+
+
+def exact(choices: Sequence[Choice], text: str) -> Choice | None:
+    needle = fold(text).strip()
+    for choice in choices:
+        if needle and needle in (fold(choice.label), fold(choice.detail), fold(choice.value)):
+            return choice
+    return None
+
+
+class PickInput(Input):
+    """The text part of a picker; on an empty field Backspace asks to remove the last chip."""
+
+    class RemoveLast(Message):
+        pass
+
+    def action_delete_left(self) -> None:
+        if not self.value:
+            self.post_message(self.RemoveLast())
+            return
+        super().action_delete_left()
+
+
+class PickField(Vertical):
+    """A single choice among ``choices()`` picked by typing."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down", "move(1)", show=False),
+        Binding("up", "move(-1)", show=False),
+    ]
+
+    class Picked(Message):
+        def __init__(self, picker: PickField, choice: Choice | None) -> None:
+            super().__init__()
+            self.picker = picker
+            self.choice = choice
+
+        @property
+        def control(self) -> PickField:
+            return self.picker
+
+    def __init__(self, choices: Callable[[], list[Choice]], value: str | None = None, *,
+                 placeholder: str = "", id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._source = choices
+        self._choices: list[Choice] | None = None
+        self._initial = value
+        self.choice: Choice | None = None
+        self._matches: list[Choice] = []
+        self._placeholder = placeholder
+
+    @property
+    def choices(self) -> list[Choice]:
+        if self._choices is None:
+            self._choices = self._source()
+        return self._choices
+
+    def compose(self) -> ComposeResult:
+        label = ""
+        if self._initial:
+            self.choice = next((c for c in self.choices if c.value == self._initial), None)
+            label = self.choice.label if self.choice else self._initial
+        yield PickInput(label, placeholder=self._placeholder, compact=True, classes="pick-input")
+        yield OptionList(classes="pick-list")
+
+    @property
+    def input(self) -> PickInput:
+        return self.query_one(PickInput)
+
+    @property
+    def value(self) -> str | None:
+        return self.choice.value if self.choice else None
+
+    @property
+    def text(self) -> str:
+        return self.input.value
+
+    def set_placeholder(self, text: str) -> None:
+        self.input.placeholder = text
+
+    def reset_choices(self) -> None:
+        self._choices = None
+
+    # ---------------------------------------------------------------- typing
+    @on(Input.Changed, ".pick-input")
+    def _typed(self, event: Input.Changed) -> None:
+        if self.choice is not None and event.value == self.choice.label:
+            return
+        self.choice = None
+        self._matches = match(self.choices, event.value) if event.value.strip() else []
+        self._show_matches()
+
+    def _show_matches(self) -> None:
+        dropdown = self.query_one(OptionList)
+        dropdown.clear_options()
+        shown = self._matches[:SHOWN]
+        if not shown or not self.input.has_focus:
+            dropdown.display = False
+            return
+        dropdown.add_options([Option(self._option_text(c)) for c in shown])
+        if len(self._matches) > SHOWN:
+            dropdown.add_option(Option(f"… +{len(self._matches) - SHOWN}", disabled=True))
+        dropdown.highlighted = 0
+        dropdown.display = True
+
+    @staticmethod
+    def _option_text(choice: Choice) -> str:
+        return f"{choice.label} · {choice.detail}" if choice.detail else choice.label
+
+    def action_move(self, delta: int) -> None:
+        dropdown = self.query_one(OptionList)
+        if not dropdown.display or not self._matches:
+            return
+        count = min(len(self._matches), SHOWN)
+        current = dropdown.highlighted or 0
+        dropdown.highlighted = max(0, min(count - 1, current + delta))
+
+    @on(Input.Submitted, ".pick-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        dropdown = self.query_one(OptionList)
+        if dropdown.display and self._matches:
+            event.stop()
+            index = dropdown.highlighted or 0
+            self.pick(self._matches[min(index, len(self._matches) - 1)])
+            return
+        if self.choice is None and self.settle():
+            event.stop()
+
+    @on(OptionList.OptionSelected, ".pick-list")
+    def _clicked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option_index < len(self._matches):
+            self.pick(self._matches[event.option_index])
+            self.input.focus()
+
+    @on(Input.Blurred, ".pick-input")
+    def _left(self, event: Input.Blurred) -> None:
+        self.query_one(OptionList).display = False
+        if self.choice is None:
+            self.settle()
+
+    def settle(self) -> bool:
+        """Pick an exact or an only match of what was typed; ``True`` if one was picked."""
+        text = self.text
+        if not text.strip():
+            return False
+        found = exact(self.choices, text)
+        if found is None:
+            matches = match(self.choices, text)
+            found = matches[0] if len(matches) == 1 else None
+        if found is not None:
+            self.pick(found)
+            return True
+        return False
+
+    def pick(self, choice: Choice | None) -> None:
+        self.choice = choice
+        self._matches = []
+        self.query_one(OptionList).display = False
+        with self.input.prevent(Input.Changed):
+            self.input.value = choice.label if choice else ""
+        self.input.cursor_position = len(self.input.value)
+        self.post_message(self.Picked(self, choice))
+
+    def candidates(self) -> list[Choice]:
+        """What the typed text matches now (for the message under the field)."""
+        return match(self.choices, self.text)
+
+
+class MultiPick(Vertical):
+    """Several choices (coordinating units, attendees): type, Enter adds; the chosen ones are
+    listed under the field with an optional role each (attendance)."""
+
+    class Changed(Message):
+        def __init__(self, picker: MultiPick) -> None:
+            super().__init__()
+            self.picker = picker
+
+        @property
+        def control(self) -> MultiPick:
+            return self.picker
+
+    def __init__(self, choices: Callable[[], list[Choice]], values: dict[str, str] | None = None, *,
+                 roles: Sequence[str] = (), role_label: Callable[[str], str] = str,
+                 placeholder: str = "", id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._source = choices
+        self.chosen: dict[str, str] = dict(values or {})
+        self.roles = list(roles)
+        self.role_label = role_label
+        self._placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        yield PickField(self._source, placeholder=self._placeholder, classes="multi-input")
+        yield ChosenList(classes="chosen-list")
+
+    def on_mount(self) -> None:
+        self.render_chosen()
+
+    @property
+    def picker(self) -> PickField:
+        return self.query_one(PickField)
+
+    def name_of(self, value: str) -> str:
+        for choice in self.picker.choices:
+            if choice.value == value:
+                return choice.label
+        return value[-8:]
+
+    def render_chosen(self) -> None:
+        chosen = self.query_one(ChosenList)
+        chosen.clear_options()
+        for value, role in self.chosen.items():
+            suffix = f" ({self.role_label(role)})" if self.roles and role else ""
+            chosen.add_option(Option(self.name_of(value) + suffix, id=value))
+        chosen.display = bool(self.chosen)
+
+    @on(PickField.Picked, ".multi-input")
+    def _picked(self, event: PickField.Picked) -> None:
+        event.stop()
+        if event.choice is None:
+            return
+        self.chosen.setdefault(event.choice.value, self.roles[0] if self.roles else "")
+        self.picker.pick(None)
+        self.render_chosen()
+        self.post_message(self.Changed(self))
+
+    @on(PickInput.RemoveLast)
+    def _remove_last(self, event: PickInput.RemoveLast) -> None:
+        event.stop()
+        if self.chosen:
+            self.chosen.pop(next(reversed(self.chosen)))
+            self.render_chosen()
+            self.post_message(self.Changed(self))
+
+    def remove_value(self, value: str) -> None:
+        if self.chosen.pop(value, None) is not None:
+            self.render_chosen()
+            self.post_message(self.Changed(self))
+
+    def cycle_role(self, value: str) -> None:
+        if not self.roles or value not in self.chosen:
+            return
+        index = self.roles.index(self.chosen[value]) if self.chosen[value] in self.roles else -1
+        self.chosen[value] = self.roles[(index + 1) % len(self.roles)]
+        keep = self.query_one(ChosenList).highlighted
+        self.render_chosen()
+        self.query_one(ChosenList).highlighted = keep
+        self.post_message(self.Changed(self))
+
+
+class ChosenList(OptionList):
+    """The chosen values: Space changes the role (attendance), Delete removes one."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "cycle", "ui.key.attendance"),
+        Binding("delete,backspace", "remove", "ui.key.remove"),
+    ]
+
+    def _owner(self) -> MultiPick | None:
+        parent = self.parent
+        return parent if isinstance(parent, MultiPick) else None
+
+    def _current(self) -> str | None:
+        if self.highlighted is None:
+            return None
+        return self.get_option_at_index(self.highlighted).id
+
+    def action_cycle(self) -> None:
+        owner, value = self._owner(), self._current()
+        if owner is not None and value is not None:
+            owner.cycle_role(value)
+
+    def action_remove(self) -> None:
+        owner, value = self._owner(), self._current()
+        if owner is not None and value is not None:
+            keep = self.highlighted
+            owner.remove_value(value)
+            if self.option_count:
+                self.highlighted = min(keep or 0, self.option_count - 1)
