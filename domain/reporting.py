@@ -294,10 +294,14 @@ def _source_key(task: Fields) -> str:
 
 
 def order_tasks(tasks: Iterable[dict[str, Any]], inp: ReportInput) -> list[dict[str, Any]]:
+    """By source (plans and notices in Vietnamese order), then STT as the plan writes it."""
+    source_keys: dict[str, Any] = {}
+
     def key(task: Fields) -> Any:
         src = _source_key(task)
-        return (inp.sources.get(src) is None, collation_key(inp.sources.get(src, "")), src,
-                stt_key(task.get("stt")), collation_key(str(task.get("title", ""))))
+        if src not in source_keys:
+            source_keys[src] = (inp.sources.get(src) is None, collation_key(inp.sources.get(src, "")), src)
+        return (source_keys[src], stt_key(task.get("stt")), str(task.get("title", "")))
     return sorted(tasks, key=key)
 
 

@@ -50,8 +50,20 @@ class Snapshot:
         return out
 
 
+def _unchanged_since(record: Record, when: datetime) -> bool:
+    """Was the record last changed at or before ``when``?  (Then its state is the current one.)"""
+    if not record.updated_at:
+        return False
+    changed = datetime.fromisoformat(record.updated_at.replace("Z", "+00:00"))
+    if changed.tzinfo is None:
+        changed = changed.replace(tzinfo=UTC)
+    return changed <= when
+
+
 def _state(store: Store, record: Record, when: datetime) -> tuple[State | None, bool]:
     """(state at ``when``, backfilled?); None when the record is unknown."""
+    if _unchanged_since(record, when):
+        return (dict(record.flat), record.deleted), False
     found = store.state_at(record.id, when)
     if found is not None:
         deleted = bool(found.pop("deleted", False))

@@ -188,8 +188,10 @@ def collect_report(store: Store, opts: ReportOptions,
     records = {kind: in_scope(store, kind, opts.scope) for kind in kinds}
     at_cutoff = snapshot_at_day_end(store, period.cutoff_to,
                                     [r for kind in kinds for r in records[kind]])
-    before = snapshot_at_day_end(store, day_before(period.cutoff_from), records["task"])
     tasks = [task_at(x, period.cutoff_to) for x in _as_of(at_cutoff, records["task"])]
+    open_ids = {x["id"] for x in tasks if x.get("due") and x.get("status") not in ("done", "cancelled")}
+    before = snapshot_at_day_end(store, day_before(period.cutoff_from),
+                                 [r for r in records["task"] if r.id in open_ids])
     sources = {r.id: source_label(r, opts.lang)
                for r in [*records["plan"], *records["conclusion"], *records["meeting"]]}
     return ReportInput(

@@ -8,6 +8,8 @@ the signature block beside "Nơi nhận".  Large tables are written as XML in on
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -126,16 +128,20 @@ def _widths(table: Table) -> list[int]:
     return [int(TEXT_WIDTH_DXA * w / total) for w in weights]
 
 
+_PPR = ('<w:pPr><w:spacing w:after="0"/></w:pPr>', '<w:pPr><w:spacing w:after="0"/><w:jc w:val="center"/></w:pPr>')
+_RPR = (f'<w:rPr><w:sz w:val="{TABLE_PT * 2}"/></w:rPr>', f'<w:rPr><w:b/><w:sz w:val="{TABLE_PT * 2}"/></w:rPr>')
+
+
 def _cell_xml(text: str, width: int, *, bold: bool = False, span: int = 1,
               center: bool = False) -> str:
     props = f'<w:tcW w:w="{width}" w:type="dxa"/>'
     if span > 1:
         props += f'<w:gridSpan w:val="{span}"/>'
-    ppr = '<w:pPr><w:spacing w:after="0"/>' + ('<w:jc w:val="center"/>' if center else "") + "</w:pPr>"
-    rpr = f'<w:rPr>{"<w:b/>" if bold else ""}<w:sz w:val="{TABLE_PT * 2}"/></w:rPr>'
-    paras = "".join(
-        f"<w:p>{ppr}<w:r>{rpr}<w:t xml:space=\"preserve\">{escape(line)}</w:t></w:r></w:p>"
-        for line in (text.split("\n") if text else [""]))
+    head = f"<w:p>{_PPR[center]}<w:r>{_RPR[bold]}<w:t xml:space=\"preserve\">"
+    if "\n" in text:
+        paras = "".join(f"{head}{escape(line)}</w:t></w:r></w:p>" for line in text.split("\n"))
+    else:
+        paras = f"{head}{escape(text)}</w:t></w:r></w:p>"
     return f"<w:tc><w:tcPr>{props}</w:tcPr>{paras}</w:tc>"
 
 
@@ -149,7 +155,7 @@ def _group_xml(text: str, widths: list[int]) -> str:
     return f"<w:tr>{_cell_xml(text, sum(widths), bold=True, span=len(widths))}</w:tr>"
 
 
-def table_xml(table: Table) -> str:
+def table_xml(table: Table, namespaces: bool = True) -> str:
     widths = _widths(table)
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     rows = [_row_xml(table.headers, widths, header=True)]
@@ -160,16 +166,42 @@ def table_xml(table: Table) -> str:
             rows.append(_row_xml(row, widths))
     borders = "".join(f'<w:{s} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
                       for s in ("top", "left", "bottom", "right", "insideH", "insideV"))
-    return (f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblW w:w="{TEXT_WIDTH_DXA}" w:type="dxa"/>'
+    decl = f" {nsdecls('w')}" if namespaces else ""
+    return (f'<w:tbl{decl}><w:tblPr><w:tblW w:w="{TEXT_WIDTH_DXA}" w:type="dxa"/>'
             f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/></w:tblPr>'
             f"<w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>")
 
 
-def add_table(doc: Any, table: Table) -> None:
-    element = parse_xml(table_xml(table))
-    body = doc.element.body
-    body.insert(len(body) - 1, element)  # before the final sectPr
+MARK = "\u00a7\u00a7TABLE{}\u00a7\u00a7"
+
+
+def add_table(doc: Any, table: Table, tables: list[Table]) -> None:
+    """Leave a marked paragraph where the table goes; :func:`_splice` puts the table's XML
+    there after saving (building a 10k-row table as lxml nodes costs seconds)."""
+    doc.add_paragraph(MARK.format(len(tables)))
+    tables.append(table)
     doc.add_paragraph()
+
+
+def _splice(data: bytes, tables: list[Table]) -> bytes:
+    """Replace each marked paragraph in word/document.xml by its table."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    xml = source.read("word/document.xml").decode("utf-8")
+    parts, pos = [], 0
+    for n, table in enumerate(tables):
+        at = xml.index(MARK.format(n), pos)
+        start = max(xml.rfind("<w:p>", pos, at), xml.rfind("<w:p ", pos, at))
+        end = xml.index("</w:p>", at) + len("</w:p>")
+        parts += [xml[pos:start], table_xml(table, namespaces=False)]
+        pos = end
+    parts.append(xml[pos:])
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            body = "".join(parts).encode("utf-8") if item.filename == "word/document.xml" \
+                else source.read(item.filename)
+            target.writestr(item, body)
+    return out.getvalue()
 
 
 # ---------------------------------------------------------------------------
@@ -207,16 +239,19 @@ def write_docx(document: Document, path: Path) -> Path:
     _page(doc)
     national_header(doc, document)
     title_block(doc, document)
+    tables: list[Table] = []
     for section in document.sections:
         if section.title:
             para = doc.add_paragraph()
             para.add_run(section.title).bold = True
         for block in section.blocks:
             if isinstance(block, Table):
-                add_table(doc, block)
+                add_table(doc, block, tables)
             else:
                 body_paragraph(doc, block)
     signature(doc, document)
+    buffer = io.BytesIO()
+    doc.save(buffer)
     path = Path(path)
-    doc.save(str(path))
+    path.write_bytes(_splice(buffer.getvalue(), tables))
     return path

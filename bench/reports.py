@@ -1,0 +1,116 @@
+"""Benchmark of the committee's outputs (one command: ``python bench/reports.py``).
+
+* a periodic report for a scope with 10,000 tasks and two years of history, to .docx
+  (budget 2 s);
+* the preview of a 5,000-row XLSX plan table (budget 3 s).
+
+The data is built first (not timed).  Prints each figure beside its budget; exits 1 when a
+budget is exceeded.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from domain.periods import parse_period
+from domain.reporting import build_report
+from sync.store import Store
+from tui.outputs import plan_import
+from tui.outputs.assemble import ReportOptions, collect_report
+from tui.outputs.render_docx import write_docx
+
+VN = timezone(timedelta(hours=7))
+TASKS = 10_000
+IMPORT_ROWS = 5_000
+BUDGETS = {"report_docx": 2.0, "xlsx_preview": 3.0}
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2021, 1, 4, 9, tzinfo=VN)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def build_store(path: Path) -> tuple[Store, str]:
+    clock = Clock()
+    store = Store.create(path, office="vn/bench", name="Bench", role="office", clock=clock)
+    rnd = random.Random(7)
+    with store.transaction() as tx:
+        units = [tx.add("unit", {"name": f"Đơn vị số {n}", "abbr": f"DV{n}"}).id for n in range(40)]
+        plan = tx.add("plan", {"title": "Kế hoạch 2021-2022", "number": "1/KH-BCĐ", "status": "issued",
+                               "year_from": 2021, "year_to": 2022, "issued_on": "04/01/2021"}).id
+    ids: list[str] = []
+    for start in range(0, TASKS, 2_000):
+        with store.transaction() as tx:
+            for n in range(start, start + 2_000):
+                q = rnd.randint(1, 8)
+                timeframe = f"Quý {['I', 'II', 'III', 'IV'][(q - 1) % 4]}/{2021 + (q - 1) // 4}"
+                ids.append(tx.add("task", {
+                    "title": f"Nhiệm vụ ứng dụng công nghệ thông tin số {n}", "plan_id": plan,
+                    "stt": str(n + 1), "lead_unit_id": rnd.choice(units),
+                    "coordinators": rnd.sample(units, 2), "timeframe": timeframe,
+                    "budget": rnd.randint(1, 500) * 1_000_000}).id)
+    for month in range(24):  # two years of monthly progress updates
+        clock.now = datetime(2021, 1, 20, 9, tzinfo=VN) + timedelta(days=30 * month)
+        with store.transaction() as tx:
+            for rid in rnd.sample(ids, 1_000):
+                progress = min(100, 10 * (month // 2 + 1))
+                tx.update(rid, {"progress": progress} if progress < 100 else {"status": "done"})
+    return store, plan
+
+
+def write_xlsx(path: Path, units: list[str]) -> Path:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(["STT", "Nội dung nhiệm vụ", "Đơn vị chủ trì", "Đơn vị phối hợp",
+                  "Thời gian thực hiện", "Kinh phí (triệu đồng)", "Nguồn vốn", "Sản phẩm", "Ghi chú"])
+    for n in range(IMPORT_ROWS):
+        sheet.append([str(n + 1), f"Nhiệm vụ nhập số {n}", units[n % len(units)],
+                      f"{units[(n + 1) % len(units)]}; {units[(n + 2) % len(units)]}",
+                      "Quý III/2022", f"{n % 900},5", "NSTW", "Báo cáo", ""])
+    book.save(str(path))
+    return path
+
+
+def timed(label: str, budget: float, func: object) -> float:
+    start = time.perf_counter()
+    func()  # type: ignore[operator]
+    spent = time.perf_counter() - start
+    mark = "ok" if spent <= budget else "OVER BUDGET"
+    print(f"{label:<48} {spent:6.2f} s   (budget {budget:.1f} s)  {mark}")
+    return spent
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        t0 = time.perf_counter()
+        store, plan = build_store(root / "store")
+        print(f"setup: {TASKS} tasks, 24 months of history built in {time.perf_counter() - t0:.1f} s")
+        period = parse_period("2022-Q2")
+
+        def report() -> None:
+            document = build_report(collect_report(store, ReportOptions("vn/bench", period)))
+            write_docx(document, root / "report.docx")
+
+        units = [f"Đơn vị số {n}" for n in range(40)]
+        xlsx = write_xlsx(root / "plan.xlsx", units)
+        spent_report = timed("report, 10k tasks + 2 years of history → .docx", BUDGETS["report_docx"], report)
+        spent_import = timed(f"preview of a {IMPORT_ROWS}-row XLSX", BUDGETS["xlsx_preview"],
+                             lambda: plan_import.preview(store, xlsx, plan))
+        store.close()
+    over = spent_report > BUDGETS["report_docx"] or spent_import > BUDGETS["xlsx_preview"]
+    return 1 if over else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
