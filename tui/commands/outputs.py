@@ -39,13 +39,8 @@ i18n.register(messages={
     "out.notice_ok": ("Thông báo kết luận đúng hạn (hạn {deadline}).",
                       "The conclusion notice is on time (due {deadline})."),
     "out.no_late": ("Không có thông báo kết luận nào chậm.", "No conclusion notice is late."),
-    "out.import_summary": ("Dòng hợp lệ: {good}; dòng lỗi: {bad} (bỏ qua); đã có sẵn: {same}.",
-                           "Good rows: {good}; rows with errors: {bad} (skipped); already there: "
-                           "{same}."),
     "out.import_confirm": ("Nhập {n} nhiệm vụ hợp lệ vào kế hoạch? [c/K] ",
                            "Import the {n} good tasks into the plan? [y/N] "),
-    "out.import_done": ("Đã nhập: thêm {added}, cập nhật {updated}, không đổi {unchanged}.",
-                        "Imported: {added} added, {updated} updated, {unchanged} unchanged."),
     "out.import_not_confirmed": ("Chưa nhập gì (cần xác nhận, hoặc dùng --yes).",
                                  "Nothing imported (confirm, or pass --yes)."),
     "out.ranking_saved": ("Đã lưu bảng xếp hạng {id}.", "Saved ranking {id}."),

@@ -419,6 +419,11 @@ def save(store: Store, result: Preview) -> dict[str, int]:
 
 
 register(messages={
+    "out.import_summary": ("Dòng hợp lệ: {good}; dòng lỗi: {bad} (bỏ qua); đã có sẵn: {same}.",
+                           "Good rows: {good}; rows with errors: {bad} (skipped); already there: "
+                           "{same}."),
+    "out.import_done": ("Đã nhập: thêm {added}, cập nhật {updated}, không đổi {unchanged}.",
+                        "Imported: {added} added, {updated} updated, {unchanged} unchanged."),
     "import.duplicate_row": ("trùng với dòng {line} (cùng STT và nội dung)",
                              "same STT and content as line {line}"),
 })

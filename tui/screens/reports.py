@@ -1,0 +1,211 @@
+"""Báo cáo / Reports: pick the period kind, the period and the scope, preview the report as
+Markdown, type section V (Kiến nghị), save it as a ``report`` record, export .docx / .md /
+.csv.  Building runs in a worker thread (with a progress bar); the screen never freezes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from rich.markup import escape
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import (
+    Button,
+    Footer,
+    Input,
+    Label,
+    Markdown,
+    ProgressBar,
+    Select,
+    Static,
+    TextArea,
+)
+
+from domain.errors import SotayError
+from domain.i18n import Lang, label, register
+from domain.periods import KINDS, Period, parse_period
+from domain.reporting import Document, build_report
+from domain.text import safe_display
+from sync.store import Store
+from tui.outputs.assemble import ReportOptions, collect_report
+from tui.outputs.export import formats_for, save_report, write_document
+from tui.outputs.render_md import to_markdown
+
+register(labels={
+    "reports.title": ("Báo cáo định kỳ", "Periodic reports"),
+    "reports.kind": ("Loại kỳ", "Period kind"),
+    "reports.period": ("Kỳ báo cáo", "Period"),
+    "reports.scope": ("Phạm vi", "Scope"),
+    "reports.recommendations": ("V. Kiến nghị", "V. Recommendations"),
+    "reports.path": ("Xuất ra tệp (.docx, .md, .csv)", "Export to (.docx, .md, .csv)"),
+    "reports.preview": ("Xem trước", "Preview"),
+    "reports.save": ("Lưu báo cáo", "Save report"),
+    "reports.export": ("Xuất tệp", "Export"),
+    "reports.working": ("Đang lập báo cáo…", "Building the report…"),
+    "reports.ready": ("Đã lập báo cáo {period}.", "Report for {period} ready."),
+    "reports.saved": ("Đã lưu báo cáo (sẽ đồng bộ về trung ương).", "Report saved (it will sync)."),
+    "reports.exported": ("Đã xuất {path}", "Exported {path}"),
+    "reports.need_preview": ("Hãy xem trước báo cáo trước khi lưu hoặc xuất.",
+                             "Preview the report before saving or exporting."),
+    "period_kind.month": ("Tháng", "Month"),
+    "period_kind.quarter": ("Quý", "Quarter"),
+    "period_kind.half": ("6 tháng", "Half-year"),
+    "period_kind.year": ("Năm", "Year"),
+    "period_kind.custom": ("Khoảng tùy chọn", "Custom range"),
+})
+
+EXAMPLES = {"month": "2022-05", "quarter": "2022-Q2", "half": "2011-H1", "year": "2022",
+            "custom": "01/03/2022..30/06/2022"}
+
+
+@dataclass
+class Built:
+    document: Document
+    markdown: str
+    period: Period
+    scope: str
+
+
+class ReportsScreen(Screen[None]):
+    """Self-contained: ``ReportsScreen(store, lang="vi")``."""
+
+    CSS_PATH = "reports.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+p", "preview", "Xem trước / Preview", show=True),
+        Binding("ctrl+s", "save", "Lưu / Save", show=True),
+        Binding("ctrl+e", "export", "Xuất / Export", show=True),
+        Binding("escape", "app.pop_screen", "Đóng / Close", show=True),
+    ]
+
+    class Done(Message):
+        def __init__(self, built: Built | None, error: str | None) -> None:
+            super().__init__()
+            self.built, self.error = built, error
+
+    class Progress(Message):
+        def __init__(self, step: int) -> None:
+            super().__init__()
+            self.step = step
+
+    def __init__(self, store: Store, lang: Lang = "vi") -> None:
+        super().__init__()
+        self.store, self.lang = store, lang
+        self.built: Built | None = None
+
+    def t(self, key: str, **params: object) -> str:
+        return label(key, self.lang).format(**params) if params else label(key, self.lang)
+
+    def compose(self) -> ComposeResult:
+        kinds = [(self.t(f"period_kind.{k}"), k) for k in KINDS]
+        with Vertical(id="reports-form"):
+            yield Static(f"[b]{escape(self.t('reports.title'))}[/b]", id="reports-title")
+            with Horizontal(classes="row"):
+                yield Label(self.t("reports.kind"))
+                yield Select(kinds, value="quarter", allow_blank=False, id="kind")
+                yield Label(self.t("reports.period"))
+                yield Input(EXAMPLES["quarter"], id="period")
+                yield Label(self.t("reports.scope"))
+                yield Input(self.store.office, id="scope")
+            yield Label(self.t("reports.recommendations"))
+            yield TextArea(id="recommendations")
+            with Horizontal(classes="row"):
+                yield Label(self.t("reports.path"))
+                yield Input("bao-cao.docx", id="path")
+            with Horizontal(classes="row"):
+                yield Button(self.t("reports.preview"), id="preview", variant="primary")
+                yield Button(self.t("reports.save"), id="save")
+                yield Button(self.t("reports.export"), id="export")
+            yield ProgressBar(total=3, id="progress", show_eta=False)
+            yield Static("", id="status")
+        with VerticalScroll(id="preview-pane"):
+            yield Markdown("", id="report-preview")
+        yield Footer()
+
+    # ------------------------------------------------------------------ actions
+    def set_status(self, text: str, error: bool = False) -> None:
+        status = self.query_one("#status", Static)
+        status.update(escape(safe_display(text)))
+        status.set_class(error, "error")
+
+    def _options(self) -> ReportOptions:
+        kind = str(self.query_one("#kind", Select).value)
+        period = parse_period(self.query_one("#period", Input).value, kind)
+        scope = self.query_one("#scope", Input).value.strip() or self.store.office
+        text = self.query_one("#recommendations", TextArea).text
+        return ReportOptions(scope, period, self.lang, recommendations=text)
+
+    @on(Button.Pressed, "#preview")
+    def action_preview(self) -> None:
+        try:
+            opts = self._options()
+        except SotayError as exc:
+            self.set_status(exc.message(self.lang), error=True)
+            return
+        self.query_one("#progress", ProgressBar).update(progress=0)
+        self.set_status(self.t("reports.working"))
+        self.build(opts)
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="report")
+    def build(self, opts: ReportOptions) -> None:
+        try:
+            data = collect_report(self.store, opts)
+            self.post_message(self.Progress(1))
+            document = build_report(data)
+            self.post_message(self.Progress(2))
+            markdown = safe_display(to_markdown(document))
+            self.post_message(self.Progress(3))
+            self.post_message(self.Done(Built(document, markdown, opts.period, opts.scope), None))
+        except SotayError as exc:
+            self.post_message(self.Done(None, exc.message(self.lang)))
+
+    @on(Progress)
+    def _progress(self, event: Progress) -> None:
+        self.query_one("#progress", ProgressBar).update(progress=event.step)
+
+    @on(Done)
+    async def _done(self, event: Done) -> None:
+        if event.built is None:
+            self.set_status(event.error or "", error=True)
+            return
+        self.built = event.built
+        await self.query_one("#report-preview", Markdown).update(event.built.markdown)
+        self.set_status(self.t("reports.ready", period=event.built.period.label(self.lang)))
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        if self.built is None:
+            self.set_status(self.t("reports.need_preview"), error=True)
+            return
+        text = self.query_one("#recommendations", TextArea).text
+        try:
+            save_report(self.store, self.built.document, self.built.period, self.built.scope, None, text)
+        except SotayError as exc:
+            self.set_status(exc.message(self.lang), error=True)
+            return
+        self.set_status(self.t("reports.saved"))
+
+    @on(Button.Pressed, "#export")
+    def action_export(self) -> None:
+        if self.built is None:
+            self.set_status(self.t("reports.need_preview"), error=True)
+            return
+        path = Path(self.query_one("#path", Input).value.strip() or "bao-cao.docx").expanduser()
+        try:
+            written = [write_document(self.built.document, path, fmt) for fmt in formats_for(path, None)]
+        except SotayError as exc:
+            self.set_status(exc.message(self.lang), error=True)
+            return
+        self.set_status(self.t("reports.exported", path=", ".join(map(str, written))))
+
+    @on(Select.Changed, "#kind")
+    def _kind_changed(self, event: Select.Changed) -> None:
+        example = EXAMPLES.get(str(event.value))
+        field = self.query_one("#period", Input)
+        if example and field.value in EXAMPLES.values():
+            field.value = example
