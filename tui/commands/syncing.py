@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING, Any
 from domain.i18n import Lang, label, message
 from domain.ids import short
 from sync import conflicts as conflict_rules
-from sync.client import SyncClient, SyncResult
 from sync.credentials import forget_token, load_token, save_token
 from sync.errors import NotLoggedIn
 from sync.store import Store
 from tui import present
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # httpx is imported only by the commands that talk to the server
+    from sync.client import SyncClient, SyncResult
     from tui.cli import Context
 
 
@@ -52,6 +52,8 @@ def register(sub: Any, lang: Lang) -> None:
 
 
 def client_for(ctx: Context, store: Store, server: str | None = None) -> SyncClient:
+    from sync.client import SyncClient
+
     saved = load_token(ctx.data)
     if saved is None:
         raise NotLoggedIn()
@@ -60,6 +62,8 @@ def client_for(ctx: Context, store: Store, server: str | None = None) -> SyncCli
 
 
 def cmd_login(args: argparse.Namespace, ctx: Context) -> int:
+    from sync.client import SyncClient
+
     with ctx.open_store() as store:
         async def check() -> dict[str, Any]:
             async with SyncClient(store, server_url=args.server, token=args.token) as client:
