@@ -118,6 +118,12 @@ class Derived:
             return {r.id: safe_display(r.flat.get("abbr") or r.title) for r in self.store.list("unit")}
         return self._cached("unit_names", build)
 
+    def unit_search(self) -> dict[str, str]:
+        """Unit ID → its folded name and abbreviation (for filters typed without accents)."""
+        def build() -> dict[str, str]:
+            return {r.id: fold(f"{r.title} {r.flat.get('abbr') or ''}") for r in self.store.list("unit")}
+        return self._cached("unit_search", build)
+
     def titles(self, kind: str) -> dict[str, str]:
         def build() -> dict[str, str]:
             return {r.id: safe_display(r.title) for r in self.store.list(kind)}

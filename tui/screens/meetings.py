@@ -87,7 +87,7 @@ class ConclusionItem(Vertical):
         for name in ITEM_FIELDS:
             spec = spec_for("task", name)
             key = "ui.meeting.item_title" if name == "title" else None
-            yield make_box(spec, self.values.get(name), id=f"item{self.number}-{name}", label_key=key)
+            yield make_box(spec, self.values.get(name), id=f"field-item{self.number}-{name}", label_key=key)
         yield Button("", classes="item-remove", compact=True)
 
     def on_mount(self) -> None:
@@ -200,16 +200,12 @@ class MeetingEditor(SotayScreen):
         self.query_one("#no-items", Static).display = not self.query(ConclusionItem)
 
     # ----------------------------------------------------------------- items
-    def action_add_item(self) -> None:
+    async def action_add_item(self) -> None:
         item = ConclusionItem(self._take_number())
-        self.query_one("#items", Vertical).mount(item)
+        await self.query_one("#items", Vertical).mount(item)
         self._update_empty()
-
-        def focus() -> None:
-            item.boxes[0].focus_editor()
-            self.query_one("#meeting-form", VerticalScroll).scroll_to_widget(item, animate=False)
-
-        self.call_after_refresh(focus)
+        item.boxes[0].focus_editor()
+        self.query_one("#meeting-form", VerticalScroll).scroll_to_widget(item, animate=False)
 
     @on(ConclusionItem.Remove)
     def _remove_item(self, event: ConclusionItem.Remove) -> None:

@@ -178,7 +178,7 @@ class TasksScreen(SotayScreen):
         low, high = self._due_bound("#due-from"), self._due_bound("#due-to")
         overdue = self.overdue_only
         lead_words = fold(lead_pick.text).split() if lead is None and lead_pick.text.strip() else []
-        names = derived.unit_names()
+        units = derived.unit_search()
 
         def keep(row: TaskRow) -> bool:
             if overdue and row.status != "overdue":
@@ -189,7 +189,7 @@ class TasksScreen(SotayScreen):
             if lead is not None and row.lead_id != lead:
                 return False
             if lead_words:
-                name = fold(names.get(row.lead_id, ""))
+                name = units.get(row.lead_id, "")
                 if not all(w in name for w in lead_words):
                     return False
             if low is not None and not (row.due and row.due >= low):
