@@ -108,25 +108,34 @@ def to_flat(kind: str, logical: Mapping[str, Any]) -> dict[str, Any]:
     return flat
 
 
+@functools.lru_cache(maxsize=64)
+def _prefixes(kind: str) -> tuple[dict[str, tuple[str, str]], tuple[str, ...]]:
+    """A kind's set prefixes → (logical name, shape), and the names of its "set" fields."""
+    sets = model_for(kind).SETS
+    by_prefix = {prefix: (name, shape) for name, (prefix, shape) in sets.items()}
+    return by_prefix, tuple(name for name, (_p, shape) in sets.items() if shape == "set")
+
+
 def from_flat(kind: str, flat: Mapping[str, Any]) -> dict[str, Any]:
     """Flat fields → logical fields (sets as sorted lists, maps as dicts)."""
-    model = model_for(kind)
-    by_prefix = {prefix: (name, shape) for name, (prefix, shape) in model.SETS.items()}
+    by_prefix, set_names = _prefixes(kind)
     logical: dict[str, Any] = {}
     for key, value in flat.items():
         if value is None:
             continue
-        prefix, sep, element = key.partition(":")
-        if sep and prefix in by_prefix:
-            name, shape = by_prefix[prefix]
-            if shape == "set":
-                logical.setdefault(name, []).append(element)
-            else:
-                logical.setdefault(name, {})[element] = value
-        else:
+        if ":" not in key:
             logical[key] = value
-    for name, (_prefix, shape) in model.SETS.items():
-        if shape == "set" and name in logical:
+            continue
+        prefix, _sep, element = key.partition(":")
+        spec = by_prefix.get(prefix)
+        if spec is None:
+            logical[key] = value
+        elif spec[1] == "set":
+            logical.setdefault(spec[0], []).append(element)
+        else:
+            logical.setdefault(spec[0], {})[element] = value
+    for name in set_names:
+        if name in logical:
             logical[name].sort()
     return logical
 

@@ -10,6 +10,7 @@ lines twice after a crash changes nothing.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -24,6 +25,7 @@ class HistoryLog:
         self.path = path
         self._lines: dict[str, dict[str, Any]] | None = None
         self._by_record: dict[str, list[str]] = {}
+        self._sorted: dict[str, list[dict[str, Any]]] = {}
         #: Lines not yet in the file (since the last checkpoint).
         self.recent: dict[str, dict[str, Any]] = {}
         self.damaged = False
@@ -39,6 +41,7 @@ class HistoryLog:
             self._by_record = {}
             for hid, line in lines.items():
                 self._by_record.setdefault(line["rid"], []).append(hid)
+            gc.freeze()  # years of history: keep them out of every later collection
         return self._lines
 
     def _read_file(self) -> Iterable[dict[str, Any]]:
@@ -63,9 +66,14 @@ class HistoryLog:
         return out
 
     def for_record(self, record_id: str) -> list[dict[str, Any]]:
-        lines = self._load()
-        rows = [lines[h] for h in self._by_record.get(record_id, [])]
-        return sorted(rows, key=lambda h: (h["at"], h["id"]))
+        """A record's lines, oldest first (sorted once, kept until the record changes)."""
+        rows = self._sorted.get(record_id)
+        if rows is None:
+            lines = self._load()
+            rows = sorted((lines[h] for h in self._by_record.get(record_id, [])),
+                          key=lambda h: (h["at"], h["id"]))
+            self._sorted[record_id] = rows
+        return list(rows)
 
     def all(self) -> Iterable[dict[str, Any]]:
         return self._load().values()
@@ -77,6 +85,7 @@ class HistoryLog:
     # -- writing -------------------------------------------------------------
     def add(self, line: dict[str, Any]) -> None:
         self.recent[line["id"]] = line
+        self._sorted.pop(line["rid"], None)
         if self._lines is not None:
             if line["id"] not in self._lines:
                 self._by_record.setdefault(line["rid"], []).append(line["id"])

@@ -494,13 +494,25 @@ class Store:
         ``None`` if it did not exist yet.  Reports use this to show a task's status and an
         indicator's readings as of a period's data cut-off rather than as of today.
         """
-        record = self.get(record_id)
-        if record is None:
-            return None
-        fields: dict[str, Any] = dict(record.flat)
-        deleted = record.deleted
+        return self.states_at([record_id], when).get(record_id)
+
+    def states_at(self, record_ids: Iterable[str], when: datetime) -> dict[str, dict[str, Any] | None]:
+        """:meth:`state_at` for many records at once (a report's whole task table)."""
         stamp = utc_iso(when)
-        for entry in reversed(self.history(record_id)):
+        out: dict[str, dict[str, Any] | None] = {}
+        with self._mutex:
+            for rid in record_ids:
+                doc = self.doc(rid)
+                out[rid] = None if doc is None else self._rewind(doc, stamp)
+        return out
+
+    def _rewind(self, doc: Mapping[str, Any], stamp: str) -> dict[str, Any] | None:
+        history = self.history_log.for_record(doc["id"])
+        if not history or history[-1]["at"] <= stamp:
+            return {**doc["fields"], "deleted": bool(doc.get("deleted"))}
+        fields: dict[str, Any] = dict(doc["fields"])
+        deleted = bool(doc.get("deleted"))
+        for entry in reversed(history):
             if entry["at"] <= stamp:
                 break
             if entry.get("created"):
@@ -513,6 +525,14 @@ class Store:
                 else:
                     fields[key] = old
         return {**fields, "deleted": deleted}
+
+    def first_seen(self, record_id: str) -> datetime | None:
+        """When this replica first recorded the record (its first history line)."""
+        with self._mutex:
+            history = self.history_log.for_record(record_id)
+        if not history:
+            return None
+        return datetime.fromisoformat(history[0]["at"])
 
     # ---------------------------------------------------------------- writes
     @contextmanager

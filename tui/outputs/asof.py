@@ -60,35 +60,38 @@ def _unchanged_since(record: Record, when: datetime) -> bool:
     return changed <= when
 
 
-def _state(store: Store, record: Record, when: datetime) -> tuple[State | None, bool]:
-    """(state at ``when``, backfilled?); None when the record is unknown."""
-    if _unchanged_since(record, when):
-        return (dict(record.flat), record.deleted), False
-    found = store.state_at(record.id, when)
-    if found is not None:
-        deleted = bool(found.pop("deleted", False))
-        return (found, deleted), False
-    history = store.history(record.id)
-    if not history:
-        return None, False
-    first = datetime.fromisoformat(history[0]["at"].replace("Z", "+00:00"))
+def _as_entered(store: Store, record: Record) -> State | None:
+    """A record entered after the moment: its state when this replica first recorded it."""
+    first = store.first_seen(record.id)
+    if first is None:
+        return None
     created = store.state_at(record.id, first)
     if created is None:
-        return None, False
+        return None
     deleted = bool(created.pop("deleted", False))
-    return (created, deleted), True
+    return created, deleted
 
 
 def snapshot(store: Store, when: datetime, records: Iterable[Record]) -> Snapshot:
     """The state of ``records`` at ``when`` (an aware datetime)."""
     stamp = when.astimezone(UTC).replace(microsecond=0)
     snap = Snapshot(stamp)
+    rewind: list[Record] = []
     for record in records:
-        state, backfilled = _state(store, record, stamp)
-        if state is None:
+        if _unchanged_since(record, stamp):
+            snap.states[record.id] = (dict(record.flat), record.deleted)
+        else:
+            rewind.append(record)
+    found = store.states_at([r.id for r in rewind], stamp)
+    for record in rewind:
+        state = found.get(record.id)
+        if state is not None:
+            deleted = bool(state.pop("deleted", False))
+            snap.states[record.id] = (state, deleted)
             continue
-        snap.states[record.id] = state
-        if backfilled:
+        entered = _as_entered(store, record)
+        if entered is not None:
+            snap.states[record.id] = entered
             snap.backfilled.add(record.id)
     return snap
 

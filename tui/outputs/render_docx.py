@@ -8,6 +8,8 @@ the signature block beside "Nơi nhận".  Large tables are written as XML in on
 
 from __future__ import annotations
 
+import functools
+
 import io
 import zipfile
 from pathlib import Path
@@ -132,22 +134,30 @@ _PPR = ('<w:pPr><w:spacing w:after="0"/></w:pPr>', '<w:pPr><w:spacing w:after="0
 _RPR = (f'<w:rPr><w:sz w:val="{TABLE_PT * 2}"/></w:rPr>', f'<w:rPr><w:b/><w:sz w:val="{TABLE_PT * 2}"/></w:rPr>')
 
 
-def _cell_xml(text: str, width: int, *, bold: bool = False, span: int = 1,
-              center: bool = False) -> str:
+@functools.lru_cache(maxsize=256)
+def _cell_parts(width: int, bold: bool, span: int, center: bool) -> tuple[str, str]:
+    """The fixed XML around a cell's text, built once per column style."""
     props = f'<w:tcW w:w="{width}" w:type="dxa"/>'
     if span > 1:
         props += f'<w:gridSpan w:val="{span}"/>'
     head = f"<w:p>{_PPR[center]}<w:r>{_RPR[bold]}<w:t xml:space=\"preserve\">"
+    return f"<w:tc><w:tcPr>{props}</w:tcPr>{head}", head
+
+
+def _cell_xml(text: str, width: int, *, bold: bool = False, span: int = 1,
+              center: bool = False) -> str:
+    opening, head = _cell_parts(width, bold, span, center)
     if "\n" in text:
-        paras = "".join(f"{head}{escape(line)}</w:t></w:r></w:p>" for line in text.split("\n"))
+        body = f"</w:t></w:r></w:p>{head}".join(escape(line) for line in text.split("\n"))
     else:
-        paras = f"{head}{escape(text)}</w:t></w:r></w:p>"
-    return f"<w:tc><w:tcPr>{props}</w:tcPr>{paras}</w:tc>"
+        body = escape(text)
+    return f"{opening}{body}</w:t></w:r></w:p></w:tc>"
 
 
 def _row_xml(cells: list[str], widths: list[int], *, header: bool = False) -> str:
     trpr = "<w:trPr><w:tblHeader/></w:trPr>" if header else ""
-    body = "".join(_cell_xml(c, w, bold=header, center=header) for c, w in zip(cells, widths, strict=False))
+    body = "".join([_cell_xml(c, w, bold=header, center=header)
+                    for c, w in zip(cells, widths, strict=False)])
     return f"<w:tr>{trpr}{body}</w:tr>"
 
 
@@ -196,7 +206,7 @@ def _splice(data: bytes, tables: list[Table]) -> bytes:
         pos = end
     parts.append(xml[pos:])
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
         for item in source.infolist():
             body = "".join(parts).encode("utf-8") if item.filename == "word/document.xml" \
                 else source.read(item.filename)
