@@ -15,10 +15,9 @@ import sys
 import tempfile
 import time
 import zipfile
-from xml.sax.saxutils import escape
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-
+from xml.sax.saxutils import escape
 
 from domain.periods import parse_period
 from domain.reporting import build_report
