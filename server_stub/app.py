@@ -21,11 +21,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 import pydantic
-from fastapi import FastAPI, Path, Query, Request, Security
+from fastapi import Depends, FastAPI, Path, Query, Request, Security
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from fastapi.security import HTTPBearer
@@ -66,6 +66,7 @@ _DESCRIPTION = (
 )
 _bearer = HTTPBearer(auto_error=False, description="Bearer st_… (from `sotay-server token create`)")
 _MAX_DETAIL_ERRORS = 20
+_Body = TypeVar("_Body", SyncRequest, PushRequest)
 
 
 def _error(description: str) -> dict[str, Any]:
@@ -103,22 +104,36 @@ def _detail(exc: pydantic.ValidationError | RequestValidationError) -> list[dict
              "type": str(e.get("type", ""))} for e in errors[:_MAX_DETAIL_ERRORS]]
 
 
-def _parse(body: bytes, model: type[pydantic.BaseModel]) -> Any:
-    """JSON → ``model``; 400 for bad JSON, 426 for another schema_version, 422 otherwise."""
+def _parse(body: bytes, model: type[_Body]) -> _Body:
+    """JSON → ``model``: 400 bad JSON, 426 another ``schema_version``, 422 anything else.
+
+    Strict JSON validation (``false`` is not the integer 0) in one pass over the bytes; the
+    body is only looked at a second time when it is invalid, to tell the three apart.
+    """
+    try:
+        parsed = model.model_validate_json(body, strict=True)
+    except pydantic.ValidationError as exc:
+        _why_invalid(body)
+        raise Invalid(detail=_detail(exc)) from None
+    if parsed.schema_version != SCHEMA_VERSION:
+        raise _upgrade(parsed.schema_version)
+    return parsed
+
+
+def _upgrade(version: object) -> UpgradeRequired:
+    return UpgradeRequired(client=version, server=SCHEMA_VERSION,
+                           detail={"server_schema_version": SCHEMA_VERSION})
+
+
+def _why_invalid(body: bytes) -> None:
+    """Raise 400 for broken JSON and 426 for a foreign schema_version; else return."""
     try:
         data = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
         raise BadRequest("server.bad_json", detail=str(exc)[:200]) from None
-    if isinstance(data, dict):
-        version = data.get("schema_version")
-        if isinstance(version, int) and not isinstance(version, bool) \
-                and version != SCHEMA_VERSION:
-            raise UpgradeRequired(client=version, server=SCHEMA_VERSION,
-                                  detail={"server_schema_version": SCHEMA_VERSION})
-    try:
-        return model.model_validate(data)
-    except pydantic.ValidationError as exc:
-        raise Invalid(detail=_detail(exc)) from None
+    version = data.get("schema_version") if isinstance(data, dict) else None
+    if isinstance(version, int) and not isinstance(version, bool) and version != SCHEMA_VERSION:
+        raise _upgrade(version)
 
 
 def _enter(request: Request, service: Service) -> Principal:
@@ -193,8 +208,26 @@ def _install_openapi(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
+def _only_query(*allowed: str) -> Any:
+    """A dependency refusing unknown or repeated query parameters (422), as bodies refuse
+    unknown keys: ``?since=1&since=9`` must not silently mean one of them."""
+    async def check(request: Request) -> None:
+        names = [name for name, _value in request.query_params.multi_items()]
+        unknown = sorted(set(names) - set(allowed))
+        repeated = sorted({name for name in names if names.count(name) > 1} - set(unknown))
+        if unknown or repeated:
+            raise Invalid(detail=[
+                *({"loc": ["query", n], "msg": "Unknown query parameter",
+                   "type": "extra_forbidden"} for n in unknown[:20]),
+                *({"loc": ["query", n], "msg": "Repeated query parameter",
+                   "type": "repeated"} for n in repeated[:20])])
+
+    return Depends(check)
+
+
 def _routes(app: FastAPI, service: Service) -> None:
-    auth = [Security(_bearer)]
+    strict = _only_query()
+    auth = [Security(_bearer), strict]
 
     @app.post("/v1/sync", response_model=SyncResponse, responses=_BODY, dependencies=auth,
               openapi_extra=_body_spec("SyncRequest"), summary="Push, then pull")
@@ -218,7 +251,8 @@ def _routes(app: FastAPI, service: Service) -> None:
 
         return _json(await run_in_threadpool(work))
 
-    @app.get("/v1/pull", response_model=PullResponse, responses=_COMMON, dependencies=auth,
+    @app.get("/v1/pull", response_model=PullResponse, responses=_COMMON,
+             dependencies=[Security(_bearer), _only_query("since", "limit", "replica_id")],
              summary="One page of the change feed")
     def pull(request: Request,
              since: int = Query(0, ge=0, le=MAX_SEQ),
@@ -243,7 +277,8 @@ def _routes(app: FastAPI, service: Service) -> None:
         who = _enter(request, service)
         return _json(orjson.dumps(service.offices(who)))
 
-    @app.get("/v1/health", response_model=Health, responses={429: _COMMON[429]},
+    @app.get("/v1/health", response_model=Health,
+             responses={422: _COMMON[422], 429: _COMMON[429]}, dependencies=[strict],
              summary="Liveness")
     def health() -> Response:
         return _json(service.health_json(__version__))

@@ -32,7 +32,6 @@ from domain.errors import SotayError
 from domain.i18n import Lang, message, resolve_lang
 from server_stub import auth, logs
 from server_stub.db import Database
-from server_stub.service import Service
 from server_stub.settings import ServerSettings
 
 
@@ -148,6 +147,8 @@ def _token(args: argparse.Namespace, db: Database, lang: Lang) -> None:
 
 
 def _export(db: Database, settings: ServerSettings) -> None:
+    from server_stub.service import Service  # the record models: only this command needs them
+
     out = sys.stdout.buffer
     for line in Service(db, settings).export_lines():
         out.write(line + b"\n")

@@ -25,6 +25,7 @@ from server_stub.errors import BadRequest, HttpError, RateLimited, TooLarge
 from server_stub.logs import send_error
 
 _NO_BODY = frozenset({"GET", "HEAD", "OPTIONS"})
+_STEP = 1024 * 1024
 
 
 def _header(scope: dict[str, Any], name: bytes) -> bytes | None:
@@ -53,7 +54,9 @@ class _Inflater:
             while data:
                 if self._z.eof:
                     raise _Reject(BadRequest("server.bad_gzip"))
-                out = self._z.decompress(data, self.limit - self.size + 1)
+                # Bounded steps: at most 1 MiB of output per call, so zlib never holds a
+                # second copy of the whole body while we are still under the cap.
+                out = self._z.decompress(data, min(self.limit - self.size + 1, _STEP))
                 self._take(out)
                 data = self._z.unconsumed_tail
         except zlib.error:

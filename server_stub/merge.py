@@ -33,6 +33,8 @@ from sync.protocol import MAX_FIELDS_PER_OP, FieldChange, Op
 Status = Literal["applied", "merged", "conflict", "rejected"]
 #: The writer id of records the server makes itself (conflict records).
 SERVER_WRITER = "@server"
+#: Appended to a writer id for values the server merged (no replica wrote them as they are).
+MERGED_SUFFIX = "#merged"
 _RANK = {"applied": 0, "merged": 1, "conflict": 2}
 
 
@@ -116,10 +118,12 @@ def _audience(record: Stored) -> list[str]:
     return sorted(seen)
 
 
-def _finish(record: Stored, seq: int, who: Who, entry: Writer) -> None:
+def _finish(record: Stored, seq: int, who: Who, entry: Writer,
+            more: dict[str, Writer] | None = None) -> None:
     """Stamp ``record`` as written at ``seq`` and drop writer entries nothing refers to."""
     record.seq = seq
     record.writers[str(seq)] = entry
+    record.writers.update(more or {})
     live = {str(v) for v in record.versions.values()}
     record.writers = {k: w for k, w in record.writers.items() if k in live}
     record.updated_at = who.now
@@ -255,6 +259,7 @@ def _update(current: Stored, op: Op, who: Who, next_seq: Callable[[], int],
                     office=current.office, audience=list(current.audience))
     status: Status = "applied"
     taken: dict[str, Any] = {}
+    merged: set[str] = set()
     pending: list[_Pending] = []
     long_texts = long_text_fields(op.kind)
     for key, change in op.changes.items():
@@ -262,6 +267,8 @@ def _update(current: Stored, op: Op, who: Who, next_seq: Callable[[], int],
         if outcome == "same":
             continue
         taken[key] = value
+        if outcome == "merged":
+            merged.add(key)
         if conflict is not None:
             pending.append(conflict)
         if _RANK[outcome] > _RANK[status]:
@@ -274,11 +281,12 @@ def _update(current: Stored, op: Op, who: Who, next_seq: Callable[[], int],
     if not taken and not moved:
         conflicts = _make_conflicts(pending, current, who, next_seq, new_id)
         return Outcome(status, current, conflicts=conflicts)
-    seq = next_seq()
+    seq, own_seq, more = _stamps(who, next_seq, exact=moved or bool(set(taken) - merged),
+                                 merged=bool(merged))
     changed: dict[str, dict[str, Any]] = {}
     for key, value in taken.items():
         changed[key] = {"old": current.value(key), "new": value}
-        record.versions[key] = seq
+        record.versions[key] = seq if key in merged else own_seq
         if key == DELETED:
             record.deleted = bool(value)
         elif value is None:
@@ -288,10 +296,27 @@ def _update(current: Stored, op: Op, who: Who, next_seq: Callable[[], int],
     if moved:
         changed["scope"] = {"old": current.scope, "new": op.scope}
         record.scope = op.scope
-        record.versions[SCOPE_KEY] = seq
-    _finish(record, seq, who, who.entry())
+        record.versions[SCOPE_KEY] = own_seq
+    entry = [who.writer + MERGED_SUFFIX, *who.entry()[1:]] if merged else who.entry()
+    _finish(record, seq, who, entry, more)
     conflicts = _make_conflicts(pending, record, who, next_seq, new_id)
     return Outcome(status, record, changed, conflicts)
+
+
+def _stamps(who: Who, next_seq: Callable[[], int], *, exact: bool,
+            merged: bool) -> tuple[int, int, dict[str, Writer]]:
+    """(record seq, seq of the values written as sent, extra writer entries).
+
+    A merged text is nobody's exact writing, so it gets its own seq whose writer is marked
+    ``#merged``: a later op from the same replica, made before it saw the merge, must be
+    merged again, not taken as "its own earlier value" (that would drop the other side).
+    """
+    if not merged:
+        seq = next_seq()
+        return seq, seq, {}
+    own = next_seq() if exact else 0
+    seq = next_seq()
+    return seq, own, ({str(own): who.entry()} if exact else {})
 
 
 def _merge_key(current: Stored, key: str, change: FieldChange, who: Who,

@@ -22,9 +22,9 @@ was made on (0 for a field the replica never saw on the server).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 SCHEMA_VERSION = 1
 
@@ -38,6 +38,19 @@ MAX_ID_LENGTH = 64
 #: Largest sequence number on the wire (exact in every JSON parser and 64-bit database).
 MAX_SEQ = 2**53 - 1
 
+
+def _whole_number(value: Any) -> Any:
+    """JSON has one number type: ``3.0`` is the integer 3 (as JSON Schema says), so it is
+    accepted even where the server validates strictly; ``3.5``, ``true`` and ``"3"`` are not."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+_WHOLE = BeforeValidator(_whole_number)
+#: An integer on the wire (see :func:`_whole_number`).
+WireInt = Annotated[int, _WHOLE]
+
 OpStatus = Literal["applied", "merged", "conflict", "rejected", "duplicate"]
 
 
@@ -49,20 +62,20 @@ class FieldChange(_Wire):
     """One field of an op: the new value (``None`` clears it) and what it was based on."""
 
     value: Any = None
-    base_version: int = Field(default=0, ge=0, le=MAX_SEQ)
+    base_version: WireInt = Field(default=0, ge=0, le=MAX_SEQ)
     #: For long text fields: the text at ``base_version``, for the three-way merge.
     base_text: str | None = None
 
 
 class Op(_Wire):
-    op_seq: int = Field(ge=1, le=MAX_SEQ)
+    op_seq: WireInt = Field(ge=1, le=MAX_SEQ)
     record_id: str = Field(min_length=1, max_length=MAX_ID_LENGTH)
     kind: str = Field(min_length=1, max_length=32)
     #: The record's scope after this op (a move changes it).
     scope: str = Field(min_length=1, max_length=200)
     changes: dict[str, FieldChange] = Field(default_factory=dict)
     #: The record's ``seq`` as the replica last saw it on the server (0: never seen).
-    base_seq: int = Field(default=0, ge=0, le=MAX_SEQ)
+    base_seq: WireInt = Field(default=0, ge=0, le=MAX_SEQ)
     edited_at: datetime
     author: str = Field(default="", max_length=200)
     #: A placeholder that only consumes its ``op_seq`` (an op lost in local recovery).
@@ -97,7 +110,7 @@ class OpResult(_Wire):
 
 
 class PushRequest(_Wire):
-    schema_version: int
+    schema_version: WireInt
     replica_id: str = Field(min_length=1, max_length=MAX_ID_LENGTH)
     ops: list[Op] = Field(default_factory=list, max_length=MAX_OPS_PER_PUSH)
 
@@ -121,11 +134,11 @@ class PullResponse(_Wire):
 
 
 class SyncRequest(_Wire):
-    schema_version: int
+    schema_version: WireInt
     replica_id: str = Field(min_length=1, max_length=MAX_ID_LENGTH)
     ops: list[Op] = Field(default_factory=list, max_length=MAX_OPS_PER_PUSH)
-    since: int = Field(default=0, ge=0, le=MAX_SEQ)
-    limit: int | None = Field(default=None, ge=1, le=MAX_PULL_LIMIT)
+    since: WireInt = Field(default=0, ge=0, le=MAX_SEQ)
+    limit: Annotated[int, Field(ge=1, le=MAX_PULL_LIMIT), _WHOLE] | None = None
 
 
 class SyncResponse(_Wire):

@@ -1,0 +1,145 @@
+"""Helpers for the central service tests: ops as replicas send them, a seeded database, and
+an HTTP client wrapper.  (A module of its own so test files can import it; fixtures are in
+``conftest.py``.)"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from server_stub import auth
+from server_stub.app import create_app
+from server_stub.db import Database
+from server_stub.settings import ServerSettings
+
+EDITED_AT = "2024-05-01T09:00:00+07:00"
+BG = "vn/bac-giang"
+YT = "vn/bac-giang/yen-the"
+HN = "vn/ha-noi"
+
+
+def change(value: Any, base: int = 0, text: str | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {"value": value, "base_version": base}
+    if text is not None:
+        out["base_text"] = text
+    return out
+
+
+def make_op(op_seq: int, record_id: str, changes: dict[str, Any], *, kind: str = "task",
+            scope: str = BG, base_seq: int = 0, author: str = "Nguyễn Văn An",
+            edited_at: str = EDITED_AT, noop: bool = False) -> dict[str, Any]:
+    """An op as a replica sends it; a bare value in ``changes`` means base_version 0."""
+    wire = {k: v if isinstance(v, dict) and "value" in v else change(v)
+            for k, v in changes.items()}
+    return {"op_seq": op_seq, "record_id": record_id, "kind": kind, "scope": scope,
+            "changes": wire, "base_seq": base_seq, "edited_at": edited_at, "author": author,
+            "noop": noop}
+
+
+def task(title: str = "Triển khai phần mềm quản lý văn bản", **more: Any) -> dict[str, Any]:
+    return {"title": title, "lead_unit_id": "unit-so-tttt", **more}
+
+
+@dataclass
+class Api:
+    """Thin helpers over an in-process HTTP client."""
+
+    client: httpx.AsyncClient
+    tokens: dict[str, str]
+    replica_seq: dict[str, int] = field(default_factory=dict)
+
+    def headers(self, who: str | None) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[who]}"} if who else {}
+
+    async def sync(self, who: str, replica: str, ops: list[dict[str, Any]], since: int = 0,
+                   limit: int | None = None, expect: int = 200) -> dict[str, Any]:
+        body: dict[str, Any] = {"schema_version": 1, "replica_id": replica, "ops": ops,
+                                "since": since}
+        if limit is not None:
+            body["limit"] = limit
+        response = await self.client.post("/v1/sync", json=body, headers=self.headers(who))
+        assert response.status_code == expect, response.text
+        return dict(response.json())
+
+    async def push(self, who: str, replica: str, ops: list[dict[str, Any]]) -> dict[str, Any]:
+        response = await self.client.post(
+            "/v1/push", json={"schema_version": 1, "replica_id": replica, "ops": ops},
+            headers=self.headers(who))
+        assert response.status_code == 200, response.text
+        return dict(response.json())
+
+    async def edit(self, who: str, replica: str, record_id: str, changes: dict[str, Any],
+                   **op: Any) -> dict[str, Any]:
+        """Push one op with the replica's next op_seq; return its result."""
+        seq = self.replica_seq.get(replica, 0) + 1
+        self.replica_seq[replica] = seq
+        body = await self.push(who, replica, [make_op(seq, record_id, changes, **op)])
+        assert body["last_op_seq"] == seq, body
+        return dict(body["results"][0])
+
+    async def pull_all(self, who: str, since: int = 0, limit: int | None = None
+                       ) -> tuple[dict[str, dict[str, Any]], set[str], int]:
+        """Every page after ``since``: (records by id, removed ids, final cursor)."""
+        records: dict[str, dict[str, Any]] = {}
+        removed: set[str] = set()
+        for _ in range(1000):
+            params: dict[str, Any] = {"since": since}
+            if limit:
+                params["limit"] = limit
+            response = await self.client.get("/v1/pull", params=params, headers=self.headers(who))
+            assert response.status_code == 200, response.text
+            page = response.json()
+            for rec in page["records"]:
+                records[rec["id"]] = rec
+                removed.discard(rec["id"])
+            for rid in page["remove"]:
+                records.pop(rid, None)
+                removed.add(rid)
+            assert page["cursor"] >= since
+            since = page["cursor"]
+            if not page["has_more"]:
+                return records, removed, since
+        raise AssertionError("pull never finished")
+
+    async def record(self, record_id: str) -> dict[str, Any]:
+        records, _removed, _cursor = await self.pull_all("hq")
+        return records[record_id]
+
+
+@dataclass
+class Server:
+    db: Database
+    settings: ServerSettings
+    tokens: dict[str, str]
+    token_ids: dict[str, str]
+    path: Path
+
+    def app(self, **overrides: Any) -> Any:
+        settings = self.settings.model_copy(update=overrides) if overrides else self.settings
+        return create_app(settings, db=self.db)
+
+
+def seed(db: Database) -> tuple[dict[str, str], dict[str, str]]:
+    for scope, name in (("vn", "Ban Chỉ đạo Trung ương"), (BG, "Bắc Giang"), (YT, "Yên Thế"),
+                        (HN, "Hà Nội")):
+        auth.add_office(db, scope, name)
+    made = {
+        "hq": auth.create_token(db, "vn", "hq", "Thư ký Ban"),
+        "bg": auth.create_token(db, BG, "office", "Văn thư Bắc Giang"),
+        "bg2": auth.create_token(db, BG, "office", "Chuyên viên Bắc Giang"),
+        "yt": auth.create_token(db, YT, "office", "Văn thư Yên Thế"),
+        "hn": auth.create_token(db, HN, "office", "Văn thư Hà Nội"),
+        "revoked": auth.create_token(db, BG, "office", "Người đã nghỉ"),
+        "expired": auth.create_token(db, BG, "office", "Hết hạn",
+                                     expires_days=1, now=datetime.now(UTC) - timedelta(days=3)),
+    }
+    auth.revoke_token(db, made["revoked"].row.id)
+    tokens = {k: v.token for k, v in made.items()}
+    tokens["bad"] = "st_" + "x" * 43
+    return tokens, {k: v.row.id for k, v in made.items()}
+
+
