@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -62,6 +62,8 @@ class SyncFailed(Message):
 class SotayApp(App[int]):
     CSS_PATH = ["app.tcss", "widgets/widgets.tcss"]  # noqa: RUF012 (Textual reads it once)
     TITLE = "Sổ tay"
+    #: Below 100 columns (an old laptop's terminal) the sidebar gives its room to the lists.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {SotayCommands}
     ENABLE_COMMAND_PALETTE = True
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -72,7 +74,7 @@ class SotayApp(App[int]):
         Binding("ctrl+p", "command_palette", "ui.key.palette", priority=True),
         Binding("f2", "toggle_lang", "ui.key.lang"),
         Binding("u,ctrl+z", "undo", "ui.key.undo", show=False),
-        Binding("ctrl+q", "quit", "ui.key.quit"),
+        Binding("ctrl+q", "quit", "ui.key.quit", show=False),
         *[Binding(str(n), f"goto_number('{n}')", "ui.key.goto", show=False) for n in range(10)],
     ]
 
@@ -118,8 +120,19 @@ class SotayApp(App[int]):
     def now(self) -> datetime:
         return self.clock() if self.clock is not None else datetime.now(UTC)
 
+    @property
+    def display_tz(self) -> tzinfo | None:
+        """Where times are shown: the injected clock's zone, else the computer's."""
+        return self.clock().tzinfo if self.clock is not None else None
+
     def today(self) -> date:
-        return self.now().astimezone().date()
+        return self.now().astimezone(self.display_tz).date()
+
+    def get_key_display(self, binding: Binding) -> str:
+        shown = super().get_key_display(binding)
+        if shown.startswith("^") or (shown[:1] == "f" and shown[1:].isdigit()):
+            return shown.upper()
+        return {"delete": "Del", "esc": "Esc", "escape": "Esc"}.get(shown, shown)
 
     def text(self, key: str, **params: object) -> str:
         return text_for(key, self.ui_lang, **params)

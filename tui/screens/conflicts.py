@@ -150,7 +150,7 @@ class ConflictsScreen(SotayScreen):
             rows.append(ListRow(conflict.id, {
                 "record": f"{label('kind.' + kind, self.lang)}: {title}",
                 "field": field_label(kind, str(data.get("field")), store, self.lang),
-                "when": local_time(data.get("current_at"), self.lang)}, record=conflict))
+                "when": local_time(data.get("current_at"), self.lang, self.sotay.display_tz)}, record=conflict))
         self.table.set_rows(rows)
         self.show_detail(self.table.current)
 
@@ -192,7 +192,7 @@ class ConflictsScreen(SotayScreen):
             box.query_one(".side-title", Static).update(Text(self.text(title_key), "bold"))
             who = self.text("ui.conflict.by", author=safe_display(data.get(f"{side}_author") or "?"),
                             office=safe_display(data.get(f"{side}_office") or "?"),
-                            when=local_time(data.get(f"{side}_at"), lang))
+                            when=local_time(data.get(f"{side}_at"), lang, self.sotay.display_tz))
             box.query_one(".side-who", Static).update(Text(who, "dim"))
             value = value_text(store, kind, key, data.get(f"{side}_value"), lang)
             box.query_one(".side-value", Static).update(Text(value))

@@ -21,16 +21,16 @@ from domain.money import format_percent
 from domain.text import safe_display
 from tui.derived import DUE_SOON_DAYS, Dashboard, TaskRow
 from tui.screens.base import SotayScreen
-from tui.widgets.table import Column, VirtualTable, fit
+from tui.widgets.table import Column, VirtualTable
 
 LIST_LIMIT = 6
-BAR_WIDTH = 16
+BAR_WIDTH = 12
 
 TASK_COLUMNS = [
     Column("due", "field.due", 10, sortable=False),
     Column("title", "field.title", 24, flex=True, sortable=False),
-    Column("lead", "field.lead_unit_id", 12, sortable=False),
-    Column("days", "ui.col.detail", 14, align="right", sortable=False),
+    Column("lead", "ui.col.lead", 10, sortable=False),
+    Column("days", "ui.col.detail", 13, align="right", sortable=False),
 ]
 
 
@@ -101,25 +101,20 @@ class DashboardScreen(SotayScreen):
             table.refresh()
 
     def _cards(self, board: Dashboard) -> None:
-        cards = [
-            (self.text("ui.dash.overdue"), len(board.overdue), "bold red"),
-            (self.text("ui.dash.due_soon", days=DUE_SOON_DAYS), len(board.due_soon), "bold yellow"),
-            (self.text("ui.dash.meetings"), len(board.meetings), "bold"),
-            (self.text("ui.dash.pending", count=board.pending), None, "bold" if board.pending else ""),
-            (self.text("ui.dash.open_conflicts", count=board.open_conflicts), None,
-             "bold red" if board.open_conflicts else ""),
-        ]
+        cards = [("ui.card.overdue", len(board.overdue), "bold red"),
+                 ("ui.card.due_soon", len(board.due_soon), "bold yellow"),
+                 ("ui.card.meetings", len(board.meetings), "bold"),
+                 ("ui.card.notices", len(board.late_notices), "bold yellow"),
+                 ("ui.card.pending", board.pending, "bold"),
+                 ("ui.card.conflicts", board.open_conflicts, "bold red")]
         if board.rejected:
-            cards.append((self.text("ui.dash.rejected", count=board.rejected), None, "red"))
+            cards.append(("ui.card.rejected", board.rejected, "red"))
         text = Text(" ")
-        for index, (title, count, style) in enumerate(cards):
+        for index, (key, count, style) in enumerate(cards):
             if index:
                 text.append("  │  ", "dim")
-            if count is None:
-                text.append(title, style)
-            else:
-                text.append(f"{title}: ")
-                text.append(str(count), style if count else "")
+            text.append(f"{self.text(key)}: ")
+            text.append(str(count), style if count else "")
         self.query_one("#cards", Static).update(text)
 
     def _titles(self, board: Dashboard) -> None:
@@ -165,8 +160,8 @@ class DashboardScreen(SotayScreen):
             result = line.result
             percent = result.percent_of_target
             style = "green" if result.achieved else ("red" if result.achieved is False else "")
-            text.append(fit(line.name, 26) + " ")
-            text.append(attainment_bar(percent), style)
+            text.append(line.name + "\n")
+            text.append("  " + attainment_bar(percent), style)
             shown = format_percent(percent) if percent is not None else self.text("ui.dash.no_reading")
             mark = " ✓" if result.achieved else (" ✗" if result.achieved is False else "")
             text.append(f" {shown}{mark}\n", style)

@@ -23,7 +23,7 @@ def key_groups(bindings: Mapping[str, ActiveBinding], app: App[Any],
     everywhere: dict[str, list[str]] = {}
     for active in bindings.values():
         binding = active.binding
-        if not binding.description or not active.enabled:
+        if not binding.description.startswith("ui.") or not active.enabled:
             continue
         target = everywhere if active.node is app else here
         shown = text_for(binding.description, lang)

@@ -134,7 +134,7 @@ class HistoryScreen(SotayScreen):
             parts.insert(0, self.text("ui.history.created"))
         source = "ui.history.src.server" if entry.get("source") == "server" else "ui.history.src.local"
         return ListRow(str(entry.get("id")), {
-            "when": local_time(entry.get("at"), self.lang), "source": self.text(source),
+            "when": local_time(entry.get("at"), self.lang, self.sotay.display_tz), "source": self.text(source),
             "who": safe_display(entry.get("author")), "office": safe_display(entry.get("office")),
             "changes": "; ".join(parts)})
 
@@ -144,6 +144,7 @@ class HistoryScreen(SotayScreen):
                  for k, v in changes.items()]
         who = entry.get("author") or entry.get("user")
         return ListRow(f"server-{entry.get('seq')}", {
-            "when": local_time(entry.get("edited_at") or entry.get("at"), self.lang),
+            "when": local_time(entry.get("edited_at") or entry.get("at"), self.lang,
+                               self.sotay.display_tz),
             "source": self.text("ui.history.server"), "who": safe_display(who),
             "office": safe_display(entry.get("office")), "changes": "; ".join(parts)})

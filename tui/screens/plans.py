@@ -33,12 +33,12 @@ PLAN_COLUMNS = [
 TASK_COLUMNS = [
     Column("stt", "field.stt", 7, sortable=False),
     Column("title", "field.title", 24, flex=True, sortable=False),
-    Column("lead", "field.lead_unit_id", 12, sortable=False),
-    Column("timeframe", "field.timeframe", 14, sortable=False),
+    Column("lead", "ui.col.lead", 10, sortable=False),
+    Column("timeframe", "field.timeframe", 12, sortable=False),
     Column("due", "field.due", 10, sortable=False),
-    Column("budget", "field.budget", 17, align="right", sortable=False),
-    Column("progress", "field.progress", 6, align="right", sortable=False),
-    Column("status", "field.status", 17, sortable=False),
+    Column("budget", "field.budget", 15, align="right", sortable=False),
+    Column("progress", "field.progress", 5, align="right", sortable=False),
+    Column("status", "field.status", 15, sortable=False),
 ]
 INDICATOR_COLUMNS = [
     Column("name", "field.name", 30, flex=True, sortable=False),

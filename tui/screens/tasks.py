@@ -39,10 +39,10 @@ STATUS_ORDER = {code: n for n, code in enumerate(
 COLUMNS = [
     Column("stt", "field.stt", 7),
     Column("title", "field.title", 28, flex=True),
-    Column("lead", "field.lead_unit_id", 12),
+    Column("lead", "ui.col.lead", 10),
     Column("due", "field.due", 10),
     Column("budget", "field.budget", 15, align="right"),
-    Column("progress", "field.progress", 6, align="right"),
+    Column("progress", "field.progress", 5, align="right"),
     Column("status", "field.status", 17),
 ]
 

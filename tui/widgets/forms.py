@@ -391,11 +391,11 @@ class LongTextBox(FieldBox):
     def editor(self) -> ComposeResult:
         text = "" if self.initial is None else safe_display(self.initial)
         yield TextArea(text, soft_wrap=True, show_line_numbers=False, tab_behavior="focus",
-                       classes="field-text")
+                       classes="field-area")
 
     @property
     def area(self) -> TextArea:
-        return self.query_one(".field-text", TextArea)
+        return self.query_one(".field-area", TextArea)
 
     def snapshot(self) -> Any:
         return self.area.text
@@ -403,7 +403,7 @@ class LongTextBox(FieldBox):
     def value(self) -> Any:
         return self.check(self.area.text)
 
-    @on(TextArea.Changed, ".field-text")
+    @on(TextArea.Changed, ".field-area")
     def _changed(self, event: TextArea.Changed) -> None:
         self.edited()
 

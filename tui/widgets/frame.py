@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -39,14 +39,17 @@ class SyncView:
     received: int = 0
 
 
-def local_time(iso: str | None, lang: Lang) -> str:
+def local_time(iso: str | None, lang: Lang, tz: tzinfo | None = None) -> str:
+    """A stored UTC time as the person reads it: dd/mm/yyyy HH:MM in ``tz`` (default: local)."""
     if not iso:
         return tr("ui.status.never", lang)
     try:
         when = datetime.fromisoformat(str(iso).replace("Z", "+00:00"))
     except ValueError:
         return str(iso)
-    return when.astimezone().strftime("%d/%m/%Y %H:%M")
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(tz).strftime("%d/%m/%Y %H:%M")
 
 
 def _app(widget: Widget) -> SotayApp:
@@ -134,22 +137,22 @@ def status_text(app: SotayApp, view: SyncView) -> Text:
         key = {"online": "ui.status.online", "offline": "ui.status.offline",
                "syncing": "ui.status.syncing"}.get(view.state, "ui.status.unknown")
         link, style = tr(key, lang), {"online": "green", "offline": "yellow"}.get(view.state, "")
-    board = app.derived.dashboard()
     parts: list[tuple[str, str]] = [(link, style),
                                     (tr("ui.status.pending", lang, count=app.store.pending_count()),
                                      "bold" if app.store.pending_count() else "")]
     if view.configured:
         parts.append((tr("ui.status.last_sync", lang,
-                         when=local_time(app.store.meta("last_sync_at"), lang)), ""))
-    conflicts = board.open_conflicts
+                         when=local_time(app.store.meta("last_sync_at"), lang, app.display_tz)), ""))
+    conflicts = len(app.derived.open_conflicts())
     parts.append((tr("ui.status.conflicts", lang, count=conflicts), "bold red" if conflicts else ""))
-    if board.rejected:
-        parts.append((tr("ui.status.rejected", lang, count=board.rejected), "red"))
+    rejected = len(app.store.rejected())
+    if rejected:
+        parts.append((tr("ui.status.rejected", lang, count=rejected), "red"))
     if view.skew is not None and abs(view.skew) > SKEW_WARNING_SECONDS:
         parts.append((tr("ui.status.skew", lang, minutes=round(abs(view.skew) / 60)), "bold yellow"))
     if view.state == "offline" and view.retry_at is not None:
         parts.append((tr("ui.status.retry", lang,
-                         when=view.retry_at.astimezone().strftime("%H:%M")), "dim"))
+                         when=view.retry_at.astimezone(app.display_tz).strftime("%H:%M")), "dim"))
     text = Text(" ")
     for index, (chunk, chunk_style) in enumerate(parts):
         if index:
@@ -175,9 +178,10 @@ class KeyBar(LangAware, Static):
         text = Text(" ")
         shown = 0
         seen: set[str] = set()
-        for key, active in self.screen.active_bindings.items():
+        for active in self.screen.active_bindings.values():
             binding = active.binding
-            if not binding.show or not binding.description or binding.description in seen:
+            if not binding.show or not binding.description.startswith("ui.") \
+                    or binding.description in seen:
                 continue
             if shown >= KEYBAR_LIMIT:
                 break
@@ -185,5 +189,4 @@ class KeyBar(LangAware, Static):
             text.append(f" {self.app.get_key_display(binding)} ", "reverse bold")
             text.append(f" {text_for(binding.description, lang)}  ")
             shown += 1
-            del key
         self.update(text)

@@ -26,6 +26,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 CellGetter = Callable[[Any, str], str]
+MIN_FLEX = 12
 SortKey = Callable[[Any, str], Any]
 
 
@@ -153,13 +154,23 @@ class VirtualTable(ScrollView, can_focus=True):
 
     # ---------------------------------------------------------------- layout
     def _widths(self, available: int) -> list[int]:
+        """Column widths for ``available`` cells: flexible columns share what is left, and
+        give it back (down to :data:`MIN_FLEX` cells) when the screen is narrow."""
         widths = [c.width for c in self.columns]
         flex = [i for i, c in enumerate(self.columns) if c.flex]
         spare = available - 1 - sum(widths) - (len(widths) - 1)
-        if flex and spare > 0:
+        if not flex or spare == 0:
+            return widths
+        if spare > 0:
             share, extra = divmod(spare, len(flex))
             for n, i in enumerate(flex):
                 widths[i] += share + (1 if n < extra else 0)
+            return widths
+        for i in flex:
+            give = min(-spare, widths[i] - MIN_FLEX)
+            if give > 0:
+                widths[i] -= give
+                spare += give
         return widths
 
     def _update_size(self) -> None:
