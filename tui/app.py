@@ -67,6 +67,10 @@ class SotayApp(App[int]):
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {SotayCommands}
     ENABLE_COMMAND_PALETTE = True
     BINDINGS: ClassVar[list[BindingType]] = [
+        # Priority: moving between fields happens before the next key is delivered, so a fast
+        # typist's "text Tab text" never lands in the wrong field.
+        Binding("tab", "focus_next", "ui.key.next", show=False, priority=True),
+        Binding("shift+tab", "focus_previous", "ui.key.prev", show=False, priority=True),
         Binding("f1", "help", "ui.key.help"),
         Binding("question_mark", "help", "ui.key.help", show=False),
         Binding("slash", "search", "ui.key.search"),
@@ -180,6 +184,20 @@ class SotayApp(App[int]):
         if not CommandPalette.is_open(self):  # type: ignore[arg-type]
             self.push_screen(CommandPalette(placeholder=self.text("ui.palette.placeholder"),
                                             id="--command-palette"))
+
+    async def action_quit(self) -> None:
+        """Leave, asking first when a form on screen has unsaved changes."""
+        from tui.screens.dialogs import ConfirmScreen
+
+        if not any(getattr(screen, "dirty", False) for screen in self.screen_stack):
+            self.exit(0)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.exit(0)
+
+        self.push_screen(ConfirmScreen(self.text("ui.confirm.discard")), answered)
 
     def action_help_quit(self) -> None:
         self.say("ui.key.quit")

@@ -141,6 +141,7 @@ class ListScreen(SotayScreen):
     Delete deletes (after asking), ``h`` shows the history, ``f`` filters."""
 
     kind: ClassVar[str] = ""
+    AUTO_FOCUS = "#list"
     columns: ClassVar[list[Column]] = []
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "add", "ui.key.add"),

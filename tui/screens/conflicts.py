@@ -108,6 +108,7 @@ class MergeScreen(ModalScreen[str | None]):
 class ConflictsScreen(SotayScreen):
     section_key = "ui.nav.conflicts"
     CSS_PATH = "conflicts.tcss"
+    AUTO_FOCUS = "#conflicts"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("m", "keep('mine')", "ui.key.keep_mine"),
         Binding("t", "keep('theirs')", "ui.key.keep_theirs"),

@@ -26,11 +26,11 @@ from tui.widgets.forms import FormInvalid, RecordForm
 
 class RecordFormScreen(SotayScreen):
     CSS_PATH = "form.tcss"
+    #: The first field has the focus as soon as the form shows (keys typed at once land there).
+    AUTO_FOCUS = ".field Input, .field TextArea"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "ui.key.save"),
         Binding("escape", "back", "ui.key.back"),
-        Binding("tab", "app.focus_next", "ui.key.next", show=False),
-        Binding("shift+tab", "app.focus_previous", "ui.key.prev", show=False),
     ]
 
     def __init__(self, kind: str, record_id: str | None, *,
@@ -50,14 +50,12 @@ class RecordFormScreen(SotayScreen):
         yield RecordForm(self.kind, record, defaults=self.defaults, id="form")
 
     @property
+    def dirty(self) -> bool:
+        return self.form.dirty
+
+    @property
     def form(self) -> RecordForm:
         return self.query_one("#form", RecordForm)
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        boxes = self.form.boxes()
-        if boxes:
-            self.call_after_refresh(boxes[0].focus_editor)
 
     def relabel(self) -> None:
         record = self.form.record
@@ -102,7 +100,7 @@ class RecordFormScreen(SotayScreen):
         self.dismiss(record.id)
 
     def action_back(self) -> None:
-        if not self.form.dirty:
+        if not self.dirty:
             self.dismiss(None)
             return
 

@@ -129,6 +129,7 @@ class MeetingSaveFailed(Message):
 class MeetingEditor(SotayScreen):
     section_key = "ui.nav.meetings"
     CSS_PATH = "meetings.tcss"
+    AUTO_FOCUS = "#field-title Input"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "ui.key.save"),
         Binding("ctrl+n", "add_item", "ui.key.add_item"),
@@ -176,7 +177,6 @@ class MeetingEditor(SotayScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.call_after_refresh(self.query_one("#field-title", FieldBox).focus_editor)
         self._update_empty()
 
     def relabel(self) -> None:

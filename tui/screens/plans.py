@@ -99,6 +99,7 @@ class PlanScreen(SotayScreen):
 
     section_key = "ui.nav.plans"
     CSS_PATH = "plans.tcss"
+    AUTO_FOCUS = "#plan-tasks"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "add_task", "ui.key.add"),
         Binding("i", "add_indicator", "ui.key.add_indicator"),

@@ -50,6 +50,7 @@ COLUMNS = [
 class TasksScreen(SotayScreen):
     section_key = "ui.nav.tasks"
     CSS_PATH = "tasks.tcss"
+    AUTO_FOCUS = "#tasks"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "add", "ui.key.add"),
         Binding("t", "status", "ui.key.status"),

@@ -37,6 +37,7 @@ PERSON_COLUMNS = [
 class UnitsScreen(SotayScreen):
     section_key = "ui.nav.units"
     CSS_PATH = "units.tcss"
+    AUTO_FOCUS = "#units"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "add", "ui.key.add"),
         Binding("delete", "delete", "ui.key.delete"),

@@ -1,0 +1,118 @@
+"""End to end: the real ``sotay`` in a real terminal (tmux) against a real ``sotay-server``.
+
+A person types a task, presses F5, and the task is on the server (``sotay-server export``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import orjson
+import pytest
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+BIN = Path(sys.executable).parent
+OFFICE = "vn/bac-giang"
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> str:
+    done = subprocess.run(list(args), capture_output=True, text=True, timeout=60, env=env,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@pytest.fixture
+def central(tmp_path: Path) -> Iterator[tuple[str, str, Path]]:
+    db = tmp_path / "server.db"
+    server = [str(BIN / "sotay-server"), "--db", str(db)]
+    run(*server, "office", "add", OFFICE, "--name", "Bắc Giang")
+    made = orjson.loads(run(*server, "--json", "token", "create", "--office", OFFICE,
+                            "--role", "office", "--user", "Văn thư").splitlines()[-1])
+    process = subprocess.Popen([*server, "serve", "--host", "127.0.0.1", "--port", "0",
+                                "--log-level", "warning"], stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert process.stdout is not None
+        url = re.search(r"https?://[\w.:\[\]-]+", process.stdout.readline())
+        assert url, "the server names its address on its first line"
+        yield url.group(0), str(made["token"]), db
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        if process.stdout is not None:
+            process.stdout.close()
+
+
+class Terminal:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def keys(self, *keys: str, literal: bool = False) -> None:
+        """Send keys at a person's pace (a burst can arrive before the app has moved on)."""
+        flags = ["-l"] if literal else []
+        run("tmux", "send-keys", "-t", self.name, *flags, *keys)
+        time.sleep(0.3)
+
+    def screen(self) -> str:
+        return run("tmux", "capture-pane", "-p", "-t", self.name)
+
+    def wait_for(self, text: str, timeout: float = 20.0) -> str:
+        deadline = time.monotonic() + timeout
+        while True:
+            shown = self.screen()
+            if text in shown:
+                return shown
+            if time.monotonic() > deadline:
+                raise AssertionError(f"never showed {text!r}; screen:\n{shown}")
+            time.sleep(0.2)
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+def test_type_a_task_sync_and_find_it_on_the_server(
+        tmp_path: Path, central: tuple[str, str, Path]) -> None:
+    url, token, db = central
+    data = tmp_path / "profile"
+    env = {**os.environ, "SOTAY_LANG": "vi", "TERM": "xterm-256color"}
+    sotay = [str(BIN / "sotay"), "--data", str(data)]
+    run(*sotay, "init", "--office", OFFICE, "--name", "Văn phòng Bắc Giang", env=env)
+    run(*sotay, "add", "unit", "name=Trung tâm Thông tin", "abbr=TTTT", env=env)
+    run(*sotay, "login", "--server", url, "--token", token, env=env)
+
+    name = f"sotay-e2e-{uuid.uuid4().hex[:8]}"
+    command = " ".join(f"'{part}'" for part in sotay)
+    run("tmux", "new-session", "-d", "-s", name, "-x", "160", "-y", "50",
+        "-e", "SOTAY_LANG=vi", "-e", "TERM=xterm-256color", command)
+    term = Terminal(name)
+    try:
+        term.wait_for("Tổng quan")
+        term.wait_for("Chưa đồng bộ: 0")  # the first background sync sent the unit
+        term.keys("3")
+        term.wait_for("Tìm trong danh sách")
+        term.keys("a")
+        term.wait_for("Thêm mới: Nhiệm vụ")
+        term.keys("Kiểm thử đầu cuối", literal=True)
+        for _ in range(4):
+            term.keys("Tab")
+        term.keys("tttt", literal=True)
+        term.keys("C-s")
+        term.wait_for("Đã lưu Nhiệm vụ")
+        term.wait_for("Chưa đồng bộ: 1")
+        term.keys("F5")
+        term.wait_for("Chưa đồng bộ: 0")
+        term.keys("C-q")
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True, check=False)
+
+    exported = [orjson.loads(line) for line in
+                run(str(BIN / "sotay-server"), "--db", str(db), "export").splitlines() if line]
+    titles = {r["fields"].get("title") for r in exported if r.get("kind") == "task"}
+    assert "Kiểm thử đầu cuối" in titles
