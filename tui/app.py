@@ -60,7 +60,12 @@ class SyncFailed(Message):
 
 
 class SotayApp(App[int]):
-    CSS_PATH = ["app.tcss", "widgets/widgets.tcss"]  # noqa: RUF012 (Textual reads it once)
+    #: Every screen's styles (each file beside its screen), parsed once at start: a screen
+    #: bringing its own CSS_PATH makes Textual re-parse all styles when it first opens.
+    CSS_PATH = ["app.tcss", "widgets/widgets.tcss", *(  # noqa: RUF012 (Textual reads it once)
+        f"screens/{name}.tcss" for name in (
+            "dashboard", "plans", "tasks", "meetings", "units", "conflicts", "history", "form",
+            "dialogs", "search"))]
     TITLE = "Sổ tay"
     #: Below 100 columns (an old laptop's terminal) the sidebar gives its room to the lists.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012

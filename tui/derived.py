@@ -13,7 +13,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
-from domain.holidays import load_calendar, notice_timing
+from domain.holidays import (
+    NOTICE_WORKING_DAYS,
+    add_working_days,
+    load_calendar,
+    working_days_between,
+)
 from domain.rules import Attainment, attainment, task_status
 from domain.text import collation_key, fold, safe_display
 from sync.record import Record
@@ -27,7 +32,10 @@ T = TypeVar("T")
 
 @dataclass(slots=True)
 class TaskRow:
-    """One task as lists show it; folded text and sort keys are filled on first use."""
+    """One task as lists show it; folded text and sort keys are filled on first use.
+
+    Text fields are kept as stored: whatever draws them passes them through
+    :func:`domain.text.safe_display` (only the visible rows are ever drawn)."""
 
     id: str
     title: str
@@ -52,13 +60,13 @@ def task_row(record: Record, today: date) -> TaskRow:
     progress = flat.get("progress")
     budget = flat.get("budget")
     return TaskRow(
-        id=record.id, title=safe_display(flat.get("title")), stt=safe_display(flat.get("stt")),
+        id=record.id, title=str(flat.get("title") or ""), stt=str(flat.get("stt") or ""),
         group=str(flat.get("group") or ""), plan_id=str(flat.get("plan_id") or ""),
         conclusion_id=str(flat.get("conclusion_id") or ""),
         lead_id=str(flat.get("lead_unit_id") or ""), due=str(flat.get("due") or ""),
         progress=progress if isinstance(progress, int) else None,
         status=task_status(flat, today), budget=budget if isinstance(budget, int) else None,
-        timeframe=safe_display(flat.get("timeframe")), pending=record.pending > 0,
+        timeframe=str(flat.get("timeframe") or ""), pending=record.pending > 0,
         scope=record.scope)
 
 
@@ -68,7 +76,14 @@ class LateNotice:
     title: str
     meeting_date: date
     issued_on: date | None
-    days_late: int
+    deadline: date
+    until: date
+
+    @property
+    def days_late(self) -> int:
+        """Working days after the deadline until the notice (or today); counted on demand,
+        only for the notices the dashboard shows."""
+        return working_days_between(self.deadline, self.until, load_calendar())
 
 
 @dataclass(frozen=True)
@@ -187,7 +202,34 @@ class Derived:
         return sorted(found, key=lambda m: (str(m.flat.get("date")), str(m.flat.get("time") or "")))
 
     def _late_notices(self, today: date) -> list[LateNotice]:
+        """Meetings whose conclusion notice came (or is still missing) later than 5 working
+        days after them (QĐ 45/2018/QĐ-TTg), most recent first.
+
+        Judged against the deadline (the 5th working day after the meeting): late when a
+        working day passed after it before the notice — so a meeting held years ago costs
+        a dozen steps, not a walk over every day since.
+        """
         calendar = load_calendar()
+        issued = self._notice_dates()
+        deadlines: dict[date, tuple[date, date]] = {}
+        out = []
+        for meeting in self.store.list("meeting"):
+            held = _day(meeting.flat.get("date"))
+            if held is None or held >= today:
+                continue
+            if held not in deadlines:
+                due = add_working_days(held, NOTICE_WORKING_DAYS, calendar)
+                deadlines[held] = (due, add_working_days(due, 1, calendar))
+            deadline, first_late_day = deadlines[held]
+            on = issued.get(meeting.id)
+            until = on if on is not None and on <= today else today
+            if until >= first_late_day:
+                out.append(LateNotice(meeting.id, meeting.title, held,
+                                      on if on is not None and on <= today else None, deadline, until))
+        return sorted(out, key=lambda n: n.meeting_date, reverse=True)
+
+    def _notice_dates(self) -> dict[str, date | None]:
+        """Meeting ID → the earliest issue date of its notices (None: a notice not dated yet)."""
         issued: dict[str, date | None] = {}
         for conclusion in self.store.list("conclusion"):
             meeting_id = conclusion.flat.get("meeting_id")
@@ -199,21 +241,22 @@ class Derived:
                 issued[meeting_id] = when
             else:
                 issued.setdefault(meeting_id, previous)
-        out = []
-        for meeting in self.store.list("meeting"):
-            held = _day(meeting.flat.get("date"))
-            if held is None or held >= today:
-                continue
-            timing = notice_timing(held, issued.get(meeting.id), today, calendar)
-            if timing.late:
-                out.append(LateNotice(meeting.id, safe_display(meeting.title), held,
-                                      timing.issued_on, timing.days_late))
-        return sorted(out, key=lambda n: n.meeting_date, reverse=True)
+        return issued
 
     def _indicators(self, today: date) -> list[IndicatorLine]:
-        lines = [IndicatorLine(r.id, safe_display(r.title), attainment(r.data, today))
-                 for r in self.store.list("indicator")]
-        return sorted(lines, key=lambda line: collation_key(line.name))
+        """Every target's standing, furthest behind first (those without a reading last)."""
+        lines = []
+        for record in self.store.list("indicator"):
+            flat = record.flat
+            fields = {k: v for k, v in flat.items() if ":" not in k}
+            fields["readings"] = {k[8:]: v for k, v in flat.items() if k.startswith("reading:")}
+            lines.append(IndicatorLine(record.id, safe_display(record.title), attainment(fields, today)))
+
+        def order(line: IndicatorLine) -> tuple[int, float, str]:
+            percent = line.result.percent_of_target
+            return (percent is None, percent if percent is not None else 0.0, fold(line.name))
+
+        return sorted(lines, key=order)
 
     def open_conflicts(self) -> list[Record]:
         def build() -> list[Record]:

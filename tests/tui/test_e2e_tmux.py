@@ -37,9 +37,10 @@ def central(tmp_path: Path) -> Iterator[tuple[str, str, Path]]:
     run(*server, "office", "add", OFFICE, "--name", "Bắc Giang")
     made = orjson.loads(run(*server, "--json", "token", "create", "--office", OFFICE,
                             "--role", "office", "--user", "Văn thư").splitlines()[-1])
+    log = (tmp_path / "server.log").open("w")
     process = subprocess.Popen([*server, "serve", "--host", "127.0.0.1", "--port", "0",
-                                "--log-level", "warning"], stdout=subprocess.PIPE,
-                               stderr=subprocess.DEVNULL, text=True)
+                                "--log-level", "info"], stdout=subprocess.PIPE,
+                               stderr=log, text=True)
     try:
         assert process.stdout is not None
         url = re.search(r"https?://[\w.:\[\]-]+", process.stdout.readline())
@@ -48,13 +49,15 @@ def central(tmp_path: Path) -> Iterator[tuple[str, str, Path]]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+        log.close()
         if process.stdout is not None:
             process.stdout.close()
 
 
 class Terminal:
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, log: Path | None = None) -> None:
         self.name = name
+        self.log = log
 
     def keys(self, *keys: str, literal: bool = False) -> None:
         """Send keys at a person's pace (a burst can arrive before the app has moved on)."""
@@ -65,14 +68,15 @@ class Terminal:
     def screen(self) -> str:
         return run("tmux", "capture-pane", "-p", "-t", self.name)
 
-    def wait_for(self, text: str, timeout: float = 20.0) -> str:
+    def wait_for(self, text: str, timeout: float = 30.0) -> str:
         deadline = time.monotonic() + timeout
         while True:
             shown = self.screen()
             if text in shown:
                 return shown
             if time.monotonic() > deadline:
-                raise AssertionError(f"never showed {text!r}; screen:\n{shown}")
+                log = Path(self.log).read_text() if self.log else ""
+                raise AssertionError(f"never showed {text!r}; screen:\n{shown}\nserver log:\n{log[-3000:]}")
             time.sleep(0.2)
 
 
@@ -91,7 +95,7 @@ def test_type_a_task_sync_and_find_it_on_the_server(
     command = " ".join(f"'{part}'" for part in sotay)
     run("tmux", "new-session", "-d", "-s", name, "-x", "160", "-y", "50",
         "-e", "SOTAY_LANG=vi", "-e", "TERM=xterm-256color", command)
-    term = Terminal(name)
+    term = Terminal(name, db.parent / "server.log")
     try:
         term.wait_for("Tổng quan")
         term.wait_for("Chưa đồng bộ: 0")  # the first background sync sent the unit

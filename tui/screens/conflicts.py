@@ -79,7 +79,6 @@ def diff_text(mine: str, theirs: str, lang: Lang) -> Text:
 class MergeScreen(ModalScreen[str | None]):
     """Type the merged value (long text in a text area); Ctrl+S keeps it, Esc cancels."""
 
-    CSS_PATH = "dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "keep", "ui.key.save"),
         Binding("escape", "cancel", "ui.key.cancel"),
@@ -107,7 +106,6 @@ class MergeScreen(ModalScreen[str | None]):
 
 class ConflictsScreen(SotayScreen):
     section_key = "ui.nav.conflicts"
-    CSS_PATH = "conflicts.tcss"
     AUTO_FOCUS = "#conflicts"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("m", "keep('mine')", "ui.key.keep_mine"),

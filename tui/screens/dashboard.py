@@ -44,7 +44,6 @@ def attainment_bar(percent: float | None, width: int = BAR_WIDTH) -> str:
 
 class DashboardScreen(SotayScreen):
     section_key = "ui.nav.dashboard"
-    CSS_PATH = "dashboard.tcss"
     AUTO_FOCUS = "#overdue"
 
     def compose_main(self) -> ComposeResult:
@@ -78,7 +77,7 @@ class DashboardScreen(SotayScreen):
         if key == "due":
             return format_date(row.due)
         if key == "title":
-            return row.title
+            return safe_display(row.title)
         if key == "lead":
             return self.sotay.derived.name_of(row.lead_id)
         days = (date.fromisoformat(row.due) - self.sotay.today()).days if row.due else 0
@@ -144,7 +143,7 @@ class DashboardScreen(SotayScreen):
         text = Text()
         for notice in board.late_notices[:LIST_LIMIT]:
             text.append(format_date(notice.meeting_date) + "  ", "bold")
-            text.append(notice.title + "\n")
+            text.append(safe_display(notice.title) + "\n")
             if notice.issued_on is None:
                 detail = self.text("ui.dash.not_issued", days=notice.days_late)
             else:

@@ -19,7 +19,6 @@ from tui.context import text_for
 
 
 class _Modal(ModalScreen[Any]):
-    CSS_PATH = "dialogs.tcss"
 
     def text(self, key: str, **params: object) -> str:
         return text_for(key, getattr(self.app, "ui_lang", "vi"), **params)

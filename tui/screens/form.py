@@ -25,7 +25,6 @@ from tui.widgets.forms import FormInvalid, RecordForm
 
 
 class RecordFormScreen(SotayScreen):
-    CSS_PATH = "form.tcss"
     #: The first field has the focus as soon as the form shows (keys typed at once land there).
     AUTO_FOCUS = ".field Input, .field TextArea"
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -44,7 +44,6 @@ def key_groups(bindings: Mapping[str, ActiveBinding], app: App[Any],
 
 
 class HelpScreen(ModalScreen[None]):
-    CSS_PATH = "dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,f1,question_mark", "close", "ui.key.back"),
     ]

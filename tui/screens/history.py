@@ -64,7 +64,6 @@ class HistoryFailed(Message):
 
 class HistoryScreen(SotayScreen):
     section_key = "ui.key.history"
-    CSS_PATH = "history.tcss"
     AUTO_FOCUS = "#history"
 
     def __init__(self, record_id: str) -> None:

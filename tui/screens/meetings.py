@@ -128,7 +128,6 @@ class MeetingSaveFailed(Message):
 
 class MeetingEditor(SotayScreen):
     section_key = "ui.nav.meetings"
-    CSS_PATH = "meetings.tcss"
     AUTO_FOCUS = "#field-title Input"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "ui.key.save"),

@@ -98,7 +98,6 @@ class PlanScreen(SotayScreen):
     """One plan: summary line, tasks grouped by group in STT order, targets with readings."""
 
     section_key = "ui.nav.plans"
-    CSS_PATH = "plans.tcss"
     AUTO_FOCUS = "#plan-tasks"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "add_task", "ui.key.add"),
@@ -212,7 +211,7 @@ class PlanScreen(SotayScreen):
             return format_percent(float(row.progress)) if row.progress is not None else ""
         if key == "status":
             return status_text(row.status, self.lang)
-        return str(getattr(row, key, ""))
+        return safe_display(getattr(row, key, ""))
 
     @staticmethod
     def _task_class(row: Any) -> str | None:

@@ -41,7 +41,6 @@ def describe_hit(record: Record, lang: str) -> dict[str, str]:
 
 
 class SearchScreen(ModalScreen[None]):
-    CSS_PATH = "search.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "ui.key.back"),
         Binding("down", "into_results", show=False),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -24,7 +24,7 @@ from domain.models import TASK_STATUSES
 from domain.money import format_money, format_percent
 from domain.records import check_field
 from domain.rules import stt_key
-from domain.text import fold
+from domain.text import fold, safe_display
 from tui.derived import TaskRow
 from tui.present import status_text
 from tui.screens.base import SotayScreen
@@ -49,7 +49,6 @@ COLUMNS = [
 
 class TasksScreen(SotayScreen):
     section_key = "ui.nav.tasks"
-    CSS_PATH = "tasks.tcss"
     AUTO_FOCUS = "#tasks"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "add", "ui.key.add"),
@@ -92,6 +91,15 @@ class TasksScreen(SotayScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.table.focus()
+        self._warm_filter()
+
+    @work(thread=True, exclusive=True, group="warm", exit_on_error=False)
+    def _warm_filter(self) -> None:
+        """Fold every task's text for the filter while the person reads the list, so the
+        first key typed filters as fast as the next ones (pure computation, no store)."""
+        derived = self.sotay.derived
+        for row in derived.tasks():
+            derived.folded(row)
 
     def _status_choices(self) -> list[Choice]:
         out = []
@@ -125,8 +133,8 @@ class TasksScreen(SotayScreen):
         if key == "status":
             return status_text(row.status, self.lang) + (" *" if row.pending else "")
         if key == "title":
-            return row.title
-        return row.stt
+            return safe_display(row.title)
+        return safe_display(row.stt)
 
     @staticmethod
     def _row_class(row: TaskRow) -> str | None:
@@ -259,7 +267,7 @@ class TasksScreen(SotayScreen):
 
     def _save(self, row: TaskRow, changes: dict[str, Any], what: str) -> None:
         try:
-            self.sotay.editor.save("task", row.id, changes, what=f"{what}: {row.title}")
+            self.sotay.editor.save("task", row.id, changes, what=f"{what}: {safe_display(row.title)}")
         except SotayError as exc:
             self.show_error(exc)
 
@@ -277,7 +285,7 @@ class TasksScreen(SotayScreen):
             if code:
                 self._save(row, {"status": code}, self.text("ui.key.status"))
 
-        title = self.text("ui.task.status_prompt", title=row.title)
+        title = self.text("ui.task.status_prompt", title=safe_display(row.title))
         self.app.push_screen(ChooseScreen(title, options, stored), chosen)
 
     def action_progress(self) -> None:
@@ -292,7 +300,7 @@ class TasksScreen(SotayScreen):
             if value is not None:
                 self._save(row, {"progress": value}, self.text("ui.key.progress"))
 
-        question = self.text("ui.task.progress_prompt", title=row.title)
+        question = self.text("ui.task.progress_prompt", title=safe_display(row.title))
         current = "" if row.progress is None else str(row.progress)
         self.app.push_screen(PromptScreen(question, current, check), entered)
 

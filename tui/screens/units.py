@@ -36,7 +36,6 @@ PERSON_COLUMNS = [
 
 class UnitsScreen(SotayScreen):
     section_key = "ui.nav.units"
-    CSS_PATH = "units.tcss"
     AUTO_FOCUS = "#units"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "add", "ui.key.add"),

@@ -1,6 +1,8 @@
 """A virtualised table: Textual's Line API over any sequence of rows.
 
-Only the visible lines are ever drawn (``render_line`` asks for the cells of the rows on
+Every cell passes through :func:`domain.text.safe_display` (terminal escapes and control
+characters removed) and is drawn as plain text, never as markup.  Only the visible lines
+are ever drawn (``render_line`` asks for the cells of the rows on
 screen), so a list of 10k or 100k rows appears, scrolls and re-filters in the time it takes
 to draw one screenful.  The rows are plain Python objects; the screen that owns the table
 supplies how to read a cell, a row's ID, its style class and its sort key.
@@ -24,6 +26,8 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+from domain.text import safe_display
 
 CellGetter = Callable[[Any, str], str]
 MIN_FLEX = 12
@@ -221,7 +225,8 @@ class VirtualTable(ScrollView, can_focus=True):
         if index == self.cursor:
             name = "virtual-table--cursor" if self.has_focus else "virtual-table--cursor-blurred"
             style = style + self._style(name)
-        cells = [fit(self._cell(row, c.key), w, c.align) for c, w in zip(self.columns, widths, strict=True)]
+        cells = [fit(safe_display(self._cell(row, c.key)), w, c.align)
+                 for c, w in zip(self.columns, widths, strict=True)]
         return Strip([Segment(" " + " ".join(cells), style)])
 
     # ------------------------------------------------------------- movement

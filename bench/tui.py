@@ -1,0 +1,233 @@
+"""Benchmark of the terminal app (one command: ``python bench/tui.py``).
+
+With 10,000 tasks and 100,000 records in all in the store:
+
+* process start → first painted dashboard (``sotay`` run as a child process that exits at
+  its first paint; median of several runs) — budget 0.5 s;
+* open the all-tasks list (10k rows) — budget 50 ms; apply a text filter — 50 ms per key;
+* search as you type over the 100k records — budget 30 ms per key.
+
+The store is built once (seeded, Vietnamese text) and kept in ``bench/out/``.  Prints each
+figure beside its budget; exits 1 when a budget is exceeded.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# This file is named tui.py: keep its folder off the import path so ``import tui`` finds the
+# package, not this script.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+
+import asyncio  # noqa: E402
+import os  # noqa: E402
+import random  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from typing import Any  # noqa: E402
+
+from sync.store import Store  # noqa: E402
+
+OUT = _HERE / "out"
+SOTAY = Path(sys.executable).parent / "sotay"
+STORE = OUT / "tui-store-v1"
+OFFICE = "vn/bench"
+COUNTS = {"unit": 500, "person": 30_000, "plan": 1_000, "task": 10_000, "indicator": 3_000,
+          "meeting": 3_000, "conclusion": 3_000, "project": 39_500, "report": 10_000}
+BUDGETS = {"first_paint": 0.5, "open_tasks": 0.050, "filter_key": 0.050, "search_key": 0.030}
+STARTS = 5
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+WORDS = _words("triển khai ứng dụng công nghệ thông tin chuyển đổi số cổng dịch vụ công trực tuyến "
+         "văn bản điện tử chữ ký số hạ tầng mạng an toàn thông tin đào tạo nhân lực kho dữ liệu "
+         "dùng chung hệ thống một cửa điện tử phần mềm quản lý nâng cấp xây dựng rà soát đánh giá "
+         "kết nối liên thông báo cáo định kỳ tổ chức kiểm tra giám sát thí điểm nhân rộng")
+SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ")
+MIDDLE = ("Văn", "Thị", "Hữu", "Đức", "Minh", "Ngọc", "Thanh", "Quốc", "Hoài", "Xuân")
+GIVEN = ("An", "Bình", "Cường", "Dung", "Giang", "Hà", "Hải", "Hùng", "Lan", "Long", "Mai",
+         "Nam", "Phương", "Quân", "Sơn", "Thảo", "Trang", "Tuấn", "Việt", "Yến")
+
+
+def phrase(rnd: random.Random, low: int = 4, high: int = 9) -> str:
+    text = " ".join(rnd.choice(WORDS) for _ in range(rnd.randint(low, high)))
+    return text[0].upper() + text[1:]
+
+
+def day(rnd: random.Random, year_from: int = 2022, year_to: int = 2026) -> str:
+    return f"{rnd.randint(year_from, year_to)}-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}"
+
+
+def build_store(path: Path) -> None:
+    """100,000 records (10,000 tasks) for one office; seeded, so every run builds the same."""
+    rnd = random.Random(2024)
+    store = Store.create(path, office=OFFICE, name="Văn phòng thử tải", role="office")
+    with store:
+        with store.transaction() as tx:
+            units = [tx.add("unit", {"name": f"Sở {phrase(rnd, 2, 4)} số {n}", "abbr": f"DV{n}"}).id
+                     for n in range(COUNTS["unit"])]
+            plans = [tx.add("plan", {"title": f"Kế hoạch {phrase(rnd)}", "number": f"{n}/KH-BCĐ",
+                                     "year_from": rnd.randint(2021, 2025), "status": "issued"}).id
+                     for n in range(COUNTS["plan"])]
+        makers: dict[str, Callable[[int], dict[str, Any]]] = {
+            "person": lambda n: {"name": f"{rnd.choice(SURNAMES)} {rnd.choice(MIDDLE)} {rnd.choice(GIVEN)}",
+                                 "position": phrase(rnd, 2, 3), "unit_id": rnd.choice(units)},
+            "task": lambda n: {"title": phrase(rnd), "plan_id": rnd.choice(plans), "stt": str(n % 60 + 1),
+                               "lead_unit_id": rnd.choice(units), "due": day(rnd),
+                               "progress": rnd.choice((0, 10, 40, 80, 100)),
+                               "budget": rnd.randint(1, 900) * 10_000_000},
+            "indicator": lambda n: {"name": f"Tỷ lệ {phrase(rnd, 3, 6)}", "plan_id": rnd.choice(plans),
+                                    "measure": "percent", "target": rnd.choice((70, 80, 90, 100)),
+                                    "readings": {day(rnd, 2023, 2024): {"value": rnd.randint(10, 100)}}},
+            "meeting": lambda n: {"title": f"Phiên họp {phrase(rnd, 3, 5)}", "date": day(rnd, 2020, 2026),
+                                  "minutes": phrase(rnd, 20, 40)},
+            "conclusion": lambda n: {"title": f"Kết luận {phrase(rnd, 3, 5)}", "date": day(rnd, 2020, 2026)},
+            "project": lambda n: {"name": f"Dự án {phrase(rnd, 3, 6)}", "investor_id": rnd.choice(units),
+                                  "budget": rnd.randint(1, 500) * 100_000_000},
+            "report": lambda n: {"title": f"Báo cáo {phrase(rnd, 3, 6)}", "report_kind": "quarter",
+                                 "content": phrase(rnd, 30, 60)},
+        }
+        for kind, make in makers.items():
+            for start in range(0, COUNTS[kind], 5_000):
+                with store.transaction() as tx:
+                    for n in range(start, min(COUNTS[kind], start + 5_000)):
+                        tx.add(kind, make(n))
+
+
+def ensure_store() -> Path:
+    if not Store.exists(STORE):
+        OUT.mkdir(parents=True, exist_ok=True)
+        started = time.perf_counter()
+        print(f"building the store in {STORE} (once)…", flush=True)
+        build_store(STORE)
+        print(f"  built in {time.perf_counter() - started:.1f} s", flush=True)
+    return STORE
+
+
+# ---------------------------------------------------------------------------
+def first_paint(path: Path) -> tuple[float, list[float]]:
+    """Median seconds from spawning ``sotay`` to its first painted dashboard."""
+    marker = OUT / "first-paint.txt"
+    env = {**os.environ, "SOTAY_FIRST_PAINT": str(marker), "SOTAY_LANG": "vi"}
+    runs = []
+    for _ in range(STARTS):
+        marker.unlink(missing_ok=True)
+        started = time.time()
+        subprocess.run([str(SOTAY), "--data", str(path)], env=env,
+                       check=True, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, timeout=120)
+        runs.append(float(marker.read_text().strip()) - started)
+    return statistics.median(runs), runs
+
+
+def imports_only() -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import tui.app, tui.screens.dashboard, sync.client"],
+                   check=True, timeout=60)
+    return time.perf_counter() - started
+
+
+async def in_app(store: Store) -> dict[str, Any]:
+    from textual.widgets import Input
+
+    from tui.app import build_app
+    from tui.screens.search import SearchScreen
+    from tui.screens.tasks import TasksScreen
+
+    figures: dict[str, Any] = {}
+    app = build_app(store, None, sync_interval=None)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        started = time.perf_counter()
+        app.derived.dashboard()
+        figures["dashboard_summary"] = time.perf_counter() - started
+
+        painted = asyncio.get_running_loop().create_future()
+        started = time.perf_counter()
+        await app.switch_mode("tasks")
+        screen = app.screen
+        assert isinstance(screen, TasksScreen)
+        figures["open_tasks"] = time.perf_counter() - started
+        screen.call_after_refresh(lambda: painted.set_result(time.perf_counter()))
+        figures["open_tasks_painted"] = await painted - started
+        figures["rows"] = len(screen.table.rows)
+        await app.workers.wait_for_complete()
+
+        text = screen.query_one("#task-text", Input)
+        keys = []
+        for typed in ("c", "cô", "côn", "công", "công ng"):
+            with text.prevent(Input.Changed):
+                text.value = typed
+            started = time.perf_counter()
+            screen.apply_filters()
+            keys.append(time.perf_counter() - started)
+        figures["filter_keys"] = keys
+        figures["filter_rows"] = len(screen.table.rows)
+
+        app.derived.invalidate()
+        started = time.perf_counter()
+        screen.refresh_data()
+        figures["tasks_after_edit"] = time.perf_counter() - started
+
+        search = SearchScreen()
+        await app.push_screen(search)
+        searches = []
+        for typed in ("k", "kh", "kho", "kho d", "kho du", "kho du l", "kho du lieu", "zzq"):
+            started = time.perf_counter()
+            search.run_search(typed)
+            searches.append(time.perf_counter() - started)
+        figures["search_keys"] = searches
+    return figures
+
+
+def line(name: str, value: float, budget: float) -> bool:
+    ok = value <= budget
+    print(f"  {name:<46} {value * 1000:9.1f} ms   budget {budget * 1000:7.0f} ms   "
+          f"{'ok' if ok else 'OVER'}")
+    return ok
+
+
+def main() -> int:
+    path = ensure_store()
+    started = time.perf_counter()
+    store = Store.open(path)
+    opened = time.perf_counter() - started
+    counts = {kind: store.count(kind) for kind in COUNTS}
+    print(f"store: {sum(counts.values()):,} records, {counts['task']:,} tasks")
+    try:
+        figures = asyncio.run(in_app(store))
+    finally:
+        store.close()
+    median, runs = first_paint(path)
+    imports = imports_only()
+
+    print("\nSổ tay TUI benchmark")
+    results = [
+        line("process start → first painted dashboard (median)", median, BUDGETS["first_paint"]),
+        line(f"open all-tasks list ({figures['rows']:,} rows)", figures["open_tasks"],
+             BUDGETS["open_tasks"]),
+        line("text filter, worst key", max(figures["filter_keys"]), BUDGETS["filter_key"]),
+        line("search as you type over 100k, worst key", max(figures["search_keys"]),
+             BUDGETS["search_key"]),
+    ]
+    print("\n  context (no budget):")
+    print(f"    first-paint runs: {', '.join(f'{r * 1000:.0f}' for r in runs)} ms")
+    print(f"    of which Python imports (tui.app, dashboard, sync client): {imports * 1000:.0f} ms")
+    print(f"    store open in-process (100k records): {opened * 1000:.0f} ms")
+    print(f"    dashboard summary over {counts['task']:,} tasks: {figures['dashboard_summary'] * 1000:.1f} ms")
+    print(f"    all-tasks list until painted: {figures['open_tasks_painted'] * 1000:.1f} ms")
+    print(f"    all-tasks list rebuilt after an edit: {figures['tasks_after_edit'] * 1000:.1f} ms")
+    print(f"    filter keys: {', '.join(f'{k * 1000:.1f}' for k in figures['filter_keys'])} ms "
+          f"({figures['filter_rows']} rows left)")
+    print(f"    search keys: {', '.join(f'{k * 1000:.1f}' for k in figures['search_keys'])} ms")
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
