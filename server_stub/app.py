@@ -34,10 +34,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
 from domain.errors import SotayError
-from server_stub import __version__
+from server_stub import __version__, wire
 from server_stub.auth import Principal
 from server_stub.db import Database
-from server_stub.errors import BadRequest, HttpError, Invalid, NotFoundError, UpgradeRequired
+from server_stub.errors import HttpError, Invalid, NotFoundError
 from server_stub.limits import BodyLimitMiddleware, RateLimitMiddleware
 from server_stub.logs import AccessLogMiddleware
 from server_stub.service import Service
@@ -102,38 +102,6 @@ def _detail(exc: pydantic.ValidationError | RequestValidationError) -> list[dict
     errors = exc.errors()
     return [{"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", "")),
              "type": str(e.get("type", ""))} for e in errors[:_MAX_DETAIL_ERRORS]]
-
-
-def _parse(body: bytes, model: type[_Body]) -> _Body:
-    """JSON → ``model``: 400 bad JSON, 426 another ``schema_version``, 422 anything else.
-
-    Strict JSON validation (``false`` is not the integer 0) in one pass over the bytes; the
-    body is only looked at a second time when it is invalid, to tell the three apart.
-    """
-    try:
-        parsed = model.model_validate_json(body, strict=True)
-    except pydantic.ValidationError as exc:
-        _why_invalid(body)
-        raise Invalid(detail=_detail(exc)) from None
-    if parsed.schema_version != SCHEMA_VERSION:
-        raise _upgrade(parsed.schema_version)
-    return parsed
-
-
-def _upgrade(version: object) -> UpgradeRequired:
-    return UpgradeRequired(client=version, server=SCHEMA_VERSION,
-                           detail={"server_schema_version": SCHEMA_VERSION})
-
-
-def _why_invalid(body: bytes) -> None:
-    """Raise 400 for broken JSON and 426 for a foreign schema_version; else return."""
-    try:
-        data = orjson.loads(body)
-    except orjson.JSONDecodeError as exc:
-        raise BadRequest("server.bad_json", detail=str(exc)[:200]) from None
-    version = data.get("schema_version") if isinstance(data, dict) else None
-    if isinstance(version, int) and not isinstance(version, bool) and version != SCHEMA_VERSION:
-        raise _upgrade(version)
 
 
 def _enter(request: Request, service: Service) -> Principal:
@@ -236,7 +204,7 @@ def _routes(app: FastAPI, service: Service) -> None:
 
         def work() -> bytes:
             who = _enter(request, service)
-            return service.sync_json(who, _parse(body, SyncRequest))
+            return service.sync_json(who, wire.parse(body, sync=True))
 
         return _json(await run_in_threadpool(work))
 
@@ -247,7 +215,7 @@ def _routes(app: FastAPI, service: Service) -> None:
 
         def work() -> bytes:
             who = _enter(request, service)
-            return service.push_json(who, _parse(body, PushRequest))
+            return service.push_json(who, wire.parse(body, sync=False))
 
         return _json(await run_in_threadpool(work))
 

@@ -74,7 +74,7 @@ CREATE TABLE IF NOT EXISTS records (
     kind TEXT NOT NULL,
     scope TEXT NOT NULL,
     fields BLOB NOT NULL,
-    versions BLOB NOT NULL,
+    versions BLOB NOT NULL,  -- packed: a key of fields absent here was set at seq
     writers BLOB NOT NULL,
     deleted INTEGER NOT NULL DEFAULT 0,
     seq INTEGER NOT NULL,
@@ -105,7 +105,7 @@ CREATE INDEX IF NOT EXISTS changes_record ON changes (record_id, seq);
 
 _RECORD_COLUMNS = (
     "id, kind, scope, fields, versions, writers, deleted, seq, updated_at, updated_by, office, "
-    "audience"
+    "audience, published"
 )
 
 
@@ -159,19 +159,21 @@ class ChangeRow:
 
 
 def _stored(row: Sequence[Any]) -> Stored:
+    fields = orjson.loads(row[3])
     return Stored(
-        id=row[0], kind=row[1], scope=row[2], fields=orjson.loads(row[3]),
-        versions=orjson.loads(row[4]), writers=orjson.loads(row[5]), deleted=bool(row[6]),
-        seq=row[7], updated_at=row[8], updated_by=row[9], office=row[10],
-        audience=orjson.loads(row[11]),
+        id=row[0], kind=row[1], scope=row[2], fields=fields,
+        versions=Stored.unpack_versions(fields, row[7], orjson.loads(row[4])),
+        writers=orjson.loads(row[5]), deleted=bool(row[6]), seq=row[7], updated_at=row[8],
+        updated_by=row[9], office=row[10], audience=orjson.loads(row[11]),
+        published=orjson.loads(row[12]),
     )
 
 
 def _record_params(rec: Stored) -> tuple[Any, ...]:
     return (
-        rec.id, rec.kind, rec.scope, orjson.dumps(rec.fields), orjson.dumps(rec.versions),
+        rec.id, rec.kind, rec.scope, orjson.dumps(rec.fields), orjson.dumps(rec.packed_versions()),
         orjson.dumps(rec.writers), int(rec.deleted), rec.seq, rec.updated_at, rec.updated_by,
-        rec.office, orjson.dumps(rec.audience), orjson.dumps(rec.published_to()), rec.wire_json(),
+        rec.office, orjson.dumps(rec.audience), orjson.dumps(rec.published), rec.wire_json(),
     )
 
 

@@ -18,6 +18,7 @@ sent is dropped without a trace, and no wall clock is ever compared.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -28,7 +29,8 @@ from domain.records import check_flat_key, check_flat_value, long_text_fields
 from domain.scopes import is_scope
 from server_stub.state import DELETED, SCOPE_KEY, Stored, Writer
 from server_stub.textmerge import merge_text
-from sync.protocol import MAX_FIELDS_PER_OP, FieldChange, Op
+from server_stub.wire import Change, OpIn
+from sync.protocol import MAX_FIELDS_PER_OP
 
 Status = Literal["applied", "merged", "conflict", "rejected"]
 #: The writer id of records the server makes itself (conflict records).
@@ -40,16 +42,24 @@ _RANK = {"applied": 0, "merged": 1, "conflict": 2}
 
 @dataclass(frozen=True)
 class Who:
-    """Who applies the op: ``writer`` identifies the replica (unique across offices)."""
+    """Who applies the op: ``writer`` identifies the replica (unique across offices), and
+    ``op_seq`` the op (so that the very same op applied again is recognised)."""
 
     writer: str
     author: str
     office: str
     edited_at: str
     now: str
+    op_seq: int = 0
 
     def entry(self) -> Writer:
-        return [self.writer, self.author, self.office, self.edited_at]
+        return [self.writer, self.author, self.office, self.edited_at, self.op_seq]
+
+    def wrote(self, entry: Writer | None) -> bool:
+        """Is ``entry`` this very op's writing (exact or merged)?"""
+        return (entry is not None and self.op_seq > 0 and len(entry) > 4
+                and entry[4] == self.op_seq
+                and entry[0] in (self.writer, self.writer + MERGED_SUFFIX))
 
 
 @dataclass
@@ -78,7 +88,31 @@ def same(a: Any, b: Any) -> bool:
 # ---------------------------------------------------------------------------
 # Checks: a bad op is rejected (and consumed) before anything is touched.
 # ---------------------------------------------------------------------------
-def check_op(op: Op, current: Stored | None) -> Outcome | None:
+@functools.lru_cache(maxsize=4096)
+def _plain_key_ok(kind: str, key: str) -> bool:
+    return check_flat_key(kind, key)
+
+
+def _key_ok(kind: str, key: str) -> bool:
+    """:func:`domain.records.check_flat_key`, cached per field name and set prefix.
+
+    A set element's key is ``prefix:element``; elements are unbounded (person ids, dates), so
+    the cache holds the prefix with a stand-in element and the element rule is checked here.
+    """
+    prefix, sep, element = key.partition(":")
+    if not sep:
+        return _plain_key_ok(kind, key)
+    return 0 < len(element) <= 200 and _plain_key_ok(kind, prefix + ":x")
+
+
+def _value_ok(value: Any) -> bool:
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return True
+    return check_flat_value(value)
+
+
+def check_op(op: OpIn, current: Stored | None) -> Outcome | None:
     """The rejection for a malformed op, or ``None`` when the op may be merged."""
     if op.kind not in KINDS:
         return Outcome("rejected", current, reason="sync.reject.unknown_kind",
@@ -92,14 +126,15 @@ def check_op(op: Op, current: Stored | None) -> Outcome | None:
     if len(op.changes) > MAX_FIELDS_PER_OP:
         return Outcome("rejected", current, reason="sync.reject.too_many_fields",
                        params={"count": len(op.changes), "limit": MAX_FIELDS_PER_OP})
+    kind = op.kind
     for key, change in op.changes.items():
         if key == DELETED:
             if not isinstance(change.value, bool):
                 return _bad_value(current, key)
-        elif not check_flat_key(op.kind, key):
+        elif not _key_ok(kind, key):
             return Outcome("rejected", current, reason="sync.reject.bad_field",
-                           params={"kind": op.kind, "field": key})
-        elif not check_flat_value(change.value):
+                           params={"kind": kind, "field": key})
+        elif not _value_ok(change.value):
             return _bad_value(current, key)
     return None
 
@@ -112,10 +147,10 @@ def _bad_value(current: Stored | None, key: str) -> Outcome:
 # Building records
 # ---------------------------------------------------------------------------
 def _audience(record: Stored) -> list[str]:
-    seen = set(record.audience)
-    seen.add(record.scope)
-    seen.update("pub:" + p for p in record.published_to())
-    return sorted(seen)
+    wanted = [record.scope, *("pub:" + p for p in record.published)]
+    if all(a in record.audience for a in wanted):
+        return record.audience
+    return sorted({*record.audience, *wanted})
 
 
 def _finish(record: Stored, seq: int, who: Who, entry: Writer,
@@ -129,6 +164,7 @@ def _finish(record: Stored, seq: int, who: Who, entry: Writer,
     record.updated_at = who.now
     record.updated_by = who.author or None
     record.office = who.office or None
+    record.refresh_published()
     record.audience = _audience(record)
 
 
@@ -190,7 +226,7 @@ def _make_conflicts(pending: list[_Pending], record: Stored, who: Who,
 # ---------------------------------------------------------------------------
 # The rules
 # ---------------------------------------------------------------------------
-def apply_op(current: Stored | None, op: Op, who: Who, next_seq: Callable[[], int],
+def apply_op(current: Stored | None, op: OpIn, who: Who, next_seq: Callable[[], int],
              new_id: Callable[[], str] = uuid7, *, checked: bool = False) -> Outcome:
     """Apply one (authorised) op to ``current``; see the module docstring for the rules.
 
@@ -209,7 +245,7 @@ def apply_op(current: Stored | None, op: Op, who: Who, next_seq: Callable[[], in
     return _update(current, op, who, next_seq, new_id)
 
 
-def _create(op: Op, who: Who, next_seq: Callable[[], int]) -> Outcome:
+def _create(op: OpIn, who: Who, next_seq: Callable[[], int]) -> Outcome:
     seq = next_seq()
     record = Stored(id=op.record_id, kind=op.kind, scope=op.scope)
     changed: dict[str, dict[str, Any]] = {}
@@ -227,7 +263,7 @@ def _create(op: Op, who: Who, next_seq: Callable[[], int]) -> Outcome:
     return Outcome("applied", record, changed)
 
 
-def _deleted_meanwhile(current: Stored, op: Op, who: Who) -> bool:
+def _deleted_meanwhile(current: Stored, op: OpIn, who: Who) -> bool:
     """Was the record deleted by another replica after the op's replica last saw it?"""
     version = current.version(DELETED)
     writer = current.writer(DELETED)
@@ -238,7 +274,7 @@ def _deleted_meanwhile(current: Stored, op: Op, who: Who) -> bool:
     return change is None or (change.base_version < version and change.value is not True)
 
 
-def _edit_on_deleted(current: Stored, op: Op, who: Who, next_seq: Callable[[], int],
+def _edit_on_deleted(current: Stored, op: OpIn, who: Who, next_seq: Callable[[], int],
                      new_id: Callable[[], str]) -> Outcome:
     """The record stays deleted; the op's edits are kept in a conflict record."""
     edits = {k: c.value for k, c in op.changes.items() if k != DELETED}
@@ -250,13 +286,14 @@ def _edit_on_deleted(current: Stored, op: Op, who: Who, next_seq: Callable[[], i
     return Outcome("conflict", current, conflicts=conflicts)
 
 
-def _update(current: Stored, op: Op, who: Who, next_seq: Callable[[], int],
+def _update(current: Stored, op: OpIn, who: Who, next_seq: Callable[[], int],
             new_id: Callable[[], str]) -> Outcome:
     record = Stored(id=current.id, kind=current.kind, scope=current.scope,
                     fields=dict(current.fields), versions=dict(current.versions),
                     writers=dict(current.writers), deleted=current.deleted, seq=current.seq,
                     updated_at=current.updated_at, updated_by=current.updated_by,
-                    office=current.office, audience=list(current.audience))
+                    office=current.office, audience=list(current.audience),
+                    published=current.published)
     status: Status = "applied"
     taken: dict[str, Any] = {}
     merged: set[str] = set()
@@ -319,7 +356,7 @@ def _stamps(who: Who, next_seq: Callable[[], int], *, exact: bool,
     return seq, own, ({str(own): who.entry()} if exact else {})
 
 
-def _merge_key(current: Stored, key: str, change: FieldChange, who: Who,
+def _merge_key(current: Stored, key: str, change: Change, who: Who,
                long_text: bool) -> tuple[str, Any, _Pending | None]:
     """One flat key: ("same"|"applied"|"merged"|"conflict", the value to store, conflict)."""
     old = current.value(key)
@@ -327,6 +364,8 @@ def _merge_key(current: Stored, key: str, change: FieldChange, who: Who,
     if same(old, new):
         return "same", None, None
     writer = current.writer(key)
+    if who.wrote(writer):
+        return "same", None, None  # this op already wrote (or merged) it: a replay
     if change.base_version >= current.version(key) or (writer and writer[0] == who.writer):
         return "applied", new, None
     if long_text and change.base_text is not None and isinstance(old, str) \
@@ -339,7 +378,7 @@ def _merge_key(current: Stored, key: str, change: FieldChange, who: Who,
     return "conflict", new, conflict
 
 
-def _merge_scope(current: Stored, op: Op, who: Who, pending: list[_Pending]) -> bool:
+def _merge_scope(current: Stored, op: OpIn, who: Who, pending: list[_Pending]) -> bool:
     """Does the op move the record?  A move the replica did not see is kept, not undone.
 
     Every op carries the scope its replica believed in, so an op made before the replica
@@ -356,7 +395,7 @@ def _merge_scope(current: Stored, op: Op, who: Who, pending: list[_Pending]) -> 
     return False
 
 
-def _delete_vs_edits(current: Stored, op: Op, who: Who, pending: list[_Pending]) -> None:
+def _delete_vs_edits(current: Stored, op: OpIn, who: Who, pending: list[_Pending]) -> None:
     """A delete that never saw another replica's edits keeps them in a conflict record."""
     unseen: dict[str, Any] = {}
     latest = 0
@@ -373,7 +412,7 @@ def _delete_vs_edits(current: Stored, op: Op, who: Who, pending: list[_Pending])
                                 current=who.entry(), other=current.writers.get(str(latest))))
 
 
-def keep_orphan_edit(current: Stored, op: Op, who: Who, next_seq: Callable[[], int],
+def keep_orphan_edit(current: Stored, op: OpIn, who: Who, next_seq: Callable[[], int],
                      new_id: Callable[[], str] = uuid7) -> Outcome:
     """An office edited a record that was moved out of its subtree after it last saw it.
 

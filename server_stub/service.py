@@ -29,7 +29,8 @@ from server_stub.db import ChangeRow, Database, Writer, now_iso
 from server_stub.errors import Forbidden, NotFoundError
 from server_stub.settings import ServerSettings
 from server_stub.state import SCOPE_KEY, Stored
-from sync.protocol import SCHEMA_VERSION, Op, PushRequest, SyncRequest
+from server_stub.wire import Batch, OpIn
+from sync.protocol import SCHEMA_VERSION
 
 #: How often a replica's "last seen" or a token's "last used" time is rewritten at most.
 TOUCH_EVERY_S = 60.0
@@ -47,6 +48,7 @@ class PullPage:
     remove: list[str] = field(default_factory=list)
     cursor: int = 0
     has_more: bool = False
+    head: int = 0
 
 
 def _iso(dt: datetime) -> str:
@@ -87,7 +89,7 @@ class Service:
             return True
 
     # --- push ------------------------------------------------------------------------
-    def push(self, who: Principal, replica_id: str, ops: list[Op]) -> PushResult:
+    def push(self, who: Principal, replica_id: str, ops: list[OpIn]) -> PushResult:
         """Apply ``ops`` in ``op_seq`` order; duplicates are answered, a gap stops the batch."""
         if not ops:
             return PushResult(self._last_op_seq(who, replica_id), [])
@@ -126,8 +128,9 @@ class Service:
         """
         limit = min(limit or self.settings.pull_default_limit, self.settings.pull_max_limit)
         with self.db.read() as r:
+            head = r.meta()[1]
             rows = r.scan(since, self.settings.pull_scan_limit)
-        page = PullPage(cursor=since)
+        page = PullPage(cursor=since, head=head)
         budget = self.settings.pull_max_bytes - 512
         size = 0
         for row in rows:
@@ -157,7 +160,7 @@ class Service:
                 "server_time": _iso(datetime.now(UTC))}
         return orjson.dumps(head)[:-1]
 
-    def push_json(self, who: Principal, req: PushRequest) -> bytes:
+    def push_json(self, who: Principal, req: Batch) -> bytes:
         result = self.push(who, req.replica_id, req.ops)
         tail = orjson.dumps({"last_op_seq": result.last_op_seq, "results": result.results})
         return self._envelope() + b"," + tail[1:]
@@ -167,7 +170,7 @@ class Service:
         page = self.pull(who, since, limit, replica_id)
         return self._envelope() + b"," + _page_json(page) + b"}"
 
-    def sync_json(self, who: Principal, req: SyncRequest) -> bytes:
+    def sync_json(self, who: Principal, req: Batch) -> bytes:
         result = self.push(who, req.replica_id, req.ops)
         page = self.pull(who, req.since, req.limit, req.replica_id)
         tail = orjson.dumps({"last_op_seq": result.last_op_seq, "results": result.results})
@@ -183,7 +186,7 @@ class Service:
         with self.db.read() as r:
             record = r.record(record_id)
             if record is None or not can_read(who.office, who.is_hq, record.scope,
-                                              record.published_to()):
+                                              record.published):
                 raise NotFoundError("server.record_not_found", id=record_id)
             rows = r.history(record_id)
         return [{"seq": c.seq, "at": c.at, "edited_at": c.edited_at, "author": c.author,
@@ -220,7 +223,7 @@ class Service:
 def _page_json(page: PullPage) -> bytes:
     return (b'"records":[' + b",".join(page.docs) + b'],"remove":' + orjson.dumps(page.remove)
             + b',"cursor":' + str(page.cursor).encode() + b',"has_more":'
-            + (b"true" if page.has_more else b"false"))
+            + (b"true" if page.has_more else b"false") + b',"head":' + str(page.head).encode())
 
 
 class _Batch:
@@ -240,11 +243,11 @@ class _Batch:
 
     def _readable(self, record: Stored | None) -> Stored | None:
         if record is None or can_read(self.who.office, self.who.is_hq, record.scope,
-                                      record.published_to()):
+                                      record.published):
             return record
         return None
 
-    def duplicate(self, op: Op) -> None:
+    def duplicate(self, op: OpIn) -> None:
         record = self._readable(self.records.get(op.record_id))
         result: dict[str, Any] = {"op_seq": op.op_seq, "status": "duplicate"}
         if record is not None:
@@ -252,12 +255,12 @@ class _Batch:
             result["seq"] = record.seq
         self.results.append(result)
 
-    def apply(self, op: Op) -> None:
+    def apply(self, op: OpIn) -> None:
         if op.noop:
             self.results.append({"op_seq": op.op_seq, "status": "applied"})
             return
         who = merge.Who(f"{self.who.office}|{self.replica_id}", op.author, self.who.office,
-                        op.edited_at.isoformat(), self.now)
+                        op.edited_at, self.now, op.op_seq)
         current = self.records.get(op.record_id)
         outcome = merge.check_op(op, current) or self._authorize(op, current, who)
         if outcome is None:
@@ -265,7 +268,7 @@ class _Batch:
                                      checked=True)
         self._record(op, outcome)
 
-    def _authorize(self, op: Op, current: Stored | None, who: merge.Who) -> merge.Outcome | None:
+    def _authorize(self, op: OpIn, current: Stored | None, who: merge.Who) -> merge.Outcome | None:
         """``None`` when the token may make this op; else a rejection or a kept orphan edit."""
         office, hq = self.who.office, self.who.is_hq
         if current is None or can_write(office, hq, current.scope):
@@ -284,7 +287,7 @@ class _Batch:
                              params={"office": office,
                                      "scope": current.scope if readable else op.scope})
 
-    def _record(self, op: Op, outcome: merge.Outcome) -> None:
+    def _record(self, op: OpIn, outcome: merge.Outcome) -> None:
         result: dict[str, Any] = {"op_seq": op.op_seq, "status": outcome.status}
         record = outcome.record
         if outcome.changed and record is not None:
@@ -310,8 +313,8 @@ class _Batch:
         self.results.append(result)
 
     def _history(self, record_id: str, seq: int, status: str,
-                 changed: dict[str, dict[str, Any]], op: Op) -> None:
+                 changed: dict[str, dict[str, Any]], op: OpIn) -> None:
         self.history.append(ChangeRow(
-            seq=seq, record_id=record_id, at=self.now, edited_at=op.edited_at.isoformat(),
+            seq=seq, record_id=record_id, at=self.now, edited_at=op.edited_at,
             author=op.author or None, user=self.who.user or None, office=self.who.office,
             replica_id=self.replica_id, op_seq=op.op_seq, status=status, changes=changed))

@@ -19,8 +19,8 @@ import orjson
 
 DELETED = "deleted"
 SCOPE_KEY = "@scope"
-#: A writer entry: [writer id, author, office, edited_at ISO text].
-Writer = list[str]
+#: A writer entry: [writer id, author, office, edited_at ISO text, op_seq].
+Writer = list[Any]
 
 
 @dataclass
@@ -42,6 +42,9 @@ class Stored:
     #: Every scope the record was ever readable through: ``"<scope>"`` for the scopes it lived
     #: in and ``"pub:<scope>"`` for the scopes it was published to.  Decides ``remove``s.
     audience: list[str] = field(default_factory=list)
+    #: The scopes it is published to now (its ``pub:<scope>`` keys), kept beside the fields
+    #: because every read decision needs them.
+    published: list[str] = field(default_factory=list)
 
     def version(self, key: str) -> int:
         return self.versions.get(key, 0)
@@ -55,8 +58,20 @@ class Stored:
             return self.deleted
         return self.fields.get(key)
 
-    def published_to(self) -> list[str]:
-        return sorted(k[4:] for k in self.fields if k.startswith("pub:"))
+    def refresh_published(self) -> None:
+        self.published = sorted(k[4:] for k in self.fields if k.startswith("pub:"))
+
+    def packed_versions(self) -> dict[str, int]:
+        """The versions worth storing: a key in ``fields`` absent from it was set at ``seq``."""
+        seq, fields = self.seq, self.fields
+        return {k: v for k, v in self.versions.items() if v != seq or k not in fields}
+
+    @staticmethod
+    def unpack_versions(fields: dict[str, Any], seq: int,
+                        packed: dict[str, int]) -> dict[str, int]:
+        versions = dict.fromkeys(fields, seq)
+        versions.update(packed)
+        return versions
 
     def wire(self) -> dict[str, Any]:
         """The :class:`sync.protocol.RecordState` as a plain dict (fields by reference)."""

@@ -131,6 +131,9 @@ class PullResponse(_Wire):
     remove: list[str] = Field(default_factory=list)
     cursor: int
     has_more: bool
+    #: The server's latest sequence number.  A replica whose cursor is beyond it is talking
+    #: to a server restored from an older backup and must not trust it with its data.
+    head: int | None = None
 
 
 class SyncRequest(_Wire):
@@ -151,6 +154,8 @@ class SyncResponse(_Wire):
     remove: list[str] = Field(default_factory=list)
     cursor: int
     has_more: bool
+    #: See :attr:`PullResponse.head`.
+    head: int | None = None
 
 
 class ErrorBody(_Wire):

@@ -20,6 +20,7 @@ from server_stub.db import Database
 from server_stub.errors import Unauthorized
 from server_stub.service import Service
 from server_stub.settings import ServerSettings
+from server_stub.wire import OpIn
 from sync.protocol import Op
 
 _SCRIPT = Path(sys.executable).with_name("sotay-server")
@@ -126,7 +127,7 @@ def test_export_writes_sorted_json_lines_and_reads_the_db_from_the_environment(
         who = Principal("tk", "vn/bac-giang", "office", "")
         ops: list[dict[str, Any]] = [make_op(1, "t-2", task("Hai", **{"coord:u1": True})),
                                      make_op(2, "t-1", task("Một"))]
-        service.push(who, "r", [Op.model_validate(o) for o in ops])
+        service.push(who, "r", [OpIn.from_model(Op.model_validate(o)) for o in ops])
     finally:
         db.close()
     out = cli("export", env={"SOTAY_SERVER_DB": str(db_path)}).stdout

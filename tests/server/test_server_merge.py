@@ -10,6 +10,7 @@ import pytest
 from server_stub.merge import MERGED_SUFFIX, Outcome, Who, apply_op, keep_orphan_edit, same
 from server_stub.state import Stored
 from server_stub.textmerge import MAX_MERGE_CHARS, merge_text
+from server_stub.wire import OpIn
 from sync.protocol import Op
 
 MINUTES = (
@@ -39,25 +40,25 @@ class Clock:
 
 
 def who(replica: str = "a", office: str = "vn/bac-giang", author: str = "An",
-        at: str = "2024-05-01T09:00:00+07:00") -> Who:
-    return Who(f"{office}|{replica}", author, office, at, "2024-05-02T00:00:00+00:00")
+        at: str = "2024-05-01T09:00:00+07:00", op_seq: int = 1) -> Who:
+    return Who(f"{office}|{replica}", author, office, at, "2024-05-02T00:00:00+00:00", op_seq)
 
 
 def op(changes: dict[str, Any], *, record_id: str = "rec-1", kind: str = "task",
        scope: str = "vn/bac-giang", base_seq: int = 0, op_seq: int = 1,
-       edited_at: str = "2024-05-01T09:00:00+07:00") -> Op:
+       edited_at: str = "2024-05-01T09:00:00+07:00") -> OpIn:
     wire = {k: v if isinstance(v, dict) and "value" in v else {"value": v}
             for k, v in changes.items()}
-    return Op.model_validate({"op_seq": op_seq, "record_id": record_id, "kind": kind,
-                              "scope": scope, "changes": wire, "base_seq": base_seq,
-                              "edited_at": edited_at, "author": "x"})
+    return OpIn.from_model(Op.model_validate({
+        "op_seq": op_seq, "record_id": record_id, "kind": kind, "scope": scope,
+        "changes": wire, "base_seq": base_seq, "edited_at": edited_at, "author": "x"}))
 
 
 def ch(value: Any, base: int = 0, text: str | None = None) -> dict[str, Any]:
     return {"value": value, "base_version": base, "base_text": text}
 
 
-def run(current: Stored | None, the_op: Op, by: Who, clock: Clock) -> Outcome:
+def run(current: Stored | None, the_op: OpIn, by: Who, clock: Clock) -> Outcome:
     return apply_op(current, the_op, by, clock.next_seq, clock.new_id)
 
 
@@ -81,7 +82,7 @@ def test_create_takes_every_field_and_remembers_who_wrote_it(created: Stored) ->
     assert created.seq == 1
     assert set(created.versions.values()) == {1}
     assert created.writer("title") == ["vn/bac-giang|a", "An", "vn/bac-giang",
-                                       "2024-05-01T09:00:00+07:00"]
+                                       "2024-05-01T09:00:00+07:00", 1]
     assert created.audience == ["vn/bac-giang"]
 
 
@@ -125,7 +126,8 @@ def test_own_earlier_op_is_not_a_conflict(created: Stored, clock: Clock) -> None
     """Ops 1 and 2 of one replica, both made offline on version 1."""
     one = run(created, op({"title": ch("Lần 1", base=1)}), who("b"), clock)
     assert one.record is not None
-    two = run(one.record, op({"title": ch("Lần 2", base=1)}, op_seq=2), who("b"), clock)
+    two = run(one.record, op({"title": ch("Lần 2", base=1)}, op_seq=2), who("b", op_seq=2),
+              clock)
     assert two.status == "applied" and not two.conflicts
     assert two.record is not None and two.record.fields["title"] == "Lần 2"
 
@@ -137,6 +139,20 @@ def test_same_replica_id_in_another_office_is_another_writer(created: Stored,
     other = run(one.record, op({"title": ch("Hà Nội", base=1)}, scope="vn/bac-giang"),
                 who("r", office="vn"), clock)
     assert other.status == "conflict"
+
+
+def test_the_very_same_op_applied_again_changes_nothing(created: Stored, clock: Clock) -> None:
+    """Even a merged text: applying its op again must not merge (or overwrite) it twice."""
+    b_text = MINUTES.replace("Khai mạc", "Khai mạc hội nghị")
+    c_text = MINUTES.replace("Kết luận", "Kết luận và giao nhiệm vụ")
+    one = run(created, op({"notes": ch(b_text, base=1, text=MINUTES)}), who("b"), clock)
+    assert one.record is not None
+    c_op = op({"notes": ch(c_text, base=1, text=MINUTES)}, op_seq=7)
+    two = run(one.record, c_op, who("c", op_seq=7), clock)
+    assert two.status == "merged" and two.record is not None
+    again = run(two.record, c_op, who("c", op_seq=7), clock)
+    assert again.status == "applied" and not again.changed and not again.conflicts
+    assert again.record is two.record
 
 
 def test_json_equality_is_strict() -> None:
@@ -192,7 +208,7 @@ def test_long_text_edits_to_different_paragraphs_merge(created: Stored, clock: C
     assert "6 tháng đầu năm 2024" in text and "thảo luận sôi nổi" in text
     assert text.count("Khai mạc") == 1 and text.count("Kết luận") == 1
     assert two.record.writer("notes") == ["vn/bac-giang|c" + MERGED_SUFFIX, "An", "vn/bac-giang",
-                                          "2024-05-01T09:00:00+07:00"]
+                                          "2024-05-01T09:00:00+07:00", 1]
 
 
 def test_same_paragraph_is_a_conflict_keeping_both(created: Stored, clock: Clock) -> None:
@@ -218,7 +234,8 @@ def test_merged_text_is_not_overwritten_by_a_later_op_of_the_same_replica(
     assert one.record is not None
     two = run(one.record, op({"notes": ch(c1, base=1, text=MINUTES)}), who("c"), clock)
     assert two.status == "merged" and two.record is not None
-    three = run(two.record, op({"notes": ch(c2, base=1, text=c1)}, op_seq=2), who("c"), clock)
+    three = run(two.record, op({"notes": ch(c2, base=1, text=c1)}, op_seq=2),
+                who("c", op_seq=2), clock)
     assert three.record is not None
     text = three.record.fields["notes"]
     assert "Khai mạc hội nghị" in text, "b's paragraph was dropped"

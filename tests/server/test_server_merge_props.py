@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from server_stub.merge import Outcome, Who, apply_op, same
 from server_stub.state import DELETED, Stored
 from server_stub.textmerge import merge_text
+from server_stub.wire import OpIn
 from sync.protocol import Op
 
 PARAGRAPHS = ["Khai mạc hội nghị.", "Sở TT&TT báo cáo.", "Đại biểu thảo luận.",
@@ -39,6 +40,10 @@ VALUES: dict[str, st.SearchStrategy[Any]] = {
 }
 
 
+def _op(data: dict[str, Any]) -> OpIn:
+    return OpIn.from_model(Op.model_validate(data))
+
+
 class Seqs:
     def __init__(self) -> None:
         self.seq = 0
@@ -52,16 +57,16 @@ class Seqs:
         return next(self.ids)
 
 
-def _who(writer: str, shift: timedelta = timedelta(0)) -> Who:
+def _who(writer: str, shift: timedelta = timedelta(0), op_seq: int = 0) -> Who:
     office = writer.split("|")[0]
     at = "2024-05-01T09:00:00+00:00"
     if shift:
         from datetime import datetime
         at = (datetime.fromisoformat(at) + shift).isoformat()
-    return Who(writer, writer[-1].upper(), office, at, "2024-05-02T00:00:00+00:00")
+    return Who(writer, writer[-1].upper(), office, at, "2024-05-02T00:00:00+00:00", op_seq)
 
 
-def _draw_op(data: st.DataObject, history: list[Stored], op_seq: int) -> tuple[str, Op]:
+def _draw_op(data: st.DataObject, history: list[Stored], op_seq: int) -> tuple[str, OpIn]:
     """An op made by a replica that last saw one of the earlier states of the record."""
     writer = data.draw(st.sampled_from(WRITERS))
     seen = data.draw(st.sampled_from(history))
@@ -74,7 +79,7 @@ def _draw_op(data: st.DataObject, history: list[Stored], op_seq: int) -> tuple[s
             change["base_text"] = seen.fields["notes"]
         changes[key] = change
     scope = data.draw(st.sampled_from(["vn/bac-giang", seen.scope, "vn/bac-giang/yen-the"]))
-    op = Op.model_validate({"op_seq": op_seq, "record_id": "rec", "kind": "task", "scope": scope,
+    op = _op({"op_seq": op_seq, "record_id": "rec", "kind": "task", "scope": scope,
                             "changes": changes, "base_seq": seen.seq,
                             "edited_at": "2024-05-01T09:00:00+00:00"})
     return writer, op
@@ -104,7 +109,7 @@ def _kept(key: str, value: Any, outcome: Outcome, base_text: str | None) -> bool
     return False
 
 
-def _check_step(before: Stored, writer: str, op: Op, outcome: Outcome) -> None:
+def _check_step(before: Stored, writer: str, op: OpIn, outcome: Outcome) -> None:
     assert outcome.status in ("applied", "merged", "conflict")
     after = outcome.record
     assert after is not None
@@ -160,7 +165,7 @@ def _check_step(before: Stored, writer: str, op: Op, outcome: Outcome) -> None:
 @given(st.data())
 def test_every_value_is_current_or_kept_and_replays_change_nothing(data: st.DataObject) -> None:
     seqs = Seqs()
-    created = apply_op(None, Op.model_validate({
+    created = apply_op(None, _op({
         "op_seq": 1, "record_id": "rec", "kind": "task", "scope": "vn/bac-giang",
         "changes": {"title": {"value": "T0"}, "notes": {"value": BASE_NOTES}},
         "edited_at": "2024-05-01T09:00:00+00:00"}), _who(WRITERS[0]), seqs.next, seqs.new_id)
@@ -169,12 +174,12 @@ def test_every_value_is_current_or_kept_and_replays_change_nothing(data: st.Data
     for n in range(data.draw(st.integers(1, 8))):
         writer, op = _draw_op(data, history, n + 2)
         before = history[-1]
-        outcome = apply_op(before, op, _who(writer), seqs.next, seqs.new_id)
+        outcome = apply_op(before, op, _who(writer, op_seq=op.op_seq), seqs.next, seqs.new_id)
         _check_step(before, writer, op, outcome)
         after = outcome.record
         assert after is not None
         # Replaying the same op (a retried push the server failed to recognise) is harmless.
-        replay = apply_op(after, op, _who(writer), seqs.next, seqs.new_id)
+        replay = apply_op(after, op, _who(writer, op_seq=op.op_seq), seqs.next, seqs.new_id)
         assert replay.record is not None
         assert (replay.record.fields, replay.record.deleted, replay.record.scope) == \
             (after.fields, after.deleted, after.scope)
@@ -236,13 +241,13 @@ def test_edits_to_the_same_paragraph_conflict_keeping_both(
     theirs = base.replace(paragraphs[i], paragraphs[i] + " — ý kiến Hà Nội", 1)
     assert merge_text(base, ours, theirs) is None
     seqs = Seqs()
-    first = apply_op(None, Op.model_validate({
+    first = apply_op(None, _op({
         "op_seq": 1, "record_id": "m", "kind": "meeting", "scope": "vn",
         "changes": {"title": {"value": "Họp"}, "minutes": {"value": ours}},
         "edited_at": "2024-05-01T09:00:00Z"}), _who(WRITERS[0]), seqs.next, seqs.new_id)
     assert first.record is not None
     first.record.versions["minutes"] = 1
-    second = apply_op(first.record, Op.model_validate({
+    second = apply_op(first.record, _op({
         "op_seq": 1, "record_id": "m", "kind": "meeting", "scope": "vn",
         "changes": {"minutes": {"value": theirs, "base_version": 0, "base_text": base}},
         "edited_at": "2024-05-01T09:00:00Z"}), _who(WRITERS[2]), seqs.next, seqs.new_id)

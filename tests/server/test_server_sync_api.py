@@ -10,6 +10,7 @@ from server_helpers import BG, HN, YT, Api, Server, change, make_op, task
 from server_stub.auth import Principal
 from server_stub.service import Service
 from server_stub.settings import ServerSettings
+from server_stub.wire import OpIn
 from sync.protocol import Op, PullResponse, PushResponse, SyncResponse
 
 MINUTES = (
@@ -392,7 +393,7 @@ def test_replaying_any_earlier_batch_changes_nothing(server: Server) -> None:
     ops += [make_op(6, "t1", {"deleted": change(True, 0)}, base_seq=1)]
     batches = [ops[0:2], ops[2:4], ops[4:6]]
     for batch in batches:
-        service.push(bg, "r", [Op.model_validate(o) for o in batch])
+        service.push(bg, "r", [OpIn.from_model(Op.model_validate(o)) for o in batch])
 
     def snapshot() -> tuple[Any, ...]:
         with server.db.read() as r:
@@ -400,7 +401,7 @@ def test_replaying_any_earlier_batch_changes_nothing(server: Server) -> None:
 
     before = snapshot()
     for batch in (*batches, ops, ops[3:], [ops[0]]):
-        result = service.push(bg, "r", [Op.model_validate(o) for o in batch])
+        result = service.push(bg, "r", [OpIn.from_model(Op.model_validate(o)) for o in batch])
         assert {r["status"] for r in result.results} == {"duplicate"}
         assert result.last_op_seq == 6
     assert snapshot() == before

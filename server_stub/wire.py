@@ -1,0 +1,212 @@
+"""Request bodies → plain, slotted values the merge works on, fast.
+
+The protocol models (:mod:`sync.protocol`) are the contract.  Validating a 2,500-op push with
+them builds ~45,000 model instances; on a small server that is most of the request's time.
+So a body is first read by :func:`_fast`, a strict checker of exactly the shapes a
+well-behaved replica sends (ints that are ints, strings within their lengths, RFC 3339
+times).  It may *decline* anything unusual — then the protocol model decides, with its
+precise 422 errors — but it must never accept what the model would refuse: a property test
+(tests/server/test_server_wire.py) holds the two to that.
+
+``schema_version`` is looked at before anything else, so an old client is told to upgrade
+(426) rather than shown validation errors about fields it cannot know.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import orjson
+import pydantic
+
+from server_stub.errors import BadRequest, Invalid, UpgradeRequired
+from sync.protocol import (
+    MAX_ID_LENGTH,
+    MAX_OPS_PER_PUSH,
+    MAX_PULL_LIMIT,
+    MAX_SEQ,
+    SCHEMA_VERSION,
+    Op,
+    PushRequest,
+    SyncRequest,
+)
+
+_MAX_DETAIL_ERRORS = 20
+_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?:Z|[+-]\d{2}:\d{2})")
+_OP_KEYS = frozenset({"op_seq", "record_id", "kind", "scope", "changes", "base_seq",
+                      "edited_at", "author", "noop"})
+_CHANGE_KEYS = frozenset({"value", "base_version", "base_text"})
+_PUSH_KEYS = frozenset({"schema_version", "replica_id", "ops"})
+_SYNC_KEYS = _PUSH_KEYS | {"since", "limit"}
+
+
+@dataclass(slots=True, frozen=True)
+class Change:
+    """One flat key of an op: the new value (``None`` clears) and what it was based on."""
+
+    value: Any = None
+    base_version: int = 0
+    base_text: str | None = None
+
+
+@dataclass(slots=True)
+class OpIn:
+    """A validated op (the fields of :class:`sync.protocol.Op`; ``edited_at`` as ISO text)."""
+
+    op_seq: int
+    record_id: str
+    kind: str
+    scope: str
+    edited_at: str
+    changes: dict[str, Change] = field(default_factory=dict)
+    base_seq: int = 0
+    author: str = ""
+    noop: bool = False
+
+    @classmethod
+    def from_model(cls, op: Op) -> OpIn:
+        return cls(op.op_seq, op.record_id, op.kind, op.scope, op.edited_at.isoformat(),
+                   {k: Change(c.value, c.base_version, c.base_text)
+                    for k, c in op.changes.items()},
+                   op.base_seq, op.author, op.noop)
+
+
+@dataclass(slots=True)
+class Batch:
+    """A validated push or sync request."""
+
+    replica_id: str
+    ops: list[OpIn]
+    since: int = 0
+    limit: int | None = None
+
+
+# ---------------------------------------------------------------------------
+# The fast checker: None means "not sure, ask the model".
+# ---------------------------------------------------------------------------
+def _int(value: Any, low: int, high: int) -> bool:
+    return type(value) is int and low <= value <= high
+
+
+def _text(value: Any, low: int, high: int) -> bool:
+    return type(value) is str and low <= len(value) <= high
+
+
+def _time(value: Any) -> str | None:
+    if type(value) is not str or not _RFC3339.fullmatch(value):
+        return None
+    try:
+        return datetime.fromisoformat(value).isoformat()
+    except ValueError:
+        return None
+
+
+def _fast_change(raw: Any) -> Change | None:
+    if type(raw) is not dict or not raw.keys() <= _CHANGE_KEYS:
+        return None
+    base = raw.get("base_version", 0)
+    text = raw.get("base_text")
+    if not _int(base, 0, MAX_SEQ) or (text is not None and type(text) is not str):
+        return None
+    return Change(raw.get("value"), base, text)
+
+
+def _fast_op(raw: Any) -> OpIn | None:
+    if type(raw) is not dict or not raw.keys() <= _OP_KEYS:
+        return None
+    op_seq: Any = raw.get("op_seq")
+    record_id: Any = raw.get("record_id")
+    kind: Any = raw.get("kind")
+    scope: Any = raw.get("scope")
+    base_seq, author, noop = raw.get("base_seq", 0), raw.get("author", ""), raw.get("noop", False)
+    if not (_int(op_seq, 1, MAX_SEQ) and _text(record_id, 1, MAX_ID_LENGTH)
+            and _text(kind, 1, 32) and _text(scope, 1, 200) and _int(base_seq, 0, MAX_SEQ)
+            and _text(author, 0, 200) and type(noop) is bool):
+        return None
+    edited_at = _time(raw.get("edited_at"))
+    raw_changes = raw.get("changes", {})
+    if edited_at is None or type(raw_changes) is not dict:
+        return None
+    changes: dict[str, Change] = {}
+    for key, raw_change in raw_changes.items():
+        change = _fast_change(raw_change)
+        if change is None:
+            return None
+        changes[key] = change
+    return OpIn(op_seq, record_id, kind, scope, edited_at, changes, base_seq, author, noop)
+
+
+def _fast(data: Any, sync: bool) -> Batch | None:
+    if type(data) is not dict or not data.keys() <= (_SYNC_KEYS if sync else _PUSH_KEYS):
+        return None
+    version = data.get("schema_version")
+    if type(version) is not int or version != SCHEMA_VERSION:
+        return None
+    replica_id: Any = data.get("replica_id")
+    raw_ops = data.get("ops", [])
+    since, limit = data.get("since", 0), data.get("limit")
+    if not (_text(replica_id, 1, MAX_ID_LENGTH) and type(raw_ops) is list
+            and len(raw_ops) <= MAX_OPS_PER_PUSH and _int(since, 0, MAX_SEQ)
+            and (limit is None or _int(limit, 1, MAX_PULL_LIMIT))):
+        return None
+    ops: list[OpIn] = []
+    for raw in raw_ops:
+        op = _fast_op(raw)
+        if op is None:
+            return None
+        ops.append(op)
+    return Batch(replica_id, ops, since, limit)
+
+
+# ---------------------------------------------------------------------------
+# Entry points
+# ---------------------------------------------------------------------------
+def _detail(exc: pydantic.ValidationError) -> list[dict[str, Any]]:
+    return [{"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", "")),
+             "type": str(e.get("type", ""))} for e in exc.errors()[:_MAX_DETAIL_ERRORS]]
+
+
+def upgrade_required(version: object) -> UpgradeRequired:
+    return UpgradeRequired(client=version, server=SCHEMA_VERSION,
+                           detail={"server_schema_version": SCHEMA_VERSION})
+
+
+def _schema_version(data: Any) -> None:
+    version = data.get("schema_version") if isinstance(data, dict) else None
+    if isinstance(version, float) and version.is_integer():
+        version = int(version)
+    if isinstance(version, int) and not isinstance(version, bool) and version != SCHEMA_VERSION:
+        raise upgrade_required(version)
+
+
+def parse(body: bytes, *, sync: bool) -> Batch:
+    """A push (``sync=False``) or sync request body → :class:`Batch`.
+
+    400 when the body is not JSON, 426 when it speaks another schema_version, 422 when it
+    does not match the protocol model (strictly: ``false`` is not ``0``).
+    """
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise BadRequest("server.bad_json", detail=str(exc)[:200]) from None
+    _schema_version(data)
+    batch = _fast(data, sync)
+    if batch is not None:
+        return batch
+    model = SyncRequest if sync else PushRequest
+    try:
+        request = model.model_validate_json(body, strict=True)
+    except pydantic.ValidationError as exc:
+        raise Invalid(detail=_detail(exc)) from None
+    ops = [OpIn.from_model(op) for op in request.ops]
+    if isinstance(request, SyncRequest):
+        return Batch(request.replica_id, ops, request.since, request.limit)
+    return Batch(request.replica_id, ops)
+
+
+def validation_detail(exc: pydantic.ValidationError) -> list[dict[str, Any]]:
+    """FastAPI's or pydantic's errors as short JSON (no inputs echoed back)."""
+    return _detail(exc)
