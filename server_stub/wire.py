@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 import pydantic
@@ -43,9 +43,11 @@ _PUSH_KEYS = frozenset({"schema_version", "replica_id", "ops"})
 _SYNC_KEYS = _PUSH_KEYS | {"since", "limit"}
 
 
-@dataclass(slots=True, frozen=True)
-class Change:
-    """One flat key of an op: the new value (``None`` clears) and what it was based on."""
+class Change(NamedTuple):
+    """One flat key of an op: the new value (``None`` clears) and what it was based on.
+
+    A named tuple, not a dataclass: a 2,500-op push makes ~40,000 of them.
+    """
 
     value: Any = None
     base_version: int = 0
@@ -104,14 +106,23 @@ def _time(value: Any) -> str | None:
         return None
 
 
-def _fast_change(raw: Any) -> Change | None:
-    if type(raw) is not dict or not raw.keys() <= _CHANGE_KEYS:
+def _fast_changes(raw_changes: Any) -> dict[str, Change] | None:
+    """The op's changes, or ``None`` when any of them is not plainly valid (hot loop)."""
+    if type(raw_changes) is not dict:
         return None
-    base = raw.get("base_version", 0)
-    text = raw.get("base_text")
-    if not _int(base, 0, MAX_SEQ) or (text is not None and type(text) is not str):
-        return None
-    return Change(raw.get("value"), base, text)
+    make = tuple.__new__
+    keys = _CHANGE_KEYS
+    changes: dict[str, Change] = {}
+    for key, raw in raw_changes.items():
+        if type(raw) is not dict or not raw.keys() <= keys:
+            return None
+        base = raw.get("base_version", 0)
+        text = raw.get("base_text")
+        if type(base) is not int or not 0 <= base <= MAX_SEQ \
+                or (text is not None and type(text) is not str):
+            return None
+        changes[key] = make(Change, (raw.get("value"), base, text))
+    return changes
 
 
 def _fast_op(raw: Any) -> OpIn | None:
@@ -127,15 +138,9 @@ def _fast_op(raw: Any) -> OpIn | None:
             and _text(author, 0, 200) and type(noop) is bool):
         return None
     edited_at = _time(raw.get("edited_at"))
-    raw_changes = raw.get("changes", {})
-    if edited_at is None or type(raw_changes) is not dict:
+    changes = _fast_changes(raw.get("changes", {}))
+    if edited_at is None or changes is None:
         return None
-    changes: dict[str, Change] = {}
-    for key, raw_change in raw_changes.items():
-        change = _fast_change(raw_change)
-        if change is None:
-            return None
-        changes[key] = change
     return OpIn(op_seq, record_id, kind, scope, edited_at, changes, base_seq, author, noop)
 
 
