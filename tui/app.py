@@ -21,6 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.command import CommandPalette, Provider
 from textual.message import Message
 from textual.reactive import reactive
+from textual.screen import ModalScreen
 from textual.widgets import Input, TextArea
 
 from domain.errors import SotayError
@@ -208,6 +209,8 @@ class SotayApp(App[int]):
         self.say("ui.key.quit")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("goto_number", "search", "undo") and isinstance(self.screen, ModalScreen):
+            return False  # a dialog is answered first
         if action == "undo" and isinstance(self.focused, Input | TextArea):
             return False
         if action == "goto_number":

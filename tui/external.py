@@ -8,7 +8,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from textual.app import App
+from textual.app import App, SuspendNotSupported
 
 from domain.i18n import Lang
 from domain.text import clean_input
@@ -34,7 +34,7 @@ def edit_text(app: App[object], text: str, lang: Lang) -> str | None:
         try:
             with app.suspend():
                 subprocess.run([*editor_command(), str(path)], check=True)
-        except Exception as exc:  # no editor, editor failed, or suspend not supported here
+        except (OSError, subprocess.SubprocessError, SuspendNotSupported) as exc:
             app.notify(tr("ui.editor_failed", lang, detail=type(exc).__name__), markup=False,
                        severity="warning")
             return None

@@ -104,3 +104,20 @@ async def test_escape_asks_before_discarding_unsaved_changes(store: Store, ids: 
         await pilot.press("escape", "c")
         assert app.screen.__class__.__name__ == "PlansScreen"
     assert len(store.list("plan")) == 1
+
+
+async def test_target_readings_are_typed_as_date_and_value(store: Store, ids: dict[str, str]) -> None:
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        app.edit_record("indicator", None, defaults={"plan_id": ids["plan"]})
+        await pilot.pause()
+        await type_text(pilot, "Sở có Một cửa")
+        readings = app.screen.query_one("#field-readings", TextBox)
+        readings.focus_editor()
+        await type_text(pilot, "30/06/2011: 6/22; 31/12/2011: 70%")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    (indicator,) = store.list("indicator")
+    assert indicator.data["readings"] == {"2011-06-30": {"numerator": 6, "denominator": 22,
+                                                         "value": 27.2727},
+                                          "2011-12-31": {"value": 70.0}}
