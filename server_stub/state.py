@@ -73,6 +73,25 @@ class Stored:
         versions.update(packed)
         return versions
 
+    def wire_versions(self) -> dict[str, int]:
+        """The versions a replica cannot infer (see :mod:`sync.protocol`).
+
+        A replica reads a key missing from ``versions`` as set at ``seq`` when the record has
+        it (a field present, or ``deleted`` true) and as never set (0) otherwise; so only the
+        keys whose version differs from that are sent — including cleared fields and an
+        undelete, whose versions must reach the replica for its next edit to be seen as
+        based on them.
+        """
+        seq, fields, deleted = self.seq, self.fields, self.deleted
+        out = {}
+        for key, version in self.versions.items():
+            if key[0] == "@":
+                continue
+            present = key in fields or (key == DELETED and deleted)
+            if version != (seq if present else 0):
+                out[key] = version
+        return out
+
     def wire(self) -> dict[str, Any]:
         """The :class:`sync.protocol.RecordState` as a plain dict (fields by reference)."""
         seq = self.seq
@@ -81,7 +100,7 @@ class Stored:
             "kind": self.kind,
             "scope": self.scope,
             "fields": self.fields,
-            "versions": {k: v for k, v in self.versions.items() if v != seq and k[0] != "@"},
+            "versions": self.wire_versions(),
             "deleted": self.deleted,
             "seq": seq,
             "updated_at": self.updated_at,

@@ -15,8 +15,9 @@ protocol".  In short:
 
 Field versions are global sequence numbers.  To keep pulls small, :attr:`RecordState.versions`
 lists only fields whose version differs from the record's ``seq``; a field absent from it
-was last set at ``seq``.  A change's ``base_version`` is the version of the field the edit
-was made on (0 for a field the replica never saw on the server).
+was last set at ``seq`` (a key the record does not have — a cleared field, ``deleted`` when
+false — is listed unless it was never set).  A change's ``base_version`` is the version of
+the field the edit was made on (0 for a field the replica never saw on the server).
 """
 
 from __future__ import annotations

@@ -36,7 +36,7 @@ async def test_push_then_pull_round_trip(api: Api) -> None:
     assert record["fields"] == {"title": "Triển khai phần mềm quản lý văn bản",
                                 "lead_unit_id": "unit-so-tttt", "progress": 40}
     assert record["seq"] == 1 and record["office"] == BG and record["versions"] == {}
-    assert body["cursor"] == 1 and body["has_more"] is False
+    assert body["cursor"] == 1 and body["has_more"] is False and body["head"] == 1
     history = (await api.client.get("/v1/records/t1/history", headers=api.headers("bg"))).json()
     assert [(h["status"], h["author"], h["user"], h["office"], h["op_seq"]) for h in history] == [
         ("applied", "Nguyễn Văn An", "Văn thư Bắc Giang", BG, 1)]
@@ -169,6 +169,35 @@ async def test_two_offices_add_different_attendees(api: Api) -> None:
     assert fields["attendee:p-giam-doc"] == "delegated"
 
 
+def base_version(state: dict[str, Any], key: str) -> int:
+    """What a replica infers from a pulled state, per the protocol's compaction rule."""
+    if key in state["versions"]:
+        return int(state["versions"][key])
+    present = state["deleted"] if key == "deleted" else key in state["fields"]
+    return int(state["seq"]) if present else 0
+
+
+async def test_versions_of_cleared_fields_and_undeletes_reach_the_replica(api: Api) -> None:
+    """Otherwise the replica's next edit of that key would look concurrent (a false conflict)."""
+    await api.edit("bg", "a", "t1", task(progress=10))
+    state = await api.record("t1")
+    cleared = await api.edit("bg", "a", "t1", {"progress": change(None, base_version(state,
+                                                                                     "progress"))},
+                             base_seq=state["seq"])
+    state = await api.record("t1")
+    assert state["versions"]["progress"] == cleared["seq"] == state["seq"]
+    again = await api.edit("bg", "b", "t1", {"progress": change(20, base_version(state,
+                                                                                 "progress"))},
+                           base_seq=state["seq"])
+    assert again["status"] == "applied" and "conflicts" not in again
+    for flag in (True, False, True):
+        state = await api.record("t1")
+        result = await api.edit("bg", "b" if flag else "a", "t1",
+                                {"deleted": change(flag, base_version(state, "deleted"))},
+                                base_seq=state["seq"])
+        assert result["status"] == "applied", result
+
+
 # ---------------------------------------------------------------------------
 # Deletes
 # ---------------------------------------------------------------------------
@@ -296,7 +325,8 @@ async def test_pull_pages_by_bytes(server: Server) -> None:
 async def test_cursor_moves_past_records_the_office_cannot_read(api: Api) -> None:
     await api.push("bg", "a", [make_op(n, f"t{n}", task()) for n in range(1, 11)])
     page = (await api.client.get("/v1/pull", headers=api.headers("hn"))).json()
-    assert page == {**page, "records": [], "remove": [], "cursor": 10, "has_more": False}
+    assert page == {**page, "records": [], "remove": [], "cursor": 10, "has_more": False,
+                    "head": 10}
     idle = await api.client.get("/v1/pull", params={"since": 10}, headers=api.headers("hn"))
     assert len(idle.content) < 1024
 
@@ -365,6 +395,15 @@ async def test_offices_status_for_headquarters(api: Api) -> None:
     assert status[YT]["replicas"] == 1 and status[YT]["last_sync_at"]
     assert status[HN]["replicas"] == 0 and status[HN]["last_sync_at"] is None
     assert status[BG]["name"] == "Bắc Giang"
+
+
+async def test_openapi_and_docs_are_served(api: Api) -> None:
+    spec = (await api.client.get("/openapi.json")).json()
+    assert {"/v1/sync", "/v1/push", "/v1/pull", "/v1/records/{record_id}/history",
+            "/v1/offices", "/v1/health"} <= set(spec["paths"])
+    assert spec["components"]["schemas"]["SyncRequest"]["additionalProperties"] is False
+    docs = await api.client.get("/docs")
+    assert docs.status_code == 200 and "swagger" in docs.text.lower()
 
 
 async def test_health_needs_no_token(api: Api, server: Server) -> None:
