@@ -136,7 +136,7 @@ def test_export_writes_sorted_json_lines_and_reads_the_db_from_the_environment(
     assert lines[1]["fields"]["coordinators"] == ["u1"] and lines[1]["deleted"] is False
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_serve_on_a_free_port_answers_real_http(db_path: Path) -> None:
     token = cli("--db", str(db_path), "token", "create", "--office", "vn", "--role",
                 "hq").stdout.strip().splitlines()[-1]
