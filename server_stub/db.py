@@ -103,6 +103,10 @@ CREATE TABLE IF NOT EXISTS changes (
 CREATE INDEX IF NOT EXISTS changes_record ON changes (record_id, seq);
 """
 
+#: In a stored history row, ``{CREATED: {key: value}}`` stands for ``{key: {"old": None,
+#: "new": value}}`` (a new record: the common case of an initial push, stored compactly).
+CREATED = "@created"
+
 _RECORD_COLUMNS = (
     "id, kind, scope, fields, versions, writers, deleted, seq, updated_at, updated_by, office, "
     "audience, published"
@@ -158,6 +162,13 @@ class ChangeRow:
     changes: dict[str, Any]
 
 
+def _expand(changes: dict[str, Any]) -> dict[str, Any]:
+    created = changes.get(CREATED)
+    if created is None:
+        return changes
+    return {k: {"old": None, "new": v} for k, v in created.items()}
+
+
 def _stored(row: Sequence[Any]) -> Stored:
     fields = orjson.loads(row[3])
     return Stored(
@@ -170,10 +181,12 @@ def _stored(row: Sequence[Any]) -> Stored:
 
 
 def _record_params(rec: Stored) -> tuple[Any, ...]:
+    fields = orjson.dumps(rec.fields)
     return (
-        rec.id, rec.kind, rec.scope, orjson.dumps(rec.fields), orjson.dumps(rec.packed_versions()),
+        rec.id, rec.kind, rec.scope, fields, orjson.dumps(rec.packed_versions()),
         orjson.dumps(rec.writers), int(rec.deleted), rec.seq, rec.updated_at, rec.updated_by,
-        rec.office, orjson.dumps(rec.audience), orjson.dumps(rec.published), rec.wire_json(),
+        rec.office, orjson.dumps(rec.audience), orjson.dumps(rec.published),
+        rec.wire_json(fields),
     )
 
 
@@ -270,7 +283,7 @@ class Reader:
             "op_seq, status, changes FROM changes WHERE record_id = ? ORDER BY seq",
             (record_id,)).fetchall()
         return [ChangeRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9],
-                          orjson.loads(r[10])) for r in rows]
+                          _expand(orjson.loads(r[10]))) for r in rows]
 
 
 class Writer(Reader):

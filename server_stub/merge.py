@@ -71,6 +71,8 @@ class Outcome:
     conflicts: list[Stored] = field(default_factory=list)
     reason: str | None = None
     params: dict[str, Any] = field(default_factory=dict)
+    #: For a new record instead of ``changed`` (every old value is ``None``): key → value.
+    created: dict[str, Any] | None = None
 
 
 def same(a: Any, b: Any) -> bool:
@@ -257,25 +259,25 @@ def _create(op: OpIn, who: Who, next_seq: Callable[[], int]) -> Outcome:
     initial push: written for speed, same result as :func:`_update` on an empty record)."""
     seq = next_seq()
     fields: dict[str, Any] = {}
-    versions: dict[str, int] = {}
-    changed: dict[str, dict[str, Any]] = {}
     deleted = False
     for key, change in op.changes.items():
         value = change[0]
-        if value is None:
-            continue
-        if key == DELETED:
-            deleted = value
-        else:
+        if value is not None:
             fields[key] = value
-        versions[key] = seq
-        changed[key] = {"old": None, "new": value}
+    if DELETED in fields:
+        deleted = fields.pop(DELETED)
+        versions = dict.fromkeys(fields, seq)
+        versions[DELETED] = seq
+        created = {**fields, DELETED: deleted}
+    else:
+        versions = dict.fromkeys(fields, seq)
+        created = fields
     versions[SCOPE_KEY] = seq
     published = sorted(k[4:] for k in fields if k[:4] == "pub:")
     record = Stored(op.record_id, op.kind, op.scope, fields, versions, {str(seq): who.entry()},
                     deleted, seq, who.now, who.author or None, who.office or None,
                     sorted({op.scope, *("pub:" + p for p in published)}), published)
-    return Outcome("applied", record, changed)
+    return Outcome("applied", record, created=created)
 
 
 def _deleted_meanwhile(current: Stored, op: OpIn, who: Who) -> bool:

@@ -25,7 +25,7 @@ from domain.scopes import within
 from server_stub import merge
 from server_stub.access import can_read, can_write, may_hold
 from server_stub.auth import Principal, authenticate, bearer
-from server_stub.db import ChangeRow, Database, Writer, now_iso
+from server_stub.db import CREATED, ChangeRow, Database, Writer, now_iso
 from server_stub.errors import Forbidden, NotFoundError
 from server_stub.settings import ServerSettings
 from server_stub.state import SCOPE_KEY, Stored
@@ -290,15 +290,16 @@ class _Batch:
     def _record(self, op: OpIn, outcome: merge.Outcome) -> None:
         result: dict[str, Any] = {"op_seq": op.op_seq, "status": outcome.status}
         record = outcome.record
-        if outcome.changed and record is not None:
+        if record is not None and (outcome.changed or outcome.created is not None):
             self.records[record.id] = record
             self.dirty[record.id] = record
-            self._history(record.id, record.seq, outcome.status, outcome.changed, op)
+            changes = outcome.changed if outcome.created is None \
+                else {CREATED: outcome.created}
+            self._history(record.id, record.seq, outcome.status, changes, op)
         for conflict in outcome.conflicts:
             self.records[conflict.id] = conflict
             self.dirty[conflict.id] = conflict
-            self._history(conflict.id, conflict.seq, "created",
-                          {k: {"old": None, "new": v} for k, v in conflict.fields.items()}, op)
+            self._history(conflict.id, conflict.seq, "created", {CREATED: conflict.fields}, op)
         if outcome.conflicts:
             result["conflicts"] = [c.id for c in outcome.conflicts]
         if outcome.status == "rejected":
@@ -313,7 +314,7 @@ class _Batch:
         self.results.append(result)
 
     def _history(self, record_id: str, seq: int, status: str,
-                 changed: dict[str, dict[str, Any]], op: OpIn) -> None:
+                 changed: dict[str, Any], op: OpIn) -> None:
         self.history.append(ChangeRow(
             seq=seq, record_id=record_id, at=self.now, edited_at=op.edited_at,
             author=op.author or None, user=self.who.user or None, office=self.who.office,

@@ -108,5 +108,13 @@ class Stored:
             "office": self.office,
         }
 
-    def wire_json(self) -> bytes:
-        return orjson.dumps(self.wire())
+    def wire_json(self, fields_json: bytes | None = None) -> bytes:
+        """:meth:`wire` as JSON; ``fields_json`` (the fields already serialised) is spliced in
+        rather than serialised a second time."""
+        if fields_json is None:
+            return orjson.dumps(self.wire())
+        head = orjson.dumps({"id": self.id, "kind": self.kind, "scope": self.scope})
+        tail = orjson.dumps({"versions": self.wire_versions(), "deleted": self.deleted,
+                             "seq": self.seq, "updated_at": self.updated_at,
+                             "updated_by": self.updated_by, "office": self.office})
+        return head[:-1] + b',"fields":' + fields_json + b"," + tail[1:]

@@ -373,3 +373,15 @@ def test_kind_cannot_change(created: Stored, clock: Clock) -> None:
     out = run(created, op({"title": "x"}, kind="plan"), who(), clock)
     assert out.status == "rejected" and out.reason == "sync.reject.kind_mismatch"
     assert out.record is created
+
+
+def test_stored_wire_json_splices_the_same_bytes(created: Stored, clock: Clock) -> None:
+    import orjson
+
+    edit = run(created, op({"coord:u1": True, "lead_unit_id": ch(None, base=1)}), who("b"), clock)
+    assert edit.record is not None
+    record = edit.record
+    assert record.wire_json(orjson.dumps(record.fields)) == orjson.dumps(record.wire())
+    # coord:u1 was set at the record's seq (inferred); the cleared lead_unit_id is listed.
+    assert record.wire()["versions"] == {"title": 1, "notes": 1, "lead_unit_id": 2}
+    assert "lead_unit_id" in record.versions and "@scope" not in record.wire()["versions"]
