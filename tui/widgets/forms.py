@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.events import DescendantBlur
 from textual.message import Message
 from textual.widgets import Input, Label, Static, TextArea
@@ -188,12 +188,12 @@ class FieldBox(Vertical):
         self.initial = value
         self.label_key = label_key or f"field.{spec.name}"
         self._start: Any = None
+        self._error: Static | None = None
+        self._error_text = ""
 
     def compose(self) -> ComposeResult:
-        with Horizontal(classes="field-row"):
-            yield Label("", classes="field-label")
-            yield from self.editor()
-        yield Static("", classes="field-error")
+        yield Label("", classes="field-label")
+        yield from self.editor()
 
     def editor(self) -> ComposeResult:
         raise NotImplementedError
@@ -229,14 +229,20 @@ class FieldBox(Vertical):
         return check_field(self.spec.kind, self.spec.name, value)
 
     def show_error(self, text: str) -> None:
-        error = self.query_one(".field-error", Static)
-        error.update(text)
-        error.display = bool(text)
+        """The message under the field ('' clears it); its line is made on first use."""
+        self._error_text = text
+        if self._error is not None:
+            self._error.update(text)
+            self._error.display = bool(text)
+        elif text:
+            self._error = Static(text, classes="field-error")
+            self.mount(self._error)
         self.set_class(bool(text), "-invalid")
 
     @property
     def error_text(self) -> str:
-        return str(self.query_one(".field-error", Static).render())
+        """The message now shown under the field ('' when none)."""
+        return self._error_text
 
     def validate_now(self) -> list[Problem]:
         try:

@@ -105,6 +105,7 @@ class PickField(Vertical):
         self.choice: Choice | None = None
         self._matches: list[Choice] = []
         self._placeholder = placeholder
+        self._dropdown: OptionList | None = None
 
     @property
     def choices(self) -> list[Choice]:
@@ -118,7 +119,6 @@ class PickField(Vertical):
             self.choice = next((c for c in self.choices if c.value == self._initial), None)
             label = self.choice.label if self.choice else self._initial
         yield PickInput(label, placeholder=self._placeholder, compact=True, classes="pick-input")
-        yield OptionList(classes="pick-list")
 
     @property
     def input(self) -> PickInput:
@@ -147,13 +147,21 @@ class PickField(Vertical):
         self._matches = match(self.choices, event.value) if event.value.strip() else []
         self._show_matches()
 
+    def _hide(self) -> None:
+        if self._dropdown is not None:
+            self._dropdown.display = False
+
     def _show_matches(self) -> None:
-        dropdown = self.query_one(OptionList)
-        dropdown.clear_options()
         shown = self._matches[:SHOWN]
         if not shown or not self.input.has_focus:
-            dropdown.display = False
+            self._hide()
             return
+        dropdown = self._dropdown
+        if dropdown is None:
+            # Made on first use: most fields are filled without ever opening their list.
+            dropdown = self._dropdown = OptionList(classes="pick-list")
+            self.mount(dropdown)
+        dropdown.clear_options()
         dropdown.add_options([Option(self._option_text(c)) for c in shown])
         if len(self._matches) > SHOWN:
             dropdown.add_option(Option(f"… +{len(self._matches) - SHOWN}", disabled=True))
@@ -165,8 +173,8 @@ class PickField(Vertical):
         return f"{choice.label} · {choice.detail}" if choice.detail else choice.label
 
     def action_move(self, delta: int) -> None:
-        dropdown = self.query_one(OptionList)
-        if not dropdown.display or not self._matches:
+        dropdown = self._dropdown
+        if dropdown is None or not dropdown.display or not self._matches:
             return
         count = min(len(self._matches), SHOWN)
         current = dropdown.highlighted or 0
@@ -174,8 +182,8 @@ class PickField(Vertical):
 
     @on(Input.Submitted, ".pick-input")
     def _submitted(self, event: Input.Submitted) -> None:
-        dropdown = self.query_one(OptionList)
-        if dropdown.display and self._matches:
+        dropdown = self._dropdown
+        if dropdown is not None and dropdown.display and self._matches:
             event.stop()
             index = dropdown.highlighted or 0
             self.pick(self._matches[min(index, len(self._matches) - 1)])
@@ -192,7 +200,7 @@ class PickField(Vertical):
 
     @on(Input.Blurred, ".pick-input")
     def _left(self, event: Input.Blurred) -> None:
-        self.query_one(OptionList).display = False
+        self._hide()
         if self.choice is None:
             self.settle()
 
@@ -213,7 +221,7 @@ class PickField(Vertical):
     def pick(self, choice: Choice | None) -> None:
         self.choice = choice
         self._matches = []
-        self.query_one(OptionList).display = False
+        self._hide()
         with self.input.prevent(Input.Changed):
             self.input.value = choice.label if choice else ""
         self.input.cursor_position = len(self.input.value)
