@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -25,7 +26,7 @@ from domain.scopes import within
 from server_stub import merge
 from server_stub.access import can_read, can_write, may_hold
 from server_stub.auth import Principal, authenticate, bearer
-from server_stub.db import CREATED, ChangeRow, Database, Writer, now_iso
+from server_stub.db import CREATED, ChangeRow, Database, ScanRow, Writer, now_iso
 from server_stub.errors import Forbidden, NotFoundError
 from server_stub.settings import ServerSettings
 from server_stub.state import SCOPE_KEY, Stored
@@ -128,31 +129,39 @@ class Service:
         """
         limit = min(limit or self.settings.pull_default_limit, self.settings.pull_max_limit)
         with self.db.read() as r:
-            head = r.meta()[1]
-            rows = r.scan(since, self.settings.pull_scan_limit)
-        page = PullPage(cursor=since, head=head)
-        budget = self.settings.pull_max_bytes - 512
-        size = 0
-        for row in rows:
-            if who.is_hq or can_read(who.office, False, row.scope, orjson.loads(row.published)):
-                if page.docs and (len(page.docs) >= limit or size + len(row.doc) > budget):
-                    page.has_more = True
-                    break
-                page.docs.append(row.doc)
-                size += len(row.doc) + 1
-            elif may_hold(who.office, orjson.loads(row.audience)):
-                if len(page.remove) >= limit or size + len(row.id) + 3 > budget:
-                    page.has_more = True
-                    break
-                page.remove.append(row.id)
-                size += len(row.id) + 3
-            page.cursor = row.seq
-        else:
-            page.has_more = len(rows) >= self.settings.pull_scan_limit
+            page = PullPage(cursor=since, head=r.meta()[1])
+            with closing(r.scan(since, self.settings.pull_scan_limit)) as rows:
+                self._fill(page, who, rows, limit)
         if replica_id and self._due(("replica", who.office, replica_id)):
             with self.db.write() as w:
                 w.touch_replicas([(who.office, replica_id, now_iso())])
         return page
+
+    def _fill(self, page: PullPage, who: Principal, rows: Iterator[ScanRow], limit: int) -> None:
+        """Take rows into ``page`` until the count, byte or scan limit; set the cursor."""
+        office, hq = who.office, who.is_hq
+        inside = office + "/"
+        budget = self.settings.pull_max_bytes - 512
+        size = scanned = 0
+        docs, remove = page.docs, page.remove
+        for seq, rid, scope, published, audience, doc in rows:
+            scanned += 1
+            if hq or scope == office or scope.startswith(inside) or (
+                    within(office, scope) and published != b"[]"
+                    and can_read(office, False, scope, orjson.loads(published))):
+                if docs and (len(docs) >= limit or size + len(doc) > budget):
+                    page.has_more = True
+                    return
+                docs.append(doc)
+                size += len(doc) + 1
+            elif may_hold(office, orjson.loads(audience)):
+                if len(remove) >= limit or size + len(rid) + 3 > budget:
+                    page.has_more = True
+                    return
+                remove.append(rid)
+                size += len(rid) + 3
+            page.cursor = seq
+        page.has_more = scanned >= self.settings.pull_scan_limit
 
     # --- responses (bytes, built without re-validating stored records) -------------------
     def _envelope(self) -> bytes:
