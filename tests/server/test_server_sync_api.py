@@ -322,6 +322,28 @@ async def test_pull_pages_by_bytes(server: Server) -> None:
         assert len(records) == 20
 
 
+async def test_scan_limit_pages_advance_the_cursor_over_unreadable_records(
+        server: Server) -> None:
+    import httpx
+
+    app = server.app(pull_scan_limit=4)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                 base_url="http://t") as client:
+        api = Api(client, server.tokens)
+        await api.push("bg", "a", [make_op(n, f"t{n}", task()) for n in range(1, 11)])
+        await api.push("hn", "h", [make_op(1, "h1", task(), scope=HN)])
+        pages = []
+        since = 0
+        while True:
+            page = (await client.get("/v1/pull", params={"since": since},
+                                     headers=api.headers("hn"))).json()
+            pages.append(([r["id"] for r in page["records"]], page["cursor"], page["has_more"]))
+            since = page["cursor"]
+            if not page["has_more"]:
+                break
+        assert pages == [([], 4, True), ([], 8, True), (["h1"], 11, False)]
+
+
 async def test_cursor_moves_past_records_the_office_cannot_read(api: Api) -> None:
     await api.push("bg", "a", [make_op(n, f"t{n}", task()) for n in range(1, 11)])
     page = (await api.client.get("/v1/pull", headers=api.headers("hn"))).json()
