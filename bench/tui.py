@@ -144,6 +144,7 @@ async def in_app(store: Store) -> dict[str, Any]:
     app = build_app(store, None, sync_interval=None)
     async with app.run_test(size=(160, 50)) as pilot:
         await pilot.pause()
+        app.derived.invalidate()
         started = time.perf_counter()
         app.derived.dashboard()
         figures["dashboard_summary"] = time.perf_counter() - started
@@ -174,6 +175,12 @@ async def in_app(store: Store) -> dict[str, Any]:
         started = time.perf_counter()
         screen.refresh_data()
         figures["tasks_after_edit"] = time.perf_counter() - started
+
+        await app.switch_mode("dashboard")
+        await pilot.pause()
+        started = time.perf_counter()
+        await app.switch_mode("tasks")
+        figures["reopen_tasks"] = time.perf_counter() - started
 
         search = SearchScreen()
         await app.push_screen(search)
@@ -210,8 +217,9 @@ def main() -> int:
     print("\nSổ tay TUI benchmark")
     results = [
         line("process start → first painted dashboard (median)", median, BUDGETS["first_paint"]),
-        line(f"open all-tasks list ({figures['rows']:,} rows)", figures["open_tasks"],
+        line(f"open all-tasks list ({figures['rows']:,} rows), first time", figures["open_tasks"],
              BUDGETS["open_tasks"]),
+        line("open all-tasks list again", figures["reopen_tasks"], BUDGETS["open_tasks"]),
         line("text filter, worst key", max(figures["filter_keys"]), BUDGETS["filter_key"]),
         line("search as you type over 100k, worst key", max(figures["search_keys"]),
              BUDGETS["search_key"]),
@@ -220,7 +228,7 @@ def main() -> int:
     print(f"    first-paint runs: {', '.join(f'{r * 1000:.0f}' for r in runs)} ms")
     print(f"    of which Python imports (tui.app, dashboard, sync client): {imports * 1000:.0f} ms")
     print(f"    store open in-process (100k records): {opened * 1000:.0f} ms")
-    print(f"    dashboard summary over {counts['task']:,} tasks: {figures['dashboard_summary'] * 1000:.1f} ms")
+    print(f"    dashboard summary (computed once per change): {figures['dashboard_summary'] * 1000:.1f} ms")
     print(f"    all-tasks list until painted: {figures['open_tasks_painted'] * 1000:.1f} ms")
     print(f"    all-tasks list rebuilt after an edit: {figures['tasks_after_edit'] * 1000:.1f} ms")
     print(f"    filter keys: {', '.join(f'{k * 1000:.1f}' for k in figures['filter_keys'])} ms "

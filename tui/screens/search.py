@@ -17,7 +17,6 @@ from domain.i18n import label
 from domain.text import safe_display
 from sync.record import Record
 from tui.context import services, text_for
-from tui.screens.base import ListRow, cell
 from tui.widgets.table import Column, VirtualTable
 
 LIMIT = 200
@@ -50,7 +49,7 @@ class SearchScreen(ModalScreen[None]):
         with Vertical(id="search-box"):
             yield Input(placeholder=self.text("ui.search.placeholder"), id="search-input")
             yield Static("", id="search-count")
-            yield VirtualTable(COLUMNS, cell=cell, row_id=lambda r: r.id, label=self.text,
+            yield VirtualTable(COLUMNS, cell=self._cell, row_id=lambda r: r.id, label=self.text,
                                empty=lambda: "", id="search-results")
 
     def text(self, key: str, **params: object) -> str:
@@ -63,11 +62,14 @@ class SearchScreen(ModalScreen[None]):
     def _typed(self, event: Input.Changed) -> None:
         self.run_search(event.value)
 
-    def run_search(self, query: str) -> list[ListRow]:
+    def _cell(self, record: Record, key: str) -> str:
+        """Cells are made only for the results on screen, not for all two hundred."""
+        return describe_hit(record, services(self).ui_lang)[key]
+
+    def run_search(self, query: str) -> list[Record]:
         app = services(self)
-        lang = app.ui_lang
         found = app.store.search(query, limit=LIMIT + 1) if query.strip() else []
-        rows = [ListRow(r.id, describe_hit(r, lang), record=r) for r in found[:LIMIT]]
+        rows = found[:LIMIT]
         self.query_one("#search-results", VirtualTable).set_rows(rows)
         if not query.strip():
             shown = ""
@@ -88,7 +90,7 @@ class SearchScreen(ModalScreen[None]):
     def _selected(self, event: VirtualTable.Selected) -> None:
         self._open(event.row)
 
-    def _open(self, row: ListRow) -> None:
+    def _open(self, row: Record) -> None:
         self.dismiss(None)
         services(self).open_record(row.id)
 
