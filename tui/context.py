@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from domain.i18n import Lang, label
@@ -24,6 +24,9 @@ class Services(Protocol):
 
     @property
     def ui_lang(self) -> Lang: ...
+
+    @property
+    def display_tz(self) -> tzinfo | None: ...
 
     def today(self) -> date: ...
 
