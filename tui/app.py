@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -113,7 +114,7 @@ class SotayApp(App[int]):
         self._failures = 0
         self.syncing = False
         for section in self.sections:
-            self.add_mode(section.name, section.factory)
+            self.add_mode(section.name, partial(section.factory, self))
         self.set_reactive(SotayApp.lang, lang)
         skew = store.meta("clock_skew")
         self.set_reactive(SotayApp.sync_view, SyncView(

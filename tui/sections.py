@@ -6,11 +6,12 @@ Nhiệm vụ).  Screens are imported when first opened, so starting the app load
 dashboard.
 
 To add a section, append a :class:`Section` to :data:`SECTIONS` (or pass your own list to
-:func:`tui.app.build_app`), with its label registered in :mod:`tui.strings`::
+:func:`tui.app.build_app`), with its label registered in :mod:`tui.strings`.  The factory
+gets the running app (its ``store``, ``ui_lang``, ``sync_client``…)::
 
-    def _reports() -> Screen[Any]:
+    def _reports(app: Any) -> Screen[Any]:
         from tui.screens.reports import ReportsScreen
-        return ReportsScreen()
+        return ReportsScreen(app.store, lang=app.ui_lang)
 
     Section("reports", "9", "ui.nav.reports", _reports)
 """
@@ -29,45 +30,46 @@ class Section:
     name: str
     key: str
     label_key: str
-    factory: Callable[[], Screen[Any]]
+    #: Makes the section's first screen; called with the app when the section first opens.
+    factory: Callable[[Any], Screen[Any]]
 
 
-def _dashboard() -> Screen[Any]:
+def _dashboard(app: Any) -> Screen[Any]:
     from tui.screens.dashboard import DashboardScreen
     return DashboardScreen()
 
 
-def _plans() -> Screen[Any]:
+def _plans(app: Any) -> Screen[Any]:
     from tui.screens.plans import PlansScreen
     return PlansScreen()
 
 
-def _tasks() -> Screen[Any]:
+def _tasks(app: Any) -> Screen[Any]:
     from tui.screens.tasks import TasksScreen
     return TasksScreen()
 
 
-def _meetings() -> Screen[Any]:
+def _meetings(app: Any) -> Screen[Any]:
     from tui.screens.meetings import MeetingsScreen
     return MeetingsScreen()
 
 
-def _indicators() -> Screen[Any]:
+def _indicators(app: Any) -> Screen[Any]:
     from tui.screens.records import IndicatorsScreen
     return IndicatorsScreen()
 
 
-def _projects() -> Screen[Any]:
+def _projects(app: Any) -> Screen[Any]:
     from tui.screens.records import ProjectsScreen
     return ProjectsScreen()
 
 
-def _units() -> Screen[Any]:
+def _units(app: Any) -> Screen[Any]:
     from tui.screens.units import UnitsScreen
     return UnitsScreen()
 
 
-def _conflicts() -> Screen[Any]:
+def _conflicts(app: Any) -> Screen[Any]:
     from tui.screens.conflicts import ConflictsScreen
     return ConflictsScreen()
 
