@@ -74,6 +74,16 @@ def _conflicts(app: Any) -> Screen[Any]:
     return ConflictsScreen()
 
 
+def _reports(app: Any) -> Screen[Any]:
+    from tui.screens.reports import ReportsScreen
+    return ReportsScreen(app.store, lang=app.ui_lang)
+
+
+def _import(app: Any) -> Screen[Any]:
+    from tui.screens.importer import ImportScreen
+    return ImportScreen(app.store, lang=app.ui_lang)
+
+
 SECTIONS: tuple[Section, ...] = (
     Section("dashboard", "1", "ui.nav.dashboard", _dashboard),
     Section("plans", "2", "ui.nav.plans", _plans),
@@ -83,6 +93,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("projects", "6", "ui.nav.projects", _projects),
     Section("units", "7", "ui.nav.units", _units),
     Section("conflicts", "8", "ui.nav.conflicts", _conflicts),
+    Section("reports", "9", "ui.nav.reports", _reports),
+    Section("import", "0", "ui.nav.import", _import),
 )
 
 #: The section where records of each kind are listed and edited.

@@ -20,6 +20,8 @@ UI: dict[str, tuple[str, str]] = {
     "ui.nav.projects": ("Dự án", "IT projects"),
     "ui.nav.units": ("Đơn vị & thành viên", "Units & members"),
     "ui.nav.conflicts": ("Xung đột", "Conflicts"),
+    "ui.nav.reports": ("Báo cáo", "Reports"),
+    "ui.nav.import": ("Nhập kế hoạch", "Import a plan"),
     # --- keys (footer and help) -------------------------------------------
     "ui.key.help": ("Trợ giúp", "Help"),
     "ui.key.search": ("Tìm", "Search"),

@@ -13,7 +13,6 @@ from domain.values import LONG_TEXT_LIMIT
 from sync.record import Record
 from sync.store import Store
 from tui.outputs.render_csv import write_csv
-from tui.outputs.render_docx import write_docx
 from tui.outputs.render_md import to_markdown
 
 FORMATS = ("docx", "md", "csv")
@@ -46,6 +45,8 @@ def write_document(document: Document, path: Path, fmt: str) -> Path:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if fmt == "docx":
+            from tui.outputs.render_docx import write_docx  # python-docx: only when asked for
+
             return write_docx(document, path)
         if fmt == "csv":
             return write_csv(document, path)

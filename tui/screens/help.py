@@ -36,7 +36,8 @@ def key_groups(bindings: Mapping[str, ActiveBinding], app: App[Any],
         out = []
         for description, keys in groups.items():
             if len(keys) > 3 and all(k.isdigit() for k in keys):
-                keys = [f"{min(keys)}–{max(keys)}"]
+                order = sorted(keys, key=lambda k: int(k) or 10)  # 0 comes after 9 on a keyboard
+                keys = [f"{order[0]}–{order[-1]}"]
             out.append((" / ".join(keys), description))
         return out
 
