@@ -9,7 +9,6 @@ the signature block beside "Nơi nhận".  Large tables are written as XML in on
 from __future__ import annotations
 
 import functools
-
 import io
 import zipfile
 from pathlib import Path
