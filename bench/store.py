@@ -27,7 +27,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sync.store import Store
 
-WORDS = ["ứng", "dụng", "công", "nghệ", "thông", "tin", "chuyển", "đổi", "số", "kế", "hoạch", "nhiệm", "vụ", "triển", "khai", "hệ", "thống", "phần", "mềm", "quản", "lý", "văn", "bản", "điều", "hành", "cổng", "dịch", "vụ", "công", "trực", "tuyến", "an", "toàn", "bảo", "mật", "đào", "tạo", "tập", "huấn", "cán", "bộ", "công", "chức", "xã", "huyện", "tỉnh", "sở", "ban", "ngành", "một", "cửa", "điện", "tử", "hạ", "tầng", "máy", "chủ", "lưu", "trữ", "dữ", "liệu", "báo", "cáo", "đánh", "giá", "xếp", "hạng", "thi", "đua", "khen", "thưởng"]
+WORDS = ("ứng dụng công nghệ thông tin chuyển đổi số kế hoạch nhiệm vụ triển khai hệ thống "  # noqa: SIM905
+         "phần mềm quản lý văn bản điều hành cổng dịch vụ công trực tuyến an toàn bảo mật "
+         "đào tạo tập huấn cán bộ công chức xã huyện tỉnh sở ban ngành một cửa điện tử "
+         "hạ tầng máy chủ lưu trữ dữ liệu báo cáo đánh giá xếp hạng thi đua khen thưởng").split()
 
 
 def text(rng: random.Random, n: int) -> str:
