@@ -220,15 +220,17 @@ def _routes(app: FastAPI, service: Service) -> None:
         return _json(await run_in_threadpool(work))
 
     @app.get("/v1/pull", response_model=PullResponse, responses=_COMMON,
-             dependencies=[Security(_bearer), _only_query("since", "limit", "replica_id")],
+             dependencies=[Security(_bearer),
+                           _only_query("since", "limit", "replica_id", "include_own")],
              summary="One page of the change feed")
     def pull(request: Request,
              since: int = Query(0, ge=0, le=MAX_SEQ),
              limit: int | None = Query(None, ge=1, le=MAX_PULL_LIMIT),
              replica_id: str | None = Query(None, min_length=1, max_length=MAX_ID_LENGTH),
+             include_own: bool = Query(False),
              ) -> Response:
         who = _enter(request, service)
-        return _json(service.pull_json(who, since, limit, replica_id))
+        return _json(service.pull_json(who, since, limit, replica_id, include_own))
 
     @app.get("/v1/records/{record_id}/history", response_model=list[HistoryEntry],
              responses={**_COMMON, 404: _error("No such record within the token's reach")},

@@ -83,7 +83,8 @@ CREATE TABLE IF NOT EXISTS records (
     office TEXT,
     audience BLOB NOT NULL,
     published BLOB NOT NULL,
-    doc BLOB NOT NULL
+    doc BLOB NOT NULL,
+    sole_writer TEXT  -- the one writer of every current value, if any (no echo to it)
 );
 CREATE UNIQUE INDEX IF NOT EXISTS records_seq ON records (seq);
 CREATE INDEX IF NOT EXISTS records_kind ON records (kind);
@@ -138,7 +139,7 @@ class TokenRow:
 #: A row of the change feed: (seq, id, scope, published JSON, audience JSON, record JSON) —
 #: enough to decide readability without parsing the record.  A plain tuple: a 10,000-record
 #: pull reads 10,000 of them.
-ScanRow = tuple[int, str, str, bytes, bytes, bytes]
+ScanRow = tuple[int, str, str, bytes, bytes, bytes, str | None]
 
 
 @dataclass(frozen=True)
@@ -180,7 +181,7 @@ def _record_params(rec: Stored) -> tuple[Any, ...]:
         rec.id, rec.kind, rec.scope, fields, orjson.dumps(rec.packed_versions()),
         orjson.dumps(rec.writers), int(rec.deleted), rec.seq, rec.updated_at, rec.updated_by,
         rec.office, orjson.dumps(rec.audience), orjson.dumps(rec.published),
-        rec.wire_json(fields),
+        rec.wire_json(fields), rec.sole_writer(),
     )
 
 
@@ -261,7 +262,7 @@ class Reader:
         """Up to ``limit`` records changed after ``since``, in sequence order, read lazily
         (a page that fills up early stops reading)."""
         cursor = self.conn.execute(
-            "SELECT seq, id, scope, published, audience, doc FROM records WHERE seq > ? "
+            "SELECT seq, id, scope, published, audience, doc, sole_writer FROM records WHERE seq > ? "
             "ORDER BY seq LIMIT ?", (since, limit))
         try:
             while True:
@@ -308,14 +309,15 @@ class Writer(Reader):
     def save_records(self, records: Sequence[Stored]) -> None:
         self.conn.executemany(
             "INSERT INTO records (id, kind, scope, fields, versions, writers, deleted, seq, "
-            "updated_at, updated_by, office, audience, published, doc) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "updated_at, updated_by, office, audience, published, doc, sole_writer) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, scope = excluded.scope, "
             "fields = excluded.fields, versions = excluded.versions, "
             "writers = excluded.writers, deleted = excluded.deleted, seq = excluded.seq, "
             "updated_at = excluded.updated_at, updated_by = excluded.updated_by, "
             "office = excluded.office, audience = excluded.audience, "
-            "published = excluded.published, doc = excluded.doc",
+            "published = excluded.published, doc = excluded.doc, "
+            "sole_writer = excluded.sole_writer",
             [_record_params(r) for r in records])
 
     def add_changes(self, rows: Sequence[ChangeRow]) -> None:

@@ -120,32 +120,38 @@ class Service:
 
     # --- pull ------------------------------------------------------------------------
     def pull(self, who: Principal, since: int, limit: int | None,
-             replica_id: str | None = None) -> PullPage:
+             replica_id: str | None = None, include_own: bool = False) -> PullPage:
         """One page of the change feed after ``since`` that ``who`` may read.
 
         The cursor is the last sequence number *scanned*, so records the token may not read
         never make a replica scan them again.  ``has_more`` is true when the page stopped on
-        the count, byte or scan limit.
+        the count, byte or scan limit.  Records whose every value this replica wrote are
+        left out (its push results already gave them) unless ``include_own``.
         """
         limit = min(limit or self.settings.pull_default_limit, self.settings.pull_max_limit)
+        own = f"{who.office}|{replica_id}" if replica_id and not include_own else None
         with self.db.read() as r:
             page = PullPage(cursor=since, head=r.meta()[1])
             with closing(r.scan(since, self.settings.pull_scan_limit)) as rows:
-                self._fill(page, who, rows, limit)
+                self._fill(page, who, rows, limit, own)
         if replica_id and self._due(("replica", who.office, replica_id)):
             with self.db.write() as w:
                 w.touch_replicas([(who.office, replica_id, now_iso())])
         return page
 
-    def _fill(self, page: PullPage, who: Principal, rows: Iterator[ScanRow], limit: int) -> None:
+    def _fill(self, page: PullPage, who: Principal, rows: Iterator[ScanRow], limit: int,
+              own: str | None = None) -> None:
         """Take rows into ``page`` until the count, byte or scan limit; set the cursor."""
         office, hq = who.office, who.is_hq
         inside = office + "/"
         budget = self.settings.pull_max_bytes - 512
         size = scanned = 0
         docs, remove = page.docs, page.remove
-        for seq, rid, scope, published, audience, doc in rows:
+        for seq, rid, scope, published, audience, doc, sole in rows:
             scanned += 1
+            if own is not None and sole == own:
+                page.cursor = seq
+                continue
             if hq or scope == office or scope.startswith(inside) or (
                     within(office, scope) and published != b"[]"
                     and can_read(office, False, scope, orjson.loads(published))):
@@ -175,13 +181,13 @@ class Service:
         return self._envelope() + b"," + tail[1:]
 
     def pull_json(self, who: Principal, since: int, limit: int | None,
-                  replica_id: str | None) -> bytes:
-        page = self.pull(who, since, limit, replica_id)
+                  replica_id: str | None, include_own: bool = False) -> bytes:
+        page = self.pull(who, since, limit, replica_id, include_own)
         return self._envelope() + b"," + _page_json(page) + b"}"
 
     def sync_json(self, who: Principal, req: Batch) -> bytes:
         result = self.push(who, req.replica_id, req.ops)
-        page = self.pull(who, req.since, req.limit, req.replica_id)
+        page = self.pull(who, req.since, req.limit, req.replica_id, req.include_own)
         tail = orjson.dumps({"last_op_seq": result.last_op_seq, "results": result.results})
         return self._envelope() + b"," + tail[1:-1] + b"," + _page_json(page) + b"}"
 

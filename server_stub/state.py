@@ -73,6 +73,22 @@ class Stored:
         versions.update(packed)
         return versions
 
+    def sole_writer(self) -> str | None:
+        """The writer of every current value when one replica wrote them all, else None.
+
+        Such a record is not echoed back to that replica by a pull: the results of its own
+        pushes already gave it the record exactly (see :class:`sync.protocol.SyncRequest`).
+        """
+        found: str | None = None
+        for version in self.versions.values():
+            if not version:
+                continue
+            entry = self.writers.get(str(version))
+            if entry is None or (found is not None and entry[0] != found):
+                return None
+            found = entry[0]
+        return found
+
     def wire_versions(self) -> dict[str, int]:
         """The versions a replica cannot infer (see :mod:`sync.protocol`).
 

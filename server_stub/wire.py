@@ -40,7 +40,7 @@ _OP_KEYS = frozenset({"op_seq", "record_id", "kind", "scope", "changes", "base_s
                       "edited_at", "author", "noop"})
 _CHANGE_KEYS = frozenset({"value", "base_version", "base_text"})
 _PUSH_KEYS = frozenset({"schema_version", "replica_id", "ops"})
-_SYNC_KEYS = _PUSH_KEYS | {"since", "limit"}
+_SYNC_KEYS = _PUSH_KEYS | {"since", "limit", "include_own"}
 
 
 class Change(NamedTuple):
@@ -84,6 +84,7 @@ class Batch:
     ops: list[OpIn]
     since: int = 0
     limit: int | None = None
+    include_own: bool = False
 
 
 # ---------------------------------------------------------------------------
@@ -153,9 +154,10 @@ def _fast(data: Any, sync: bool) -> Batch | None:
     replica_id: Any = data.get("replica_id")
     raw_ops = data.get("ops", [])
     since, limit = data.get("since", 0), data.get("limit")
+    include_own = data.get("include_own", False)
     if not (_text(replica_id, 1, MAX_ID_LENGTH) and type(raw_ops) is list
             and len(raw_ops) <= MAX_OPS_PER_PUSH and _int(since, 0, MAX_SEQ)
-            and (limit is None or _int(limit, 1, MAX_PULL_LIMIT))):
+            and (limit is None or _int(limit, 1, MAX_PULL_LIMIT)) and type(include_own) is bool):
         return None
     ops: list[OpIn] = []
     for raw in raw_ops:
@@ -163,7 +165,7 @@ def _fast(data: Any, sync: bool) -> Batch | None:
         if op is None:
             return None
         ops.append(op)
-    return Batch(replica_id, ops, since, limit)
+    return Batch(replica_id, ops, since, limit, include_own)
 
 
 # ---------------------------------------------------------------------------
@@ -208,7 +210,7 @@ def parse(body: bytes, *, sync: bool) -> Batch:
         raise Invalid(detail=_detail(exc)) from None
     ops = [OpIn.from_model(op) for op in request.ops]
     if isinstance(request, SyncRequest):
-        return Batch(request.replica_id, ops, request.since, request.limit)
+        return Batch(request.replica_id, ops, request.since, request.limit, request.include_own)
     return Batch(request.replica_id, ops)
 
 

@@ -207,7 +207,8 @@ class SyncClient:
             self._report("push" if self.store.pending_count() else "pull", result, total)
             if not self._more(answer, batch, noops):
                 break
-        self.store.set_meta(last_sync_at=self._clock().isoformat(), last_sync_ok=True)
+        self.store.set_meta(last_sync_at=self._clock().isoformat(), last_sync_ok=True,
+                            full_pull=False)
         self._report("done", result, total)
         return result
 
@@ -240,6 +241,8 @@ class SyncClient:
             "since": since,
             "limit": self.pull_limit,
         }
+        if self.store.meta("full_pull"):
+            body["include_own"] = True
         answer = await self._request("POST", "/v1/sync", body=orjson.dumps(body))
         result.requests += 1
         if not isinstance(answer, dict) or "cursor" not in answer or "results" not in answer:
@@ -301,10 +304,11 @@ class SyncClient:
 
     def _take_results(self, tx: Transaction, answer: dict[str, Any],
                       batch: list[dict[str, Any]], result: SyncResult) -> None:
+        """Take the answers in op order: each op leaves the outbox and the record's base
+        becomes the server's state after it (sent in full, or "applied as sent")."""
         last = int(answer.get("last_op_seq", 0))
         answered = {r["op_seq"]: r for r in answer.get("results") or []}
-        states: dict[str, dict[str, Any]] = {}
-        touched: dict[str, bool] = {}
+        unknown: dict[str, bool] = {}
         for op in batch:
             if op.get("noop"):
                 continue
@@ -313,19 +317,20 @@ class SyncClient:
                 continue  # not processed (the server stopped at a gap): send again
             tx.drop_op(op)
             result.pushed += 1
+            rid = op["record_id"]
             rejected = res is not None and res.get("status") == "rejected"
             if rejected and res is not None:
                 tx.keep_rejected(op, res.get("reason"), res.get("message"))
                 result.rejected += 1
-            state = res.get("record") if res else None
-            if state and (op["record_id"] not in states or state["seq"] > states[op["record_id"]]["seq"]):
-                states[op["record_id"]] = state
-            touched[op["record_id"]] = touched.get(op["record_id"], False) or rejected
-        for state in states.values():
-            tx.take_base(state)
-        for rid, was_rejected in touched.items():
-            if rid in states:
-                continue
+            if res is not None and res.get("record"):
+                tx.take_base(res["record"])
+                unknown.pop(rid, None)
+            elif res is not None and res.get("status") == "applied" and res.get("seq"):
+                tx.confirm(op, int(res["seq"]))
+                unknown.pop(rid, None)
+            else:
+                unknown[rid] = unknown.get(rid, False) or rejected
+        for rid, was_rejected in unknown.items():
             doc = tx.doc(rid)
             if was_rejected and doc is not None and not doc.get("seq"):
                 tx.forget(rid)  # a create the server refused: its content is kept in `rejected`

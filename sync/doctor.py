@@ -175,7 +175,8 @@ def _recover_locked(path: Path) -> Recovery:
                if isinstance(e.get("n"), int)}
     replayed, lost, last_n = _replay_all(entries, marks, tables, records)
     moved = _move_aside(path)
-    tables["meta"]["cursor"] = {"value": 0}  # pull everything again: the server heals gaps
+    tables["meta"]["cursor"] = {"value": 0}  # pull everything again: the server heals gaps,
+    tables["meta"]["full_pull"] = {"value": True}  # including what this replica wrote
     _write_fresh(path, tables, records, last_n)
     return Recovery(sources, last_n, replayed, lost, moved)
 

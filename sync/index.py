@@ -87,9 +87,21 @@ class Indexes:
     def __init__(self) -> None:
         self.by_kind: dict[str, dict[str, None]] = {}
         self.children: dict[str, dict[str, None]] = {}
-        self.text: dict[str, str] = {}
+        self._text: dict[str, str] = {}
+        #: records whose folded text is not computed yet: folding waits for the first search
+        #: or checkpoint, so a pull of 10k records does not pay for it while it applies them
+        self._unfolded: dict[str, tuple[str, Mapping[str, Any]]] = {}
         self.ops_by_record: dict[str, list[int]] = {}
         self._chunks: dict[str, _Chunks] = {}
+
+    @property
+    def text(self) -> dict[str, str]:
+        """Folded search text by record ID (computed now for records that changed)."""
+        if self._unfolded:
+            pending, self._unfolded = self._unfolded, {}
+            for rid, (kind, fields) in pending.items():
+                self._text[rid] = search_text(kind, fields)
+        return self._text
 
     # -- records -----------------------------------------------------------
     def add(self, doc: Mapping[str, Any], folded: str | None = None) -> None:
@@ -99,7 +111,10 @@ class Indexes:
             parent = fields.get(name)
             if isinstance(parent, str):
                 self.children.setdefault(parent, {})[rid] = None
-        self.text[rid] = folded if folded is not None else search_text(kind, fields)
+        if folded is not None:
+            self._text[rid] = folded
+        else:
+            self._unfolded[rid] = (kind, fields)
         self._chunks.setdefault(kind, _Chunks()).add(rid)
 
     def remove(self, doc: Mapping[str, Any]) -> None:
@@ -109,7 +124,8 @@ class Indexes:
             parent = fields.get(name)
             if isinstance(parent, str):
                 self.children.get(parent, {}).pop(rid, None)
-        self.text.pop(rid, None)
+        self._text.pop(rid, None)
+        self._unfolded.pop(rid, None)
         chunks = self._chunks.get(kind)
         if chunks is not None:
             chunks.remove(rid)
@@ -132,8 +148,8 @@ class Indexes:
                     self.children.get(before, {}).pop(rid, None)
                 if isinstance(after, str):
                     self.children.setdefault(after, {})[rid] = None
-        if old["fields"] is not new["fields"]:
-            self.text[rid] = search_text(kind, new["fields"])
+        if old["fields"] is not new["fields"] and old["fields"] != new["fields"]:
+            self._unfolded[rid] = (kind, new["fields"])
             self._chunks.setdefault(kind, _Chunks()).add(rid)
 
     # -- outbox ------------------------------------------------------------
@@ -165,6 +181,7 @@ class Indexes:
         if not words:
             return []
         kinds = list(kinds)
+        _ = self.text  # fold what changed since the last search
         phrase = " ".join(words)
         found = self._search([phrase], kinds, limit, set())
         rest = sorted(set(words), key=len, reverse=True)
@@ -188,7 +205,7 @@ class Indexes:
     def _scan(self, chunks: _Chunks, at: int, words: list[str], found: list[str],
               limit: int | None, skip: set[str]) -> bool:
         """Scan one chunk; True when ``limit`` is reached."""
-        joined, starts = chunks.chunk(at, self.text)
+        joined, starts = chunks.chunk(at, self._text)
         ids = chunks.ids[at]
         first, rest = words[0], words[1:]
         pos = joined.find(first)

@@ -143,6 +143,9 @@ class SyncRequest(_Wire):
     ops: list[Op] = Field(default_factory=list, max_length=MAX_OPS_PER_PUSH)
     since: WireInt = Field(default=0, ge=0, le=MAX_SEQ)
     limit: Annotated[int, Field(ge=1, le=MAX_PULL_LIMIT), _WHOLE] | None = None
+    #: Also send back records whose every value this replica wrote itself (normally left
+    #: out: the push results already told it).  Set after a local recovery or `sync --full`.
+    include_own: bool = False
 
 
 class SyncResponse(_Wire):

@@ -185,8 +185,10 @@ class Transaction:
         long_text = long_text_fields(new["kind"])
         changes: dict[str, dict[str, Any]] = {}
         for key, value in delta.items():
-            change: dict[str, Any] = {"value": value,
-                                      "base_version": field_version(old, key) if old else 0}
+            change: dict[str, Any] = {"value": value}
+            version = field_version(old, key) if old else 0
+            if version:  # 0 is the protocol's default: left out, it costs nothing on the wire
+                change["base_version"] = version
             if key in long_text and base is not None and isinstance(base["fields"].get(key), str):
                 change["base_text"] = base["fields"][key]
             changes[key] = change
@@ -250,10 +252,35 @@ class Transaction:
         if old is None or bool(old.get("deleted")) != deleted:
             delta["deleted"] = deleted
         if delta and not (old is None and deleted):
-            self._history(rid, before, fields, delta, source="server",
+            # a record first seen here needs only "created" (its values are the record's own)
+            self._history(rid, before, fields, {} if old is None else delta, source="server",
                           author=state.get("updated_by"), office=state.get("office"),
                           at=at or state.get("updated_at") or self._now.isoformat(),
                           created=old is None)
+
+    def confirm(self, op: Mapping[str, Any], seq: int) -> None:
+        """The server applied ``op`` exactly as sent, at ``seq`` (a compact result).
+
+        The record's new base is its old base plus the op, with the op's keys at ``seq``;
+        versions are kept in the protocol's compact form (see :mod:`sync.protocol`).
+        """
+        doc = self.doc(op["record_id"])
+        if doc is None or int(doc.get("seq", 0)) > seq:
+            return
+        old = base_state(doc) or {"fields": {}, "deleted": False, "scope": op["scope"]}
+        keys = {*old["fields"], *(doc.get("versions") or {}), "deleted"}
+        absolute = {k: field_version(doc, k) for k in keys}
+        values = {k: c.get("value") for k, c in op["changes"].items()}
+        deleted = bool(values.pop("deleted", old["deleted"]))
+        fields = apply_flat(old["fields"], values)
+        absolute.update(dict.fromkeys(op["changes"], seq))
+        versions = {}
+        for key, version in absolute.items():
+            present = deleted if key == "deleted" else key in fields
+            if version != (seq if present else 0):
+                versions[key] = version
+        self.take_base({"id": doc["id"], "kind": doc["kind"], "scope": op["scope"],
+                        "fields": fields, "deleted": deleted, "versions": versions, "seq": seq})
 
     def requeue_everything(self) -> int:
         store = self.store

@@ -32,6 +32,9 @@ async def test_push_then_pull_round_trip(api: Api) -> None:
     SyncResponse.model_validate(body)
     assert body["last_op_seq"] == 1
     assert body["results"] == [{"op_seq": 1, "status": "applied", "seq": 1}]
+    assert body["records"] == [], "its own record is not echoed back: the result said it all"
+    assert body["cursor"] == 1
+    body = await api.sync("bg", "laptop-2", [])
     (record,) = body["records"]
     assert record["fields"] == {"title": "Triển khai phần mềm quản lý văn bản",
                                 "lead_unit_id": "unit-so-tttt", "progress": 40}
@@ -41,6 +44,19 @@ async def test_push_then_pull_round_trip(api: Api) -> None:
     assert [(h["status"], h["author"], h["user"], h["office"], h["op_seq"]) for h in history] == [
         ("applied", "Nguyễn Văn An", "Văn thư Bắc Giang", BG, 1)]
     assert history[0]["changes"]["progress"] == {"old": None, "new": 40}
+
+
+async def test_a_replica_gets_its_own_records_back_when_it_asks(api: Api) -> None:
+    await api.sync("bg", "laptop-1", [make_op(1, "t1", task(progress=40))])
+    response = await api.client.post("/v1/sync", headers=api.headers("bg"), json={
+        "schema_version": 1, "replica_id": "laptop-1", "ops": [], "since": 0, "include_own": True})
+    assert [r["id"] for r in response.json()["records"]] == ["t1"]
+    pulled = await api.client.get("/v1/pull", headers=api.headers("bg"),
+                                  params={"since": 0, "replica_id": "laptop-1"})
+    assert pulled.json()["records"] == [] and pulled.json()["cursor"] == 1
+    await api.edit("hq", "hq-1", "t1", {"progress": change(55, base=1)})
+    body = await api.sync("bg", "laptop-1", [], since=1)
+    assert [r["fields"]["progress"] for r in body["records"]] == [55], "others' edits do come"
 
 
 async def test_the_same_push_twice_is_applied_once(api: Api) -> None:

@@ -23,7 +23,7 @@ def test_add_update_delete_and_outbox(store: Any) -> None:
     store.delete(t.id)
     ops = store.pending_ops()
     assert [op["op_seq"] for op in ops] == [1, 2, 3, 4]
-    assert ops[2]["changes"] == {"progress": {"value": 40, "base_version": 0}}
+    assert ops[2]["changes"] == {"progress": {"value": 40}}  # base_version 0 is the default
     assert ops[3]["changes"]["deleted"]["value"] is True
     assert store.get(t.id).deleted and store.list("task") == []
     assert store.list("task", include_deleted=True)[0].id == t.id

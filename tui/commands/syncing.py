@@ -36,6 +36,9 @@ def register(sub: Any, lang: Lang) -> None:
     p = sub.add_parser("sync", help=_t(lang, "đồng bộ với máy chủ", "sync with the server"))
     p.add_argument("--server", metavar="URL", help=_t(lang, "dùng máy chủ khác lần này",
                                                       "use another server this time"))
+    p.add_argument("--full", action="store_true",
+                   help=_t(lang, "tải lại toàn bộ dữ liệu của văn phòng từ máy chủ",
+                           "fetch all of this office's data from the server again"))
     p.add_argument("--adopt-server", action="store_true",
                    help=_t(lang, "nhận máy chủ mới (gửi lại mọi dữ liệu của văn phòng)",
                            "adopt a new server (send all of this office's data again)"))
@@ -87,6 +90,8 @@ def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
     with ctx.open_store() as store:
         if args.adopt_server:
             store.adopt_new_server()
+        if args.full:
+            store.set_meta(cursor=0, full_pull=True)
         client = client_for(ctx, store, args.server)
 
         async def run() -> SyncResult:

@@ -1,0 +1,140 @@
+"""The sync client against the in-process server: what a replica keeps and sends."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from server_stub.app import create_app
+from server_stub.auth import add_office, create_token
+from server_stub.db import Database
+from server_stub.settings import ServerSettings
+from sync.client import SyncClient
+from sync.errors import AuthFailed, MassRemoval, ServerMismatch
+from sync.store import Store
+
+
+@pytest.fixture
+def hq(tmp_path: Path) -> Iterator[dict[str, Any]]:
+    settings = ServerSettings(db=tmp_path / "hq.db", rate=1e6, burst=10**6, synchronous="NORMAL")
+    db = Database(settings.db, synchronous="NORMAL")
+    add_office(db, "vn/bac-giang", "Bắc Giang")
+    token = create_token(db, "vn/bac-giang", "office", "bg").token
+    yield {"app": create_app(settings, db=db), "token": token, "db": db, "root": tmp_path}
+    db.close()
+
+
+def replica(hq: dict[str, Any], name: str, **kw: Any) -> tuple[Store, SyncClient]:
+    store = Store.create(hq["root"] / name, office="vn/bac-giang", name=name)
+    client = SyncClient(store, server_url="http://hq", token=hq["token"],
+                        transport=httpx.ASGITransport(app=hq["app"]), **kw)
+    return store, client
+
+
+def run(coro: Any) -> Any:
+    return asyncio.run(coro)
+
+
+def test_a_push_confirms_the_base_without_echoing_records_back(hq: dict[str, Any]) -> None:
+    store, client = replica(hq, "a")
+    unit = store.add("unit", {"name": "Sở TT&TT"})
+    task = store.add("task", {"title": "Việc", "lead_unit_id": unit.id})
+    result = run(client.sync())
+    assert result.pushed == 2 and result.pulled == 0, "its own records are not sent back"
+    doc = store.get(task.id).doc
+    assert doc["seq"] > 0 and doc["pending"] == 0 and doc["base"] is None
+    store.update(task.id, {"progress": 30})
+    assert store.pending_ops()[0]["changes"]["progress"] == {"value": 30}
+    store.update(task.id, {"title": "Việc đã sửa"})
+    title_change = store.pending_ops()[1]["changes"]["title"]
+    assert title_change["base_version"] == doc["seq"], "the edit is based on the confirmed version"
+    result = run(client.sync())
+    assert result.pushed == 2 and result.rejected == 0 and not result.new_conflicts
+
+
+def test_full_sync_brings_back_what_the_replica_wrote(hq: dict[str, Any]) -> None:
+    store, client = replica(hq, "a")
+    unit = store.add("unit", {"name": "Sở TT&TT"})
+    run(client.sync())
+    with store.transaction() as tx:  # as if a damaged file had lost it here
+        tx.forget(unit.id)
+    store.set_meta(cursor=0)
+    run(client.sync())
+    assert store.get(unit.id) is None, "an ordinary sync does not resend one's own records"
+    store.set_meta(cursor=0, full_pull=True)
+    run(client.sync())
+    assert store.get(unit.id) is not None and store.meta("full_pull") is False
+
+
+def test_a_second_laptop_of_the_office_receives_everything(hq: dict[str, Any]) -> None:
+    a, ca = replica(hq, "a")
+    b, cb = replica(hq, "b")
+    unit = a.add("unit", {"name": "Sở TT&TT"})
+    run(ca.sync())
+    run(cb.sync())
+    assert b.get(unit.id).data == {"name": "Sở TT&TT"}
+
+
+def test_a_different_server_is_refused_and_nothing_is_deleted(hq: dict[str, Any], tmp_path: Path) -> None:
+    store, client = replica(hq, "a")
+    store.add("unit", {"name": "Sở TT&TT"})
+    run(client.sync())
+    other = ServerSettings(db=tmp_path / "other.db", rate=1e6, burst=10**6)
+    odb = Database(other.db)
+    add_office(odb, "vn/bac-giang", "x")
+    token = create_token(odb, "vn/bac-giang", "office").token
+    wrong = SyncClient(store, server_url="http://other", token=token,
+                       transport=httpx.ASGITransport(app=create_app(other, db=odb)))
+    store.add("unit", {"name": "Sở Nội vụ"})
+    with pytest.raises(ServerMismatch) as err:
+        run(wrong.sync())
+    assert "adopt-server" in err.value.message("en")
+    assert len(store.list("unit")) == 2 and store.pending_count() == 1
+    odb.close()
+
+
+def test_a_server_asking_to_remove_most_local_data_is_refused(hq: dict[str, Any]) -> None:
+    store, client = replica(hq, "a")
+    with store.transaction() as tx:
+        for i in range(30):
+            tx.add("unit", {"name": f"Đơn vị {i}"})
+    run(client.sync())
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        ids = [r.id for r in store.list("unit")]
+        return httpx.Response(200, json={
+            "schema_version": 1, "server_id": store.meta("server_id"),
+            "server_time": "2026-01-01T00:00:00+00:00", "last_op_seq": 30, "results": [],
+            "records": [], "remove": ids, "cursor": 10_000, "has_more": False})
+
+    evil = SyncClient(store, server_url="http://hq", token="t", transport=httpx.MockTransport(answer))
+    with pytest.raises(MassRemoval):
+        run(evil.sync())
+    assert len(store.list("unit")) == 30
+
+
+def test_a_bad_token_is_a_clear_error_and_keeps_the_outbox(hq: dict[str, Any]) -> None:
+    store, _ = replica(hq, "a")
+    store.add("unit", {"name": "Sở TT&TT"})
+    bad = SyncClient(store, server_url="http://hq", token="st_wrong",
+                     transport=httpx.ASGITransport(app=hq["app"]))
+    with pytest.raises(AuthFailed) as err:
+        run(bad.sync())
+    assert "token" in err.value.message("en").lower()
+    assert store.pending_count() == 1
+
+
+def test_progress_is_reported_for_the_progress_bar(hq: dict[str, Any]) -> None:
+    seen = []
+    store, client = replica(hq, "a", progress=seen.append, batch_ops=10)
+    with store.transaction() as tx:
+        for i in range(35):
+            tx.add("unit", {"name": f"Đơn vị {i}"})
+    run(client.sync())
+    assert [p.sent for p in seen if p.phase != "done"] == [10, 20, 30, 35]
+    assert seen[-1].phase == "done" and seen[-1].to_send == 35
