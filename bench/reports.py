@@ -10,13 +10,19 @@ budget is exceeded.
 
 from __future__ import annotations
 
-import random
 import sys
+from pathlib import Path
+
+# Scripts here are named after the packages they measure (sync.py, tui.py): keep this folder
+# off the import path so ``import sync`` finds the package, and put the checkout first.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [str(_HERE.parent)] + [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+
+import random
 import tempfile
 import time
 import zipfile
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 from domain.periods import parse_period

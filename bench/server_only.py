@@ -16,17 +16,23 @@ beside its budget; exits 1 when the server alone already exceeds one.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# Scripts here are named after the packages they measure (sync.py, tui.py): keep this folder
+# off the import path so ``import sync`` finds the package, and put the checkout first.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [str(_HERE.parent)] + [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+
 import argparse
 import asyncio
 import gc
 import os
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 import uuid
-from pathlib import Path
 from typing import Any
 
 import httpx

@@ -23,7 +23,10 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# Scripts here are named after the packages they measure (sync.py, tui.py): keep this folder
+# off the import path so ``import sync`` finds the package, and put the checkout first.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [str(_HERE.parent)] + [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 
 from sync.store import Store
 

@@ -21,16 +21,16 @@ from pathlib import Path
 _HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 
-import asyncio  # noqa: E402
-import os  # noqa: E402
-import random  # noqa: E402
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-from typing import Any  # noqa: E402
+import asyncio
+import os
+import random
+import statistics
+import subprocess
+import time
+from collections.abc import Callable
+from typing import Any
 
-from sync.store import Store  # noqa: E402
+from sync.store import Store
 
 OUT = _HERE / "out"
 SOTAY = Path(sys.executable).parent / "sotay"
