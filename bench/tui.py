@@ -28,18 +28,21 @@ import statistics
 import subprocess
 import time
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
+from domain.records import prepare, to_flat
 from sync.store import Store
 
 OUT = _HERE / "out"
 SOTAY = Path(sys.executable).parent / "sotay"
-STORE = OUT / "tui-store-v1"
+STORE = OUT / "tui-store-v2"
 OFFICE = "vn/bench"
 COUNTS = {"unit": 500, "person": 30_000, "plan": 1_000, "task": 10_000, "indicator": 3_000,
           "meeting": 3_000, "conclusion": 3_000, "project": 39_500, "report": 10_000}
 BUDGETS = {"first_paint": 0.5, "open_tasks": 0.050, "filter_key": 0.050, "search_key": 0.030}
 STARTS = 5
+TODAY = date(2024, 6, 1)
 
 def _words(text: str) -> tuple[str, ...]:
     return tuple(text.split())
@@ -65,15 +68,27 @@ def day(rnd: random.Random, year_from: int = 2022, year_to: int = 2026) -> str:
 
 
 def build_store(path: Path) -> None:
-    """100,000 records (10,000 tasks) for one office; seeded, so every run builds the same."""
+    """100,000 records (10,000 tasks) for one office, as after a sync (nothing waiting to be
+    sent: an office's store is mostly what the server confirmed); seeded, so every run builds
+    the same."""
     rnd = random.Random(2024)
+    seq = iter(range(1, 1_000_000))
     store = Store.create(path, office=OFFICE, name="Văn phòng thử tải", role="office")
+
+    def put(tx: Any, kind: str, fields: dict[str, Any]) -> str:
+        n = next(seq)
+        rid = f"0190{n:08x}-0000-7000-8000-000000000000"
+        flat = to_flat(kind, prepare(kind, fields, today=TODAY))
+        tx.take_base({"id": rid, "kind": kind, "scope": OFFICE, "fields": flat, "versions": {},
+                      "seq": n, "updated_at": "2024-06-01T00:00:00+00:00"})
+        return rid
+
     with store:
         with store.transaction() as tx:
-            units = [tx.add("unit", {"name": f"Sở {phrase(rnd, 2, 4)} số {n}", "abbr": f"DV{n}"}).id
+            units = [put(tx, "unit", {"name": f"Sở {phrase(rnd, 2, 4)} số {n}", "abbr": f"DV{n}"})
                      for n in range(COUNTS["unit"])]
-            plans = [tx.add("plan", {"title": f"Kế hoạch {phrase(rnd)}", "number": f"{n}/KH-BCĐ",
-                                     "year_from": rnd.randint(2021, 2025), "status": "issued"}).id
+            plans = [put(tx, "plan", {"title": f"Kế hoạch {phrase(rnd)}", "number": f"{n}/KH-BCĐ",
+                                      "year_from": rnd.randint(2021, 2025), "status": "issued"})
                      for n in range(COUNTS["plan"])]
         makers: dict[str, Callable[[int], dict[str, Any]]] = {
             "person": lambda n: {"name": f"{rnd.choice(SURNAMES)} {rnd.choice(MIDDLE)} {rnd.choice(GIVEN)}",
@@ -97,7 +112,7 @@ def build_store(path: Path) -> None:
             for start in range(0, COUNTS[kind], 5_000):
                 with store.transaction() as tx:
                     for n in range(start, min(COUNTS[kind], start + 5_000)):
-                        tx.add(kind, make(n))
+                        put(tx, kind, make(n))
 
 
 def ensure_store() -> Path:
@@ -128,7 +143,7 @@ def first_paint(path: Path) -> tuple[float, list[float]]:
 
 def imports_only() -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "import tui.app, tui.screens.dashboard, sync.client"],
+    subprocess.run([sys.executable, "-c", "import tui.cli, tui.app, tui.screens.dashboard, tui.commands.app"],
                    check=True, timeout=60)
     return time.perf_counter() - started
 
@@ -226,7 +241,7 @@ def main() -> int:
     ]
     print("\n  context (no budget):")
     print(f"    first-paint runs: {', '.join(f'{r * 1000:.0f}' for r in runs)} ms")
-    print(f"    of which Python imports (tui.app, dashboard, sync client): {imports * 1000:.0f} ms")
+    print(f"    of which Python imports (cli, app, dashboard): {imports * 1000:.0f} ms")
     print(f"    store open in-process (100k records): {opened * 1000:.0f} ms")
     print(f"    dashboard summary (computed once per change): {figures['dashboard_summary'] * 1000:.1f} ms")
     print(f"    all-tasks list until painted: {figures['open_tasks_painted'] * 1000:.1f} ms")

@@ -14,6 +14,25 @@ from typing import Annotated, Any, ClassVar, TypeAlias
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from domain.errors import Problem
+from domain.schema import (
+    ATTENDANCE,
+    COMMITTEE_ROLES,
+    CONFLICT_STATUSES,
+    DOC_TYPES,
+    FRAMEWORKS,
+    FUNDING,
+    MEASURES,
+    MEETING_KINDS,
+    PLAN_KINDS,
+    PLAN_STATUSES,
+    PROJECT_STAGES,
+    RANKING_GROUPS,
+    REPORT_KINDS,
+    SPECS,
+    TASK_GROUPS,
+    TASK_STATUSES,
+    UNIT_KINDS,
+)
 from domain.values import (
     Bool,
     Day,
@@ -30,117 +49,6 @@ from domain.values import (
     Text,
     choice,
 )
-
-# ---------------------------------------------------------------------------
-# Enumerations: stored as ASCII codes, typed and shown by their labels.
-# ---------------------------------------------------------------------------
-UNIT_KINDS = {
-    "ministry": ("Bộ, cơ quan ngang Bộ", "Ministry"),
-    "department": ("Vụ", "Department"),
-    "centre": ("Trung tâm", "Centre"),
-    "office": ("Văn phòng", "Office"),
-    "provincial_dept": ("Sở, ban, ngành", "Provincial department"),
-    "province": ("UBND tỉnh", "Provincial People's Committee"),
-    "district": ("UBND huyện", "District People's Committee"),
-    "commune": ("UBND xã", "Commune People's Committee"),
-    "committee": ("Ban Chỉ đạo", "Steering committee"),
-    "other": ("Khác", "Other"),
-}
-COMMITTEE_ROLES = {
-    "head": ("Trưởng ban", "Head"),
-    "deputy_head": ("Phó Trưởng ban", "Deputy head"),
-    "standing_member": ("Ủy viên thường trực", "Standing member"),
-    "member": ("Thành viên", "Member"),
-    "secretariat": ("Tổ thư ký / Tổ giúp việc", "Secretariat team"),
-}
-PLAN_KINDS = {
-    "annual": ("Năm", "Annual"),
-    "five_year": ("5 năm", "Five-year"),
-    "phase": ("Giai đoạn", "Multi-year phase"),
-    "thematic": ("Chuyên đề", "Thematic"),
-    "supplementary": ("Bổ sung", "Supplementary"),
-}
-PLAN_STATUSES = {
-    "draft": ("Dự thảo", "Draft"),
-    "issued": ("Ban hành", "Issued"),
-    "amended": ("Điều chỉnh", "Amended"),
-    "closed": ("Kết thúc", "Closed"),
-}
-TASK_GROUPS = {
-    "infrastructure": ("Hạ tầng kỹ thuật", "Infrastructure"),
-    "internal_apps": ("Ứng dụng nội bộ", "Internal applications"),
-    "online_services": ("Dịch vụ công trực tuyến", "Online public services"),
-    "security": ("An toàn thông tin", "Information security"),
-    "workforce": ("Nhân lực", "Workforce"),
-    "other": ("Khác", "Other"),
-}
-TASK_STATUSES = {
-    "not_started": ("Chưa thực hiện", "Not started"),
-    "in_progress": ("Đang thực hiện", "In progress"),
-    "done": ("Hoàn thành", "Done"),
-    "paused": ("Tạm dừng", "Paused"),
-    "cancelled": ("Hủy", "Cancelled"),
-}
-FUNDING = {
-    "central": ("NSTW", "Central budget"),
-    "provincial": ("NS tỉnh", "Provincial budget"),
-    "recurrent": ("Sự nghiệp", "Recurrent budget"),
-    "private": ("Xã hội hóa", "Private / socialised"),
-    "other": ("Khác", "Other"),
-}
-FRAMEWORKS = {
-    "plan": ("Của kế hoạch", "The plan's own"),
-    "dti": ("DTI", "DTI"),
-    "ict_index": ("ICT Index", "ICT Index"),
-    "other": ("Khác", "Other"),
-}
-MEASURES = {
-    "percent": ("Tỷ lệ %", "Percentage"),
-    "count": ("Số lượng", "Count"),
-    "ratio": ("x/y", "x out of y"),
-}
-MEETING_KINDS = {
-    "meeting": ("Phiên họp", "Meeting"),
-    "conference": ("Hội nghị", "Conference"),
-    "workshop": ("Hội thảo", "Workshop"),
-    "working_session": ("Buổi làm việc", "Working session"),
-}
-ATTENDANCE = {
-    "present": ("Có mặt", "Present"),
-    "absent": ("Vắng", "Absent"),
-    "delegated": ("Cử người dự thay", "Delegated"),
-}
-DOC_TYPES = {
-    "notice": ("Thông báo kết luận", "Conclusion notice"),
-    "official_letter": ("Công văn", "Official letter"),
-    "directive": ("Chỉ thị", "Directive"),
-    "decision": ("Quyết định", "Decision"),
-}
-PROJECT_STAGES = {
-    "preparation": ("Chuẩn bị đầu tư", "Preparation"),
-    "implementation": ("Thực hiện", "Implementation"),
-    "completed": ("Hoàn thành", "Completed"),
-    "settlement": ("Thanh quyết toán", "Settlement"),
-}
-REPORT_KINDS = {
-    "month": ("Tháng", "Monthly"),
-    "quarter": ("Quý", "Quarterly"),
-    "half": ("6 tháng", "Half-year"),
-    "year": ("Năm", "Annual"),
-    "thematic": ("Chuyên đề", "Thematic"),
-    "adhoc": ("Đột xuất", "Ad hoc"),
-}
-RANKING_GROUPS = {
-    "departments": ("Khối sở, ngành", "Departments"),
-    "districts": ("Khối huyện", "Districts"),
-    "communes": ("Khối xã", "Communes"),
-    "units": ("Tập thể", "Units"),
-    "individuals": ("Cá nhân", "Individuals"),
-}
-CONFLICT_STATUSES = {
-    "open": ("Chưa giải quyết", "Open"),
-    "resolved": ("Đã giải quyết", "Resolved"),
-}
 
 
 def Choice(prefix: str, codes: dict[str, tuple[str, str]]) -> Any:
@@ -193,9 +101,6 @@ class RecordModel(BaseModel):
 
 class Unit(RecordModel):
     KIND = "unit"
-    REFS = {"parent_id": "unit", "successor_id": "unit"}
-    PARENTS = ("parent_id",)
-    REQUIRED = ("name",)
 
     name: Text
     abbr: Text | None = None
@@ -214,9 +119,6 @@ class Unit(RecordModel):
 
 class Person(RecordModel):
     KIND = "person"
-    REFS = {"unit_id": "unit"}
-    PARENTS = ("unit_id",)
-    REQUIRED = ("name",)
 
     name: Text
     position: Text | None = None
@@ -236,11 +138,6 @@ class Person(RecordModel):
 
 class Plan(RecordModel):
     KIND = "plan"
-    TITLE = "title"
-    REQUIRED = ("title",)
-    LONG_TEXT = frozenset({"legal_bases", "objectives", "notes"})
-    SETS = {"published_to": ("pub", "set")}
-    REFS = {"issuer_id": "unit"}
 
     title: Text
     number: Symbol | None = None
@@ -259,18 +156,6 @@ class Plan(RecordModel):
 
 class Task(RecordModel):
     KIND = "task"
-    TITLE = "title"
-    REQUIRED = ("title", "lead_unit_id")
-    LONG_TEXT = frozenset({"notes"})
-    SETS = {"coordinators": ("coord", "set"), "published_to": ("pub", "set")}
-    REFS = {
-        "plan_id": "plan",
-        "conclusion_id": "conclusion",
-        "meeting_id": "meeting",
-        "lead_unit_id": "unit",
-        "coordinators": "unit",
-    }
-    PARENTS = ("plan_id", "conclusion_id", "meeting_id")
 
     title: Text
     plan_id: Ref | None = None
@@ -317,11 +202,6 @@ class Reading(BaseModel):
 
 class Indicator(RecordModel):
     KIND = "indicator"
-    REQUIRED = ("name",)
-    LONG_TEXT = frozenset({"notes"})
-    SETS = {"readings": ("reading", "map"), "published_to": ("pub", "set")}
-    REFS = {"plan_id": "plan", "unit_id": "unit"}
-    PARENTS = ("plan_id",)
 
     name: Text
     plan_id: Ref | None = None
@@ -349,12 +229,6 @@ class Indicator(RecordModel):
 
 class Meeting(RecordModel):
     KIND = "meeting"
-    TITLE = "title"
-    REQUIRED = ("title", "date")
-    LONG_TEXT = frozenset({"agenda", "minutes"})
-    SETS = {"attendees": ("attendee", "map"), "published_to": ("pub", "set")}
-    REFS = {"chair_id": "person", "attendees": "person", "plan_id": "plan", "unit_id": "unit"}
-    PARENTS = ("plan_id",)
 
     title: Text
     meeting_kind: MeetingKind | None = None
@@ -373,12 +247,6 @@ class Meeting(RecordModel):
 
 class Conclusion(RecordModel):
     KIND = "conclusion"
-    TITLE = "title"
-    REQUIRED = ("title",)
-    LONG_TEXT = frozenset({"assessment", "directives"})
-    SETS = {"published_to": ("pub", "set")}
-    REFS = {"meeting_id": "meeting", "signer_id": "person", "issuer_id": "unit"}
-    PARENTS = ("meeting_id",)
 
     title: Text
     number: Symbol | None = None
@@ -394,10 +262,6 @@ class Conclusion(RecordModel):
 
 class Project(RecordModel):
     KIND = "project"
-    REQUIRED = ("name",)
-    LONG_TEXT = frozenset({"packages", "notes"})
-    REFS = {"investor_id": "unit", "plan_id": "plan", "task_id": "task"}
-    PARENTS = ("plan_id", "task_id")
 
     name: Text
     investor_id: Ref | None = None
@@ -419,10 +283,6 @@ class Project(RecordModel):
 
 class Report(RecordModel):
     KIND = "report"
-    TITLE = "title"
-    REQUIRED = ("title", "report_kind")
-    LONG_TEXT = frozenset({"recipients", "recommendations", "content"})
-    REFS = {"reporting_unit_id": "unit"}
 
     title: Text
     report_kind: ReportKind
@@ -465,9 +325,6 @@ class RankingEntry(BaseModel):
 
 class Ranking(RecordModel):
     KIND = "ranking"
-    TITLE = "title"
-    REQUIRED = ("title", "year")
-    SETS = {"criteria": ("criterion", "map"), "entries": ("entry", "map")}
 
     title: Text
     year: Int = Field(ge=1900, le=2100)
@@ -481,15 +338,6 @@ class ConflictRecord(RecordModel):
     """Made by the server when two offices changed the same field concurrently."""
 
     KIND = "conflict"
-    TITLE = "field"
-    REQUIRED = ("record_id", "field")
-    REFS: ClassVar[dict[str, str]] = {}
-    PARENTS = ("record_id",)
-    SYSTEM = frozenset({
-        "record_id", "record_kind", "field", "current_value", "other_value", "base_value",
-        "current_author", "other_author", "current_office", "other_office",
-        "current_at", "other_at", "other_fields", "record_title",
-    })
 
     record_id: Ref
     record_kind: Text | None = None
@@ -515,3 +363,13 @@ KINDS: dict[str, type[RecordModel]] = {
     for m in (Unit, Person, Plan, Task, Indicator, Meeting, Conclusion, Project, Report,
               Ranking, ConflictRecord)
 }
+
+for _model in KINDS.values():  # one source of truth: domain.schema
+    _spec = SPECS[_model.KIND]
+    _model.TITLE = _spec.title
+    _model.REQUIRED = _spec.required
+    _model.LONG_TEXT = _spec.long_text
+    _model.SETS = dict(_spec.sets)
+    _model.REFS = dict(_spec.refs)
+    _model.PARENTS = _spec.parents
+    _model.SYSTEM = _spec.system

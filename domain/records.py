@@ -11,29 +11,40 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
-
-import pydantic
+from typing import TYPE_CHECKING, Any
 
 from domain.errors import Problem, ValidationError
-from domain.models import KINDS, RecordModel, Task
+from domain.schema import SPECS, KindSpec
 from domain.timeframe import parse_timeframe
-from domain.values import FieldValueError
+
+if TYPE_CHECKING:  # pydantic and the models load on the first validation, not at start-up
+    import pydantic
+
+    from domain.models import RecordModel
 
 META_FIELDS = ("id", "kind", "scope", "deleted")
 
 
-def model_for(kind: str) -> type[RecordModel]:
+def spec_for(kind: str) -> KindSpec:
+    """What records of ``kind`` are made of (no pydantic): fields, sets, references…"""
     try:
-        return KINDS[kind]
+        return SPECS[kind]
     except KeyError:
         raise ValidationError.single(
-            "kind", "validation.unknown_kind", kind=kind, known=", ".join(sorted(KINDS))
+            "kind", "validation.unknown_kind", kind=kind, known=", ".join(sorted(SPECS))
         ) from None
 
 
+def model_for(kind: str) -> type[RecordModel]:
+    """The pydantic model of ``kind`` (imports the models on first use)."""
+    spec_for(kind)
+    from domain.models import KINDS
+
+    return KINDS[kind]
+
+
 def field_names(kind: str) -> list[str]:
-    return list(model_for(kind).model_fields)
+    return list(spec_for(kind).fields)
 
 
 # ---------------------------------------------------------------------------
@@ -45,6 +56,8 @@ def _problem_from(error: Any, model: type[RecordModel]) -> Problem:
     etype = error.get("type", "")
     ctx = error.get("ctx") or {}
     cause = ctx.get("error")
+    from domain.values import FieldValueError
+
     if isinstance(cause, FieldValueError):
         problem = cause.problem
         where = name if name != "__root__" else (problem.field or name)
@@ -71,6 +84,8 @@ def _problem_from(error: Any, model: type[RecordModel]) -> Problem:
 
 def validate(kind: str, fields: Mapping[str, Any]) -> dict[str, Any]:
     """Validate a whole record's logical fields; return them normalised, JSON-ready, no Nones."""
+    import pydantic
+
     model = model_for(kind)
     try:
         instance = model.model_validate(dict(fields))
@@ -89,7 +104,7 @@ def validate(kind: str, fields: Mapping[str, Any]) -> dict[str, Any]:
 # ---------------------------------------------------------------------------
 def to_flat(kind: str, logical: Mapping[str, Any]) -> dict[str, Any]:
     """Logical (validated) fields → flat fields; ``None`` values and empty sets are left out."""
-    sets = model_for(kind).SETS
+    sets = spec_for(kind).sets
     flat: dict[str, Any] = {}
     for name, value in logical.items():
         if value is None:
@@ -111,7 +126,7 @@ def to_flat(kind: str, logical: Mapping[str, Any]) -> dict[str, Any]:
 @functools.lru_cache(maxsize=64)
 def _prefixes(kind: str) -> tuple[dict[str, tuple[str, str]], tuple[str, ...]]:
     """A kind's set prefixes → (logical name, shape), and the names of its "set" fields."""
-    sets = model_for(kind).SETS
+    sets = spec_for(kind).sets
     by_prefix = {prefix: (name, shape) for name, (prefix, shape) in sets.items()}
     return by_prefix, tuple(name for name, (_p, shape) in sets.items() if shape == "set")
 
@@ -201,10 +216,10 @@ def prepare(kind: str, changes: Mapping[str, Any], *, previous: Mapping[str, Any
 
     Returns the new logical fields.  ``previous`` is ``None`` for a new record.
     """
-    model = model_for(kind)
-    unknown = [k for k in changes if k not in model.model_fields]
+    spec = spec_for(kind)
+    unknown = [k for k in changes if k not in spec.fields]
     if unknown:
-        known = ", ".join(model.model_fields)
+        known = ", ".join(spec.fields)
         raise ValidationError(
             [Problem(k, "validation.unknown_field", {"field": k, "kind": f"§kind.{kind}", "known": known})
              for k in unknown], kind=kind)
@@ -215,7 +230,7 @@ def prepare(kind: str, changes: Mapping[str, Any], *, previous: Mapping[str, Any
         else:
             merged[key] = value
     logical = validate(kind, merged)
-    if model is Task:
+    if kind == "task":
         _derive_task_dates(logical, previous, changes)
         _complete_task(logical, changes, today)
         logical = validate(kind, logical)
@@ -230,15 +245,15 @@ def check_flat_key(kind: str, key: str) -> bool:
 
     A fast structural check for the server, which must not run full validation on every op.
     """
-    model = KINDS.get(kind)
-    if model is None:
+    spec = SPECS.get(kind)
+    if spec is None:
         return False
     prefix, sep, element = key.partition(":")
     if sep:
         return bool(element) and len(element) <= 200 and any(
-            p == prefix for p, _shape in model.SETS.values()
+            p == prefix for p, _shape in spec.sets.values()
         )
-    return key in model.model_fields and key not in model.SETS
+    return key in spec.fields and key not in spec.sets
 
 
 def check_flat_value(value: Any, depth: int = 0) -> bool:
@@ -255,12 +270,14 @@ def check_flat_value(value: Any, depth: int = 0) -> bool:
 
 
 def long_text_fields(kind: str) -> frozenset[str]:
-    model = KINDS.get(kind)
-    return model.LONG_TEXT if model else frozenset()
+    spec = SPECS.get(kind)
+    return spec.long_text if spec else frozenset()
 
 
 @functools.lru_cache(maxsize=512)
 def _adapter(kind: str, name: str) -> pydantic.TypeAdapter[Any]:
+    import pydantic
+
     info = model_for(kind).model_fields[name]
     return pydantic.TypeAdapter(info.rebuild_annotation())
 
@@ -271,6 +288,8 @@ def check_field(kind: str, name: str, value: Any) -> Any:
     Raises :class:`ValidationError` whose single problem names the field, so a form can show
     the message under it.  Empty input is ``None`` (an optional field left blank).
     """
+    import pydantic
+
     model = model_for(kind)
     if name not in model.model_fields:
         known = ", ".join(model.model_fields)

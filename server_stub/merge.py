@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from domain.ids import uuid7
-from domain.models import KINDS
 from domain.records import check_flat_key, check_flat_value, long_text_fields
+from domain.schema import SPECS
 from domain.scopes import is_scope
 from server_stub.state import DELETED, SCOPE_KEY, Stored, Writer
 from server_stub.textmerge import merge_text
@@ -123,7 +123,7 @@ def _value_ok(value: Any) -> bool:
 
 def check_op(op: OpIn, current: Stored | None) -> Outcome | None:
     """The rejection for a malformed op, or ``None`` when the op may be merged."""
-    if op.kind not in KINDS:
+    if op.kind not in SPECS:
         return Outcome("rejected", current, reason="sync.reject.unknown_kind",
                        params={"kind": op.kind})
     if current is not None and current.kind != op.kind:
@@ -178,8 +178,8 @@ def _finish(record: Stored, seq: int, who: Who, entry: Writer,
 
 
 def _title(kind: str, fields: dict[str, Any]) -> str | None:
-    model = KINDS.get(kind)
-    value = fields.get(model.TITLE) if model else None
+    spec = SPECS.get(kind)
+    value = fields.get(spec.title) if spec else None
     return value if isinstance(value, str) else None
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from domain.errors import Conflict, ValidationError
-from domain.records import from_flat, model_for
+from domain.records import from_flat, spec_for
 from sync.record import Record
 from sync.store import Store, Transaction
 
@@ -36,7 +36,7 @@ def _logical_field(kind: str, key: str) -> str:
     prefix, sep, _element = key.partition(":")
     if not sep:
         return key
-    for name, (p, _shape) in model_for(kind).SETS.items():
+    for name, (p, _shape) in spec_for(kind).sets.items():
         if p == prefix:
             return name
     return key

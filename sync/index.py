@@ -14,7 +14,7 @@ import bisect
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from domain.models import KINDS
+from domain.schema import SPECS
 from domain.text import fold
 
 CHUNK = 512
@@ -22,12 +22,12 @@ _SEP = "\x00"
 
 
 def _parent_fields(kind: str) -> tuple[str, ...]:
-    model = KINDS.get(kind)
-    return model.PARENTS if model else ()
+    spec = SPECS.get(kind)
+    return spec.parents if spec else ()
 
 
 _SKIP: dict[str, frozenset[str]] = {
-    kind: frozenset(model.REFS) | frozenset({"published_to"}) for kind, model in KINDS.items()
+    kind: frozenset(spec.refs) | frozenset({"published_to"}) for kind, spec in SPECS.items()
 }
 
 

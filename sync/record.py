@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from domain.models import KINDS
 from domain.records import from_flat
+from domain.schema import SPECS
 
 
 class Record:
@@ -59,8 +59,8 @@ class Record:
 
     @property
     def title(self) -> str:
-        model = KINDS.get(self.kind)
-        name = model.TITLE if model else "name"
+        spec = SPECS.get(self.kind)
+        name = spec.title if spec else "name"
         value = self.doc["fields"].get(name)
         return str(value) if value is not None else ""
 

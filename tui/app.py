@@ -97,10 +97,14 @@ class SotayApp(App[int]):
                  data_dir: Path | None = None, clock: Clock | None = None,
                  sections: Sequence[Section] = SECTIONS,
                  sync_interval: float | None = DEFAULT_SYNC_INTERVAL,
-                 on_first_paint: Callable[[SotayApp], None] | None = None) -> None:
+                 on_first_paint: Callable[[SotayApp], None] | None = None,
+                 connect: Callable[[], SyncClient | None] | None = None) -> None:
         super().__init__()
         self.store = store
         self.sync_client = sync_client
+        #: builds the sync client after the first paint (httpx and the protocol models
+        #: are not worth making a person wait for the dashboard)
+        self._connect = connect
         self.data_dir = data_dir
         self.clock = clock
         self.sections = list(sections)
@@ -118,7 +122,7 @@ class SotayApp(App[int]):
         self.set_reactive(SotayApp.lang, lang)
         skew = store.meta("clock_skew")
         self.set_reactive(SotayApp.sync_view, SyncView(
-            configured=sync_client is not None,
+            configured=sync_client is not None or connect is not None,
             skew=float(skew) if isinstance(skew, int | float) else None))
         if sync_client is not None:
             sync_client.progress = self._on_progress
@@ -151,9 +155,27 @@ class SotayApp(App[int]):
     def on_mount(self) -> None:
         self.store.listeners.append(self._committed)
         self.switch_mode(self.sections[0].name)
-        if self.sync_client is not None and self.sync_interval is not None:
+        if self.sync_client is not None:
+            self._start_sync_timer()
+
+    def _start_sync_timer(self) -> None:
+        if self.sync_interval is not None:
             self._next_sync = time.monotonic() + FIRST_SYNC_DELAY
             self.set_interval(5.0, self._tick, name="sync-timer")
+
+    def _attach_client(self) -> None:
+        connect, self._connect = self._connect, None
+        if connect is None or self.sync_client is not None:
+            return
+        try:
+            client = connect()
+        except SotayError as error:
+            self.notify(error.message(self.ui_lang), severity="warning", markup=False)
+            return
+        if client is not None:
+            self.sync_client = client
+            client.progress = self._on_progress
+            self._start_sync_timer()
 
     async def on_unmount(self) -> None:
         if self._committed in self.store.listeners:
@@ -169,6 +191,8 @@ class SotayApp(App[int]):
             self._painted = True
             if self._on_first_paint is not None:
                 self._on_first_paint(self)
+            if self._connect is not None:
+                self.call_after_refresh(self._attach_client)
 
     def _committed(self, store: Store) -> None:
         self.derived.invalidate()
@@ -402,8 +426,11 @@ def build_app(store: Store, sync_client: SyncClient | None, *, lang: Lang = "vi"
               data_dir: Path | None = None, clock: Clock | None = None,
               sections: Sequence[Section] = SECTIONS,
               sync_interval: float | None = DEFAULT_SYNC_INTERVAL,
-              on_first_paint: Callable[[SotayApp], None] | None = None) -> SotayApp:
+              on_first_paint: Callable[[SotayApp], None] | None = None,
+              connect: Callable[[], SyncClient | None] | None = None) -> SotayApp:
     """The app on ``store``; ``sync_client`` None works offline.  ``clock`` fixes "now"
-    (tests, snapshots); ``sync_interval`` None turns off background sync."""
+    (tests, snapshots); ``sync_interval`` None turns off background sync; ``connect`` makes
+    the sync client once the dashboard is on screen."""
     return SotayApp(store, sync_client, lang=lang, data_dir=data_dir, clock=clock,
-                    sections=sections, sync_interval=sync_interval, on_first_paint=on_first_paint)
+                    sections=sections, sync_interval=sync_interval, on_first_paint=on_first_paint,
+                    connect=connect)

@@ -112,20 +112,41 @@ def _log_crash(data: Path) -> Path | None:
         return None
 
 
+def _global_only(argv: Sequence[str]) -> argparse.Namespace | None:
+    """``sotay`` with only --data / --lang opens the app: no need to load every command."""
+    values: dict[str, str | None] = {"data": None, "lang": None}
+    items = list(argv)
+    while items:
+        arg = items.pop(0)
+        name, eq, value = arg.partition("=")
+        if name not in ("--data", "--lang"):
+            return None
+        if not eq:
+            if not items:
+                return None
+            value = items.pop(0)
+        if name == "--lang" and value not in ("vi", "en"):
+            return None
+        values[name[2:]] = value
+    return argparse.Namespace(command=None, **values)
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = _pre_lang(argv)
     console = Console(lang)
-    parser = build_parser(lang)
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:
-        return int(exc.code or 0)
+    args = _global_only(argv)
+    if args is None:
+        parser = build_parser(lang)
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as exc:
+            return int(exc.code or 0)
     data = Path(args.data).expanduser() if args.data else default_data_dir()
     ctx = Context(data=data, lang=lang, console=console)
     handler: Handler | None = getattr(args, "func", None)
     if handler is None:
-        handler = getattr(args, "default_func", None) or _default_handler(parser)
+        handler = _default_handler(lambda: build_parser(lang))
     try:
         return handler(args, ctx)
     except SotayError as exc:
@@ -143,9 +164,9 @@ def run(argv: Sequence[str] | None = None) -> int:
         return 70
 
 
-def _default_handler(parser: Parser) -> Handler:
+def _default_handler(parser: Callable[[], Parser]) -> Handler:
     def show_help(args: argparse.Namespace, ctx: Context) -> int:
-        parser.print_help()
+        parser().print_help()
         return 0
 
     try:

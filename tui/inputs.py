@@ -13,8 +13,8 @@ from typing import Any
 import orjson
 
 from domain.errors import NotFound, Problem, ValidationError
-from domain.models import KINDS
-from domain.records import model_for
+from domain.records import spec_for
+from domain.schema import SPECS
 from domain.text import fold
 from sync.store import Store
 
@@ -91,11 +91,11 @@ def _parse_set(store: Store, target: str | None, value: str, field: str) -> list
 
 
 def _parse_map(store: Store, kind: str, name: str, value: str) -> dict[str, Any]:
-    model = model_for(kind)
+    model = spec_for(kind)
     items = [v for v in _SPLIT.split(value.strip()) if v]
     if name == "readings":
         return dict(_parse_reading(item, name) for item in items)
-    target = model.REFS.get(name)
+    target = model.refs.get(name)
     out: dict[str, Any] = {}
     for item in items:
         key, sep, role = item.rpartition(":") if ":" in item else (item, "", "")
@@ -106,7 +106,7 @@ def _parse_map(store: Store, kind: str, name: str, value: str) -> dict[str, Any]
 
 def to_logical(store: Store, kind: str, raw: dict[str, str]) -> dict[str, Any]:
     """Typed strings → logical values the models validate.  Empty text clears a field."""
-    model = model_for(kind)
+    model = spec_for(kind)
     out: dict[str, Any] = {}
     problems: list[Problem] = []
     for name, value in raw.items():
@@ -125,12 +125,12 @@ def _one_value(store: Store, model: Any, kind: str, name: str, value: str) -> An
     parsed = _json_or_text(value)
     if not isinstance(parsed, str):
         return parsed
-    if name in model.SETS:
-        _prefix, shape = model.SETS[name]
+    if name in model.sets:
+        _prefix, shape = model.sets[name]
         if shape == "set":
-            return _parse_set(store, model.REFS.get(name), value, name)
+            return _parse_set(store, model.refs.get(name), value, name)
         return _parse_map(store, kind, name, value)
-    target = model.REFS.get(name)
+    target = model.refs.get(name)
     if target is not None:
         if name == "lead_unit_id" and len([v for v in _SPLIT.split(value) if v]) > 1:
             raise ValidationError.single(name, "validation.one_lead_unit")
@@ -139,7 +139,7 @@ def _one_value(store: Store, model: Any, kind: str, name: str, value: str) -> An
 
 
 def known_kinds() -> list[str]:
-    return sorted(KINDS)
+    return sorted(SPECS)
 
 
 def match_kind(text: str) -> str:
@@ -147,7 +147,7 @@ def match_kind(text: str) -> str:
     key = fold(text.strip())
     from domain.i18n import LABELS
 
-    for kind in KINDS:
+    for kind in SPECS:
         vi, en = LABELS.get(f"kind.{kind}", (kind, kind))
         if key in (kind, fold(vi), fold(en)) or key == kind + "s":
             return kind

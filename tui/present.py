@@ -14,9 +14,9 @@ from typing import Any
 from domain.dates import format_date
 from domain.i18n import Lang, label
 from domain.ids import short
-from domain.models import KINDS
 from domain.money import format_money, format_percent
 from domain.rules import attainment, task_status
+from domain.schema import SPECS
 from domain.text import safe_display
 from sync.record import Record
 from sync.store import Store
@@ -62,8 +62,8 @@ def display_value(store: Store, kind: str, name: str, value: Any, lang: Lang = "
     """One logical field value as text for a person."""
     if value is None or value == "" or value == [] or value == {}:
         return ""
-    model = KINDS.get(kind)
-    refs = model.REFS if model else {}
+    spec = SPECS.get(kind)
+    refs = spec.refs if spec else {}
     if name in DATE_FIELDS and isinstance(value, str):
         return format_date(value)
     if name in MONEY_FIELDS and isinstance(value, int):
@@ -161,8 +161,8 @@ def record_rows(store: Store, records: list[Record], lang: Lang, today: date) ->
 
 def describe(store: Store, record: Record, lang: Lang, today: date) -> list[tuple[str, str]]:
     """(label, value) pairs for every field of a record, in the model's order."""
-    model = KINDS.get(record.kind)
-    names = list(model.model_fields) if model else list(record.data)
+    spec = SPECS.get(record.kind)
+    names = list(spec.fields) if spec else list(record.data)
     pairs = [(label("field.id", lang), record.id), (label("field.kind", lang),
               label(f"kind.{record.kind}", lang)), (label("field.scope", lang), record.scope)]
     for name in names:

@@ -37,6 +37,7 @@ class Server:
         self.start()
 
     def start(self) -> None:
+        self.stop()  # never two servers on one database
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "server_stub.cli", "--db", str(self.db), "serve",
              "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"],

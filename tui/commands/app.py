@@ -56,11 +56,13 @@ def _first_paint_hook() -> Callable[[SotayApp], None] | None:
 
 def run_app(store: Store, data: Path, lang: Lang,
             on_first_paint: Callable[[SotayApp], None] | None = None) -> int:
+    from sync.credentials import load_token
     from tui.app import build_app
 
-    client = make_client(store, data)
-    app = build_app(store, client, lang=lang, data_dir=data,
-                    on_first_paint=on_first_paint or _first_paint_hook())
+    logged_in = load_token(data) is not None
+    app = build_app(store, None, lang=lang, data_dir=data,
+                    on_first_paint=on_first_paint or _first_paint_hook(),
+                    connect=(lambda: make_client(store, data)) if logged_in else None)
     headless = bool(os.environ.get(FIRST_PAINT_ENV))
     app.run(headless=headless)
     return int(app.return_code or 0)

@@ -14,8 +14,8 @@ import orjson
 from domain import demo
 from domain.errors import Problem, SotayError, ValidationError
 from domain.i18n import Lang, label
-from domain.models import KINDS
 from domain.rules import task_status
+from domain.schema import SPECS
 from domain.text import fold
 from sync import doctor
 from sync.record import Record
@@ -190,14 +190,14 @@ def _status_matcher(value: str) -> Callable[[Record, Any], bool]:
 
 
 def _filter(store: Store, kind: str, name: str, value: str) -> Callable[[Record, Any], bool]:
-    model = KINDS[kind]
+    model = SPECS[kind]
     if name == "status" and kind == "task":
         return _status_matcher(value)
-    if name not in model.model_fields:
+    if name not in model.fields:
         raise ValidationError.single(name, "validation.unknown_field", field=name, kind=f"§kind.{kind}",
-                                     known=", ".join(model.model_fields))
-    if name in model.REFS:
-        target = resolve_ref(store, model.REFS[name], value, name)
+                                     known=", ".join(model.fields))
+    if name in model.refs:
+        target = resolve_ref(store, model.refs[name], value, name)
 
         def ref_match(record: Record, today: Any) -> bool:
             got = record.data.get(name)

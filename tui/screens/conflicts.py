@@ -17,7 +17,7 @@ from textual.widgets import Static, TextArea
 
 from domain.errors import SotayError
 from domain.i18n import Lang, label
-from domain.models import KINDS
+from domain.schema import SPECS
 from domain.text import safe_display
 from sync import conflicts as rules
 from sync.record import Record
@@ -37,9 +37,9 @@ COLUMNS = [
 
 def logical_name(kind: str, key: str) -> str:
     prefix, sep, _element = key.partition(":")
-    model = KINDS.get(kind)
+    model = SPECS.get(kind)
     if sep and model is not None:
-        for name, (p, _shape) in model.SETS.items():
+        for name, (p, _shape) in model.sets.items():
             if p == prefix:
                 return name
     return key

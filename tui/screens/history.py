@@ -13,7 +13,7 @@ from textual.widgets import Static
 
 from domain.errors import SotayError
 from domain.i18n import Lang, label
-from domain.models import KINDS
+from domain.schema import SPECS
 from domain.text import safe_display
 from sync.store import Store
 from tui.present import display_value
@@ -33,9 +33,9 @@ COLUMNS = [
 def change_text(store: Store, kind: str, key: str, old: Any, new: Any, lang: Lang) -> str:
     """``Thời hạn: 30/09/2022 → 31/12/2022`` for one flat key of a change."""
     name, sep, element = key.partition(":")
-    model = KINDS.get(kind)
+    model = SPECS.get(kind)
     if sep and model is not None:
-        logical = next((n for n, (p, _s) in model.SETS.items() if p == name), name)
+        logical = next((n for n, (p, _s) in model.sets.items() if p == name), name)
         shown = label(f"field.{logical}", lang)
         target = display_value(store, kind, logical, [element], lang) or element[-8:]
         verb = "−" if new is None else "+"
