@@ -206,6 +206,9 @@ class Store:
         self._closed = False
         self._db = _DB(storage=MemoryStorage)
         self._db.storage.write(loaded.tables)
+        # TinyDB table objects and their dicts, looked up once (the save path is hot)
+        self._tables: dict[str, ReplicaTable] = {name: self._db.table(name) for name in TABLES}  # type: ignore[misc]
+        self._raws: dict[str, dict[str, Any]] = {n: t.raw() for n, t in self._tables.items()}
         self._journal = Journal(path / JOURNAL, loaded.next_n, loaded.journal_size)
         self._core_n = loaded.core_n
         self._kind_n = loaded.kind_n
@@ -329,10 +332,10 @@ class Store:
 
     # ------------------------------------------------------------- internals
     def _table(self, name: str) -> ReplicaTable:
-        return self._db.table(name)  # type: ignore[return-value]
+        return self._tables[name]
 
     def _raw(self, name: str) -> dict[str, Any]:
-        return self._table(name).raw()
+        return self._raws[name]
 
     def now(self) -> datetime:
         return self._clock()

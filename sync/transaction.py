@@ -267,18 +267,26 @@ class Transaction:
         doc = self.doc(op["record_id"])
         if doc is None or int(doc.get("seq", 0)) > seq:
             return
-        old = base_state(doc) or {"fields": {}, "deleted": False, "scope": op["scope"]}
-        keys = {*old["fields"], *(doc.get("versions") or {}), "deleted"}
-        absolute = {k: field_version(doc, k) for k in keys}
         values = {k: c.get("value") for k, c in op["changes"].items()}
-        deleted = bool(values.pop("deleted", old["deleted"]))
-        fields = apply_flat(old["fields"], values)
-        absolute.update(dict.fromkeys(op["changes"], seq))
-        versions = {}
-        for key, version in absolute.items():
-            present = deleted if key == "deleted" else key in fields
-            if version != (seq if present else 0):
-                versions[key] = version
+        deleted_change = values.pop("deleted", None)
+        old = base_state(doc)
+        if old is None:  # the create: nothing but the op, every key at seq
+            fields = {k: v for k, v in values.items() if v is not None}
+            deleted = bool(deleted_change)
+            versions = {k: seq for k, v in values.items() if v is None}
+        else:
+            keys = {*old["fields"], *(doc.get("versions") or {}), "deleted"}
+            absolute = {k: field_version(doc, k) for k in keys}
+            absolute.update(dict.fromkeys(op["changes"], seq))
+            fields = apply_flat(old["fields"], values)
+            deleted = bool(old["deleted"] if deleted_change is None else deleted_change)
+            versions = {}
+            for key, version in absolute.items():
+                present = deleted if key == "deleted" else key in fields
+                if version != (seq if present else 0):
+                    versions[key] = version
+        if deleted_change is not None and not deleted:
+            versions["deleted"] = seq  # an undelete: the replica cannot infer its version
         self.take_base({"id": doc["id"], "kind": doc["kind"], "scope": op["scope"],
                         "fields": fields, "deleted": deleted, "versions": versions, "seq": seq})
 

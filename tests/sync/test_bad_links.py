@@ -11,7 +11,6 @@ import contextlib
 import gc
 import json
 import random
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -116,9 +115,12 @@ class KillingTransport(httpx.AsyncHTTPTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         self.count += 1
-        if self.count == self.at:
-            threading.Timer(0.02, self.server.kill).start()
-        return await super().handle_async_request(request)
+        if self.count != self.at:
+            return await super().handle_async_request(request)
+        sending = asyncio.ensure_future(super().handle_async_request(request))
+        await asyncio.sleep(0.02)
+        self.server.kill()  # here, not from a timer thread: no race with the restart
+        return await sending
 
 
 @pytest.mark.parametrize("at_request", [1, 3, 5])
