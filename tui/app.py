@@ -348,6 +348,11 @@ class SotayApp(App[int]):
 
         self.push_screen(HistoryScreen(record_id))
 
+    def show_rollup(self) -> None:
+        from tui.screens.rollup import RollupScreen
+
+        self.push_screen(RollupScreen())
+
     # ------------------------------------------------------------------ sync
     def _tick(self) -> None:
         if self._next_sync is not None and time.monotonic() >= self._next_sync:

@@ -36,6 +36,7 @@ class SotayCommands(Provider):
             (t("ui.cmd.search"), app.action_search, "/"),
             (t("ui.cmd.undo"), app.action_undo, "u"),
             (t("ui.cmd.help"), app.action_help, "F1"),
+            (t("ui.cmd.rollup"), app.show_rollup, ""),
         ]
         for section in app.sections:
             out.append((t("ui.cmd.goto", name=t(section.label_key)),

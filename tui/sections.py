@@ -76,12 +76,12 @@ def _conflicts(app: Any) -> Screen[Any]:
 
 def _reports(app: Any) -> Screen[Any]:
     from tui.screens.reports import ReportsScreen
-    return ReportsScreen(app.store, lang=app.ui_lang)
+    return ReportsScreen()
 
 
 def _import(app: Any) -> Screen[Any]:
     from tui.screens.importer import ImportScreen
-    return ImportScreen(app.store, lang=app.ui_lang)
+    return ImportScreen()
 
 
 SECTIONS: tuple[Section, ...] = (

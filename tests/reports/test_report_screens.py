@@ -1,43 +1,51 @@
-"""Acceptance 6: pilot tests of the Reports and Import screens, run inside a minimal app."""
+"""Acceptance 6: pilot tests of the Reports and Import sections, and the roll-up, inside the
+real app (number keys 9 and 0, the palette)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import docx
+import httpx
 from textual.app import App
-from textual.widgets import Button, DataTable, Input, Markdown, Select, Static, TextArea
+from textual.widgets import Button, Input, Markdown, Select, Static, TextArea
 
 from domain.demo import demo_id
 from sync.store import Store
+from tui.app import SotayApp, build_app
 from tui.screens.importer import ImportScreen
 from tui.screens.reports import ReportsScreen
+from tui.screens.rollup import RollupScreen
+from tui.widgets.table import VirtualTable
+
+SIZE = (150, 50)
 
 
-class Host(App[None]):
-    def __init__(self, screen_factory) -> None:  # type: ignore[no-untyped-def]
-        super().__init__()
-        self.factory = screen_factory
-
-    def on_mount(self) -> None:
-        self.push_screen(self.factory())
+def make_app(store: Store, client: Any = None) -> SotayApp:
+    return build_app(store, client, sync_interval=None,
+                     clock=lambda: datetime(2022, 6, 20, 9, tzinfo=UTC))
 
 
-async def settle(app: App[None], pilot) -> None:  # type: ignore[no-untyped-def]
+async def settle(app: App[Any], pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.pause()
     await app.workers.wait_for_complete()
     await pilot.pause()
     await pilot.pause()
 
 
-def status(app: App[None]) -> str:
+def status(app: App[Any]) -> str:
     return str(app.screen.query_one("#status", Static).render())
 
 
 async def test_reports_screen_previews_saves_and_exports(demo_store: Store, tmp_path: Path) -> None:
-    app = Host(lambda: ReportsScreen(demo_store, lang="vi"))
-    async with app.run_test(size=(140, 50)) as pilot:
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("9")
+        await pilot.pause()
         screen = app.screen
+        assert isinstance(screen, ReportsScreen)
         screen.query_one("#kind", Select).value = "half"
         screen.query_one("#period", Input).value = "2011-H1"
         screen.query_one("#scope", Input).value = "vn/bac-giang"
@@ -60,8 +68,11 @@ async def test_reports_screen_previews_saves_and_exports(demo_store: Store, tmp_
 
 
 async def test_reports_screen_shows_a_bad_period_without_crashing(demo_store: Store) -> None:
-    app = Host(lambda: ReportsScreen(demo_store, lang="en"))
-    async with app.run_test(size=(140, 50)) as pilot:
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("9", "f2")
+        await pilot.pause()
+        assert "Preview" in str(app.screen.query_one("#preview", Button).label)
         app.screen.query_one("#period", Input).value = "2022-Q9"
         await pilot.click("#preview")
         await settle(app, pilot)
@@ -69,6 +80,9 @@ async def test_reports_screen_shows_a_bad_period_without_crashing(demo_store: St
         await pilot.click("#save")
         await pilot.pause()
         assert "Preview the report" in status(app)
+        await pilot.press("escape")  # the section's own screen: nowhere to go back to
+        await pilot.pause()
+        assert isinstance(app.screen, ReportsScreen)
 
 
 async def test_import_screen_previews_errors_and_imports_good_rows_once(demo_store: Store,
@@ -81,13 +95,18 @@ async def test_import_screen_previews_errors_and_imports_good_rows_once(demo_sto
                     "4;Đào tạo;Sở Xây dựng;2022;10\n"
                     "5;Cổng thông tin;trung tam thong tin;2022;12,5\n", encoding="utf-8")
     before = demo_store.count("task")
-    app = Host(lambda: ImportScreen(demo_store, lang="vi", path=path, plan_id=demo_id("pl.1772")))
-    async with app.run_test(size=(140, 50)) as pilot:
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("0")
+        await pilot.pause()
+        assert isinstance(app.screen, ImportScreen)
+        app.screen.query_one("#file", Input).value = str(path)
+        app.screen.query_one("#plan", Input).value = demo_id("pl.1772")
         await pilot.click("#preview")
         await settle(app, pilot)
-        table = app.screen.query_one("#rows", DataTable)
-        assert table.row_count == 5
-        issues = {str(table.get_row_at(i)[0]): str(table.get_row_at(i)[4]) for i in range(5)}
+        table = app.screen.query_one("#rows", VirtualTable)
+        assert len(table.rows) == 5
+        issues = {row.cells["line"]: row.cells["issue"] for row in table.rows}
         assert "tỷ" in issues["3"] and "nội dung" in issues["4"] and "Sở Xây dựng" in issues["5"]
         confirm = app.screen.query_one("#confirm", Button)
         assert not confirm.disabled and "2" in str(confirm.label)
@@ -105,8 +124,53 @@ async def test_import_screen_previews_errors_and_imports_good_rows_once(demo_sto
 
 
 async def test_import_screen_reports_an_unreadable_file(demo_store: Store, tmp_path: Path) -> None:
-    app = Host(lambda: ImportScreen(demo_store, path=tmp_path / "missing.xlsx", plan_id="1772/KH-BCĐ"))
-    async with app.run_test(size=(140, 50)) as pilot:
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("0")
+        await pilot.pause()
+        app.screen.query_one("#file", Input).value = str(tmp_path / "missing.xlsx")
+        app.screen.query_one("#plan", Input).value = "1772/KH-BCĐ"
         await pilot.click("#preview")
         await settle(app, pilot)
         assert "missing.xlsx" in status(app)
+
+
+async def test_rollup_shows_each_office_and_the_servers_last_sync(demo_store: Store,
+                                                                  tmp_path: Path) -> None:
+    from server_stub.app import create_app
+    from server_stub.auth import add_office, create_token
+    from server_stub.db import Database
+    from server_stub.settings import ServerSettings
+    from sync.client import SyncClient
+
+    settings = ServerSettings(db=tmp_path / "hq.db", rate=1e6, burst=10**6)
+    db = Database(settings.db)
+    for scope in ("vn", "vn/bac-giang", "vn/ubdt", "vn/btttt"):
+        add_office(db, scope, scope)
+    server = create_app(settings, db=db)
+    hq = create_token(db, "vn", "hq", "hq").token
+    bg = create_token(db, "vn/bac-giang", "office", "bg").token
+    office = Store.create(tmp_path / "bg", office="vn/bac-giang", name="bg")
+    async with SyncClient(office, server_url="http://hq", token=bg,
+                          transport=httpx.ASGITransport(app=server)) as office_client:
+        await office_client.sync()  # Bắc Giang has synced; the other offices never have
+    office.close()
+    client = SyncClient(demo_store, server_url="http://hq", token=hq,
+                        transport=httpx.ASGITransport(app=server))
+    app = make_app(demo_store, client)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("9", "ctrl+g")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, RollupScreen)
+        rows = {row.scope: row for row in screen.query_one(VirtualTable).rows}
+        assert set(rows) >= {"vn/bac-giang", "vn/ubdt", "vn/btttt"}
+        assert rows["vn/bac-giang"].tasks == 14 and rows["vn/bac-giang"].overdue >= 2
+        assert rows["vn/bac-giang"].last_sync is not None
+        assert rows["vn/ubdt"].last_sync is None
+        table = screen.query_one(VirtualTable)
+        lines = [table.render_line(y).text for y in range(1, len(rows) + 1)]
+        assert any("vn/ubdt" in line and "không rõ" in line for line in lines)
+        await pilot.press("s")  # sort by the next column: still every office
+        assert len(screen.query_one(VirtualTable).rows) == len(rows)
+    db.close()

@@ -1,6 +1,8 @@
 """Báo cáo / Reports: pick the period kind, the period and the scope, preview the report as
 Markdown, type section V (Kiến nghị), save it as a ``report`` record, export .docx / .md /
-.csv.  Building runs in a worker thread (with a progress bar); the screen never freezes."""
+.csv.  Building runs in a worker thread (with a progress bar); the screen never freezes.
+
+``o`` (or the command palette) opens the headquarters roll-up: progress per office."""
 
 from __future__ import annotations
 
@@ -14,28 +16,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import (
-    Button,
-    Footer,
-    Input,
-    Label,
-    Markdown,
-    ProgressBar,
-    Select,
-    Static,
-    TextArea,
-)
+from textual.widgets import Button, Input, Label, Markdown, ProgressBar, Select, Static, TextArea
 
 from domain.errors import SotayError
-from domain.i18n import Lang, label, register
+from domain.i18n import label, register
 from domain.periods import KINDS, Period, parse_period
 from domain.reporting import Document, build_report
 from domain.text import safe_display
-from sync.store import Store
 from tui.outputs.assemble import ReportOptions, collect_report
 from tui.outputs.export import formats_for, save_report, write_document
 from tui.outputs.render_md import to_markdown
+from tui.screens.base import SotayScreen
 
 register(labels={
     "reports.title": ("Báo cáo định kỳ", "Periodic reports"),
@@ -62,6 +53,11 @@ register(labels={
 
 EXAMPLES = {"month": "2022-05", "quarter": "2022-Q2", "half": "2011-H1", "year": "2022",
             "custom": "01/03/2022..30/06/2022"}
+#: Words of the form: widget id → label key, redrawn when the language changes.
+WORDS = {"#reports-title": "reports.title", "#label-kind": "reports.kind",
+         "#label-period": "reports.period", "#label-scope": "reports.scope",
+         "#label-recommendations": "reports.recommendations", "#label-path": "reports.path"}
+BUTTONS = {"#preview": "reports.preview", "#save": "reports.save", "#export": "reports.export"}
 
 
 @dataclass
@@ -72,15 +68,17 @@ class Built:
     scope: str
 
 
-class ReportsScreen(Screen[None]):
-    """Self-contained: ``ReportsScreen(store, lang="vi")``."""
+class ReportsScreen(SotayScreen):
+    """The Báo cáo section of the app."""
 
+    section_key = "ui.nav.reports"
     CSS_PATH = "reports.tcss"
+    AUTO_FOCUS = "#preview"  # not a text field: the number keys still switch sections
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+p", "preview", "Xem trước / Preview", show=True),
-        Binding("ctrl+s", "save", "Lưu / Save", show=True),
-        Binding("ctrl+e", "export", "Xuất / Export", show=True),
-        Binding("escape", "app.pop_screen", "Đóng / Close", show=True),
+        Binding("ctrl+r", "preview", "ui.key.preview"),
+        Binding("ctrl+s", "save", "ui.key.save"),
+        Binding("ctrl+o", "export", "ui.key.export"),
+        Binding("ctrl+g", "rollup", "ui.key.rollup"),
     ]
 
     class Done(Message):
@@ -93,39 +91,51 @@ class ReportsScreen(Screen[None]):
             super().__init__()
             self.step = step
 
-    def __init__(self, store: Store, lang: Lang = "vi") -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.store, self.lang = store, lang
         self.built: Built | None = None
+
+    def action_back(self) -> None:
+        """Esc leaves a text field for the buttons (then the number keys work again)."""
+        if isinstance(self.focused, Input | TextArea):
+            self.query_one("#preview", Button).focus()
+            return
+        super().action_back()
 
     def t(self, key: str, **params: object) -> str:
         return label(key, self.lang).format(**params) if params else label(key, self.lang)
 
-    def compose(self) -> ComposeResult:
+    def compose_main(self) -> ComposeResult:
         kinds = [(self.t(f"period_kind.{k}"), k) for k in KINDS]
         with Vertical(id="reports-form"):
-            yield Static(f"[b]{escape(self.t('reports.title'))}[/b]", id="reports-title")
+            yield Static("", id="reports-title")
             with Horizontal(classes="row"):
-                yield Label(self.t("reports.kind"))
+                yield Label("", id="label-kind")
                 yield Select(kinds, value="quarter", allow_blank=False, id="kind")
-                yield Label(self.t("reports.period"))
+                yield Label("", id="label-period")
                 yield Input(EXAMPLES["quarter"], id="period")
-                yield Label(self.t("reports.scope"))
-                yield Input(self.store.office, id="scope")
-            yield Label(self.t("reports.recommendations"))
+                yield Label("", id="label-scope")
+                yield Input(self.sotay.store.office, id="scope")
+            yield Label("", id="label-recommendations")
             yield TextArea(id="recommendations")
             with Horizontal(classes="row"):
-                yield Label(self.t("reports.path"))
+                yield Label("", id="label-path")
                 yield Input("bao-cao.docx", id="path")
             with Horizontal(classes="row"):
-                yield Button(self.t("reports.preview"), id="preview", variant="primary")
-                yield Button(self.t("reports.save"), id="save")
-                yield Button(self.t("reports.export"), id="export")
+                yield Button("", id="preview", variant="primary")
+                yield Button("", id="save")
+                yield Button("", id="export")
             yield ProgressBar(total=3, id="progress", show_eta=False)
             yield Static("", id="status")
         with VerticalScroll(id="preview-pane"):
             yield Markdown("", id="report-preview")
-        yield Footer()
+
+    def relabel(self) -> None:
+        for selector, key in WORDS.items():
+            shown = escape(self.t(key))
+            self.query_one(selector, Static).update(f"[b]{shown}[/b]" if key == "reports.title" else shown)
+        for selector, key in BUTTONS.items():
+            self.query_one(selector, Button).label = self.t(key)
 
     # ------------------------------------------------------------------ actions
     def set_status(self, text: str, error: bool = False) -> None:
@@ -136,7 +146,7 @@ class ReportsScreen(Screen[None]):
     def _options(self) -> ReportOptions:
         kind = str(self.query_one("#kind", Select).value)
         period = parse_period(self.query_one("#period", Input).value, kind)
-        scope = self.query_one("#scope", Input).value.strip() or self.store.office
+        scope = self.query_one("#scope", Input).value.strip() or self.sotay.store.office
         text = self.query_one("#recommendations", TextArea).text
         return ReportOptions(scope, period, self.lang, recommendations=text)
 
@@ -154,7 +164,7 @@ class ReportsScreen(Screen[None]):
     @work(thread=True, exit_on_error=False, exclusive=True, group="report")
     def build(self, opts: ReportOptions) -> None:
         try:
-            data = collect_report(self.store, opts)
+            data = collect_report(self.sotay.store, opts)
             self.post_message(self.Progress(1))
             document = build_report(data)
             self.post_message(self.Progress(2))
@@ -184,7 +194,8 @@ class ReportsScreen(Screen[None]):
             return
         text = self.query_one("#recommendations", TextArea).text
         try:
-            save_report(self.store, self.built.document, self.built.period, self.built.scope, None, text)
+            save_report(self.sotay.store, self.built.document, self.built.period, self.built.scope,
+                        None, text)
         except SotayError as exc:
             self.set_status(exc.message(self.lang), error=True)
             return
@@ -202,6 +213,9 @@ class ReportsScreen(Screen[None]):
             self.set_status(exc.message(self.lang), error=True)
             return
         self.set_status(self.t("reports.exported", path=", ".join(map(str, written))))
+
+    def action_rollup(self) -> None:
+        self.sotay.show_rollup()
 
     @on(Select.Changed, "#kind")
     def _kind_changed(self, event: Select.Changed) -> None:
