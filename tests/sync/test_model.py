@@ -307,6 +307,12 @@ class SyncModel(RuleBasedStateMachine):
     def sync(self, name: str, fault: str, at: int) -> None:
         self.do("sync", name, fault, at)
 
+    @rule(order=st.permutations(sorted(REPLICAS)))
+    def everyone_syncs(self, order: list[str]) -> None:
+        """Every replica syncs once over a clean link, in an order hypothesis chooses."""
+        for name in order:
+            self.do("sync", name, "none")
+
     @rule(name=st.sampled_from(sorted(REPLICAS)))
     def crash(self, name: str) -> None:
         self.do("crash", name)
