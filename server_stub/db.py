@@ -258,12 +258,27 @@ class Reader:
     def record(self, record_id: str) -> Stored | None:
         return self.records([record_id]).get(record_id)
 
-    def scan(self, since: int, limit: int) -> Generator[ScanRow, None, None]:
+    def scan(self, since: int, limit: int, office: str | None = None,
+             skip_writer: str | None = None) -> Generator[ScanRow, None, None]:
         """Up to ``limit`` records changed after ``since``, in sequence order, read lazily
-        (a page that fills up early stops reading)."""
+        (a page that fills up early stops reading).
+
+        With ``office``, only rows that office might read or hold come back: its subtree,
+        records published somewhere, records whose audience names it.  The caller decides
+        exactly; this only spares reading every sibling office's records.  Rows whose sole
+        writer is ``skip_writer`` (the asking replica's own records) are left out too.
+        """
+        where, params = "seq > ?", [since]
+        if office is not None:
+            where += (" AND (scope = ? OR substr(scope, 1, ?) = ? OR length(published) > 2"
+                      " OR instr(audience, ?) > 0 OR instr(audience, '\"pub:') > 0)")
+            params += [office, len(office) + 1, office + "/", office]
+        if skip_writer is not None:
+            where += " AND (sole_writer IS NULL OR sole_writer != ?)"
+            params.append(skip_writer)
         cursor = self.conn.execute(
-            "SELECT seq, id, scope, published, audience, doc, sole_writer FROM records WHERE seq > ? "
-            "ORDER BY seq LIMIT ?", (since, limit))
+            "SELECT seq, id, scope, published, audience, doc, sole_writer FROM records "
+            f"WHERE {where} ORDER BY seq LIMIT ?", (*params, limit))
         try:
             while True:
                 rows = cursor.fetchmany(256)

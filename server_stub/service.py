@@ -132,26 +132,30 @@ class Service:
         own = f"{who.office}|{replica_id}" if replica_id and not include_own else None
         with self.db.read() as r:
             page = PullPage(cursor=since, head=r.meta()[1])
-            with closing(r.scan(since, self.settings.pull_scan_limit)) as rows:
-                self._fill(page, who, rows, limit, own)
+            office = None if who.is_hq else who.office
+            with closing(r.scan(since, self.settings.pull_scan_limit, office, own)) as rows:
+                self._fill(page, who, rows, limit)
         if replica_id and self._due(("replica", who.office, replica_id)):
             with self.db.write() as w:
                 w.touch_replicas([(who.office, replica_id, now_iso())])
         return page
 
-    def _fill(self, page: PullPage, who: Principal, rows: Iterator[ScanRow], limit: int,
-              own: str | None = None) -> None:
-        """Take rows into ``page`` until the count, byte or scan limit; set the cursor."""
+    def _fill(self, page: PullPage, who: Principal, rows: Iterator[ScanRow], limit: int) -> None:
+        """Take rows into ``page`` until the count, byte or scan limit; set the cursor.
+
+        The scan left out rows this office cannot read or hold and its own records, so when
+        it runs dry the cursor moves to the head: nothing before it concerns this replica.
+        """
         office, hq = who.office, who.is_hq
         inside = office + "/"
+        # an office could hold a record only if its scope (or a publication) is in the
+        # record's audience: test the bytes before decoding the JSON of every row
+        mark = office.encode()
         budget = self.settings.pull_max_bytes - 512
         size = scanned = 0
         docs, remove = page.docs, page.remove
-        for seq, rid, scope, published, audience, doc, sole in rows:
+        for seq, rid, scope, published, audience, doc, _sole in rows:
             scanned += 1
-            if own is not None and sole == own:
-                page.cursor = seq
-                continue
             if hq or scope == office or scope.startswith(inside) or (
                     within(office, scope) and published != b"[]"
                     and can_read(office, False, scope, orjson.loads(published))):
@@ -160,7 +164,8 @@ class Service:
                     return
                 docs.append(doc)
                 size += len(doc) + 1
-            elif may_hold(office, orjson.loads(audience)):
+            elif (mark in audience or b'"pub:' in audience) \
+                    and may_hold(office, orjson.loads(audience)):
                 if len(remove) >= limit or size + len(rid) + 3 > budget:
                     page.has_more = True
                     return
@@ -168,6 +173,8 @@ class Service:
                 size += len(rid) + 3
             page.cursor = seq
         page.has_more = scanned >= self.settings.pull_scan_limit
+        if not page.has_more:
+            page.cursor = max(page.cursor, page.head)
 
     # --- responses (bytes, built without re-validating stored records) -------------------
     def _envelope(self) -> bytes:

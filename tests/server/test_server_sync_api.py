@@ -346,7 +346,9 @@ async def test_scan_limit_pages_advance_the_cursor_over_unreadable_records(
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                  base_url="http://t") as client:
         api = Api(client, server.tokens)
-        await api.push("bg", "a", [make_op(n, f"t{n}", task()) for n in range(1, 11)])
+        # plans published to Bắc Giang: the scan must read them, Hà Nội cannot
+        await api.push("hq", "q", [make_op(n, f"p{n}", {"title": "KH", "pub:vn/bac-giang": True},
+                                           kind="plan", scope="vn") for n in range(1, 11)])
         await api.push("hn", "h", [make_op(1, "h1", task(), scope=HN)])
         pages = []
         since = 0
@@ -358,6 +360,20 @@ async def test_scan_limit_pages_advance_the_cursor_over_unreadable_records(
             if not page["has_more"]:
                 break
         assert pages == [([], 4, True), ([], 8, True), (["h1"], 11, False)]
+
+
+async def test_sibling_offices_records_cost_no_scan_pages(server: Server) -> None:
+    import httpx
+
+    app = server.app(pull_scan_limit=4)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                 base_url="http://t") as client:
+        api = Api(client, server.tokens)
+        await api.push("bg", "a", [make_op(n, f"t{n}", task()) for n in range(1, 11)])
+        await api.push("hn", "h", [make_op(1, "h1", task(), scope=HN)])
+        page = (await client.get("/v1/pull", headers=api.headers("hn"))).json()
+        assert [r["id"] for r in page["records"]] == ["h1"]
+        assert page["cursor"] == 11 and not page["has_more"]
 
 
 async def test_cursor_moves_past_records_the_office_cannot_read(api: Api) -> None:
