@@ -268,7 +268,8 @@ class Reader:
         exactly; this only spares reading every sibling office's records.  Rows whose sole
         writer is ``skip_writer`` (the asking replica's own records) are left out too.
         """
-        where, params = "seq > ?", [since]
+        where = "seq > ?"
+        params: list[int | str] = [since]
         if office is not None:
             where += (" AND (scope = ? OR substr(scope, 1, ?) = ? OR length(published) > 2"
                       " OR instr(audience, ?) > 0 OR instr(audience, '\"pub:') > 0)")

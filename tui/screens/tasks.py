@@ -20,10 +20,10 @@ from textual.widgets import Input, Static
 from domain.dates import format_date, parse_date
 from domain.errors import SotayError
 from domain.i18n import label
-from domain.models import TASK_STATUSES
 from domain.money import format_money, format_percent
 from domain.records import check_field
 from domain.rules import stt_key
+from domain.schema import TASK_STATUSES
 from domain.text import fold, safe_display
 from tui.derived import TaskRow
 from tui.present import status_text

@@ -25,14 +25,16 @@ from textual.widgets import Input, Label, Static, TextArea
 from domain.dates import format_date, parse_date
 from domain.errors import Problem, SotayError, ValidationError
 from domain.i18n import Lang, label
-from domain.models import (
+from domain.money import group_thousands
+from domain.records import check_field
+from domain.rules import stt_key
+from domain.schema import (
     ATTENDANCE,
     COMMITTEE_ROLES,
     CONFLICT_STATUSES,
     DOC_TYPES,
     FRAMEWORKS,
     FUNDING,
-    KINDS,
     MEASURES,
     MEETING_KINDS,
     PLAN_KINDS,
@@ -40,13 +42,11 @@ from domain.models import (
     PROJECT_STAGES,
     RANKING_GROUPS,
     REPORT_KINDS,
+    SPECS,
     TASK_GROUPS,
     TASK_STATUSES,
     UNIT_KINDS,
 )
-from domain.money import group_thousands
-from domain.records import check_field
-from domain.rules import stt_key
 from domain.text import collation_key, safe_display
 from sync.record import Record
 from sync.store import Store
@@ -105,8 +105,8 @@ class FieldSpec:
 
 def spec_for(kind: str, name: str) -> FieldSpec:
     """How the form edits ``kind.name``, read from the model's metadata."""
-    model = KINDS[kind]
-    required = name in model.REQUIRED
+    model = SPECS[kind]
+    required = name in model.required
     if name == "status" and kind in STATUS_ENUMS:
         prefix, codes = STATUS_ENUMS[kind]
         return FieldSpec(kind, name, "choice", required, prefix=prefix, codes=codes)
@@ -119,11 +119,11 @@ def spec_for(kind: str, name: str) -> FieldSpec:
         return FieldSpec(kind, name, "attendees", required, target="person")
     if name == "readings":
         return FieldSpec(kind, name, "readings", required)
-    if name in model.SETS and name in model.REFS:
-        return FieldSpec(kind, name, "refs", required, target=model.REFS[name])
-    if name in model.REFS:
-        return FieldSpec(kind, name, "ref", required, target=model.REFS[name])
-    if name in model.LONG_TEXT:
+    if name in model.sets and name in model.refs:
+        return FieldSpec(kind, name, "refs", required, target=model.refs[name])
+    if name in model.refs:
+        return FieldSpec(kind, name, "ref", required, target=model.refs[name])
+    if name in model.long_text:
         return FieldSpec(kind, name, "long", required)
     if name in DATE_FIELDS:
         return FieldSpec(kind, name, "date", required)
