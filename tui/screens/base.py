@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from domain.errors import SotayError
-from domain.i18n import Lang
+from domain.i18n import Lang, label
 from domain.text import fold
 from sync.record import Record
 from tui.context import text_for
@@ -100,6 +100,24 @@ class SotayScreen(Screen[Any]):
 
     def show_error(self, exc: SotayError) -> None:
         self.notify(exc.message(self.lang), severity="error", markup=False, timeout=8)
+
+
+class FormSectionScreen(SotayScreen):
+    """A section that is one form above a preview (reports, import).
+
+    Esc leaves a text field for the ``#preview`` button, so the number keys switch sections
+    again; ``t`` reads the section's own labels (registered in :mod:`domain.i18n`)."""
+
+    def action_back(self) -> None:
+        from textual.widgets import Button, TextArea  # not needed before such a screen opens
+
+        if isinstance(self.focused, Input | TextArea):
+            self.query_one("#preview", Button).focus()
+            return
+        super().action_back()
+
+    def t(self, key: str, **params: object) -> str:
+        return label(key, self.lang).format(**params) if params else label(key, self.lang)
 
 
 @dataclass(slots=True)

@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -121,3 +121,17 @@ class ChooseScreen(_Modal):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def close_editor(editor: Screen[Any], dirty: bool, question: str) -> None:
+    """Close an editor with nothing to return; with unsaved changes, ask ``question`` first
+    (Esc never throws typing away without a yes)."""
+    if not dirty:
+        editor.dismiss(None)
+        return
+
+    def answered(yes: bool | None) -> None:
+        if yes:
+            editor.dismiss(None)
+
+    editor.app.push_screen(ConfirmScreen(question), answered)

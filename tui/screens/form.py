@@ -20,7 +20,7 @@ from domain.i18n import label
 from domain.scopes import within
 from domain.text import safe_display
 from tui.screens.base import SotayScreen
-from tui.screens.dialogs import ConfirmScreen
+from tui.screens.dialogs import close_editor
 from tui.widgets.forms import FormInvalid, RecordForm
 
 
@@ -99,12 +99,4 @@ class RecordFormScreen(SotayScreen):
         self.dismiss(record.id)
 
     def action_back(self) -> None:
-        if not self.dirty:
-            self.dismiss(None)
-            return
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.dismiss(None)
-
-        self.app.push_screen(ConfirmScreen(self.text("ui.confirm.discard")), answered)
+        close_editor(self, self.dirty, self.text("ui.confirm.discard"))

@@ -15,13 +15,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, Input, Label, ProgressBar, Static, TextArea
+from textual.widgets import Button, Input, Label, ProgressBar, Static
 
 from domain.errors import SotayError
-from domain.i18n import label, message, register
+from domain.i18n import message, register
 from domain.text import fold, safe_display
 from tui.outputs import plan_import
-from tui.screens.base import SotayScreen
+from tui.screens.base import FormSectionScreen
 from tui.widgets.table import Column, VirtualTable
 
 register(labels={
@@ -62,7 +62,7 @@ class PreviewRow:
     style: str | None
 
 
-class ImportScreen(SotayScreen):
+class ImportScreen(FormSectionScreen):
     """The Nhập kế hoạch section; ``path`` and ``plan_id`` fill the form in advance."""
 
     section_key = "ui.nav.import"
@@ -91,16 +91,6 @@ class ImportScreen(SotayScreen):
         super().__init__()
         self.initial_path, self.initial_plan = path, plan_id
         self.result: plan_import.Preview | None = None
-
-    def action_back(self) -> None:
-        """Esc leaves a text field for the buttons (then the number keys work again)."""
-        if isinstance(self.focused, Input | TextArea):
-            self.query_one("#preview", Button).focus()
-            return
-        super().action_back()
-
-    def t(self, key: str, **params: object) -> str:
-        return label(key, self.lang).format(**params) if params else label(key, self.lang)
 
     def compose_main(self) -> ComposeResult:
         with Vertical(id="import-form"):

@@ -28,7 +28,7 @@ from sync.record import Record
 from tui.context import services, text_for
 from tui.editing import ItemEdit, ItemInvalid, follow_ups, notice_of
 from tui.screens.base import ListRow, ListScreen, SotayScreen, list_row
-from tui.screens.dialogs import ConfirmScreen
+from tui.screens.dialogs import close_editor
 from tui.widgets.forms import FieldBox, FieldSpec, make_box, spec_for
 from tui.widgets.table import Column
 
@@ -325,12 +325,4 @@ class MeetingEditor(SotayScreen):
         self._focus_first_invalid()
 
     def action_back(self) -> None:
-        if not self.dirty:
-            self.dismiss(None)
-            return
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.dismiss(None)
-
-        self.app.push_screen(ConfirmScreen(self.text("ui.confirm.discard")), answered)
+        close_editor(self, self.dirty, self.text("ui.confirm.discard"))

@@ -19,14 +19,14 @@ from textual.message import Message
 from textual.widgets import Button, Input, Label, Markdown, ProgressBar, Select, Static, TextArea
 
 from domain.errors import SotayError
-from domain.i18n import label, register
+from domain.i18n import register
 from domain.periods import KINDS, Period, parse_period
 from domain.reporting import Document, build_report
 from domain.text import safe_display
 from tui.outputs.assemble import ReportOptions, collect_report
 from tui.outputs.export import formats_for, save_report, write_document
 from tui.outputs.render_md import to_markdown
-from tui.screens.base import SotayScreen
+from tui.screens.base import FormSectionScreen
 
 register(labels={
     "reports.title": ("Báo cáo định kỳ", "Periodic reports"),
@@ -68,7 +68,7 @@ class Built:
     scope: str
 
 
-class ReportsScreen(SotayScreen):
+class ReportsScreen(FormSectionScreen):
     """The Báo cáo section of the app."""
 
     section_key = "ui.nav.reports"
@@ -94,16 +94,6 @@ class ReportsScreen(SotayScreen):
     def __init__(self) -> None:
         super().__init__()
         self.built: Built | None = None
-
-    def action_back(self) -> None:
-        """Esc leaves a text field for the buttons (then the number keys work again)."""
-        if isinstance(self.focused, Input | TextArea):
-            self.query_one("#preview", Button).focus()
-            return
-        super().action_back()
-
-    def t(self, key: str, **params: object) -> str:
-        return label(key, self.lang).format(**params) if params else label(key, self.lang)
 
     def compose_main(self) -> ComposeResult:
         kinds = [(self.t(f"period_kind.{k}"), k) for k in KINDS]
