@@ -69,7 +69,7 @@ class PickInput(Input):
     """The text part of a picker; on an empty field Backspace asks to remove the last chip."""
 
     class RemoveLast(Message):
-        pass
+        """Backspace on an empty field: the picker drops its last chip."""
 
     def action_delete_left(self) -> None:
         if not self.value:

@@ -83,7 +83,7 @@ class VirtualTable(ScrollView, can_focus=True):
         Binding("r", "reverse", "ui.key.reverse", show=False),
     ]
 
-    class Highlighted(Message):
+    class _RowMessage(Message):
         def __init__(self, table: VirtualTable, row: Any) -> None:
             super().__init__()
             self.table = table
@@ -93,15 +93,11 @@ class VirtualTable(ScrollView, can_focus=True):
         def control(self) -> VirtualTable:
             return self.table
 
-    class Selected(Message):
-        def __init__(self, table: VirtualTable, row: Any) -> None:
-            super().__init__()
-            self.table = table
-            self.row = row
+    class Highlighted(_RowMessage):
+        """The cursor moved to ``row``."""
 
-        @property
-        def control(self) -> VirtualTable:
-            return self.table
+    class Selected(_RowMessage):
+        """Enter on ``row``."""
 
     def __init__(self, columns: Sequence[Column], *, cell: CellGetter,
                  row_id: Callable[[Any], str], row_class: Callable[[Any], str | None] | None = None,
