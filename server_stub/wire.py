@@ -28,6 +28,7 @@ from sync.protocol import (
     MAX_OPS_PER_PUSH,
     MAX_PULL_LIMIT,
     MAX_SEQ,
+    RESOLUTIONS,
     SCHEMA_VERSION,
     Op,
     PushRequest,
@@ -37,7 +38,7 @@ from sync.protocol import (
 _MAX_DETAIL_ERRORS = 20
 _RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?:Z|[+-]\d{2}:\d{2})")
 _OP_KEYS = frozenset({"op_seq", "record_id", "kind", "scope", "changes", "base_seq",
-                      "edited_at", "author", "noop"})
+                      "edited_at", "author", "noop", "resolves", "resolution"})
 _CHANGE_KEYS = frozenset({"value", "base_version", "base_text"})
 _PUSH_KEYS = frozenset({"schema_version", "replica_id", "ops"})
 _SYNC_KEYS = _PUSH_KEYS | {"since", "limit", "include_own"}
@@ -67,13 +68,16 @@ class OpIn:
     base_seq: int = 0
     author: str = ""
     noop: bool = False
+    #: The conflict this op resolves and the choice made (see :mod:`sync.protocol`).
+    resolves: str | None = None
+    resolution: str | None = None
 
     @classmethod
     def from_model(cls, op: Op) -> OpIn:
         return cls(op.op_seq, op.record_id, op.kind, op.scope, op.edited_at.isoformat(),
                    {k: Change(c.value, c.base_version, c.base_text)
                     for k, c in op.changes.items()},
-                   op.base_seq, op.author, op.noop)
+                   op.base_seq, op.author, op.noop, op.resolves, op.resolution)
 
 
 @dataclass(slots=True)
@@ -134,15 +138,19 @@ def _fast_op(raw: Any) -> OpIn | None:
     kind: Any = raw.get("kind")
     scope: Any = raw.get("scope")
     base_seq, author, noop = raw.get("base_seq", 0), raw.get("author", ""), raw.get("noop", False)
+    resolves, resolution = raw.get("resolves"), raw.get("resolution")
     if not (_int(op_seq, 1, MAX_SEQ) and _text(record_id, 1, MAX_ID_LENGTH)
             and _text(kind, 1, 32) and _text(scope, 1, 200) and _int(base_seq, 0, MAX_SEQ)
-            and _text(author, 0, 200) and type(noop) is bool):
+            and _text(author, 0, 200) and type(noop) is bool
+            and (resolves is None or _text(resolves, 1, MAX_ID_LENGTH))
+            and (resolution is None or resolution in RESOLUTIONS)):
         return None
     edited_at = _time(raw.get("edited_at"))
     changes = _fast_changes(raw.get("changes", {}))
     if edited_at is None or changes is None:
         return None
-    return OpIn(op_seq, record_id, kind, scope, edited_at, changes, base_seq, author, noop)
+    return OpIn(op_seq, record_id, kind, scope, edited_at, changes, base_seq, author, noop,
+                resolves, resolution)
 
 
 def _fast(data: Any, sync: bool) -> Batch | None:

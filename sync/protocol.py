@@ -12,6 +12,18 @@ protocol".  In short:
   that the token may read, ``remove`` entries for records that left its scope, the next
   cursor and ``has_more``.
 * **Sync**: one request carrying both, so a typical sync is one round trip.
+* **Resolving a conflict** is an ordinary op on the conflicted record that names the conflict
+  (:attr:`Op.resolves`) and the choice made (:attr:`Op.resolution`).  Conflict records are the
+  server's alone: no replica writes one.  The server applies the op and marks the conflict
+  resolved in the same transaction, only while the conflict is still open; a second, later
+  resolution of the same conflict is rejected (``sync.reject.already_resolved``) with the
+  record's state, so every replica converges on the first choice.
+* **Acknowledgements**: every answer carries the replica's ``last_op_seq``.  A replica keeps
+  the highest one it was told and refuses a server that claims less (a server restored from
+  an older backup has forgotten ops it acknowledged).  An :class:`OpResult` carries the
+  record's full state whenever the replica cannot compute it from its base and the op (the
+  op had no base on an existing record, or was not applied as sent), and ``removed`` when the
+  token may not read the record after the op: the replica drops its copy.
 
 Field versions are global sequence numbers.  To keep pulls small, :attr:`RecordState.versions`
 lists only fields whose version differs from the record's ``seq``; a field absent from it
@@ -53,6 +65,8 @@ _WHOLE = BeforeValidator(_whole_number)
 WireInt = Annotated[int, _WHOLE]
 
 OpStatus = Literal["applied", "merged", "conflict", "rejected", "duplicate"]
+Resolution = Literal["current", "other", "value", "copy"]
+RESOLUTIONS: tuple[str, ...] = ("current", "other", "value", "copy")
 
 
 class _Wire(BaseModel):
@@ -81,6 +95,11 @@ class Op(_Wire):
     author: str = Field(default="", max_length=200)
     #: A placeholder that only consumes its ``op_seq`` (an op lost in local recovery).
     noop: bool = False
+    #: The id of the (open) conflict record this op resolves; see the module docstring.
+    resolves: str | None = Field(default=None, min_length=1, max_length=MAX_ID_LENGTH)
+    #: What the person chose when resolving: keep the current value, the other value, a
+    #: value of their own, or a copy of the record (scope conflicts).
+    resolution: Resolution | None = None
 
 
 class RecordState(_Wire):
@@ -108,6 +127,9 @@ class OpResult(_Wire):
     #: IDs of conflict records this op produced.
     conflicts: list[str] = Field(default_factory=list)
     seq: int | None = None
+    #: The token may not read this record (any more, or ever): the replica drops its copy
+    #: once none of its own ops for it are pending.
+    removed: bool = False
 
 
 class PushRequest(_Wire):
