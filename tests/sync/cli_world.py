@@ -231,7 +231,7 @@ def assert_nothing_pending(rep: Replica, records: list[dict[str, Any]] | None = 
     records = rep.export() if records is None else records
     if len(records) <= show_at_most:
         shown = {r["id"]: rep.show_pending(r["id"]) for r in records}
-        assert shown == dict.fromkeys(shown, 0), f"[{rep.name}] show says not yet synced"
+        assert shown == dict.fromkeys(shown, 0), f"[{rep.name}] show says not yet synced: {shown}"
         return
     for kind in sorted({r["kind"] for r in records}):
         marked = [line.split()[0] for line in rep("ls", kind, "--all").splitlines()[2:]
