@@ -175,27 +175,35 @@ def apply_flat(state: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str
 # ---------------------------------------------------------------------------
 # Creating and changing records
 # ---------------------------------------------------------------------------
-def _derive_task_dates(logical: dict[str, Any], previous: Mapping[str, Any] | None,
-                       changed: Mapping[str, Any]) -> None:
-    """Fill a task's start / due from its timeframe text where the person gave none.
+def _drop_derived_dates(merged: dict[str, Any], previous: Mapping[str, Any] | None,
+                        changed: Mapping[str, Any]) -> None:
+    """A start / due that had come from the old timeframe goes when the timeframe changes
+    (unless typed now): the new timeframe gives its own, or none ("trước 30/9/2025" has a
+    due date but no start) — a date nobody typed must not keep a changed task from saving."""
+    if previous is None or "timeframe" not in changed:
+        return
+    old_text = previous.get("timeframe")
+    if not old_text or old_text == merged.get("timeframe"):
+        return
+    old = parse_timeframe(str(old_text))
+    for name in ("start", "due"):
+        derived = getattr(old, name)
+        if changed.get(name) in (None, "") and derived is not None \
+                and str(previous.get(name) or "") == derived.isoformat():
+            merged.pop(name, None)
 
-    When the timeframe changes and the old due date had come from the old timeframe, the
-    due date follows the new timeframe (a changed "Quý III" must not keep September).
-    """
+
+def _derive_task_dates(logical: dict[str, Any], changed: Mapping[str, Any]) -> None:
+    """Fill a task's start / due from its timeframe text where the person gave none."""
     text = logical.get("timeframe")
     if not text:
         return
     tf = parse_timeframe(text)
-    for name, derived in (("start", tf.start), ("due", tf.due)):
-        if derived is None or changed.get(name) not in (None, ""):
-            continue
-        current = logical.get(name)
-        if current in (None, ""):
+    for name in ("start", "due"):
+        derived = getattr(tf, name)
+        if derived is not None and changed.get(name) in (None, "") \
+                and logical.get(name) in (None, ""):
             logical[name] = derived.isoformat()
-        elif previous is not None and "timeframe" in changed and previous.get("timeframe"):
-            old = getattr(parse_timeframe(previous["timeframe"]), name)
-            if old is not None and current == old.isoformat():
-                logical[name] = derived.isoformat()
 
 
 def _complete_task(logical: dict[str, Any], changed: Mapping[str, Any], today: date) -> None:
@@ -229,9 +237,11 @@ def prepare(kind: str, changes: Mapping[str, Any], *, previous: Mapping[str, Any
             merged.pop(key, None)
         else:
             merged[key] = value
+    if kind == "task":
+        _drop_derived_dates(merged, previous, changes)
     logical = validate(kind, merged)
     if kind == "task":
-        _derive_task_dates(logical, previous, changes)
+        _derive_task_dates(logical, changes)
         _complete_task(logical, changes, today)
         logical = validate(kind, logical)
     return logical
