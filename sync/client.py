@@ -16,7 +16,7 @@ import asyncio
 import contextlib
 import gzip
 import random
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -25,20 +25,22 @@ import httpx
 import orjson
 
 from domain.i18n import resolve_lang
+from sync import apply
+from sync.apply import Taken
 from sync.errors import (
     AuthFailed,
     Forbidden,
-    MassRemoval,
     NotLoggedIn,
     Offline,
     ProtocolError,
+    ServerForgot,
     ServerMismatch,
     ServerUnavailable,
     SyncError,
     UpgradeRequired,
 )
 from sync.protocol import DEFAULT_PULL_LIMIT, MAX_OPS_PER_PUSH, SCHEMA_VERSION
-from sync.store import Store, Transaction
+from sync.store import Store
 
 #: Generous read/write timeouts: a 2 MB batch over a 50 kbit/s link takes minutes.
 DEFAULT_TIMEOUT = httpx.Timeout(connect=15.0, read=120.0, write=120.0, pool=15.0)
@@ -67,9 +69,19 @@ class SyncResult:
     removed: int = 0
     rejected: int = 0
     requests: int = 0
+    #: removals the mass-removal guard holds back for a person to accept
+    held_removals: int = 0
     new_conflicts: list[str] = field(default_factory=list)
     clock_skew: float | None = None
     server_time: datetime | None = None
+
+    def add(self, taken: Taken) -> None:
+        self.pushed += taken.pushed
+        self.pulled += taken.pulled
+        self.removed += taken.removed
+        self.rejected += taken.rejected
+        self.held_removals = taken.held
+        self.new_conflicts.extend(taken.new_conflicts)
 
     @property
     def clock_warning(self) -> bool:
@@ -105,6 +117,9 @@ class SyncClient:
         self.progress = progress
         self._sleep = sleep
         self._clock = clock or (lambda: datetime.now(UTC))
+        #: within one sync: removals are being held back / everything is being fetched again
+        self._holding = False
+        self._refetch = self._refetched = False
         self._http = httpx.AsyncClient(
             base_url=self.server_url, transport=transport, timeout=timeout or DEFAULT_TIMEOUT,
             headers={"Authorization": f"Bearer {token}", "User-Agent": USER_AGENT,
@@ -192,8 +207,11 @@ class SyncClient:
     async def sync(self) -> SyncResult:
         """Push every pending op and pull until the server has nothing more."""
         result = SyncResult()
+        self._holding = False
+        self._refetch = self._refetched = False
         noops: list[dict[str, Any]] = []
         total = self.store.pending_count()
+        full = bool(self.store.meta("full_pull"))
         while True:
             batch = self._batch(noops)
             try:
@@ -207,14 +225,19 @@ class SyncClient:
             self._report("push" if self.store.pending_count() else "pull", result, total)
             if not self._more(answer, batch, noops):
                 break
-        self.store.set_meta(last_sync_at=self._clock().isoformat(), last_sync_ok=True,
-                            full_pull=False)
+        with self.store.transaction() as tx:
+            if full or self._refetched:
+                apply.sweep_unconfirmed(tx)
+            for key, value in (("last_sync_at", self._clock().isoformat()),
+                               ("last_sync_ok", True), ("full_pull", False)):
+                tx.set_meta(key, value)
         self._report("done", result, total)
         return result
 
     def _more(self, answer: dict[str, Any], batch: list[dict[str, Any]],
               noops: list[dict[str, Any]]) -> bool:
-        if noops or answer.get("has_more"):
+        if noops or answer.get("has_more") or self._refetch:
+            self._refetch = False
             return True
         if not self.store.pending_count():
             return False
@@ -282,85 +305,39 @@ class SyncClient:
     def _apply(self, answer: dict[str, Any], batch: list[dict[str, Any]],
                result: SyncResult) -> list[dict[str, Any]]:
         """Commit the answers, the page and the cursor together; return gap noops to send."""
-        records = answer.get("records") or []
+        last = int(answer.get("last_op_seq", 0))
+        acked = int(self.store.meta("acked_op_seq", 0) or 0)
+        if last < acked:  # checked before anything of this answer is taken
+            raise ServerForgot(server=self.server_url, acked=acked, last=last)
         removes = answer.get("remove") or []
-        refused: SyncError | None = None
-        try:
-            self._guard_removals(removes, result)
-        except MassRemoval as exc:
-            refused, records, removes = exc, [], []
+        self._holding = self._holding or self._mass_removal(removes, result)
+        taken = Taken()
         with self.store.transaction() as tx:
-            self._take_results(tx, answer, batch, result)
-            if refused is None:
-                self._take_page(tx, records, removes, result)
+            apply.take_results(tx, answer, batch, taken)
+            apply.take_page(tx, answer.get("records") or [], removes, taken, hold=self._holding)
+            if taken.refetch:  # nothing to rebase some record on: read everything again
+                tx.set_meta("cursor", 0)
+                tx.set_meta("full_pull", True)
+                self._refetch = self._refetched = True
+            else:
                 tx.set_meta("cursor", int(answer["cursor"]))
+            tx.set_meta("acked_op_seq", max(acked, last))
             if answer.get("server_id") and not self.store.meta("server_id"):
                 tx.set_meta("server_id", answer["server_id"])
             if result.clock_skew is not None:
                 tx.set_meta("clock_skew", result.clock_skew)
-        if refused is not None:
-            raise refused
-        return self._gap_noops(int(answer.get("last_op_seq", 0)))
+        result.add(taken)
+        return self._gap_noops(last)
 
-    def _take_results(self, tx: Transaction, answer: dict[str, Any],
-                      batch: list[dict[str, Any]], result: SyncResult) -> None:
-        """Take the answers in op order: each op leaves the outbox and the record's base
-        becomes the server's state after it (sent in full, or "applied as sent")."""
-        last = int(answer.get("last_op_seq", 0))
-        answered = {r["op_seq"]: r for r in answer.get("results") or []}
-        unknown: dict[str, bool] = {}
-        for op in batch:
-            if op.get("noop"):
-                continue
-            res = answered.get(op["op_seq"])
-            if res is None and op["op_seq"] > last:
-                continue  # not processed (the server stopped at a gap): send again
-            tx.drop_op(op)
-            result.pushed += 1
-            rid = op["record_id"]
-            rejected = res is not None and res.get("status") == "rejected"
-            if rejected and res is not None:
-                tx.keep_rejected(op, res.get("reason"), res.get("message"))
-                result.rejected += 1
-            if res is not None and res.get("record"):
-                tx.take_base(res["record"])
-                unknown.pop(rid, None)
-            elif res is not None and res.get("status") == "applied" and res.get("seq"):
-                tx.confirm(op, int(res["seq"]))
-                unknown.pop(rid, None)
-            else:
-                unknown[rid] = unknown.get(rid, False) or rejected
-        for rid, was_rejected in unknown.items():
-            doc = tx.doc(rid)
-            if was_rejected and doc is not None and not doc.get("seq"):
-                tx.forget(rid)  # a create the server refused: its content is kept in `rejected`
-            else:
-                tx.refresh_pending(rid)
-
-    def _take_page(self, tx: Transaction, records: Iterable[dict[str, Any]],
-                   removes: Iterable[str], result: SyncResult) -> None:
-        for state in records:
-            if not isinstance(state, dict) or "id" not in state or "seq" not in state:
-                raise ProtocolError(detail="record")
-            known = tx.doc(state["id"]) is not None
-            tx.take_base(state)
-            result.pulled += 1
-            fields = state.get("fields") or {}
-            if (state.get("kind") == "conflict" and not known and not state.get("deleted")
-                    and fields.get("status", "open") == "open"):
-                result.new_conflicts.append(state["id"])
-        for rid in removes:
-            if tx.forget(rid):
-                result.removed += 1
-
-    def _guard_removals(self, removes: list[str], result: SyncResult) -> None:
+    def _mass_removal(self, removes: list[str], result: SyncResult) -> bool:
+        """Would this page remove most of the office's records?  Then the removals wait for
+        a person (everything else of the page is still taken)."""
         if not removes:
-            return
+            return False
         present = [rid for rid in removes if self.store.get(rid) is not None]
         total = sum(self.store.stats()["counts"].values())
         count = len(present) + result.removed
-        if count >= MASS_REMOVAL_MIN and count > MASS_REMOVAL_SHARE * total:
-            raise MassRemoval(count=count, total=total)
+        return count >= MASS_REMOVAL_MIN and count > MASS_REMOVAL_SHARE * total
 
     def _gap_noops(self, last: int) -> list[dict[str, Any]]:
         """Placeholders for op numbers this replica no longer has (lost in a recovery)."""

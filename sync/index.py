@@ -92,6 +92,8 @@ class Indexes:
         #: or checkpoint, so a pull of 10k records does not pay for it while it applies them
         self._unfolded: dict[str, tuple[str, Mapping[str, Any]]] = {}
         self.ops_by_record: dict[str, list[int]] = {}
+        #: conflict id -> op_seq of the pending op that resolves it
+        self.resolving: dict[str, int] = {}
         self._chunks: dict[str, _Chunks] = {}
 
     @property
@@ -157,6 +159,8 @@ class Indexes:
         seqs = self.ops_by_record.setdefault(op["record_id"], [])
         if op["op_seq"] not in seqs:
             bisect.insort(seqs, op["op_seq"])
+        if op.get("resolves"):
+            self.resolving[op["resolves"]] = op["op_seq"]
 
     def remove_op(self, op: Mapping[str, Any]) -> None:
         seqs = self.ops_by_record.get(op["record_id"])
@@ -164,6 +168,8 @@ class Indexes:
             seqs.remove(op["op_seq"])
             if not seqs:
                 del self.ops_by_record[op["record_id"]]
+        if op.get("resolves") and self.resolving.get(op["resolves"]) == op["op_seq"]:
+            del self.resolving[op["resolves"]]
 
     def build_ops(self, outbox: Iterable[Mapping[str, Any]]) -> None:
         for op in outbox:

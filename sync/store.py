@@ -375,7 +375,12 @@ class Store:
 
     # ----------------------------------------------------------------- reads
     def doc(self, record_id: str) -> dict[str, Any] | None:
-        """The stored document (not a copy: never change it)."""
+        """The stored document (not a copy: never change it).
+
+        THE lookup by ID — transactions, confirmations and imports read through it — so a
+        record of a kind not parsed yet is found like any other: an ID that is not among
+        the parsed records parses the rest first.
+        """
         records = self._raw("records")
         found = records.get(record_id)
         if found is None and self._lazy:
@@ -400,6 +405,7 @@ class Store:
         needle = text.replace("-", "").lower()
         if len(needle) < 4:
             raise NotFound(id=text)
+        self.ensure_loaded()
         hits = [rid for rid in self._raw("records")
                 if rid.replace("-", "").endswith(needle) or rid.replace("-", "").startswith(needle)]
         if len(hits) == 1:
@@ -517,6 +523,8 @@ class Store:
         deleted = bool(doc.get("deleted"))
         for entry in reversed(history):
             if entry["at"] <= stamp:
+                if entry.get("removed"):
+                    return None  # it had left this office's reach at that time
                 break
             if entry.get("created"):
                 return None
@@ -576,7 +584,7 @@ class Store:
             return tx.requeue_everything()
 
     def import_records(self, items: Iterable[tuple[int, Mapping[str, Any]]], *,
-                       enforce_scope: bool = True) -> dict[str, int]:
+                       enforce_scope: bool = True, file: str = "") -> dict[str, int]:
         """Bring records in the export form into the store, idempotent by ID, all or nothing.
 
         ``items`` are (line number, record) pairs; every bad line is reported at once.
@@ -590,13 +598,15 @@ class Store:
                     counts[tx.put_export(item)] += 1
                 except SotayError as exc:
                     problems.append(Problem("__root__", "import.bad_line",
-                                            {"line": line, "file": "", "detail": exc.message()}))
+                                            {"line": line, "file": file,
+                                             "detail": exc.message()}))
             if problems:
                 raise ValidationError(problems)
         return counts
 
-    def _commit(self, writes: Mapping[tuple[str, str], dict[str, Any] | None]) -> None:
-        """Journal first (fsync), memory second; then checkpoint if the journal is large."""
+    def commit_writes(self, writes: Mapping[tuple[str, str], dict[str, Any] | None]) -> None:
+        """Save a transaction's staged writes: journal first (fsync), memory second; then
+        checkpoint if the journal is large.  Called by :meth:`Transaction.commit` only."""
         if not writes:
             return
         records = self._raw("records")
@@ -709,8 +719,23 @@ class Store:
     def rejected(self) -> builtins.list[dict[str, Any]]:
         return sorted(self._raw("rejected").values(), key=lambda r: r["op"]["op_seq"])
 
+    def is_open_conflict(self, record: Record) -> bool:
+        """THE test for a conflict waiting for a person: a conflict record the server made,
+        still open on the server, and not resolved here by an op waiting to be sent."""
+        return (record.kind == "conflict" and not record.deleted and record.seq > 0
+                and record.flat.get("status", "open") == "open"
+                and record.id not in self.index.resolving)
+
+    def open_conflicts(self) -> builtins.list[Record]:
+        return self.list("conflict", where=self.is_open_conflict)
+
     def open_conflict_count(self) -> int:
-        return sum(1 for c in self.list("conflict") if c.flat.get("status", "open") == "open")
+        return len(self.open_conflicts())
+
+    def held_removals(self) -> builtins.list[str]:
+        """Records the server said left this office's reach, held back by the mass-removal
+        guard until a person accepts them (``sotay removals --accept``)."""
+        return builtins.list(self.meta("held_removals") or [])
 
     def stats(self) -> dict[str, Any]:
         self.ensure_loaded()

@@ -1,9 +1,21 @@
 """Transactions: several changes staged, then saved as ONE journal entry (all or nothing).
 
-Local edits go through :meth:`Transaction.add` / :meth:`update` / :meth:`delete`: validated
-by the domain, they change the record, append an outbox op carrying the base version each
-field was edited on, and write a history line.  The sync client uses the other half —
-:meth:`take_base`, :meth:`drop_op`, :meth:`forget` — to take the server's answers.
+Two halves share the staged state:
+
+* **Local edits** — :meth:`Transaction.add` for a new record and :meth:`Transaction.edit`
+  for every change of an existing one (:meth:`update`, :meth:`delete`, :meth:`restore`,
+  :meth:`move` and conflict resolutions are all ``edit``).  Validated by the domain, each
+  stages the new local state, ONE outbox op and one history line.  The op is built by one
+  function, :func:`op_changes`, from the state before and after: every flat key whose value
+  changed (derived fields and removals included), the tombstone and the scope.  So whatever
+  the entry path — form, CLI ``set``, ``import``, plan import, the meeting editor, undo,
+  resolving a conflict — base + pending ops is exactly the local state.
+* **Sync answers** — :meth:`take_base`, :meth:`confirm`, :meth:`drop_op`, :meth:`forget`
+  (see :mod:`sync.apply`).
+
+Every read goes through :meth:`doc`: the staged write if there is one, else
+:meth:`Store.doc`, which parses a lazily loaded kind when it must — a transaction in a
+freshly opened store sees exactly what one in a store open all day sees.
 """
 
 from __future__ import annotations
@@ -29,7 +41,20 @@ from sync.record import Record
 if TYPE_CHECKING:
     from sync.store import Store
 
-CONFLICT_EDITABLE = frozenset({"status", "resolution", "resolved_by"})
+#: Kinds only the server writes: a replica never stages an op for them.
+SERVER_OWNED = frozenset({"conflict"})
+DELETED = "deleted"
+
+
+def op_changes(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> dict[str, Any]:
+    """THE rule for what an op carries: every flat key whose value differs between the
+    record before (``None``: a new record) and after, removals as ``None``, and ``deleted``
+    when the tombstone changed (or the new record is born deleted)."""
+    delta = diff_flat(old["fields"] if old is not None else {}, new["fields"])
+    was_deleted = bool(old.get(DELETED)) if old is not None else False
+    if bool(new.get(DELETED)) != was_deleted:
+        delta[DELETED] = bool(new.get(DELETED))
+    return delta
 
 
 class Transaction:
@@ -48,12 +73,13 @@ class Transaction:
 
     # -- staged reads ------------------------------------------------------
     def doc(self, record_id: str) -> dict[str, Any] | None:
+        """The record as this transaction sees it: staged, or as the store holds it."""
         key = ("records", record_id)
         if key in self.writes:
             return self.writes[key]
-        return self.store._raw("records").get(record_id)
+        return self.store.doc(record_id)
 
-    def _require(self, record_id: str) -> dict[str, Any]:
+    def require(self, record_id: str) -> dict[str, Any]:
         found = self.doc(record_id)
         if found is None:
             found = self.doc(self.store.resolve_id(record_id))
@@ -71,9 +97,20 @@ class Transaction:
                 ops[op_seq] = op
         return [ops[s] for s in sorted(ops)]
 
+    def meta(self, key: str, default: Any = None) -> Any:
+        staged = self.writes.get(("meta", key))
+        if staged is not None:
+            return staged["value"]
+        return self.store.meta(key, default)
+
     def _stage_op(self, record_id: str, op_seq: int, op: dict[str, Any] | None) -> None:
         self.writes[("outbox", op_key(op_seq))] = op
         self._staged_ops.setdefault(record_id, {})[op_seq] = op
+
+    def _put(self, doc: dict[str, Any]) -> None:
+        """Stage a record; its ``pending`` count is always its staged ops (one definition)."""
+        doc["pending"] = len(self.staged_ops(doc["id"]))
+        self.writes[("records", doc["id"])] = doc
 
     def set_meta(self, key: str, value: Any) -> None:
         self.writes[("meta", key)] = {"value": value}
@@ -82,46 +119,69 @@ class Transaction:
     def add(self, kind: str, fields: Mapping[str, Any], *, scope: str | None = None,
             record_id: str | None = None) -> Record:
         model_for(kind)
-        if kind == "conflict" and self.enforce_scope:
+        if kind in SERVER_OWNED:
             raise ValidationError.single("kind", "store.readonly_kind", kind=kind)
         logical = prepare(kind, fields, today=self._today)
-        flat = to_flat(kind, logical)
         rid = record_id or uuid7()
         if record_id is not None and self.doc(rid) is not None:  # a new UUIDv7 cannot exist
             raise Conflict("store.exists", id=rid)
         scope = check_scope(scope or self.store.office)
         self._check_writable(scope)
-        doc = {"id": rid, "kind": kind, "scope": scope, "fields": flat, "deleted": False,
-               "base": None, "versions": {}, "seq": 0, "pending": 0,
+        doc = {"id": rid, "kind": kind, "scope": scope, "fields": to_flat(kind, logical),
+               "deleted": False, "base": None, "versions": {}, "seq": 0, "pending": 0,
                "updated_at": self._now.isoformat()}
-        self._record_local(None, doc, flat)
+        self._record_local(None, doc)
         return Record(doc)
 
     def update(self, record_id: str, changes: Mapping[str, Any]) -> Record:
-        old = self._require(record_id)
-        if old.get("deleted"):
-            raise Conflict("store.deleted", id=old["id"])
-        kind = old["kind"]
-        self._check_writable(old["scope"])
-        if kind == "conflict" and self.enforce_scope:
-            bad = [k for k in changes if k not in CONFLICT_EDITABLE]
-            if bad:
-                raise ValidationError.single(bad[0], "validation.immutable", field=bad[0])
-        previous = from_flat(kind, old["fields"])
-        logical = prepare(kind, changes, previous=previous, today=self._today)
-        flat = to_flat(kind, logical)
-        delta = diff_flat(old["fields"], flat)
-        if not delta:
-            return Record(old)
-        new = {**old, "fields": flat, "updated_at": self._now.isoformat()}
-        self._record_local(old, new, delta)
-        return Record(new)
+        return self.edit(record_id, changes)
 
     def delete(self, record_id: str) -> Record:
-        return self._set_deleted(record_id, True)
+        return self.edit(record_id, deleted=True)
 
     def restore(self, record_id: str) -> Record:
-        return self._set_deleted(record_id, False)
+        return self.edit(record_id, deleted=False)
+
+    def move(self, record_id: str, scope: str) -> Record:
+        """Move a record to another scope (whoever may write both scopes)."""
+        return self.edit(record_id, scope=scope)
+
+    def edit(self, record_id: str, changes: Mapping[str, Any] | None = None, *,
+             deleted: bool | None = None, scope: str | None = None,
+             resolves: str | None = None, resolution: str | None = None) -> Record:
+        """The one way to change an existing record: logical field ``changes``, the
+        tombstone, the scope, and the conflict it resolves, staged as ONE op.
+
+        Field changes on a deleted record that stays deleted are refused.
+        """
+        old = self.require(record_id)
+        kind = old["kind"]
+        if kind in SERVER_OWNED:
+            raise ValidationError.single("kind", "store.readonly_kind", kind=kind)
+        is_deleted = bool(old.get(DELETED)) if deleted is None else deleted
+        if changes and is_deleted and old.get(DELETED):
+            raise Conflict("store.deleted", id=old["id"])
+        new_scope = check_scope(scope) if scope is not None else old["scope"]
+        self._check_writable(old["scope"])
+        self._check_writable(new_scope)
+        fields = old["fields"]
+        if changes:
+            previous = from_flat(kind, fields)
+            fields = to_flat(kind, prepare(kind, changes, previous=previous, today=self._today))
+        new = {**old, "fields": fields, "deleted": is_deleted, "scope": new_scope}
+        if not op_changes(old, new) and new_scope == old["scope"] and resolves is None:
+            return Record(old)
+        new["updated_at"] = self._now.isoformat()
+        self._record_local(old, new, resolves=resolves, resolution=resolution)
+        return Record(new)
+
+    def dismiss(self, record_id: str, kind: str, scope: str, *, resolves: str,
+                resolution: str) -> None:
+        """Resolve a conflict about a record this replica does not hold (it was moved out of
+        the office's reach): an op that changes nothing and only closes the conflict."""
+        op = self._new_op(record_id, kind, scope, {}, 0)
+        op["resolves"], op["resolution"] = resolves, resolution
+        self._stage_op(record_id, op["op_seq"], op)
 
     def put_export(self, item: Mapping[str, Any]) -> str:
         """Make the record match an exported one; returns "added", "updated" or "unchanged"."""
@@ -131,54 +191,42 @@ class Transaction:
                                          detail="cần các khóa id, kind, scope, fields")
         rid, kind = item["id"], str(item.get("kind"))
         fields = dict(item["fields"])
+        want_deleted = bool(item.get(DELETED))
         old = self.doc(rid)
         if old is None:
             self.add(kind, fields, scope=item.get("scope"), record_id=rid)
-            if item.get("deleted"):
+            if want_deleted:
                 self.delete(rid)
             return "added"
         if old["kind"] != kind:
             raise ValidationError.single("kind", "validation.bad_value", detail=f"{rid}: {kind}")
-        want_deleted = bool(item.get("deleted"))
-        if old.get("deleted") and want_deleted:
+        if old.get(DELETED) and want_deleted:
             return "unchanged"
-        changed = bool(old.get("deleted"))
-        if changed:
-            self.restore(rid)
-        current = self.doc(rid)
-        wanted = {**{k: None for k in Record(old).data}, **fields}
-        changed = self.update(rid, wanted).doc is not current or changed
-        if want_deleted:
-            self.delete(rid)
-            changed = True
-        return "updated" if changed else "unchanged"
-
-    def _set_deleted(self, record_id: str, deleted: bool) -> Record:
-        old = self._require(record_id)
-        if bool(old.get("deleted")) == deleted:
-            return Record(old)
-        self._check_writable(old["scope"])
-        new = {**old, "deleted": deleted, "updated_at": self._now.isoformat()}
-        self._record_local(old, new, {"deleted": deleted})
-        return Record(new)
+        scope = item.get("scope") or old["scope"]
+        wanted = {**dict.fromkeys(Record(old).data), **fields}
+        after = self.edit(rid, wanted, deleted=want_deleted, scope=scope)
+        return "unchanged" if after.doc is old else "updated"
 
     def _check_writable(self, scope: str) -> None:
         store = self.store
         if self.enforce_scope and store.role != "hq" and not within(scope, store.office):
             raise Conflict("store.out_of_scope", scope=scope, office=store.office)
 
-    def _record_local(self, old: dict[str, Any] | None, new: dict[str, Any],
-                      delta: Mapping[str, Any]) -> None:
+    def _record_local(self, old: dict[str, Any] | None, new: dict[str, Any], *,
+                      resolves: str | None = None, resolution: str | None = None) -> None:
         """Stage the new record, its outbox op and its history line."""
-        base = base_state(old) if old is not None else None
-        new["base"] = base
-        new["pending"] = int(new.get("pending", 0)) + 1
-        op = self._make_op(old, new, delta, base)
-        self.writes[("records", new["id"])] = new
+        delta = op_changes(old, new)
+        new["base"] = base_state(old) if old is not None else None
+        op = self._make_op(old, new, delta, new["base"])
+        if resolves is not None:
+            op["resolves"], op["resolution"] = resolves, resolution
         self._stage_op(new["id"], op["op_seq"], op)
+        self._put(new)
         self._history(new["id"], old["fields"] if old else {}, new["fields"], delta,
                       source="local", author=self.store.author, office=self.store.office,
-                      at=self._now.isoformat(), created=old is None)
+                      at=self._now.isoformat(), created=old is None,
+                      scope=(old["scope"], new["scope"])
+                      if old is not None and old["scope"] != new["scope"] else None)
 
     def _make_op(self, old: dict[str, Any] | None, new: dict[str, Any],
                  delta: Mapping[str, Any], base: dict[str, Any] | None) -> dict[str, Any]:
@@ -192,29 +240,37 @@ class Transaction:
             if key in long_text and base is not None and isinstance(base["fields"].get(key), str):
                 change["base_text"] = base["fields"][key]
             changes[key] = change
+        base_seq = int(old.get("seq", 0)) if old else 0
+        return self._new_op(new["id"], new["kind"], new["scope"], changes, base_seq)
+
+    def _new_op(self, record_id: str, kind: str, scope: str, changes: dict[str, Any],
+                base_seq: int) -> dict[str, Any]:
         op_seq = self._next_op_seq
         self._next_op_seq += 1
         self.set_meta("next_op_seq", self._next_op_seq)
-        return {
-            "op_seq": op_seq, "record_id": new["id"], "kind": new["kind"], "scope": new["scope"],
-            "changes": changes, "base_seq": int(old.get("seq", 0)) if old else 0,
-            "edited_at": self._now.isoformat(), "author": self.store.author,
-        }
+        return {"op_seq": op_seq, "record_id": record_id, "kind": kind, "scope": scope,
+                "changes": changes, "base_seq": base_seq, "edited_at": self._now.isoformat(),
+                "author": self.store.author}
 
     def _history(self, rid: str, before: Mapping[str, Any], after: Mapping[str, Any],
                  delta: Mapping[str, Any], *, source: str, author: str | None,
-                 office: str | None, at: str, created: bool = False) -> None:
-        changes = {}
+                 office: str | None, at: str, created: bool = False,
+                 scope: tuple[str, str] | None = None, mark: str | None = None) -> None:
+        changes: dict[str, list[Any]] = {}
         for key in delta:
-            if key == "deleted":
+            if key == DELETED:
                 changes[key] = [not delta[key], delta[key]]
             else:
                 changes[key] = [before.get(key), after.get(key)]
         hid = uuid7()
         entry: dict[str, Any] = {"id": hid, "rid": rid, "at": utc_iso(at), "source": source,
-                 "author": author, "office": office, "changes": changes}
+                                 "author": author, "office": office, "changes": changes}
+        if scope is not None:
+            entry["scope"] = list(scope)  # a move: [from, to]
         if created:
             entry["created"] = True
+        if mark is not None:
+            entry[mark] = True
         self.writes[("history", hid)] = entry
 
     # -- sync: results and pulled records -------------------------------------
@@ -232,61 +288,75 @@ class Transaction:
         old = self.doc(rid)
         if old is not None and int(old.get("seq", 0)) > int(state["seq"]):
             return  # an older answer arriving late changes nothing
-        base = {"fields": dict(state["fields"]), "deleted": bool(state.get("deleted")),
+        base = {"fields": dict(state["fields"]), "deleted": bool(state.get(DELETED)),
                 "scope": state["scope"]}
         fields, deleted, scope = base["fields"], base["deleted"], base["scope"]
         pending = self.staged_ops(rid)
         for op in pending:
             values = {k: c.get("value") for k, c in op["changes"].items()}
-            if "deleted" in values:
-                deleted = bool(values.pop("deleted"))
+            if DELETED in values:
+                deleted = bool(values.pop(DELETED))
             fields = apply_flat(fields, values)
             scope = op.get("scope", scope)
         new = {"id": rid, "kind": state["kind"], "scope": scope, "fields": fields,
                "deleted": deleted, "base": base if pending else None,
                "versions": dict(state.get("versions") or {}), "seq": int(state["seq"]),
                "pending": len(pending), "updated_at": at or self._now.isoformat()}
-        self.writes[("records", rid)] = new
-        before = old["fields"] if old else {}
-        delta = diff_flat(before, fields)
-        if old is None or bool(old.get("deleted")) != deleted:
-            delta["deleted"] = deleted
-        if delta and not (old is None and deleted):
-            # a record first seen here needs only "created" (its values are the record's own)
-            self._history(rid, before, fields, {} if old is None else delta, source="server",
-                          author=state.get("updated_by"), office=state.get("office"),
-                          at=at or state.get("updated_at") or self._now.isoformat(),
-                          created=old is None)
+        self._put(new)
+        self._server_history(old, new, state, at)
+
+    def _server_history(self, old: Mapping[str, Any] | None, new: Mapping[str, Any],
+                        state: Mapping[str, Any], at: str | None) -> None:
+        """One history line for what a server state changed here.  A record first seen on
+        this replica gets one "created" line; one seen before (it left the office's reach
+        and came back) gets a line "arrived" with its values, never a second creation."""
+        rid = new["id"]
+        seen_before = old is None and bool(self.store.history(rid))
+        before = old["fields"] if old is not None else {}
+        delta = op_changes(old, new) if old is not None or seen_before else {}
+        if old is None and not seen_before and new["deleted"]:
+            return  # a tombstone never seen alive here: nothing to remember
+        if old is not None and not delta and old["scope"] == new["scope"]:
+            return
+        self._history(rid, before, new["fields"], delta, source="server",
+                      author=state.get("updated_by"), office=state.get("office"),
+                      at=at or state.get("updated_at") or self._now.isoformat(),
+                      created=old is None and not seen_before,
+                      scope=(old["scope"], new["scope"])
+                      if old is not None and old["scope"] != new["scope"] else None,
+                      mark="arrived" if seen_before else None)
 
     def confirm(self, op: Mapping[str, Any], seq: int) -> None:
         """The server applied ``op`` exactly as sent, at ``seq`` (a compact result).
 
-        The record's new base is its old base plus the op, with the op's keys at ``seq``;
-        versions are kept in the protocol's compact form (see :mod:`sync.protocol`).
+        The server answers compactly only when the replica can compute its state: the op
+        created the record, or the replica's base plus the op is the server's record (see
+        :mod:`sync.protocol`).  The new base is then the old base plus the op, with the op's
+        keys at ``seq``; versions are kept in the protocol's compact form.
         """
         doc = self.doc(op["record_id"])
         if doc is None or int(doc.get("seq", 0)) > seq:
             return
         values = {k: c.get("value") for k, c in op["changes"].items()}
-        deleted_change = values.pop("deleted", None)
+        deleted_change = values.pop(DELETED, None)
         old = base_state(doc)
         if old is None:  # the create: nothing but the op, every key at seq
             fields = {k: v for k, v in values.items() if v is not None}
             deleted = bool(deleted_change)
             versions = {k: seq for k, v in values.items() if v is None}
         else:
-            keys = {*old["fields"], *(doc.get("versions") or {}), "deleted"}
+            keys = {*old["fields"], *(doc.get("versions") or {}), DELETED}
             absolute = {k: field_version(doc, k) for k in keys}
             absolute.update(dict.fromkeys(op["changes"], seq))
             fields = apply_flat(old["fields"], values)
-            deleted = bool(old["deleted"] if deleted_change is None else deleted_change)
+            deleted = bool(old[DELETED] if deleted_change is None else deleted_change)
             versions = {}
             for key, version in absolute.items():
-                present = deleted if key == "deleted" else key in fields
+                present = deleted if key == DELETED else key in fields
                 if version != (seq if present else 0):
                     versions[key] = version
         if deleted_change is not None and not deleted:
-            versions["deleted"] = seq  # an undelete: the replica cannot infer its version
+            versions[DELETED] = seq  # an undelete: the replica cannot infer its version
         self.take_base({"id": doc["id"], "kind": doc["kind"], "scope": op["scope"],
                         "fields": fields, "deleted": deleted, "versions": versions, "seq": seq})
 
@@ -295,45 +365,33 @@ class Transaction:
         for op in store.pending_ops():
             self.drop_op(op)
         self._next_op_seq = 1
-        for key, value in (("replica_id", uuid7()), ("cursor", 0), ("server_id", None)):
+        for key, value in (("replica_id", uuid7()), ("cursor", 0), ("server_id", None),
+                           ("acked_op_seq", 0), ("feed_tag", None)):
             self.set_meta(key, value)
         queued = 0
         for record in store.list(None, include_deleted=True):
-            doc = {**record.doc, "seq": 0, "versions": {}, "base": None, "pending": 0}
-            self.writes[("records", doc["id"])] = doc
-            if self.enforce_scope and store.role != "hq" and not within(doc["scope"], store.office):
-                continue
-            delta: dict[str, Any] = dict(doc["fields"])
-            if doc.get("deleted"):
-                delta["deleted"] = True
-            doc["pending"] = 1
-            op = self._make_op(None, doc, delta, None)
-            self._stage_op(doc["id"], op["op_seq"], op)
-            queued += 1
+            doc = {**record.doc, "seq": 0, "versions": {}, "base": None}
+            writable = not (self.enforce_scope and store.role != "hq"
+                            and not within(doc["scope"], store.office))
+            if writable and doc["kind"] not in SERVER_OWNED:
+                op = self._make_op(None, doc, op_changes(None, doc), None)
+                self._stage_op(doc["id"], op["op_seq"], op)
+                queued += 1
+            self._put(doc)
         return queued
 
     def forget(self, record_id: str) -> bool:
-        """A record left this office's scope: drop it unless it has unsent local changes."""
+        """A record left this office's reach: drop it unless it has unsent local changes
+        (those are answered by the server with the removal again)."""
         if self.staged_ops(record_id):
             return False
-        if self.doc(record_id) is not None:
+        doc = self.doc(record_id)
+        if doc is not None:
             self.writes[("records", record_id)] = None
+            self._history(record_id, doc["fields"], {}, dict.fromkeys(doc["fields"]),
+                          source="server", author=None, office=None,
+                          at=self._now.isoformat(), mark="removed")
         return True
 
-    def refresh_pending(self, record_id: str) -> None:
-        """After ops were answered without a record state, recount what is still pending.
-
-        With nothing pending the local state stands as the base until the next pull brings
-        the server's (the server applied these very changes).
-        """
-        doc = self.doc(record_id)
-        if doc is None:
-            return
-        count = len(self.staged_ops(record_id))
-        new = {**doc, "pending": count}
-        if count == 0:
-            new["base"] = None
-        self.writes[("records", record_id)] = new
-
     def commit(self) -> None:
-        self.store._commit(self.writes)
+        self.store.commit_writes(self.writes)

@@ -130,15 +130,24 @@ def test_a_second_open_fails_at_once(store: Any) -> None:
     assert "another window" in err.value.message("en")
 
 
-def test_conflict_records_are_read_only_except_their_resolution(store: Any) -> None:
-    with store.transaction() as tx:
-        tx.enforce_scope = False
-        c = tx.add("conflict", {"record_id": "r1", "field": "title", "current_value": "a",
-                                "other_value": "b", "status": "open"})
+def test_conflict_records_are_the_servers_alone(store: Any) -> None:
+    """No entry path writes a conflict record: add, import and edits are all refused."""
+    fields = {"record_id": "r1", "field": "title", "current_value": "a", "other_value": "b",
+              "status": "open"}
     with pytest.raises(ValidationError):
-        store.update(c.id, {"current_value": "c"})
-    store.update(c.id, {"status": "resolved", "resolution": "current"})
-    assert store.open_conflict_count() == 0
+        store.add("conflict", fields)
+    with pytest.raises(ValidationError) as err:
+        store.import_records([(1, {"id": "0190aaaa-0000-7000-8000-0000000000c1",
+                                   "kind": "conflict", "scope": store.office,
+                                   "fields": fields, "deleted": False})],
+                             enforce_scope=False, file="x.jsonl")
+    assert "x.jsonl" in err.value.message("en")
+    with store.transaction() as tx:  # as a pull would bring one from the server
+        tx.take_base({"id": "c1", "kind": "conflict", "scope": store.office, "fields": fields,
+                      "seq": 5})
+    with pytest.raises(ValidationError):
+        store.update("c1", {"status": "resolved"})
+    assert store.open_conflict_count() == 1
 
 
 def test_import_is_idempotent_by_id(store: Any) -> None:

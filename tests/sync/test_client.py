@@ -15,7 +15,8 @@ from server_stub.auth import add_office, create_token
 from server_stub.db import Database
 from server_stub.settings import ServerSettings
 from sync.client import SyncClient
-from sync.errors import AuthFailed, MassRemoval, ServerMismatch
+from sync.apply import accept_removals
+from sync.errors import AuthFailed, ServerMismatch
 from sync.store import Store
 
 
@@ -98,24 +99,34 @@ def test_a_different_server_is_refused_and_nothing_is_deleted(hq: dict[str, Any]
     odb.close()
 
 
-def test_a_server_asking_to_remove_most_local_data_is_refused(hq: dict[str, Any]) -> None:
+def test_a_mass_removal_is_held_back_while_the_rest_of_the_page_is_taken(
+        hq: dict[str, Any]) -> None:
     store, client = replica(hq, "a")
     with store.transaction() as tx:
         for i in range(30):
             tx.add("unit", {"name": f"Đơn vị {i}"})
     run(client.sync())
+    ids = sorted(r.id for r in store.list("unit"))
+    arriving = {"id": "0190aaaa-0000-7000-8000-000000000001", "kind": "plan", "scope": "vn",
+                "fields": {"title": "Kế hoạch mới", "pub:vn/bac-giang": True}, "versions": {},
+                "deleted": False, "seq": 9_999}
 
     def answer(request: httpx.Request) -> httpx.Response:
-        ids = [r.id for r in store.list("unit")]
         return httpx.Response(200, json={
             "schema_version": 1, "server_id": store.meta("server_id"),
             "server_time": "2026-01-01T00:00:00+00:00", "last_op_seq": 30, "results": [],
-            "records": [], "remove": ids, "cursor": 10_000, "has_more": False})
+            "records": [arriving], "remove": ids, "cursor": 10_000, "has_more": False})
 
     evil = SyncClient(store, server_url="http://hq", token="t", transport=httpx.MockTransport(answer))
-    with pytest.raises(MassRemoval):
-        run(evil.sync())
-    assert len(store.list("unit")) == 30
+    result = run(evil.sync())
+    assert (result.held_removals, result.removed, result.pulled) == (30, 0, 1)
+    assert sorted(r.id for r in store.list("unit")) == ids, "nothing removed yet"
+    assert store.require(arriving["id"]).title == "Kế hoạch mới", "the rest of the page is taken"
+    assert store.meta("cursor") == 10_000, "the cursor moves on: the next sync is not stuck"
+    assert store.held_removals() == ids
+    with store.transaction() as tx:
+        assert accept_removals(tx) == 30
+    assert store.list("unit") == [] and store.held_removals() == []
 
 
 def test_a_bad_token_is_a_clear_error_and_keeps_the_outbox(hq: dict[str, Any]) -> None:
