@@ -343,6 +343,31 @@ class SotayApp(App[int]):
 
         self.push_screen(ConfirmScreen(question), answered)
 
+    def ask_move(self, record_id: str) -> None:
+        """Move a record to another scope (office), for whoever may write both."""
+        from domain.scopes import check_scope
+        from tui.screens.dialogs import PromptScreen
+
+        record = self.store.get(record_id)
+        if record is None or record.kind == "conflict":
+            return
+        kind = label(f"kind.{record.kind}", self.ui_lang)
+        title = safe_display(record.title)
+
+        def moved(scope: str | None) -> None:
+            if scope is None or scope == record.scope:
+                return
+            try:
+                self.editor.move(record_id, scope, what=self.text("ui.moved", kind=kind,
+                                                                  title=title, scope=scope))
+            except SotayError as exc:
+                self.notify_error(exc)
+                return
+            self.say("ui.moved", kind=kind, title=title, scope=scope)
+
+        question = self.text("ui.move.prompt", kind=kind, title=title, scope=record.scope)
+        self.push_screen(PromptScreen(question, record.scope, check_scope), moved)
+
     def show_history(self, record_id: str) -> None:
         from tui.screens.history import HistoryScreen
 
@@ -404,6 +429,8 @@ class SotayApp(App[int]):
             self.say("ui.sync.new_conflicts", severity="warning", count=len(result.new_conflicts))
         if result.rejected:
             self.say("ui.sync.rejected", severity="warning", count=result.rejected)
+        if result.held_removals:
+            self.say("ui.sync.removals_held", severity="warning", count=result.held_removals)
         self.derived.invalidate()
         self.revision += 1
 

@@ -131,6 +131,19 @@ def _global_only(argv: Sequence[str]) -> argparse.Namespace | None:
     return argparse.Namespace(command=None, **values)
 
 
+def _parse(parser: Parser, argv: Sequence[str]) -> argparse.Namespace:
+    """Parse, letting ``field=value`` words follow options (``add task --scope S a=1``):
+    argparse gives a list positional only the words before the first option."""
+    args, extra = parser.parse_known_args(argv)
+    fields = getattr(args, "fields", None)
+    if extra and isinstance(fields, list) and not any(w.startswith("-") for w in extra):
+        fields.extend(extra)
+    elif extra:
+        parser.error(("không hiểu: " if parser.lang == "vi" else "unrecognised: ")
+                     + " ".join(extra))
+    return args
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = _pre_lang(argv)
@@ -139,7 +152,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     if args is None:
         parser = build_parser(lang)
         try:
-            args = parser.parse_args(argv)
+            args = _parse(parser, argv)
         except SystemExit as exc:
             return int(exc.code or 0)
     data = Path(args.data).expanduser() if args.data else default_data_dir()

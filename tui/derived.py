@@ -259,9 +259,7 @@ class Derived:
         return sorted(lines, key=order)
 
     def open_conflicts(self) -> list[Record]:
-        def build() -> list[Record]:
-            return [c for c in self.store.list("conflict") if c.flat.get("status", "open") == "open"]
-        return self._cached("conflicts", build)
+        return self._cached("conflicts", self.store.open_conflicts)
 
 
 def _day(value: Any) -> date | None:

@@ -26,6 +26,8 @@ class Touched:
     before_deleted: bool
     after: dict[str, Any]
     after_deleted: bool
+    #: (before, after) when the save moved the record to another scope
+    moved: tuple[str, str] | None = None
 
 
 @dataclass
@@ -97,16 +99,31 @@ class Editor:
         self._push(entry)
         return record
 
-    def resolve(self, conflict_id: str, keep: str, value: Any = None, *, what: str = "") -> Record:
-        """Resolve a conflict (see :mod:`sync.conflicts`); undo reopens it and puts the field back."""
+    def move(self, record_id: str, scope: str, *, what: str = "") -> Record:
+        """Move a record to another scope; undo moves it back."""
+        entry = UndoEntry(what)
+        with self.store.transaction() as tx:
+            old = tx.require(record_id)
+            record = tx.move(record_id, scope)
+            if record.scope != old["scope"]:
+                data = record.data
+                entry.touched.append(Touched(record_id, data, record.deleted, data,
+                                             record.deleted, (old["scope"], record.scope)))
+        self._push(entry)
+        return record
+
+    def resolve(self, conflict_id: str, keep: str, value: Any = None, *,
+                what: str = "") -> Record | None:
+        """Resolve a conflict (see :mod:`sync.conflicts`).  Undo puts the record back as it
+        was, as an ordinary edit; the conflict stays closed (only the server writes it)."""
         conflict = self.store.require(conflict_id)
         target = str(conflict.data.get("record_id"))
         entry = UndoEntry(what)
-        befores = {rid: self._doc_state(rid) for rid in (target, conflict_id)}
+        before = self._doc_state(target)
         record = conflicts.resolve(self.store, conflict_id, keep, value=value)
-        for rid, before in befores.items():
-            after = self._doc_state(rid)
-            entry.touched.append(Touched(rid, before[0], before[1], after[0] or {}, after[1]))
+        after = self._doc_state(target)
+        if before[0] is not None and before != after:
+            entry.touched.append(Touched(target, before[0], before[1], after[0] or {}, after[1]))
         self._push(entry)
         return record
 
@@ -189,6 +206,8 @@ class Editor:
         doc = tx.doc(touched.record_id)
         if doc is None:
             return
+        if touched.moved is not None:
+            tx.move(touched.record_id, touched.moved[0])
         if touched.before is None:
             if not doc.get("deleted"):
                 tx.delete(touched.record_id)

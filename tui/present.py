@@ -8,7 +8,7 @@ everywhere.  Every string that may come from another office goes through ``safe_
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 from domain.dates import format_date
@@ -20,6 +20,7 @@ from domain.schema import SPECS
 from domain.text import safe_display
 from sync.record import Record
 from sync.store import Store
+from tui.strings import tr
 
 DATE_FIELDS = frozenset({
     "valid_from", "valid_to", "term_from", "term_to", "issued_on", "start", "due",
@@ -188,9 +189,35 @@ def sort_key(record: Record) -> Any:
     return collation_key(record.title)
 
 
-def field_label(name: str, lang: Lang) -> str:
-    return label(f"field.{name}", lang)
-
-
 def mapping_text(values: Mapping[str, Any]) -> str:
     return ", ".join(f"{k}={v}" for k, v in values.items())
+
+
+def logical_name(kind: str, key: str) -> str:
+    """The field a flat key belongs to (``attendee:<id>`` → ``attendees``)."""
+    prefix, sep, _element = key.partition(":")
+    model = SPECS.get(kind)
+    if sep and model is not None:
+        for name, (p, _shape) in model.sets.items():
+            if p == prefix:
+                return name
+    return key
+
+
+def field_label(kind: str, key: str, lang: Lang) -> str:
+    """A flat key's field label; ``scope`` and ``deleted`` are fields of every record."""
+    return label(f"field.{logical_name(kind, key)}", lang)
+
+
+def local_time(iso: str | None, lang: Lang = "vi", tz: tzinfo | None = None) -> str:
+    """A stored UTC time as the person reads it: dd/mm/yyyy HH:MM in ``tz`` (default: local)."""
+    if not iso:
+        return tr("ui.status.never", lang)
+    try:
+        when = datetime.fromisoformat(str(iso).replace("Z", "+00:00"))
+    except ValueError:
+        return str(iso)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(tz).strftime("%d/%m/%Y %H:%M")
+

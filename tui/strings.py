@@ -57,6 +57,9 @@ UI: dict[str, tuple[str, str]] = {
     "ui.key.switch_list": ("Đổi danh sách", "Switch list"),
     "ui.key.keep_mine": ("Giữ của tôi", "Keep mine"),
     "ui.key.keep_theirs": ("Giữ của họ", "Keep theirs"),
+    "ui.key.keep_copy": ("Giữ bản sao", "Keep a copy"),
+    "ui.key.removals": ("Bản ghi chờ gỡ", "Held removals"),
+    "ui.key.move": ("Chuyển phạm vi", "Move to another scope"),
     "ui.key.merge": ("Sửa giá trị gộp", "Edit merged value"),
     "ui.key.attendance": ("Đổi có mặt/vắng", "Toggle attendance"),
     "ui.key.remove": ("Bỏ", "Remove"),
@@ -206,6 +209,21 @@ UI: dict[str, tuple[str, str]] = {
                          "Saved the meeting and {count} follow-up tasks."),
     "ui.meeting.remove_item": ("Bỏ kết luận này", "Remove this conclusion"),
     # --- conflicts -------------------------------------------------------------------
+    "ui.conflict.held": ("Máy chủ yêu cầu gỡ {count} bản ghi không còn thuộc phạm vi của văn "
+                         "phòng; chúng được giữ lại chờ xác nhận (phím r).",
+                         "The server asks to remove {count} records no longer within the "
+                         "office's reach; they are kept until you confirm (key r)."),
+    "ui.conflict.held_question": ("Gỡ {count} bản ghi khỏi máy này?\n{titles}",
+                                  "Remove {count} records from this computer?\n{titles}"),
+    "ui.conflict.held_done": ("Đã gỡ {count} bản ghi khỏi máy này.",
+                              "Removed {count} records from this computer."),
+    "ui.sync.removals_held": ("Máy chủ yêu cầu gỡ {count} bản ghi; đang giữ lại chờ xác nhận "
+                              "(phím 8, rồi r).",
+                              "The server asks to remove {count} records; kept until you "
+                              "confirm (key 8, then r)."),
+    "ui.moved": ("Đã chuyển {kind} “{title}” sang {scope}", "Moved {kind} “{title}” to {scope}"),
+    "ui.move.prompt": ("Chuyển {kind} “{title}” từ {scope} sang phạm vi (văn phòng):",
+                       "Move {kind} “{title}” from {scope} to the scope (office):"),
     "ui.conflict.none": ("Không có xung đột nào cần giải quyết.", "No conflicts to resolve."),
     "ui.conflict.mine": ("Của tôi", "Mine"),
     "ui.conflict.theirs": ("Của họ", "Theirs"),
@@ -227,6 +245,9 @@ UI: dict[str, tuple[str, str]] = {
     "ui.history.offline": ("Ngoại tuyến: chỉ có lịch sử trên máy này.",
                            "Offline: only this computer's history."),
     "ui.history.created": ("tạo mới", "created"),
+    "ui.history.arrived": ("có lại trong phạm vi của văn phòng", "back within the office's reach"),
+    "ui.history.removed": ("ra khỏi phạm vi của văn phòng", "left the office's reach"),
+    "ui.history.moved": ("chuyển từ {old} sang {new}", "moved from {old} to {new}"),
     "ui.history.src.local": ("máy này", "this computer"),
     "ui.history.src.server": ("máy chủ", "server"),
     # --- search & help -------------------------------------------------------------------

@@ -22,6 +22,7 @@ from sync.record import Record
 from sync.store import Store
 from tui import present
 from tui.inputs import match_kind, parse_assignments, resolve_ref, to_logical
+from tui.strings import tr
 
 if TYPE_CHECKING:
     from tui.cli import Context
@@ -58,6 +59,11 @@ def register(sub: Any, lang: Lang) -> None:
 
     p = cmd("restore", "khôi phục bản ghi đã xóa", "restore a deleted record", cmd_restore)
     p.add_argument("id")
+
+    p = cmd("move", "chuyển bản ghi sang phạm vi (văn phòng) khác",
+            "move a record to another scope (office)", cmd_move)
+    p.add_argument("id")
+    p.add_argument("scope", help="vn/bac-giang/yen-the")
 
     p = cmd("show", "xem một bản ghi", "show a record", cmd_show)
     p.add_argument("id")
@@ -146,6 +152,16 @@ def cmd_restore(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
+def cmd_move(args: argparse.Namespace, ctx: Context) -> int:
+    with ctx.open_store() as store:
+        record = store.require(args.id)
+        with store.transaction() as tx:
+            moved = tx.move(record.id, args.scope)
+        ctx.console.print(_t(ctx.lang, f"Đã chuyển {moved.id} sang {moved.scope}.",
+                             f"Moved {moved.id} to {moved.scope}."))
+    return 0
+
+
 def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
     with ctx.open_store() as store:
         record = store.require(args.id)
@@ -164,11 +180,22 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _print_history(ctx: Context, store: Store, record: Record) -> None:
+    lang = ctx.lang
     for entry in store.history(record.id):
-        who = entry.get("author") or ""
+        who = present.safe_display(entry.get("author") or "")
         where = entry.get("office") or ""
-        changes = ", ".join(f"{k}: {v[0]!r} → {v[1]!r}" for k, v in entry["changes"].items())
-        ctx.console.print(f"{entry['at'][:19]} {entry['source']} {who} {where}: {changes}")
+        parts = [tr(f"ui.history.{mark}", lang) for mark in ("created", "arrived", "removed")
+                 if entry.get(mark)]
+        if entry.get("scope"):
+            old, new = entry["scope"]
+            parts.append(tr("ui.history.moved", lang, old=old, new=new))
+        if not entry.get("created") and not entry.get("removed"):
+            parts += [f"{present.field_label(record.kind, k, lang)}: "
+                      f"{present.safe_display(v[0])} → {present.safe_display(v[1])}"
+                      for k, v in entry["changes"].items()]
+        when = present.local_time(entry["at"], lang)
+        source = tr(f"ui.history.src.{entry['source']}", lang)
+        ctx.console.print(f"{when} {source} {who} {where}: {', '.join(parts)}")
 
 
 # ---------------------------------------------------------------------------
@@ -300,7 +327,7 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
     path = Path(args.file)
     items = list(_read_export(path))
     with ctx.open_store() as store:
-        counts = store.import_records(items, enforce_scope=False)
+        counts = store.import_records(items, enforce_scope=False, file=path.name)
     ctx.console.print(_t(ctx.lang,
                          f"Đã nhập: {counts['added']} mới, {counts['updated']} cập nhật, "
                          f"{counts['unchanged']} không đổi.",

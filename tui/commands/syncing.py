@@ -9,10 +9,12 @@ from typing import TYPE_CHECKING, Any
 from domain.i18n import Lang, label, message
 from domain.ids import short
 from sync import conflicts as conflict_rules
+from sync.apply import accept_removals
 from sync.credentials import forget_token, load_token, save_token
 from sync.errors import NotLoggedIn
 from sync.store import Store
 from tui import present
+from tui.strings import tr
 
 if TYPE_CHECKING:  # httpx is imported only by the commands that talk to the server
     from sync.client import SyncClient, SyncResult
@@ -50,8 +52,15 @@ def register(sub: Any, lang: Lang) -> None:
 
     p = sub.add_parser("resolve", help=_t(lang, "giải quyết một xung đột", "resolve a conflict"))
     p.add_argument("conflict_id")
-    p.add_argument("--keep", required=True, metavar="mine|theirs|current|other|VALUE")
+    p.add_argument("--keep", required=True, metavar="mine|theirs|current|other|copy|VALUE")
     p.set_defaults(func=cmd_resolve)
+
+    p = sub.add_parser("removals", help=_t(
+        lang, "xem (và chấp nhận) các bản ghi máy chủ yêu cầu gỡ đang được giữ lại",
+        "review (and accept) the removals the server asked for that are held back"))
+    p.add_argument("--accept", action="store_true",
+                   help=_t(lang, "gỡ các bản ghi đó khỏi máy này", "remove them from this computer"))
+    p.set_defaults(func=cmd_removals)
 
 
 def client_for(ctx: Context, store: Store, server: str | None = None) -> SyncClient:
@@ -76,6 +85,9 @@ def cmd_login(args: argparse.Namespace, ctx: Context) -> int:
         store.set_meta(server_url=args.server.rstrip("/"))
         ctx.console.print(message("sync.login_ok", ctx.lang, server=args.server,
                                   server_id=health.get("server_id", "?"), path=path))
+        known = store.meta("server_id")
+        if known and health.get("server_id") != known:
+            ctx.console.note(message("sync.login_other_server", ctx.lang, server=args.server))
     return 0
 
 
@@ -113,11 +125,34 @@ def print_result(ctx: Context, result: SyncResult) -> None:
     if result.rejected:
         c.print(_t(ctx.lang, f"Máy chủ từ chối {result.rejected} thay đổi; xem: sotay conflicts",
                    f"The server refused {result.rejected} changes; see: sotay conflicts"))
+    if result.held_removals:
+        c.note(message("sync.removals_held", ctx.lang, count=result.held_removals))
     if result.new_conflicts:
         c.print(_t(ctx.lang, f"Có {len(result.new_conflicts)} xung đột mới; xem: sotay conflicts",
                    f"{len(result.new_conflicts)} new conflicts; see: sotay conflicts"))
     if result.clock_warning and result.clock_skew is not None:
         c.note(message("sync.clock_skew", ctx.lang, minutes=round(abs(result.clock_skew) / 60)))
+
+
+def _side_text(store: Store, data: dict[str, Any], side: str, lang: Lang) -> str:
+    """One side of a conflict as a person reads it: the value, and for a delete or a move
+    the edit the server kept aside."""
+    field = data.get("field")
+    value = data.get(f"{side}_value")
+    if field == "deleted":
+        text = tr("ui.conflict.deleted_yes" if value else "ui.conflict.deleted_no", lang)
+    elif field == "scope":
+        text = _t(lang, f"ở {value}", f"in {value}")
+    else:
+        text = present.safe_display(value)
+    kept = data.get("other_fields") if side == "other" else None
+    if kept:
+        kind = str(data.get("record_kind") or "")
+        edits = "; ".join(f"{present.field_label(kind, k, lang)}={present.safe_display(v)}"
+                          for k, v in sorted(kept.items()) if k != "scope")
+        if edits:
+            text += _t(lang, f" (sửa: {edits})", f" (edit: {edits})")
+    return text
 
 
 def cmd_conflicts(args: argparse.Namespace, ctx: Context) -> int:
@@ -126,35 +161,63 @@ def cmd_conflicts(args: argparse.Namespace, ctx: Context) -> int:
         for conflict in conflict_rules.open_conflicts(store):
             d = conflict.data
             mine = conflict_rules.sides(store, conflict).get("mine", "")
-            rows.append([short(conflict.id), d.get("record_title") or short(d["record_id"]),
-                         d.get("field", ""), present.safe_display(d.get("current_value")),
-                         f"{d.get('current_office') or ''} {d.get('current_author') or ''}",
-                         present.safe_display(d.get("other_value")),
-                         f"{d.get('other_office') or ''} {d.get('other_author') or ''}",
+            kind = str(d.get("record_kind") or "")
+            rows.append([short(conflict.id),
+                         present.safe_display(d.get("record_title") or short(d["record_id"])),
+                         present.field_label(kind, str(d.get("field", "")), ctx.lang),
+                         _side_text(store, d, "current", ctx.lang),
+                         present.safe_display(f"{d.get('current_office') or ''} "
+                                              f"{d.get('current_author') or ''}"),
+                         _side_text(store, d, "other", ctx.lang),
+                         present.safe_display(f"{d.get('other_office') or ''} "
+                                              f"{d.get('other_author') or ''}"),
                          label("word.yes", ctx.lang) if mine else ""])
         headers = [label("field.id", ctx.lang), label("field.record_id", ctx.lang),
                    label("field.field", ctx.lang), label("field.current_value", ctx.lang),
                    label("field.current_office", ctx.lang), label("field.other_value", ctx.lang),
                    label("field.other_office", ctx.lang), _t(ctx.lang, "Của tôi", "Mine")]
         if rows:
-            ctx.console.table(headers, rows, [9, 30, 14, 24, 24, 24, 24, 8])
+            ctx.console.table(headers, rows, [9, 30, 14, 24, 24, 24, 24, 10])
         else:
             ctx.console.note(_t(ctx.lang, "Không có xung đột nào.", "No open conflicts."))
         for item in store.rejected():
             op = item["op"]
-            ctx.console.print(_t(ctx.lang, "Bị từ chối", "Refused") +
-                              f": {short(op['record_id'])} {item.get('message') or item.get('reason')}")
+            ctx.console.print(_t(ctx.lang, "Bị từ chối", "Refused") + f": {short(op['record_id'])} "
+                              + present.safe_display(item.get("message") or item.get("reason")))
+        held = store.held_removals()
+        if held:
+            ctx.console.note(message("sync.removals_held", ctx.lang, count=len(held)))
     return 0
 
 
 def cmd_resolve(args: argparse.Namespace, ctx: Context) -> int:
     with ctx.open_store() as store:
         keep = args.keep
-        words = set(conflict_rules.KEEP_WORDS)
-        if keep in words:
+        if keep in conflict_rules.KEEP_WORDS:
             record = conflict_rules.resolve(store, args.conflict_id, keep)
         else:
             record = conflict_rules.resolve(store, args.conflict_id, "value", value=keep)
-        ctx.console.print(_t(ctx.lang, f"Đã giải quyết; {record.id} sẽ được gửi ở lần đồng bộ tới.",
-                             f"Resolved; {record.id} will be sent at the next sync."))
+        what = record.id if record is not None else short(args.conflict_id)
+        ctx.console.print(_t(ctx.lang, f"Đã giải quyết; {what} sẽ được gửi ở lần đồng bộ tới.",
+                             f"Resolved; {what} will be sent at the next sync."))
+    return 0
+
+
+def cmd_removals(args: argparse.Namespace, ctx: Context) -> int:
+    with ctx.open_store() as store:
+        held = store.held_removals()
+        if not held:
+            ctx.console.note(_t(ctx.lang, "Không có bản ghi nào chờ gỡ.", "No removals held back."))
+            return 0
+        if args.accept:
+            with store.transaction() as tx:
+                dropped = accept_removals(tx)
+            ctx.console.print(_t(ctx.lang, f"Đã gỡ {dropped} bản ghi khỏi máy này.",
+                                 f"Removed {dropped} records from this computer."))
+            return 0
+        records = [r for r in (store.get(rid) for rid in held) if r is not None]
+        headers, rows, limits = present.record_rows(store, records, ctx.lang, store.today())
+        ctx.console.table(headers, rows, limits)
+        ctx.console.print(_t(ctx.lang, "Chấp nhận gỡ: sotay removals --accept",
+                             "To remove them: sotay removals --accept"))
     return 0

@@ -167,6 +167,7 @@ class ListScreen(SotayScreen):
         Binding("delete", "delete", "ui.key.delete"),
         Binding("h", "history", "ui.key.history"),
         Binding("f", "filter", "ui.key.filter"),
+        Binding("v", "move", "ui.key.move", show=False),
     ]
 
     def __init__(self) -> None:
@@ -251,3 +252,8 @@ class ListScreen(SotayScreen):
         row = self.table.current
         if row is not None:
             self.sotay.show_history(row.id)
+
+    def action_move(self) -> None:
+        row = self.table.current
+        if row is not None:
+            self.sotay.ask_move(row.id)

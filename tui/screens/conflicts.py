@@ -1,6 +1,8 @@
 """Xung đột / Conflicts: the record, the field, both values side by side (a line diff for long
 text), who wrote each and when.  ``m`` keeps mine, ``t`` keeps theirs, ``e`` edits a merged
-value.  Resolving is an ordinary edit (plus the conflict marked resolved) that syncs."""
+value, ``c`` keeps a copy (a conflict about a record's scope).  Resolving is one ordinary edit
+that names the conflict and syncs; the server closes the conflict.  ``r`` reviews the removals
+the server asked for that the mass-removal guard holds back."""
 
 from __future__ import annotations
 
@@ -17,15 +19,16 @@ from textual.widgets import Static, TextArea
 
 from domain.errors import SotayError
 from domain.i18n import Lang, label
-from domain.schema import SPECS
 from domain.text import safe_display
 from sync import conflicts as rules
+from sync.apply import accept_removals
 from sync.record import Record
 from sync.store import Store
 from tui.context import text_for
-from tui.present import display_value
+from tui.present import display_value, local_time, logical_name
+from tui.present import field_label as present_label
 from tui.screens.base import ListRow, SotayScreen, cell
-from tui.widgets.frame import local_time
+from tui.screens.dialogs import ConfirmScreen
 from tui.widgets.table import Column, VirtualTable
 
 COLUMNS = [
@@ -35,19 +38,9 @@ COLUMNS = [
 ]
 
 
-def logical_name(kind: str, key: str) -> str:
-    prefix, sep, _element = key.partition(":")
-    model = SPECS.get(kind)
-    if sep and model is not None:
-        for name, (p, _shape) in model.sets.items():
-            if p == prefix:
-                return name
-    return key
-
-
 def field_label(kind: str, key: str, store: Store, lang: Lang) -> str:
     name = logical_name(kind, key)
-    shown = label(f"field.{name}", lang)
+    shown = present_label(kind, key, lang)
     _prefix, sep, element = key.partition(":")
     if sep:
         shown += f" · {display_value(store, kind, name, [element], lang) or element[-8:]}"
@@ -110,11 +103,14 @@ class ConflictsScreen(SotayScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("m", "keep('mine')", "ui.key.keep_mine"),
         Binding("t", "keep('theirs')", "ui.key.keep_theirs"),
+        Binding("c", "keep('copy')", "ui.key.keep_copy"),
         Binding("e", "merge", "ui.key.merge"),
         Binding("h", "history", "ui.key.history"),
+        Binding("r", "removals", "ui.key.removals"),
     ]
 
     def compose_main(self) -> ComposeResult:
+        yield Static("", id="held-removals")
         yield VirtualTable(COLUMNS, cell=cell, row_id=lambda r: r.id, label=self.text,
                            empty=lambda: self.text("ui.conflict.none"), id="conflicts")
         with VerticalScroll(id="conflict-detail"):
@@ -152,6 +148,10 @@ class ConflictsScreen(SotayScreen):
                 "when": local_time(data.get("current_at"), self.lang, self.sotay.display_tz)}, record=conflict))
         self.table.set_rows(rows)
         self.show_detail(self.table.current)
+        held = len(store.held_removals())
+        notice = self.query_one("#held-removals", Static)
+        notice.display = bool(held)
+        notice.update(Text(self.text("ui.conflict.held", count=held), "bold yellow"))
 
     def relabel(self) -> None:
         self.table.refresh()
@@ -211,9 +211,32 @@ class ConflictsScreen(SotayScreen):
         conflict = self._current()
         if conflict is None:
             return
+        if which == "copy":
+            self._resolve(conflict, "copy")
+            return
         left, right = self._sides(conflict)
         side = left if which == "mine" else right
         self._resolve(conflict, side)
+
+    def action_removals(self) -> None:
+        store = self.sotay.store
+        held = [r for r in (store.get(rid) for rid in store.held_removals()) if r is not None]
+        if not held:
+            return
+        titles = "\n".join(f"· {label('kind.' + r.kind, self.lang)}: {safe_display(r.title)}"
+                           for r in held[:12]) + ("\n…" if len(held) > 12 else "")
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            with store.transaction() as tx:
+                dropped = accept_removals(tx)
+            self.notify(self.text("ui.conflict.held_done", count=dropped), markup=False)
+            self.sotay.derived.invalidate()
+            self.refresh_data()
+
+        question = self.text("ui.conflict.held_question", count=len(held), titles=titles)
+        self.app.push_screen(ConfirmScreen(question), answered)
 
     def _resolve(self, conflict: Record, keep: str, value: Any = None) -> None:
         what = self.text("ui.nav.conflicts")

@@ -16,9 +16,8 @@ from domain.i18n import Lang, label
 from domain.schema import SPECS
 from domain.text import safe_display
 from sync.store import Store
-from tui.present import display_value
+from tui.present import display_value, local_time
 from tui.screens.base import ListRow, SotayScreen, cell
-from tui.widgets.frame import local_time
 from tui.widgets.table import Column, VirtualTable
 
 COLUMNS = [

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -13,8 +13,8 @@ from textual.widget import Widget
 from textual.widgets import ProgressBar, Static
 
 from domain.errors import SotayError
-from domain.i18n import Lang
 from tui.context import services, text_for
+from tui.present import local_time
 from tui.strings import tr
 
 if TYPE_CHECKING:
@@ -37,19 +37,6 @@ class SyncView:
     sent: int = 0
     to_send: int = 0
     received: int = 0
-
-
-def local_time(iso: str | None, lang: Lang, tz: tzinfo | None = None) -> str:
-    """A stored UTC time as the person reads it: dd/mm/yyyy HH:MM in ``tz`` (default: local)."""
-    if not iso:
-        return tr("ui.status.never", lang)
-    try:
-        when = datetime.fromisoformat(str(iso).replace("Z", "+00:00"))
-    except ValueError:
-        return str(iso)
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return when.astimezone(tz).strftime("%d/%m/%Y %H:%M")
 
 
 def _app(widget: Widget) -> SotayApp:
