@@ -266,6 +266,9 @@ class SyncClient:
         }
         if self.store.meta("full_pull"):
             body["include_own"] = True
+        tag = self.store.meta("feed_tag")
+        if since and tag:
+            body["since_tag"] = tag
         answer = await self._request("POST", "/v1/sync", body=orjson.dumps(body))
         result.requests += 1
         if not isinstance(answer, dict) or "cursor" not in answer or "results" not in answer:
@@ -317,10 +320,12 @@ class SyncClient:
             apply.take_page(tx, answer.get("records") or [], removes, taken, hold=self._holding)
             if taken.refetch:  # nothing to rebase some record on: read everything again
                 tx.set_meta("cursor", 0)
+                tx.set_meta("feed_tag", None)
                 tx.set_meta("full_pull", True)
                 self._refetch = self._refetched = True
             else:
                 tx.set_meta("cursor", int(answer["cursor"]))
+                tx.set_meta("feed_tag", answer.get("cursor_tag"))
             tx.set_meta("acked_op_seq", max(acked, last))
             if answer.get("server_id") and not self.store.meta("server_id"):
                 tx.set_meta("server_id", answer["server_id"])

@@ -18,6 +18,11 @@ protocol".  In short:
   resolved in the same transaction, only while the conflict is still open; a second, later
   resolution of the same conflict is rejected (``sync.reject.already_resolved``) with the
   record's state, so every replica converges on the first choice.
+* **Feed identity**: with each cursor the server sends a ``cursor_tag``, a fingerprint of
+  the change at that position, and the replica sends it back with ``since``.  A server
+  restored from an older backup and written again has other changes at those positions: it
+  answers 409, and the replica adopts it (``sotay sync --adopt-server``) rather than skip
+  what it never pulled.
 * **Acknowledgements**: every answer carries the replica's ``last_op_seq``.  A replica keeps
   the highest one it was told and refuses a server that claims less (a server restored from
   an older backup has forgotten ops it acknowledged).  An :class:`OpResult` carries the
@@ -157,6 +162,8 @@ class PullResponse(_Wire):
     #: The server's latest sequence number.  A replica whose cursor is beyond it is talking
     #: to a server restored from an older backup and must not trust it with its data.
     head: int | None = None
+    #: A fingerprint of the feed at ``cursor`` (the change there), sent back as ``since_tag``.
+    cursor_tag: str | None = None
 
 
 class SyncRequest(_Wire):
@@ -168,6 +175,10 @@ class SyncRequest(_Wire):
     #: Also send back records whose every value this replica wrote itself (normally left
     #: out: the push results already told it).  Set after a local recovery or `sync --full`.
     include_own: bool = False
+    #: The ``cursor_tag`` the server gave with ``since``: a server whose feed at ``since`` is
+    #: not the one the replica read (restored from an older backup, then written again)
+    #: answers 409 instead of a page that would skip changes.
+    since_tag: str | None = Field(default=None, min_length=1, max_length=MAX_ID_LENGTH)
 
 
 class SyncResponse(_Wire):
@@ -182,6 +193,8 @@ class SyncResponse(_Wire):
     has_more: bool
     #: See :attr:`PullResponse.head`.
     head: int | None = None
+    #: See :attr:`PullResponse.cursor_tag`.
+    cursor_tag: str | None = None
 
 
 class ErrorBody(_Wire):

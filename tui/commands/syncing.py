@@ -103,7 +103,7 @@ def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
         if args.adopt_server:
             store.adopt_new_server()
         if args.full:
-            store.set_meta(cursor=0, full_pull=True)
+            store.set_meta(cursor=0, feed_tag=None, full_pull=True)
         client = client_for(ctx, store, args.server)
 
         async def run() -> SyncResult:
