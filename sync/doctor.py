@@ -1,10 +1,21 @@
 """``sotay doctor``: explain the state of a profile's files and recover a damaged one.
 
-Diagnosis only reads.  Recovery never deletes or overwrites a damaged file: it renames it
-``<name>.corrupt-<time>``, rebuilds every table from the best file it can read (the current
-one, else its ``.prev``) plus every journal entry that is still whole, writes fresh files,
-and resets the sync cursor so the next sync brings back from the server anything the damage
-took.  It says exactly which journal entries, if any, could not be read.
+Diagnosis only reads.  It tells three things apart that all stop a store from opening, and
+only one of them is damage:
+
+* a file that cannot be *read* (permission denied, an I/O error) is ``unreadable``: the
+  person fixes the permission; nothing is "recovered";
+* a snapshot written by a *newer* Sổ tay is ``newer``: the person upgrades; rolling back to
+  the older ``.prev`` would throw away what the newer version wrote;
+* a file whose checksum, framing or numbering is wrong is damaged (``corrupt``; for the
+  history, ``damaged`` when lines were lost).
+
+Recovery declines the first two and a healthy store.  Otherwise it never deletes or
+overwrites a damaged file: it renames it ``<name>.corrupt-<time>``, rebuilds every table
+from the best file it can read (the current one, else its ``.prev``) plus every journal
+entry that is still whole, writes fresh files, and resets the sync cursor so the next sync
+brings back from the server anything the damage took.  It says exactly which journal
+entries, if any, could not be read.
 """
 
 from __future__ import annotations
@@ -14,7 +25,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from domain.errors import SotayError, StoreCorrupt
+from domain.errors import (
+    NotFound,
+    SotayError,
+    StoreCorrupt,
+    StoreNewerFormat,
+    StoreUnreadable,
+)
+from domain.i18n import register
 from sync import fsio, snapshot
 from sync.history import HistoryLog
 from sync.index import search_text
@@ -30,15 +48,42 @@ from sync.store import (
     prev,
 )
 
+register(messages={
+    "doctor.unreadable": ("không đọc được: {detail}", "cannot read: {detail}"),
+    "doctor.newer": (
+        "được ghi bởi phiên bản Sổ tay mới hơn (định dạng {found}): hãy nâng cấp Sổ tay",
+        "written by a newer Sổ tay (format {found}): upgrade Sổ tay",
+    ),
+    "doctor.recover_newer": (
+        "Không khôi phục: {file} được ghi bởi phiên bản Sổ tay mới hơn (định dạng {found}). "
+        "Tệp không hỏng; khôi phục sẽ quay về bản cũ hơn và làm mất những gì bản mới đã ghi. "
+        "Hãy nâng cấp Sổ tay. Không tệp nào bị thay đổi.",
+        "Not recovering: {file} was written by a newer Sổ tay (format {found}). It is not "
+        "damaged; recovering would go back to an older copy and lose what the newer version "
+        "wrote. Upgrade Sổ tay. No file was changed.",
+    ),
+    "doctor.recover_unreadable": (
+        "Không khôi phục: không đọc được {file} ({detail}). Tệp không hỏng; hãy sửa quyền "
+        "truy cập rồi chạy lại 'sotay doctor'. Không tệp nào bị thay đổi.",
+        "Not recovering: cannot read {file} ({detail}). It is not damaged; fix its "
+        "permissions and run 'sotay doctor' again. No file was changed.",
+    ),
+})
+
+Note = tuple[str, dict[str, Any]]
+
 
 @dataclass
 class FileReport:
     name: str
-    state: str               # "ok", "missing", "corrupt", "torn-tail", "damaged"
+    # "ok", "missing", "corrupt", "torn-tail", "damaged", "unreadable", "newer"
+    state: str
     detail: str = ""
     last_n: int | None = None
     entries: int = 0
     records: int | None = None
+    #: What to say about the file, as message keys (shown in the person's language).
+    notes: list[Note] = field(default_factory=list)
 
 
 @dataclass
@@ -49,9 +94,29 @@ class Diagnosis:
 
     @property
     def healthy(self) -> bool:
+        """Every main file reads (a torn tail is a crash, set aside at the next open), and no
+        file at all is unreadable or from a newer version."""
         main = [f for f in self.files if not f.name.endswith(".prev")]
         return all(f.state in ("ok", "missing", "torn-tail") for f in main) and any(
-            f.name == CORE and f.state == "ok" for f in self.files)
+            f.name == CORE and f.state == "ok" for f in self.files) and not (
+            self.unreadable or self.newer)
+
+    @property
+    def unreadable(self) -> list[FileReport]:
+        return [f for f in self.files if f.state == "unreadable"]
+
+    @property
+    def newer(self) -> list[FileReport]:
+        return [f for f in self.files if f.state == "newer"]
+
+
+def _problem_report(name: str, exc: SotayError) -> FileReport | None:
+    if isinstance(exc, StoreNewerFormat):
+        return FileReport(name, "newer", notes=[("doctor.newer", {"found": exc.params.get("found")})])
+    if isinstance(exc, StoreUnreadable):
+        return FileReport(name, "unreadable",
+                          notes=[("doctor.unreadable", {"detail": exc.params.get("detail")})])
+    return None
 
 
 def _snapshot_report(path: Path) -> FileReport:
@@ -60,14 +125,21 @@ def _snapshot_report(path: Path) -> FileReport:
     try:
         tables, last_n = snapshot.read(path)
     except SotayError as exc:
-        return FileReport(path.name, "corrupt", exc.message())
+        found = _problem_report(path.name, exc)
+        if found is not None:
+            return found
+        return FileReport(path.name, "corrupt", str(exc.params.get("detail") or exc.message()))
     return FileReport(path.name, "ok", last_n=last_n, records=len(tables.get("records", {})) or None)
 
 
 def _journal_report(path: Path, live: bool) -> FileReport:
     if not path.exists():
         return FileReport(path.name, "missing")
-    scan = scan_bytes(path.read_bytes())
+    try:
+        data = fsio.read_bytes(path)
+    except StoreUnreadable as exc:
+        return _problem_report(path.name, exc) or FileReport(path.name, "unreadable")
+    scan = scan_bytes(data)
     last = scan.entries[-1].get("n") if scan.entries else None
     if scan.corrupt_at is not None:
         return FileReport(path.name, "corrupt", f"byte {scan.corrupt_at}", last, len(scan.entries))
@@ -77,18 +149,22 @@ def _journal_report(path: Path, live: bool) -> FileReport:
     return FileReport(path.name, "ok", last_n=last, entries=len(scan.entries))
 
 
-def _history_report(path: Path) -> FileReport:
+def _history_report(path: Path) -> FileReport | None:
     if not path.exists():
-        return FileReport(path.name, "missing")
+        return None
     log = HistoryLog(path)
-    count = sum(1 for _ in log.all())
+    try:
+        count = sum(1 for _ in log.all())
+    except OSError as exc:
+        return _problem_report(path.name, fsio.read_error(exc, path))
     return FileReport(path.name, "damaged" if log.damaged else "ok", entries=count)
 
 
 def _snapshot_files(path: Path) -> list[Path]:
     kinds = sorted({p.name.removesuffix(".prev") for p in path.glob(KIND_PREFIX + "*")
                     if p.name.count(".") in (2, 3) and not p.name.endswith(".tmp")
-                    and "corrupt" not in p.name and "before" not in p.name})
+                    and "corrupt" not in p.name and "before" not in p.name
+                    and ".torn-" not in p.name})
     files = [path / CORE, prev(path / CORE)]
     for name in kinds:
         files += [path / name, prev(path / name)]
@@ -96,12 +172,25 @@ def _snapshot_files(path: Path) -> list[Path]:
 
 
 def diagnose(path: Path) -> Diagnosis:
+    """Read every file of the profile and say what state each is in.
+
+    Optional files that are simply not there yet (``.prev`` copies, journals, the history of
+    a store without any) are not listed: a new, healthy store shows no "missing" line.
+    """
     path = Path(path)
     diag = Diagnosis(path)
-    diag.files = [_snapshot_report(p) for p in _snapshot_files(path)]
-    diag.files += [_journal_report(path / JOURNAL, live=True),
-                   _journal_report(path / JOURNAL_PREV, live=False),
-                   _history_report(path / HISTORY)]
+    for file in _snapshot_files(path):
+        report = _snapshot_report(file)
+        if report.state == "missing" and file.name.endswith(".prev"):
+            continue
+        diag.files.append(report)
+    for name, live in ((JOURNAL, True), (JOURNAL_PREV, False)):
+        report = _journal_report(path / name, live=live)
+        if report.state != "missing":
+            diag.files.append(report)
+    history = _history_report(path / HISTORY)
+    if history is not None:
+        diag.files.append(history)
     diag.set_aside = sorted(p.name for p in path.glob("store.*")
                             if ".torn-" in p.name or ".corrupt-" in p.name)
     return diag
@@ -135,14 +224,36 @@ class Recovery:
     moved: list[str]
 
 
-def recover(path: Path) -> Recovery:
-    """Rebuild a readable store; damaged files are kept beside it, renamed."""
+def recover(path: Path) -> Recovery | None:
+    """Rebuild a readable store; damaged files are kept beside it, renamed.
+
+    Returns None, touching nothing, when there is nothing to recover (the store reads
+    normally).  Declines, touching nothing, when a file cannot be read
+    (:class:`StoreUnreadable`) or was written by a newer Sổ tay (:class:`StoreNewerFormat`).
+    """
     path = Path(path)
+    if not Store.exists(path):
+        raise NotFound("store.no_profile", path=str(path))
     lock = Store._acquire(path)
     try:
+        diag = diagnose(path)
+        _decline(diag)
+        if diag.healthy:
+            return None
         return _recover_locked(path)
     finally:
         lock.release()
+
+
+def _decline(diag: Diagnosis) -> None:
+    for report in diag.newer:
+        found = report.notes[0][1].get("found") if report.notes else None
+        raise StoreNewerFormat("doctor.recover_newer", file=str(diag.path / report.name),
+                               found=found)
+    for report in diag.unreadable:
+        detail = report.notes[0][1].get("detail") if report.notes else ""
+        raise StoreUnreadable("doctor.recover_unreadable", file=str(diag.path / report.name),
+                              detail=detail)
 
 
 def _best(main: Path) -> tuple[dict[str, dict[str, Any]], int, str] | None:
@@ -157,6 +268,7 @@ def _best(main: Path) -> tuple[dict[str, dict[str, Any]], int, str] | None:
 
 
 def _recover_locked(path: Path) -> Recovery:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     core = _best(path / CORE)
     if core is None:
         raise StoreCorrupt(file=str(path / CORE), detail="cả hai bản ảnh chụp đều hỏng")
@@ -174,7 +286,7 @@ def _recover_locked(path: Path) -> Recovery:
     entries = {e["n"]: e for name in (JOURNAL_PREV, JOURNAL) for e in _all_entries(path / name)
                if isinstance(e.get("n"), int)}
     replayed, lost, last_n = _replay_all(entries, marks, tables, records)
-    moved = _move_aside(path)
+    moved = _move_aside(path, stamp)
     tables["meta"]["cursor"] = {"value": 0}  # pull everything again: the server heals gaps,
     tables["meta"]["full_pull"] = {"value": True}  # including what this replica wrote
     _write_fresh(path, tables, records, last_n)
@@ -210,8 +322,7 @@ def _replay_all(entries: dict[int, dict[str, Any]], marks: dict[str, int],
     return replayed, lost, last_n
 
 
-def _move_aside(path: Path) -> list[str]:
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+def _move_aside(path: Path, stamp: str) -> list[str]:
     moved = []
     for file in [*_snapshot_files(path), path / JOURNAL, path / JOURNAL_PREV]:
         if not file.exists():

@@ -28,6 +28,7 @@ from tui.console import Console
 
 COMMAND_MODULES = (
     "tui.commands.records",
+    "tui.commands.doctor",
     "tui.commands.syncing",
     "tui.commands.outputs",
     "tui.commands.app",
