@@ -55,7 +55,7 @@ from domain.scopes import check_scope
 from domain.text import fold
 from sync import fsio, snapshot
 from sync.docs import base_state, field_version, op_key, utc_iso, utc_now
-from sync.history import HistoryLog
+from sync.history import HistoryLog, HistoryState
 from sync.index import Indexes
 from sync.journal import Journal, ReadOnlyJournal, read_journal, set_aside_torn_tail
 from sync.record import Record
@@ -71,6 +71,8 @@ HISTORY = "store.history"
 LOCK = "store.lock"
 CORE_TABLES = ("outbox", "meta", "rejected")
 TABLES = ("records", *CORE_TABLES)
+#: A table of the core snapshot that only the checkpoint writes: {"state": HistoryState}.
+HISTORY_TABLE = "history"
 CHECKPOINT_BYTES = 16 * 1024 * 1024
 #: A read-only open retries when a checkpoint of the process that has the profile open
 #: replaced a file (or rotated the journal) between two of its reads.
@@ -134,6 +136,7 @@ class _Loaded:
         self.next_n = 1
         self.journal_size = 0
         self.from_prev = False
+        self.history_state: HistoryState | None = None
 
 
 def _load(path: Path, read_only: bool = False) -> _Loaded:
@@ -150,6 +153,7 @@ def _load(path: Path, read_only: bool = False) -> _Loaded:
     tables, out.core_n = snapshot.read(prev(core) if out.from_prev else core)
     for name in CORE_TABLES:
         out.tables[name] = tables.get(name, {})
+    out.history_state = HistoryState.from_doc(tables.get(HISTORY_TABLE, {}).get("state"))
     for kind, file in kind_files(path).items():
         data = snapshot.read_bytes(file)
         last_n, offset = snapshot.verify(data, file)
@@ -243,7 +247,8 @@ class Store:
         if "*" in self._dirty:  # a removal whose kind the journal did not say
             self._dirty.discard("*")
             self._dirty.update(self._lazy)
-        self.history_log = HistoryLog(path / HISTORY)
+        self.history_log = HistoryLog(path / HISTORY, loaded.history_state,
+                                      read_only=self.read_only)
         for line in loaded.history:
             self.history_log.add(line)
         self.index = Indexes()
@@ -719,7 +724,9 @@ class Store:
                 self.history_log.flush()
                 for kind in sorted(self._dirty):
                     self._write_kind(kind, last_n)
-                core = {name: self._raw(name) for name in CORE_TABLES}
+                core: dict[str, dict[str, Any]] = {name: self._raw(name) for name in CORE_TABLES}
+                if self.history_log.state is not None:
+                    core[HISTORY_TABLE] = {"state": self.history_log.state.to_doc()}
                 snapshot.write(self.path / CORE, core, last_n, keep_previous=prev(self.path / CORE))
                 self._journal.close()
                 if (self.path / JOURNAL).exists():

@@ -62,6 +62,10 @@ i18n.register(messages={
         "Entries that could not be read: {lost}; unsent changes in them are skipped at the "
         "server.",
     ),
+    "doctor.cli.history": (
+        "Đã ghi lại store.history từ {n} dòng lịch sử còn đọc được.",
+        "Wrote store.history afresh from the {n} history lines still readable.",
+    ),
     "doctor.cli.kept": ("Đã giữ lại tệp cũ: {name}", "Kept the old file: {name}"),
 })
 
@@ -118,6 +122,8 @@ def _recover(ctx: Context) -> int:
                       last_n=result.last_n))
         if result.lost:
             c.print(c.msg("doctor.cli.lost", lost=result.lost))
+    if result.history_lines is not None:
+        c.print(c.msg("doctor.cli.history", n=result.history_lines))
     for name in result.moved:
         c.print(c.msg("doctor.cli.kept", name=name))
     return 0
