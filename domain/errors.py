@@ -16,6 +16,9 @@ Code that catches errors to show them (the CLI, the TUI, the server's error hand
     │   ├── StoreLocked          a second copy of the app on the same data
     │   ├── StoreCorrupt         a damaged snapshot or journal (kept, not overwritten)
     │   ├── DiskFull             ENOSPC while saving
+    │   ├── StoreReadOnly        the data folder cannot be written (or was opened to read)
+    │   ├── StoreUnreadable      a data file cannot be read (permission, I/O): not damage
+    │   ├── StoreNewerFormat     a file written by a newer Sổ tay: upgrade, never recover
     │   └── StoreWriteFailed     any other OS error while saving
     └── SyncError                talking to the central service (defined in sync.errors)
 """
@@ -140,3 +143,29 @@ class DiskFull(StoreError):
 
 class StoreWriteFailed(StoreError):
     key = "store.write_failed"
+
+
+class StoreReadOnly(StoreError):
+    """The data folder cannot be written (read-only medium, no permission), or the store was
+    opened for reading only.  Nothing was changed; reading still works."""
+
+    key = "store.read_only"
+    exit_code = 9
+
+
+class StoreUnreadable(StoreError):
+    """A data file exists but cannot be read (permission denied, I/O error).  It is not
+    damaged, and nothing may "recover" it: the person fixes the permission."""
+
+    key = "store.unreadable"
+
+    def __init__(self, key: str | None = None, /, *, missing: bool = False, **params: Any) -> None:
+        super().__init__(key, **params)
+        #: The file vanished between listing and reading (a checkpoint replaced it).
+        self.missing = missing
+
+
+class StoreNewerFormat(StoreError):
+    """A file written by a newer version of Sổ tay: this version must not read or repair it."""
+
+    key = "store.newer_format"

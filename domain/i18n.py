@@ -183,6 +183,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "word.no": ("Không", "No"),
     "word.achieved": ("Đạt", "Achieved"),
     "word.not_achieved": ("Không đạt", "Not achieved"),
+    # why a file could not be read or written (the {detail} of store.read_only / unreadable)
+    "why.opened_read_only": ("Hồ sơ đang được mở chỉ để đọc", "Opened for reading only"),
+    "why.permission_denied": ("Không có quyền", "Permission denied"),
+    "why.read_only_fs": ("Ổ đĩa chỉ đọc", "Read-only file system"),
 }
 
 
@@ -356,8 +360,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The record belongs to {scope}, outside office {office}: read-only here.",
     ),
     "store.newer_format": (
-        "Tệp {file} được tạo bởi phiên bản Sổ tay mới hơn (định dạng {found}). Hãy cập nhật ứng dụng.",
-        "{file} was written by a newer Sổ tay (format {found}). Please update the app.",
+        "Tệp {file} được ghi bởi phiên bản Sổ tay mới hơn (định dạng {found}): hãy nâng cấp "
+        "Sổ tay. Tệp không hỏng và được giữ nguyên.",
+        "{file} was written by a newer Sổ tay (format {found}): upgrade Sổ tay. The file is "
+        "not damaged and has been left as it is.",
+    ),
+    "store.read_only": (
+        "Thư mục dữ liệu chỉ đọc được: {path} ({detail}). Vẫn xem, tìm, xuất dữ liệu và lập "
+        "báo cáo được; không lưu được thay đổi ở đây.",
+        "The data folder is read-only: {path} ({detail}). Listing, search, export and reports "
+        "still work; changes cannot be saved here.",
+    ),
+    "store.unreadable": (
+        "Không đọc được tệp {file}: {detail}. Tệp không hỏng; hãy kiểm tra quyền truy cập.",
+        "Cannot read {file}: {detail}. The file is not damaged; check its permissions.",
     ),
     # --- import / export -------------------------------------------------
     "import.bad_line": (

@@ -15,6 +15,7 @@ from functools import lru_cache
 __all__ = [
     "clean_input",
     "collation_key",
+    "escape_for_terminal_json",
     "fold",
     "nfc",
     "safe_display",
@@ -84,6 +85,10 @@ _ESCAPES = re.compile(
     re.VERBOSE,
 )
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+#: What a terminal acts on, in JSON text: DEL, the C1 controls (U+009B is an 8-bit CSI) and
+#: the bidi overrides and isolates, which JSON allows raw inside a string; and the C0
+#: controls but TAB, LF and CR (JSON's whitespace), which an encoder escapes anyway.
+_RAW_IN_JSON = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def strip_terminal(text: str) -> str:
@@ -97,6 +102,19 @@ def strip_terminal(text: str) -> str:
     text = _ESCAPES.sub("", text)
     text = _CONTROL.sub("", text.replace("\r\n", "\n"))
     return _BIDI.sub("", text)
+
+
+def escape_for_terminal_json(text: str) -> str:
+    """JSON text with every control character (but JSON's whitespace), DEL, C1 control and
+    bidi override or isolate written as ``\\uXXXX``.
+
+    The same JSON value (a reader gets back exactly the same strings), but nothing a
+    terminal would act on is printed raw.  Only valid on JSON text: outside its strings JSON
+    is ASCII, so every such character is inside a string, where the escape means itself.
+    """
+    if text.isascii() and text.isprintable():
+        return text
+    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def safe_display(value: object) -> str:

@@ -10,7 +10,7 @@ import errno
 import os
 from pathlib import Path
 
-from domain.errors import DiskFull, StoreError, StoreWriteFailed
+from domain.errors import DiskFull, StoreError, StoreReadOnly, StoreUnreadable, StoreWriteFailed
 
 _open = os.open
 _write = os.write
@@ -20,14 +20,42 @@ _truncate = os.ftruncate
 _close = os.close
 
 _DISK_FULL = {errno.ENOSPC, errno.EDQUOT}
+#: The folder or file may not be written: a read-only medium, or no permission.
+READ_ONLY_ERRNOS = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
 
 
-def store_error(exc: OSError, action: str) -> StoreError:
-    """Map an OSError to the error a person sees."""
+def reason(exc: OSError) -> str:
+    """Why an OS call failed, as a message parameter (a label for the common cases, so the
+    person reads it in their language)."""
+    if exc.errno == errno.EROFS:
+        return "§why.read_only_fs"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "§why.permission_denied"
+    return exc.strerror or exc.__class__.__name__
+
+
+def store_error(exc: OSError, action: str, folder: Path | None = None) -> StoreError:
+    """Map an OSError of a write to the error a person sees."""
     if exc.errno in _DISK_FULL:
         return DiskFull()
+    if exc.errno in READ_ONLY_ERRNOS:
+        where = folder or (Path(os.fsdecode(exc.filename)).parent if exc.filename else "")
+        return StoreReadOnly(path=str(where), detail=reason(exc))
     detail = f"{action}: {exc.strerror or exc.__class__.__name__}"
     return StoreWriteFailed(detail=detail)
+
+
+def read_error(exc: OSError, path: Path) -> StoreUnreadable:
+    """Map an OSError of a read: the file is unreadable, which is not damage."""
+    return StoreUnreadable(file=str(path), detail=reason(exc),
+                           missing=isinstance(exc, FileNotFoundError))
+
+
+def read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise read_error(exc, path) from exc
 
 
 def write_all(fd: int, data: bytes) -> None:

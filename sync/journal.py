@@ -27,7 +27,7 @@ from typing import Any
 
 import orjson
 
-from domain.errors import StoreCorrupt, StoreError
+from domain.errors import StoreCorrupt, StoreError, StoreReadOnly
 from sync import fsio
 
 MAGIC = b"SJ"
@@ -102,9 +102,12 @@ def read_journal(path: Path, *, allow_torn_tail: bool) -> JournalScan:
     A torn tail is accepted only for the live journal (``allow_torn_tail``); in a closed
     journal (``.prev``) every byte was once fsynced whole, so a bad tail there is corruption.
     """
-    if not path.exists():
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
         return JournalScan()
-    data = path.read_bytes()
+    except OSError as exc:
+        raise fsio.read_error(exc, path) from exc
     scan = scan_bytes(data)
     if scan.corrupt_at is not None or (scan.torn_bytes and not allow_torn_tail):
         at = scan.corrupt_at if scan.corrupt_at is not None else scan.good_size
@@ -188,6 +191,24 @@ class Journal:
                 fsio._close(self._fd)
             finally:
                 self._fd = -1
+
+
+class ReadOnlyJournal:
+    """The journal of a store opened for reading only: it opens no file and refuses every
+    append (so every write the store is asked for is refused before anything changes)."""
+
+    def __init__(self, path: Path, next_n: int, size: int) -> None:
+        self.path = path
+        self.next_n = next_n
+        self.size = size
+        self.entries = 0
+        self.broken = False
+
+    def append(self, entry: dict[str, Any]) -> int:
+        raise StoreReadOnly(path=str(self.path.parent), detail="§why.opened_read_only")
+
+    def close(self) -> None:
+        pass
 
 
 def iter_entries(*scans: JournalScan) -> Iterator[dict[str, Any]]:

@@ -6,6 +6,10 @@
 checked (:func:`verify`) without parsing the body, so opening a large store checks every
 file at once and parses each kind only when it is first needed.  A damaged file is reported
 with its name and never overwritten (each rewrite keeps the previous one as ``.prev``).
+
+``<format>`` is the first word after the prefix in every version: a file whose format is
+higher than :data:`FORMAT` was written by a newer Sổ tay and is reported as such
+(:class:`~domain.errors.StoreNewerFormat`), never as damage.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from typing import Any
 
 import orjson
 
-from domain.errors import StoreCorrupt, StoreError
+from domain.errors import StoreCorrupt, StoreNewerFormat
 from sync import fsio
 
 FORMAT = 2
@@ -30,18 +34,32 @@ def encode(tables: dict[str, dict[str, Any]], last_n: int) -> bytes:
     return header + body
 
 
+def format_of(data: bytes) -> int | None:
+    """The format number in a snapshot's header, read before anything else in it (a newer
+    version may lay out the rest of its header differently); None if there is none."""
+    if not data.startswith(PREFIX):
+        return None
+    word = data[len(PREFIX):len(PREFIX) + 12].split(b" ", 1)[0].split(b"\n", 1)[0]
+    return int(word) if word.isdigit() else None
+
+
 def verify(data: bytes, path: Path) -> tuple[int, int]:
-    """Check header, length and checksum; return (last_n, body offset)."""
+    """Check header, length and checksum; return (last_n, body offset).
+
+    A file of a newer format raises :class:`StoreNewerFormat` whatever else its header and
+    body hold: this version cannot tell whether it is damaged, and must not say it is.
+    """
+    fmt = format_of(data)
+    if fmt is not None and fmt > FORMAT:
+        raise StoreNewerFormat(file=str(path), found=fmt)
     newline = data.find(b"\n", 0, 200)
-    if not data.startswith(PREFIX) or newline < 0:
+    if fmt is None or newline < 0:
         raise StoreCorrupt(file=str(path), detail="thiếu phần đầu tệp")
     try:
-        fmt_s, crc_s, len_s, n_s = data[len(PREFIX):newline].split(b" ")
-        fmt, crc, length, last_n = int(fmt_s), int(crc_s, 16), int(len_s), int(n_s)
+        _fmt_s, crc_s, len_s, n_s = data[len(PREFIX):newline].split(b" ")
+        crc, length, last_n = int(crc_s, 16), int(len_s), int(n_s)
     except ValueError:
         raise StoreCorrupt(file=str(path), detail="phần đầu tệp không đọc được") from None
-    if fmt > FORMAT:
-        raise StoreError("store.newer_format", file=str(path), found=fmt)
     body_len = len(data) - newline - 1
     if body_len != length:
         raise StoreCorrupt(file=str(path), detail=f"độ dài {body_len} thay vì {length} byte")
@@ -68,10 +86,8 @@ def decode_body(data: bytes, offset: int, path: Path) -> dict[str, dict[str, Any
 
 
 def read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise fsio.store_error(exc, f"đọc {path.name}") from exc
+    """The file's bytes; :class:`StoreUnreadable` (not "damaged") if the OS refuses."""
+    return fsio.read_bytes(path)
 
 
 def read(path: Path) -> tuple[dict[str, dict[str, Any]], int]:

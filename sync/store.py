@@ -12,7 +12,10 @@ Files in the profile directory::
     *.prev               the previous version of each of those
     store.journal        entries since the last checkpoint (+ store.journal.prev, the ones before)
     store.history        append-only history lines
-    store.lock           held while the store is open
+    store.lock           held while the store is open for writing
+
+``Store.open(path, read_only=True)`` reads the same files without the lock and without
+changing any of them (see :meth:`Store.open`).
 
 Opening checks every file's checksum, replays the journal and parses a kind's records only
 when that kind is first asked for, so the dashboard of a 100k-record store does not wait for
@@ -24,6 +27,7 @@ from __future__ import annotations
 import builtins
 import gc
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -43,6 +47,7 @@ from domain.errors import (
     StoreCorrupt,
     StoreError,
     StoreLocked,
+    StoreUnreadable,
     ValidationError,
 )
 from domain.ids import uuid7
@@ -50,9 +55,9 @@ from domain.scopes import check_scope
 from domain.text import fold
 from sync import fsio, snapshot
 from sync.docs import base_state, field_version, op_key, utc_iso, utc_now
-from sync.history import HistoryLog
+from sync.history import HistoryLog, HistoryState
 from sync.index import Indexes
-from sync.journal import Journal, read_journal, set_aside_torn_tail
+from sync.journal import Journal, ReadOnlyJournal, read_journal, set_aside_torn_tail
 from sync.record import Record
 from sync.transaction import Transaction
 
@@ -66,7 +71,12 @@ HISTORY = "store.history"
 LOCK = "store.lock"
 CORE_TABLES = ("outbox", "meta", "rejected")
 TABLES = ("records", *CORE_TABLES)
+#: A table of the core snapshot that only the checkpoint writes: {"state": HistoryState}.
+HISTORY_TABLE = "history"
 CHECKPOINT_BYTES = 16 * 1024 * 1024
+#: A read-only open retries when a checkpoint of the process that has the profile open
+#: replaced a file (or rotated the journal) between two of its reads.
+READ_ONLY_ATTEMPTS = 5
 
 Clock = Callable[[], datetime]
 
@@ -126,18 +136,24 @@ class _Loaded:
         self.next_n = 1
         self.journal_size = 0
         self.from_prev = False
+        self.history_state: HistoryState | None = None
 
 
-def _load(path: Path) -> _Loaded:
-    """Core snapshot + every kind file's header and checksum + journal replay."""
+def _load(path: Path, read_only: bool = False) -> _Loaded:
+    """Core snapshot + every kind file's header and checksum + journal replay.
+
+    ``read_only`` changes nothing on disk: leftovers and a torn tail stay where they are
+    (another process may be writing them)."""
     out = _Loaded()
-    for leftover in path.glob("store.*.tmp"):
-        leftover.unlink(missing_ok=True)
+    if not read_only:
+        for leftover in path.glob("store.*.tmp"):
+            leftover.unlink(missing_ok=True)
     core = path / CORE
     out.from_prev = not core.exists()
     tables, out.core_n = snapshot.read(prev(core) if out.from_prev else core)
     for name in CORE_TABLES:
         out.tables[name] = tables.get(name, {})
+    out.history_state = HistoryState.from_doc(tables.get(HISTORY_TABLE, {}).get("state"))
     for kind, file in kind_files(path).items():
         data = snapshot.read_bytes(file)
         last_n, offset = snapshot.verify(data, file)
@@ -146,17 +162,24 @@ def _load(path: Path) -> _Loaded:
         if file.name.endswith(".prev"):  # a crash mid-checkpoint: write the kind file again
             out.from_prev = True
             out.dirty.add(kind)
-    _replay(path, out)
+    _replay(path, out, read_only)
     return out
 
 
-def _replay(path: Path, out: _Loaded) -> None:
+def _replay(path: Path, out: _Loaded, read_only: bool = False) -> None:
     """Apply the live journal's entries after the core's; ``.prev`` only serves the doctor
-    (every entry in it is older than the core: the core is written before the rotation)."""
+    (every entry in it is older than the core: the core is written before the rotation) —
+    and a read-only open that read the core just before another process's checkpoint
+    rotated the journal: the entries it lacks are then in ``.prev``."""
     live = read_journal(path / JOURNAL, allow_torn_tail=True)
-    set_aside_torn_tail(path / JOURNAL, live)
+    entries = live.entries
+    newest_kind = max(out.kind_n.values(), default=0)
+    if not read_only:
+        set_aside_torn_tail(path / JOURNAL, live)
+    elif (entries and entries[0].get("n", 0) > out.core_n + 1) or newest_kind > out.core_n:
+        entries = [*read_journal(path / JOURNAL_PREV, allow_torn_tail=False).entries, *entries]
     expected = out.core_n + 1
-    for entry in live.entries:
+    for entry in entries:
         n = entry["n"]
         if n < expected:
             continue
@@ -164,6 +187,8 @@ def _replay(path: Path, out: _Loaded) -> None:
             raise StoreCorrupt(file=str(path / JOURNAL), detail=f"thiếu mục {expected}")
         _apply_entry(out, entry)
         expected += 1
+    if read_only and expected - 1 < newest_kind:  # a kind file newer than every entry read
+        raise StoreCorrupt(file=str(path / JOURNAL), detail=f"thiếu mục {expected}")
     out.next_n = expected
     out.journal_size = live.good_size
 
@@ -198,9 +223,11 @@ class Store:
     re-entrant lock, so the TUI may call them from worker threads.
     """
 
-    def __init__(self, path: Path, loaded: _Loaded, lock: FileLock, clock: Clock) -> None:
+    def __init__(self, path: Path, loaded: _Loaded, lock: FileLock | None, clock: Clock) -> None:
         self.path = path
         self._lock = lock
+        #: Opened with ``read_only=True``: no lock, no checkpoint, every write refused.
+        self.read_only = lock is None
         self._clock = clock
         self._mutex = threading.RLock()
         self._closed = False
@@ -209,7 +236,9 @@ class Store:
         # TinyDB table objects and their dicts, looked up once (the save path is hot)
         self._tables: dict[str, ReplicaTable] = {name: self._db.table(name) for name in TABLES}  # type: ignore[misc]
         self._raws: dict[str, dict[str, Any]] = {n: t.raw() for n, t in self._tables.items()}
-        self._journal = Journal(path / JOURNAL, loaded.next_n, loaded.journal_size)
+        self._journal: Journal | ReadOnlyJournal = (
+            ReadOnlyJournal(path / JOURNAL, loaded.next_n, loaded.journal_size) if self.read_only
+            else Journal(path / JOURNAL, loaded.next_n, loaded.journal_size))
         self._core_n = loaded.core_n
         self._kind_n = loaded.kind_n
         self._lazy = loaded.lazy
@@ -218,7 +247,8 @@ class Store:
         if "*" in self._dirty:  # a removal whose kind the journal did not say
             self._dirty.discard("*")
             self._dirty.update(self._lazy)
-        self.history_log = HistoryLog(path / HISTORY)
+        self.history_log = HistoryLog(path / HISTORY, loaded.history_state,
+                                      read_only=self.read_only)
         for line in loaded.history:
             self.history_log.add(line)
         self.index = Indexes()
@@ -231,7 +261,10 @@ class Store:
     @staticmethod
     def exists(path: Path) -> bool:
         path = Path(path)
-        return (path / CORE).exists() or prev(path / CORE).exists()
+        try:
+            return (path / CORE).exists() or prev(path / CORE).exists()
+        except OSError as exc:  # a folder the user may not look into
+            raise fsio.read_error(exc, path) from exc
 
     @classmethod
     def create(cls, path: Path, *, office: str, name: str, role: str = "office",
@@ -239,7 +272,10 @@ class Store:
         """Make a new profile in ``path`` (refused if one exists)."""
         path = Path(path)
         office = check_scope(office, "office")
-        path.mkdir(parents=True, exist_ok=True)
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise fsio.store_error(exc, "tạo thư mục dữ liệu", path) from exc
         lock = cls._acquire(path)
         try:
             if cls.exists(path):
@@ -258,21 +294,33 @@ class Store:
 
     @staticmethod
     def _acquire(path: Path) -> FileLock:
+        """The lock of a store opened for writing; a folder that may not be written (a
+        read-only medium: EROFS, no permission: EACCES / EPERM) is :class:`StoreReadOnly`."""
         lock = FileLock(str(path / LOCK), timeout=0)
         try:
             lock.acquire()
         except Timeout:
             raise StoreLocked(path=str(path)) from None
         except OSError as exc:
-            raise fsio.store_error(exc, "khóa kho dữ liệu") from exc
+            raise fsio.store_error(exc, "khóa kho dữ liệu", path) from exc
         return lock
 
     @classmethod
-    def open(cls, path: Path, *, clock: Clock = utc_now) -> Store:
-        """Open an existing profile: snapshots + journal replay (a torn tail is set aside)."""
+    def open(cls, path: Path, *, clock: Clock = utc_now, read_only: bool = False) -> Store:
+        """Open an existing profile: snapshots + journal replay (a torn tail is set aside).
+
+        ``read_only=True`` opens it for reading only, and then nothing in the folder is
+        created, changed or removed: no lock file (so it opens on a read-only medium, in a
+        folder the user may not write, and beside a copy of the app that has the profile
+        open), no checkpoint (on open or close), a torn journal tail is ignored rather than
+        set aside (another process may be appending to it), and every write is refused with
+        :class:`~domain.errors.StoreReadOnly` before anything changes.
+        """
         path = Path(path)
         if not cls.exists(path):
             raise NotFound("store.no_profile", path=str(path))
+        if read_only:
+            return cls(path, cls._load_read_only(path), None, clock)
         lock = cls._acquire(path)
         try:
             loaded = _load(path)
@@ -284,9 +332,27 @@ class Store:
             store.checkpoint(force=True)
         return store
 
+    @staticmethod
+    def _load_read_only(path: Path) -> _Loaded:
+        """Load without writing, retrying when another process's checkpoint replaced a file
+        or rotated the journal between two reads (a gap in the entries, a vanished file)."""
+        for attempt in range(READ_ONLY_ATTEMPTS):
+            try:
+                return _load(path, read_only=True)
+            except (StoreCorrupt, StoreUnreadable) as exc:
+                if isinstance(exc, StoreUnreadable) and not exc.missing:
+                    raise
+                if attempt == READ_ONLY_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.02 * (attempt + 1))
+        raise AssertionError("unreachable")  # pragma: no cover
+
     def close(self) -> None:
         with self._mutex:
             if self._closed:
+                return
+            if self._lock is None:  # read-only: nothing to write, no lock to release
+                self._closed = True
                 return
             try:
                 if self._journal.entries or self._journal.size:
@@ -659,6 +725,8 @@ class Store:
         carry numbers and every file records the last entry it holds.
         """
         with self._mutex:
+            if self.read_only:  # nothing in memory that is not on disk: never write
+                return
             last_n = self._journal.next_n - 1
             if not force and last_n == self._core_n and not self._dirty:
                 return
@@ -666,7 +734,9 @@ class Store:
                 self.history_log.flush()
                 for kind in sorted(self._dirty):
                     self._write_kind(kind, last_n)
-                core = {name: self._raw(name) for name in CORE_TABLES}
+                core: dict[str, dict[str, Any]] = {name: self._raw(name) for name in CORE_TABLES}
+                if self.history_log.state is not None:
+                    core[HISTORY_TABLE] = {"state": self.history_log.state.to_doc()}
                 snapshot.write(self.path / CORE, core, last_n, keep_previous=prev(self.path / CORE))
                 self._journal.close()
                 if (self.path / JOURNAL).exists():

@@ -28,12 +28,42 @@ from tui.console import Console
 
 COMMAND_MODULES = (
     "tui.commands.records",
+    "tui.commands.doctor",
     "tui.commands.syncing",
     "tui.commands.outputs",
     "tui.commands.app",
 )
 
 Handler = Callable[[argparse.Namespace, "Context"], int]
+
+#: Commands that only read the profile (their output files go elsewhere).  ``report`` and
+#: ``ranking`` with ``--save`` write a record, and ``import-plan`` only with ``--dry-run``
+#: reads: see :func:`reads_only`.
+READ_ONLY_COMMANDS = frozenset({"ls", "show", "find", "export", "status", "report", "notice",
+                                "ranking", "rollup"})
+
+
+def reads_only(args: argparse.Namespace) -> bool:
+    """Whether the command opens the profile read-only (``Store.open(read_only=True)``).
+
+    Always, for a command that only reads — not only as a fallback when the folder turns
+    out not to be writable (EROFS / EACCES on the lock):
+
+    * one path, run every time: the read-only open is what every ``ls`` and ``export``
+      uses, so it cannot rot unseen until someone opens a profile on a read-only medium;
+    * a read changes nothing: listing a backup copy, a colleague's folder or evidence does
+      not create a lock file, set a torn tail aside or rewrite snapshots;
+    * it works beside the app: ``sotay ls`` or ``sotay report`` while the app has the
+      profile open reads what the app has saved, instead of failing "already open".
+
+    The cost is that a read command does no housekeeping (checkpoint, setting a torn tail
+    aside): the next command that writes, or the app, does it.  Writes always take the lock,
+    so two writers still never meet.
+    """
+    command = getattr(args, "command", None)
+    if command == "import-plan":
+        return bool(getattr(args, "dry_run", False)) and not getattr(args, "yes", False)
+    return command in READ_ONLY_COMMANDS and not getattr(args, "save", False)
 
 
 def default_data_dir() -> Path:
@@ -51,9 +81,11 @@ class Context:
     lang: Lang
     console: Console
     extra: dict[str, Any] = field(default_factory=dict)
+    #: The command only reads: the store is opened read-only (see :func:`reads_only`).
+    read_only: bool = False
 
     def open_store(self) -> Store:
-        return Store.open(self.data)
+        return Store.open(self.data, read_only=self.read_only)
 
 
 class Parser(argparse.ArgumentParser):
@@ -156,7 +188,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         except SystemExit as exc:
             return int(exc.code or 0)
     data = Path(args.data).expanduser() if args.data else default_data_dir()
-    ctx = Context(data=data, lang=lang, console=console)
+    ctx = Context(data=data, lang=lang, console=console, read_only=reads_only(args))
     handler: Handler | None = getattr(args, "func", None)
     if handler is None:
         handler = _default_handler(lambda: build_parser(lang))

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from domain.i18n import Lang, label, message
-from domain.text import safe_display
+from domain.text import escape_for_terminal_json, safe_display
 
 
 def width(text: str) -> int:
@@ -56,8 +56,10 @@ class Console:
         self.err.write(safe_display(text) + "\n")
 
     def raw(self, text: str) -> None:
-        """Print machine output (JSON) unchanged: JSON strings are already escaped."""
-        self.out.write(text + "\n")
+        """Print machine output (JSON): the same JSON value, with the C1 controls and bidi
+        overrides that JSON allows raw in its strings escaped as ``\\uXXXX``, so a reader
+        (``sotay import``) gets back exactly the same text and the terminal none of it."""
+        self.out.write(escape_for_terminal_json(text) + "\n")
 
     def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]],
               limits: Sequence[int] | None = None) -> None:

@@ -123,10 +123,13 @@ def test_import_reports_every_bad_line(data: Path, tmp_path: Path, capsys: pytes
 
 
 def test_a_second_sotay_on_the_same_data_fails_at_once(data: Path) -> None:
+    """A second writer; a command that only reads opens read-only beside it
+    (tests/cli/test_cli_readonly.py)."""
     store = Store.open(data)
     try:
         started = time.monotonic()
-        proc = subprocess.run([sys.executable, "-m", "tui", "--data", str(data), "ls", "task"],
+        proc = subprocess.run([sys.executable, "-m", "tui", "--data", str(data), "add", "unit",
+                               "name=Sở Nội vụ"],
                               capture_output=True, text=True, timeout=60,
                               env={**os.environ, "SOTAY_LANG": "vi"})
         elapsed = time.monotonic() - started

@@ -1,5 +1,5 @@
 """Profile and record commands: init, add, set, rm, restore, show, ls, find, export, import,
-demo, status, doctor."""
+demo, status (``doctor`` is in :mod:`tui.commands.doctor`)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from domain.i18n import Lang, label
 from domain.rules import task_status
 from domain.schema import SPECS
 from domain.text import fold
-from sync import doctor
 from sync.record import Record
 from sync.store import Store
 from tui import present
@@ -95,9 +94,6 @@ def register(sub: Any, lang: Lang) -> None:
 
     cmd("status", "tình trạng hồ sơ: số bản ghi, thay đổi chưa đồng bộ",
         "profile status: counts, pending changes", cmd_status)
-
-    p = cmd("doctor", "kiểm tra và khôi phục tệp dữ liệu", "check and recover the data files", cmd_doctor)
-    p.add_argument("--recover", action="store_true")
 
 
 # ---------------------------------------------------------------------------
@@ -392,41 +388,3 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
         last = store.meta("last_sync_at")
         c.print(_t(ctx.lang, f"Đồng bộ lần cuối: {last or 'chưa'}", f"Last sync: {last or 'never'}"))
     return 0
-
-
-def cmd_doctor(args: argparse.Namespace, ctx: Context) -> int:
-    c = ctx.console
-    if args.recover:
-        result = doctor.recover(ctx.data)
-        used = ", ".join(f"{name} ← {src}" for name, src in result.sources.items())
-        c.print(_t(ctx.lang,
-                   f"Đã khôi phục từ {used} và {result.replayed} mục nhật ký "
-                   f"(đến mục {result.last_n}). Lần đồng bộ tới sẽ tải lại dữ liệu từ máy chủ.",
-                   f"Recovered from {used} and {result.replayed} journal entries "
-                   f"(up to entry {result.last_n}). The next sync fetches the server's data again."))
-        if result.lost:
-            c.print(_t(ctx.lang, f"Không đọc được các mục: {result.lost}; những thay đổi chưa đồng "
-                                 "bộ trong đó sẽ được máy chủ bỏ qua.",
-                       f"Entries that could not be read: {result.lost}; unsent changes in them "
-                       "are skipped at the server."))
-        for name in result.moved:
-            c.print(_t(ctx.lang, f"Đã giữ lại tệp cũ: {name}", f"Kept the old file: {name}"))
-        return 0
-    diag = doctor.diagnose(ctx.data)
-    for f in diag.files:
-        extra = f" — {f.detail}" if f.detail else ""
-        count = f", {f.records} bản ghi" if f.records is not None else ""
-        entries = f", {f.entries} mục" if f.entries else ""
-        c.print(f"{f.name}: {f.state}{count}{entries}{extra}")
-    for name in diag.set_aside:
-        c.print(_t(ctx.lang, f"Tệp đã để riêng: {name}", f"Set-aside file: {name}"))
-    if diag.healthy:
-        c.print(_t(ctx.lang, "Dữ liệu đọc được bình thường.", "The data files read normally."))
-        return 0
-    c.print(_t(ctx.lang,
-               "Có tệp bị hỏng. Tệp hỏng được giữ nguyên. Chạy 'sotay doctor --recover' để dựng "
-               "lại dữ liệu từ ảnh chụp tốt gần nhất và nhật ký; tệp hỏng sẽ được đổi tên và giữ lại.",
-               "A file is damaged. It has been kept as it is. Run 'sotay doctor --recover' to "
-               "rebuild from the last good snapshot and the journal; the damaged file is renamed "
-               "and kept."))
-    return 7
