@@ -40,7 +40,7 @@ Handler = Callable[[argparse.Namespace, "Context"], int]
 #: ``ranking`` with ``--save`` write a record, and ``import-plan`` only with ``--dry-run``
 #: reads: see :func:`reads_only`.
 READ_ONLY_COMMANDS = frozenset({"ls", "show", "find", "export", "status", "report", "notice",
-                                "ranking", "rollup"})
+                                "ranking", "rollup", "conflicts"})
 
 
 def reads_only(args: argparse.Namespace) -> bool:
@@ -63,6 +63,8 @@ def reads_only(args: argparse.Namespace) -> bool:
     command = getattr(args, "command", None)
     if command == "import-plan":
         return bool(getattr(args, "dry_run", False)) and not getattr(args, "yes", False)
+    if command == "removals":
+        return not getattr(args, "accept", False)
     return command in READ_ONLY_COMMANDS and not getattr(args, "save", False)
 
 
