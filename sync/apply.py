@@ -27,13 +27,14 @@ from sync.transaction import Transaction
 
 @dataclass
 class Taken:
-    """What an answer changed, for the sync result and the interface."""
+    """What answers changed, for the sync result and the interface (added up)."""
 
     pushed: int = 0
     pulled: int = 0
     removed: int = 0
     rejected: int = 0
-    held: int = 0
+    #: removals the mass-removal guard holds back for a person to accept (now, in all)
+    held_removals: int = 0
     new_conflicts: list[str] = field(default_factory=list)
     #: an answer gave nothing to rebase on: fetch everything again (see module docstring)
     refetch: bool = False
@@ -102,7 +103,7 @@ def take_page(tx: Transaction, records: Iterable[Any], removes: Iterable[str], t
             taken.removed += 1
     if len(held) != before or held != set(tx.meta("held_removals") or []):
         tx.set_meta("held_removals", sorted(held))
-    taken.held = len(held)
+    taken.held_removals = len(held)
 
 
 def accept_removals(tx: Transaction, ids: Iterable[str] | None = None) -> int:

@@ -17,7 +17,7 @@ import contextlib
 import gzip
 import random
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -63,25 +63,12 @@ class SyncProgress:
 
 
 @dataclass
-class SyncResult:
-    pushed: int = 0
-    pulled: int = 0
-    removed: int = 0
-    rejected: int = 0
+class SyncResult(Taken):
+    """What a whole sync did: :class:`sync.apply.Taken` summed over its exchanges."""
+
     requests: int = 0
-    #: removals the mass-removal guard holds back for a person to accept
-    held_removals: int = 0
-    new_conflicts: list[str] = field(default_factory=list)
     clock_skew: float | None = None
     server_time: datetime | None = None
-
-    def add(self, taken: Taken) -> None:
-        self.pushed += taken.pushed
-        self.pulled += taken.pulled
-        self.removed += taken.removed
-        self.rejected += taken.rejected
-        self.held_removals = taken.held
-        self.new_conflicts.extend(taken.new_conflicts)
 
     @property
     def clock_warning(self) -> bool:
@@ -314,11 +301,11 @@ class SyncClient:
             raise ServerForgot(server=self.server_url, acked=acked, last=last)
         removes = answer.get("remove") or []
         self._holding = self._holding or self._mass_removal(removes, result)
-        taken = Taken()
+        result.refetch = False
         with self.store.transaction() as tx:
-            apply.take_results(tx, answer, batch, taken)
-            apply.take_page(tx, answer.get("records") or [], removes, taken, hold=self._holding)
-            if taken.refetch:  # nothing to rebase some record on: read everything again
+            apply.take_results(tx, answer, batch, result)
+            apply.take_page(tx, answer.get("records") or [], removes, result, hold=self._holding)
+            if result.refetch:  # nothing to rebase some record on: read everything again
                 tx.set_meta("cursor", 0)
                 tx.set_meta("feed_tag", None)
                 tx.set_meta("full_pull", True)
@@ -331,7 +318,6 @@ class SyncClient:
                 tx.set_meta("server_id", answer["server_id"])
             if result.clock_skew is not None:
                 tx.set_meta("clock_skew", result.clock_skew)
-        result.add(taken)
         return self._gap_noops(last)
 
     def _mass_removal(self, removes: list[str], result: SyncResult) -> bool:
