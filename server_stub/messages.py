@@ -150,6 +150,22 @@ SERVER_MESSAGES: dict[str, tuple[str, str]] = {
         "Một thay đổi có quá nhiều trường ({count}, tối đa {limit}).",
         "One change has too many fields ({count}, at most {limit}).",
     ),
+    "sync.reject.server_owned": (
+        "Chỉ máy chủ mới được ghi bản ghi loại {kind}; thay đổi này bị bỏ qua.",
+        "Only the server writes records of kind {kind}; this change was not applied.",
+    ),
+    "sync.reject.not_a_conflict": (
+        "'{id}' không phải xung đột của bản ghi này trên máy chủ (hoặc nằm ngoài phạm vi "
+        "của văn phòng).",
+        "'{id}' is not a conflict of this record on the server (or it is outside this "
+        "office's scope).",
+    ),
+    "sync.reject.already_resolved": (
+        "Xung đột '{id}' đã được {resolved_by} giải quyết trước; lựa chọn này không được áp "
+        "dụng.",
+        "The conflict '{id}' was already resolved by {resolved_by}; this choice was not "
+        "applied.",
+    ),
     "sync.reject.out_of_scope": (
         "Văn phòng {office} không được sửa bản ghi thuộc phạm vi {scope}.",
         "Office {office} may not change records in {scope}.",

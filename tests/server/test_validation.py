@@ -14,7 +14,7 @@ import pydantic
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from server_helpers import BG, task
+from server_helpers import BG, Api, make_op, task
 
 from domain.demo import records as demo_records
 from domain.errors import ValidationError
@@ -178,6 +178,31 @@ def test_required_fields_are_needed_on_create_and_may_not_be_cleared() -> None:
                                                                     "coord:")
     assert check_changes(op(deleted="yes"), creates=False) == ("sync.reject.bad_value",
                                                                "deleted")
+
+
+async def test_a_bad_value_rejects_its_op_naming_the_field_and_the_queue_goes_on(
+        api: Api) -> None:
+    body = await api.push("bg", "laptop", [
+        make_op(1, "t1", task(status="hacked")),
+        make_op(2, "t2", task(title={"evil": True})),
+        make_op(3, "t3", task()),
+    ])
+    first, second, third = body["results"]
+    assert (first["status"], first["reason"]) == ("rejected", "sync.reject.bad_value")
+    assert "'status'" in first["message"] and first["removed"] is True
+    assert (second["reason"], "'title'" in second["message"]) == ("sync.reject.bad_value", True)
+    assert third["status"] == "applied" and body["last_op_seq"] == 3
+    records, _removed, _cursor = await api.pull_all("hq")
+    assert set(records) == {"t3"}
+
+
+async def test_a_bad_value_on_an_existing_record_sends_the_record_back(api: Api) -> None:
+    made = await api.edit("bg", "laptop", "t1", task(progress=10))
+    result = await api.edit("bg", "laptop", "t1", {"progress": {"value": 500,
+                                                                "base_version": made["seq"]}},
+                            base_seq=made["seq"])
+    assert result["status"] == "rejected" and result["reason"] == "sync.reject.bad_value"
+    assert result["record"]["fields"]["progress"] == 10 and "removed" not in result
 
 
 SET_FIELDS = [(kind, prefix, name) for kind in KINDS
