@@ -134,6 +134,19 @@ class TokenRow:
     expires_at: str | None
     revoked_at: str | None
     last_used_at: str | None
+    #: Does the token's office still exist (``office remove`` stops its tokens at once)?
+    office_exists: bool = True
+
+
+_TOKEN_COLUMNS = (
+    "t.id, t.hash, t.office, t.role, t.user_name, t.created_at, t.expires_at, t.revoked_at, "
+    "t.last_used_at, o.scope IS NOT NULL FROM tokens t LEFT JOIN offices o ON o.scope = t.office"
+)
+
+
+def _token_row(row: Sequence[Any]) -> TokenRow:
+    return TokenRow(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8],
+                    office_exists=bool(row[9]))
 
 
 #: A row of the change feed: (seq, id, scope, published JSON, audience JSON, record JSON) —
@@ -199,21 +212,18 @@ class Reader:
     # --- tokens and offices -------------------------------------------------------------
     def token_by_hash(self, token_hash: str) -> TokenRow | None:
         row = self.conn.execute(
-            "SELECT id, hash, office, role, user_name, created_at, expires_at, revoked_at, "
-            "last_used_at FROM tokens WHERE hash = ?", (token_hash,)).fetchone()
-        return TokenRow(*row) if row else None
+            f"SELECT {_TOKEN_COLUMNS} WHERE t.hash = ?", (token_hash,)).fetchone()
+        return _token_row(row) if row else None
 
     def tokens(self) -> list[TokenRow]:
         rows = self.conn.execute(
-            "SELECT id, hash, office, role, user_name, created_at, expires_at, revoked_at, "
-            "last_used_at FROM tokens ORDER BY created_at, id").fetchall()
-        return [TokenRow(*r) for r in rows]
+            f"SELECT {_TOKEN_COLUMNS} ORDER BY t.created_at, t.id").fetchall()
+        return [_token_row(r) for r in rows]
 
     def token(self, token_id: str) -> TokenRow | None:
         row = self.conn.execute(
-            "SELECT id, hash, office, role, user_name, created_at, expires_at, revoked_at, "
-            "last_used_at FROM tokens WHERE id = ?", (token_id,)).fetchone()
-        return TokenRow(*row) if row else None
+            f"SELECT {_TOKEN_COLUMNS} WHERE t.id = ?", (token_id,)).fetchone()
+        return _token_row(row) if row else None
 
     def office(self, scope: str) -> tuple[str, str, str] | None:
         row = self.conn.execute(
@@ -368,6 +378,17 @@ class Writer(Reader):
             "INSERT INTO offices (scope, name, created_at) VALUES (?, ?, ?) "
             "ON CONFLICT (scope) DO NOTHING", (scope, name, now_iso()))
         return cur.rowcount == 1
+
+    def remove_office(self, scope: str, at: str) -> int | None:
+        """Delete the office and revoke its tokens; ``None`` if there was no such office, else
+        how many live tokens were revoked.  Its records, history and replicas stay."""
+        cur = self.conn.execute("DELETE FROM offices WHERE scope = ?", (scope,))
+        if cur.rowcount != 1:
+            return None
+        revoked = self.conn.execute(
+            "UPDATE tokens SET revoked_at = ? WHERE office = ? AND revoked_at IS NULL",
+            (at, scope))
+        return int(revoked.rowcount)
 
     def add_token(self, row: TokenRow) -> None:
         self.conn.execute(

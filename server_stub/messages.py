@@ -27,6 +27,18 @@ SERVER_MESSAGES: dict[str, tuple[str, str]] = {
         "Mã truy cập đã hết hạn. Hãy xin quản trị viên cấp mã mới.",
         "The access token has expired. Ask your administrator for a new one.",
     ),
+    "server.auth_office_removed": (
+        "Văn phòng {office} đã bị xóa khỏi máy chủ nên mã truy cập này không còn dùng được. "
+        "Hãy liên hệ quản trị viên.",
+        "The office {office} has been removed from the server, so this token no longer "
+        "works. Contact your administrator.",
+    ),
+    "server.auth_hq_elsewhere": (
+        "Mã truy cập có vai trò trung ương (hq) nhưng thuộc văn phòng {office}, không phải "
+        "văn phòng trung ương; mã này không còn dùng được. Hãy xin quản trị viên cấp mã mới.",
+        "This token has the headquarters role (hq) but belongs to {office}, which is not a "
+        "headquarters office; it no longer works. Ask your administrator for a new one.",
+    ),
     "server.forbidden_role": (
         "Chỉ tài khoản của cơ quan thường trực (trung ương) mới xem được mục này.",
         "Only headquarters accounts can see this.",
@@ -86,6 +98,18 @@ SERVER_MESSAGES: dict[str, tuple[str, str]] = {
     "server.office_unknown": (
         "Chưa có văn phòng '{scope}'. Hãy tạo trước: sotay-server office add {scope} --name \"…\"",
         "There is no office '{scope}'. Create it first: sotay-server office add {scope} --name \"…\"",
+    ),
+    "server.office_removed": (
+        "Đã xóa văn phòng {scope}: {count} mã truy cập của văn phòng bị thu hồi ngay. Các bản "
+        "ghi của văn phòng vẫn được giữ trên máy chủ.",
+        "Removed office {scope}: its {count} tokens were revoked at once. Its records stay "
+        "on the server.",
+    ),
+    "server.hq_office_only": (
+        "Chỉ văn phòng trung ương (phạm vi gốc, ví dụ '{root}') mới có mã vai trò hq; "
+        "'{office}' là văn phòng cấp dưới. Hãy dùng --role office, hoặc --office {root}.",
+        "Only a headquarters office (a top-level scope such as '{root}') can have hq tokens; "
+        "'{office}' is not one. Use --role office, or --office {root}.",
     ),
     "server.token_unknown": ("Không có mã truy cập '{id}'.", "There is no token '{id}'."),
     "server.token_already_revoked": (
