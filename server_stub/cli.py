@@ -207,8 +207,12 @@ def _serve(args: argparse.Namespace, db: Database, settings: ServerSettings, lan
     # would walk the whole heap many times per request.  Startup objects are frozen.
     gc.freeze()
     gc.set_threshold(100_000, 50, 100)
+    # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1 and
+    # let any local client pick its own address; the service decides who the client is
+    # (settings.trusted_proxies).
     config = uvicorn.Config(app, log_config=None, log_level=settings.log_level,
-                            access_log=False, server_header=False, lifespan="on")
+                            access_log=False, server_header=False, lifespan="on",
+                            proxy_headers=False)
     uvicorn.Server(config).run(sockets=[sock])
 
 

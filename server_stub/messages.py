@@ -73,6 +73,11 @@ SERVER_MESSAGES: dict[str, tuple[str, str]] = {
         "Dữ liệu gửi lên quá lớn (tối đa {limit} byte). Hãy đồng bộ thành nhiều đợt nhỏ hơn.",
         "The request is too large (at most {limit} bytes). Sync in smaller batches.",
     ),
+    "server.inflate_slow": (
+        "Giải nén dữ liệu gửi lên mất quá {seconds} giây. Hãy đồng bộ thành nhiều đợt nhỏ hơn.",
+        "Decompressing the request took more than {seconds} seconds. Sync in smaller "
+        "batches.",
+    ),
     "server.validation": (
         "Dữ liệu gửi lên không đúng định dạng giao thức đồng bộ.",
         "The request does not match the sync protocol.",

@@ -2,6 +2,16 @@
 
 There is no module-level settings object: :func:`server_stub.app.create_app` takes one, so
 tests and several apps in one process never share state by accident.
+
+**Fair share.**  Every budget is per principal — a token (after normalising the
+``Authorization`` header), or the client address for requests without a valid token — and
+counts work, not only requests: ops pushed, bytes decompressed, requests in flight.  With the
+defaults, one token's sustained push work is at most 1,000 ops/s (≈ 10 % of what this service
+applies on a 2-core machine), so **one office flooding the service cannot reduce another
+office's sync throughput by more than 25 %** (measured by ``bench/fairness.py`` over a real
+uvicorn process on loopback; the margin above 10 % covers HTTP, JSON and the refused
+requests themselves).  Refusals are 429 with ``Retry-After``, before the work is done; the
+sync client honours them.
 """
 
 from __future__ import annotations
@@ -12,7 +22,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from sync.protocol import DEFAULT_PULL_LIMIT, MAX_PULL_BYTES, MAX_PULL_LIMIT
+from sync.protocol import DEFAULT_PULL_LIMIT, MAX_OPS_PER_PUSH, MAX_PULL_BYTES, MAX_PULL_LIMIT
 
 MIB = 1024 * 1024
 
@@ -31,11 +41,30 @@ class ServerSettings(BaseSettings):
     synchronous: Literal["FULL", "NORMAL"] = "FULL"
     #: Largest request body on the wire (compressed or not).
     max_body_bytes: int = Field(default=8 * MIB, ge=1024)
-    #: Largest request body after gzip decompression (zip bombs stop here).
-    max_decompressed_bytes: int = Field(default=32 * MIB, ge=1024)
-    #: Sustained requests per second per token, and the burst a token may spend at once.
+    #: Largest request body after gzip decompression (zip bombs stop here).  A replica's
+    #: push is ~2 MB (its batches are cut at 2 MB); parsing a body takes a few times its
+    #: size in memory, so this also bounds one request's memory.
+    max_decompressed_bytes: int = Field(default=16 * MIB, ge=1024)
+    #: Sustained requests per second per principal (a token, or an address without a valid
+    #: token), and the burst it may spend at once.
     rate: float = Field(default=50.0, gt=0)
     burst: int = Field(default=200, ge=1)
+    #: Pushed ops per second per token, and the burst (at least one full push: 5,000 ops).
+    #: A push is refused (429) before any of its ops is applied when the token cannot pay.
+    ops_rate: float = Field(default=1_000.0, gt=0)
+    ops_burst: int = Field(default=20_000, ge=MAX_OPS_PER_PUSH)
+    #: Decompressed request bytes per second per principal, and the burst; a principal
+    #: that spent it is refused before its next body is read.
+    bytes_rate: float = Field(default=2.0 * MIB, gt=0)
+    bytes_burst: int = Field(default=64 * MIB, ge=1024)
+    #: Requests of one principal served at once (more get 429 at once): with the body caps
+    #: this bounds the memory one office can make the service hold.
+    max_inflight: int = Field(default=4, ge=1)
+    #: CPU seconds one request may spend decompressing its body (413 beyond).
+    inflate_seconds: float = Field(default=2.0, gt=0)
+    #: Proxies (addresses or networks) whose ``X-Forwarded-For`` names the client.  Empty
+    #: (the default): the socket peer is the client, whatever a request claims.
+    trusted_proxies: list[str] = Field(default_factory=list)
     #: Pull pages: default and largest record count, byte budget, rows scanned per page.
     pull_default_limit: int = Field(default=DEFAULT_PULL_LIMIT, ge=1, le=MAX_PULL_LIMIT)
     pull_max_limit: int = Field(default=MAX_PULL_LIMIT, ge=1, le=MAX_PULL_LIMIT)
@@ -49,4 +78,6 @@ class ServerSettings(BaseSettings):
             self.pull_default_limit = self.pull_max_limit
         if self.max_decompressed_bytes < self.max_body_bytes:
             self.max_decompressed_bytes = self.max_body_bytes
+        if self.bytes_burst < self.max_decompressed_bytes:
+            self.bytes_burst = self.max_decompressed_bytes  # a largest body always fits once
         return self
