@@ -230,7 +230,7 @@ def _routes(app: FastAPI, service: Service, limiter: Limiter) -> None:
 
         def work() -> bytes:
             who = enter(request)
-            return service.sync_json(who, parse(body, who, sync=True))
+            return limiter.spend_bytes(who, service.sync_json(who, parse(body, who, sync=True)))
 
         return _json(await run_in_threadpool(work))
 
@@ -256,7 +256,8 @@ def _routes(app: FastAPI, service: Service, limiter: Limiter) -> None:
              include_own: bool = Query(False),
              ) -> Response:
         who = enter(request)
-        return _json(service.pull_json(who, since, limit, replica_id, include_own))
+        return _json(limiter.spend_bytes(
+            who, service.pull_json(who, since, limit, replica_id, include_own)))
 
     @app.get("/v1/records/{record_id}/history", response_model=list[HistoryEntry],
              responses={**_COMMON, 404: _error("No such record within the token's reach")},

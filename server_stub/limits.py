@@ -14,8 +14,13 @@ per-principal budgets they (and the endpoints) spend.
   incrementally with a cap on the output (a zip bomb stops at the cap, not at the end) and on
   the time spent decompressing.  Decompressed bytes are charged to the principal's byte
   budget as they come.  The endpoint then sees a plain, complete body.
-* :class:`Limiter` holds the budgets: requests, ops (charged by the endpoint, exactly, before
-  an op is applied) and decompressed bytes per second, each with a burst.
+* :class:`Limiter` holds the budgets: requests, ops (charged by the endpoint once the body is
+  parsed, before an op is applied) and bytes (decompressed request bodies, and the records a
+  pull sends back) per second, each with a burst.  A
+  request is admitted while its principal has something left; the one that overdraws a
+  budget is served, and the principal's next requests are refused — before any work — until
+  the debt is paid back.  So the sustained rate is the budget's, whatever the request sizes,
+  and no refused request costs more than authenticating it.
 
 Fairness (see :class:`~server_stub.settings.ServerSettings`): one principal's sustained work
 is bounded by its budgets, whatever it sends and however many connections it opens, so one
@@ -247,9 +252,11 @@ class Limiter:
     """Every budget of every principal, and which token hash belongs to which token id.
 
     ``requests``: requests per second (``rate``/``burst``), for every principal;
-    ``ops``: pushed ops per second, per token (spent exactly before an op is applied);
-    ``bytes``: decompressed request bytes per second, per principal;
-    ``max_inflight``: requests of one principal being served at once.
+    ``ops``: pushed ops per second, per token (charged when a push is parsed; a token in
+    debt is refused before its next body is read);
+    ``bytes``: bytes per second moved for a principal — request bodies (decompressed) and
+    the answers to its pulls — (likewise);
+    ``max_inflight``: requests of one principal being served at once, of which one push.
     """
 
     def __init__(self, *, rate: float, burst: int, ops_rate: float = math.inf,
@@ -263,6 +270,7 @@ class Limiter:
         self.trusted = [ipaddress.ip_network(p, strict=False) for p in trusted_proxies]
         self._known: dict[str, str] = {}  # token hash → token id, of tokens that worked
         self._inflight: dict[str, int] = {}
+        self._pushing: set[tuple[str, str]] = set()
         self._lock = threading.Lock()
 
     # --- who is asking -----------------------------------------------------------------
@@ -316,32 +324,57 @@ class Limiter:
         return any(ip in net for net in self.trusted)
 
     # --- requests in flight ----------------------------------------------------------------
-    def enter(self, key: str) -> bool:
+    def enter(self, key: str, push: bool = False) -> bool:
+        """Count a request of ``key`` in; False when it has ``max_inflight`` already, or
+        (``push``) a push already: one principal's pushes are applied one after the other
+        anyway (one write lock), and one at a time none can overdraw its op budget by more
+        than one push."""
         with self._lock:
             count = self._inflight.get(key, 0)
-            if count >= self.max_inflight:
+            if count >= self.max_inflight or (push and ("push", key) in self._pushing):
                 return False
             self._inflight[key] = count + 1
+            if push:
+                self._pushing.add(("push", key))
             return True
 
-    def leave(self, key: str) -> None:
+    def leave(self, key: str, push: bool = False) -> None:
         with self._lock:
             count = self._inflight.get(key, 1) - 1
             if count <= 0:
                 self._inflight.pop(key, None)
             else:
                 self._inflight[key] = count
+            if push:
+                self._pushing.discard(("push", key))
 
     # --- work ----------------------------------------------------------------------------------
     def spend_ops(self, who: Principal, count: int) -> None:
-        """Charge ``count`` ops to ``who`` before they are applied, or raise 429."""
-        if count <= 0:
-            return
-        wait = self.ops.take(self.token_key(who.token_id), count)
-        if wait > 0:
-            raise rate_limited(wait)
+        """Charge ``count`` ops to ``who``, before they are applied.
+
+        The request was admitted because the token had ops left; it may overdraw them (the
+        count is known only once the body is parsed, and refusing a parsed request would
+        waste the parsing): then the token's next requests are refused, before their body is
+        read, until the debt is paid back at ``ops_rate``.
+        """
+        if count > 0:
+            self.ops.charge(self.token_key(who.token_id), count)
+
+    def spend_bytes(self, who: Principal, response: bytes) -> bytes:
+        """Charge a pull's answer to ``who``'s byte budget (reading and sending records is
+        work too); returns ``response``.  Like the op budget, it may be overdrawn once."""
+        self.bytes.charge(self.token_key(who.token_id), len(response))
+        return response
 
 
+_CLOSE = [(b"connection", b"close")]
+
+
+def _large_body(scope: dict[str, Any]) -> bool:
+    if scope.get("method") in _NO_BODY:
+        return False
+    length = _header(scope, b"content-length")
+    return length is None or not length.strip().isdigit() or int(length) > 65_536
 #: Requests whose body is only read once the token is known to be good.
 _PUSHES = frozenset({("POST", "/v1/sync"), ("POST", "/v1/push")})
 Authenticate = Callable[[str | None], Awaitable[Principal]]
@@ -376,7 +409,7 @@ class RateLimitMiddleware:
             except HttpError as error:
                 if token:
                     limiter.forget(token)
-                await send_error(send, error)
+                await send_error(send, error, _CLOSE)
                 return
             if token:
                 limiter.remember(token, who.token_id)
@@ -385,14 +418,18 @@ class RateLimitMiddleware:
             wait = max(limiter.ops.wait(key), limiter.bytes.wait(key))
         elif wait == 0:
             wait = limiter.bytes.wait(key)
+        # A refused request's body is never read: for a large (or unsized) one, closing the
+        # connection spares receiving it.
+        close = _CLOSE if _large_body(scope) else None
         if wait > 0:
-            await send_error(send, rate_limited(wait))
+            await send_error(send, rate_limited(wait), close)
             return
-        if not limiter.enter(key):
-            await send_error(send, rate_limited(1.0))
+        push = (scope.get("method"), scope.get("path")) in _PUSHES
+        if not limiter.enter(key, push):
+            await send_error(send, rate_limited(1.0), close)
             return
         state["limit_key"] = key
         try:
             await self.app(scope, receive, send)
         finally:
-            limiter.leave(key)
+            limiter.leave(key, push)

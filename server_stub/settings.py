@@ -50,11 +50,12 @@ class ServerSettings(BaseSettings):
     rate: float = Field(default=50.0, gt=0)
     burst: int = Field(default=200, ge=1)
     #: Pushed ops per second per token, and the burst (at least one full push: 5,000 ops).
-    #: A push is refused (429) before any of its ops is applied when the token cannot pay.
+    #: A token that overdrew it is refused (429) before its next body is read.
     ops_rate: float = Field(default=1_000.0, gt=0)
-    ops_burst: int = Field(default=20_000, ge=MAX_OPS_PER_PUSH)
-    #: Decompressed request bytes per second per principal, and the burst; a principal
-    #: that spent it is refused before its next body is read.
+    ops_burst: int = Field(default=10_000, ge=MAX_OPS_PER_PUSH)
+    #: Bytes per second per principal — request bodies (decompressed) and the answers to its
+    #: pulls — and the burst (an initial pull of ~60,000 records fits in it); a principal
+    #: that overdrew it is refused before its next request does any work.
     bytes_rate: float = Field(default=2.0 * MIB, gt=0)
     bytes_burst: int = Field(default=64 * MIB, ge=1024)
     #: Requests of one principal served at once (more get 429 at once): with the body caps

@@ -13,10 +13,10 @@ F2          one token as ``Bearer``/``bearer``/extra spaces        one bucket: 4
 F2          a new junk token on every request                      the address's bucket: 429
 F2          a forged ``X-Forwarded-For`` on every request          ignored: 429 after burst
 F2          … from a configured trusted proxy                      honoured: own buckets
-F3          pushes faster than the token's op budget               429 + Retry-After, unapplied
+F3          pushes faster than the token's op budget               429 + Retry-After, unread
 F3          bodies faster than the byte budget                     429 before the body is read
 F3          a gzip bomb                                            413, bounded
-F3          many requests of one token at once                     429 beyond the in-flight cap
+F3          many requests (or two pushes) of one token at once     429 beyond the caps
 F3          a body that takes too long to decompress               413
 F4          wrong kind at another office's record id               same answer as a missing id
 F5          a removed office's token, while the server runs        401 at once; records stay
@@ -185,18 +185,21 @@ def trusted_proxy(world: World) -> None:
 
 
 def op_flood(world: World) -> None:
-    """F3: a token may push 5,000 ops at once, then 100 ops/s: refused before applying."""
+    """F3: 5,000 ops saved up, then 100 ops/s: the push that overdraws the budget is served,
+    the next requests are refused before any work until the debt is paid back."""
     with world.client(world.token(BG)) as bg:
-        first = bg.post("/v1/push", json=body([make_op(n, f"a{n}", task())
-                                               for n in range(1, 5001)], push=True))
-        second = bg.post("/v1/push", json=body([make_op(n, f"a{n}", task())
-                                                for n in range(5001, 5101)], push=True))
+        pushes = [bg.post("/v1/push", json=body([make_op(n, f"a{n}", task())
+                                                 for n in range(start, start + 5000)],
+                                                push=True))
+                  for start in (1, 5001, 10001)]
         idle = bg.post("/v1/sync", json=body([], since=0, limit=1))
-    assert first.status_code == 200 and first.json()["last_op_seq"] == 5000
-    assert second.status_code == 429 and second.json()["error"] == "server.rate_limited"
-    assert int(second.headers["retry-after"]) >= 1
-    assert idle.status_code == 200, "a sync that pushes nothing costs no ops"
-    assert "a5001" not in hq_records(world)
+    assert statuses(pushes) == [200, 200, 429], statuses(pushes)
+    assert pushes[1].json()["last_op_seq"] == 10000
+    refused = pushes[2]
+    assert refused.json()["error"] == "server.rate_limited"
+    assert int(refused.headers["retry-after"]) >= 40  # ~5,000 ops owed at 100 ops/s
+    assert idle.status_code == 429, "a token in debt waits, whatever it asks"
+    assert "a10001" not in hq_records(world)
     # Another office is not affected.
     with world.client(world.token(HN)) as hn:
         other = hn.post("/v1/sync", json=body([make_op(1, "h1", task(), scope=HN)]))
@@ -228,27 +231,31 @@ def gzip_bomb(world: World) -> None:
 
 
 def too_many_at_once(world: World) -> None:
-    """F3: one token cannot hold more than max_inflight requests open."""
+    """F3: one token cannot hold more than max_inflight requests open, nor two pushes."""
     token = world.token(BG)
     raw = orjson.dumps(body([make_op(1, "s1", task())], push=True))
 
-    async def slow_body() -> Any:
-        for n in range(0, len(raw), 64):
+    async def slow_body() -> Any:  # ~3 s for the whole body
+        step = len(raw) // 30 + 1
+        for n in range(0, len(raw), step):
             await asyncio.sleep(0.1)
-            yield raw[n:n + 64]
+            yield raw[n:n + step]
 
-    async def attack() -> list[int]:
+    async def attack() -> tuple[list[int], int, int]:
         headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         async with httpx.AsyncClient(base_url=world.url, timeout=60) as client:
-            slow = [asyncio.create_task(client.post("/v1/push", content=slow_body(),
-                                                    headers=headers)) for _ in range(2)]
-            await asyncio.sleep(0.5)
+            slow = []
+            for path in ("/v1/push", "/v1/elsewhere"):  # the push makes the token known
+                slow.append(asyncio.create_task(client.post(path, content=slow_body(),
+                                                            headers=headers)))
+                await asyncio.sleep(0.4)
+            second_push = await client.post("/v1/push", content=raw, headers=headers)
             quick = await client.get("/v1/pull", headers=headers)
             done = await asyncio.gather(*slow)
-        return [quick.status_code, *statuses(list(done))]
+        return statuses(list(done)), second_push.status_code, quick.status_code
 
-    quick, *slow = asyncio.run(attack())
-    assert quick == 429 and 200 in slow
+    slow, second_push, quick = asyncio.run(attack())
+    assert slow == [200, 404] and second_push == 429 and quick == 429
 
 
 def slow_inflate(world: World) -> None:
