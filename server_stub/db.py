@@ -19,6 +19,7 @@ never wait for the writer.
 
 from __future__ import annotations
 
+import collections
 import sqlite3
 import threading
 import uuid
@@ -404,6 +405,36 @@ class Writer(Reader):
         return cur.rowcount == 1
 
 
+class FairLock:
+    """A lock handed to its waiters in arrival order.
+
+    ``threading.Lock`` is not fair: a thread that releases it and asks again at once (a large
+    push applied in chunks) usually gets it back before a waiting thread is even scheduled,
+    and the other offices' syncs would wait for the whole push after all."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._held = False
+        self._waiters: collections.deque[threading.Lock] = collections.deque()
+
+    def __enter__(self) -> None:
+        with self._guard:
+            if not self._held:
+                self._held = True
+                return
+            turn = threading.Lock()
+            turn.acquire()
+            self._waiters.append(turn)
+        turn.acquire()  # released by the holder: the lock is ours, still held
+
+    def __exit__(self, *exc: object) -> None:
+        with self._guard:
+            if self._waiters:
+                self._waiters.popleft().release()
+            else:
+                self._held = False
+
+
 class Database:
     """One server database file; hands out per-thread connections and transactions."""
 
@@ -413,7 +444,7 @@ class Database:
             raise ValueError(synchronous)
         self._synchronous = synchronous
         self._local = threading.local()
-        self._write_lock = threading.Lock()
+        self._write_lock = FairLock()
         self._conns: list[sqlite3.Connection] = []
         self._conns_lock = threading.Lock()
         self._closed = False

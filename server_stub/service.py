@@ -1,8 +1,10 @@
 """The central service's use cases over the store (:mod:`.db`) and the rules (:mod:`.merge`).
 
-Push applies one replica's ops in order inside ONE write transaction per request, together
-with the replica's ``last_op_seq``: either the whole batch and the counter are stored, or
-neither.  Pull reads a WAL snapshot and builds the response from the stored wire JSON of each
+Push applies one replica's ops in order, in write transactions of at most
+``settings.push_chunk_ops`` ops, each together with the replica's ``last_op_seq``: either a
+chunk and the counter are stored, or neither.  (Chunks keep one office's large push from
+holding the write lock — and every other office's sync — for a second; a push cut short by
+a crash is answered, on resending, with ``duplicate`` for what was stored, as any resend.)  Pull reads a WAL snapshot and builds the response from the stored wire JSON of each
 record, without re-validating anything.  The HTTP layer (:mod:`.app`) only parses, calls and
 serialises.
 """
@@ -96,24 +98,41 @@ class Service:
             return PushResult(self._last_op_seq(who, replica_id), [])
         ordered = sorted(ops, key=lambda o: o.op_seq)
         now = now_iso()
+        results: list[dict[str, Any]] = []
+        step = self.settings.push_chunk_ops
+        last = 0
+        for start in range(0, len(ordered), step):
+            chunk = ordered[start:start + step]
+            last, complete = self._push_chunk(who, replica_id, chunk, now, results)
+            if not complete:
+                break
+        self._due(("replica", who.office, replica_id))
+        return PushResult(last, results)
+
+    def _push_chunk(self, who: Principal, replica_id: str, ops: list[OpIn], now: str,
+                    results: list[dict[str, Any]]) -> tuple[int, bool]:
+        """Apply ``ops`` (in order) and the replica's ``last_op_seq`` in one transaction:
+        (last_op_seq, False if a gap stopped it)."""
         with self.db.write() as w:
             last = w.replica_last_op(who.office, replica_id)
-            wanted = {o.record_id for o in ordered}
-            wanted.update(o.resolves for o in ordered if o.resolves is not None)
+            wanted = {o.record_id for o in ops}
+            wanted.update(o.resolves for o in ops if o.resolves is not None)
             batch = _Batch(self, w, who, replica_id, now, w.records(wanted))
-            for op in ordered:
+            complete = True
+            for op in ops:
                 if op.op_seq <= last:
                     batch.duplicate(op)
                     continue
                 if op.op_seq != last + 1:
+                    complete = False
                     break  # a gap: the replica resends from last_op_seq + 1
                 last = op.op_seq
                 batch.apply(op)
             w.save_records(list(batch.dirty.values()))
             w.add_changes(batch.history)
             w.set_replica(who.office, replica_id, last, now)
-        self._due(("replica", who.office, replica_id))
-        return PushResult(last, batch.results)
+        results.extend(batch.results)
+        return last, complete
 
     def _last_op_seq(self, who: Principal, replica_id: str) -> int:
         with self.db.read() as r:
