@@ -139,6 +139,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "field.record_kind": ("Loại bản ghi", "Record kind"),
     "field.record_title": ("Bản ghi", "Record"),
     "field.other_fields": ("Các trường đã sửa", "Edited fields"),
+    "field.record_fields": ("Bản ghi trước khi chuyển đi", "The record before it moved"),
     "field.field": ("Trường", "Field"),
     "field.current_value": ("Giá trị hiện tại", "Current value"),
     "field.other_value": ("Giá trị còn lại", "Other value"),

@@ -347,6 +347,10 @@ class ConflictRecord(RecordModel):
     other_value: Any = None
     base_value: Any = None
     other_fields: dict[str, Any] | None = None
+    #: Scope conflicts (an office edited a record moved out of its reach): the record's flat
+    #: fields the office could read before the move, with its edits on top — what a copy of
+    #: the record is made from.
+    record_fields: dict[str, Any] | None = None
     current_author: Text | None = None
     other_author: Text | None = None
     current_office: Text | None = None

@@ -203,10 +203,12 @@ SPECS: dict[str, KindSpec] = {s.kind: s for s in (
           title="title", required=("title", "year"),
           sets={"criteria": ("criterion", "map"), "entries": ("entry", "map")}),
     _spec("conflict", "record_id record_kind record_title field current_value other_value "
-                      "base_value other_fields current_author other_author current_office "
-                      "other_office current_at other_at status resolution resolved_by",
+                      "base_value other_fields record_fields current_author other_author "
+                      "current_office other_office current_at other_at status resolution "
+                      "resolved_by",
           title="field", required=("record_id", "field"), parents=("record_id",),
           system={"record_id", "record_kind", "field", "current_value", "other_value",
                   "base_value", "current_author", "other_author", "current_office",
-                  "other_office", "current_at", "other_at", "other_fields", "record_title"}),
+                  "other_office", "current_at", "other_at", "other_fields", "record_fields",
+                  "record_title"}),
 )}

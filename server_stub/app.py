@@ -35,10 +35,10 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from domain.errors import SotayError
 from server_stub import __version__, wire
-from server_stub.auth import Principal
+from server_stub.auth import Principal, bearer
 from server_stub.db import Database
 from server_stub.errors import HttpError, Invalid, NotFoundError
-from server_stub.limits import BodyLimitMiddleware, RateLimitMiddleware
+from server_stub.limits import BodyLimitMiddleware, Limiter, RateLimitMiddleware
 from server_stub.logs import AccessLogMiddleware
 from server_stub.service import Service
 from server_stub.settings import ServerSettings
@@ -76,7 +76,8 @@ def _error(description: str) -> dict[str, Any]:
 _COMMON: dict[int | str, dict[str, Any]] = {
     401: _error("No token, or an unknown, revoked or expired one"),
     422: _error("The request does not match the protocol"),
-    429: {**_error("Too many requests from this token"),
+    429: {**_error("This token (or address) has spent its request, op or byte budget, or "
+                   "has too many requests in flight"),
           "headers": {"Retry-After": {"description": "Seconds to wait",
                                       "schema": {"type": "integer"}}}},
     500: _error("Unexpected server error (no details leak)"),
@@ -104,9 +105,25 @@ def _detail(exc: pydantic.ValidationError | RequestValidationError) -> list[dict
              "type": str(e.get("type", ""))} for e in errors[:_MAX_DETAIL_ERRORS]]
 
 
-def _enter(request: Request, service: Service) -> Principal:
-    """Authenticate the request (in the worker thread) and label its log line."""
-    principal = service.principal(request.headers.get("authorization"))
+def _enter(request: Request, service: Service, limiter: Limiter) -> Principal:
+    """Authenticate the request (in the worker thread) and label its log line.
+
+    A push was authenticated by the rate-limit layer before its body was read; any other
+    request is here, and a token that works is remembered so that its next requests count
+    against its own budget, not its address's."""
+    known = getattr(request.state, "principal", None)
+    if isinstance(known, Principal):
+        return known
+    header = request.headers.get("authorization")
+    token = bearer(header)
+    try:
+        principal = service.principal(header)
+    except HttpError:
+        if token:
+            limiter.forget(token)
+        raise
+    if token:
+        limiter.remember(token, principal.token_id)
     request.state.office = principal.office
     request.state.token_id = principal.token_id
     return principal
@@ -193,9 +210,18 @@ def _only_query(*allowed: str) -> Any:
     return Depends(check)
 
 
-def _routes(app: FastAPI, service: Service) -> None:
+def _routes(app: FastAPI, service: Service, limiter: Limiter) -> None:
     strict = _only_query()
     auth = [Security(_bearer), strict]
+
+    def enter(request: Request) -> Principal:
+        return _enter(request, service, limiter)
+
+    def parse(body: bytes, who: Principal, *, sync: bool) -> wire.Batch:
+        """The request, once its ops are paid for from the token's op budget (429 if not)."""
+        batch = wire.parse(body, sync=sync)
+        limiter.spend_ops(who, len(batch.ops))
+        return batch
 
     @app.post("/v1/sync", response_model=SyncResponse, responses=_BODY, dependencies=auth,
               openapi_extra=_body_spec("SyncRequest"), summary="Push, then pull")
@@ -203,8 +229,8 @@ def _routes(app: FastAPI, service: Service) -> None:
         body = await request.body()
 
         def work() -> bytes:
-            who = _enter(request, service)
-            return service.sync_json(who, wire.parse(body, sync=True))
+            who = enter(request)
+            return limiter.spend_bytes(who, service.sync_json(who, parse(body, who, sync=True)))
 
         return _json(await run_in_threadpool(work))
 
@@ -214,8 +240,8 @@ def _routes(app: FastAPI, service: Service) -> None:
         body = await request.body()
 
         def work() -> bytes:
-            who = _enter(request, service)
-            return service.push_json(who, wire.parse(body, sync=False))
+            who = enter(request)
+            return service.push_json(who, parse(body, who, sync=False))
 
         return _json(await run_in_threadpool(work))
 
@@ -229,22 +255,23 @@ def _routes(app: FastAPI, service: Service) -> None:
              replica_id: str | None = Query(None, min_length=1, max_length=MAX_ID_LENGTH),
              include_own: bool = Query(False),
              ) -> Response:
-        who = _enter(request, service)
-        return _json(service.pull_json(who, since, limit, replica_id, include_own))
+        who = enter(request)
+        return _json(limiter.spend_bytes(
+            who, service.pull_json(who, since, limit, replica_id, include_own)))
 
     @app.get("/v1/records/{record_id}/history", response_model=list[HistoryEntry],
              responses={**_COMMON, 404: _error("No such record within the token's reach")},
              dependencies=auth, summary="A record's history")
     def history(request: Request,
                 record_id: str = Path(min_length=1, max_length=MAX_ID_LENGTH)) -> Response:
-        who = _enter(request, service)
+        who = enter(request)
         return _json(orjson.dumps(service.history(who, record_id)))
 
     @app.get("/v1/offices", response_model=list[OfficeStatus],
              responses={**_COMMON, 403: _error("Only headquarters tokens")},
              dependencies=auth, summary="Offices' sync status (headquarters)")
     def offices(request: Request) -> Response:
-        who = _enter(request, service)
+        who = enter(request)
         return _json(orjson.dumps(service.offices(who)))
 
     @app.get("/v1/health", response_model=Health,
@@ -270,16 +297,25 @@ def create_app(settings: ServerSettings | None = None, *, db: Database | None = 
 
     app = FastAPI(title="Sổ tay central service", version=__version__, lifespan=lifespan,
                   description=_DESCRIPTION, docs_url="/docs", redoc_url=None)
+    limiter = Limiter(rate=settings.rate, burst=settings.burst, ops_rate=settings.ops_rate,
+                      ops_burst=settings.ops_burst, bytes_rate=settings.bytes_rate,
+                      bytes_burst=settings.bytes_burst, max_inflight=settings.max_inflight,
+                      trusted_proxies=settings.trusted_proxies)
     app.state.service = service
     app.state.settings = settings
+    app.state.limiter = limiter
     _install_handlers(app)
-    _routes(app, service)
+    _routes(app, service, limiter)
     _install_openapi(app)
+
+    async def authenticate(header: str | None) -> Principal:
+        return await run_in_threadpool(service.principal, header)
 
     # Last added = outermost: logs ⟶ rate limit ⟶ body limit ⟶ gzip responses ⟶ routes.
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=1)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes,
-                       max_decompressed_bytes=settings.max_decompressed_bytes)
-    app.add_middleware(RateLimitMiddleware, rate=settings.rate, burst=settings.burst)
+                       max_decompressed_bytes=settings.max_decompressed_bytes, limiter=limiter,
+                       inflate_seconds=settings.inflate_seconds)
+    app.add_middleware(RateLimitMiddleware, limiter=limiter, authenticate=authenticate)
     app.add_middleware(AccessLogMiddleware)
     return app

@@ -67,16 +67,28 @@ def authenticate(db: Database, token: str | None, now: datetime | None = None) -
         row = r.token_by_hash(digest)
     if row is None or not hmac.compare_digest(row.hash, digest):
         raise Unauthorized("server.auth_invalid")
+    if not row.office_exists:
+        raise Unauthorized("server.auth_office_removed", office=row.office)
     if row.revoked_at is not None:
         raise Unauthorized("server.auth_revoked")
     if _expired(row.expires_at, now or datetime.now(UTC)):
         raise Unauthorized("server.auth_expired")
+    if row.role == "hq" and not is_hq_office(row.office):
+        # made before headquarters tokens were limited to a headquarters office
+        raise Unauthorized("server.auth_hq_elsewhere", office=row.office)
     return Principal(row.id, row.office, "hq" if row.role == "hq" else "office", row.user)
 
 
 # ---------------------------------------------------------------------------
 # Admin: offices and tokens
 # ---------------------------------------------------------------------------
+def is_hq_office(scope: str) -> bool:
+    """A headquarters office is a top-level scope (``vn``): the root every office is under.
+
+    Only its tokens may have the ``hq`` role (read and write everything)."""
+    return "/" not in scope
+
+
 def add_office(db: Database, scope: str, name: str) -> str:
     scope = check_scope(scope)
     if not name.strip():
@@ -85,6 +97,29 @@ def add_office(db: Database, scope: str, name: str) -> str:
         if not w.add_office(scope, name.strip()):
             raise AdminError("server.office_exists", scope=scope)
     return scope
+
+
+def remove_office(db: Database, scope: str) -> int:
+    """Remove an office: its tokens stop working at once (revoked, and refused while the
+    office is gone); its records stay, readable by headquarters and the offices above it.
+    Returns how many live tokens were revoked."""
+    scope = check_scope(scope)
+    with db.write() as w:
+        revoked = w.remove_office(scope, now_iso())
+    if revoked is None:
+        raise AdminError("server.office_unknown", scope=scope)
+    return revoked
+
+
+def token_status(row: TokenRow, now: datetime | None = None) -> str:
+    """``active``, ``revoked``, ``expired`` or ``office_removed``, for listings."""
+    if not row.office_exists:
+        return "office_removed"
+    if row.revoked_at is not None:
+        return "revoked"
+    if _expired(row.expires_at, now or datetime.now(UTC)):
+        return "expired"
+    return "active"
 
 
 @dataclass(frozen=True)
@@ -99,6 +134,8 @@ def create_token(db: Database, office: str, role: str, user: str = "",
     office = check_scope(office, "office")
     if role not in ROLES:
         raise AdminError("server.bad_role", role=role)
+    if role == "hq" and not is_hq_office(office):
+        raise AdminError("server.hq_office_only", office=office, root=office.split("/")[0])
     if expires_days is not None and expires_days < 1:
         raise AdminError("server.bad_expiry", value=expires_days)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)

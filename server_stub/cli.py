@@ -4,6 +4,7 @@
 
     sotay-server [--db PATH] [--json] [--lang vi|en] serve [--host H] [--port P]
     sotay-server office add SCOPE --name NAME      sotay-server office list
+    sotay-server office remove SCOPE               (its tokens stop at once; records stay)
     sotay-server token create --office SCOPE --role office|hq [--user NAME] [--expires-days N]
     sotay-server token list                        sotay-server token revoke TOKEN_ID
     sotay-server export                            (JSON lines on stdout)
@@ -11,6 +12,8 @@
 ``--db`` defaults to ``$SOTAY_SERVER_DB``, else ``./sotay-server.db``.  ``serve --port 0``
 picks a free port; the first stdout line names the URL actually listened on.
 ``token create`` prints the token once, alone on the last stdout line; it is never stored.
+``--role hq`` is only for a headquarters office (a top-level scope such as ``vn``).
+``token list`` shows each token's office, role, user, status and last use (never the token).
 Errors are one line on stderr (Vietnamese or English per ``SOTAY_LANG``/``LANG``), exit ≠ 0.
 """
 
@@ -54,12 +57,16 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("scope")
     add.add_argument("--name", required=True)
     office.add_parser("list", help="list offices")
+    remove = office.add_parser("remove", help="remove an office: its tokens stop working at "
+                                              "once; its records stay")
+    remove.add_argument("scope")
 
     token = sub.add_parser("token", help="access tokens").add_subparsers(dest="action",
                                                                        required=True)
     create = token.add_parser("create", help="make a token (shown once)")
     create.add_argument("--office", required=True)
-    create.add_argument("--role", required=True, choices=auth.ROLES)
+    create.add_argument("--role", required=True, choices=auth.ROLES,
+                        help="hq only for a headquarters office (a top-level scope, e.g. vn)")
     create.add_argument("--user", default="")
     create.add_argument("--expires-days", type=int, default=None)
     revoke = token.add_parser("revoke", help="revoke a token by its id (see token list)")
@@ -107,6 +114,13 @@ def _office(args: argparse.Namespace, db: Database, lang: Lang) -> None:
         else:
             _out(message("server.office_added", lang, scope=scope, name=args.name.strip()))
         return
+    if args.action == "remove":
+        count = auth.remove_office(db, args.scope)
+        if args.json:
+            _dump({"scope": args.scope, "removed": True, "tokens_revoked": count})
+        else:
+            _out(message("server.office_removed", lang, scope=args.scope, count=count))
+        return
     with db.read() as r:
         offices = r.offices()
     if args.json:
@@ -137,12 +151,14 @@ def _token(args: argparse.Namespace, db: Database, lang: Lang) -> None:
     with db.read() as r:
         tokens = r.tokens()
     listed = [{"id": t.id, "office": t.office, "role": t.role, "user": t.user,
+               "status": auth.token_status(t), "last_used_at": t.last_used_at,
                "created_at": t.created_at, "expires_at": t.expires_at,
-               "revoked_at": t.revoked_at, "last_used_at": t.last_used_at} for t in tokens]
+               "revoked_at": t.revoked_at} for t in tokens]
     if args.json:
         _dump(listed)
         return
-    header = ["ID", "OFFICE", "ROLE", "USER", "CREATED", "EXPIRES", "REVOKED", "LAST USED"]
+    header = ["ID", "OFFICE", "ROLE", "USER", "STATUS", "LAST USED", "CREATED", "EXPIRES",
+              "REVOKED"]
     _table([header, *[[str(t[k] or "-") for k in t] for t in listed]])
 
 
@@ -191,8 +207,12 @@ def _serve(args: argparse.Namespace, db: Database, settings: ServerSettings, lan
     # would walk the whole heap many times per request.  Startup objects are frozen.
     gc.freeze()
     gc.set_threshold(100_000, 50, 100)
+    # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1 and
+    # let any local client pick its own address; the service decides who the client is
+    # (settings.trusted_proxies).
     config = uvicorn.Config(app, log_config=None, log_level=settings.log_level,
-                            access_log=False, server_header=False, lifespan="on")
+                            access_log=False, server_header=False, lifespan="on",
+                            proxy_headers=False)
     uvicorn.Server(config).run(sockets=[sock])
 
 

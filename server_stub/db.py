@@ -19,6 +19,7 @@ never wait for the writer.
 
 from __future__ import annotations
 
+import collections
 import sqlite3
 import threading
 import uuid
@@ -134,6 +135,19 @@ class TokenRow:
     expires_at: str | None
     revoked_at: str | None
     last_used_at: str | None
+    #: Does the token's office still exist (``office remove`` stops its tokens at once)?
+    office_exists: bool = True
+
+
+_TOKEN_COLUMNS = (
+    "t.id, t.hash, t.office, t.role, t.user_name, t.created_at, t.expires_at, t.revoked_at, "
+    "t.last_used_at, o.scope IS NOT NULL FROM tokens t LEFT JOIN offices o ON o.scope = t.office"
+)
+
+
+def _token_row(row: Sequence[Any]) -> TokenRow:
+    return TokenRow(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8],
+                    office_exists=bool(row[9]))
 
 
 #: A row of the change feed: (seq, id, scope, published JSON, audience JSON, record JSON) —
@@ -199,21 +213,18 @@ class Reader:
     # --- tokens and offices -------------------------------------------------------------
     def token_by_hash(self, token_hash: str) -> TokenRow | None:
         row = self.conn.execute(
-            "SELECT id, hash, office, role, user_name, created_at, expires_at, revoked_at, "
-            "last_used_at FROM tokens WHERE hash = ?", (token_hash,)).fetchone()
-        return TokenRow(*row) if row else None
+            f"SELECT {_TOKEN_COLUMNS} WHERE t.hash = ?", (token_hash,)).fetchone()
+        return _token_row(row) if row else None
 
     def tokens(self) -> list[TokenRow]:
         rows = self.conn.execute(
-            "SELECT id, hash, office, role, user_name, created_at, expires_at, revoked_at, "
-            "last_used_at FROM tokens ORDER BY created_at, id").fetchall()
-        return [TokenRow(*r) for r in rows]
+            f"SELECT {_TOKEN_COLUMNS} ORDER BY t.created_at, t.id").fetchall()
+        return [_token_row(r) for r in rows]
 
     def token(self, token_id: str) -> TokenRow | None:
         row = self.conn.execute(
-            "SELECT id, hash, office, role, user_name, created_at, expires_at, revoked_at, "
-            "last_used_at FROM tokens WHERE id = ?", (token_id,)).fetchone()
-        return TokenRow(*row) if row else None
+            f"SELECT {_TOKEN_COLUMNS} WHERE t.id = ?", (token_id,)).fetchone()
+        return _token_row(row) if row else None
 
     def office(self, scope: str) -> tuple[str, str, str] | None:
         row = self.conn.execute(
@@ -369,6 +380,17 @@ class Writer(Reader):
             "ON CONFLICT (scope) DO NOTHING", (scope, name, now_iso()))
         return cur.rowcount == 1
 
+    def remove_office(self, scope: str, at: str) -> int | None:
+        """Delete the office and revoke its tokens; ``None`` if there was no such office, else
+        how many live tokens were revoked.  Its records, history and replicas stay."""
+        cur = self.conn.execute("DELETE FROM offices WHERE scope = ?", (scope,))
+        if cur.rowcount != 1:
+            return None
+        revoked = self.conn.execute(
+            "UPDATE tokens SET revoked_at = ? WHERE office = ? AND revoked_at IS NULL",
+            (at, scope))
+        return int(revoked.rowcount)
+
     def add_token(self, row: TokenRow) -> None:
         self.conn.execute(
             "INSERT INTO tokens (id, hash, office, role, user_name, created_at, expires_at, "
@@ -383,6 +405,36 @@ class Writer(Reader):
         return cur.rowcount == 1
 
 
+class FairLock:
+    """A lock handed to its waiters in arrival order.
+
+    ``threading.Lock`` is not fair: a thread that releases it and asks again at once (a large
+    push applied in chunks) usually gets it back before a waiting thread is even scheduled,
+    and the other offices' syncs would wait for the whole push after all."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._held = False
+        self._waiters: collections.deque[threading.Lock] = collections.deque()
+
+    def __enter__(self) -> None:
+        with self._guard:
+            if not self._held:
+                self._held = True
+                return
+            turn = threading.Lock()
+            turn.acquire()
+            self._waiters.append(turn)
+        turn.acquire()  # released by the holder: the lock is ours, still held
+
+    def __exit__(self, *exc: object) -> None:
+        with self._guard:
+            if self._waiters:
+                self._waiters.popleft().release()
+            else:
+                self._held = False
+
+
 class Database:
     """One server database file; hands out per-thread connections and transactions."""
 
@@ -392,7 +444,7 @@ class Database:
             raise ValueError(synchronous)
         self._synchronous = synchronous
         self._local = threading.local()
-        self._write_lock = threading.Lock()
+        self._write_lock = FairLock()
         self._conns: list[sqlite3.Connection] = []
         self._conns_lock = threading.Lock()
         self._closed = False

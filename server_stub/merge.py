@@ -121,8 +121,9 @@ def _value_ok(value: Any) -> bool:
     return check_flat_value(value)
 
 
-def check_op(op: OpIn, current: Stored | None) -> Outcome | None:
-    """The rejection for a malformed op, or ``None`` when the op may be merged."""
+def check_header(op: OpIn, current: Stored | None) -> Outcome | None:
+    """The rejection for an op of an unknown kind, the wrong kind, a bad scope or too many
+    fields, or ``None``.  ``current`` is the record as far as the token may know it."""
     if op.kind not in SPECS:
         return Outcome("rejected", current, reason="sync.reject.unknown_kind",
                        params={"kind": op.kind})
@@ -135,6 +136,18 @@ def check_op(op: OpIn, current: Stored | None) -> Outcome | None:
     if len(op.changes) > MAX_FIELDS_PER_OP:
         return Outcome("rejected", current, reason="sync.reject.too_many_fields",
                        params={"count": len(op.changes), "limit": MAX_FIELDS_PER_OP})
+    return None
+
+
+def check_op(op: OpIn, current: Stored | None) -> Outcome | None:
+    """The rejection for a malformed op, or ``None`` when the op may be merged.
+
+    Structural only (kinds, keys, JSON values); the service also holds every value to the
+    domain's rules (:mod:`server_stub.validation`).
+    """
+    rejected = check_header(op, current)
+    if rejected is not None:
+        return rejected
     kind = op.kind
     for key, change in op.changes.items():
         if key == DELETED:
@@ -192,6 +205,7 @@ class _Pending:
     other_value: Any
     base_value: Any = None
     other_fields: dict[str, Any] | None = None
+    record_fields: dict[str, Any] | None = None
     current: Writer | None = None
     other: Writer | None = None
 
@@ -209,6 +223,7 @@ def _conflict_record(pending: _Pending, record: Stored, seq: int, record_id: str
         "other_value": pending.other_value,
         "base_value": pending.base_value,
         "other_fields": pending.other_fields or None,
+        "record_fields": pending.record_fields,
         "current_author": cur[1] or None,
         "current_office": cur[2] or None,
         "current_at": cur[3] or None,
@@ -434,11 +449,50 @@ def keep_orphan_edit(current: Stored, op: OpIn, who: Who, next_seq: Callable[[],
     """An office edited a record that was moved out of its subtree after it last saw it.
 
     The office may no longer write (or read) the record, but what it typed must not vanish:
-    the edit is kept in a conflict record in the op's scope, where the office can see it.
-    The caller has checked that the office could read the record before the move.
+    the edit is kept in a conflict record in the op's scope, where the office can see it:
+    ``other_fields`` are the edits, ``record_fields`` the record's flat fields whose version
+    is below the move's (what the office could read before the move) with the edits on top —
+    what "keep a copy" makes a new record from.  The caller has checked that the office could
+    read the record before the move.
     """
     edits = {k: c.value for k, c in op.changes.items()}
+    moved_at = current.version(SCOPE_KEY)
+    readable = {k: v for k, v in current.fields.items() if current.version(k) < moved_at}
+    for key, value in edits.items():
+        if key == DELETED:
+            continue
+        if value is None:
+            readable.pop(key, None)
+        else:
+            readable[key] = value
     pending = _Pending("scope", current.scope, op.scope, other_fields=edits or None,
-                       current=current.writer(SCOPE_KEY), other=who.entry())
+                       record_fields=readable, current=current.writer(SCOPE_KEY),
+                       other=who.entry())
     conflict = _conflict_record(pending, current, next_seq(), new_id(), who, scope=op.scope)
     return Outcome("conflict", None, conflicts=[conflict])
+
+
+def close_conflict(conflict: Stored, resolution: str, resolved_by: str, now: str,
+                   next_seq: Callable[[], int]) -> tuple[Stored, dict[str, dict[str, Any]]]:
+    """``conflict`` marked resolved (by the server, for ``resolved_by``), and what changed.
+
+    Written as the server (:data:`SERVER_WRITER`), like the conflict itself, so it reaches
+    every replica by pull — the resolving replica included.
+    """
+    closed = Stored(id=conflict.id, kind=conflict.kind, scope=conflict.scope,
+                    fields=dict(conflict.fields), versions=dict(conflict.versions),
+                    writers=dict(conflict.writers), deleted=conflict.deleted, seq=conflict.seq,
+                    updated_at=conflict.updated_at, updated_by=None, office=None,
+                    audience=list(conflict.audience), published=conflict.published)
+    seq = next_seq()
+    changed: dict[str, dict[str, Any]] = {}
+    for key, value in (("status", "resolved"), ("resolution", resolution),
+                       ("resolved_by", resolved_by)):
+        changed[key] = {"old": conflict.fields.get(key), "new": value}
+        closed.fields[key] = value
+        closed.versions[key] = seq
+    server = Who(SERVER_WRITER, "", "", now, now)
+    _finish(closed, seq, server, [SERVER_WRITER, "", "", now])
+    closed.updated_by = None
+    closed.office = None
+    return closed, changed

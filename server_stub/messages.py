@@ -27,6 +27,18 @@ SERVER_MESSAGES: dict[str, tuple[str, str]] = {
         "Mã truy cập đã hết hạn. Hãy xin quản trị viên cấp mã mới.",
         "The access token has expired. Ask your administrator for a new one.",
     ),
+    "server.auth_office_removed": (
+        "Văn phòng {office} đã bị xóa khỏi máy chủ nên mã truy cập này không còn dùng được. "
+        "Hãy liên hệ quản trị viên.",
+        "The office {office} has been removed from the server, so this token no longer "
+        "works. Contact your administrator.",
+    ),
+    "server.auth_hq_elsewhere": (
+        "Mã truy cập có vai trò trung ương (hq) nhưng thuộc văn phòng {office}, không phải "
+        "văn phòng trung ương; mã này không còn dùng được. Hãy xin quản trị viên cấp mã mới.",
+        "This token has the headquarters role (hq) but belongs to {office}, which is not a "
+        "headquarters office; it no longer works. Ask your administrator for a new one.",
+    ),
     "server.forbidden_role": (
         "Chỉ tài khoản của cơ quan thường trực (trung ương) mới xem được mục này.",
         "Only headquarters accounts can see this.",
@@ -61,6 +73,11 @@ SERVER_MESSAGES: dict[str, tuple[str, str]] = {
         "Dữ liệu gửi lên quá lớn (tối đa {limit} byte). Hãy đồng bộ thành nhiều đợt nhỏ hơn.",
         "The request is too large (at most {limit} bytes). Sync in smaller batches.",
     ),
+    "server.inflate_slow": (
+        "Giải nén dữ liệu gửi lên mất quá {seconds} giây. Hãy đồng bộ thành nhiều đợt nhỏ hơn.",
+        "Decompressing the request took more than {seconds} seconds. Sync in smaller "
+        "batches.",
+    ),
     "server.validation": (
         "Dữ liệu gửi lên không đúng định dạng giao thức đồng bộ.",
         "The request does not match the sync protocol.",
@@ -86,6 +103,18 @@ SERVER_MESSAGES: dict[str, tuple[str, str]] = {
     "server.office_unknown": (
         "Chưa có văn phòng '{scope}'. Hãy tạo trước: sotay-server office add {scope} --name \"…\"",
         "There is no office '{scope}'. Create it first: sotay-server office add {scope} --name \"…\"",
+    ),
+    "server.office_removed": (
+        "Đã xóa văn phòng {scope}: {count} mã truy cập của văn phòng bị thu hồi ngay. Các bản "
+        "ghi của văn phòng vẫn được giữ trên máy chủ.",
+        "Removed office {scope}: its {count} tokens were revoked at once. Its records stay "
+        "on the server.",
+    ),
+    "server.hq_office_only": (
+        "Chỉ văn phòng trung ương (phạm vi gốc, ví dụ '{root}') mới có mã vai trò hq; "
+        "'{office}' là văn phòng cấp dưới. Hãy dùng --role office, hoặc --office {root}.",
+        "Only a headquarters office (a top-level scope such as '{root}') can have hq tokens; "
+        "'{office}' is not one. Use --role office, or --office {root}.",
     ),
     "server.token_unknown": ("Không có mã truy cập '{id}'.", "There is no token '{id}'."),
     "server.token_already_revoked": (
@@ -149,6 +178,22 @@ SERVER_MESSAGES: dict[str, tuple[str, str]] = {
     "sync.reject.too_many_fields": (
         "Một thay đổi có quá nhiều trường ({count}, tối đa {limit}).",
         "One change has too many fields ({count}, at most {limit}).",
+    ),
+    "sync.reject.server_owned": (
+        "Chỉ máy chủ mới được ghi bản ghi loại {kind}; thay đổi này bị bỏ qua.",
+        "Only the server writes records of kind {kind}; this change was not applied.",
+    ),
+    "sync.reject.not_a_conflict": (
+        "'{id}' không phải xung đột của bản ghi này trên máy chủ (hoặc nằm ngoài phạm vi "
+        "của văn phòng).",
+        "'{id}' is not a conflict of this record on the server (or it is outside this "
+        "office's scope).",
+    ),
+    "sync.reject.already_resolved": (
+        "Xung đột '{id}' đã được {resolved_by} giải quyết trước; lựa chọn này không được áp "
+        "dụng.",
+        "The conflict '{id}' was already resolved by {resolved_by}; this choice was not "
+        "applied.",
     ),
     "sync.reject.out_of_scope": (
         "Văn phòng {office} không được sửa bản ghi thuộc phạm vi {scope}.",

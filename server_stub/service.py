@@ -1,8 +1,10 @@
 """The central service's use cases over the store (:mod:`.db`) and the rules (:mod:`.merge`).
 
-Push applies one replica's ops in order inside ONE write transaction per request, together
-with the replica's ``last_op_seq``: either the whole batch and the counter are stored, or
-neither.  Pull reads a WAL snapshot and builds the response from the stored wire JSON of each
+Push applies one replica's ops in order, in write transactions of at most
+``settings.push_chunk_ops`` ops, each together with the replica's ``last_op_seq``: either a
+chunk and the counter are stored, or neither.  (Chunks keep one office's large push from
+holding the write lock — and every other office's sync — for a second; a push cut short by
+a crash is answered, on resending, with ``duplicate`` for what was stored, as any resend.)  Pull reads a WAL snapshot and builds the response from the stored wire JSON of each
 record, without re-validating anything.  The HTTP layer (:mod:`.app`) only parses, calls and
 serialises.
 """
@@ -23,7 +25,7 @@ from domain.i18n import message
 from domain.ids import uuid7
 from domain.records import from_flat
 from domain.scopes import within
-from server_stub import merge
+from server_stub import merge, validation
 from server_stub.access import can_read, can_write, may_hold
 from server_stub.auth import Principal, authenticate, bearer
 from server_stub.db import CREATED, ChangeRow, Database, ScanRow, Writer, now_iso
@@ -96,23 +98,41 @@ class Service:
             return PushResult(self._last_op_seq(who, replica_id), [])
         ordered = sorted(ops, key=lambda o: o.op_seq)
         now = now_iso()
+        results: list[dict[str, Any]] = []
+        step = self.settings.push_chunk_ops
+        last = 0
+        for start in range(0, len(ordered), step):
+            chunk = ordered[start:start + step]
+            last, complete = self._push_chunk(who, replica_id, chunk, now, results)
+            if not complete:
+                break
+        self._due(("replica", who.office, replica_id))
+        return PushResult(last, results)
+
+    def _push_chunk(self, who: Principal, replica_id: str, ops: list[OpIn], now: str,
+                    results: list[dict[str, Any]]) -> tuple[int, bool]:
+        """Apply ``ops`` (in order) and the replica's ``last_op_seq`` in one transaction:
+        (last_op_seq, False if a gap stopped it)."""
         with self.db.write() as w:
             last = w.replica_last_op(who.office, replica_id)
-            batch = _Batch(self, w, who, replica_id, now,
-                           w.records({o.record_id for o in ordered}))
-            for op in ordered:
+            wanted = {o.record_id for o in ops}
+            wanted.update(o.resolves for o in ops if o.resolves is not None)
+            batch = _Batch(self, w, who, replica_id, now, w.records(wanted))
+            complete = True
+            for op in ops:
                 if op.op_seq <= last:
                     batch.duplicate(op)
                     continue
                 if op.op_seq != last + 1:
+                    complete = False
                     break  # a gap: the replica resends from last_op_seq + 1
                 last = op.op_seq
                 batch.apply(op)
             w.save_records(list(batch.dirty.values()))
             w.add_changes(batch.history)
             w.set_replica(who.office, replica_id, last, now)
-        self._due(("replica", who.office, replica_id))
-        return PushResult(last, batch.results)
+        results.extend(batch.results)
+        return last, complete
 
     def _last_op_seq(self, who: Principal, replica_id: str) -> int:
         with self.db.read() as r:
@@ -248,8 +268,30 @@ def _page_json(page: PullPage) -> bytes:
             + (b"true" if page.has_more else b"false") + b',"head":' + str(page.head).encode())
 
 
+#: Kinds only the server writes: a client op of such a kind, or on such a record, is refused.
+SERVER_OWNED = frozenset({"conflict"})
+
+
+def _reject(reason: str, record: Stored | None = None, **params: Any) -> merge.Outcome:
+    return merge.Outcome("rejected", record, reason=reason, params=params)
+
+
 class _Batch:
-    """The state of one push: records loaded once, results, rows to write at the end."""
+    """The state of one push: records loaded once, results, rows to write at the end.
+
+    Each op goes through, in this order (see ../shared/DESIGN.md and :mod:`sync.protocol`):
+
+    1. *what the token may know*: a record it cannot read is treated as absent (F4) — the
+       answer to an op on another office's record id is the answer to an op on an id that
+       does not exist, except that such an op can never create it;
+    2. server-owned kinds: no client writes a conflict record, or writes over one;
+    3. a resolution (``resolves``): the conflict must be open, readable, writable and about
+       this record;
+    4. the op's header (kind, scope, size);
+    5. authorisation (write the record's scope and the op's; an orphan edit is kept);
+    6. every key and value by the domain's rules (:mod:`server_stub.validation`);
+    7. the merge, and for a resolution the conflict closed in the same transaction.
+    """
 
     def __init__(self, service: Service, w: Writer, who: Principal, replica_id: str, now: str,
                  records: dict[str, Stored]) -> None:
@@ -270,11 +312,14 @@ class _Batch:
         return None
 
     def duplicate(self, op: OpIn) -> None:
-        record = self._readable(self.records.get(op.record_id))
         result: dict[str, Any] = {"op_seq": op.op_seq, "status": "duplicate"}
-        if record is not None:
-            result["record"] = record.wire()
-            result["seq"] = record.seq
+        if not op.noop:
+            record = self._readable(self.records.get(op.record_id))
+            if record is not None:
+                result["record"] = record.wire()
+                result["seq"] = record.seq
+            else:
+                result["removed"] = True
         self.results.append(result)
 
     def apply(self, op: OpIn) -> None:
@@ -284,32 +329,116 @@ class _Batch:
         who = merge.Who(f"{self.who.office}|{self.replica_id}", op.author, self.who.office,
                         op.edited_at, self.now, op.op_seq)
         current = self.records.get(op.record_id)
-        outcome = merge.check_op(op, current) or self._authorize(op, current, who)
+        orphan = current is not None and self._orphan_edit(op, current)
+        known = current if orphan or self._readable(current) is not None else None
+        conflict: Stored | None = None
+        outcome = self._server_owned(op, known)
+        if outcome is None and op.resolves is not None:
+            conflict, outcome = self._resolution(op, current)
+            if conflict is not None:
+                known = current  # the conflict names the record: its existence is no secret
+        keep_orphan = False
         if outcome is None:
-            outcome = merge.apply_op(current, op, who, self.w.next_seq, self.service.new_id,
-                                     checked=True)
-        self._record(op, outcome)
+            outcome = merge.check_header(op, known)
+        if outcome is None:
+            outcome, keep_orphan = self._authorize(op, current, known, orphan and conflict is None)
+        if outcome is None:
+            outcome = self._check_changes(op, known)
+        if outcome is None:
+            if keep_orphan:
+                assert current is not None
+                outcome = merge.keep_orphan_edit(current, op, who, self.w.next_seq,
+                                                 self.service.new_id)
+            elif conflict is not None and self._dismisses(op, current):
+                outcome = merge.Outcome("applied", current)
+            else:
+                outcome = merge.apply_op(current, op, who, self.w.next_seq,
+                                         self.service.new_id, checked=True)
+        self._record(op, current, outcome)
+        if conflict is not None and outcome.status != "rejected":
+            self._close(conflict, op)
 
-    def _authorize(self, op: OpIn, current: Stored | None, who: merge.Who) -> merge.Outcome | None:
-        """``None`` when the token may make this op; else a rejection or a kept orphan edit."""
+    # --- the checks, in order --------------------------------------------------------
+    def _orphan_edit(self, op: OpIn, current: Stored) -> bool:
+        """An edit of a record moved out of the office's subtree after the replica saw it
+        (the office could read it before: it lived in the office's subtree)."""
         office, hq = self.who.office, self.who.is_hq
-        if current is None or can_write(office, hq, current.scope):
-            if can_write(office, hq, op.scope):
-                return None
-            return merge.Outcome("rejected", self._readable(current),
-                                 reason="sync.reject.out_of_scope",
-                                 params={"office": office, "scope": op.scope})
+        if can_write(office, hq, current.scope) or not can_write(office, hq, op.scope):
+            return False
         moved_after_base = current.version(SCOPE_KEY) > op.base_seq
-        was_ours = any(within(a, office) for a in current.audience if not a.startswith("pub:"))
-        if moved_after_base and was_ours and can_write(office, hq, op.scope):
-            return merge.keep_orphan_edit(current, op, who, self.w.next_seq,
-                                          self.service.new_id)
-        readable = self._readable(current)
-        return merge.Outcome("rejected", readable, reason="sync.reject.out_of_scope",
-                             params={"office": office,
-                                     "scope": current.scope if readable else op.scope})
+        return moved_after_base and any(within(a, office) for a in current.audience
+                                        if not a.startswith("pub:"))
 
-    def _record(self, op: OpIn, outcome: merge.Outcome) -> None:
+    def _server_owned(self, op: OpIn, known: Stored | None) -> merge.Outcome | None:
+        if op.kind in SERVER_OWNED or (known is not None and known.kind in SERVER_OWNED):
+            return _reject("sync.reject.server_owned", kind=known.kind if known else op.kind)
+        return None
+
+    def _resolution(self, op: OpIn, current: Stored | None
+                    ) -> tuple[Stored | None, merge.Outcome | None]:
+        """(the open conflict ``op`` resolves, None) or (None, its rejection).
+
+        The conflict must exist, be readable by the token and be about this very record;
+        a rejection carries the record's state only if the token may read the record.
+        """
+        target = self._readable(current)
+        conflict = self._readable(self.records.get(op.resolves or ""))
+        if conflict is None or conflict.kind != "conflict" or current is None \
+                or conflict.fields.get("record_id") != op.record_id:
+            return None, _reject("sync.reject.not_a_conflict", target, id=op.resolves)
+        status = conflict.fields.get("status", "open")
+        if status != "open":
+            return None, _reject("sync.reject.already_resolved", target, id=conflict.id,
+                                 resolved_by=conflict.fields.get("resolved_by") or "?")
+        office, hq = self.who.office, self.who.is_hq
+        if not can_write(office, hq, conflict.scope):
+            return None, _reject("sync.reject.out_of_scope", target, office=office,
+                                 scope=conflict.scope)
+        if op.resolution is None:
+            return None, _reject("sync.reject.bad_value", target, field="resolution")
+        return conflict, None
+
+    @staticmethod
+    def _dismisses(op: OpIn, current: Stored | None) -> bool:
+        """A resolution that changes nothing and keeps the record where it is: the record is
+        not written at all (so an office may dismiss a conflict about a record it can no
+        longer write)."""
+        return current is not None and not op.changes and op.scope == current.scope
+
+    def _check_changes(self, op: OpIn, known: Stored | None) -> merge.Outcome | None:
+        bad = validation.check_changes(op, known is None)
+        if bad is None:
+            return None
+        reason, key = bad
+        if reason == validation.BAD_FIELD:
+            return _reject(reason, known, kind=op.kind, field=key)
+        return _reject(reason, known, field=key)
+
+    def _authorize(self, op: OpIn, current: Stored | None, known: Stored | None,
+                   orphan: bool) -> tuple[merge.Outcome | None, bool]:
+        """(None, False) when the token may make this op, (None, True) when it is an orphan
+        edit to keep in a conflict, else (the rejection, False).
+
+        A resolution op may resolve (dismiss) a conflict about a record the office can no
+        longer write, but never writes it: it is never kept as an orphan edit.
+        """
+        office, hq = self.who.office, self.who.is_hq
+        if known is None:
+            if current is None and can_write(office, hq, op.scope):
+                return None, False  # a new record
+            return _reject("sync.reject.out_of_scope", office=office, scope=op.scope), False
+        if op.resolves is not None and self._dismisses(op, current):
+            return None, False
+        if can_write(office, hq, known.scope) and can_write(office, hq, op.scope):
+            return None, False
+        if orphan:
+            return None, True
+        readable = self._readable(known)
+        return _reject("sync.reject.out_of_scope", readable, office=office,
+                       scope=known.scope if readable else op.scope), False
+
+    # --- results and rows ------------------------------------------------------------
+    def _record(self, op: OpIn, before: Stored | None, outcome: merge.Outcome) -> None:
         result: dict[str, Any] = {"op_seq": op.op_seq, "status": outcome.status}
         record = outcome.record
         if record is not None and (outcome.changed or outcome.created is not None):
@@ -328,12 +457,43 @@ class _Batch:
             result["reason"] = outcome.reason
             result["message"] = message(outcome.reason or "error.generic", "vi",
                                         **outcome.params)
-        readable = self._readable(record)
-        if readable is not None:
+        # What the token may see of the record now (the outcome's record for a rejection:
+        # the state the reason allows it to learn; server-owned refusals show nothing).
+        after = record if outcome.status == "rejected" else self.records.get(op.record_id)
+        readable = self._readable(after)
+        if readable is None:
+            if outcome.status != "rejected" or outcome.reason != "sync.reject.server_owned" \
+                    or self._readable(self.records.get(op.record_id)) is None:
+                result["removed"] = True
+        else:
             result["seq"] = readable.seq
-            if outcome.status != "applied":
+            if outcome.status != "applied" or (
+                    before is not None and self._base_differs(op, before)):
                 result["record"] = readable.wire()
         self.results.append(result)
+
+    def _base_differs(self, op: OpIn, before: Stored) -> bool:
+        """Can the replica NOT compute the record from its base and this op?  True when it
+        never had the server's state (``base_seq`` 0), or when a value it did not write
+        changed after its base."""
+        if op.base_seq == 0:
+            return True
+        writer = f"{self.who.office}|{self.replica_id}"
+        writers = before.writers
+        for version in before.versions.values():
+            if version > op.base_seq:
+                entry = writers.get(str(version))
+                if entry is None or entry[0] != writer:
+                    return True
+        return False
+
+    def _close(self, conflict: Stored, op: OpIn) -> None:
+        resolved_by = op.author or self.who.user or self.who.office
+        closed, changed = merge.close_conflict(conflict, op.resolution or "value", resolved_by,
+                                               self.now, self.w.next_seq)
+        self.records[closed.id] = closed
+        self.dirty[closed.id] = closed
+        self._history(closed.id, closed.seq, "applied", changed, op)
 
     def _history(self, record_id: str, seq: int, status: str,
                  changed: dict[str, Any], op: OpIn) -> None:

@@ -9,7 +9,8 @@ precise 422 errors — but it must never accept what the model would refuse: a p
 (tests/server/test_server_wire.py) holds the two to that.
 
 ``schema_version`` is looked at before anything else, so an old client is told to upgrade
-(426) rather than shown validation errors about fields it cannot know.
+(426) rather than shown validation errors about fields it cannot know; a value that is no
+version at all (negative, fractional, text) is a 422 like any malformed field.
 """
 
 from __future__ import annotations
@@ -190,11 +191,21 @@ def upgrade_required(version: object) -> UpgradeRequired:
 
 
 def _schema_version(data: Any) -> None:
+    """426 for another protocol version; 422 for something that is no version at all.
+
+    A version is a whole number ≥ 0 (``0`` predates the first one: an upgrade is due); a
+    negative or fractional number, text or a flag is a malformed request, not an old client.
+    """
     version = data.get("schema_version") if isinstance(data, dict) else None
     if isinstance(version, float) and version.is_integer():
         version = int(version)
-    if isinstance(version, int) and not isinstance(version, bool) and version != SCHEMA_VERSION:
-        raise upgrade_required(version)
+    if not isinstance(version, int) or isinstance(version, bool) or version == SCHEMA_VERSION:
+        return  # missing or not a number: the protocol model says what is wrong (422)
+    if version < 0:
+        raise Invalid(detail=[{"loc": ["schema_version"], "type": "greater_than_equal",
+                               "msg": "schema_version is a protocol version, a whole number "
+                                      "≥ 0"}])
+    raise upgrade_required(version)
 
 
 def parse(body: bytes, *, sync: bool) -> Batch:

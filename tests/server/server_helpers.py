@@ -31,13 +31,20 @@ def change(value: Any, base: int = 0, text: str | None = None) -> dict[str, Any]
 
 def make_op(op_seq: int, record_id: str, changes: dict[str, Any], *, kind: str = "task",
             scope: str = BG, base_seq: int = 0, author: str = "Nguyễn Văn An",
-            edited_at: str = EDITED_AT, noop: bool = False) -> dict[str, Any]:
-    """An op as a replica sends it; a bare value in ``changes`` means base_version 0."""
+            edited_at: str = EDITED_AT, noop: bool = False, resolves: str | None = None,
+            resolution: str | None = None) -> dict[str, Any]:
+    """An op as a replica sends it; a bare value in ``changes`` means base_version 0.
+
+    ``resolves``/``resolution``: the op resolves that conflict with that choice."""
     wire = {k: v if isinstance(v, dict) and "value" in v else change(v)
             for k, v in changes.items()}
-    return {"op_seq": op_seq, "record_id": record_id, "kind": kind, "scope": scope,
-            "changes": wire, "base_seq": base_seq, "edited_at": edited_at, "author": author,
-            "noop": noop}
+    op = {"op_seq": op_seq, "record_id": record_id, "kind": kind, "scope": scope,
+          "changes": wire, "base_seq": base_seq, "edited_at": edited_at, "author": author,
+          "noop": noop}
+    if resolves is not None:
+        op["resolves"] = resolves
+        op["resolution"] = resolution
+    return op
 
 
 def task(title: str = "Triển khai phần mềm quản lý văn bản", **more: Any) -> dict[str, Any]:
