@@ -88,6 +88,7 @@ _BODY: dict[int | str, dict[str, Any]] = {
     413: _error("Request body too large (on the wire or decompressed)"),
     426: _error("schema_version mismatch: please upgrade Sổ tay"),
 }
+_FEED = {409: _error("since_tag does not match this server's feed (restored from a backup)")}
 
 
 def _body_spec(model: str) -> dict[str, Any]:
@@ -223,7 +224,8 @@ def _routes(app: FastAPI, service: Service, limiter: Limiter) -> None:
         limiter.spend_ops(who, len(batch.ops))
         return batch
 
-    @app.post("/v1/sync", response_model=SyncResponse, responses=_BODY, dependencies=auth,
+    @app.post("/v1/sync", response_model=SyncResponse, responses={**_BODY, **_FEED},
+              dependencies=auth,
               openapi_extra=_body_spec("SyncRequest"), summary="Push, then pull")
     async def sync(request: Request) -> Response:
         body = await request.body()
@@ -245,19 +247,21 @@ def _routes(app: FastAPI, service: Service, limiter: Limiter) -> None:
 
         return _json(await run_in_threadpool(work))
 
-    @app.get("/v1/pull", response_model=PullResponse, responses=_COMMON,
+    @app.get("/v1/pull", response_model=PullResponse, responses={**_COMMON, **_FEED},
              dependencies=[Security(_bearer),
-                           _only_query("since", "limit", "replica_id", "include_own")],
+                           _only_query("since", "limit", "replica_id", "include_own",
+                                       "since_tag")],
              summary="One page of the change feed")
     def pull(request: Request,
              since: int = Query(0, ge=0, le=MAX_SEQ),
              limit: int | None = Query(None, ge=1, le=MAX_PULL_LIMIT),
              replica_id: str | None = Query(None, min_length=1, max_length=MAX_ID_LENGTH),
              include_own: bool = Query(False),
+             since_tag: str | None = Query(None, min_length=1, max_length=MAX_ID_LENGTH),
              ) -> Response:
         who = enter(request)
         return _json(limiter.spend_bytes(
-            who, service.pull_json(who, since, limit, replica_id, include_own)))
+            who, service.pull_json(who, since, limit, replica_id, include_own, since_tag)))
 
     @app.get("/v1/records/{record_id}/history", response_model=list[HistoryEntry],
              responses={**_COMMON, 404: _error("No such record within the token's reach")},

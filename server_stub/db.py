@@ -20,6 +20,7 @@ never wait for the writer.
 from __future__ import annotations
 
 import collections
+import hashlib
 import sqlite3
 import threading
 import uuid
@@ -306,6 +307,18 @@ class Reader:
             "SELECT id, kind, scope, fields, deleted FROM records ORDER BY id")
         for r in rows:
             yield r[0], r[1], r[2], r[3], bool(r[4])
+
+    def feed_tag(self, seq: int) -> str:
+        """A fingerprint of the change feed at ``seq``: the last change at or before it (its
+        position, record and time).  A database restored from an older backup and written
+        again holds other changes at those positions, so a replica's cursor tag no longer
+        matches (see :attr:`sync.protocol.SyncRequest.since_tag`)."""
+        row = self.conn.execute("SELECT seq, record_id, at FROM changes WHERE seq <= ? "
+                                "ORDER BY seq DESC LIMIT 1", (seq,)).fetchone()
+        if row is None:
+            return "0"
+        digest = hashlib.blake2b(f"{row[1]}|{row[2]}".encode(), digest_size=6).hexdigest()
+        return f"{row[0]}.{digest}"
 
     def history(self, record_id: str) -> list[ChangeRow]:
         rows = self.conn.execute(

@@ -60,6 +60,13 @@ class TooLarge(HttpError):
     key = "server.too_large"
 
 
+class FeedChanged(HttpError):
+    """The replica's cursor names a feed position this database does not hold as it was."""
+
+    status = 409
+    key = "server.feed_changed"
+
+
 class Invalid(HttpError):
     status = 422
     key = "server.validation"

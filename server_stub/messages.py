@@ -43,6 +43,12 @@ SERVER_MESSAGES: dict[str, tuple[str, str]] = {
         "Chỉ tài khoản của cơ quan thường trực (trung ương) mới xem được mục này.",
         "Only headquarters accounts can see this.",
     ),
+    "server.feed_changed": (
+        "Dữ liệu trên máy chủ không còn như lúc máy này đồng bộ lần trước (máy chủ có thể đã "
+        "được khôi phục từ một bản sao lưu cũ).",
+        "The server's data is not what it was when this computer last synced (the server may "
+        "have been restored from an older backup).",
+    ),
     "server.not_found": ("Không có địa chỉ này trên máy chủ.", "There is no such address on the server."),
     "server.record_not_found": (
         "Không tìm thấy bản ghi '{id}' trong phạm vi của văn phòng.",

@@ -29,7 +29,7 @@ from server_stub import merge, validation
 from server_stub.access import can_read, can_write, may_hold
 from server_stub.auth import Principal, authenticate, bearer
 from server_stub.db import CREATED, ChangeRow, Database, ScanRow, Writer, now_iso
-from server_stub.errors import Forbidden, NotFoundError
+from server_stub.errors import FeedChanged, Forbidden, NotFoundError
 from server_stub.settings import ServerSettings
 from server_stub.state import SCOPE_KEY, Stored
 from server_stub.wire import Batch, OpIn
@@ -52,6 +52,7 @@ class PullPage:
     cursor: int = 0
     has_more: bool = False
     head: int = 0
+    cursor_tag: str = "0"
 
 
 def _iso(dt: datetime) -> str:
@@ -139,6 +140,15 @@ class Service:
             return r.replica_last_op(who.office, replica_id)
 
     # --- pull ------------------------------------------------------------------------
+    def check_feed(self, since: int, since_tag: str | None) -> None:
+        """Refuse (409) a cursor whose tag this feed does not hold: the database was restored
+        from an older backup and written again, and a page from ``since`` would skip
+        changes the replica never pulled."""
+        if since and since_tag is not None:
+            with self.db.read() as r:
+                if r.feed_tag(since) != since_tag:
+                    raise FeedChanged(since=since)
+
     def pull(self, who: Principal, since: int, limit: int | None,
              replica_id: str | None = None, include_own: bool = False) -> PullPage:
         """One page of the change feed after ``since`` that ``who`` may read.
@@ -155,6 +165,7 @@ class Service:
             office = None if who.is_hq else who.office
             with closing(r.scan(since, self.settings.pull_scan_limit, office, own)) as rows:
                 self._fill(page, who, rows, limit)
+            page.cursor_tag = r.feed_tag(page.cursor)
         if replica_id and self._due(("replica", who.office, replica_id)):
             with self.db.write() as w:
                 w.touch_replicas([(who.office, replica_id, now_iso())])
@@ -208,11 +219,14 @@ class Service:
         return self._envelope() + b"," + tail[1:]
 
     def pull_json(self, who: Principal, since: int, limit: int | None,
-                  replica_id: str | None, include_own: bool = False) -> bytes:
+                  replica_id: str | None, include_own: bool = False,
+                  since_tag: str | None = None) -> bytes:
+        self.check_feed(since, since_tag)
         page = self.pull(who, since, limit, replica_id, include_own)
         return self._envelope() + b"," + _page_json(page) + b"}"
 
     def sync_json(self, who: Principal, req: Batch) -> bytes:
+        self.check_feed(req.since, req.since_tag)  # before the push: nothing is taken
         result = self.push(who, req.replica_id, req.ops)
         page = self.pull(who, req.since, req.limit, req.replica_id, req.include_own)
         tail = orjson.dumps({"last_op_seq": result.last_op_seq, "results": result.results})
@@ -265,7 +279,8 @@ class Service:
 def _page_json(page: PullPage) -> bytes:
     return (b'"records":[' + b",".join(page.docs) + b'],"remove":' + orjson.dumps(page.remove)
             + b',"cursor":' + str(page.cursor).encode() + b',"has_more":'
-            + (b"true" if page.has_more else b"false") + b',"head":' + str(page.head).encode())
+            + (b"true" if page.has_more else b"false") + b',"head":' + str(page.head).encode()
+            + b',"cursor_tag":' + orjson.dumps(page.cursor_tag))
 
 
 #: Kinds only the server writes: a client op of such a kind, or on such a record, is refused.

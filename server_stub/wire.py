@@ -42,7 +42,7 @@ _OP_KEYS = frozenset({"op_seq", "record_id", "kind", "scope", "changes", "base_s
                       "edited_at", "author", "noop", "resolves", "resolution"})
 _CHANGE_KEYS = frozenset({"value", "base_version", "base_text"})
 _PUSH_KEYS = frozenset({"schema_version", "replica_id", "ops"})
-_SYNC_KEYS = _PUSH_KEYS | {"since", "limit", "include_own"}
+_SYNC_KEYS = _PUSH_KEYS | {"since", "limit", "include_own", "since_tag"}
 
 
 class Change(NamedTuple):
@@ -90,6 +90,7 @@ class Batch:
     since: int = 0
     limit: int | None = None
     include_own: bool = False
+    since_tag: str | None = None
 
 
 # ---------------------------------------------------------------------------
@@ -164,9 +165,11 @@ def _fast(data: Any, sync: bool) -> Batch | None:
     raw_ops = data.get("ops", [])
     since, limit = data.get("since", 0), data.get("limit")
     include_own = data.get("include_own", False)
+    since_tag = data.get("since_tag")
     if not (_text(replica_id, 1, MAX_ID_LENGTH) and type(raw_ops) is list
             and len(raw_ops) <= MAX_OPS_PER_PUSH and _int(since, 0, MAX_SEQ)
-            and (limit is None or _int(limit, 1, MAX_PULL_LIMIT)) and type(include_own) is bool):
+            and (limit is None or _int(limit, 1, MAX_PULL_LIMIT)) and type(include_own) is bool
+            and (since_tag is None or _text(since_tag, 1, MAX_ID_LENGTH))):
         return None
     ops: list[OpIn] = []
     for raw in raw_ops:
@@ -174,7 +177,7 @@ def _fast(data: Any, sync: bool) -> Batch | None:
         if op is None:
             return None
         ops.append(op)
-    return Batch(replica_id, ops, since, limit, include_own)
+    return Batch(replica_id, ops, since, limit, include_own, since_tag)
 
 
 # ---------------------------------------------------------------------------
@@ -229,7 +232,8 @@ def parse(body: bytes, *, sync: bool) -> Batch:
         raise Invalid(detail=_detail(exc)) from None
     ops = [OpIn.from_model(op) for op in request.ops]
     if isinstance(request, SyncRequest):
-        return Batch(request.replica_id, ops, request.since, request.limit, request.include_own)
+        return Batch(request.replica_id, ops, request.since, request.limit, request.include_own,
+                     request.since_tag)
     return Batch(request.replica_id, ops)
 
 

@@ -149,3 +149,51 @@ def test_progress_is_reported_for_the_progress_bar(hq: dict[str, Any]) -> None:
     run(client.sync())
     assert [p.sent for p in seen if p.phase != "done"] == [10, 20, 30, 35]
     assert seen[-1].phase == "done" and seen[-1].to_send == 35
+
+
+def _restore(hq: dict[str, Any], backup: Path) -> None:
+    """Put an older copy of the server's database in place, as an operator would."""
+    import shutil
+
+    hq["db"].close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{hq['db'].path}{suffix}").unlink(missing_ok=True)
+    shutil.copy(backup, hq["db"].path)
+    settings = ServerSettings(db=hq["db"].path, rate=1e6, burst=10**6, synchronous="NORMAL")
+    hq["db"] = Database(settings.db, synchronous="NORMAL")
+    hq["app"] = create_app(settings, db=hq["db"])
+
+
+def test_a_server_restored_from_a_backup_and_written_again_is_refused(
+        hq: dict[str, Any]) -> None:
+    """The head check cannot see it once others have pushed past the cursor; the cursor's
+    tag can: the replica is told to adopt the server instead of skipping changes."""
+    import sqlite3
+
+    reader, reader_client = replica(hq, "reader")
+    writer, writer_client = replica(hq, "writer")
+    writer.add("unit", {"name": "Trước sao lưu"})
+    run(writer_client.sync())
+    backup = hq["root"] / "backup.db"
+    with sqlite3.connect(hq["db"].path) as src, sqlite3.connect(backup) as dst:
+        src.backup(dst)
+    for i in range(3):
+        writer.add("unit", {"name": f"Sau sao lưu {i}"})
+    run(writer_client.sync())
+    run(reader_client.sync())
+    seen = sorted(r.title for r in reader.list("unit"))
+    _restore(hq, backup)
+    other, other_client = replica(hq, "other")  # writes new changes at the same positions
+    for i in range(5):
+        other.add("unit", {"name": f"Sau khôi phục {i}"})
+    run(other_client.sync())
+    fresh = SyncClient(reader, server_url="http://hq", token=hq["token"],
+                       transport=httpx.ASGITransport(app=hq["app"]))
+    with pytest.raises(ServerMismatch) as err:
+        run(fresh.sync())
+    assert "adopt-server" in err.value.message("en")
+    assert sorted(r.title for r in reader.list("unit")) == seen, "nothing taken or lost"
+    reader.adopt_new_server()
+    run(fresh.sync())
+    names = sorted(r.title for r in reader.list("unit"))
+    assert names == sorted([*seen, *(f"Sau khôi phục {i}" for i in range(5))])
