@@ -14,8 +14,8 @@ from server_stub.app import create_app
 from server_stub.auth import add_office, create_token
 from server_stub.db import Database
 from server_stub.settings import ServerSettings
-from sync.client import SyncClient
 from sync.apply import accept_removals
+from sync.client import SyncClient
 from sync.errors import AuthFailed, ServerMismatch
 from sync.store import Store
 
