@@ -641,10 +641,11 @@ class Store:
     def adopt_new_server(self) -> int:
         """Start over with a new (or reset) server without losing anything.
 
-        A new replica identity and cursor; every record this office may write is queued again
-        as a full op based on nothing (the server answers values it already has with no-ops
-        and keeps any difference as a conflict); read-only records wait for the first pull.
-        Returns the number of ops queued.
+        A new replica identity and cursor; every record this office may write (and every
+        record with unsent changes) is queued again as a full op based on nothing (the server
+        answers values it already has with no-ops and keeps any difference as a conflict);
+        the next sync pulls everything and then drops what the server neither confirmed nor
+        sent (see :func:`sync.apply.sweep_unconfirmed`).  Returns the number of ops queued.
         """
         with self.transaction() as tx:
             return tx.requeue_everything()

@@ -362,17 +362,18 @@ class Transaction:
 
     def requeue_everything(self) -> int:
         store = self.store
+        unsent = {op["record_id"] for op in store.pending_ops()}
         for op in store.pending_ops():
             self.drop_op(op)
         self._next_op_seq = 1
         for key, value in (("replica_id", uuid7()), ("cursor", 0), ("server_id", None),
-                           ("acked_op_seq", 0), ("feed_tag", None)):
+                           ("acked_op_seq", 0), ("feed_tag", None), ("full_pull", True)):
             self.set_meta(key, value)
         queued = 0
         for record in store.list(None, include_deleted=True):
             doc = {**record.doc, "seq": 0, "versions": {}, "base": None}
-            writable = not (self.enforce_scope and store.role != "hq"
-                            and not within(doc["scope"], store.office))
+            writable = record.id in unsent or not (
+                self.enforce_scope and store.role != "hq" and not within(doc["scope"], store.office))
             if writable and doc["kind"] not in SERVER_OWNED:
                 op = self._make_op(None, doc, op_changes(None, doc), None)
                 self._stage_op(doc["id"], op["op_seq"], op)
