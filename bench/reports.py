@@ -25,12 +25,12 @@ import zipfile
 from datetime import datetime, timedelta, timezone
 from xml.sax.saxutils import escape
 
+from documents import plan_import
+from documents.assemble import ReportOptions, collect_report
+from documents.render_docx import write_docx
+from documents.reporting import build_report
 from domain.periods import parse_period
-from domain.reporting import build_report
 from sync.store import Store
-from tui.outputs import plan_import
-from tui.outputs.assemble import ReportOptions, collect_report
-from tui.outputs.render_docx import write_docx
 
 VN = timezone(timedelta(hours=7))
 TASKS = 10_000

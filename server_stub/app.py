@@ -88,7 +88,7 @@ _BODY: dict[int | str, dict[str, Any]] = {
     413: _error("Request body too large (on the wire or decompressed)"),
     426: _error("schema_version mismatch: please upgrade Sổ tay"),
 }
-_FEED = {409: _error("since_tag does not match this server's feed (restored from a backup)")}
+_FEED: dict[int | str, dict[str, Any]] = {409: _error("since_tag does not match this server's feed (restored from a backup)")}
 
 
 def _body_spec(model: str) -> dict[str, Any]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from documents.assemble import ReportOptions, collect_report
+from documents.reporting import Table, build_report
 from domain.periods import parse_period
-from domain.reporting import Table, build_report
 from sync.store import Store
-from tui.outputs.assemble import ReportOptions, collect_report
 
 
 def statuses(store: Store, period: str) -> dict[str, str]:

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from documents.notice import late_meetings, notice_document
+from documents.render_md import to_markdown
 from domain.demo import demo_id
 from domain.holidays import add_working_days, calendar_from_data, load_calendar, notice_timing
 from sync.store import Store
-from tui.outputs.notice import late_meetings, notice_document
-from tui.outputs.render_md import to_markdown
 
 Cli = Callable[..., tuple[int, str, str]]
 CAL = load_calendar()

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from documents import plan_import
 from domain.demo import demo_id
 from sync.store import Store
-from tui.outputs import plan_import
 
 Cli = Callable[..., tuple[int, str, str]]
 HEADER = ["STT", "Nội dung nhiệm vụ", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời gian thực hiện",

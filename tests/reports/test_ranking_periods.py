@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from documents import ranking as rk
 from domain.errors import ValidationError
 from domain.periods import by_cutoff, next_period, parse_period, quarter
 from domain.ranking import competition_ranks, grade, parse_bands, parse_score, rank, weighted_total
 from sync.store import Store
-from tui.outputs import ranking as rk
 
 days = st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 12, 31))
 

@@ -41,6 +41,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, rule
 from test_model import readable
 
+from documents import plan_import
 from domain.errors import SotayError
 from server_stub.app import create_app
 from server_stub.auth import add_office, create_token
@@ -53,7 +54,6 @@ from sync.client import SyncClient
 from sync.errors import ServerMismatch
 from sync.store import Store
 from tui.editing import Editor, ItemEdit
-from tui.outputs import plan_import
 
 REPLICAS = {"a1": ("vn/a", "office"), "a2": ("vn/a", "office"), "b1": ("vn/b", "office"),
             "hq": ("vn", "hq")}

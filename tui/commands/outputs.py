@@ -8,6 +8,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from documents import plan_import, rollup
+from documents import ranking as rk
+from documents.assemble import ReportOptions, collect_report
+from documents.export import formats_for, save_report, write_document
+from documents.notice import late_meetings, notice_document
+from documents.render_md import to_markdown
+from documents.reporting import Document, build_report
 from domain import i18n
 from domain.dates import format_date, parse_date
 from domain.errors import ValidationError
@@ -15,14 +22,7 @@ from domain.i18n import Lang, label, message
 from domain.periods import KINDS as PERIOD_KINDS
 from domain.periods import parse_period
 from domain.ranking import parse_bands
-from domain.reporting import Document, build_report
 from sync.store import Store
-from tui.outputs import plan_import, rollup
-from tui.outputs import ranking as rk
-from tui.outputs.assemble import ReportOptions, collect_report
-from tui.outputs.export import formats_for, save_report, write_document
-from tui.outputs.notice import late_meetings, notice_document
-from tui.outputs.render_md import to_markdown
 
 if TYPE_CHECKING:
     from tui.cli import Context

@@ -17,10 +17,10 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Input, Label, ProgressBar, Static
 
+from documents import plan_import
 from domain.errors import SotayError
 from domain.i18n import message, register
 from domain.text import fold, safe_display
-from tui.outputs import plan_import
 from tui.screens.base import FormSectionScreen
 from tui.widgets.table import Column, VirtualTable
 

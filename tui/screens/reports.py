@@ -18,14 +18,14 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Input, Label, Markdown, ProgressBar, Select, Static, TextArea
 
+from documents.assemble import ReportOptions, collect_report
+from documents.export import formats_for, save_report, write_document
+from documents.render_md import to_markdown
+from documents.reporting import Document, build_report
 from domain.errors import SotayError
 from domain.i18n import register
 from domain.periods import KINDS, Period, parse_period
-from domain.reporting import Document, build_report
 from domain.text import safe_display
-from tui.outputs.assemble import ReportOptions, collect_report
-from tui.outputs.export import formats_for, save_report, write_document
-from tui.outputs.render_md import to_markdown
 from tui.screens.base import FormSectionScreen
 
 register(labels={

@@ -15,10 +15,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
+from documents import rollup
 from domain.i18n import label
 from domain.text import fold
 from sync.errors import SyncError
-from tui.outputs import rollup
 from tui.screens.base import SotayScreen
 from tui.widgets.table import Column, VirtualTable
 

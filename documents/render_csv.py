@@ -7,7 +7,7 @@ import csv
 import io
 from pathlib import Path
 
-from domain.reporting import Document, Table
+from documents.reporting import Document, Table
 
 
 def table_rows(table: Table) -> list[list[str]]:

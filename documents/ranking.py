@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from documents.assemble import head_of, org_lines, reporting_unit
+from documents.reporting import Document, Header, Section, Table, t
 from domain.errors import SotayError, ValidationError
 from domain.i18n import Lang, label, register
 from domain.periods import year as year_period
@@ -23,12 +25,10 @@ from domain.ranking import (
     parse_score,
     rank,
 )
-from domain.reporting import Document, Header, Section, Table, t
 from domain.scopes import within
 from domain.text import fold
 from sync.record import Record
 from sync.store import Store
-from tui.outputs.assemble import head_of, org_lines, reporting_unit
 
 GROUP_UNIT_KINDS = {
     "departments": {"provincial_dept", "department", "centre", "office"},

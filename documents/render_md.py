@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.reporting import Document, Para, Table, t
+from documents.reporting import Document, Para, Table, t
 
 
 def cell(text: str) -> str:

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from documents.assemble import org_lines, symbol, unit_names
+from documents.reporting import Document, Header, NoticeInput, build_notice, day, t
 from domain.errors import ValidationError
 from domain.holidays import NoticeTiming, WorkCalendar, load_calendar, notice_timing
 from domain.i18n import Lang, label
-from domain.reporting import Document, Header, NoticeInput, build_notice, day, t
 from sync.record import Record
 from sync.store import Store
-from tui.outputs.assemble import org_lines, symbol, unit_names
 
 
 @dataclass

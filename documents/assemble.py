@@ -1,8 +1,8 @@
 """Gathering a report's data from the store, as of the period's cut-off.
 
 Headless (no Textual): the CLI, the TUI screens and the benchmark call these.  The pure
-rules and the document model live in :mod:`domain.reporting`; this module only reads
-records (through the store's public API) and fills a :class:`~domain.reporting.ReportInput`.
+rules and the document model live in :mod:`documents.reporting`; this module only reads
+records (through the store's public API) and fills a :class:`~documents.reporting.ReportInput`.
 """
 
 from __future__ import annotations
@@ -12,15 +12,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from documents.asof import Snapshot, day_before, snapshot_at_day_end
+from documents.reporting import Header, ReportInput, day, default_recipients, task_at
 from domain.dates import format_date
 from domain.holidays import WorkCalendar, load_calendar
 from domain.i18n import Lang, label
 from domain.periods import Period, next_period
-from domain.reporting import Header, ReportInput, day, default_recipients, task_at
 from domain.scopes import within
 from sync.record import Record
 from sync.store import Store
-from tui.outputs.asof import Snapshot, day_before, snapshot_at_day_end
 
 
 @dataclass

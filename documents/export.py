@@ -5,15 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from documents.render_csv import write_csv
+from documents.render_md import to_markdown
+from documents.reporting import Document
 from domain.errors import SotayError, ValidationError
 from domain.i18n import register
 from domain.periods import Period
-from domain.reporting import Document
 from domain.values import LONG_TEXT_LIMIT
 from sync.record import Record
 from sync.store import Store
-from tui.outputs.render_csv import write_csv
-from tui.outputs.render_md import to_markdown
 
 FORMATS = ("docx", "md", "csv")
 
@@ -45,7 +45,7 @@ def write_document(document: Document, path: Path, fmt: str) -> Path:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if fmt == "docx":
-            from tui.outputs.render_docx import write_docx  # python-docx: only when asked for
+            from documents.render_docx import write_docx  # python-docx: only when asked for
 
             return write_docx(document, path)
         if fmt == "csv":

@@ -10,10 +10,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from documents.reporting import Document, Header, Section, Table
 from domain.dates import format_date
 from domain.i18n import Lang, label, register
 from domain.money import format_percent
-from domain.reporting import Document, Header, Section, Table
 from domain.rules import attainment, task_status
 from sync.store import Store
 

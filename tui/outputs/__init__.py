@@ -1,1 +1,0 @@
-"""Headless outputs: reports, notices, rankings, roll-up, plan import (no Textual here)."""
