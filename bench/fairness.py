@@ -55,9 +55,14 @@ FLOODER = "vn/bac-giang"
 
 
 def admin(root: Path, db: Path, *args: str) -> str:
-    return subprocess.run([sys.executable, "-m", "server_stub.cli", "--db", str(db), *args],
-                          check=True, capture_output=True, text=True, cwd=root,
-                          env={**os.environ, "PYTHONPATH": str(root)}).stdout
+    return subprocess.run(
+        [sys.executable, "-m", "server_stub.cli", "--db", str(db), *args],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    ).stdout
 
 
 def serve(root: Path, db: Path, cpus: set[int] | None) -> tuple[subprocess.Popen[str], str]:
@@ -65,11 +70,26 @@ def serve(root: Path, db: Path, cpus: set[int] | None) -> tuple[subprocess.Popen
         if cpus:
             os.sched_setaffinity(0, cpus)
 
-    proc = subprocess.Popen([sys.executable, "-m", "server_stub.cli", "--db", str(db), "serve",
-                             "--port", "0", "--log-level", "warning"], cwd=root,
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                            env={**os.environ, "PYTHONPATH": str(root), "SOTAY_LANG": "en"},
-                            preexec_fn=pin)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "server_stub.cli",
+            "--db",
+            str(db),
+            "serve",
+            "--port",
+            "0",
+            "--log-level",
+            "warning",
+        ],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(root), "SOTAY_LANG": "en"},
+        preexec_fn=pin,
+    )
     assert proc.stdout is not None
     url = proc.stdout.readline().strip().rsplit(" ", 1)[-1]
     for _ in range(200):
@@ -82,12 +102,20 @@ def serve(root: Path, db: Path, cpus: set[int] | None) -> tuple[subprocess.Popen
 
 
 def task_op(seq: int, rid: str, scope: str, n: int, base: int = 0) -> dict[str, Any]:
-    return {"op_seq": seq, "record_id": rid, "kind": "task", "scope": scope, "base_seq": base,
-            "edited_at": "2024-05-01T09:00:00+07:00", "author": "bench",
-            "changes": {"title": {"value": f"Nhiệm vụ chuyển đổi số số {n}"},
-                        "lead_unit_id": {"value": "u1"},
-                        "notes": {"value": ("Sở TT&TT chủ trì, phối hợp các sở, ngành. "
-                                            * 8).strip()}}}
+    return {
+        "op_seq": seq,
+        "record_id": rid,
+        "kind": "task",
+        "scope": scope,
+        "base_seq": base,
+        "edited_at": "2024-05-01T09:00:00+07:00",
+        "author": "bench",
+        "changes": {
+            "title": {"value": f"Nhiệm vụ chuyển đổi số số {n}"},
+            "lead_unit_id": {"value": "u1"},
+            "notes": {"value": ("Sở TT&TT chủ trì, phối hợp các sở, ngành. " * 8).strip()},
+        },
+    }
 
 
 @dataclass
@@ -109,8 +137,12 @@ async def laptop(url: str, token: str, n: int, stop: float, count: Count) -> Non
                 seq += 1
                 ops.append(task_op(seq, rid, VICTIM, seq))
             started = time.monotonic()
-            response = await http.post("/v1/sync", content=orjson.dumps({
-                "schema_version": 1, "replica_id": replica, "ops": ops, "since": cursor}))
+            response = await http.post(
+                "/v1/sync",
+                content=orjson.dumps(
+                    {"schema_version": 1, "replica_id": replica, "ops": ops, "since": cursor}
+                ),
+            )
             if response.status_code == 429:  # its own budget: honour it, like the client
                 seq -= 5
                 await asyncio.sleep(float(response.headers.get("retry-after", "1")))
@@ -148,19 +180,36 @@ def push_bodies(count: int) -> list[bytes]:
 
 
 def _request(host: str, path: str, token: str, content: bytes) -> bytes:
-    return (f"POST {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n"
-            f"Content-Type: application/json\r\nContent-Length: {len(content)}\r\n\r\n"
-            ).encode() + content
+    return (
+        f"POST {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(content)}\r\n\r\n"
+    ).encode() + content
 
 
-async def flooder(url: str, token: str, shape: str, stop: float, bodies: list[bytes],
-                  flood: Flood, lane: int, lanes: int) -> None:
+async def flooder(
+    url: str,
+    token: str,
+    shape: str,
+    stop: float,
+    bodies: list[bytes],
+    flood: Flood,
+    lane: int,
+    lanes: int,
+) -> None:
     """One connection of the flood, on raw sockets with ready-made requests (so the flooder
     spends next to no CPU of its own on loopback): send, read the status, send again."""
     host = url.split("//", 1)[1]
     address, port = host.rsplit(":", 1)
-    pull = orjson.dumps({"schema_version": 1, "replica_id": f"p{lane}", "ops": [], "since": 0,
-                         "limit": 5000, "include_own": True})
+    pull = orjson.dumps(
+        {
+            "schema_version": 1,
+            "replica_id": f"p{lane}",
+            "ops": [],
+            "since": 0,
+            "limit": 5000,
+            "include_own": True,
+        }
+    )
     next_body = lane
     reader: asyncio.StreamReader | None = None
     writer: asyncio.StreamWriter | None = None
@@ -203,8 +252,9 @@ async def flooder(url: str, token: str, shape: str, stop: float, bodies: list[by
         writer.close()
 
 
-def flood_worker(url: str, token: str, shape: str, warmup: float, seconds: float,
-                 lanes: int) -> None:
+def flood_worker(
+    url: str, token: str, shape: str, warmup: float, seconds: float, lanes: int
+) -> None:
     """The flooding office, in its own process: prints what it sent and what was served
     during the measured window, as one JSON line."""
     with contextlib.suppress(OSError):
@@ -216,13 +266,15 @@ def flood_worker(url: str, token: str, shape: str, warmup: float, seconds: float
     async def run() -> Flood:
         warm, flood = Flood(), Flood()
         stop = time.monotonic() + warmup
-        await asyncio.gather(*(flooder(url, token, shape, stop, bodies, warm, lane, lanes)
-                               for lane in range(lanes)))
+        await asyncio.gather(
+            *(flooder(url, token, shape, stop, bodies, warm, lane, lanes) for lane in range(lanes))
+        )
         sys.stdout.write("measuring\n")
         sys.stdout.flush()
         stop = time.monotonic() + seconds
-        await asyncio.gather(*(flooder(url, token, shape, stop, bodies, flood, lane, lanes)
-                               for lane in range(lanes)))
+        await asyncio.gather(
+            *(flooder(url, token, shape, stop, bodies, flood, lane, lanes) for lane in range(lanes))
+        )
         return flood
 
     flood = asyncio.run(run())
@@ -236,11 +288,24 @@ async def measure(url: str, victims: list[str], seconds: float) -> Count:
     return count
 
 
-def under_flood(url: str, victims: list[str], token: str, shape: str,
-                args: argparse.Namespace) -> tuple[Count, Flood]:
-    worker = subprocess.Popen([sys.executable, __file__, "--flood-worker", shape, url, token,
-                               str(args.flood_warmup), str(args.seconds), str(args.flooders)],
-                              stdout=subprocess.PIPE, text=True)
+def under_flood(
+    url: str, victims: list[str], token: str, shape: str, args: argparse.Namespace
+) -> tuple[Count, Flood]:
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            __file__,
+            "--flood-worker",
+            shape,
+            url,
+            token,
+            str(args.flood_warmup),
+            str(args.seconds),
+            str(args.flooders),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert worker.stdout is not None
     assert worker.stdout.readline().strip() == "ready"
     assert worker.stdout.readline().strip() == "measuring"
@@ -256,14 +321,23 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="alone/flooded pairs per shape")
     parser.add_argument("--flooders", type=int, default=8, help="connections of the flood")
     parser.add_argument("--laptops", type=int, default=16, help="replicas of the other office")
-    parser.add_argument("--flood-warmup", type=float, default=5.0,
-                        help="seconds of flood before measuring (spends the burst)")
-    parser.add_argument("--no-pin", action="store_true",
-                        help="do not give the server a CPU of its own")
+    parser.add_argument(
+        "--flood-warmup",
+        type=float,
+        default=5.0,
+        help="seconds of flood before measuring (spends the burst)",
+    )
+    parser.add_argument(
+        "--no-pin", action="store_true", help="do not give the server a CPU of its own"
+    )
     parser.add_argument("--flood-worker", nargs=6, help=argparse.SUPPRESS)
     parser.add_argument("--shapes", default="push,pull,junk")
-    parser.add_argument("--server-root", type=Path, default=_HERE.parent,
-                        help="checkout whose server to run (default: this one)")
+    parser.add_argument(
+        "--server-root",
+        type=Path,
+        default=_HERE.parent,
+        help="checkout whose server to run (default: this one)",
+    )
     args = parser.parse_args()
     if args.flood_worker:
         shape, url, token, warmup, seconds, lanes = args.flood_worker
@@ -279,44 +353,52 @@ def main() -> None:
         db = Path(tmp) / "hq.db"
         admin(root, db, "office", "add", VICTIM, "--name", "Hà Nội")
         admin(root, db, "office", "add", FLOODER, "--name", "Bắc Giang")
-        victims = [admin(root, db, "token", "create", "--office", VICTIM, "--role",
-                         "office").split()[-1] for _ in range(args.laptops)]
-        flood_token = admin(root, db, "token", "create", "--office", FLOODER, "--role",
-                            "office").split()[-1]
+        victims = [
+            admin(root, db, "token", "create", "--office", VICTIM, "--role", "office").split()[-1]
+            for _ in range(args.laptops)
+        ]
+        flood_token = admin(
+            root, db, "token", "create", "--office", FLOODER, "--role", "office"
+        ).split()[-1]
         proc, url = serve(root, db, server_cpus)
         try:
             pinned = f"server alone on CPU {cpus[0]}" if server_cpus else "no pinning"
-            print(f"Sổ tay fair share — server of {root}, {len(cpus)} CPUs, {pinned}\n"
-                  f"other office: {args.laptops} laptops syncing 5 edits back to back; "
-                  f"flood: {args.flooders} connections, one token, never waiting\n")
+            print(
+                f"Sổ tay fair share — server of {root}, {len(cpus)} CPUs, {pinned}\n"
+                f"other office: {args.laptops} laptops syncing 5 edits back to back; "
+                f"flood: {args.flooders} connections, one token, never waiting\n"
+            )
             asyncio.run(measure(url, victims, 2.0))  # warm up
             worst = 0.0
             for shape in args.shapes.split(","):
                 drops = []
                 for _round in range(args.rounds):  # alone, then flooded: the machine's own
-                    cpu = cpu_seconds(proc.pid)   # drift (other load) hits both alike
+                    cpu = cpu_seconds(proc.pid)  # drift (other load) hits both alike
                     alone = asyncio.run(measure(url, victims, args.seconds))
                     cpu_alone = (cpu_seconds(proc.pid) - cpu) / args.seconds
                     cpu = cpu_seconds(proc.pid)
                     under, flood = under_flood(url, victims, flood_token, shape, args)
-                    cpu_flood = (cpu_seconds(proc.pid) - cpu) / (args.seconds
-                                                                 + args.flood_warmup)
+                    cpu_flood = (cpu_seconds(proc.pid) - cpu) / (args.seconds + args.flood_warmup)
                     base, rate = alone.syncs / args.seconds, under.syncs / args.seconds
                     drop = 1 - rate / base if base else 0.0
                     drops.append(drop)
-                    print(f"{shape:<5} alone {base:6.1f} syncs/s (p50 "
-                          f"{statistics.median(alone.latencies) * 1e3:5.1f} ms, server CPU "
-                          f"{cpu_alone:4.0%})   flooded {rate:6.1f} syncs/s (p50 "
-                          f"{statistics.median(under.latencies) * 1e3:5.1f} ms, server CPU "
-                          f"{cpu_flood:4.0%})   reduction {drop:6.1%}   flood: "
-                          f"{flood.sent / args.seconds:5.0f} req/s sent, "
-                          f"{flood.accepted / args.seconds:5.1f} served, "
-                          f"{flood.ops_accepted / args.seconds:5.0f} ops/s applied, "
-                          f"{flood.received / args.seconds / 1e6:5.2f} MB/s answered")
+                    print(
+                        f"{shape:<5} alone {base:6.1f} syncs/s (p50 "
+                        f"{statistics.median(alone.latencies) * 1e3:5.1f} ms, server CPU "
+                        f"{cpu_alone:4.0%})   flooded {rate:6.1f} syncs/s (p50 "
+                        f"{statistics.median(under.latencies) * 1e3:5.1f} ms, server CPU "
+                        f"{cpu_flood:4.0%})   reduction {drop:6.1%}   flood: "
+                        f"{flood.sent / args.seconds:5.0f} req/s sent, "
+                        f"{flood.accepted / args.seconds:5.1f} served, "
+                        f"{flood.ops_accepted / args.seconds:5.0f} ops/s applied, "
+                        f"{flood.received / args.seconds / 1e6:5.2f} MB/s answered"
+                    )
                 median = statistics.median(drops)
                 worst = max(worst, median)
-                print(f"{shape:<5} median reduction {median:6.1%}   budget ≤ {BUDGET:.0%}   "
-                      f"{'ok' if median <= BUDGET else 'OVER BUDGET'}\n")
+                print(
+                    f"{shape:<5} median reduction {median:6.1%}   budget ≤ {BUDGET:.0%}   "
+                    f"{'ok' if median <= BUDGET else 'OVER BUDGET'}\n"
+                )
             print(f"worst median reduction {worst:.1%} (stated budget ≤ {BUDGET:.0%})")
         finally:
             proc.terminate()

@@ -52,19 +52,37 @@ def build_store(path: Path) -> tuple[Store, str]:
     rnd = random.Random(7)
     with store.transaction() as tx:
         units = [tx.add("unit", {"name": f"Đơn vị số {n}", "abbr": f"DV{n}"}).id for n in range(40)]
-        plan = tx.add("plan", {"title": "Kế hoạch 2021-2022", "number": "1/KH-BCĐ", "status": "issued",
-                               "year_from": 2021, "year_to": 2022, "issued_on": "04/01/2021"}).id
+        plan = tx.add(
+            "plan",
+            {
+                "title": "Kế hoạch 2021-2022",
+                "number": "1/KH-BCĐ",
+                "status": "issued",
+                "year_from": 2021,
+                "year_to": 2022,
+                "issued_on": "04/01/2021",
+            },
+        ).id
     ids: list[str] = []
     for start in range(0, TASKS, 2_000):
         with store.transaction() as tx:
             for n in range(start, start + 2_000):
                 q = rnd.randint(1, 8)
                 timeframe = f"Quý {['I', 'II', 'III', 'IV'][(q - 1) % 4]}/{2021 + (q - 1) // 4}"
-                ids.append(tx.add("task", {
-                    "title": f"Nhiệm vụ ứng dụng công nghệ thông tin số {n}", "plan_id": plan,
-                    "stt": str(n + 1), "lead_unit_id": rnd.choice(units),
-                    "coordinators": rnd.sample(units, 2), "timeframe": timeframe,
-                    "budget": rnd.randint(1, 500) * 1_000_000}).id)
+                ids.append(
+                    tx.add(
+                        "task",
+                        {
+                            "title": f"Nhiệm vụ ứng dụng công nghệ thông tin số {n}",
+                            "plan_id": plan,
+                            "stt": str(n + 1),
+                            "lead_unit_id": rnd.choice(units),
+                            "coordinators": rnd.sample(units, 2),
+                            "timeframe": timeframe,
+                            "budget": rnd.randint(1, 500) * 1_000_000,
+                        },
+                    ).id
+                )
     for month in range(24):  # two years of monthly progress updates
         clock.now = datetime(2021, 1, 20, 9, tzinfo=VN) + timedelta(days=30 * month)
         with store.transaction() as tx:
@@ -74,16 +92,35 @@ def build_store(path: Path) -> tuple[Store, str]:
     return store, plan
 
 
-HEADERS = ["STT", "Nội dung nhiệm vụ", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời gian thực hiện",
-           "Kinh phí (triệu đồng)", "Nguồn vốn", "Sản phẩm", "Ghi chú"]
+HEADERS = [
+    "STT",
+    "Nội dung nhiệm vụ",
+    "Đơn vị chủ trì",
+    "Đơn vị phối hợp",
+    "Thời gian thực hiện",
+    "Kinh phí (triệu đồng)",
+    "Nguồn vốn",
+    "Sản phẩm",
+    "Ghi chú",
+]
 
 
 def plan_rows(units: list[str]) -> list[list[str]]:
     rows = [HEADERS]
     for n in range(IMPORT_ROWS):
-        rows.append([str(n + 1), f"Nhiệm vụ nhập số {n}", units[n % len(units)],
-                     f"{units[(n + 1) % len(units)]}; {units[(n + 2) % len(units)]}",
-                     "Quý III/2022", f"{n % 900},5", "NSTW", "Báo cáo", ""])
+        rows.append(
+            [
+                str(n + 1),
+                f"Nhiệm vụ nhập số {n}",
+                units[n % len(units)],
+                f"{units[(n + 1) % len(units)]}; {units[(n + 2) % len(units)]}",
+                "Quý III/2022",
+                f"{n % 900},5",
+                "NSTW",
+                "Báo cáo",
+                "",
+            ]
+        )
     return rows
 
 
@@ -115,23 +152,29 @@ def write_xlsx(path: Path, units: list[str]) -> Path:
             '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
             '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
             '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
-            "</Types>"),
+            "</Types>"
+        ),
         "_rels/.rels": (
             f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>'),
+            f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ),
         "xl/workbook.xml": (
             f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{main}" xmlns:r="{rel}">'
-            '<sheets><sheet name="Kế hoạch" sheetId="1" r:id="rId1"/></sheets></workbook>'),
+            '<sheets><sheet name="Kế hoạch" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
         "xl/_rels/workbook.xml.rels": (
             f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
             f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
-            f'<Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/></Relationships>'),
+            f'<Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/></Relationships>'
+        ),
         "xl/worksheets/sheet1.xml": (
             f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{main}"><sheetData>'
-            f'{"".join(sheet_rows)}</sheetData></worksheet>'),
+            f"{''.join(sheet_rows)}</sheetData></worksheet>"
+        ),
         "xl/sharedStrings.xml": (
             f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{main}" count="{len(strings)}" '
-            f'uniqueCount="{len(strings)}">{shared}</sst>'),
+            f'uniqueCount="{len(strings)}">{shared}</sst>'
+        ),
     }
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
         for name, text in parts.items():
@@ -155,7 +198,9 @@ def main() -> int:
         store, plan = build_store(root / "store")
         store.close()  # measured as a person would meet it: the app opened on this store
         store = Store.open(root / "store")
-        print(f"setup: {TASKS} tasks, 24 months of history built in {time.perf_counter() - t0:.1f} s")
+        print(
+            f"setup: {TASKS} tasks, 24 months of history built in {time.perf_counter() - t0:.1f} s"
+        )
         period = parse_period("2022-Q2")
 
         def report() -> None:
@@ -164,9 +209,14 @@ def main() -> int:
 
         units = [f"Đơn vị số {n}" for n in range(40)]
         xlsx = write_xlsx(root / "plan.xlsx", units)
-        spent_report = timed("report, 10k tasks + 2 years of history → .docx", BUDGETS["report_docx"], report)
-        spent_import = timed(f"preview of a {IMPORT_ROWS}-row XLSX", BUDGETS["xlsx_preview"],
-                             lambda: plan_import.preview(store, xlsx, plan))
+        spent_report = timed(
+            "report, 10k tasks + 2 years of history → .docx", BUDGETS["report_docx"], report
+        )
+        spent_import = timed(
+            f"preview of a {IMPORT_ROWS}-row XLSX",
+            BUDGETS["xlsx_preview"],
+            lambda: plan_import.preview(store, xlsx, plan),
+        )
         store.close()
     over = spent_report > BUDGETS["report_docx"] or spent_import > BUDGETS["xlsx_preview"]
     return 1 if over else 0

@@ -51,21 +51,35 @@ SCOPE = "vn/bac-giang"
 def task_fields(i: int) -> dict[str, Any]:
     return {
         "title": f"Triển khai hệ thống quản lý văn bản và điều hành điện tử, giai đoạn {i}",
-        "lead_unit_id": str(uuid.UUID(int=i + 1)), "plan_id": str(uuid.UUID(int=7)),
-        "status": "in_progress", "progress": i % 100, "start": "2024-01-01", "due": "2024-09-30",
-        "budget": 1_500_000_000 + i, "timeframe": "Quý III/2024", "group": "internal_apps",
-        "funding": "provincial", "stt": f"{i // 100}.{i % 100}",
+        "lead_unit_id": str(uuid.UUID(int=i + 1)),
+        "plan_id": str(uuid.UUID(int=7)),
+        "status": "in_progress",
+        "progress": i % 100,
+        "start": "2024-01-01",
+        "due": "2024-09-30",
+        "budget": 1_500_000_000 + i,
+        "timeframe": "Quý III/2024",
+        "group": "internal_apps",
+        "funding": "provincial",
+        "stt": f"{i // 100}.{i % 100}",
         "deliverable": "Hệ thống vận hành chính thức, kết nối liên thông 4 cấp",
         "notes": "Sở TT&TT chủ trì, phối hợp Văn phòng UBND tỉnh.\nBáo cáo kết quả hằng quý.",
-        f"coord:{uuid.UUID(int=1000 + i % 7)}": True, f"coord:{uuid.UUID(int=2000 + i % 5)}": True,
+        f"coord:{uuid.UUID(int=1000 + i % 7)}": True,
+        f"coord:{uuid.UUID(int=2000 + i % 5)}": True,
     }
 
 
 def op(seq: int, i: int, fields: dict[str, Any], base: int = 0) -> dict[str, Any]:
-    return {"op_seq": seq, "record_id": str(uuid.UUID(int=10**9 + i)), "kind": "task",
-            "scope": SCOPE, "base_seq": base, "edited_at": "2024-05-01T09:00:00+07:00",
-            "author": "Nguyễn Văn An",
-            "changes": {k: {"value": v, "base_version": base} for k, v in fields.items()}}
+    return {
+        "op_seq": seq,
+        "record_id": str(uuid.UUID(int=10**9 + i)),
+        "kind": "task",
+        "scope": SCOPE,
+        "base_seq": base,
+        "edited_at": "2024-05-01T09:00:00+07:00",
+        "author": "Nguyễn Văn An",
+        "changes": {k: {"value": v, "base_version": base} for k, v in fields.items()},
+    }
 
 
 def setup(path: Path) -> str:
@@ -78,8 +92,11 @@ def setup(path: Path) -> str:
 
 
 async def post(client: httpx.AsyncClient, token: str, body: dict[str, Any]) -> dict[str, Any]:
-    response = await client.post("/v1/sync", content=orjson.dumps(body), headers={
-        "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    response = await client.post(
+        "/v1/sync",
+        content=orjson.dumps(body),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
     response.raise_for_status()
     return dict(orjson.loads(response.content))
 
@@ -90,17 +107,26 @@ async def run(client: httpx.AsyncClient, token: str) -> dict[str, float]:
     ops = [op(i + 1, i, task_fields(i)) for i in range(RECORDS)]
     started = time.perf_counter()
     for start in range(0, RECORDS, BATCH):
-        answer = await post(client, token, {"schema_version": 1, "replica_id": "bench",
-                                            "ops": ops[start:start + BATCH], "since": 0,
-                                            "limit": 1})
+        answer = await post(
+            client,
+            token,
+            {
+                "schema_version": 1,
+                "replica_id": "bench",
+                "ops": ops[start : start + BATCH],
+                "since": 0,
+                "limit": 1,
+            },
+        )
         assert answer["last_op_seq"] == start + BATCH
     out["push_10k"] = time.perf_counter() - started
     # Initial pull into an empty replica.
     started = time.perf_counter()
     cursor, pulled, pages = 0, 0, 0
     while True:
-        page = await post(client, token, {**body, "replica_id": "fresh", "since": cursor,
-                                          "limit": 5000})
+        page = await post(
+            client, token, {**body, "replica_id": "fresh", "since": cursor, "limit": 5000}
+        )
         pulled += len(page["records"])
         cursor, pages = page["cursor"], pages + 1
         if not page["has_more"]:
@@ -109,8 +135,10 @@ async def run(client: httpx.AsyncClient, token: str) -> dict[str, float]:
     assert pulled == RECORDS, pulled
     out["pull_pages"] = pages
     # 200 edits in one request (each on the version the replica last saw).
-    edits = [op(RECORDS + n + 1, n * 37, {"progress": 100, "status": "done"}, base=n * 37 + 1)
-             for n in range(EDITS)]
+    edits = [
+        op(RECORDS + n + 1, n * 37, {"progress": 100, "status": "done"}, base=n * 37 + 1)
+        for n in range(EDITS)
+    ]
     timings = []
     for round_ in range(5):
         for e in edits:
@@ -123,27 +151,53 @@ async def run(client: httpx.AsyncClient, token: str) -> dict[str, float]:
     out["push_200"] = statistics.median(timings)
     # Idle sync.
     head = answer["cursor"] if answer["cursor"] > cursor else cursor
-    idle_body = orjson.dumps({"schema_version": 1, "replica_id": "bench", "ops": [],
-                              "since": head, "limit": 2000})
+    idle_body = orjson.dumps(
+        {"schema_version": 1, "replica_id": "bench", "ops": [], "since": head, "limit": 2000}
+    )
     timings = []
     for _ in range(50):
         started = time.perf_counter()
-        response = await client.post("/v1/sync", content=idle_body, headers={
-            "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+        response = await client.post(
+            "/v1/sync",
+            content=idle_body,
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        )
         timings.append(time.perf_counter() - started)
     out["idle"] = statistics.median(timings)
     request_bytes = len(idle_body) + len(token) + 200  # body + a typical header block
-    out["idle_bytes"] = request_bytes + len(response.content) + sum(
-        len(k) + len(v) + 4 for k, v in response.headers.items())
+    out["idle_bytes"] = (
+        request_bytes
+        + len(response.content)
+        + sum(len(k) + len(v) + 4 for k, v in response.headers.items())
+    )
     return out
 
 
 def serve(db: Path) -> tuple[subprocess.Popen[str], str]:
-    env = {**os.environ, "SOTAY_SERVER_RATE": "100000", "SOTAY_SERVER_BURST": "100000",
-           "SOTAY_LANG": "en"}
-    proc = subprocess.Popen([sys.executable, "-m", "server_stub.cli", "--db", str(db), "serve",
-                             "--port", "0", "--log-level", "warning"],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    env = {
+        **os.environ,
+        "SOTAY_SERVER_RATE": "100000",
+        "SOTAY_SERVER_BURST": "100000",
+        "SOTAY_LANG": "en",
+    }
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "server_stub.cli",
+            "--db",
+            str(db),
+            "serve",
+            "--port",
+            "0",
+            "--log-level",
+            "warning",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
     assert proc.stdout is not None
     url = proc.stdout.readline().strip().rsplit(" ", 1)[-1]
     for _ in range(200):
@@ -187,8 +241,10 @@ def main() -> int:
         mark = "ok" if out[name] <= budget else "OVER"
         failed |= out[name] > budget
         print(f"{name:10} {out[name] * 1000:9.1f} ms   budget {budget * 1000:7.1f} ms   {mark}")
-    print(f"{'idle':10} {out['idle_bytes']:9.0f} B    budget  1024.0 B    "
-          f"{'ok' if out['idle_bytes'] <= 1024 else 'OVER'}")
+    print(
+        f"{'idle':10} {out['idle_bytes']:9.0f} B    budget  1024.0 B    "
+        f"{'ok' if out['idle_bytes'] <= 1024 else 'OVER'}"
+    )
     print(f"pull pages: {out['pull_pages']:.0f}")
     return 1 if failed else 0
 

@@ -42,10 +42,79 @@ import orjson
 from sync.client import SyncClient
 from sync.store import Store
 
-WORDS = ("ứng dụng công nghệ thông tin chuyển đổi số kế hoạch nhiệm vụ triển khai hệ thống "  # noqa: SIM905
-         "phần mềm quản lý văn bản điều hành cổng dịch vụ công trực tuyến an toàn bảo mật "
-         "đào tạo tập huấn cán bộ công chức xã huyện tỉnh sở ban ngành một cửa điện tử "
-         "hạ tầng máy chủ lưu trữ dữ liệu báo cáo đánh giá xếp hạng thi đua khen thưởng").split()
+WORDS = [
+    "ứng",
+    "dụng",
+    "công",
+    "nghệ",
+    "thông",
+    "tin",
+    "chuyển",
+    "đổi",
+    "số",
+    "kế",
+    "hoạch",
+    "nhiệm",
+    "vụ",
+    "triển",
+    "khai",
+    "hệ",
+    "thống",
+    "phần",
+    "mềm",
+    "quản",
+    "lý",
+    "văn",
+    "bản",
+    "điều",
+    "hành",
+    "cổng",
+    "dịch",
+    "vụ",
+    "công",
+    "trực",
+    "tuyến",
+    "an",
+    "toàn",
+    "bảo",
+    "mật",
+    "đào",
+    "tạo",
+    "tập",
+    "huấn",
+    "cán",
+    "bộ",
+    "công",
+    "chức",
+    "xã",
+    "huyện",
+    "tỉnh",
+    "sở",
+    "ban",
+    "ngành",
+    "một",
+    "cửa",
+    "điện",
+    "tử",
+    "hạ",
+    "tầng",
+    "máy",
+    "chủ",
+    "lưu",
+    "trữ",
+    "dữ",
+    "liệu",
+    "báo",
+    "cáo",
+    "đánh",
+    "giá",
+    "xếp",
+    "hạng",
+    "thi",
+    "đua",
+    "khen",
+    "thưởng",
+]
 SCOPE = "vn/bac-giang"
 
 
@@ -103,15 +172,34 @@ class CountingProxy:
 # The server
 # ---------------------------------------------------------------------------
 def admin(db: Path, *args: str) -> str:
-    return subprocess.run([sys.executable, "-m", "server_stub.cli", "--db", str(db), *args],
-                          check=True, capture_output=True, text=True).stdout
+    return subprocess.run(
+        [sys.executable, "-m", "server_stub.cli", "--db", str(db), *args],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
 
 
 def start_server(db: Path) -> tuple[subprocess.Popen[str], int]:
     env = {**os.environ, "SOTAY_SERVER_RATE": "100000", "SOTAY_SERVER_BURST": "100000"}
-    proc = subprocess.Popen([sys.executable, "-m", "server_stub.cli", "--db", str(db), "serve",
-                             "--port", "0", "--log-level", "warning"],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "server_stub.cli",
+            "--db",
+            str(db),
+            "serve",
+            "--port",
+            "0",
+            "--log-level",
+            "warning",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
     assert proc.stdout is not None
     line = proc.stdout.readline()
     port = int(line.rsplit(":", 1)[1].split()[0].strip(".,/"))
@@ -141,12 +229,22 @@ def fill(store: Store, count: int, seed: int = 2022) -> list[str]:
     for start in range(0, count, 2000):
         with store.transaction() as tx:
             for i in range(start, min(count, start + 2000)):
-                ids.append(tx.add("task", {
-                    "title": sentence(rng, 60), "notes": sentence(rng, 330),
-                    "lead_unit_id": unit, "stt": f"{i // 100 + 1}.{i % 100 + 1}",
-                    "timeframe": "Quý III/2022", "budget": rng.randint(1, 900) * 1_000_000,
-                    "progress": rng.randint(0, 100), "status": "in_progress",
-                    "group": "internal_apps"}).id)
+                ids.append(
+                    tx.add(
+                        "task",
+                        {
+                            "title": sentence(rng, 60),
+                            "notes": sentence(rng, 330),
+                            "lead_unit_id": unit,
+                            "stt": f"{i // 100 + 1}.{i % 100 + 1}",
+                            "timeframe": "Quý III/2022",
+                            "budget": rng.randint(1, 900) * 1_000_000,
+                            "progress": rng.randint(0, 100),
+                            "status": "in_progress",
+                            "group": "internal_apps",
+                        },
+                    ).id
+                )
     return ids
 
 
@@ -167,6 +265,7 @@ class Counter:
     def hook(self) -> Any:
         async def count(request: httpx.Request) -> None:
             self.requests += 1
+
         return count
 
 
@@ -176,7 +275,9 @@ def client_for(store: Store, url: str, token: str, counter: Counter) -> SyncClie
     return c
 
 
-def measure(loop: asyncio.AbstractEventLoop, client: SyncClient, counter: Counter) -> tuple[float, int, int]:
+def measure(
+    loop: asyncio.AbstractEventLoop, client: SyncClient, counter: Counter
+) -> tuple[float, int, int]:
     counter.proxy.reset()
     counter.requests = 0
     t = time.perf_counter()
@@ -191,28 +292,44 @@ def row(label: str, seconds: float, requests: int, wire: int, budget: str, ok: b
     print(f"{label:<34} {took:>10} {requests:>5} req {size:>11}   budget {budget:<28} {mark}")
 
 
-def offices(loop: asyncio.AbstractEventLoop, url: str, tokens: list[str], rounds: int) -> list[float]:
+def offices(
+    loop: asyncio.AbstractEventLoop, url: str, tokens: list[str], rounds: int
+) -> list[float]:
     """Many offices at once: each makes ``rounds`` syncs pushing five edits."""
     latencies: list[float] = []
 
     async def office(n: int, token: str) -> None:
-        async with httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {token}"},
-                                     timeout=600) as http:
+        async with httpx.AsyncClient(
+            base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=600
+        ) as http:
             replica, seq, cursor = str(uuid.uuid4()), 0, 0
             rid = str(uuid.UUID(int=n + 1))
             for _ in range(rounds):
                 ops = []
                 for _ in range(5):
                     seq += 1
-                    ops.append({"op_seq": seq, "record_id": rid, "kind": "task",
-                                "scope": f"vn/o{n}", "base_seq": 0,
-                                "edited_at": "2022-06-01T09:00:00+07:00", "author": "bench",
-                                "changes": {"title": {"value": f"Việc {seq}"},
-                                            "lead_unit_id": {"value": "u1"}}})
+                    ops.append(
+                        {
+                            "op_seq": seq,
+                            "record_id": rid,
+                            "kind": "task",
+                            "scope": f"vn/o{n}",
+                            "base_seq": 0,
+                            "edited_at": "2022-06-01T09:00:00+07:00",
+                            "author": "bench",
+                            "changes": {
+                                "title": {"value": f"Việc {seq}"},
+                                "lead_unit_id": {"value": "u1"},
+                            },
+                        }
+                    )
                 body = {"schema_version": 1, "replica_id": replica, "ops": ops, "since": cursor}
                 t = time.perf_counter()
-                response = await http.post("/v1/sync", content=orjson.dumps(body),
-                                           headers={"Content-Type": "application/json"})
+                response = await http.post(
+                    "/v1/sync",
+                    content=orjson.dumps(body),
+                    headers={"Content-Type": "application/json"},
+                )
                 latencies.append(time.perf_counter() - t)
                 cursor = response.json()["cursor"]
 
@@ -247,14 +364,26 @@ def main() -> None:
         print(f"Sổ tay sync benchmark — {args.records:,} tasks, median {size:.0f} B of JSON each\n")
         ca = client_for(a, url, token, counter)
         took, reqs, wire = measure(loop, ca, counter)
-        row("initial push of 10k (whole sync)", took, reqs, wire, "≤ 0.35 s, ≤ 2 MB",
-            took <= 0.35 and wire <= 2_000_000)
+        row(
+            "initial push of 10k (whole sync)",
+            took,
+            reqs,
+            wire,
+            "≤ 0.35 s, ≤ 2 MB",
+            took <= 0.35 and wire <= 2_000_000,
+        )
 
         b = Store.create(root / "b", office=SCOPE, name="b")
         cb = client_for(b, url, token, counter)
         took, reqs, wire = measure(loop, cb, counter)
-        row("initial pull of 10k, empty replica", took, reqs, wire, "≤ 0.3 s, ≤ 1.5 MB",
-            took <= 0.3 and wire <= 1_500_000)
+        row(
+            "initial pull of 10k, empty replica",
+            took,
+            reqs,
+            wire,
+            "≤ 0.3 s, ≤ 1.5 MB",
+            took <= 0.3 and wire <= 1_500_000,
+        )
         assert len(b.list("task")) == args.records
 
         rng = random.Random(5)
@@ -266,30 +395,46 @@ def main() -> None:
             edits.append(measure(loop, ca, counter))
         took = statistics.median(e[0] for e in edits)
         reqs, wire = edits[-1][1], edits[-1][2]
-        row("incremental push of 200 edits", took, reqs, wire, "≤ 15 ms, 1 request",
-            took <= 0.015 and reqs == 1)
+        row(
+            "incremental push of 200 edits",
+            took,
+            reqs,
+            wire,
+            "≤ 15 ms, 1 request",
+            took <= 0.015 and reqs == 1,
+        )
 
         idle = [measure(loop, cb, counter) for _ in range(5)]  # b pulls the edits first
         idle = [measure(loop, ca, counter) for _ in range(21)]
         took = statistics.median(i[0] for i in idle)
         reqs, wire = idle[-1][1], idle[-1][2]
-        row("idle sync", took, reqs, wire, "≤ 5 ms, 1 request, ≤ 1 kB",
-            took <= 0.005 and reqs == 1 and wire <= 1000)
+        row(
+            "idle sync",
+            took,
+            reqs,
+            wire,
+            "≤ 5 ms, 1 request, ≤ 1 kB",
+            took <= 0.005 and reqs == 1 and wire <= 1000,
+        )
 
         scopes = [f"vn/o{n}" for n in range(args.offices)]
         tokens = []
         for scope in scopes:
             admin(db, "office", "add", scope, "--name", scope)
         for scope in scopes:
-            tokens.append(admin(db, "token", "create", "--office", scope, "--role", "office").split()[-1])
+            tokens.append(
+                admin(db, "token", "create", "--office", scope, "--role", "office").split()[-1]
+            )
         direct = f"http://127.0.0.1:{port}"  # no proxy threads in the way of 200 offices
         started = time.perf_counter()
         lat = sorted(offices(loop, direct, tokens, args.rounds))
         took = time.perf_counter() - started
         p50, p99 = lat[len(lat) // 2], lat[int(len(lat) * 0.99)]
-        print(f"\n{args.offices} offices at once, {args.rounds} syncs of 5 edits each: "
-              f"{len(lat):,} syncs in {took:.1f} s ({len(lat) / took:.0f}/s), "
-              f"latency p50 {p50 * 1e3:.0f} ms, p99 {p99 * 1e3:.0f} ms")
+        print(
+            f"\n{args.offices} offices at once, {args.rounds} syncs of 5 edits each: "
+            f"{len(lat):,} syncs in {took:.1f} s ({len(lat) / took:.0f}/s), "
+            f"latency p50 {p50 * 1e3:.0f} ms, p99 {p99 * 1e3:.0f} ms"
+        )
         for store in (a, b):
             store.close()
         for c in (ca, cb):

@@ -38,24 +38,69 @@ OUT = _HERE / "out"
 SOTAY = Path(sys.executable).parent / "sotay"
 STORE = OUT / "tui-store-v2"
 OFFICE = "vn/bench"
-COUNTS = {"unit": 500, "person": 30_000, "plan": 1_000, "task": 10_000, "indicator": 3_000,
-          "meeting": 3_000, "conclusion": 3_000, "project": 39_500, "report": 10_000}
+COUNTS = {
+    "unit": 500,
+    "person": 30_000,
+    "plan": 1_000,
+    "task": 10_000,
+    "indicator": 3_000,
+    "meeting": 3_000,
+    "conclusion": 3_000,
+    "project": 39_500,
+    "report": 10_000,
+}
 BUDGETS = {"first_paint": 0.5, "open_tasks": 0.050, "filter_key": 0.050, "search_key": 0.030}
 STARTS = 5
 TODAY = date(2024, 6, 1)
+
 
 def _words(text: str) -> tuple[str, ...]:
     return tuple(text.split())
 
 
-WORDS = _words("triển khai ứng dụng công nghệ thông tin chuyển đổi số cổng dịch vụ công trực tuyến "
-         "văn bản điện tử chữ ký số hạ tầng mạng an toàn thông tin đào tạo nhân lực kho dữ liệu "
-         "dùng chung hệ thống một cửa điện tử phần mềm quản lý nâng cấp xây dựng rà soát đánh giá "
-         "kết nối liên thông báo cáo định kỳ tổ chức kiểm tra giám sát thí điểm nhân rộng")
-SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ")
+WORDS = _words(
+    "triển khai ứng dụng công nghệ thông tin chuyển đổi số cổng dịch vụ công trực tuyến "
+    "văn bản điện tử chữ ký số hạ tầng mạng an toàn thông tin đào tạo nhân lực kho dữ liệu "
+    "dùng chung hệ thống một cửa điện tử phần mềm quản lý nâng cấp xây dựng rà soát đánh giá "
+    "kết nối liên thông báo cáo định kỳ tổ chức kiểm tra giám sát thí điểm nhân rộng"
+)
+SURNAMES = (
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+)
 MIDDLE = ("Văn", "Thị", "Hữu", "Đức", "Minh", "Ngọc", "Thanh", "Quốc", "Hoài", "Xuân")
-GIVEN = ("An", "Bình", "Cường", "Dung", "Giang", "Hà", "Hải", "Hùng", "Lan", "Long", "Mai",
-         "Nam", "Phương", "Quân", "Sơn", "Thảo", "Trang", "Tuấn", "Việt", "Yến")
+GIVEN = (
+    "An",
+    "Bình",
+    "Cường",
+    "Dung",
+    "Giang",
+    "Hà",
+    "Hải",
+    "Hùng",
+    "Lan",
+    "Long",
+    "Mai",
+    "Nam",
+    "Phương",
+    "Quân",
+    "Sơn",
+    "Thảo",
+    "Trang",
+    "Tuấn",
+    "Việt",
+    "Yến",
+)
 
 
 def phrase(rnd: random.Random, low: int = 4, high: int = 9) -> str:
@@ -79,34 +124,79 @@ def build_store(path: Path) -> None:
         n = next(seq)
         rid = f"0190{n:08x}-0000-7000-8000-000000000000"
         flat = to_flat(kind, prepare(kind, fields, today=TODAY))
-        tx.take_base({"id": rid, "kind": kind, "scope": OFFICE, "fields": flat, "versions": {},
-                      "seq": n, "updated_at": "2024-06-01T00:00:00+00:00"})
+        tx.take_base(
+            {
+                "id": rid,
+                "kind": kind,
+                "scope": OFFICE,
+                "fields": flat,
+                "versions": {},
+                "seq": n,
+                "updated_at": "2024-06-01T00:00:00+00:00",
+            }
+        )
         return rid
 
     with store:
         with store.transaction() as tx:
-            units = [put(tx, "unit", {"name": f"Sở {phrase(rnd, 2, 4)} số {n}", "abbr": f"DV{n}"})
-                     for n in range(COUNTS["unit"])]
-            plans = [put(tx, "plan", {"title": f"Kế hoạch {phrase(rnd)}", "number": f"{n}/KH-BCĐ",
-                                      "year_from": rnd.randint(2021, 2025), "status": "issued"})
-                     for n in range(COUNTS["plan"])]
+            units = [
+                put(tx, "unit", {"name": f"Sở {phrase(rnd, 2, 4)} số {n}", "abbr": f"DV{n}"})
+                for n in range(COUNTS["unit"])
+            ]
+            plans = [
+                put(
+                    tx,
+                    "plan",
+                    {
+                        "title": f"Kế hoạch {phrase(rnd)}",
+                        "number": f"{n}/KH-BCĐ",
+                        "year_from": rnd.randint(2021, 2025),
+                        "status": "issued",
+                    },
+                )
+                for n in range(COUNTS["plan"])
+            ]
         makers: dict[str, Callable[[int], dict[str, Any]]] = {
-            "person": lambda n: {"name": f"{rnd.choice(SURNAMES)} {rnd.choice(MIDDLE)} {rnd.choice(GIVEN)}",
-                                 "position": phrase(rnd, 2, 3), "unit_id": rnd.choice(units)},
-            "task": lambda n: {"title": phrase(rnd), "plan_id": rnd.choice(plans), "stt": str(n % 60 + 1),
-                               "lead_unit_id": rnd.choice(units), "due": day(rnd),
-                               "progress": rnd.choice((0, 10, 40, 80, 100)),
-                               "budget": rnd.randint(1, 900) * 10_000_000},
-            "indicator": lambda n: {"name": f"Tỷ lệ {phrase(rnd, 3, 6)}", "plan_id": rnd.choice(plans),
-                                    "measure": "percent", "target": rnd.choice((70, 80, 90, 100)),
-                                    "readings": {day(rnd, 2023, 2024): {"value": rnd.randint(10, 100)}}},
-            "meeting": lambda n: {"title": f"Phiên họp {phrase(rnd, 3, 5)}", "date": day(rnd, 2020, 2026),
-                                  "minutes": phrase(rnd, 20, 40)},
-            "conclusion": lambda n: {"title": f"Kết luận {phrase(rnd, 3, 5)}", "date": day(rnd, 2020, 2026)},
-            "project": lambda n: {"name": f"Dự án {phrase(rnd, 3, 6)}", "investor_id": rnd.choice(units),
-                                  "budget": rnd.randint(1, 500) * 100_000_000},
-            "report": lambda n: {"title": f"Báo cáo {phrase(rnd, 3, 6)}", "report_kind": "quarter",
-                                 "content": phrase(rnd, 30, 60)},
+            "person": lambda n: {
+                "name": f"{rnd.choice(SURNAMES)} {rnd.choice(MIDDLE)} {rnd.choice(GIVEN)}",
+                "position": phrase(rnd, 2, 3),
+                "unit_id": rnd.choice(units),
+            },
+            "task": lambda n: {
+                "title": phrase(rnd),
+                "plan_id": rnd.choice(plans),
+                "stt": str(n % 60 + 1),
+                "lead_unit_id": rnd.choice(units),
+                "due": day(rnd),
+                "progress": rnd.choice((0, 10, 40, 80, 100)),
+                "budget": rnd.randint(1, 900) * 10_000_000,
+            },
+            "indicator": lambda n: {
+                "name": f"Tỷ lệ {phrase(rnd, 3, 6)}",
+                "plan_id": rnd.choice(plans),
+                "measure": "percent",
+                "target": rnd.choice((70, 80, 90, 100)),
+                "readings": {day(rnd, 2023, 2024): {"value": rnd.randint(10, 100)}},
+            },
+            "meeting": lambda n: {
+                "title": f"Phiên họp {phrase(rnd, 3, 5)}",
+                "date": day(rnd, 2020, 2026),
+                "minutes": phrase(rnd, 20, 40),
+            },
+            "conclusion": lambda n: {
+                "title": f"Kết luận {phrase(rnd, 3, 5)}",
+                "date": day(rnd, 2020, 2026),
+            },
+            "project": lambda n: {
+                "name": f"Dự án {phrase(rnd, 3, 6)}",
+                "investor_id": rnd.choice(units),
+                "budget": rnd.randint(1, 500) * 100_000_000,
+            },
+            "report": lambda n: {
+                "title": f"Báo cáo {phrase(rnd, 3, 6)}",
+                "report_kind": "quarter",
+                "content": phrase(rnd, 30, 60),
+            },
         }
         for kind, make in makers.items():
             for start in range(0, COUNTS[kind], 5_000):
@@ -134,17 +224,26 @@ def first_paint(path: Path) -> tuple[float, list[float]]:
     for _ in range(STARTS):
         marker.unlink(missing_ok=True)
         started = time.time()
-        subprocess.run([str(SOTAY), "--data", str(path)], env=env,
-                       check=True, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, timeout=120)
+        subprocess.run(
+            [str(SOTAY), "--data", str(path)],
+            env=env,
+            check=True,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=120,
+        )
         runs.append(float(marker.read_text().strip()) - started)
     return statistics.median(runs), runs
 
 
 def imports_only() -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "import tui.cli, tui.app, tui.screens.dashboard, tui.commands.app"],
-                   check=True, timeout=60)
+    subprocess.run(
+        [sys.executable, "-c", "import tui.cli, tui.app, tui.screens.dashboard, tui.commands.app"],
+        check=True,
+        timeout=60,
+    )
     return time.perf_counter() - started
 
 
@@ -210,8 +309,10 @@ async def in_app(store: Store) -> dict[str, Any]:
 
 def line(name: str, value: float, budget: float) -> bool:
     ok = value <= budget
-    print(f"  {name:<46} {value * 1000:9.1f} ms   budget {budget * 1000:7.0f} ms   "
-          f"{'ok' if ok else 'OVER'}")
+    print(
+        f"  {name:<46} {value * 1000:9.1f} ms   budget {budget * 1000:7.0f} ms   "
+        f"{'ok' if ok else 'OVER'}"
+    )
     return ok
 
 
@@ -232,22 +333,32 @@ def main() -> int:
     print("\nSổ tay TUI benchmark")
     results = [
         line("process start → first painted dashboard (median)", median, BUDGETS["first_paint"]),
-        line(f"open all-tasks list ({figures['rows']:,} rows), first time", figures["open_tasks"],
-             BUDGETS["open_tasks"]),
+        line(
+            f"open all-tasks list ({figures['rows']:,} rows), first time",
+            figures["open_tasks"],
+            BUDGETS["open_tasks"],
+        ),
         line("open all-tasks list again", figures["reopen_tasks"], BUDGETS["open_tasks"]),
         line("text filter, worst key", max(figures["filter_keys"]), BUDGETS["filter_key"]),
-        line("search as you type over 100k, worst key", max(figures["search_keys"]),
-             BUDGETS["search_key"]),
+        line(
+            "search as you type over 100k, worst key",
+            max(figures["search_keys"]),
+            BUDGETS["search_key"],
+        ),
     ]
     print("\n  context (no budget):")
     print(f"    first-paint runs: {', '.join(f'{r * 1000:.0f}' for r in runs)} ms")
     print(f"    of which Python imports (cli, app, dashboard): {imports * 1000:.0f} ms")
     print(f"    store open in-process (100k records): {opened * 1000:.0f} ms")
-    print(f"    dashboard summary (computed once per change): {figures['dashboard_summary'] * 1000:.1f} ms")
+    print(
+        f"    dashboard summary (computed once per change): {figures['dashboard_summary'] * 1000:.1f} ms"
+    )
     print(f"    all-tasks list until painted: {figures['open_tasks_painted'] * 1000:.1f} ms")
     print(f"    all-tasks list rebuilt after an edit: {figures['tasks_after_edit'] * 1000:.1f} ms")
-    print(f"    filter keys: {', '.join(f'{k * 1000:.1f}' for k in figures['filter_keys'])} ms "
-          f"({figures['filter_rows']} rows left)")
+    print(
+        f"    filter keys: {', '.join(f'{k * 1000:.1f}' for k in figures['filter_keys'])} ms "
+        f"({figures['filter_rows']} rows left)"
+    )
     print(f"    search keys: {', '.join(f'{k * 1000:.1f}' for k in figures['search_keys'])} ms")
     return 0 if all(results) else 1
 

@@ -53,7 +53,7 @@ def unit_names(store: Store) -> dict[str, str]:
 
 
 def source_label(record: Record, lang: Lang) -> str:
-    """"Kế hoạch 1772/KH-BCĐ", "Thông báo kết luận …" — how a task's source is named."""
+    """ "Kế hoạch 1772/KH-BCĐ", "Thông báo kết luận …" — how a task's source is named."""
     data = record.data
     if record.kind == "plan":
         head = label("kind.plan", lang)
@@ -65,7 +65,9 @@ def source_label(record: Record, lang: Lang) -> str:
     return f"{record.title} ({when})" if when else record.title
 
 
-def _as_of(snap: Snapshot, records: Iterable[Record], *, backfill: bool = True) -> list[dict[str, Any]]:
+def _as_of(
+    snap: Snapshot, records: Iterable[Record], *, backfill: bool = True
+) -> list[dict[str, Any]]:
     out = []
     for record in records:
         fields = snap.logical(record, allow_backfill=backfill)
@@ -87,10 +89,15 @@ def task_origins(store: Store, tasks: Iterable[dict[str, Any]]) -> dict[str, dat
 
     out: dict[str, date] = {}
     for task in tasks:
-        found = [d for d in (issued(task["plan_id"], "issued_on") if task.get("plan_id") else None,
-                             issued(task["meeting_id"], "date") if task.get("meeting_id") else None,
-                             issued(task["conclusion_id"], "date") if task.get("conclusion_id") else None)
-                 if d]
+        found = [
+            d
+            for d in (
+                issued(task["plan_id"], "issued_on") if task.get("plan_id") else None,
+                issued(task["meeting_id"], "date") if task.get("meeting_id") else None,
+                issued(task["conclusion_id"], "date") if task.get("conclusion_id") else None,
+            )
+            if d
+        ]
         if found:
             out[task["id"]] = min(found)
     return out
@@ -103,15 +110,21 @@ def task_origins(store: Store, tasks: Iterable[dict[str, Any]]) -> dict[str, dat
 
 def reporting_unit(store: Store, scope: str, until: date) -> Record | None:
     """The unit that held the scope's latest meeting by ``until``, else a committee unit."""
-    meetings = [m for m in in_scope(store, "meeting", scope)
-                if not m.deleted and m.flat.get("unit_id") and (day(m.flat.get("date")) or until) <= until]
+    meetings = [
+        m
+        for m in in_scope(store, "meeting", scope)
+        if not m.deleted and m.flat.get("unit_id") and (day(m.flat.get("date")) or until) <= until
+    ]
     meetings.sort(key=lambda m: str(m.flat.get("date")))
     if meetings:
         unit = store.get(str(meetings[-1].flat["unit_id"]))
         if unit is not None:
             return unit
-    committees = [u for u in in_scope(store, "unit", scope)
-                  if not u.deleted and u.flat.get("unit_kind") == "committee"]
+    committees = [
+        u
+        for u in in_scope(store, "unit", scope)
+        if not u.deleted and u.flat.get("unit_kind") == "committee"
+    ]
     return committees[0] if committees else None
 
 
@@ -126,7 +139,7 @@ def org_lines(store: Store, unit: Record | None) -> list[str]:
 
 
 def symbol(unit: Record | None, prefix: str) -> str:
-    """"BC-BCĐ" for a committee, "BC-<abbr>" otherwise."""
+    """ "BC-BCĐ" for a committee, "BC-<abbr>" otherwise."""
     if unit is None:
         return prefix
     if unit.flat.get("unit_kind") == "committee":
@@ -136,8 +149,11 @@ def symbol(unit: Record | None, prefix: str) -> str:
 
 
 def head_of(store: Store, scope: str) -> Record | None:
-    heads = [p for p in in_scope(store, "person", scope)
-             if not p.deleted and p.flat.get("committee_role") == "head"]
+    heads = [
+        p
+        for p in in_scope(store, "person", scope)
+        if not p.deleted and p.flat.get("committee_role") == "head"
+    ]
     return heads[0] if heads else None
 
 
@@ -163,15 +179,25 @@ def previous_report(store: Store, scope: str) -> Record | None:
 
 
 def header_for(store: Store, opts: ReportOptions, prefix: str = "BC") -> Header:
-    unit = store.get(opts.unit_id) if opts.unit_id else reporting_unit(store, opts.scope,
-                                                                        opts.period.cutoff_to)
+    unit = (
+        store.get(opts.unit_id)
+        if opts.unit_id
+        else reporting_unit(store, opts.scope, opts.period.cutoff_to)
+    )
     last = previous_report(store, opts.scope)
     place = opts.place or (str(last.flat.get("place")) if last and last.flat.get("place") else "")
     title, name = signer_block(store, opts.scope, opts.signer, opts.lang)
     number = opts.number or f"      /{symbol(unit, prefix)}"
     recipients = opts.recipients or default_recipients(opts.lang)
-    return Header(org_lines(store, unit), f"{label('doc.number', opts.lang)}: {number}", place,
-                  opts.date or store.today(), title, name, recipients)
+    return Header(
+        org_lines(store, unit),
+        f"{label('doc.number', opts.lang)}: {number}",
+        place,
+        opts.date or store.today(),
+        title,
+        name,
+        recipients,
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -179,29 +205,42 @@ def header_for(store: Store, opts: ReportOptions, prefix: str = "BC") -> Header:
 # ---------------------------------------------------------------------------
 
 
-def collect_report(store: Store, opts: ReportOptions,
-                   calendar: WorkCalendar | None = None) -> ReportInput:
+def collect_report(
+    store: Store, opts: ReportOptions, calendar: WorkCalendar | None = None
+) -> ReportInput:
     """Every record the report needs, as of the period's cut-off (tasks also as of the day
     before the period, for the "stalled" rule)."""
     period = opts.period
     kinds = ("task", "plan", "indicator", "meeting", "conclusion")
     records = {kind: in_scope(store, kind, opts.scope) for kind in kinds}
-    at_cutoff = snapshot_at_day_end(store, period.cutoff_to,
-                                    [r for kind in kinds for r in records[kind]])
+    at_cutoff = snapshot_at_day_end(
+        store, period.cutoff_to, [r for kind in kinds for r in records[kind]]
+    )
     tasks = [task_at(x, period.cutoff_to) for x in _as_of(at_cutoff, records["task"])]
-    open_ids = {x["id"] for x in tasks if x.get("due") and x.get("status") not in ("done", "cancelled")}
-    before = snapshot_at_day_end(store, day_before(period.cutoff_from),
-                                 [r for r in records["task"] if r.id in open_ids])
-    sources = {r.id: source_label(r, opts.lang)
-               for r in [*records["plan"], *records["conclusion"], *records["meeting"]]}
+    open_ids = {
+        x["id"] for x in tasks if x.get("due") and x.get("status") not in ("done", "cancelled")
+    }
+    before = snapshot_at_day_end(
+        store, day_before(period.cutoff_from), [r for r in records["task"] if r.id in open_ids]
+    )
+    sources = {
+        r.id: source_label(r, opts.lang)
+        for r in [*records["plan"], *records["conclusion"], *records["meeting"]]
+    }
     return ReportInput(
-        period=period, next_period=next_period(period), lang=opts.lang,
-        header=header_for(store, opts), tasks=tasks,
+        period=period,
+        next_period=next_period(period),
+        lang=opts.lang,
+        header=header_for(store, opts),
+        tasks=tasks,
         tasks_before={x["id"]: x for x in _as_of(before, records["task"], backfill=False)},
         origins=task_origins(store, tasks),
         plans={p["id"]: p for p in _as_of(at_cutoff, records["plan"])},
         indicators=_as_of(at_cutoff, records["indicator"]),
         meetings=_as_of(at_cutoff, records["meeting"]),
         conclusions=_as_of(at_cutoff, records["conclusion"]),
-        names=unit_names(store), calendar=calendar or load_calendar(),
-        recommendations=opts.recommendations or "", sources=sources)
+        names=unit_names(store),
+        calendar=calendar or load_calendar(),
+        recommendations=opts.recommendations or "",
+        sources=sources,
+    )

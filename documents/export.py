@@ -17,13 +17,18 @@ from sync.store import Store
 
 FORMATS = ("docx", "md", "csv")
 
-register(messages={
-    "out.write_failed": ("Không ghi được tệp {path} ({detail}).", "Could not write {path} ({detail})."),
-})
+register(
+    messages={
+        "out.write_failed": (
+            "Không ghi được tệp {path} ({detail}).",
+            "Could not write {path} ({detail}).",
+        ),
+    }
+)
 
 
 def formats_for(path: Path | None, wanted: str | None) -> list[str]:
-    """"docx,md" → both; none given → from the file's suffix, else Markdown."""
+    """ "docx,md" → both; none given → from the file's suffix, else Markdown."""
     if wanted:
         out = [f.strip().lower().lstrip(".") for f in wanted.split(",") if f.strip()]
     elif path is not None and path.suffix.lower().lstrip(".") in FORMATS:
@@ -32,16 +37,20 @@ def formats_for(path: Path | None, wanted: str | None) -> list[str]:
         out = ["md"]
     bad = [f for f in out if f not in FORMATS]
     if bad:
-        raise ValidationError.single("format", "validation.bad_choice", value=bad[0],
-                                     choices=", ".join(FORMATS))
+        raise ValidationError.single(
+            "format", "validation.bad_choice", value=bad[0], choices=", ".join(FORMATS)
+        )
     return out
 
 
 def write_document(document: Document, path: Path, fmt: str) -> Path:
     path = Path(path)
     if path.suffix.lower().lstrip(".") != fmt:
-        path = path.with_suffix(f".{fmt}") if path.suffix.lower().lstrip(".") in FORMATS \
+        path = (
+            path.with_suffix(f".{fmt}")
+            if path.suffix.lower().lstrip(".") in FORMATS
             else path.with_name(path.name + f".{fmt}")
+        )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if fmt == "docx":
@@ -52,7 +61,9 @@ def write_document(document: Document, path: Path, fmt: str) -> Path:
             return write_csv(document, path)
         path.write_text(to_markdown(document), encoding="utf-8")
     except OSError as exc:
-        raise SotayError("out.write_failed", path=str(path), detail=exc.strerror or type(exc).__name__) from None
+        raise SotayError(
+            "out.write_failed", path=str(path), detail=exc.strerror or type(exc).__name__
+        ) from None
     return path
 
 
@@ -67,21 +78,30 @@ def fit_content(text: str, limit: int = LONG_TEXT_LIMIT) -> str:
 
 
 def _number(text: str) -> str | None:
-    """"Số: 12/BC-BCĐ" → "12/BC-BCĐ"; a blank number ("Số:   /BC-BCĐ") → None."""
+    """ "Số: 12/BC-BCĐ" → "12/BC-BCĐ"; a blank number ("Số:   /BC-BCĐ") → None."""
     value = text.split(":", 1)[-1].strip()
     return None if not value or value.startswith("/") else value
 
 
-def save_report(store: Store, document: Document, period: Period, scope: str,
-                unit_id: str | None, recommendations: str) -> Record:
+def save_report(
+    store: Store,
+    document: Document,
+    period: Period,
+    scope: str,
+    unit_id: str | None,
+    recommendations: str,
+) -> Record:
     """Save (or update: same scope, kind and period) the report record."""
     header = document.header
     kind = period.kind if period.kind != "custom" else "adhoc"
     fields: dict[str, Any] = {
         "title": f"{document.title.capitalize()} {document.subtitle}".strip(),
-        "report_kind": kind, "period": period.code,
-        "cutoff_from": period.cutoff_from.isoformat(), "cutoff_to": period.cutoff_to.isoformat(),
-        "report_scope": scope, "reporting_unit_id": unit_id,
+        "report_kind": kind,
+        "period": period.code,
+        "cutoff_from": period.cutoff_from.isoformat(),
+        "cutoff_to": period.cutoff_to.isoformat(),
+        "report_scope": scope,
+        "reporting_unit_id": unit_id,
         "number": _number(header.number),
         "place": header.place or None,
         "date": header.date.isoformat() if header.date else None,
@@ -90,9 +110,16 @@ def save_report(store: Store, document: Document, period: Period, scope: str,
         "recommendations": recommendations or None,
         "content": fit_content(to_markdown(document)),
     }
-    same = [r for r in store.list("report") if r.flat.get("report_scope") == scope
-            and r.flat.get("period") == period.code and r.flat.get("report_kind") == kind]
+    same = [
+        r
+        for r in store.list("report")
+        if r.flat.get("report_scope") == scope
+        and r.flat.get("period") == period.code
+        and r.flat.get("report_kind") == kind
+    ]
     if same:
         return store.update(same[0].id, fields)
     record_scope = scope if store.role == "hq" else None
-    return store.add("report", {k: v for k, v in fields.items() if v is not None}, scope=record_scope)
+    return store.add(
+        "report", {k: v for k, v in fields.items() if v is not None}, scope=record_scope
+    )

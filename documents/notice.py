@@ -31,8 +31,9 @@ def meeting_and_notice(store: Store, record_id: str) -> tuple[Record, Record | N
             raise ValidationError.single("meeting_id", "validation.required")
         return store.require(str(meeting_id)), record
     if record.kind != "meeting":
-        raise ValidationError.single("id", "validation.reference", kind="§kind.meeting",
-                                     value=record_id)
+        raise ValidationError.single(
+            "id", "validation.reference", kind="§kind.meeting", value=record_id
+        )
     return record, notice_of(store, record.id)
 
 
@@ -51,8 +52,13 @@ def assigned_tasks(store: Store, meeting: Record, notice: Record | None) -> list
     return [{**r.data, "id": r.id} for r in ids.values()]
 
 
-def timing_for(store: Store, meeting: Record, notice: Record | None,
-               calendar: WorkCalendar | None = None, as_of: date | None = None) -> NoticeTiming:
+def timing_for(
+    store: Store,
+    meeting: Record,
+    notice: Record | None,
+    calendar: WorkCalendar | None = None,
+    as_of: date | None = None,
+) -> NoticeTiming:
     held = day(meeting.flat.get("date")) or store.today()
     issued = day(notice.flat.get("date")) if notice is not None else None
     return notice_timing(held, issued, as_of or store.today(), calendar or load_calendar())
@@ -67,13 +73,20 @@ def notice_header(store: Store, meeting: Record, notice: Record | None, lang: La
     if signer is not None and signer.flat.get("committee_role"):
         title = [label(f"committee_role.{signer.flat['committee_role']}", lang).upper()]
     recipients = [t("doc.notice_members", lang)]
-    return Header(org_lines(store, unit), f"{label('doc.number', lang)}: {number}", "",
-                  day(data.get("date")) or store.today(), title,
-                  signer.title if signer is not None else "", recipients)
+    return Header(
+        org_lines(store, unit),
+        f"{label('doc.number', lang)}: {number}",
+        "",
+        day(data.get("date")) or store.today(),
+        title,
+        signer.title if signer is not None else "",
+        recipients,
+    )
 
 
-def notice_document(store: Store, record_id: str, lang: Lang = "vi",
-                    place: str | None = None) -> tuple[Document, NoticeTiming]:
+def notice_document(
+    store: Store, record_id: str, lang: Lang = "vi", place: str | None = None
+) -> tuple[Document, NoticeTiming]:
     meeting, notice = meeting_and_notice(store, record_id)
     names = unit_names(store)
     tasks = assigned_tasks(store, meeting, notice)
@@ -82,15 +95,25 @@ def notice_document(store: Store, record_id: str, lang: Lang = "vi",
     leads = sorted({names.get(x.get("lead_unit_id", ""), "") for x in tasks} - {""})
     header.recipients += [f"{name};" for name in leads] + [t("doc.archive", lang)]
     unit = store.get(str(meeting.flat.get("unit_id") or ""))
-    positions = {p.id: str(p.flat.get("position")) for p in store.list("person")
-                 if p.flat.get("position")}
-    inp = NoticeInput(meeting.data, notice.data if notice is not None else None, tasks, names,
-                      positions, unit.title if unit is not None else "", header, lang)
+    positions = {
+        p.id: str(p.flat.get("position")) for p in store.list("person") if p.flat.get("position")
+    }
+    inp = NoticeInput(
+        meeting.data,
+        notice.data if notice is not None else None,
+        tasks,
+        names,
+        positions,
+        unit.title if unit is not None else "",
+        header,
+        lang,
+    )
     return build_notice(inp), timing_for(store, meeting, notice)
 
 
-def late_meetings(store: Store, as_of: date | None = None,
-                  calendar: WorkCalendar | None = None) -> list[MeetingNotice]:
+def late_meetings(
+    store: Store, as_of: date | None = None, calendar: WorkCalendar | None = None
+) -> list[MeetingNotice]:
     """Every meeting whose notice is late (issued late, or missing past its deadline)."""
     out = []
     for meeting in store.list("meeting"):

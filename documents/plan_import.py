@@ -43,27 +43,35 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 ROMAN = re.compile(r"^(?:[ivxlc]+|[a-z])\.?$")
 
-register(messages={
-    "import.empty_content": ("thiếu nội dung nhiệm vụ", "the task content is empty"),
-    "import.no_lead": ("thiếu đơn vị chủ trì", "no lead unit"),
-    "import.unknown_unit": ("không có đơn vị '{name}'", "no unit named '{name}'"),
-    "import.ambiguous_unit": ("'{name}' khớp nhiều đơn vị: {candidates} — hãy chọn một",
-                              "'{name}' matches several units: {candidates} — choose one"),
-    "import.guessed_unit": ("'{name}' được hiểu là {unit}", "'{name}' read as {unit}"),
-    "import.no_header": ("Không tìm thấy dòng tiêu đề (STT | Nội dung nhiệm vụ | Đơn vị chủ trì …) "
-                         "trong {file}.",
-                         "No header row (STT | Nội dung nhiệm vụ | Đơn vị chủ trì …) in {file}."),
-    "import.bad_format": ("Chỉ nhập được tệp .csv hoặc .xlsx, không phải {file}.",
-                          "Only .csv or .xlsx files can be imported, not {file}."),
-    "import.row_error": ("Dòng {line}: {reason}", "Line {line}: {reason}"),
-})
+register(
+    messages={
+        "import.empty_content": ("thiếu nội dung nhiệm vụ", "the task content is empty"),
+        "import.no_lead": ("thiếu đơn vị chủ trì", "no lead unit"),
+        "import.unknown_unit": ("không có đơn vị '{name}'", "no unit named '{name}'"),
+        "import.ambiguous_unit": (
+            "'{name}' khớp nhiều đơn vị: {candidates} — hãy chọn một",
+            "'{name}' matches several units: {candidates} — choose one",
+        ),
+        "import.guessed_unit": ("'{name}' được hiểu là {unit}", "'{name}' read as {unit}"),
+        "import.no_header": (
+            "Không tìm thấy dòng tiêu đề (STT | Nội dung nhiệm vụ | Đơn vị chủ trì …) "
+            "trong {file}.",
+            "No header row (STT | Nội dung nhiệm vụ | Đơn vị chủ trì …) in {file}.",
+        ),
+        "import.bad_format": (
+            "Chỉ nhập được tệp .csv hoặc .xlsx, không phải {file}.",
+            "Only .csv or .xlsx files can be imported, not {file}.",
+        ),
+        "import.row_error": ("Dòng {line}: {reason}", "Line {line}: {reason}"),
+    }
+)
 
 
 @dataclass
 class UnitMatch:
     text: str
     unit_id: str | None
-    candidates: list[str] = field(default_factory=list)   # names when ambiguous
+    candidates: list[str] = field(default_factory=list)  # names when ambiguous
     guessed: bool = False
 
 
@@ -75,7 +83,7 @@ class RowResult:
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     record_id: str = ""
-    state: str = "new"            # new | update | same | error | heading
+    state: str = "new"  # new | update | same | error | heading
 
     @property
     def ok(self) -> bool:
@@ -267,7 +275,9 @@ def stable_id(plan_id: str, stt: str, title: str) -> str:
 
 def _unit_problem(m: UnitMatch, lang: Lang) -> str:
     if m.candidates:
-        return message("import.ambiguous_unit", lang, name=m.text, candidates="; ".join(m.candidates))
+        return message(
+            "import.ambiguous_unit", lang, name=m.text, candidates="; ".join(m.candidates)
+        )
     return message("import.unknown_unit", lang, name=m.text)
 
 
@@ -279,8 +289,9 @@ def _units(row: RowResult, text: str, index: UnitIndex, lang: Lang, *, lead: boo
             row.errors.append(_unit_problem(m, lang))
             continue
         if m.guessed:
-            row.notes.append(message("import.guessed_unit", lang, name=m.text,
-                                     unit=index.names[m.unit_id]))
+            row.notes.append(
+                message("import.guessed_unit", lang, name=m.text, unit=index.names[m.unit_id])
+            )
         ids.append(m.unit_id)
     return ids
 
@@ -294,9 +305,11 @@ def _budget(row: RowResult, text: str, millions: bool, lang: Lang) -> int | None
 
 
 def is_heading(cells: dict[str, str]) -> bool:
-    """"I." / "II" / "A" rows with a title and nothing else title a group of tasks."""
+    """ "I." / "II" / "A" rows with a title and nothing else title a group of tasks."""
     rest = [v for k, v in cells.items() if k not in ("stt", "title", "notes")]
-    return bool(cells.get("title")) and not any(rest) and bool(ROMAN.match(fold(cells.get("stt", ""))))
+    return (
+        bool(cells.get("title")) and not any(rest) and bool(ROMAN.match(fold(cells.get("stt", ""))))
+    )
 
 
 @dataclass
@@ -325,8 +338,11 @@ def _task_fields(row: RowResult, ctx: Context) -> dict[str, Any]:
         fields["budget"] = _budget(row, cells["budget"], "budget_millions" in ctx.columns, lang)
     if cells.get("timeframe"):
         tf = parse_timeframe(cells["timeframe"], ctx.plan_year)
-        fields.update(timeframe=tf.text, start=tf.start.isoformat() if tf.start else None,
-                      due=tf.due.isoformat() if tf.due else None)
+        fields.update(
+            timeframe=tf.text,
+            start=tf.start.isoformat() if tf.start else None,
+            due=tf.due.isoformat() if tf.due else None,
+        )
     for name in ("stt", "funding", "deliverable", "notes"):
         if cells.get(name):
             fields[name] = cells[name]
@@ -349,8 +365,11 @@ def _check(row: RowResult, fields: dict[str, Any], ctx: Context) -> None:
 
 
 def parse_row(line: int, cells: list[str], ctx: Context) -> RowResult | None:
-    values = {name: clean_input(cells[i]) if i < len(cells) else ""
-              for name, i in ctx.columns.items() if name != "budget_millions"}
+    values = {
+        name: clean_input(cells[i]) if i < len(cells) else ""
+        for name, i in ctx.columns.items()
+        if name != "budget_millions"
+    }
     if not any(values.values()):
         return None
     row = RowResult(line, values)
@@ -364,18 +383,26 @@ def parse_row(line: int, cells: list[str], ctx: Context) -> RowResult | None:
     return row
 
 
-def preview(store: Store, path: Path, plan_id: str, lang: Lang = "vi",
-            progress: Callable[[int], None] | None = None) -> Preview:
+def preview(
+    store: Store,
+    path: Path,
+    plan_id: str,
+    lang: Lang = "vi",
+    progress: Callable[[int], None] | None = None,
+) -> Preview:
     """Read and check every row; save nothing."""
     plan = store.require(plan_id)
     if plan.kind != "plan":
-        raise ValidationError.single("plan", "validation.reference", kind="§kind.plan", value=plan_id)
+        raise ValidationError.single(
+            "plan", "validation.reference", kind="§kind.plan", value=plan_id
+        )
     try:
         header_line, columns, rest = find_header(read_lines(path))
     except ValidationError:
         raise ValidationError.single("file", "import.no_header", file=str(path)) from None
-    ctx = Context(plan.id, plan.flat.get("year_from"), UnitIndex(store.list("unit")), columns,
-                  lang, store.get)
+    ctx = Context(
+        plan.id, plan.flat.get("year_from"), UnitIndex(store.list("unit")), columns, lang, store.get
+    )
     rows: list[RowResult] = []
     for line, cells in rest:
         row = parse_row(line, cells, ctx)
@@ -418,12 +445,19 @@ def save(store: Store, result: Preview) -> dict[str, int]:
     return counts
 
 
-register(messages={
-    "out.import_summary": ("Dòng hợp lệ: {good}; dòng lỗi: {bad} (bỏ qua); đã có sẵn: {same}.",
-                           "Good rows: {good}; rows with errors: {bad} (skipped); already there: "
-                           "{same}."),
-    "out.import_done": ("Đã nhập: thêm {added}, cập nhật {updated}, không đổi {unchanged}.",
-                        "Imported: {added} added, {updated} updated, {unchanged} unchanged."),
-    "import.duplicate_row": ("trùng với dòng {line} (cùng STT và nội dung)",
-                             "same STT and content as line {line}"),
-})
+register(
+    messages={
+        "out.import_summary": (
+            "Dòng hợp lệ: {good}; dòng lỗi: {bad} (bỏ qua); đã có sẵn: {same}.",
+            "Good rows: {good}; rows with errors: {bad} (skipped); already there: {same}.",
+        ),
+        "out.import_done": (
+            "Đã nhập: thêm {added}, cập nhật {updated}, không đổi {unchanged}.",
+            "Imported: {added} added, {updated} updated, {unchanged} unchanged.",
+        ),
+        "import.duplicate_row": (
+            "trùng với dòng {line} (cùng STT và nội dung)",
+            "same STT and content as line {line}",
+        ),
+    }
+)

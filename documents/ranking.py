@@ -35,20 +35,27 @@ GROUP_UNIT_KINDS = {
     "districts": {"district"},
     "communes": {"commune"},
 }
-register(labels={
-    "ranking.col_rank": ("Hạng", "Rank"),
-    "ranking.col_member": ("Đơn vị / cá nhân", "Unit / person"),
-    "ranking.col_total": ("Tổng điểm", "Total"),
-    "ranking.col_grade": ("Xếp loại", "Grade"),
-    "ranking.doc_title": ("Bảng xếp hạng ứng dụng công nghệ thông tin năm {year}",
-                          "IT application ranking {year}"),
-    "ranking.criteria_note": ("(Điểm từng tiêu chí theo thang 0–1, trọng số ghi trong ngoặc; tổng "
-                              "điểm là trung bình có trọng số)",
-                              "(Scores on a 0–1 scale, weights in brackets; the total is the "
-                              "weighted mean)"),
-    "import.unknown_member": ("không có đơn vị / cá nhân này trong khối",
-                              "no such unit or person in the group"),
-})
+register(
+    labels={
+        "ranking.col_rank": ("Hạng", "Rank"),
+        "ranking.col_member": ("Đơn vị / cá nhân", "Unit / person"),
+        "ranking.col_total": ("Tổng điểm", "Total"),
+        "ranking.col_grade": ("Xếp loại", "Grade"),
+        "ranking.doc_title": (
+            "Bảng xếp hạng ứng dụng công nghệ thông tin năm {year}",
+            "IT application ranking {year}",
+        ),
+        "ranking.criteria_note": (
+            "(Điểm từng tiêu chí theo thang 0–1, trọng số ghi trong ngoặc; tổng "
+            "điểm là trung bình có trọng số)",
+            "(Scores on a 0–1 scale, weights in brackets; the total is the weighted mean)",
+        ),
+        "import.unknown_member": (
+            "không có đơn vị / cá nhân này trong khối",
+            "no such unit or person in the group",
+        ),
+    }
+)
 
 DEFAULT_CRITERIA = (("completion_rate", 0.4), ("overdue_count", 0.2), ("attainment", 0.4))
 
@@ -77,7 +84,7 @@ def slug(text: str) -> str:
 
 
 def parse_criterion(text: str, lang: Lang = "vi") -> Criterion:
-    """"Đánh giá của BCĐ=0.2" or "Tỷ lệ hoàn thành=0.4:completion_rate"."""
+    """ "Đánh giá của BCĐ=0.2" or "Tỷ lệ hoàn thành=0.4:completion_rate"."""
     name, sep, rest = text.partition("=")
     weight_text, _, source = rest.partition(":")
     source = source.strip() or "manual"
@@ -99,13 +106,18 @@ def members(store: Store, scope: str, group: str) -> list[Record]:
     if group == "individuals":
         return [p for p in store.list("person") if within(p.scope, scope)]
     kinds = GROUP_UNIT_KINDS.get(group)
-    return [u for u in store.list("unit") if within(u.scope, scope)
-            and (kinds is None or u.flat.get("unit_kind") in kinds)
-            and u.flat.get("unit_kind") != "committee"]
+    return [
+        u
+        for u in store.list("unit")
+        if within(u.scope, scope)
+        and (kinds is None or u.flat.get("unit_kind") in kinds)
+        and u.flat.get("unit_kind") != "committee"
+    ]
 
 
-def read_scores(store: Store, path: Path, criteria: list[Criterion],
-                candidates: list[Record]) -> dict[str, dict[str, float]]:
+def read_scores(
+    store: Store, path: Path, criteria: list[Criterion], candidates: list[Record]
+) -> dict[str, dict[str, float]]:
     """A CSV whose first column names the unit / person and the others the criteria."""
     by_name = {fold(c.name): c.key for c in criteria}
     by_name.update({c.key: c.key for c in criteria})
@@ -120,15 +132,21 @@ def read_scores(store: Store, path: Path, criteria: list[Criterion],
     for line, row in enumerate(rows[1:], start=2):
         member = pool.get(fold(row[0].strip())) if row else None
         if member is None:
-            raise SotayError("import.bad_line", line=line, file=str(path),
-                             detail=label("import.unknown_member", "vi") + f": {row[:1]}")
+            raise SotayError(
+                "import.bad_line",
+                line=line,
+                file=str(path),
+                detail=label("import.unknown_member", "vi") + f": {row[:1]}",
+            )
         for key, cell in zip(keys, row[1:], strict=False):
             if key and cell.strip():
                 out.setdefault(member, {})[key] = parse_score(cell)
     return out
 
 
-def member_scores(store: Store, spec: RankingSpec, people: list[Record]) -> dict[str, dict[str, float | None]]:
+def member_scores(
+    store: Store, spec: RankingSpec, people: list[Record]
+) -> dict[str, dict[str, float | None]]:
     period = year_period(spec.year)
     computed_needed = any(c.source != "manual" for c in spec.criteria)
     tasks_by_lead: dict[str, list[dict[str, Any]]] = {}
@@ -140,12 +158,21 @@ def member_scores(store: Store, spec: RankingSpec, people: list[Record]) -> dict
             indicators_by_unit.setdefault(str(ind.flat.get("unit_id")), []).append(ind.data)
     out: dict[str, dict[str, float | None]] = {}
     for member in people:
-        auto = computed_scores(tasks_by_lead.get(member.id, []),
-                               indicators_by_unit.get(member.id, []),
-                               period.cutoff_from, period.cutoff_to) if computed_needed else {}
+        auto = (
+            computed_scores(
+                tasks_by_lead.get(member.id, []),
+                indicators_by_unit.get(member.id, []),
+                period.cutoff_from,
+                period.cutoff_to,
+            )
+            if computed_needed
+            else {}
+        )
         typed = spec.manual.get(member.id, {})
-        out[member.id] = {c.key: (typed.get(c.key) if c.source == "manual" else auto.get(c.source))
-                          for c in spec.criteria}
+        out[member.id] = {
+            c.key: (typed.get(c.key) if c.source == "manual" else auto.get(c.source))
+            for c in spec.criteria
+        }
     return out
 
 
@@ -165,8 +192,9 @@ def compute(store: Store, spec: RankingSpec) -> RankingResult:
         raise ValidationError.single("group", "ranking.no_entries")
     scores = member_scores(store, spec, people)
     weights = {c.key: c.weight for c in spec.criteria}
-    return RankingResult(spec, {p.id: p.title for p in people}, scores,
-                         rank(scores, weights, spec.bands))
+    return RankingResult(
+        spec, {p.id: p.title for p in people}, scores, rank(scores, weights, spec.bands)
+    )
 
 
 def score_text(value: float | None) -> str:
@@ -175,12 +203,23 @@ def score_text(value: float | None) -> str:
 
 def ranking_table(result: RankingResult) -> Table:
     lang = result.spec.lang
-    headers = [label("ranking.col_rank", lang), label("ranking.col_member", lang),
-               *[f"{c.name} ({score_text(c.weight)})" for c in result.spec.criteria],
-               label("ranking.col_total", lang), label("ranking.col_grade", lang)]
-    rows = [[str(p.rank), result.names[p.key],
-             *[score_text(result.scores[p.key].get(c.key)) for c in result.spec.criteria],
-             score_text(p.total), band_label(p.grade, lang)] for p in result.placed]
+    headers = [
+        label("ranking.col_rank", lang),
+        label("ranking.col_member", lang),
+        *[f"{c.name} ({score_text(c.weight)})" for c in result.spec.criteria],
+        label("ranking.col_total", lang),
+        label("ranking.col_grade", lang),
+    ]
+    rows = [
+        [
+            str(p.rank),
+            result.names[p.key],
+            *[score_text(result.scores[p.key].get(c.key)) for c in result.spec.criteria],
+            score_text(p.total),
+            band_label(p.grade, lang),
+        ]
+        for p in result.placed
+    ]
     widths = [0.7, 4.0, *[1.4] * len(result.spec.criteria), 1.2, 1.4]
     return Table("ranking", label("kind.ranking", lang), headers, rows, widths=widths)
 
@@ -190,31 +229,55 @@ def ranking_document(store: Store, result: RankingResult, title: str) -> Documen
     unit = reporting_unit(store, spec.scope, year_period(spec.year).cutoff_to)
     head = head_of(store, spec.scope)
     role = head.flat.get("committee_role") if head is not None else None
-    header = Header(org_lines(store, unit), "", "", store.today(),
-                    [label(f"committee_role.{role}", lang).upper()] if role else [],
-                    head.title if head is not None else "",
-                    [t("doc.notice_members", lang), t("doc.archive", lang)])
+    header = Header(
+        org_lines(store, unit),
+        "",
+        "",
+        store.today(),
+        [label(f"committee_role.{role}", lang).upper()] if role else [],
+        head.title if head is not None else "",
+        [t("doc.notice_members", lang), t("doc.archive", lang)],
+    )
     group = label(f"ranking_group.{spec.group}", lang)
-    return Document("ranking", lang, header,
-                    t("ranking.doc_title", lang, year=spec.year).upper(), f"{title} — {group}",
-                    [label("ranking.criteria_note", lang)],
-                    [Section("", [ranking_table(result)])])
+    return Document(
+        "ranking",
+        lang,
+        header,
+        t("ranking.doc_title", lang, year=spec.year).upper(),
+        f"{title} — {group}",
+        [label("ranking.criteria_note", lang)],
+        [Section("", [ranking_table(result)])],
+    )
 
 
 def save_ranking(store: Store, result: RankingResult, title: str) -> Record:
     """Save (or update, for the same title, year and group) the ranking record."""
     spec = result.spec
     fields: dict[str, Any] = {
-        "title": title, "year": spec.year, "ranking_group": spec.group,
-        "criteria": {c.key: {"name": c.name, "weight": c.weight, "source": c.source}
-                     for c in spec.criteria},
-        "entries": {p.key: {"name": result.names[p.key],
-                            "scores": {k: v for k, v in result.scores[p.key].items() if v is not None},
-                            "total": p.total, "rank": p.rank, "grade": band_label(p.grade, "vi")}
-                    for p in result.placed},
+        "title": title,
+        "year": spec.year,
+        "ranking_group": spec.group,
+        "criteria": {
+            c.key: {"name": c.name, "weight": c.weight, "source": c.source} for c in spec.criteria
+        },
+        "entries": {
+            p.key: {
+                "name": result.names[p.key],
+                "scores": {k: v for k, v in result.scores[p.key].items() if v is not None},
+                "total": p.total,
+                "rank": p.rank,
+                "grade": band_label(p.grade, "vi"),
+            }
+            for p in result.placed
+        },
     }
-    same = [r for r in store.list("ranking") if r.title == title and r.flat.get("year") == spec.year
-            and r.flat.get("ranking_group") == spec.group]
+    same = [
+        r
+        for r in store.list("ranking")
+        if r.title == title
+        and r.flat.get("year") == spec.year
+        and r.flat.get("ranking_group") == spec.group
+    ]
     if same:
         return store.update(same[0].id, fields)
     return store.add("ranking", fields, scope=spec.scope if store.role == "hq" else None)

@@ -51,9 +51,17 @@ def _page(doc: Any) -> None:
     section.left_margin, section.right_margin = Cm(3), Cm(2)
 
 
-def _line(cell_or_doc: Any, text: str, *, bold: bool = False, italic: bool = False,
-          size: int | None = None, align: Any = WD_ALIGN_PARAGRAPH.CENTER,
-          underline: bool = False, first: bool = False) -> Any:
+def _line(
+    cell_or_doc: Any,
+    text: str,
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    size: int | None = None,
+    align: Any = WD_ALIGN_PARAGRAPH.CENTER,
+    underline: bool = False,
+    first: bool = False,
+) -> Any:
     para = cell_or_doc.paragraphs[0] if first else cell_or_doc.add_paragraph()
     para.alignment = align
     para.paragraph_format.space_after = Pt(0)
@@ -66,10 +74,13 @@ def _line(cell_or_doc: Any, text: str, *, bold: bool = False, italic: bool = Fal
 
 def _no_borders(table: Any) -> None:
     borders = parse_xml(
-        f'<w:tblBorders {nsdecls("w")}>'
-        + "".join(f'<w:{side} w:val="nil"/>' for side in
-                  ("top", "left", "bottom", "right", "insideH", "insideV"))
-        + "</w:tblBorders>")
+        f"<w:tblBorders {nsdecls('w')}>"
+        + "".join(
+            f'<w:{side} w:val="nil"/>'
+            for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+        )
+        + "</w:tblBorders>"
+    )
     table._tbl.tblPr.append(borders)
 
 
@@ -82,8 +93,13 @@ def national_header(doc: Any, document: Document) -> None:
     left.width, right.width = Cm(6.5), Cm(9.5)
     lines = header.org_lines or [""]
     for i, text in enumerate(lines):
-        _line(left, text, bold=i == len(lines) - 1, size=12 if i < len(lines) - 1 else 13,
-              first=i == 0)
+        _line(
+            left,
+            text,
+            bold=i == len(lines) - 1,
+            size=12 if i < len(lines) - 1 else 13,
+            first=i == 0,
+        )
     if header.number:
         _line(left, header.number, size=13)
     _line(right, t("doc.nation", lang), bold=True, size=12, first=True)
@@ -129,8 +145,14 @@ def _widths(table: Table) -> list[int]:
     return [int(TEXT_WIDTH_DXA * w / total) for w in weights]
 
 
-_PPR = ('<w:pPr><w:spacing w:after="0"/></w:pPr>', '<w:pPr><w:spacing w:after="0"/><w:jc w:val="center"/></w:pPr>')
-_RPR = (f'<w:rPr><w:sz w:val="{TABLE_PT * 2}"/></w:rPr>', f'<w:rPr><w:b/><w:sz w:val="{TABLE_PT * 2}"/></w:rPr>')
+_PPR = (
+    '<w:pPr><w:spacing w:after="0"/></w:pPr>',
+    '<w:pPr><w:spacing w:after="0"/><w:jc w:val="center"/></w:pPr>',
+)
+_RPR = (
+    f'<w:rPr><w:sz w:val="{TABLE_PT * 2}"/></w:rPr>',
+    f'<w:rPr><w:b/><w:sz w:val="{TABLE_PT * 2}"/></w:rPr>',
+)
 
 
 @functools.lru_cache(maxsize=256)
@@ -139,12 +161,13 @@ def _cell_parts(width: int, bold: bool, span: int, center: bool) -> tuple[str, s
     props = f'<w:tcW w:w="{width}" w:type="dxa"/>'
     if span > 1:
         props += f'<w:gridSpan w:val="{span}"/>'
-    head = f"<w:p>{_PPR[center]}<w:r>{_RPR[bold]}<w:t xml:space=\"preserve\">"
+    head = f'<w:p>{_PPR[center]}<w:r>{_RPR[bold]}<w:t xml:space="preserve">'
     return f"<w:tc><w:tcPr>{props}</w:tcPr>{head}", head
 
 
-def _cell_xml(text: str, width: int, *, bold: bool = False, span: int = 1,
-              center: bool = False) -> str:
+def _cell_xml(
+    text: str, width: int, *, bold: bool = False, span: int = 1, center: bool = False
+) -> str:
     opening, head = _cell_parts(width, bold, span, center)
     if "\n" in text:
         body = f"</w:t></w:r></w:p>{head}".join(escape(line) for line in text.split("\n"))
@@ -155,8 +178,9 @@ def _cell_xml(text: str, width: int, *, bold: bool = False, span: int = 1,
 
 def _row_xml(cells: list[str], widths: list[int], *, header: bool = False) -> str:
     trpr = "<w:trPr><w:tblHeader/></w:trPr>" if header else ""
-    body = "".join([_cell_xml(c, w, bold=header, center=header)
-                    for c, w in zip(cells, widths, strict=False)])
+    body = "".join(
+        [_cell_xml(c, w, bold=header, center=header) for c, w in zip(cells, widths, strict=False)]
+    )
     return f"<w:tr>{trpr}{body}</w:tr>"
 
 
@@ -173,12 +197,16 @@ def table_xml(table: Table, namespaces: bool = True) -> str:
             rows.append(_group_xml(next((c for c in row if c), ""), widths))
         else:
             rows.append(_row_xml(row, widths))
-    borders = "".join(f'<w:{s} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
-                      for s in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    borders = "".join(
+        f'<w:{s} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+        for s in ("top", "left", "bottom", "right", "insideH", "insideV")
+    )
     decl = f" {nsdecls('w')}" if namespaces else ""
-    return (f'<w:tbl{decl}><w:tblPr><w:tblW w:w="{TEXT_WIDTH_DXA}" w:type="dxa"/>'
-            f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/></w:tblPr>'
-            f"<w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>")
+    return (
+        f'<w:tbl{decl}><w:tblPr><w:tblW w:w="{TEXT_WIDTH_DXA}" w:type="dxa"/>'
+        f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/></w:tblPr>'
+        f"<w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
+    )
 
 
 MARK = "\u00a7\u00a7TABLE{}\u00a7\u00a7"
@@ -207,8 +235,11 @@ def _splice(data: bytes, tables: list[Table]) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
         for item in source.infolist():
-            body = "".join(parts).encode("utf-8") if item.filename == "word/document.xml" \
+            body = (
+                "".join(parts).encode("utf-8")
+                if item.filename == "word/document.xml"
                 else source.read(item.filename)
+            )
             target.writestr(item, body)
     return out.getvalue()
 
@@ -226,8 +257,15 @@ def signature(doc: Any, document: Document) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     left, right = table.rows[0].cells
     left.width, right.width = Cm(8), Cm(8)
-    _line(left, f"{t('doc.recipients', lang)}:", bold=True, italic=True, size=12,
-          align=WD_ALIGN_PARAGRAPH.LEFT, first=True)
+    _line(
+        left,
+        f"{t('doc.recipients', lang)}:",
+        bold=True,
+        italic=True,
+        size=12,
+        align=WD_ALIGN_PARAGRAPH.LEFT,
+        first=True,
+    )
     for line in header.recipients:
         _line(left, f"- {line}", size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
     first = True

@@ -10,8 +10,10 @@ def cell(text: str) -> str:
 
 
 def table_lines(table: Table) -> list[str]:
-    lines = ["| " + " | ".join(cell(h) for h in table.headers) + " |",
-             "|" + "|".join("---" for _ in table.headers) + "|"]
+    lines = [
+        "| " + " | ".join(cell(h) for h in table.headers) + " |",
+        "|" + "|".join("---" for _ in table.headers) + "|",
+    ]
     for i, row in enumerate(table.rows):
         cells = [cell(c) for c in row]
         if i in table.group_rows:
@@ -22,8 +24,10 @@ def table_lines(table: Table) -> list[str]:
 
 def header_lines(document: Document) -> list[str]:
     header, lang = document.header, document.lang
-    lines = [f"**{line}**" if i == len(header.org_lines) - 1 else line
-             for i, line in enumerate(header.org_lines)]
+    lines = [
+        f"**{line}**" if i == len(header.org_lines) - 1 else line
+        for i, line in enumerate(header.org_lines)
+    ]
     if header.number:
         lines.append(header.number)
     lines += ["", f"**{t('doc.nation', lang)}**", f"**{t('doc.motto', lang)}**"]

@@ -43,7 +43,7 @@ Fields = Mapping[str, Any]
 @dataclass
 class Para:
     text: str
-    style: str = "body"   # body | item | heading | note
+    style: str = "body"  # body | item | heading | note
 
 
 @dataclass
@@ -52,8 +52,8 @@ class Table:
     title: str
     headers: list[str]
     rows: list[list[str]]
-    group_rows: set[int] = field(default_factory=set)   # rows that title a group
-    widths: list[float] | None = None                   # relative column widths
+    group_rows: set[int] = field(default_factory=set)  # rows that title a group
+    widths: list[float] | None = None  # relative column widths
 
 
 Block = Para | Table
@@ -69,7 +69,7 @@ class Section:
 class Header:
     """Who issues the document, its number, place, date and signature."""
 
-    org_lines: list[str] = field(default_factory=list)   # parent org, then the unit (bold)
+    org_lines: list[str] = field(default_factory=list)  # parent org, then the unit (bold)
     number: str = ""
     place: str = ""
     date: date | None = None
@@ -107,52 +107,74 @@ TEXT: dict[str, tuple[str, str]] = {
     "doc.number": ("Số", "No."),
     "doc.recipients": ("Nơi nhận", "Recipients"),
     "doc.report": ("BÁO CÁO", "REPORT"),
-    "doc.report_subtitle": ("Tình hình thực hiện nhiệm vụ {period}",
-                            "Progress of the committee's work, {period}"),
-    "doc.cutoff": ("(Số liệu tính từ ngày {start} đến ngày {end})",
-                   "(Figures from {start} to {end})"),
+    "doc.report_subtitle": (
+        "Tình hình thực hiện nhiệm vụ {period}",
+        "Progress of the committee's work, {period}",
+    ),
+    "doc.cutoff": (
+        "(Số liệu tính từ ngày {start} đến ngày {end})",
+        "(Figures from {start} to {end})",
+    ),
     "doc.sec1": ("I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH", "I. DIRECTION AND COORDINATION"),
     "doc.sec2": ("II. KẾT QUẢ ĐẠT ĐƯỢC", "II. RESULTS"),
     "doc.sec3": ("III. TỒN TẠI, HẠN CHẾ, NGUYÊN NHÂN", "III. SHORTCOMINGS AND CAUSES"),
     "doc.sec4": ("IV. PHƯƠNG HƯỚNG, NHIỆM VỤ KỲ TỚI", "IV. NEXT PERIOD"),
     "doc.sec5": ("V. ĐỀ XUẤT, KIẾN NGHỊ", "V. RECOMMENDATIONS"),
-    "doc.meetings": ("Trong kỳ đã tổ chức {n} phiên họp, hội nghị:",
-                     "{n} meeting(s) held in the period:"),
+    "doc.meetings": (
+        "Trong kỳ đã tổ chức {n} phiên họp, hội nghị:",
+        "{n} meeting(s) held in the period:",
+    ),
     "doc.no_meetings": ("Trong kỳ không tổ chức phiên họp.", "No meeting was held in the period."),
     "doc.meeting_line": ("Ngày {date}: {title}{chair}.", "{date}: {title}{chair}."),
     "doc.chaired_by": (", do đồng chí {name} chủ trì", ", chaired by {name}"),
-    "doc.notices": ("Đã ban hành {n} văn bản chỉ đạo, thông báo kết luận:",
-                    "{n} directive(s) and conclusion notice(s) issued:"),
-    "doc.no_notices": ("Trong kỳ chưa ban hành văn bản chỉ đạo, thông báo kết luận.",
-                       "No directive or conclusion notice was issued in the period."),
+    "doc.notices": (
+        "Đã ban hành {n} văn bản chỉ đạo, thông báo kết luận:",
+        "{n} directive(s) and conclusion notice(s) issued:",
+    ),
+    "doc.no_notices": (
+        "Trong kỳ chưa ban hành văn bản chỉ đạo, thông báo kết luận.",
+        "No directive or conclusion notice was issued in the period.",
+    ),
     "doc.notice_line": ("{type} {number}ngày {date}: {title}", "{type} {number}of {date}: {title}"),
-    "doc.summary": ("Tổng số nhiệm vụ trong kỳ: {total}; hoàn thành: {done} (đúng hạn {on_time}, "
-                    "quá hạn {late}); đang thực hiện: {progress}; chưa thực hiện: {not_started}; "
-                    "quá hạn chưa hoàn thành: {overdue}.",
-                    "Tasks in the period: {total}; done: {done} ({on_time} on time, {late} late); "
-                    "in progress: {progress}; not started: {not_started}; overdue: {overdue}."),
+    "doc.summary": (
+        "Tổng số nhiệm vụ trong kỳ: {total}; hoàn thành: {done} (đúng hạn {on_time}, "
+        "quá hạn {late}); đang thực hiện: {progress}; chưa thực hiện: {not_started}; "
+        "quá hạn chưa hoàn thành: {overdue}.",
+        "Tasks in the period: {total}; done: {done} ({on_time} on time, {late} late); "
+        "in progress: {progress}; not started: {not_started}; overdue: {overdue}.",
+    ),
     "doc.ind_title": ("1. Kết quả thực hiện các chỉ tiêu", "1. Targets"),
     "doc.no_indicators": ("Chưa có chỉ tiêu cho kỳ này.", "No targets for this period."),
     "doc.task_title": ("2. Kết quả thực hiện nhiệm vụ", "2. Tasks"),
     "doc.no_tasks": ("Không có nhiệm vụ trong kỳ.", "No tasks in this period."),
     "doc.overdue_title": ("1. Nhiệm vụ quá hạn", "1. Overdue tasks"),
     "doc.no_overdue": ("Không có nhiệm vụ quá hạn.", "No overdue tasks."),
-    "doc.stalled_title": ("2. Nhiệm vụ chậm tiến độ (không có tiến triển trong kỳ)",
-                          "2. Stalled tasks (no progress in the period)"),
+    "doc.stalled_title": (
+        "2. Nhiệm vụ chậm tiến độ (không có tiến triển trong kỳ)",
+        "2. Stalled tasks (no progress in the period)",
+    ),
     "doc.no_stalled": ("Không có nhiệm vụ chậm tiến độ.", "No stalled tasks."),
-    "doc.stalled_line": ("{title} ({lead}; tiến độ {progress}; {status}).",
-                         "{title} ({lead}; progress {progress}; {status})."),
+    "doc.stalled_line": (
+        "{title} ({lead}; tiến độ {progress}; {status}).",
+        "{title} ({lead}; progress {progress}; {status}).",
+    ),
     "doc.late_title": ("3. Thông báo kết luận ban hành chậm", "3. Late conclusion notices"),
-    "doc.no_late": ("Các thông báo kết luận đều ban hành đúng hạn (5 ngày làm việc).",
-                    "Every conclusion notice was issued on time (5 working days)."),
-    "doc.late_issued": ("Phiên họp ngày {meeting} ({title}): thông báo kết luận ban hành ngày "
-                        "{issued}, sau {days} ngày làm việc (hạn {deadline}).",
-                        "Meeting of {meeting} ({title}): notice issued on {issued}, {days} working "
-                        "days after the meeting (due {deadline})."),
-    "doc.late_missing": ("Phiên họp ngày {meeting} ({title}): chưa ban hành thông báo kết luận, "
-                         "đã quá hạn {deadline} ({days} ngày làm việc kể từ phiên họp).",
-                         "Meeting of {meeting} ({title}): no conclusion notice yet, due {deadline} "
-                         "({days} working days since the meeting)."),
+    "doc.no_late": (
+        "Các thông báo kết luận đều ban hành đúng hạn (5 ngày làm việc).",
+        "Every conclusion notice was issued on time (5 working days).",
+    ),
+    "doc.late_issued": (
+        "Phiên họp ngày {meeting} ({title}): thông báo kết luận ban hành ngày "
+        "{issued}, sau {days} ngày làm việc (hạn {deadline}).",
+        "Meeting of {meeting} ({title}): notice issued on {issued}, {days} working "
+        "days after the meeting (due {deadline}).",
+    ),
+    "doc.late_missing": (
+        "Phiên họp ngày {meeting} ({title}): chưa ban hành thông báo kết luận, "
+        "đã quá hạn {deadline} ({days} ngày làm việc kể từ phiên họp).",
+        "Meeting of {meeting} ({title}): no conclusion notice yet, due {deadline} "
+        "({days} working days since the meeting).",
+    ),
     "doc.next_intro": ("Nhiệm vụ đến hạn trong {period}:", "Tasks due in {period}:"),
     "doc.no_next": ("Không có nhiệm vụ đến hạn trong kỳ tới.", "No tasks fall due next period."),
     "doc.no_recommendations": ("Không có.", "None."),
@@ -195,14 +217,14 @@ class ReportInput:
     next_period: Period
     lang: Lang
     header: Header
-    tasks: list[dict[str, Any]]                       # logical fields + "id", as of cut-off
-    tasks_before: dict[str, dict[str, Any]]           # as of the start of the period
-    origins: dict[str, date]                          # when a task's source was issued
+    tasks: list[dict[str, Any]]  # logical fields + "id", as of cut-off
+    tasks_before: dict[str, dict[str, Any]]  # as of the start of the period
+    origins: dict[str, date]  # when a task's source was issued
     plans: dict[str, dict[str, Any]]
     indicators: list[dict[str, Any]]
     meetings: list[dict[str, Any]]
     conclusions: list[dict[str, Any]]
-    names: dict[str, str]                             # unit / person id → name
+    names: dict[str, str]  # unit / person id → name
     calendar: WorkCalendar
     recommendations: str = ""
     sources: dict[str, str] = field(default_factory=dict)  # plan / conclusion id → label
@@ -264,8 +286,10 @@ def is_stalled(task: Fields, inp: ReportInput) -> bool:
     start = effective_start(task, inp)
     if before is None or (start and start > inp.period.cutoff_from):
         return False
-    same = (before.get("progress") or 0, before.get("status")) == \
-        (task.get("progress") or 0, task.get("status"))
+    same = (before.get("progress") or 0, before.get("status")) == (
+        task.get("progress") or 0,
+        task.get("status"),
+    )
     return same and (task.get("progress") or 0) < 100
 
 
@@ -300,8 +324,13 @@ def order_tasks(tasks: Iterable[dict[str, Any]], inp: ReportInput) -> list[dict[
     def key(task: Fields) -> Any:
         src = _source_key(task)
         if src not in source_keys:
-            source_keys[src] = (inp.sources.get(src) is None, collation_key(inp.sources.get(src, "")), src)
+            source_keys[src] = (
+                inp.sources.get(src) is None,
+                collation_key(inp.sources.get(src, "")),
+                src,
+            )
         return (source_keys[src], stt_key(task.get("stt")), str(task.get("title", "")))
+
     return sorted(tasks, key=key)
 
 
@@ -309,20 +338,34 @@ def task_table(key: str, title: str, tasks: list[dict[str, Any]], inp: ReportInp
     """STT | Nội dung | Chủ trì | Phối hợp | Thời gian | Tiến độ | Trạng thái, grouped by source."""
     lang, cutoff = inp.lang, inp.period.cutoff_to
     cols = ["col_no", "col_task", "col_lead", "col_coord", "col_time", "col_progress", "col_status"]
-    table = Table(key, title, [t(f"doc.{c}", lang) for c in cols], [],
-                  widths=[0.6, 4.6, 1.6, 1.6, 1.3, 0.9, 1.4])
+    table = Table(
+        key,
+        title,
+        [t(f"doc.{c}", lang) for c in cols],
+        [],
+        widths=[0.6, 4.6, 1.6, 1.6, 1.3, 0.9, 1.4],
+    )
     current: str | None = None
     for n, task in enumerate(order_tasks(tasks, inp), start=1):
         src = _source_key(task)
         if src != current:
             current = src
             table.group_rows.add(len(table.rows))
-            table.rows.append(["", inp.sources.get(src) or t("doc.other_tasks", lang), "", "", "",
-                               "", ""])
+            table.rows.append(
+                ["", inp.sources.get(src) or t("doc.other_tasks", lang), "", "", "", "", ""]
+            )
         status = task_status(task, cutoff)
-        table.rows.append([str(n), str(task.get("title", "")), inp.names.get(task.get("lead_unit_id", ""), ""),
-                           _names(task.get("coordinators"), inp.names), _time_text(task),
-                           _progress(task), label(f"status.{status}", lang)])
+        table.rows.append(
+            [
+                str(n),
+                str(task.get("title", "")),
+                inp.names.get(task.get("lead_unit_id", ""), ""),
+                _names(task.get("coordinators"), inp.names),
+                _time_text(task),
+                _progress(task),
+                label(f"status.{status}", lang),
+            ]
+        )
     return table
 
 
@@ -333,7 +376,11 @@ def indicator_row(indicator: Fields, inp: ReportInput) -> list[str]:
     if att.reading_date and att.reading_date < period.cutoff_from:
         actual += f" ({t('doc.reading_of', lang, date=format_date(att.reading_date))})"
     has_target = indicator.get("target") is not None
-    pct = format_percent(att.percent_of_target) if (att.percent_of_target is not None and has_target) else ""
+    pct = (
+        format_percent(att.percent_of_target)
+        if (att.percent_of_target is not None and has_target)
+        else ""
+    )
     if att.achieved is None:
         result = ""
     else:
@@ -344,7 +391,7 @@ def indicator_row(indicator: Fields, inp: ReportInput) -> list[str]:
 def indicator_wanted(indicator: Fields, inp: ReportInput) -> bool:
     """Indicators with a reading in the window, or whose (issued) plan covers the period."""
     period = inp.period
-    for key in (indicator.get("readings") or {}):
+    for key in indicator.get("readings") or {}:
         when = day(key)
         if when and period.contains(when):
             return True
@@ -362,8 +409,13 @@ def indicator_table(inp: ReportInput) -> Table:
     wanted = [i for i in inp.indicators if indicator_wanted(i, inp)]
     wanted.sort(key=lambda i: collation_key(str(i.get("name", ""))))
     rows = [indicator_row(i, inp) for i in wanted]
-    return Table("indicators", t("doc.ind_title", lang), [t(f"doc.{c}", lang) for c in cols],
-                 rows, widths=[5.0, 1.6, 2.2, 1.0, 1.6])
+    return Table(
+        "indicators",
+        t("doc.ind_title", lang),
+        [t(f"doc.{c}", lang) for c in cols],
+        rows,
+        widths=[5.0, 1.6, 2.2, 1.0, 1.6],
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -380,8 +432,10 @@ def direction_section(inp: ReportInput) -> Section:
     """I. Meetings held and directives / notices issued in the period."""
     lang, period = inp.lang, inp.period
     section = Section(t("doc.sec1", lang))
-    meetings = sorted((m for m in inp.meetings if _in_window(m.get("date"), period)),
-                      key=lambda m: str(m.get("date")))
+    meetings = sorted(
+        (m for m in inp.meetings if _in_window(m.get("date"), period)),
+        key=lambda m: str(m.get("date")),
+    )
     if meetings:
         section.blocks.append(Para(t("doc.meetings", lang, n=len(meetings))))
     else:
@@ -389,10 +443,22 @@ def direction_section(inp: ReportInput) -> Section:
     for m in meetings:
         chair = inp.names.get(m.get("chair_id") or "")
         chaired = t("doc.chaired_by", lang, name=chair) if chair else ""
-        section.blocks.append(Para(t("doc.meeting_line", lang, date=format_date(m.get("date")),
-                                     title=m.get("title", ""), chair=chaired), "item"))
-    issued = sorted((c for c in inp.conclusions if _in_window(c.get("date"), period)),
-                    key=lambda c: str(c.get("date")))
+        section.blocks.append(
+            Para(
+                t(
+                    "doc.meeting_line",
+                    lang,
+                    date=format_date(m.get("date")),
+                    title=m.get("title", ""),
+                    chair=chaired,
+                ),
+                "item",
+            )
+        )
+    issued = sorted(
+        (c for c in inp.conclusions if _in_window(c.get("date"), period)),
+        key=lambda c: str(c.get("date")),
+    )
     if issued:
         section.blocks.append(Para(t("doc.notices", lang, n=len(issued))))
     else:
@@ -400,9 +466,19 @@ def direction_section(inp: ReportInput) -> Section:
     for c in issued:
         kind = label(f"doc_type.{c.get('doc_type') or 'notice'}", lang)
         number = f"{label('doc.number', lang).lower()} {c['number']} " if c.get("number") else ""
-        section.blocks.append(Para(t("doc.notice_line", lang, type=kind, number=number,
-                                     date=format_date(c.get("date")), title=c.get("title", "")),
-                                   "item"))
+        section.blocks.append(
+            Para(
+                t(
+                    "doc.notice_line",
+                    lang,
+                    type=kind,
+                    number=number,
+                    date=format_date(c.get("date")),
+                    title=c.get("title", ""),
+                ),
+                "item",
+            )
+        )
     return section
 
 
@@ -412,9 +488,17 @@ def summary_line(tasks: list[dict[str, Any]], inp: ReportInput) -> str:
         status = task_status(task, inp.period.cutoff_to)
         counts[status] = counts.get(status, 0) + 1
     on_time, late = counts.get("done_on_time", 0), counts.get("done_late", 0)
-    return t("doc.summary", inp.lang, total=len(tasks), done=on_time + late, on_time=on_time,
-             late=late, progress=counts.get("in_progress", 0) + counts.get("paused", 0),
-             not_started=counts.get("not_started", 0), overdue=counts.get("overdue", 0))
+    return t(
+        "doc.summary",
+        inp.lang,
+        total=len(tasks),
+        done=on_time + late,
+        on_time=on_time,
+        late=late,
+        progress=counts.get("in_progress", 0) + counts.get("paused", 0),
+        not_started=counts.get("not_started", 0),
+        overdue=counts.get("overdue", 0),
+    )
 
 
 def results_section(tasks: list[dict[str, Any]], inp: ReportInput) -> Section:
@@ -433,16 +517,28 @@ def results_section(tasks: list[dict[str, Any]], inp: ReportInput) -> Section:
 def overdue_table(tasks: list[dict[str, Any]], inp: ReportInput) -> Table:
     lang, cutoff = inp.lang, inp.period.cutoff_to
     cols = ["col_no", "col_task", "col_lead", "col_due", "col_progress", "col_days_late"]
-    table = Table("overdue", t("doc.overdue_title", lang), [t(f"doc.{c}", lang) for c in cols], [],
-                  widths=[0.6, 5.0, 1.8, 1.3, 1.0, 1.2])
+    table = Table(
+        "overdue",
+        t("doc.overdue_title", lang),
+        [t(f"doc.{c}", lang) for c in cols],
+        [],
+        widths=[0.6, 5.0, 1.8, 1.3, 1.0, 1.2],
+    )
     late = [x for x in tasks if task_status(x, cutoff) == "overdue"]
     late.sort(key=lambda x: (str(x.get("due")), stt_key(x.get("stt"))))
     for n, task in enumerate(late, start=1):
         due = day(task.get("due"))
         days = (cutoff - due).days if due else 0
-        table.rows.append([str(n), str(task.get("title", "")),
-                           inp.names.get(task.get("lead_unit_id", ""), ""), format_date(due),
-                           _progress(task), str(days)])
+        table.rows.append(
+            [
+                str(n),
+                str(task.get("title", "")),
+                inp.names.get(task.get("lead_unit_id", ""), ""),
+                format_date(due),
+                _progress(task),
+                str(days),
+            ]
+        )
     return table
 
 
@@ -460,9 +556,17 @@ def late_notices(inp: ReportInput) -> list[str]:
         if not timing.late or not (period.contains(held) or period.contains(timing.deadline)):
             continue
         key = "doc.late_issued" if timing.issued_on else "doc.late_missing"
-        lines.append(t(key, lang, meeting=format_date(held), title=meeting.get("title", ""),
-                       issued=format_date(timing.issued_on), days=timing.working_days,
-                       deadline=format_date(timing.deadline)))
+        lines.append(
+            t(
+                key,
+                lang,
+                meeting=format_date(held),
+                title=meeting.get("title", ""),
+                issued=format_date(timing.issued_on),
+                days=timing.working_days,
+                deadline=format_date(timing.deadline),
+            )
+        )
     return lines
 
 
@@ -485,9 +589,19 @@ def shortcomings_section(tasks: list[dict[str, Any]], inp: ReportInput) -> Secti
     stalled = [x for x in order_tasks(tasks, inp) if is_stalled(x, inp)]
     for task in stalled:
         status = label(f"status.{task_status(task, cutoff)}", lang)
-        section.blocks.append(Para(t("doc.stalled_line", lang, title=task.get("title", ""),
-                                     lead=inp.names.get(task.get("lead_unit_id", ""), ""),
-                                     progress=_progress(task) or "0%", status=status), "item"))
+        section.blocks.append(
+            Para(
+                t(
+                    "doc.stalled_line",
+                    lang,
+                    title=task.get("title", ""),
+                    lead=inp.names.get(task.get("lead_unit_id", ""), ""),
+                    progress=_progress(task) or "0%",
+                    status=status,
+                ),
+                "item",
+            )
+        )
     if not stalled:
         section.blocks.append(Para(t("doc.no_stalled", lang)))
     section.blocks.append(Para(t("doc.late_title", lang), "heading"))
@@ -540,13 +654,28 @@ def build_report(inp: ReportInput) -> Document:
     """The periodic report (Báo cáo) of DOMAIN.md, sections I–V."""
     lang, period = inp.lang, inp.period
     tasks = [x for x in inp.tasks if in_period(x, inp)]
-    doc = Document("report", lang, inp.header, t("doc.report", lang),
-                   t("doc.report_subtitle", lang, period=period.label(lang)),
-                   [t("doc.cutoff", lang, start=format_date(period.cutoff_from),
-                      end=format_date(period.cutoff_to))])
-    doc.sections = [direction_section(inp), results_section(tasks, inp),
-                    shortcomings_section(tasks, inp), next_section(inp),
-                    recommendations_section(inp.recommendations, lang)]
+    doc = Document(
+        "report",
+        lang,
+        inp.header,
+        t("doc.report", lang),
+        t("doc.report_subtitle", lang, period=period.label(lang)),
+        [
+            t(
+                "doc.cutoff",
+                lang,
+                start=format_date(period.cutoff_from),
+                end=format_date(period.cutoff_to),
+            )
+        ],
+    )
+    doc.sections = [
+        direction_section(inp),
+        results_section(tasks, inp),
+        shortcomings_section(tasks, inp),
+        next_section(inp),
+        recommendations_section(inp.recommendations, lang),
+    ]
     return doc
 
 
@@ -558,32 +687,39 @@ def default_recipients(lang: Lang) -> list[str]:
 # Conclusion notice (Thông báo kết luận)
 # ---------------------------------------------------------------------------
 
-register(labels={
-    "doc.notice": ("THÔNG BÁO", "NOTICE"),
-    "doc.notice_subtitle": ("Kết luận tại {meeting}", "Conclusions of {meeting}"),
-    "doc.notice_opening": ("Ngày {date}{venue}, {unit} tổ chức {meeting}. Đồng chí {chair} chủ trì.",
-                           "On {date}{venue}, {unit} held the {meeting}. {chair} chaired."),
-    "doc.venue": (", tại {venue}", " in {venue}"),
-    "doc.attended": ("Tham dự có các đồng chí: {names}.", "Attending: {names}."),
-    "doc.absent": ("Vắng: {names}.", "Absent: {names}."),
-    "doc.delegated": ("Cử người dự thay: {names}.", "Sent a deputy: {names}."),
-    "doc.concludes": ("Sau khi nghe báo cáo và ý kiến của các đại biểu dự họp, đồng chí {chair} "
-                      "kết luận như sau:",
-                      "Having heard the reports and the participants' views, {chair} concluded "
-                      "as follows:"),
-    "doc.assessment": ("Đánh giá chung: {text}", "Overall assessment: {text}"),
-    "doc.assignments": ("Nhiệm vụ thời gian tới:", "Tasks assigned:"),
-    "doc.notice_closing": ("{unit} thông báo để các cơ quan, đơn vị liên quan biết, thực hiện./.",
-                           "{unit} issues this notice to the units concerned for action."),
-    "doc.assign_lead": ("{lead} chủ trì", "{lead} leads"),
-    "doc.assign_coord": (", phối hợp {units}", ", with {units}"),
-    "doc.assign_due": (", hoàn thành trước {date}", ", to be completed by {date}"),
-    "doc.assign_recurring": (", thực hiện thường xuyên", ", on an ongoing basis"),
-    "doc.assign_when": (" ({timeframe})", " ({timeframe})"),
-    "doc.notice_members": ("Thành viên Ban Chỉ đạo;", "Committee members;"),
-    "doc.archive": ("Lưu: VT.", "Archive."),
-    "doc.the_committee": ("Ban Chỉ đạo", "The committee"),
-})
+register(
+    labels={
+        "doc.notice": ("THÔNG BÁO", "NOTICE"),
+        "doc.notice_subtitle": ("Kết luận tại {meeting}", "Conclusions of {meeting}"),
+        "doc.notice_opening": (
+            "Ngày {date}{venue}, {unit} tổ chức {meeting}. Đồng chí {chair} chủ trì.",
+            "On {date}{venue}, {unit} held the {meeting}. {chair} chaired.",
+        ),
+        "doc.venue": (", tại {venue}", " in {venue}"),
+        "doc.attended": ("Tham dự có các đồng chí: {names}.", "Attending: {names}."),
+        "doc.absent": ("Vắng: {names}.", "Absent: {names}."),
+        "doc.delegated": ("Cử người dự thay: {names}.", "Sent a deputy: {names}."),
+        "doc.concludes": (
+            "Sau khi nghe báo cáo và ý kiến của các đại biểu dự họp, đồng chí {chair} "
+            "kết luận như sau:",
+            "Having heard the reports and the participants' views, {chair} concluded as follows:",
+        ),
+        "doc.assessment": ("Đánh giá chung: {text}", "Overall assessment: {text}"),
+        "doc.assignments": ("Nhiệm vụ thời gian tới:", "Tasks assigned:"),
+        "doc.notice_closing": (
+            "{unit} thông báo để các cơ quan, đơn vị liên quan biết, thực hiện./.",
+            "{unit} issues this notice to the units concerned for action.",
+        ),
+        "doc.assign_lead": ("{lead} chủ trì", "{lead} leads"),
+        "doc.assign_coord": (", phối hợp {units}", ", with {units}"),
+        "doc.assign_due": (", hoàn thành trước {date}", ", to be completed by {date}"),
+        "doc.assign_recurring": (", thực hiện thường xuyên", ", on an ongoing basis"),
+        "doc.assign_when": (" ({timeframe})", " ({timeframe})"),
+        "doc.notice_members": ("Thành viên Ban Chỉ đạo;", "Committee members;"),
+        "doc.archive": ("Lưu: VT.", "Archive."),
+        "doc.the_committee": ("Ban Chỉ đạo", "The committee"),
+    }
+)
 
 
 @dataclass
@@ -591,22 +727,22 @@ class NoticeInput:
     meeting: dict[str, Any]
     conclusion: dict[str, Any] | None
     tasks: list[dict[str, Any]]
-    names: dict[str, str]           # unit / person id → name
-    positions: dict[str, str]       # person id → position
+    names: dict[str, str]  # unit / person id → name
+    positions: dict[str, str]  # person id → position
     unit_name: str
     header: Header
     lang: Lang = "vi"
 
 
 def lower_first(text: str) -> str:
-    """"Tăng cường …" → "tăng cường …", but "UBDT …" stays (an acronym)."""
+    """ "Tăng cường …" → "tăng cường …", but "UBDT …" stays (an acronym)."""
     if len(text) > 1 and text[0].isupper() and not text[1].isupper():
         return text[0].lower() + text[1:]
     return text
 
 
 def assignment_text(task: Fields, names: Mapping[str, str], lang: Lang) -> str:
-    """"Trung tâm Thông tin chủ trì, phối hợp Văn phòng 1719 tăng cường …, hoàn thành trước
+    """ "Trung tâm Thông tin chủ trì, phối hợp Văn phòng 1719 tăng cường …, hoàn thành trước
     30/09/2022."""
     text = t("doc.assign_lead", lang, lead=names.get(task.get("lead_unit_id", ""), ""))
     coords = [names.get(c, c) for c in task.get("coordinators") or []]
@@ -637,8 +773,11 @@ def attendance_paras(meeting: Fields, inp: NoticeInput) -> list[Para]:
         if pid != meeting.get("chair_id"):
             by_state.setdefault(str(state), []).append(_person(pid, inp))
     out = []
-    for state, key in (("present", "doc.attended"), ("absent", "doc.absent"),
-                       ("delegated", "doc.delegated")):
+    for state, key in (
+        ("present", "doc.attended"),
+        ("absent", "doc.absent"),
+        ("delegated", "doc.delegated"),
+    ):
         if by_state.get(state):
             out.append(Para(t(key, inp.lang, names="; ".join(by_state[state]))))
     return out
@@ -648,9 +787,19 @@ def notice_body(inp: NoticeInput) -> list[Block]:
     lang, meeting = inp.lang, inp.meeting
     venue = t("doc.venue", lang, venue=meeting["venue"]) if meeting.get("venue") else ""
     chair = _person(meeting.get("chair_id"), inp) or "…"
-    blocks: list[Block] = [Para(t("doc.notice_opening", lang, date=format_date(meeting.get("date")),
-                                  venue=venue, unit=inp.unit_name,
-                                  meeting=lower_first(str(meeting.get("title", ""))), chair=chair))]
+    blocks: list[Block] = [
+        Para(
+            t(
+                "doc.notice_opening",
+                lang,
+                date=format_date(meeting.get("date")),
+                venue=venue,
+                unit=inp.unit_name,
+                meeting=lower_first(str(meeting.get("title", ""))),
+                chair=chair,
+            )
+        )
+    ]
     blocks += attendance_paras(meeting, inp)
     chair_name = inp.names.get(meeting.get("chair_id") or "", "…")
     blocks.append(Para(t("doc.concludes", lang, chair=chair_name)))
@@ -669,7 +818,9 @@ def notice_body(inp: NoticeInput) -> list[Block]:
         if line.strip():
             n += 1
             blocks.append(Para(f"{n}. {line.strip()}"))
-    blocks.append(Para(t("doc.notice_closing", lang, unit=inp.unit_name or t("doc.the_committee", lang))))
+    blocks.append(
+        Para(t("doc.notice_closing", lang, unit=inp.unit_name or t("doc.the_committee", lang)))
+    )
     return blocks
 
 
@@ -677,7 +828,8 @@ def build_notice(inp: NoticeInput) -> Document:
     """The conclusion notice of a meeting, in the standard structure."""
     lang = inp.lang
     title = (inp.conclusion or {}).get("title") or t(
-        "doc.notice_subtitle", lang, meeting=lower_first(str(inp.meeting.get("title", ""))))
+        "doc.notice_subtitle", lang, meeting=lower_first(str(inp.meeting.get("title", "")))
+    )
     doc = Document("notice", lang, inp.header, t("doc.notice", lang), str(title))
     doc.sections = [Section("", notice_body(inp))]
     return doc

@@ -17,18 +17,20 @@ from domain.money import format_percent
 from domain.rules import attainment, task_status
 from sync.store import Store
 
-register(labels={
-    "rollup.title": ("TÌNH HÌNH THỰC HIỆN CỦA CÁC ĐƠN VỊ", "PROGRESS BY OFFICE"),
-    "rollup.as_of": ("(Tính đến ngày {date})", "(As of {date})"),
-    "rollup.office": ("Đơn vị", "Office"),
-    "rollup.tasks": ("Nhiệm vụ", "Tasks"),
-    "rollup.done": ("Hoàn thành", "Done"),
-    "rollup.overdue": ("Quá hạn", "Overdue"),
-    "rollup.done_pct": ("Tỷ lệ hoàn thành", "Done %"),
-    "rollup.attainment": ("Mức đạt chỉ tiêu", "Target attainment"),
-    "rollup.last_sync": ("Đồng bộ lần cuối", "Last sync"),
-    "rollup.unknown": ("không rõ", "unknown"),
-})
+register(
+    labels={
+        "rollup.title": ("TÌNH HÌNH THỰC HIỆN CỦA CÁC ĐƠN VỊ", "PROGRESS BY OFFICE"),
+        "rollup.as_of": ("(Tính đến ngày {date})", "(As of {date})"),
+        "rollup.office": ("Đơn vị", "Office"),
+        "rollup.tasks": ("Nhiệm vụ", "Tasks"),
+        "rollup.done": ("Hoàn thành", "Done"),
+        "rollup.overdue": ("Quá hạn", "Overdue"),
+        "rollup.done_pct": ("Tỷ lệ hoàn thành", "Done %"),
+        "rollup.attainment": ("Mức đạt chỉ tiêu", "Target attainment"),
+        "rollup.last_sync": ("Đồng bộ lần cuối", "Last sync"),
+        "rollup.unknown": ("không rõ", "unknown"),
+    }
+)
 SORT_KEYS = ("office", "tasks", "done", "overdue", "done_pct", "attainment", "last_sync")
 
 
@@ -53,7 +55,9 @@ def office_of(scope: str) -> str:
     return "/".join(parts[:2])
 
 
-def office_rows(store: Store, today: date, names: Mapping[str, str] | None = None) -> dict[str, OfficeRow]:
+def office_rows(
+    store: Store, today: date, names: Mapping[str, str] | None = None
+) -> dict[str, OfficeRow]:
     rows: dict[str, OfficeRow] = {}
 
     def row(scope: str) -> OfficeRow:
@@ -86,7 +90,9 @@ def merge_server(rows: dict[str, OfficeRow], offices: Sequence[Mapping[str, Any]
         scope = str(item.get("scope") or "")
         if not scope:
             continue
-        r = rows.setdefault(office_of(scope), OfficeRow(office_of(scope), str(item.get("name") or scope)))
+        r = rows.setdefault(
+            office_of(scope), OfficeRow(office_of(scope), str(item.get("name") or scope))
+        )
         if item.get("name"):
             r.name = str(item["name"])
         when = item.get("last_sync_at")
@@ -96,7 +102,9 @@ def merge_server(rows: dict[str, OfficeRow], offices: Sequence[Mapping[str, Any]
             r.last_sync = when
 
 
-def server_offices(store: Store, data_dir: Path, timeout: float = 10.0) -> list[dict[str, Any]] | None:
+def server_offices(
+    store: Store, data_dir: Path, timeout: float = 10.0
+) -> list[dict[str, Any]] | None:
     """The server's office list, or None when not logged in, offline or refused."""
     from sync.client import SyncClient
     from sync.credentials import load_token
@@ -119,24 +127,49 @@ def sort_rows(rows: list[OfficeRow], key: str = "office", reverse: bool = False)
     def value(r: OfficeRow) -> Any:
         v = r.scope if key == "office" else getattr(r, key)
         return (v is None, v if v is not None else 0)
+
     return sorted(rows, key=value, reverse=reverse)
 
 
 def cells(r: OfficeRow, lang: Lang) -> list[str]:
-    sync = r.last_sync.astimezone().strftime("%d/%m/%Y %H:%M") if r.last_sync else label("rollup.unknown", lang)
-    return [f"{r.name} ({r.scope})" if r.name != r.scope else r.scope, str(r.tasks), str(r.done),
-            str(r.overdue), format_percent(r.done_pct), format_percent(r.attainment), sync]
+    sync = (
+        r.last_sync.astimezone().strftime("%d/%m/%Y %H:%M")
+        if r.last_sync
+        else label("rollup.unknown", lang)
+    )
+    return [
+        f"{r.name} ({r.scope})" if r.name != r.scope else r.scope,
+        str(r.tasks),
+        str(r.done),
+        str(r.overdue),
+        format_percent(r.done_pct),
+        format_percent(r.attainment),
+        sync,
+    ]
 
 
 def rollup_table(rows: list[OfficeRow], lang: Lang) -> Table:
-    headers = [label(f"rollup.{k}", lang) for k in ("office", "tasks", "done", "overdue", "done_pct",
-                                                     "attainment", "last_sync")]
-    return Table("rollup", label("rollup.title", lang), headers, [cells(r, lang) for r in rows],
-                 widths=[4.0, 1.0, 1.2, 1.0, 1.3, 1.4, 2.0])
+    headers = [
+        label(f"rollup.{k}", lang)
+        for k in ("office", "tasks", "done", "overdue", "done_pct", "attainment", "last_sync")
+    ]
+    return Table(
+        "rollup",
+        label("rollup.title", lang),
+        headers,
+        [cells(r, lang) for r in rows],
+        widths=[4.0, 1.0, 1.2, 1.0, 1.3, 1.4, 2.0],
+    )
 
 
 def rollup_document(rows: list[OfficeRow], today: date, lang: Lang) -> Document:
     header = Header([], "", "", today)
-    return Document("rollup", lang, header, label("rollup.title", lang), "",
-                    [label("rollup.as_of", lang).format(date=format_date(today))],
-                    [Section("", [rollup_table(rows, lang)])])
+    return Document(
+        "rollup",
+        lang,
+        header,
+        label("rollup.title", lang),
+        "",
+        [label("rollup.as_of", lang).format(date=format_date(today))],
+        [Section("", [rollup_table(rows, lang)])],
+    )

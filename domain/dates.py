@@ -30,13 +30,20 @@ def make_date(day: int, month: int, year: int, raw: str, field: str = "date") ->
     if not 1 <= month <= 12:
         if 1 <= day <= 12 and 13 <= month <= 31:
             suggestion = f"{month:02d}/{day:02d}/{year}"
-            raise _invalid(field, "validation.date_month_first", value=raw, month=month,
-                           suggestion=suggestion)
+            raise _invalid(
+                field, "validation.date_month_first", value=raw, month=month, suggestion=suggestion
+            )
         raise _invalid(field, "validation.date_bad_month", value=raw, month=month)
     days = calendar.monthrange(year, month)[1]
     if not 1 <= day <= days:
-        raise _invalid(field, "validation.date_bad_day", value=f"{day:02d}/{month:02d}/{year}",
-                       month=month, year=year, days=days)
+        raise _invalid(
+            field,
+            "validation.date_bad_day",
+            value=f"{day:02d}/{month:02d}/{year}",
+            month=month,
+            year=year,
+            days=days,
+        )
     return date(year, month, day)
 
 
@@ -117,4 +124,6 @@ def working_days_between(start: date, end: date, holidays: Collection[date]) -> 
 
 def parse_holidays(data: dict[str, list[str]]) -> dict[int, frozenset[date]]:
     """Turn the holiday table's ``{"2022": ["2022-01-01", …]}`` into dates per year."""
-    return {int(year): frozenset(date.fromisoformat(d) for d in days) for year, days in data.items()}
+    return {
+        int(year): frozenset(date.fromisoformat(d) for d in days) for year, days in data.items()
+    }

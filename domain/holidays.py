@@ -107,7 +107,7 @@ class NoticeTiming:
     meeting_date: date
     deadline: date
     issued_on: date | None
-    working_days: int          # working days from the meeting to the notice (or to ``as_of``)
+    working_days: int  # working days from the meeting to the notice (or to ``as_of``)
     late: bool
 
     @property
@@ -115,8 +115,9 @@ class NoticeTiming:
         return max(0, self.working_days - NOTICE_WORKING_DAYS)
 
 
-def notice_timing(meeting_date: date, issued_on: date | None, as_of: date,
-                  calendar: WorkCalendar) -> NoticeTiming:
+def notice_timing(
+    meeting_date: date, issued_on: date | None, as_of: date, calendar: WorkCalendar
+) -> NoticeTiming:
     """Judge a notice: late when issued more than 5 working days after the meeting, or not
     issued by ``as_of`` although that deadline has passed.  A notice dated after ``as_of``
     counts as not issued yet."""

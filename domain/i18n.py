@@ -220,7 +220,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Nội dung quá dài ({length} ký tự, tối đa {limit}).",
         "Text is too long ({length} characters, at most {limit}).",
     ),
-    "validation.not_integer": ("'{value}' không phải số nguyên.", "'{value}' is not a whole number."),
+    "validation.not_integer": (
+        "'{value}' không phải số nguyên.",
+        "'{value}' is not a whole number.",
+    ),
     "validation.not_number": ("'{value}' không phải là số.", "'{value}' is not a number."),
     "validation.out_of_range": (
         "Giá trị {value} nằm ngoài khoảng {low}–{high}.",
@@ -274,7 +277,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "'{value}': type the full amount in đồng (e.g. 1.500.000.000), without words such as "
         "'tỷ' or 'triệu'.",
     ),
-    "validation.money_negative": ("Số tiền không được âm: '{value}'.", "An amount cannot be negative: '{value}'."),
+    "validation.money_negative": (
+        "Số tiền không được âm: '{value}'.",
+        "An amount cannot be negative: '{value}'.",
+    ),
     "validation.scope": (
         "'{value}' không phải phạm vi hợp lệ. Viết dạng vn/bac-giang (chữ thường không dấu, "
         "gạch nối, phân cấp bằng /).",
@@ -314,8 +320,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "store.deleted": ("Bản ghi '{id}' đã bị xóa.", "The record '{id}' has been deleted."),
     "store.exists": ("Đã có bản ghi với mã '{id}'.", "A record with ID '{id}' already exists."),
     "store.no_profile": (
-        "Chưa có hồ sơ dữ liệu ở {path}. Hãy chạy: sotay init --office vn/ten-don-vi --name \"Tên\"",
-        "There is no profile at {path}. Run: sotay init --office vn/your-office --name \"Name\"",
+        'Chưa có hồ sơ dữ liệu ở {path}. Hãy chạy: sotay init --office vn/ten-don-vi --name "Tên"',
+        'There is no profile at {path}. Run: sotay init --office vn/your-office --name "Name"',
     ),
     "store.profile_exists": (
         "Đã có hồ sơ dữ liệu ở {path} (văn phòng {office}).",
@@ -398,8 +404,10 @@ def message(key: str, lang: Lang = "vi", **params: object) -> str:
     pair = MESSAGES.get(key) or MESSAGES["error.generic"]
     template = pair[0] if lang == "vi" else pair[1]
     # A parameter written "§kind.task" is a label key, shown in the message's language.
-    params = {k: _lower_first(label(v[1:], lang)) if isinstance(v, str) and v.startswith("§")
-              else v for k, v in params.items()}
+    params = {
+        k: _lower_first(label(v[1:], lang)) if isinstance(v, str) and v.startswith("§") else v
+        for k, v in params.items()
+    }
     try:
         return template.format(**params)
     except (KeyError, IndexError, ValueError):
@@ -407,12 +415,14 @@ def message(key: str, lang: Lang = "vi", **params: object) -> str:
 
 
 def _lower_first(text: str) -> str:
-    """"Dự án CNTT" → "dự án CNTT": a label in the middle of a sentence."""
+    """ "Dự án CNTT" → "dự án CNTT": a label in the middle of a sentence."""
     return text[:1].lower() + text[1:]
 
 
-def register(labels: Mapping[str, tuple[str, str]] | None = None,
-             messages: Mapping[str, tuple[str, str]] | None = None) -> None:
+def register(
+    labels: Mapping[str, tuple[str, str]] | None = None,
+    messages: Mapping[str, tuple[str, str]] | None = None,
+) -> None:
     """Let other packages (the TUI, the server) add their own keys to the one catalogue."""
     if labels:
         LABELS.update(labels)

@@ -56,7 +56,9 @@ def Choice(prefix: str, codes: dict[str, tuple[str, str]]) -> Any:
 
 
 UnitKind: TypeAlias = Annotated[str, BeforeValidator(choice("unit_kind", UNIT_KINDS))]
-CommitteeRole: TypeAlias = Annotated[str, BeforeValidator(choice("committee_role", COMMITTEE_ROLES))]
+CommitteeRole: TypeAlias = Annotated[
+    str, BeforeValidator(choice("committee_role", COMMITTEE_ROLES))
+]
 PlanKind: TypeAlias = Annotated[str, BeforeValidator(choice("plan_kind", PLAN_KINDS))]
 PlanStatus: TypeAlias = Annotated[str, BeforeValidator(choice("plan_status", PLAN_STATUSES))]
 TaskGroup: TypeAlias = Annotated[str, BeforeValidator(choice("group", TASK_GROUPS))]
@@ -70,14 +72,19 @@ DocType: TypeAlias = Annotated[str, BeforeValidator(choice("doc_type", DOC_TYPES
 ProjectStage: TypeAlias = Annotated[str, BeforeValidator(choice("stage", PROJECT_STAGES))]
 ReportKind: TypeAlias = Annotated[str, BeforeValidator(choice("report_kind", REPORT_KINDS))]
 RankingGroup: TypeAlias = Annotated[str, BeforeValidator(choice("ranking_group", RANKING_GROUPS))]
-ConflictStatus: TypeAlias = Annotated[str, BeforeValidator(choice("conflict_status", CONFLICT_STATUSES))]
+ConflictStatus: TypeAlias = Annotated[
+    str, BeforeValidator(choice("conflict_status", CONFLICT_STATUSES))
+]
 
 
 def _check_order(start: date | None, end: date | None, field: str) -> None:
     if start and end and end < start:
         raise FieldValueError(
-            Problem(field, "validation.date_order", {"start": start.strftime("%d/%m/%Y"),
-                                                     "end": end.strftime("%d/%m/%Y")})
+            Problem(
+                field,
+                "validation.date_order",
+                {"start": start.strftime("%d/%m/%Y"), "end": end.strftime("%d/%m/%Y")},
+            )
         )
 
 
@@ -364,8 +371,19 @@ class ConflictRecord(RecordModel):
 
 KINDS: dict[str, type[RecordModel]] = {
     m.KIND: m
-    for m in (Unit, Person, Plan, Task, Indicator, Meeting, Conclusion, Project, Report,
-              Ranking, ConflictRecord)
+    for m in (
+        Unit,
+        Person,
+        Plan,
+        Task,
+        Indicator,
+        Meeting,
+        Conclusion,
+        Project,
+        Report,
+        Ranking,
+        ConflictRecord,
+    )
 }
 
 for _model in KINDS.values():  # one source of truth: domain.schema

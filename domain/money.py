@@ -54,7 +54,9 @@ def parse_millions(value: object, field: str = "budget") -> int:
     else:
         raw = str(value).strip()
         text = re.sub(r"\s*(triệu đồng|triệu|trđ|tr)\s*$", "", raw, flags=re.IGNORECASE)
-        if _WORDS.search(text) or not re.match(r"^\d{1,3}(?:\.\d{3})*(?:,\d+)?$|^\d+(?:,\d+)?$", text):
+        if _WORDS.search(text) or not re.match(
+            r"^\d{1,3}(?:\.\d{3})*(?:,\d+)?$|^\d+(?:,\d+)?$", text
+        ):
             raise ValidationError.single(field, "validation.money_format", value=raw)
         try:
             amount = Decimal(text.replace(".", "").replace(",", "."))

@@ -25,8 +25,20 @@ from domain.text import fold
 KINDS = ("month", "quarter", "half", "year", "custom")
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 _ROMAN_IN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
-_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
-              "September", "October", "November", "December")
+_MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 @dataclass(frozen=True)
@@ -35,7 +47,7 @@ class Period:
 
     kind: str
     year: int
-    index: int            # month 1–12, quarter 1–4, half 1–2; 0 for a year or a custom range
+    index: int  # month 1–12, quarter 1–4, half 1–2; 0 for a year or a custom range
     start: date
     end: date
     cutoff_from: date
@@ -56,7 +68,11 @@ class Period:
     def label(self, lang: str = "vi") -> str:
         vi = lang == "vi"
         if self.kind == "month":
-            return f"Tháng {self.index}/{self.year}" if vi else f"{_MONTHS_EN[self.index - 1]} {self.year}"
+            return (
+                f"Tháng {self.index}/{self.year}"
+                if vi
+                else f"{_MONTHS_EN[self.index - 1]} {self.year}"
+            )
         if self.kind == "quarter":
             return f"Quý {ROMAN[self.index]}/{self.year}" if vi else f"Q{self.index} {self.year}"
         if self.kind == "half":
@@ -83,42 +99,82 @@ def _the_15th_before(year: int, month: int) -> date:
 
 
 def month(year: int, number: int) -> Period:
-    return Period("month", year, number, date(year, number, 1), _month_end(year, number),
-                  _the_15th_before(year, number), date(year, number, 14))
+    return Period(
+        "month",
+        year,
+        number,
+        date(year, number, 1),
+        _month_end(year, number),
+        _the_15th_before(year, number),
+        date(year, number, 14),
+    )
 
 
 def quarter(year: int, number: int) -> Period:
     first = 3 * (number - 1) + 1
     last = first + 2
-    return Period("quarter", year, number, date(year, first, 1), _month_end(year, last),
-                  _the_15th_before(year, first), date(year, last, 14))
+    return Period(
+        "quarter",
+        year,
+        number,
+        date(year, first, 1),
+        _month_end(year, last),
+        _the_15th_before(year, first),
+        date(year, last, 14),
+    )
 
 
 def half(year: int, number: int) -> Period:
     first = 1 if number == 1 else 7
     last = first + 5
-    return Period("half", year, number, date(year, first, 1), _month_end(year, last),
-                  _the_15th_before(year, first), date(year, last, 14))
+    return Period(
+        "half",
+        year,
+        number,
+        date(year, first, 1),
+        _month_end(year, last),
+        _the_15th_before(year, first),
+        date(year, last, 14),
+    )
 
 
 def year(number: int) -> Period:
-    return Period("year", number, 0, date(number, 1, 1), date(number, 12, 31),
-                  date(number - 1, 12, 15), date(number, 12, 14))
+    return Period(
+        "year",
+        number,
+        0,
+        date(number, 1, 1),
+        date(number, 12, 31),
+        date(number - 1, 12, 15),
+        date(number, 12, 14),
+    )
 
 
 def custom(start: date, end: date) -> Period:
     if end < start:
-        raise ValidationError.single("period", "validation.date_order",
-                                     start=start.strftime("%d/%m/%Y"), end=end.strftime("%d/%m/%Y"))
+        raise ValidationError.single(
+            "period",
+            "validation.date_order",
+            start=start.strftime("%d/%m/%Y"),
+            end=end.strftime("%d/%m/%Y"),
+        )
     return Period("custom", start.year, 0, start, end, start, end)
 
 
 def next_period(period: Period) -> Period:
     """The period after ``period``, of the same kind (a custom range: the next equal span)."""
     if period.kind == "month":
-        return month(period.year + 1, 1) if period.index == 12 else month(period.year, period.index + 1)
+        return (
+            month(period.year + 1, 1)
+            if period.index == 12
+            else month(period.year, period.index + 1)
+        )
     if period.kind == "quarter":
-        return quarter(period.year + 1, 1) if period.index == 4 else quarter(period.year, period.index + 1)
+        return (
+            quarter(period.year + 1, 1)
+            if period.index == 4
+            else quarter(period.year, period.index + 1)
+        )
     if period.kind == "half":
         return half(period.year + 1, 1) if period.index == 2 else half(period.year, 2)
     if period.kind == "year":

@@ -26,32 +26,44 @@ from domain.rules import attainment, task_status
 SOURCES = ("manual", "completion_rate", "overdue_count", "attainment")
 PLACES = 4
 
-register(labels={
-    "source.manual": ("Nhập tay", "Typed"),
-    "source.completion_rate": ("Tỷ lệ hoàn thành nhiệm vụ", "Task completion rate"),
-    "source.overdue_count": ("Nhiệm vụ quá hạn", "Overdue tasks"),
-    "source.attainment": ("Mức đạt chỉ tiêu", "Target attainment"),
-    "grade.excellent": ("Xuất sắc", "Excellent"),
-    "grade.good": ("Tốt", "Good"),
-    "grade.fair": ("Khá", "Fair"),
-    "grade.average": ("Trung bình", "Average"),
-    "grade.weak": ("Yếu", "Weak"),
-}, messages={
-    "ranking.no_weight": ("Chưa có tiêu chí nào có trọng số dương.",
-                          "No criterion has a positive weight."),
-    "ranking.bad_score": ("Điểm '{value}' không hợp lệ: nhập số từ 0 đến 1 (ví dụ 0,85) hoặc "
-                          "phần trăm (85%).",
-                          "Score '{value}' is not valid: type a number from 0 to 1 (e.g. 0.85) "
-                          "or a percentage (85%)."),
-    "ranking.bad_bands": ("Thang xếp loại '{value}' không hợp lệ: viết dạng Xuất sắc=0,9,Tốt=0,8.",
-                          "Grade bands '{value}' are not valid: write Excellent=0.9,Good=0.8."),
-    "ranking.bad_criterion": ("Tiêu chí '{value}' không hợp lệ: viết Tên=trọng_số[:nguồn], nguồn "
-                              "là manual, completion_rate, overdue_count hoặc attainment.",
-                              "Criterion '{value}' is not valid: write Name=weight[:source], "
-                              "source one of manual, completion_rate, overdue_count, attainment."),
-    "ranking.no_entries": ("Không có đơn vị / cá nhân nào trong khối đã chọn.",
-                           "No units or people in the chosen group."),
-})
+register(
+    labels={
+        "source.manual": ("Nhập tay", "Typed"),
+        "source.completion_rate": ("Tỷ lệ hoàn thành nhiệm vụ", "Task completion rate"),
+        "source.overdue_count": ("Nhiệm vụ quá hạn", "Overdue tasks"),
+        "source.attainment": ("Mức đạt chỉ tiêu", "Target attainment"),
+        "grade.excellent": ("Xuất sắc", "Excellent"),
+        "grade.good": ("Tốt", "Good"),
+        "grade.fair": ("Khá", "Fair"),
+        "grade.average": ("Trung bình", "Average"),
+        "grade.weak": ("Yếu", "Weak"),
+    },
+    messages={
+        "ranking.no_weight": (
+            "Chưa có tiêu chí nào có trọng số dương.",
+            "No criterion has a positive weight.",
+        ),
+        "ranking.bad_score": (
+            "Điểm '{value}' không hợp lệ: nhập số từ 0 đến 1 (ví dụ 0,85) hoặc phần trăm (85%).",
+            "Score '{value}' is not valid: type a number from 0 to 1 (e.g. 0.85) "
+            "or a percentage (85%).",
+        ),
+        "ranking.bad_bands": (
+            "Thang xếp loại '{value}' không hợp lệ: viết dạng Xuất sắc=0,9,Tốt=0,8.",
+            "Grade bands '{value}' are not valid: write Excellent=0.9,Good=0.8.",
+        ),
+        "ranking.bad_criterion": (
+            "Tiêu chí '{value}' không hợp lệ: viết Tên=trọng_số[:nguồn], nguồn "
+            "là manual, completion_rate, overdue_count hoặc attainment.",
+            "Criterion '{value}' is not valid: write Name=weight[:source], "
+            "source one of manual, completion_rate, overdue_count, attainment.",
+        ),
+        "ranking.no_entries": (
+            "Không có đơn vị / cá nhân nào trong khối đã chọn.",
+            "No units or people in the chosen group.",
+        ),
+    },
+)
 
 
 @dataclass(frozen=True)
@@ -60,8 +72,13 @@ class Band:
     minimum: float
 
 
-DEFAULT_BANDS: tuple[Band, ...] = (Band("excellent", 0.9), Band("good", 0.8), Band("fair", 0.65),
-                                   Band("average", 0.5), Band("weak", 0.0))
+DEFAULT_BANDS: tuple[Band, ...] = (
+    Band("excellent", 0.9),
+    Band("good", 0.8),
+    Band("fair", 0.65),
+    Band("average", 0.5),
+    Band("weak", 0.0),
+)
 
 
 def weighted_total(scores: Mapping[str, float | None], weights: Mapping[str, float]) -> float:
@@ -90,7 +107,7 @@ def grade(total: float, bands: Sequence[Band] = DEFAULT_BANDS) -> str:
 
 
 def parse_bands(text: str) -> tuple[Band, ...]:
-    """"Xuất sắc=0.9,Tốt=0.8,Khá=0.65" → bands (codes are the names people gave)."""
+    """ "Xuất sắc=0.9,Tốt=0.8,Khá=0.65" → bands (codes are the names people gave)."""
     bands = []
     for part in re.split(r"[,;](?=\s*[^\d\s])", text):
         name, sep, value = part.partition("=")
@@ -127,13 +144,18 @@ class Placed:
     grade: str
 
 
-def rank(scores: Mapping[str, Mapping[str, float | None]], weights: Mapping[str, float],
-         bands: Sequence[Band] = DEFAULT_BANDS) -> list[Placed]:
+def rank(
+    scores: Mapping[str, Mapping[str, float | None]],
+    weights: Mapping[str, float],
+    bands: Sequence[Band] = DEFAULT_BANDS,
+) -> list[Placed]:
     """Totals, ranks and grades of every entry, best first."""
     keys = list(scores)
     totals = [weighted_total(scores[k], weights) for k in keys]
     ranks = competition_ranks(totals)
-    placed = [Placed(k, tot, r, grade(tot, bands)) for k, tot, r in zip(keys, totals, ranks, strict=True)]
+    placed = [
+        Placed(k, tot, r, grade(tot, bands)) for k, tot, r in zip(keys, totals, ranks, strict=True)
+    ]
     return sorted(placed, key=lambda p: (p.rank, p.key))
 
 
@@ -147,7 +169,9 @@ def _due(task: Mapping[str, Any]) -> date | None:
     return date.fromisoformat(str(value)[:10]) if value else None
 
 
-def unit_task_figures(tasks: Iterable[Mapping[str, Any]], start: date, cutoff: date) -> dict[str, int]:
+def unit_task_figures(
+    tasks: Iterable[Mapping[str, Any]], start: date, cutoff: date
+) -> dict[str, int]:
     """Tasks due in [start, cutoff] (cancelled ones left out): how many, done, overdue."""
     total = done = overdue = 0
     for task in tasks:
@@ -161,13 +185,19 @@ def unit_task_figures(tasks: Iterable[Mapping[str, Any]], start: date, cutoff: d
     return {"total": total, "done": done, "overdue": overdue}
 
 
-def computed_scores(tasks: Iterable[Mapping[str, Any]], indicators: Iterable[Mapping[str, Any]],
-                    start: date, cutoff: date) -> dict[str, float | None]:
+def computed_scores(
+    tasks: Iterable[Mapping[str, Any]],
+    indicators: Iterable[Mapping[str, Any]],
+    start: date,
+    cutoff: date,
+) -> dict[str, float | None]:
     figures = unit_task_figures(tasks, start, cutoff)
     total = figures["total"]
-    shares = [min(a.percent_of_target, 100.0) / 100.0 for a in
-              (attainment(i, cutoff) for i in indicators if i.get("target") is not None)
-              if a.percent_of_target is not None]
+    shares = [
+        min(a.percent_of_target, 100.0) / 100.0
+        for a in (attainment(i, cutoff) for i in indicators if i.get("target") is not None)
+        if a.percent_of_target is not None
+    ]
     return {
         "completion_rate": figures["done"] / total if total else None,
         "overdue_count": 1.0 - figures["overdue"] / total if total else None,

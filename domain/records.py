@@ -66,8 +66,11 @@ def _problem_from(error: Any, model: type[RecordModel]) -> Problem:
         return Problem(name, "validation.required")
     if etype == "extra_forbidden":
         known = ", ".join(model.model_fields)
-        return Problem(name, "validation.unknown_field", {"field": name, "kind": f"§kind.{model.KIND}",
-                                                          "known": known})
+        return Problem(
+            name,
+            "validation.unknown_field",
+            {"field": name, "kind": f"§kind.{model.KIND}", "known": known},
+        )
     value = error.get("input")
     if etype in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         low = ctx.get("ge", ctx.get("gt", ""))
@@ -175,8 +178,9 @@ def apply_flat(state: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str
 # ---------------------------------------------------------------------------
 # Creating and changing records
 # ---------------------------------------------------------------------------
-def _drop_derived_dates(merged: dict[str, Any], previous: Mapping[str, Any] | None,
-                        changed: Mapping[str, Any]) -> None:
+def _drop_derived_dates(
+    merged: dict[str, Any], previous: Mapping[str, Any] | None, changed: Mapping[str, Any]
+) -> None:
     """A start / due that had come from the old timeframe goes when the timeframe changes
     (unless typed now): the new timeframe gives its own, or none ("trước 30/9/2025" has a
     due date but no start) — a date nobody typed must not keep a changed task from saving."""
@@ -188,8 +192,11 @@ def _drop_derived_dates(merged: dict[str, Any], previous: Mapping[str, Any] | No
     old = parse_timeframe(str(old_text))
     for name in ("start", "due"):
         derived = getattr(old, name)
-        if changed.get(name) in (None, "") and derived is not None \
-                and str(previous.get(name) or "") == derived.isoformat():
+        if (
+            changed.get(name) in (None, "")
+            and derived is not None
+            and str(previous.get(name) or "") == derived.isoformat()
+        ):
             merged.pop(name, None)
 
 
@@ -201,8 +208,11 @@ def _derive_task_dates(logical: dict[str, Any], changed: Mapping[str, Any]) -> N
     tf = parse_timeframe(text)
     for name in ("start", "due"):
         derived = getattr(tf, name)
-        if derived is not None and changed.get(name) in (None, "") \
-                and logical.get(name) in (None, ""):
+        if (
+            derived is not None
+            and changed.get(name) in (None, "")
+            and logical.get(name) in (None, "")
+        ):
             logical[name] = derived.isoformat()
 
 
@@ -218,8 +228,9 @@ def _complete_task(logical: dict[str, Any], changed: Mapping[str, Any], today: d
         logical.pop("completed_on", None)
 
 
-def prepare(kind: str, changes: Mapping[str, Any], *, previous: Mapping[str, Any] | None = None,
-            today: date) -> dict[str, Any]:
+def prepare(
+    kind: str, changes: Mapping[str, Any], *, previous: Mapping[str, Any] | None = None, today: date
+) -> dict[str, Any]:
     """Merge ``changes`` (logical) into ``previous`` (logical), derive, validate.
 
     Returns the new logical fields.  ``previous`` is ``None`` for a new record.
@@ -229,8 +240,16 @@ def prepare(kind: str, changes: Mapping[str, Any], *, previous: Mapping[str, Any
     if unknown:
         known = ", ".join(spec.fields)
         raise ValidationError(
-            [Problem(k, "validation.unknown_field", {"field": k, "kind": f"§kind.{kind}", "known": known})
-             for k in unknown], kind=kind)
+            [
+                Problem(
+                    k,
+                    "validation.unknown_field",
+                    {"field": k, "kind": f"§kind.{kind}", "known": known},
+                )
+                for k in unknown
+            ],
+            kind=kind,
+        )
     merged: dict[str, Any] = dict(previous or {})
     for key, value in changes.items():
         if value is None or value == "" or value == [] or value == {}:
@@ -260,8 +279,10 @@ def check_flat_key(kind: str, key: str) -> bool:
         return False
     prefix, sep, element = key.partition(":")
     if sep:
-        return bool(element) and len(element) <= 200 and any(
-            p == prefix for p, _shape in spec.sets.values()
+        return (
+            bool(element)
+            and len(element) <= 200
+            and any(p == prefix for p, _shape in spec.sets.values())
         )
     return key in spec.fields and key not in spec.sets
 
@@ -303,8 +324,9 @@ def check_field(kind: str, name: str, value: Any) -> Any:
     model = model_for(kind)
     if name not in model.model_fields:
         known = ", ".join(model.model_fields)
-        raise ValidationError.single(name, "validation.unknown_field", field=name,
-                                     kind=f"§kind.{kind}", known=known)
+        raise ValidationError.single(
+            name, "validation.unknown_field", field=name, kind=f"§kind.{kind}", known=known
+        )
     if value is None or (isinstance(value, str) and not value.strip()):
         if name in model.REQUIRED:
             raise ValidationError.single(name, "validation.required")

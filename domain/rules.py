@@ -30,7 +30,9 @@ def task_status(task: Mapping[str, Any], today: date) -> str:
     Returns one of not_started, in_progress, done_on_time, done_late, overdue, paused,
     cancelled.
     """
-    stored = task.get("status") or ("in_progress" if (task.get("progress") or 0) > 0 else "not_started")
+    stored = task.get("status") or (
+        "in_progress" if (task.get("progress") or 0) > 0 else "not_started"
+    )
     due = _day(task.get("due"))
     if stored == "done":
         finished = _day(task.get("completed_on"))
@@ -64,15 +66,17 @@ def due_within(task: Mapping[str, Any], today: date, days: int) -> bool:
 class Attainment:
     """An indicator's standing at some date: "6/22" → 27,3% of target, not achieved."""
 
-    actual: float | None          # the reading's value (percent, count or x/y as a percent)
-    actual_text: str               # as people write it: "6/22", "70%", "12"
+    actual: float | None  # the reading's value (percent, count or x/y as a percent)
+    actual_text: str  # as people write it: "6/22", "70%", "12"
     target_text: str
     percent_of_target: float | None
     achieved: bool | None
     reading_date: date | None
 
 
-def latest_reading(indicator: Mapping[str, Any], as_of: date | None = None) -> tuple[date, dict[str, Any]] | None:
+def latest_reading(
+    indicator: Mapping[str, Any], as_of: date | None = None
+) -> tuple[date, dict[str, Any]] | None:
     readings = indicator.get("readings") or {}
     best: tuple[date, dict[str, Any]] | None = None
     for key, reading in readings.items():
@@ -110,7 +114,9 @@ def attainment(indicator: Mapping[str, Any], as_of: date | None = None) -> Attai
     for percentages and counts it is the number itself.  With no target, a ratio is judged
     against its own denominator (6/22 is 27,3%) and achievement is left open.
     """
-    measure = indicator.get("measure") or ("ratio" if indicator.get("target_denominator") else "percent")
+    measure = indicator.get("measure") or (
+        "ratio" if indicator.get("target_denominator") else "percent"
+    )
     unit_label = indicator.get("unit_label") or ""
     target = indicator.get("target")
     target_den = indicator.get("target_denominator")
@@ -160,8 +166,20 @@ def stt_key(stt: str | None) -> tuple[tuple[int, int | str], ...]:
     """Sort key for STT as plans write it: "II.3.a" after "II.2", "10" after "9"."""
     if not stt:
         return ((9, 0),)
-    roman = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8,
-             "ix": 9, "x": 10, "xi": 11, "xii": 12}
+    roman = {
+        "i": 1,
+        "ii": 2,
+        "iii": 3,
+        "iv": 4,
+        "v": 5,
+        "vi": 6,
+        "vii": 7,
+        "viii": 8,
+        "ix": 9,
+        "x": 10,
+        "xi": 11,
+        "xii": 12,
+    }
     parts: list[tuple[int, int | str]] = []
     for raw in stt.replace(")", "").replace(" ", "").split("."):
         token = raw.lower()

@@ -126,7 +126,6 @@ CONFLICT_STATUSES = {
 }
 
 
-
 @dataclass(frozen=True)
 class KindSpec:
     kind: str
@@ -156,59 +155,139 @@ def _spec(kind: str, fields: str, **kw: Any) -> KindSpec:
 
 PUB = {"published_to": ("pub", "set")}
 
-SPECS: dict[str, KindSpec] = {s.kind: s for s in (
-    _spec("unit", "name abbr unit_kind parent_id area_code valid_from valid_to successor_id",
-          required=("name",), refs={"parent_id": "unit", "successor_id": "unit"},
-          parents=("parent_id",)),
-    _spec("person", "name position unit_id committee_role term_from term_to email phone notes",
-          required=("name",), refs={"unit_id": "unit"}, parents=("unit_id",)),
-    _spec("plan", "title number issuer_id issued_on plan_kind year_from year_to legal_bases "
-                  "objectives status budget notes published_to",
-          title="title", required=("title",), long_text={"legal_bases", "objectives", "notes"},
-          sets=PUB, refs={"issuer_id": "unit"}),
-    _spec("task", "title plan_id conclusion_id meeting_id stt group lead_unit_id coordinators "
-                  "timeframe start due budget funding deliverable progress status completed_on "
-                  "notes published_to",
-          title="title", required=("title", "lead_unit_id"), long_text={"notes"},
-          sets={"coordinators": ("coord", "set"), **PUB},
-          refs={"plan_id": "plan", "conclusion_id": "conclusion", "meeting_id": "meeting",
-                "lead_unit_id": "unit", "coordinators": "unit"},
-          parents=("plan_id", "conclusion_id", "meeting_id")),
-    _spec("indicator", "name plan_id unit_id framework measure unit_label baseline target "
-                       "target_denominator readings notes published_to",
-          required=("name",), long_text={"notes"}, sets={"readings": ("reading", "map"), **PUB},
-          refs={"plan_id": "plan", "unit_id": "unit"}, parents=("plan_id",)),
-    _spec("meeting", "title meeting_kind sequence date time venue unit_id chair_id attendees "
-                     "agenda minutes plan_id published_to",
-          title="title", required=("title", "date"), long_text={"agenda", "minutes"},
-          sets={"attendees": ("attendee", "map"), **PUB},
-          refs={"chair_id": "person", "attendees": "person", "plan_id": "plan", "unit_id": "unit"},
-          parents=("plan_id",)),
-    _spec("conclusion", "title number doc_type meeting_id date issuer_id signer_id assessment "
-                        "directives published_to",
-          title="title", required=("title",), long_text={"assessment", "directives"}, sets=PUB,
-          refs={"meeting_id": "meeting", "signer_id": "person", "issuer_id": "unit"},
-          parents=("meeting_id",)),
-    _spec("project", "name investor_id plan_id task_id budget stage packages start end "
-                     "records_complete notes",
-          required=("name",), long_text={"packages", "notes"},
-          refs={"investor_id": "unit", "plan_id": "plan", "task_id": "task"},
-          parents=("plan_id", "task_id")),
-    _spec("report", "title report_kind period cutoff_from cutoff_to report_scope "
-                    "reporting_unit_id number place date signer recipients recommendations content",
-          title="title", required=("title", "report_kind"),
-          long_text={"recipients", "recommendations", "content"},
-          refs={"reporting_unit_id": "unit"}),
-    _spec("ranking", "title year ranking_group criteria entries notes",
-          title="title", required=("title", "year"),
-          sets={"criteria": ("criterion", "map"), "entries": ("entry", "map")}),
-    _spec("conflict", "record_id record_kind record_title field current_value other_value "
-                      "base_value other_fields record_fields current_author other_author "
-                      "current_office other_office current_at other_at status resolution "
-                      "resolved_by",
-          title="field", required=("record_id", "field"), parents=("record_id",),
-          system={"record_id", "record_kind", "field", "current_value", "other_value",
-                  "base_value", "current_author", "other_author", "current_office",
-                  "other_office", "current_at", "other_at", "other_fields", "record_fields",
-                  "record_title"}),
-)}
+SPECS: dict[str, KindSpec] = {
+    s.kind: s
+    for s in (
+        _spec(
+            "unit",
+            "name abbr unit_kind parent_id area_code valid_from valid_to successor_id",
+            required=("name",),
+            refs={"parent_id": "unit", "successor_id": "unit"},
+            parents=("parent_id",),
+        ),
+        _spec(
+            "person",
+            "name position unit_id committee_role term_from term_to email phone notes",
+            required=("name",),
+            refs={"unit_id": "unit"},
+            parents=("unit_id",),
+        ),
+        _spec(
+            "plan",
+            "title number issuer_id issued_on plan_kind year_from year_to legal_bases "
+            "objectives status budget notes published_to",
+            title="title",
+            required=("title",),
+            long_text={"legal_bases", "objectives", "notes"},
+            sets=PUB,
+            refs={"issuer_id": "unit"},
+        ),
+        _spec(
+            "task",
+            "title plan_id conclusion_id meeting_id stt group lead_unit_id coordinators "
+            "timeframe start due budget funding deliverable progress status completed_on "
+            "notes published_to",
+            title="title",
+            required=("title", "lead_unit_id"),
+            long_text={"notes"},
+            sets={"coordinators": ("coord", "set"), **PUB},
+            refs={
+                "plan_id": "plan",
+                "conclusion_id": "conclusion",
+                "meeting_id": "meeting",
+                "lead_unit_id": "unit",
+                "coordinators": "unit",
+            },
+            parents=("plan_id", "conclusion_id", "meeting_id"),
+        ),
+        _spec(
+            "indicator",
+            "name plan_id unit_id framework measure unit_label baseline target "
+            "target_denominator readings notes published_to",
+            required=("name",),
+            long_text={"notes"},
+            sets={"readings": ("reading", "map"), **PUB},
+            refs={"plan_id": "plan", "unit_id": "unit"},
+            parents=("plan_id",),
+        ),
+        _spec(
+            "meeting",
+            "title meeting_kind sequence date time venue unit_id chair_id attendees "
+            "agenda minutes plan_id published_to",
+            title="title",
+            required=("title", "date"),
+            long_text={"agenda", "minutes"},
+            sets={"attendees": ("attendee", "map"), **PUB},
+            refs={
+                "chair_id": "person",
+                "attendees": "person",
+                "plan_id": "plan",
+                "unit_id": "unit",
+            },
+            parents=("plan_id",),
+        ),
+        _spec(
+            "conclusion",
+            "title number doc_type meeting_id date issuer_id signer_id assessment "
+            "directives published_to",
+            title="title",
+            required=("title",),
+            long_text={"assessment", "directives"},
+            sets=PUB,
+            refs={"meeting_id": "meeting", "signer_id": "person", "issuer_id": "unit"},
+            parents=("meeting_id",),
+        ),
+        _spec(
+            "project",
+            "name investor_id plan_id task_id budget stage packages start end "
+            "records_complete notes",
+            required=("name",),
+            long_text={"packages", "notes"},
+            refs={"investor_id": "unit", "plan_id": "plan", "task_id": "task"},
+            parents=("plan_id", "task_id"),
+        ),
+        _spec(
+            "report",
+            "title report_kind period cutoff_from cutoff_to report_scope "
+            "reporting_unit_id number place date signer recipients recommendations content",
+            title="title",
+            required=("title", "report_kind"),
+            long_text={"recipients", "recommendations", "content"},
+            refs={"reporting_unit_id": "unit"},
+        ),
+        _spec(
+            "ranking",
+            "title year ranking_group criteria entries notes",
+            title="title",
+            required=("title", "year"),
+            sets={"criteria": ("criterion", "map"), "entries": ("entry", "map")},
+        ),
+        _spec(
+            "conflict",
+            "record_id record_kind record_title field current_value other_value "
+            "base_value other_fields record_fields current_author other_author "
+            "current_office other_office current_at other_at status resolution "
+            "resolved_by",
+            title="field",
+            required=("record_id", "field"),
+            parents=("record_id",),
+            system={
+                "record_id",
+                "record_kind",
+                "field",
+                "current_value",
+                "other_value",
+                "base_value",
+                "current_author",
+                "other_author",
+                "current_office",
+                "other_office",
+                "current_at",
+                "other_at",
+                "other_fields",
+                "record_fields",
+                "record_title",
+            },
+        ),
+    )
+}

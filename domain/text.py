@@ -30,9 +30,7 @@ def _fold_char(ch: str) -> str:
     out = ch
     for _ in range(4):
         decomposed = unicodedata.normalize("NFD", out)
-        stripped = "".join(
-            _D_MAP.get(c, c) for c in decomposed if not unicodedata.combining(c)
-        )
+        stripped = "".join(_D_MAP.get(c, c) for c in decomposed if not unicodedata.combining(c))
         folded = stripped.casefold()
         if folded == out:
             break
@@ -140,8 +138,39 @@ def clean_input(text: str, *, multiline: bool = False) -> str:
 # Collation: Vietnamese alphabetical order (a ă â b c d đ e ê …), tones second.
 # ---------------------------------------------------------------------------
 _ALPHABET = [
-    "a", "ă", "â", "b", "c", "d", "đ", "e", "ê", "f", "g", "h", "i", "j", "k", "l", "m",
-    "n", "o", "ô", "ơ", "p", "q", "r", "s", "t", "u", "ư", "v", "w", "x", "y", "z",
+    "a",
+    "ă",
+    "â",
+    "b",
+    "c",
+    "d",
+    "đ",
+    "e",
+    "ê",
+    "f",
+    "g",
+    "h",
+    "i",
+    "j",
+    "k",
+    "l",
+    "m",
+    "n",
+    "o",
+    "ô",
+    "ơ",
+    "p",
+    "q",
+    "r",
+    "s",
+    "t",
+    "u",
+    "ư",
+    "v",
+    "w",
+    "x",
+    "y",
+    "z",
 ]
 _LETTER_RANK = {letter: 100 + i for i, letter in enumerate(_ALPHABET)}
 _TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}  # huyền hỏi ngã sắc nặng

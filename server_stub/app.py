@@ -76,10 +76,15 @@ def _error(description: str) -> dict[str, Any]:
 _COMMON: dict[int | str, dict[str, Any]] = {
     401: _error("No token, or an unknown, revoked or expired one"),
     422: _error("The request does not match the protocol"),
-    429: {**_error("This token (or address) has spent its request, op or byte budget, or "
-                   "has too many requests in flight"),
-          "headers": {"Retry-After": {"description": "Seconds to wait",
-                                      "schema": {"type": "integer"}}}},
+    429: {
+        **_error(
+            "This token (or address) has spent its request, op or byte budget, or "
+            "has too many requests in flight"
+        ),
+        "headers": {
+            "Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}
+        },
+    },
     500: _error("Unexpected server error (no details leak)"),
 }
 _BODY: dict[int | str, dict[str, Any]] = {
@@ -88,12 +93,18 @@ _BODY: dict[int | str, dict[str, Any]] = {
     413: _error("Request body too large (on the wire or decompressed)"),
     426: _error("schema_version mismatch: please upgrade Sổ tay"),
 }
-_FEED: dict[int | str, dict[str, Any]] = {409: _error("since_tag does not match this server's feed (restored from a backup)")}
+_FEED: dict[int | str, dict[str, Any]] = {
+    409: _error("since_tag does not match this server's feed (restored from a backup)")
+}
 
 
 def _body_spec(model: str) -> dict[str, Any]:
-    return {"requestBody": {"required": True, "content": {
-        JSON: {"schema": {"$ref": f"#/components/schemas/{model}"}}}}}
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {JSON: {"schema": {"$ref": f"#/components/schemas/{model}"}}},
+        }
+    }
 
 
 def _json(data: bytes, status: int = 200) -> Response:
@@ -102,8 +113,14 @@ def _json(data: bytes, status: int = 200) -> Response:
 
 def _detail(exc: pydantic.ValidationError | RequestValidationError) -> list[dict[str, Any]]:
     errors = exc.errors()
-    return [{"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", "")),
-             "type": str(e.get("type", ""))} for e in errors[:_MAX_DETAIL_ERRORS]]
+    return [
+        {
+            "loc": [str(p) for p in e.get("loc", ())],
+            "msg": str(e.get("msg", "")),
+            "type": str(e.get("type", "")),
+        }
+        for e in errors[:_MAX_DETAIL_ERRORS]
+    ]
 
 
 def _enter(request: Request, service: Service, limiter: Limiter) -> Principal:
@@ -175,6 +192,7 @@ def _install_openapi(app: FastAPI) -> None:
     ``schema_version`` is documented as the one value this server accepts; any other number
     is answered with 426, which is the point of sending it.
     """
+
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is not None:
             return app.openapi_schema
@@ -184,7 +202,9 @@ def _install_openapi(app: FastAPI) -> None:
             body = model.model_json_schema(ref_template="#/components/schemas/{model}")
             components.update(body.pop("$defs", {}))
             body["properties"]["schema_version"] = {
-                "type": "integer", "const": SCHEMA_VERSION, "title": "Schema Version",
+                "type": "integer",
+                "const": SCHEMA_VERSION,
+                "title": "Schema Version",
                 "description": "The protocol version; any other value gets 426.",
             }
             components[model.__name__] = body
@@ -197,16 +217,28 @@ def _install_openapi(app: FastAPI) -> None:
 def _only_query(*allowed: str) -> Any:
     """A dependency refusing unknown or repeated query parameters (422), as bodies refuse
     unknown keys: ``?since=1&since=9`` must not silently mean one of them."""
+
     async def check(request: Request) -> None:
         names = [name for name, _value in request.query_params.multi_items()]
         unknown = sorted(set(names) - set(allowed))
         repeated = sorted({name for name in names if names.count(name) > 1} - set(unknown))
         if unknown or repeated:
-            raise Invalid(detail=[
-                *({"loc": ["query", n], "msg": "Unknown query parameter",
-                   "type": "extra_forbidden"} for n in unknown[:20]),
-                *({"loc": ["query", n], "msg": "Repeated query parameter",
-                   "type": "repeated"} for n in repeated[:20])])
+            raise Invalid(
+                detail=[
+                    *(
+                        {
+                            "loc": ["query", n],
+                            "msg": "Unknown query parameter",
+                            "type": "extra_forbidden",
+                        }
+                        for n in unknown[:20]
+                    ),
+                    *(
+                        {"loc": ["query", n], "msg": "Repeated query parameter", "type": "repeated"}
+                        for n in repeated[:20]
+                    ),
+                ]
+            )
 
     return Depends(check)
 
@@ -224,9 +256,14 @@ def _routes(app: FastAPI, service: Service, limiter: Limiter) -> None:
         limiter.spend_ops(who, len(batch.ops))
         return batch
 
-    @app.post("/v1/sync", response_model=SyncResponse, responses={**_BODY, **_FEED},
-              dependencies=auth,
-              openapi_extra=_body_spec("SyncRequest"), summary="Push, then pull")
+    @app.post(
+        "/v1/sync",
+        response_model=SyncResponse,
+        responses={**_BODY, **_FEED},
+        dependencies=auth,
+        openapi_extra=_body_spec("SyncRequest"),
+        summary="Push, then pull",
+    )
     async def sync(request: Request) -> Response:
         body = await request.body()
 
@@ -236,8 +273,14 @@ def _routes(app: FastAPI, service: Service, limiter: Limiter) -> None:
 
         return _json(await run_in_threadpool(work))
 
-    @app.post("/v1/push", response_model=PushResponse, responses=_BODY, dependencies=auth,
-              openapi_extra=_body_spec("PushRequest"), summary="Push ops")
+    @app.post(
+        "/v1/push",
+        response_model=PushResponse,
+        responses=_BODY,
+        dependencies=auth,
+        openapi_extra=_body_spec("PushRequest"),
+        summary="Push ops",
+    )
     async def push(request: Request) -> Response:
         body = await request.body()
 
@@ -247,40 +290,62 @@ def _routes(app: FastAPI, service: Service, limiter: Limiter) -> None:
 
         return _json(await run_in_threadpool(work))
 
-    @app.get("/v1/pull", response_model=PullResponse, responses={**_COMMON, **_FEED},
-             dependencies=[Security(_bearer),
-                           _only_query("since", "limit", "replica_id", "include_own",
-                                       "since_tag")],
-             summary="One page of the change feed")
-    def pull(request: Request,
-             since: int = Query(0, ge=0, le=MAX_SEQ),
-             limit: int | None = Query(None, ge=1, le=MAX_PULL_LIMIT),
-             replica_id: str | None = Query(None, min_length=1, max_length=MAX_ID_LENGTH),
-             include_own: bool = Query(False),
-             since_tag: str | None = Query(None, min_length=1, max_length=MAX_ID_LENGTH),
-             ) -> Response:
+    @app.get(
+        "/v1/pull",
+        response_model=PullResponse,
+        responses={**_COMMON, **_FEED},
+        dependencies=[
+            Security(_bearer),
+            _only_query("since", "limit", "replica_id", "include_own", "since_tag"),
+        ],
+        summary="One page of the change feed",
+    )
+    def pull(
+        request: Request,
+        since: int = Query(0, ge=0, le=MAX_SEQ),
+        limit: int | None = Query(None, ge=1, le=MAX_PULL_LIMIT),
+        replica_id: str | None = Query(None, min_length=1, max_length=MAX_ID_LENGTH),
+        include_own: bool = Query(False),
+        since_tag: str | None = Query(None, min_length=1, max_length=MAX_ID_LENGTH),
+    ) -> Response:
         who = enter(request)
-        return _json(limiter.spend_bytes(
-            who, service.pull_json(who, since, limit, replica_id, include_own, since_tag)))
+        return _json(
+            limiter.spend_bytes(
+                who, service.pull_json(who, since, limit, replica_id, include_own, since_tag)
+            )
+        )
 
-    @app.get("/v1/records/{record_id}/history", response_model=list[HistoryEntry],
-             responses={**_COMMON, 404: _error("No such record within the token's reach")},
-             dependencies=auth, summary="A record's history")
-    def history(request: Request,
-                record_id: str = Path(min_length=1, max_length=MAX_ID_LENGTH)) -> Response:
+    @app.get(
+        "/v1/records/{record_id}/history",
+        response_model=list[HistoryEntry],
+        responses={**_COMMON, 404: _error("No such record within the token's reach")},
+        dependencies=auth,
+        summary="A record's history",
+    )
+    def history(
+        request: Request, record_id: str = Path(min_length=1, max_length=MAX_ID_LENGTH)
+    ) -> Response:
         who = enter(request)
         return _json(orjson.dumps(service.history(who, record_id)))
 
-    @app.get("/v1/offices", response_model=list[OfficeStatus],
-             responses={**_COMMON, 403: _error("Only headquarters tokens")},
-             dependencies=auth, summary="Offices' sync status (headquarters)")
+    @app.get(
+        "/v1/offices",
+        response_model=list[OfficeStatus],
+        responses={**_COMMON, 403: _error("Only headquarters tokens")},
+        dependencies=auth,
+        summary="Offices' sync status (headquarters)",
+    )
     def offices(request: Request) -> Response:
         who = enter(request)
         return _json(orjson.dumps(service.offices(who)))
 
-    @app.get("/v1/health", response_model=Health,
-             responses={422: _COMMON[422], 429: _COMMON[429]}, dependencies=[strict],
-             summary="Liveness")
+    @app.get(
+        "/v1/health",
+        response_model=Health,
+        responses={422: _COMMON[422], 429: _COMMON[429]},
+        dependencies=[strict],
+        summary="Liveness",
+    )
     def health() -> Response:
         return _json(service.health_json(__version__))
 
@@ -299,12 +364,24 @@ def create_app(settings: ServerSettings | None = None, *, db: Database | None = 
         if own_db:
             database.close()
 
-    app = FastAPI(title="Sổ tay central service", version=__version__, lifespan=lifespan,
-                  description=_DESCRIPTION, docs_url="/docs", redoc_url=None)
-    limiter = Limiter(rate=settings.rate, burst=settings.burst, ops_rate=settings.ops_rate,
-                      ops_burst=settings.ops_burst, bytes_rate=settings.bytes_rate,
-                      bytes_burst=settings.bytes_burst, max_inflight=settings.max_inflight,
-                      trusted_proxies=settings.trusted_proxies)
+    app = FastAPI(
+        title="Sổ tay central service",
+        version=__version__,
+        lifespan=lifespan,
+        description=_DESCRIPTION,
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    limiter = Limiter(
+        rate=settings.rate,
+        burst=settings.burst,
+        ops_rate=settings.ops_rate,
+        ops_burst=settings.ops_burst,
+        bytes_rate=settings.bytes_rate,
+        bytes_burst=settings.bytes_burst,
+        max_inflight=settings.max_inflight,
+        trusted_proxies=settings.trusted_proxies,
+    )
     app.state.service = service
     app.state.settings = settings
     app.state.limiter = limiter
@@ -317,9 +394,13 @@ def create_app(settings: ServerSettings | None = None, *, db: Database | None = 
 
     # Last added = outermost: logs ⟶ rate limit ⟶ body limit ⟶ gzip responses ⟶ routes.
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=1)
-    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes,
-                       max_decompressed_bytes=settings.max_decompressed_bytes, limiter=limiter,
-                       inflate_seconds=settings.inflate_seconds)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        max_decompressed_bytes=settings.max_decompressed_bytes,
+        limiter=limiter,
+        inflate_seconds=settings.inflate_seconds,
+    )
     app.add_middleware(RateLimitMiddleware, limiter=limiter, authenticate=authenticate)
     app.add_middleware(AccessLogMiddleware)
     return app

@@ -128,8 +128,15 @@ class NewToken:
     token: str
 
 
-def create_token(db: Database, office: str, role: str, user: str = "",
-                 expires_days: int | None = None, *, now: datetime | None = None) -> NewToken:
+def create_token(
+    db: Database,
+    office: str,
+    role: str,
+    user: str = "",
+    expires_days: int | None = None,
+    *,
+    now: datetime | None = None,
+) -> NewToken:
     """Make a token; the caller shows :attr:`NewToken.token` once, it is not kept anywhere."""
     office = check_scope(office, "office")
     if role not in ROLES:
@@ -140,11 +147,20 @@ def create_token(db: Database, office: str, role: str, user: str = "",
         raise AdminError("server.bad_expiry", value=expires_days)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = now or datetime.now(UTC)
-    expires = (now + timedelta(days=expires_days)).isoformat(timespec="seconds") \
-        if expires_days else None
-    row = TokenRow(id="tk_" + secrets.token_hex(6), hash=hash_token(token), office=office,
-                   role=role, user=user.strip(), created_at=now.isoformat(timespec="seconds"),
-                   expires_at=expires, revoked_at=None, last_used_at=None)
+    expires = (
+        (now + timedelta(days=expires_days)).isoformat(timespec="seconds") if expires_days else None
+    )
+    row = TokenRow(
+        id="tk_" + secrets.token_hex(6),
+        hash=hash_token(token),
+        office=office,
+        role=role,
+        user=user.strip(),
+        created_at=now.isoformat(timespec="seconds"),
+        expires_at=expires,
+        revoked_at=None,
+        last_used_at=None,
+    )
     with db.write() as w:
         if w.office(office) is None:
             raise AdminError("server.office_unknown", scope=office)

@@ -39,10 +39,15 @@ from server_stub.settings import ServerSettings
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="sotay-server",
-                                     description="Sổ tay central service and its admin.")
-    parser.add_argument("--db", type=Path, default=None,
-                        help="database file (default $SOTAY_SERVER_DB or ./sotay-server.db)")
+    parser = argparse.ArgumentParser(
+        prog="sotay-server", description="Sổ tay central service and its admin."
+    )
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        help="database file (default $SOTAY_SERVER_DB or ./sotay-server.db)",
+    )
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.add_argument("--lang", choices=("vi", "en"), default=None)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -57,16 +62,22 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("scope")
     add.add_argument("--name", required=True)
     office.add_parser("list", help="list offices")
-    remove = office.add_parser("remove", help="remove an office: its tokens stop working at "
-                                              "once; its records stay")
+    remove = office.add_parser(
+        "remove", help="remove an office: its tokens stop working at once; its records stay"
+    )
     remove.add_argument("scope")
 
-    token = sub.add_parser("token", help="access tokens").add_subparsers(dest="action",
-                                                                       required=True)
+    token = sub.add_parser("token", help="access tokens").add_subparsers(
+        dest="action", required=True
+    )
     create = token.add_parser("create", help="make a token (shown once)")
     create.add_argument("--office", required=True)
-    create.add_argument("--role", required=True, choices=auth.ROLES,
-                        help="hq only for a headquarters office (a top-level scope, e.g. vn)")
+    create.add_argument(
+        "--role",
+        required=True,
+        choices=auth.ROLES,
+        help="hq only for a headquarters office (a top-level scope, e.g. vn)",
+    )
     create.add_argument("--user", default="")
     create.add_argument("--expires-days", type=int, default=None)
     revoke = token.add_parser("revoke", help="revoke a token by its id (see token list)")
@@ -134,11 +145,18 @@ def _token(args: argparse.Namespace, db: Database, lang: Lang) -> None:
         new = auth.create_token(db, args.office, args.role, args.user, args.expires_days)
         row = new.row
         if args.json:
-            _dump({"id": row.id, "office": row.office, "role": row.role, "user": row.user,
-                   "expires_at": row.expires_at, "token": new.token})
+            _dump(
+                {
+                    "id": row.id,
+                    "office": row.office,
+                    "role": row.role,
+                    "user": row.user,
+                    "expires_at": row.expires_at,
+                    "token": new.token,
+                }
+            )
         else:
-            _out(message("server.token_created", lang, id=row.id, office=row.office,
-                         role=row.role))
+            _out(message("server.token_created", lang, id=row.id, office=row.office, role=row.role))
             _out(new.token)
         return
     if args.action == "revoke":
@@ -150,15 +168,34 @@ def _token(args: argparse.Namespace, db: Database, lang: Lang) -> None:
         return
     with db.read() as r:
         tokens = r.tokens()
-    listed = [{"id": t.id, "office": t.office, "role": t.role, "user": t.user,
-               "status": auth.token_status(t), "last_used_at": t.last_used_at,
-               "created_at": t.created_at, "expires_at": t.expires_at,
-               "revoked_at": t.revoked_at} for t in tokens]
+    listed = [
+        {
+            "id": t.id,
+            "office": t.office,
+            "role": t.role,
+            "user": t.user,
+            "status": auth.token_status(t),
+            "last_used_at": t.last_used_at,
+            "created_at": t.created_at,
+            "expires_at": t.expires_at,
+            "revoked_at": t.revoked_at,
+        }
+        for t in tokens
+    ]
     if args.json:
         _dump(listed)
         return
-    header = ["ID", "OFFICE", "ROLE", "USER", "STATUS", "LAST USED", "CREATED", "EXPIRES",
-              "REVOKED"]
+    header = [
+        "ID",
+        "OFFICE",
+        "ROLE",
+        "USER",
+        "STATUS",
+        "LAST USED",
+        "CREATED",
+        "EXPIRES",
+        "REVOKED",
+    ]
     _table([header, *[[str(t[k] or "-") for k in t] for t in listed]])
 
 
@@ -183,8 +220,9 @@ def _bind(host: str, port: int) -> socket.socket:
         sock.listen(2048)
     except OSError as exc:
         sock.close()
-        raise SotayError("server.port_in_use", host=host, port=port,
-                         detail=exc.strerror or str(exc)) from None
+        raise SotayError(
+            "server.port_in_use", host=host, port=port, detail=exc.strerror or str(exc)
+        ) from None
     return sock
 
 
@@ -210,9 +248,15 @@ def _serve(args: argparse.Namespace, db: Database, settings: ServerSettings, lan
     # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1 and
     # let any local client pick its own address; the service decides who the client is
     # (settings.trusted_proxies).
-    config = uvicorn.Config(app, log_config=None, log_level=settings.log_level,
-                            access_log=False, server_header=False, lifespan="on",
-                            proxy_headers=False)
+    config = uvicorn.Config(
+        app,
+        log_config=None,
+        log_level=settings.log_level,
+        access_log=False,
+        server_header=False,
+        lifespan="on",
+        proxy_headers=False,
+    )
     uvicorn.Server(config).run(sockets=[sock])
 
 
@@ -247,7 +291,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:  # never a traceback for a person
-        sys.stderr.write(f"sotay-server: {message('error.internal', lang, detail=type(exc).__name__)}\n")
+        sys.stderr.write(
+            f"sotay-server: {message('error.internal', lang, detail=type(exc).__name__)}\n"
+        )
         return 1
     return 0
 

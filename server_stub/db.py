@@ -147,8 +147,18 @@ _TOKEN_COLUMNS = (
 
 
 def _token_row(row: Sequence[Any]) -> TokenRow:
-    return TokenRow(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8],
-                    office_exists=bool(row[9]))
+    return TokenRow(
+        row[0],
+        row[1],
+        row[2],
+        row[3],
+        row[4],
+        row[5],
+        row[6],
+        row[7],
+        row[8],
+        office_exists=bool(row[9]),
+    )
 
 
 #: A row of the change feed: (seq, id, scope, published JSON, audience JSON, record JSON) —
@@ -182,10 +192,18 @@ def _expand(changes: dict[str, Any]) -> dict[str, Any]:
 def _stored(row: Sequence[Any]) -> Stored:
     fields = orjson.loads(row[3])
     return Stored(
-        id=row[0], kind=row[1], scope=row[2], fields=fields,
+        id=row[0],
+        kind=row[1],
+        scope=row[2],
+        fields=fields,
         versions=Stored.unpack_versions(fields, row[7], orjson.loads(row[4])),
-        writers=orjson.loads(row[5]), deleted=bool(row[6]), seq=row[7], updated_at=row[8],
-        updated_by=row[9], office=row[10], audience=orjson.loads(row[11]),
+        writers=orjson.loads(row[5]),
+        deleted=bool(row[6]),
+        seq=row[7],
+        updated_at=row[8],
+        updated_by=row[9],
+        office=row[10],
+        audience=orjson.loads(row[11]),
         published=orjson.loads(row[12]),
     )
 
@@ -193,10 +211,21 @@ def _stored(row: Sequence[Any]) -> Stored:
 def _record_params(rec: Stored) -> tuple[Any, ...]:
     fields = orjson.dumps(rec.fields)
     return (
-        rec.id, rec.kind, rec.scope, fields, orjson.dumps(rec.packed_versions()),
-        orjson.dumps(rec.writers), int(rec.deleted), rec.seq, rec.updated_at, rec.updated_by,
-        rec.office, orjson.dumps(rec.audience), orjson.dumps(rec.published),
-        rec.wire_json(fields), rec.sole_writer(),
+        rec.id,
+        rec.kind,
+        rec.scope,
+        fields,
+        orjson.dumps(rec.packed_versions()),
+        orjson.dumps(rec.writers),
+        int(rec.deleted),
+        rec.seq,
+        rec.updated_at,
+        rec.updated_by,
+        rec.office,
+        orjson.dumps(rec.audience),
+        orjson.dumps(rec.published),
+        rec.wire_json(fields),
+        rec.sole_writer(),
     )
 
 
@@ -214,22 +243,22 @@ class Reader:
     # --- tokens and offices -------------------------------------------------------------
     def token_by_hash(self, token_hash: str) -> TokenRow | None:
         row = self.conn.execute(
-            f"SELECT {_TOKEN_COLUMNS} WHERE t.hash = ?", (token_hash,)).fetchone()
+            f"SELECT {_TOKEN_COLUMNS} WHERE t.hash = ?", (token_hash,)
+        ).fetchone()
         return _token_row(row) if row else None
 
     def tokens(self) -> list[TokenRow]:
-        rows = self.conn.execute(
-            f"SELECT {_TOKEN_COLUMNS} ORDER BY t.created_at, t.id").fetchall()
+        rows = self.conn.execute(f"SELECT {_TOKEN_COLUMNS} ORDER BY t.created_at, t.id").fetchall()
         return [_token_row(r) for r in rows]
 
     def token(self, token_id: str) -> TokenRow | None:
-        row = self.conn.execute(
-            f"SELECT {_TOKEN_COLUMNS} WHERE t.id = ?", (token_id,)).fetchone()
+        row = self.conn.execute(f"SELECT {_TOKEN_COLUMNS} WHERE t.id = ?", (token_id,)).fetchone()
         return _token_row(row) if row else None
 
     def office(self, scope: str) -> tuple[str, str, str] | None:
         row = self.conn.execute(
-            "SELECT scope, name, created_at FROM offices WHERE scope = ?", (scope,)).fetchone()
+            "SELECT scope, name, created_at FROM offices WHERE scope = ?", (scope,)
+        ).fetchone()
         return (row[0], row[1], row[2]) if row else None
 
     def offices(self) -> list[tuple[str, str, str]]:
@@ -244,14 +273,16 @@ class Reader:
     def open_conflict_scopes(self) -> list[str]:
         """The scope of every live conflict record whose status is still open."""
         rows = self.conn.execute(
-            "SELECT scope, fields FROM records WHERE kind = 'conflict' AND deleted = 0")
+            "SELECT scope, fields FROM records WHERE kind = 'conflict' AND deleted = 0"
+        )
         return [r[0] for r in rows if orjson.loads(r[1]).get("status", "open") == "open"]
 
     # --- records ------------------------------------------------------------------------
     def replica_last_op(self, office: str, replica_id: str) -> int:
         row = self.conn.execute(
             "SELECT last_op_seq FROM replicas WHERE office = ? AND replica_id = ?",
-            (office, replica_id)).fetchone()
+            (office, replica_id),
+        ).fetchone()
         return row[0] if row else 0
 
     def records(self, ids: Iterable[str]) -> dict[str, Stored]:
@@ -259,10 +290,11 @@ class Reader:
         wanted = list(dict.fromkeys(ids))
         out: dict[str, Stored] = {}
         for start in range(0, len(wanted), _IN_CHUNK):
-            chunk = wanted[start:start + _IN_CHUNK]
+            chunk = wanted[start : start + _IN_CHUNK]
             marks = ",".join("?" * len(chunk))
             rows = self.conn.execute(
-                f"SELECT {_RECORD_COLUMNS} FROM records WHERE id IN ({marks})", chunk)
+                f"SELECT {_RECORD_COLUMNS} FROM records WHERE id IN ({marks})", chunk
+            )
             for row in rows:
                 out[row[0]] = _stored(row)
         return out
@@ -270,8 +302,9 @@ class Reader:
     def record(self, record_id: str) -> Stored | None:
         return self.records([record_id]).get(record_id)
 
-    def scan(self, since: int, limit: int, office: str | None = None,
-             skip_writer: str | None = None) -> Generator[ScanRow, None, None]:
+    def scan(
+        self, since: int, limit: int, office: str | None = None, skip_writer: str | None = None
+    ) -> Generator[ScanRow, None, None]:
         """Up to ``limit`` records changed after ``since``, in sequence order, read lazily
         (a page that fills up early stops reading).
 
@@ -283,15 +316,19 @@ class Reader:
         where = "seq > ?"
         params: list[int | str] = [since]
         if office is not None:
-            where += (" AND (scope = ? OR substr(scope, 1, ?) = ? OR length(published) > 2"
-                      " OR instr(audience, ?) > 0 OR instr(audience, '\"pub:') > 0)")
+            where += (
+                " AND (scope = ? OR substr(scope, 1, ?) = ? OR length(published) > 2"
+                " OR instr(audience, ?) > 0 OR instr(audience, '\"pub:') > 0)"
+            )
             params += [office, len(office) + 1, office + "/", office]
         if skip_writer is not None:
             where += " AND (sole_writer IS NULL OR sole_writer != ?)"
             params.append(skip_writer)
         cursor = self.conn.execute(
             "SELECT seq, id, scope, published, audience, doc, sole_writer FROM records "
-            f"WHERE {where} ORDER BY seq LIMIT ?", (*params, limit))
+            f"WHERE {where} ORDER BY seq LIMIT ?",
+            (*params, limit),
+        )
         try:
             while True:
                 rows = cursor.fetchmany(256)
@@ -303,8 +340,7 @@ class Reader:
 
     def all_records(self) -> Iterator[tuple[str, str, str, bytes, bool]]:
         """(id, kind, scope, flat fields JSON, deleted) of every record, ordered by id."""
-        rows = self.conn.execute(
-            "SELECT id, kind, scope, fields, deleted FROM records ORDER BY id")
+        rows = self.conn.execute("SELECT id, kind, scope, fields, deleted FROM records ORDER BY id")
         for r in rows:
             yield r[0], r[1], r[2], r[3], bool(r[4])
 
@@ -313,8 +349,10 @@ class Reader:
         position, record and time).  A database restored from an older backup and written
         again holds other changes at those positions, so a replica's cursor tag no longer
         matches (see :attr:`sync.protocol.SyncRequest.since_tag`)."""
-        row = self.conn.execute("SELECT seq, record_id, at FROM changes WHERE seq <= ? "
-                                "ORDER BY seq DESC LIMIT 1", (seq,)).fetchone()
+        row = self.conn.execute(
+            "SELECT seq, record_id, at FROM changes WHERE seq <= ? ORDER BY seq DESC LIMIT 1",
+            (seq,),
+        ).fetchone()
         if row is None:
             return "0"
         digest = hashlib.blake2b(f"{row[1]}|{row[2]}".encode(), digest_size=6).hexdigest()
@@ -324,9 +362,24 @@ class Reader:
         rows = self.conn.execute(
             "SELECT seq, record_id, at, edited_at, author, user_name, office, replica_id, "
             "op_seq, status, changes FROM changes WHERE record_id = ? ORDER BY seq",
-            (record_id,)).fetchall()
-        return [ChangeRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9],
-                          _expand(orjson.loads(r[10]))) for r in rows]
+            (record_id,),
+        ).fetchall()
+        return [
+            ChangeRow(
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                r[5],
+                r[6],
+                r[7],
+                r[8],
+                r[9],
+                _expand(orjson.loads(r[10])),
+            )
+            for r in rows
+        ]
 
 
 class Writer(Reader):
@@ -358,39 +411,62 @@ class Writer(Reader):
             "office = excluded.office, audience = excluded.audience, "
             "published = excluded.published, doc = excluded.doc, "
             "sole_writer = excluded.sole_writer",
-            [_record_params(r) for r in records])
+            [_record_params(r) for r in records],
+        )
 
     def add_changes(self, rows: Sequence[ChangeRow]) -> None:
         self.conn.executemany(
             "INSERT INTO changes (seq, record_id, at, edited_at, author, user_name, office, "
             "replica_id, op_seq, status, changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(c.seq, c.record_id, c.at, c.edited_at, c.author, c.user, c.office, c.replica_id,
-              c.op_seq, c.status, orjson.dumps(c.changes)) for c in rows])
+            [
+                (
+                    c.seq,
+                    c.record_id,
+                    c.at,
+                    c.edited_at,
+                    c.author,
+                    c.user,
+                    c.office,
+                    c.replica_id,
+                    c.op_seq,
+                    c.status,
+                    orjson.dumps(c.changes),
+                )
+                for c in rows
+            ],
+        )
 
-    def set_replica(self, office: str, replica_id: str, last_op_seq: int,
-                    synced_at: str | None) -> None:
+    def set_replica(
+        self, office: str, replica_id: str, last_op_seq: int, synced_at: str | None
+    ) -> None:
         self.conn.execute(
             "INSERT INTO replicas (office, replica_id, last_op_seq, last_sync_at) "
             "VALUES (?, ?, ?, ?) ON CONFLICT (office, replica_id) DO UPDATE SET "
             "last_op_seq = excluded.last_op_seq, "
             "last_sync_at = COALESCE(excluded.last_sync_at, replicas.last_sync_at)",
-            (office, replica_id, last_op_seq, synced_at))
+            (office, replica_id, last_op_seq, synced_at),
+        )
 
     def touch_replicas(self, seen: Sequence[tuple[str, str, str]]) -> None:
         """Record (office, replica_id, at) sightings without touching ``last_op_seq``."""
         self.conn.executemany(
             "INSERT INTO replicas (office, replica_id, last_op_seq, last_sync_at) "
             "VALUES (?, ?, 0, ?) ON CONFLICT (office, replica_id) DO UPDATE SET "
-            "last_sync_at = excluded.last_sync_at", seen)
+            "last_sync_at = excluded.last_sync_at",
+            seen,
+        )
 
     def touch_tokens(self, used: Sequence[tuple[str, str]]) -> None:
         self.conn.executemany(
-            "UPDATE tokens SET last_used_at = ? WHERE id = ?", [(at, i) for i, at in used])
+            "UPDATE tokens SET last_used_at = ? WHERE id = ?", [(at, i) for i, at in used]
+        )
 
     def add_office(self, scope: str, name: str) -> bool:
         cur = self.conn.execute(
             "INSERT INTO offices (scope, name, created_at) VALUES (?, ?, ?) "
-            "ON CONFLICT (scope) DO NOTHING", (scope, name, now_iso()))
+            "ON CONFLICT (scope) DO NOTHING",
+            (scope, name, now_iso()),
+        )
         return cur.rowcount == 1
 
     def remove_office(self, scope: str, at: str) -> int | None:
@@ -400,21 +476,31 @@ class Writer(Reader):
         if cur.rowcount != 1:
             return None
         revoked = self.conn.execute(
-            "UPDATE tokens SET revoked_at = ? WHERE office = ? AND revoked_at IS NULL",
-            (at, scope))
+            "UPDATE tokens SET revoked_at = ? WHERE office = ? AND revoked_at IS NULL", (at, scope)
+        )
         return int(revoked.rowcount)
 
     def add_token(self, row: TokenRow) -> None:
         self.conn.execute(
             "INSERT INTO tokens (id, hash, office, role, user_name, created_at, expires_at, "
             "revoked_at, last_used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (row.id, row.hash, row.office, row.role, row.user, row.created_at, row.expires_at,
-             row.revoked_at, row.last_used_at))
+            (
+                row.id,
+                row.hash,
+                row.office,
+                row.role,
+                row.user,
+                row.created_at,
+                row.expires_at,
+                row.revoked_at,
+                row.last_used_at,
+            ),
+        )
 
     def revoke_token(self, token_id: str, at: str) -> bool:
         cur = self.conn.execute(
-            "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
-            (at, token_id))
+            "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", (at, token_id)
+        )
         return cur.rowcount == 1
 
 
@@ -468,8 +554,9 @@ class Database:
     # --- connections ---------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
         try:
-            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
-                                   timeout=30.0)
+            conn = sqlite3.connect(
+                self.path, isolation_level=None, check_same_thread=False, timeout=30.0
+            )
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute(f"PRAGMA synchronous={self._synchronous}")
             conn.execute("PRAGMA busy_timeout=30000")
@@ -503,7 +590,9 @@ class Database:
                 if row is None:
                     conn.execute(
                         "INSERT INTO meta (id, server_id, db_version, seq, created_at) "
-                        "VALUES (1, ?, ?, 0, ?)", (str(uuid.uuid4()), DB_VERSION, now_iso()))
+                        "VALUES (1, ?, ?, 0, ?)",
+                        (str(uuid.uuid4()), DB_VERSION, now_iso()),
+                    )
                 elif row[0] > DB_VERSION:
                     raise ServerDbError("server.db_newer", path=str(self.path), found=row[0])
                 conn.execute("COMMIT")

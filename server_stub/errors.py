@@ -16,9 +16,16 @@ class HttpError(SotayError):
     status: int = 500
     key = "server.internal"
 
-    def __init__(self, key: str | None = None, /, *, detail: Any = None,
-                 headers: dict[str, str] | None = None, retry_after: float | None = None,
-                 **params: Any) -> None:
+    def __init__(
+        self,
+        key: str | None = None,
+        /,
+        *,
+        detail: Any = None,
+        headers: dict[str, str] | None = None,
+        retry_after: float | None = None,
+        **params: Any,
+    ) -> None:
         super().__init__(key, **params)
         self.detail = detail
         self.headers = headers or {}

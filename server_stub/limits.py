@@ -68,8 +68,9 @@ class _Inflater:
     """Incremental gzip decoding that never produces more than ``limit`` bytes, nor spends
     more than ``seconds`` decompressing; ``charge`` is told of every decompressed chunk."""
 
-    def __init__(self, limit: int, seconds: float = math.inf,
-                 charge: Callable[[int], None] | None = None) -> None:
+    def __init__(
+        self, limit: int, seconds: float = math.inf, charge: Callable[[int], None] | None = None
+    ) -> None:
         self.limit = limit
         self.seconds = seconds
         self.spent = 0.0
@@ -122,8 +123,14 @@ class BodyLimitMiddleware:
     refused before anything is read (by that layer).
     """
 
-    def __init__(self, app: Any, max_body_bytes: int, max_decompressed_bytes: int,
-                 limiter: Limiter | None = None, inflate_seconds: float = math.inf) -> None:
+    def __init__(
+        self,
+        app: Any,
+        max_body_bytes: int,
+        max_decompressed_bytes: int,
+        limiter: Limiter | None = None,
+        inflate_seconds: float = math.inf,
+    ) -> None:
         self.app = app
         self.max_body = max_body_bytes
         self.max_inflated = max_decompressed_bytes
@@ -139,8 +146,11 @@ class BodyLimitMiddleware:
         except _Reject as reject:
             await send_error(send, reject.error, [(b"connection", b"close")])
             return
-        headers = [(k, v) for k, v in scope.get("headers", [])
-                   if k not in (b"content-encoding", b"content-length", b"transfer-encoding")]
+        headers = [
+            (k, v)
+            for k, v in scope.get("headers", [])
+            if k not in (b"content-encoding", b"content-length", b"transfer-encoding")
+        ]
         headers.append((b"content-length", str(len(body)).encode()))
         delivered = False
 
@@ -156,8 +166,9 @@ class BodyLimitMiddleware:
     async def _read(self, scope: dict[str, Any], receive: Any) -> bytes:
         encoding = (_header(scope, b"content-encoding") or b"identity").strip().lower()
         if encoding not in (b"identity", b"gzip"):
-            raise _Reject(BadRequest("server.bad_encoding",
-                                     encoding=encoding.decode("latin-1")[:40]))
+            raise _Reject(
+                BadRequest("server.bad_encoding", encoding=encoding.decode("latin-1")[:40])
+            )
         length = _header(scope, b"content-length")
         if length is not None and length.strip().isdigit() and int(length) > self.max_body:
             raise _Reject(TooLarge(limit=self.max_body))
@@ -169,8 +180,11 @@ class BodyLimitMiddleware:
             def charge(size: int) -> None:
                 limiter.bytes.charge(key, size)
 
-        inflater = _Inflater(self.max_inflated, self.inflate_seconds, charge) \
-            if encoding == b"gzip" else None
+        inflater = (
+            _Inflater(self.max_inflated, self.inflate_seconds, charge)
+            if encoding == b"gzip"
+            else None
+        )
         parts: list[bytes] = []
         size = 0
         while True:
@@ -200,8 +214,9 @@ class TokenBuckets:
     and :meth:`wait` then refuses the principal until the debt is paid back.
     """
 
-    def __init__(self, rate: float, burst: float,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, rate: float, burst: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.rate = rate
         self.burst = float(burst)
         self.clock = clock
@@ -242,15 +257,17 @@ class TokenBuckets:
 
     def _prune(self, now: float) -> None:
         full_after = self.burst / self.rate
-        self._buckets = {k: v for k, v in self._buckets.items()
-                         if now - v[1] < full_after or v[0] < self.burst}
+        self._buckets = {
+            k: v for k, v in self._buckets.items() if now - v[1] < full_after or v[0] < self.burst
+        }
 
 
 def rate_limited(wait: float) -> RateLimited:
     """429 with ``Retry-After`` (whole seconds, HTTP) and the exact wait in the body."""
     seconds = max(1, math.ceil(wait))
-    return RateLimited(seconds=seconds, retry_after=round(wait, 3),
-                       headers={"Retry-After": str(seconds)})
+    return RateLimited(
+        seconds=seconds, retry_after=round(wait, 3), headers={"Retry-After": str(seconds)}
+    )
 
 
 class Limiter:
@@ -264,10 +281,19 @@ class Limiter:
     ``max_inflight``: requests of one principal being served at once, of which one push.
     """
 
-    def __init__(self, *, rate: float, burst: int, ops_rate: float = math.inf,
-                 ops_burst: int = 1, bytes_rate: float = math.inf, bytes_burst: int = 1,
-                 max_inflight: int = 1_000_000, trusted_proxies: Iterable[str] = (),
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        *,
+        rate: float,
+        burst: int,
+        ops_rate: float = math.inf,
+        ops_burst: int = 1,
+        bytes_rate: float = math.inf,
+        bytes_burst: int = 1,
+        max_inflight: int = 1_000_000,
+        trusted_proxies: Iterable[str] = (),
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.requests = TokenBuckets(rate, burst, clock)
         self.ops = TokenBuckets(ops_rate, ops_burst, clock)
         self.bytes = TokenBuckets(bytes_rate, bytes_burst, clock)
@@ -380,6 +406,8 @@ def _large_body(scope: dict[str, Any]) -> bool:
         return False
     length = _header(scope, b"content-length")
     return length is None or not length.strip().isdigit() or int(length) > 65_536
+
+
 #: Requests whose body is only read once the token is known to be good.
 _PUSHES = frozenset({("POST", "/v1/sync"), ("POST", "/v1/push")})
 Authenticate = Callable[[str | None], Awaitable[Principal]]
@@ -390,8 +418,9 @@ class RateLimitMiddleware:
     has too many requests in flight; pushes of an invalid token are answered 401 here,
     before their body is read (see the module docstring)."""
 
-    def __init__(self, app: Any, limiter: Limiter, authenticate: Authenticate | None = None
-                 ) -> None:
+    def __init__(
+        self, app: Any, limiter: Limiter, authenticate: Authenticate | None = None
+    ) -> None:
         self.app = app
         self.limiter = limiter
         self.authenticate = authenticate
@@ -407,8 +436,11 @@ class RateLimitMiddleware:
         key = limiter.token_key(token_id) if token_id else "ip:" + limiter.client_address(scope)
         wait = limiter.requests.take(key)
         state = scope.setdefault("state", {})
-        if wait == 0 and (scope.get("method"), scope.get("path")) in _PUSHES \
-                and self.authenticate is not None:
+        if (
+            wait == 0
+            and (scope.get("method"), scope.get("path")) in _PUSHES
+            and self.authenticate is not None
+        ):
             try:
                 who = await self.authenticate(raw.decode("latin-1") if raw else None)
             except HttpError as error:

@@ -28,7 +28,8 @@ from server_stub.errors import HttpError
 LOGGER_NAME = "sotay.server"
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {
-    "message", "color_message",  # uvicorn's ANSI-coloured copy of the message
+    "message",
+    "color_message",  # uvicorn's ANSI-coloured copy of the message
 }
 
 
@@ -78,12 +79,12 @@ def error_bytes(exc: HttpError) -> bytes:
     return orjson.dumps(exc.body())
 
 
-async def send_error(send: Any, exc: HttpError, extra_headers: list[tuple[bytes, bytes]]
-                     | None = None) -> None:
+async def send_error(
+    send: Any, exc: HttpError, extra_headers: list[tuple[bytes, bytes]] | None = None
+) -> None:
     """Send ``exc`` as a complete JSON :class:`~sync.protocol.ErrorBody` response."""
     body = error_bytes(exc)
-    headers = [(b"content-type", b"application/json"),
-               (b"content-length", str(len(body)).encode())]
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     headers += [(k.lower().encode(), v.encode()) for k, v in exc.headers.items()]
     headers += extra_headers or []
     await send({"type": "http.response.start", "status": exc.status, "headers": headers})
@@ -112,8 +113,7 @@ class AccessLogMiddleware:
                 status["code"] = message["status"]
                 status["started"] = True
                 message.setdefault("headers", [])
-                message["headers"] = [*message["headers"],
-                                      (b"x-request-id", request_id.encode())]
+                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
             await send(message)
 
         failed: BaseException | None = None
@@ -122,13 +122,19 @@ class AccessLogMiddleware:
         except Exception as exc:  # the last resort: never a traceback to the client
             failed = exc
             if not status["started"]:
-                await send_error(send_wrapper, HttpError("server.internal",
-                                                         request_id=request_id))
+                await send_error(send_wrapper, HttpError("server.internal", request_id=request_id))
         finally:
             self._log(scope, state, status["code"], started, request_id, failed)
 
-    def _log(self, scope: dict[str, Any], state: dict[str, Any], status: Any, started: float,
-             request_id: str, failed: BaseException | None) -> None:
+    def _log(
+        self,
+        scope: dict[str, Any],
+        state: dict[str, Any],
+        status: Any,
+        started: float,
+        request_id: str,
+        failed: BaseException | None,
+    ) -> None:
         fields = {
             "method": scope.get("method"),
             "path": scope.get("path"),
@@ -139,8 +145,9 @@ class AccessLogMiddleware:
             "request_id": request_id,
         }
         if failed is not None:
-            self.logger.error("request", extra=fields,
-                              exc_info=(type(failed), failed, failed.__traceback__))
+            self.logger.error(
+                "request", extra=fields, exc_info=(type(failed), failed, failed.__traceback__)
+            )
         elif isinstance(status, int) and status >= 500:
             self.logger.error("request", extra=fields)
         else:

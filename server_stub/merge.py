@@ -56,9 +56,13 @@ class Who:
 
     def wrote(self, entry: Writer | None) -> bool:
         """Is ``entry`` this very op's writing (exact or merged)?"""
-        return (entry is not None and self.op_seq > 0 and len(entry) > 4
-                and entry[4] == self.op_seq
-                and entry[0] in (self.writer, self.writer + MERGED_SUFFIX))
+        return (
+            entry is not None
+            and self.op_seq > 0
+            and len(entry) > 4
+            and entry[4] == self.op_seq
+            and entry[0] in (self.writer, self.writer + MERGED_SUFFIX)
+        )
 
 
 @dataclass
@@ -125,17 +129,27 @@ def check_header(op: OpIn, current: Stored | None) -> Outcome | None:
     """The rejection for an op of an unknown kind, the wrong kind, a bad scope or too many
     fields, or ``None``.  ``current`` is the record as far as the token may know it."""
     if op.kind not in SPECS:
-        return Outcome("rejected", current, reason="sync.reject.unknown_kind",
-                       params={"kind": op.kind})
+        return Outcome(
+            "rejected", current, reason="sync.reject.unknown_kind", params={"kind": op.kind}
+        )
     if current is not None and current.kind != op.kind:
-        return Outcome("rejected", current, reason="sync.reject.kind_mismatch",
-                       params={"id": op.record_id, "current": current.kind, "kind": op.kind})
+        return Outcome(
+            "rejected",
+            current,
+            reason="sync.reject.kind_mismatch",
+            params={"id": op.record_id, "current": current.kind, "kind": op.kind},
+        )
     if not is_scope(op.scope):
-        return Outcome("rejected", current, reason="sync.reject.bad_scope",
-                       params={"scope": op.scope})
+        return Outcome(
+            "rejected", current, reason="sync.reject.bad_scope", params={"scope": op.scope}
+        )
     if len(op.changes) > MAX_FIELDS_PER_OP:
-        return Outcome("rejected", current, reason="sync.reject.too_many_fields",
-                       params={"count": len(op.changes), "limit": MAX_FIELDS_PER_OP})
+        return Outcome(
+            "rejected",
+            current,
+            reason="sync.reject.too_many_fields",
+            params={"count": len(op.changes), "limit": MAX_FIELDS_PER_OP},
+        )
     return None
 
 
@@ -154,8 +168,12 @@ def check_op(op: OpIn, current: Stored | None) -> Outcome | None:
             if not isinstance(change.value, bool):
                 return _bad_value(current, key)
         elif not _key_ok(kind, key):
-            return Outcome("rejected", current, reason="sync.reject.bad_field",
-                           params={"kind": kind, "field": key})
+            return Outcome(
+                "rejected",
+                current,
+                reason="sync.reject.bad_field",
+                params={"kind": kind, "field": key},
+            )
         elif not _value_ok(change.value):
             return _bad_value(current, key)
     return None
@@ -175,8 +193,9 @@ def _audience(record: Stored) -> list[str]:
     return sorted({*record.audience, *wanted})
 
 
-def _finish(record: Stored, seq: int, who: Who, entry: Writer,
-            more: dict[str, Writer] | None = None) -> None:
+def _finish(
+    record: Stored, seq: int, who: Who, entry: Writer, more: dict[str, Writer] | None = None
+) -> None:
     """Stamp ``record`` as written at ``seq`` and drop writer entries nothing refers to."""
     record.seq = seq
     record.writers[str(seq)] = entry
@@ -210,8 +229,9 @@ class _Pending:
     other: Writer | None = None
 
 
-def _conflict_record(pending: _Pending, record: Stored, seq: int, record_id: str,
-                     who: Who, scope: str | None = None) -> Stored:
+def _conflict_record(
+    pending: _Pending, record: Stored, seq: int, record_id: str, who: Who, scope: str | None = None
+) -> Stored:
     cur = pending.current or ["", "", "", ""]
     other = pending.other or ["", "", "", ""]
     values: dict[str, Any] = {
@@ -233,25 +253,46 @@ def _conflict_record(pending: _Pending, record: Stored, seq: int, record_id: str
         "status": "open",
     }
     fields = {k: v for k, v in values.items() if v is not None}
-    conflict = Stored(id=record_id, kind="conflict", scope=scope or record.scope, fields=fields,
-                      versions=dict.fromkeys([*fields, SCOPE_KEY], seq))
-    _finish(conflict, seq, Who(SERVER_WRITER, "", "", who.now, who.now),
-            [SERVER_WRITER, "", "", who.now])
+    conflict = Stored(
+        id=record_id,
+        kind="conflict",
+        scope=scope or record.scope,
+        fields=fields,
+        versions=dict.fromkeys([*fields, SCOPE_KEY], seq),
+    )
+    _finish(
+        conflict,
+        seq,
+        Who(SERVER_WRITER, "", "", who.now, who.now),
+        [SERVER_WRITER, "", "", who.now],
+    )
     conflict.updated_by = None
     conflict.office = None
     return conflict
 
 
-def _make_conflicts(pending: list[_Pending], record: Stored, who: Who,
-                    next_seq: Callable[[], int], new_id: Callable[[], str]) -> list[Stored]:
+def _make_conflicts(
+    pending: list[_Pending],
+    record: Stored,
+    who: Who,
+    next_seq: Callable[[], int],
+    new_id: Callable[[], str],
+) -> list[Stored]:
     return [_conflict_record(p, record, next_seq(), new_id(), who) for p in pending]
 
 
 # ---------------------------------------------------------------------------
 # The rules
 # ---------------------------------------------------------------------------
-def apply_op(current: Stored | None, op: OpIn, who: Who, next_seq: Callable[[], int],
-             new_id: Callable[[], str] = uuid7, *, checked: bool = False) -> Outcome:
+def apply_op(
+    current: Stored | None,
+    op: OpIn,
+    who: Who,
+    next_seq: Callable[[], int],
+    new_id: Callable[[], str] = uuid7,
+    *,
+    checked: bool = False,
+) -> Outcome:
     """Apply one (authorised) op to ``current``; see the module docstring for the rules.
 
     ``checked`` says the caller already ran :func:`check_op` (it is not repeated).
@@ -289,9 +330,21 @@ def _create(op: OpIn, who: Who, next_seq: Callable[[], int]) -> Outcome:
         created = fields
     versions[SCOPE_KEY] = seq
     published = sorted(k[4:] for k in fields if k[:4] == "pub:")
-    record = Stored(op.record_id, op.kind, op.scope, fields, versions, {str(seq): who.entry()},
-                    deleted, seq, who.now, who.author or None, who.office or None,
-                    sorted({op.scope, *("pub:" + p for p in published)}), published)
+    record = Stored(
+        op.record_id,
+        op.kind,
+        op.scope,
+        fields,
+        versions,
+        {str(seq): who.entry()},
+        deleted,
+        seq,
+        who.now,
+        who.author or None,
+        who.office or None,
+        sorted({op.scope, *("pub:" + p for p in published)}),
+        published,
+    )
     return Outcome("applied", record, created=created)
 
 
@@ -306,26 +359,38 @@ def _deleted_meanwhile(current: Stored, op: OpIn, who: Who) -> bool:
     return change is None or (change.base_version < version and change.value is not True)
 
 
-def _edit_on_deleted(current: Stored, op: OpIn, who: Who, next_seq: Callable[[], int],
-                     new_id: Callable[[], str]) -> Outcome:
+def _edit_on_deleted(
+    current: Stored, op: OpIn, who: Who, next_seq: Callable[[], int], new_id: Callable[[], str]
+) -> Outcome:
     """The record stays deleted; the op's edits are kept in a conflict record."""
     edits = {k: c.value for k, c in op.changes.items() if k != DELETED}
     if op.scope != current.scope:
         edits["scope"] = op.scope
-    pending = _Pending(DELETED, True, False, other_fields=edits,
-                       current=current.writer(DELETED), other=who.entry())
+    pending = _Pending(
+        DELETED, True, False, other_fields=edits, current=current.writer(DELETED), other=who.entry()
+    )
     conflicts = _make_conflicts([pending], current, who, next_seq, new_id)
     return Outcome("conflict", current, conflicts=conflicts)
 
 
-def _update(current: Stored, op: OpIn, who: Who, next_seq: Callable[[], int],
-            new_id: Callable[[], str]) -> Outcome:
-    record = Stored(id=current.id, kind=current.kind, scope=current.scope,
-                    fields=dict(current.fields), versions=dict(current.versions),
-                    writers=dict(current.writers), deleted=current.deleted, seq=current.seq,
-                    updated_at=current.updated_at, updated_by=current.updated_by,
-                    office=current.office, audience=list(current.audience),
-                    published=current.published)
+def _update(
+    current: Stored, op: OpIn, who: Who, next_seq: Callable[[], int], new_id: Callable[[], str]
+) -> Outcome:
+    record = Stored(
+        id=current.id,
+        kind=current.kind,
+        scope=current.scope,
+        fields=dict(current.fields),
+        versions=dict(current.versions),
+        writers=dict(current.writers),
+        deleted=current.deleted,
+        seq=current.seq,
+        updated_at=current.updated_at,
+        updated_by=current.updated_by,
+        office=current.office,
+        audience=list(current.audience),
+        published=current.published,
+    )
     status: Status = "applied"
     taken: dict[str, Any] = {}
     merged: set[str] = set()
@@ -350,8 +415,9 @@ def _update(current: Stored, op: OpIn, who: Who, next_seq: Callable[[], int],
     if not taken and not moved:
         conflicts = _make_conflicts(pending, current, who, next_seq, new_id)
         return Outcome(status, current, conflicts=conflicts)
-    seq, own_seq, more = _stamps(who, next_seq, exact=moved or bool(set(taken) - merged),
-                                 merged=bool(merged))
+    seq, own_seq, more = _stamps(
+        who, next_seq, exact=moved or bool(set(taken) - merged), merged=bool(merged)
+    )
     changed: dict[str, dict[str, Any]] = {}
     for key, value in taken.items():
         changed[key] = {"old": current.value(key), "new": value}
@@ -372,8 +438,9 @@ def _update(current: Stored, op: OpIn, who: Who, next_seq: Callable[[], int],
     return Outcome(status, record, changed, conflicts)
 
 
-def _stamps(who: Who, next_seq: Callable[[], int], *, exact: bool,
-            merged: bool) -> tuple[int, int, dict[str, Writer]]:
+def _stamps(
+    who: Who, next_seq: Callable[[], int], *, exact: bool, merged: bool
+) -> tuple[int, int, dict[str, Writer]]:
     """(record seq, seq of the values written as sent, extra writer entries).
 
     A merged text is nobody's exact writing, so it gets its own seq whose writer is marked
@@ -388,8 +455,9 @@ def _stamps(who: Who, next_seq: Callable[[], int], *, exact: bool,
     return seq, own, ({str(own): who.entry()} if exact else {})
 
 
-def _merge_key(current: Stored, key: str, change: Change, who: Who,
-               long_text: bool) -> tuple[str, Any, _Pending | None]:
+def _merge_key(
+    current: Stored, key: str, change: Change, who: Who, long_text: bool
+) -> tuple[str, Any, _Pending | None]:
     """One flat key: ("same"|"applied"|"merged"|"conflict", the value to store, conflict)."""
     old = current.value(key)
     new = change.value
@@ -400,13 +468,13 @@ def _merge_key(current: Stored, key: str, change: Change, who: Who,
         return "same", None, None  # this op already wrote (or merged) it: a replay
     if change.base_version >= current.version(key) or (writer and writer[0] == who.writer):
         return "applied", new, None
-    if long_text and change.base_text is not None and isinstance(old, str) \
-            and isinstance(new, str):
+    if long_text and change.base_text is not None and isinstance(old, str) and isinstance(new, str):
         merged = merge_text(change.base_text, old, new)
         if merged is not None:
             return ("same", None, None) if merged == old else ("merged", merged, None)
-    conflict = _Pending(key, new, old, base_value=change.base_text, current=who.entry(),
-                        other=writer)
+    conflict = _Pending(
+        key, new, old, base_value=change.base_text, current=who.entry(), other=writer
+    )
     return "conflict", new, conflict
 
 
@@ -422,8 +490,7 @@ def _merge_scope(current: Stored, op: OpIn, who: Who, pending: list[_Pending]) -
     writer = current.writer(SCOPE_KEY)
     if op.base_seq >= current.version(SCOPE_KEY) or (writer and writer[0] == who.writer):
         return True
-    pending.append(_Pending("scope", current.scope, op.scope, current=writer,
-                            other=who.entry()))
+    pending.append(_Pending("scope", current.scope, op.scope, current=writer, other=who.entry()))
     return False
 
 
@@ -440,12 +507,25 @@ def _delete_vs_edits(current: Stored, op: OpIn, who: Who, pending: list[_Pending
         unseen[key] = current.fields.get(key)
         latest = max(latest, version)
     if unseen:
-        pending.append(_Pending(DELETED, True, False, other_fields=unseen,
-                                current=who.entry(), other=current.writers.get(str(latest))))
+        pending.append(
+            _Pending(
+                DELETED,
+                True,
+                False,
+                other_fields=unseen,
+                current=who.entry(),
+                other=current.writers.get(str(latest)),
+            )
+        )
 
 
-def keep_orphan_edit(current: Stored, op: OpIn, who: Who, next_seq: Callable[[], int],
-                     new_id: Callable[[], str] = uuid7) -> Outcome:
+def keep_orphan_edit(
+    current: Stored,
+    op: OpIn,
+    who: Who,
+    next_seq: Callable[[], int],
+    new_id: Callable[[], str] = uuid7,
+) -> Outcome:
     """An office edited a record that was moved out of its subtree after it last saw it.
 
     The office may no longer write (or read) the record, but what it typed must not vanish:
@@ -465,29 +545,49 @@ def keep_orphan_edit(current: Stored, op: OpIn, who: Who, next_seq: Callable[[],
             readable.pop(key, None)
         else:
             readable[key] = value
-    pending = _Pending("scope", current.scope, op.scope, other_fields=edits or None,
-                       record_fields=readable, current=current.writer(SCOPE_KEY),
-                       other=who.entry())
+    pending = _Pending(
+        "scope",
+        current.scope,
+        op.scope,
+        other_fields=edits or None,
+        record_fields=readable,
+        current=current.writer(SCOPE_KEY),
+        other=who.entry(),
+    )
     conflict = _conflict_record(pending, current, next_seq(), new_id(), who, scope=op.scope)
     return Outcome("conflict", None, conflicts=[conflict])
 
 
-def close_conflict(conflict: Stored, resolution: str, resolved_by: str, now: str,
-                   next_seq: Callable[[], int]) -> tuple[Stored, dict[str, dict[str, Any]]]:
+def close_conflict(
+    conflict: Stored, resolution: str, resolved_by: str, now: str, next_seq: Callable[[], int]
+) -> tuple[Stored, dict[str, dict[str, Any]]]:
     """``conflict`` marked resolved (by the server, for ``resolved_by``), and what changed.
 
     Written as the server (:data:`SERVER_WRITER`), like the conflict itself, so it reaches
     every replica by pull — the resolving replica included.
     """
-    closed = Stored(id=conflict.id, kind=conflict.kind, scope=conflict.scope,
-                    fields=dict(conflict.fields), versions=dict(conflict.versions),
-                    writers=dict(conflict.writers), deleted=conflict.deleted, seq=conflict.seq,
-                    updated_at=conflict.updated_at, updated_by=None, office=None,
-                    audience=list(conflict.audience), published=conflict.published)
+    closed = Stored(
+        id=conflict.id,
+        kind=conflict.kind,
+        scope=conflict.scope,
+        fields=dict(conflict.fields),
+        versions=dict(conflict.versions),
+        writers=dict(conflict.writers),
+        deleted=conflict.deleted,
+        seq=conflict.seq,
+        updated_at=conflict.updated_at,
+        updated_by=None,
+        office=None,
+        audience=list(conflict.audience),
+        published=conflict.published,
+    )
     seq = next_seq()
     changed: dict[str, dict[str, Any]] = {}
-    for key, value in (("status", "resolved"), ("resolution", resolution),
-                       ("resolved_by", resolved_by)):
+    for key, value in (
+        ("status", "resolved"),
+        ("resolution", resolution),
+        ("resolved_by", resolved_by),
+    ):
         changed[key] = {"old": conflict.fields.get(key), "new": value}
         closed.fields[key] = value
         closed.versions[key] = seq

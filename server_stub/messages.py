@@ -49,7 +49,10 @@ SERVER_MESSAGES: dict[str, tuple[str, str]] = {
         "The server's data is not what it was when this computer last synced (the server may "
         "have been restored from an older backup).",
     ),
-    "server.not_found": ("Không có địa chỉ này trên máy chủ.", "There is no such address on the server."),
+    "server.not_found": (
+        "Không có địa chỉ này trên máy chủ.",
+        "There is no such address on the server.",
+    ),
     "server.record_not_found": (
         "Không tìm thấy bản ghi '{id}' trong phạm vi của văn phòng.",
         "No record '{id}' within this office's scope.",
@@ -81,8 +84,7 @@ SERVER_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "server.inflate_slow": (
         "Giải nén dữ liệu gửi lên mất quá {seconds} giây. Hãy đồng bộ thành nhiều đợt nhỏ hơn.",
-        "Decompressing the request took more than {seconds} seconds. Sync in smaller "
-        "batches.",
+        "Decompressing the request took more than {seconds} seconds. Sync in smaller batches.",
     ),
     "server.validation": (
         "Dữ liệu gửi lên không đúng định dạng giao thức đồng bộ.",
@@ -159,7 +161,10 @@ SERVER_MESSAGES: dict[str, tuple[str, str]] = {
         "Created token {id} for office {office} (role {role}). It is shown ONCE; save it now:",
     ),
     "server.token_revoked": ("Đã thu hồi mã truy cập {id}.", "Revoked token {id}."),
-    "server.office_added": ("Đã thêm văn phòng {scope} ({name}).", "Added office {scope} ({name})."),
+    "server.office_added": (
+        "Đã thêm văn phòng {scope} ({name}).",
+        "Added office {scope} ({name}).",
+    ),
     # --- reasons a pushed op was rejected ---------------------------------------------
     "sync.reject.unknown_kind": (
         "Loại bản ghi '{kind}' không tồn tại trên máy chủ.",
@@ -196,10 +201,8 @@ SERVER_MESSAGES: dict[str, tuple[str, str]] = {
         "office's scope).",
     ),
     "sync.reject.already_resolved": (
-        "Xung đột '{id}' đã được {resolved_by} giải quyết trước; lựa chọn này không được áp "
-        "dụng.",
-        "The conflict '{id}' was already resolved by {resolved_by}; this choice was not "
-        "applied.",
+        "Xung đột '{id}' đã được {resolved_by} giải quyết trước; lựa chọn này không được áp dụng.",
+        "The conflict '{id}' was already resolved by {resolved_by}; this choice was not applied.",
     ),
     "sync.reject.out_of_scope": (
         "Văn phòng {office} không được sửa bản ghi thuộc phạm vi {scope}.",

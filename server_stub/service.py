@@ -62,8 +62,9 @@ def _iso(dt: datetime) -> str:
 class Service:
     """Push, pull, sync, history, office status and export for one database."""
 
-    def __init__(self, db: Database, settings: ServerSettings,
-                 new_id: Callable[[], str] = uuid7) -> None:
+    def __init__(
+        self, db: Database, settings: ServerSettings, new_id: Callable[[], str] = uuid7
+    ) -> None:
         self.db = db
         self.settings = settings
         self.new_id = new_id
@@ -103,15 +104,21 @@ class Service:
         step = self.settings.push_chunk_ops
         last = 0
         for start in range(0, len(ordered), step):
-            chunk = ordered[start:start + step]
+            chunk = ordered[start : start + step]
             last, complete = self._push_chunk(who, replica_id, chunk, now, results)
             if not complete:
                 break
         self._due(("replica", who.office, replica_id))
         return PushResult(last, results)
 
-    def _push_chunk(self, who: Principal, replica_id: str, ops: list[OpIn], now: str,
-                    results: list[dict[str, Any]]) -> tuple[int, bool]:
+    def _push_chunk(
+        self,
+        who: Principal,
+        replica_id: str,
+        ops: list[OpIn],
+        now: str,
+        results: list[dict[str, Any]],
+    ) -> tuple[int, bool]:
         """Apply ``ops`` (in order) and the replica's ``last_op_seq`` in one transaction:
         (last_op_seq, False if a gap stopped it)."""
         with self.db.write() as w:
@@ -149,8 +156,14 @@ class Service:
                 if r.feed_tag(since) != since_tag:
                     raise FeedChanged(since=since)
 
-    def pull(self, who: Principal, since: int, limit: int | None,
-             replica_id: str | None = None, include_own: bool = False) -> PullPage:
+    def pull(
+        self,
+        who: Principal,
+        since: int,
+        limit: int | None,
+        replica_id: str | None = None,
+        include_own: bool = False,
+    ) -> PullPage:
         """One page of the change feed after ``since`` that ``who`` may read.
 
         The cursor is the last sequence number *scanned*, so records the token may not read
@@ -187,16 +200,24 @@ class Service:
         docs, remove = page.docs, page.remove
         for seq, rid, scope, published, audience, doc, _sole in rows:
             scanned += 1
-            if hq or scope == office or scope.startswith(inside) or (
-                    within(office, scope) and published != b"[]"
-                    and can_read(office, False, scope, orjson.loads(published))):
+            if (
+                hq
+                or scope == office
+                or scope.startswith(inside)
+                or (
+                    within(office, scope)
+                    and published != b"[]"
+                    and can_read(office, False, scope, orjson.loads(published))
+                )
+            ):
                 if docs and (len(docs) >= limit or size + len(doc) > budget):
                     page.has_more = True
                     return
                 docs.append(doc)
                 size += len(doc) + 1
-            elif (mark in audience or b'"pub:' in audience) \
-                    and may_hold(office, orjson.loads(audience)):
+            elif (mark in audience or b'"pub:' in audience) and may_hold(
+                office, orjson.loads(audience)
+            ):
                 if len(remove) >= limit or size + len(rid) + 3 > budget:
                     page.has_more = True
                     return
@@ -209,8 +230,11 @@ class Service:
 
     # --- responses (bytes, built without re-validating stored records) -------------------
     def _envelope(self) -> bytes:
-        head = {"schema_version": SCHEMA_VERSION, "server_id": self.server_id,
-                "server_time": _iso(datetime.now(UTC))}
+        head = {
+            "schema_version": SCHEMA_VERSION,
+            "server_id": self.server_id,
+            "server_time": _iso(datetime.now(UTC)),
+        }
         return orjson.dumps(head)[:-1]
 
     def push_json(self, who: Principal, req: Batch) -> bytes:
@@ -218,9 +242,15 @@ class Service:
         tail = orjson.dumps({"last_op_seq": result.last_op_seq, "results": result.results})
         return self._envelope() + b"," + tail[1:]
 
-    def pull_json(self, who: Principal, since: int, limit: int | None,
-                  replica_id: str | None, include_own: bool = False,
-                  since_tag: str | None = None) -> bytes:
+    def pull_json(
+        self,
+        who: Principal,
+        since: int,
+        limit: int | None,
+        replica_id: str | None,
+        include_own: bool = False,
+        since_tag: str | None = None,
+    ) -> bytes:
         self.check_feed(since, since_tag)
         page = self.pull(who, since, limit, replica_id, include_own)
         return self._envelope() + b"," + _page_json(page) + b"}"
@@ -233,21 +263,40 @@ class Service:
         return self._envelope() + b"," + tail[1:-1] + b"," + _page_json(page) + b"}"
 
     def health_json(self, version: str) -> bytes:
-        return orjson.dumps({"status": "ok", "server_id": self.server_id,
-                             "server_time": _iso(datetime.now(UTC)),
-                             "schema_version": SCHEMA_VERSION, "version": version})
+        return orjson.dumps(
+            {
+                "status": "ok",
+                "server_id": self.server_id,
+                "server_time": _iso(datetime.now(UTC)),
+                "schema_version": SCHEMA_VERSION,
+                "version": version,
+            }
+        )
 
     # --- history, offices, export -------------------------------------------------------
     def history(self, who: Principal, record_id: str) -> list[dict[str, Any]]:
         with self.db.read() as r:
             record = r.record(record_id)
-            if record is None or not can_read(who.office, who.is_hq, record.scope,
-                                              record.published):
+            if record is None or not can_read(
+                who.office, who.is_hq, record.scope, record.published
+            ):
                 raise NotFoundError("server.record_not_found", id=record_id)
             rows = r.history(record_id)
-        return [{"seq": c.seq, "at": c.at, "edited_at": c.edited_at, "author": c.author,
-                 "user": c.user, "office": c.office, "replica_id": c.replica_id,
-                 "op_seq": c.op_seq, "status": c.status, "changes": c.changes} for c in rows]
+        return [
+            {
+                "seq": c.seq,
+                "at": c.at,
+                "edited_at": c.edited_at,
+                "author": c.author,
+                "user": c.user,
+                "office": c.office,
+                "replica_id": c.replica_id,
+                "op_seq": c.op_seq,
+                "status": c.status,
+                "changes": c.changes,
+            }
+            for c in rows
+        ]
 
     def offices(self, who: Principal) -> list[dict[str, Any]]:
         if not who.is_hq:
@@ -260,27 +309,47 @@ class Service:
         for scope, name, _created in offices:
             mine = [at for office, _rid, at in replicas if office == scope]
             seen = [at for at in mine if at]
-            out.append({
-                "scope": scope, "name": name, "last_sync_at": max(seen) if seen else None,
-                "open_conflicts": sum(1 for c in conflicts if within(c, scope)),
-                "replicas": len(mine),
-            })
+            out.append(
+                {
+                    "scope": scope,
+                    "name": name,
+                    "last_sync_at": max(seen) if seen else None,
+                    "open_conflicts": sum(1 for c in conflicts if within(c, scope)),
+                    "replicas": len(mine),
+                }
+            )
         return out
 
     def export_lines(self) -> Iterator[bytes]:
         """Every record as one JSON line, sorted by id, fields in their logical form."""
         with self.db.read() as r:
             for rid, kind, scope, flat, deleted in r.all_records():
-                yield orjson.dumps({"id": rid, "kind": kind, "scope": scope,
-                                    "fields": from_flat(kind, orjson.loads(flat)),
-                                    "deleted": deleted})
+                yield orjson.dumps(
+                    {
+                        "id": rid,
+                        "kind": kind,
+                        "scope": scope,
+                        "fields": from_flat(kind, orjson.loads(flat)),
+                        "deleted": deleted,
+                    }
+                )
 
 
 def _page_json(page: PullPage) -> bytes:
-    return (b'"records":[' + b",".join(page.docs) + b'],"remove":' + orjson.dumps(page.remove)
-            + b',"cursor":' + str(page.cursor).encode() + b',"has_more":'
-            + (b"true" if page.has_more else b"false") + b',"head":' + str(page.head).encode()
-            + b',"cursor_tag":' + orjson.dumps(page.cursor_tag))
+    return (
+        b'"records":['
+        + b",".join(page.docs)
+        + b'],"remove":'
+        + orjson.dumps(page.remove)
+        + b',"cursor":'
+        + str(page.cursor).encode()
+        + b',"has_more":'
+        + (b"true" if page.has_more else b"false")
+        + b',"head":'
+        + str(page.head).encode()
+        + b',"cursor_tag":'
+        + orjson.dumps(page.cursor_tag)
+    )
 
 
 #: Kinds only the server writes: a client op of such a kind, or on such a record, is refused.
@@ -308,8 +377,15 @@ class _Batch:
     7. the merge, and for a resolution the conflict closed in the same transaction.
     """
 
-    def __init__(self, service: Service, w: Writer, who: Principal, replica_id: str, now: str,
-                 records: dict[str, Stored]) -> None:
+    def __init__(
+        self,
+        service: Service,
+        w: Writer,
+        who: Principal,
+        replica_id: str,
+        now: str,
+        records: dict[str, Stored],
+    ) -> None:
         self.service = service
         self.w = w
         self.who = who
@@ -321,8 +397,9 @@ class _Batch:
         self.results: list[dict[str, Any]] = []
 
     def _readable(self, record: Stored | None) -> Stored | None:
-        if record is None or can_read(self.who.office, self.who.is_hq, record.scope,
-                                      record.published):
+        if record is None or can_read(
+            self.who.office, self.who.is_hq, record.scope, record.published
+        ):
             return record
         return None
 
@@ -341,8 +418,14 @@ class _Batch:
         if op.noop:
             self.results.append({"op_seq": op.op_seq, "status": "applied"})
             return
-        who = merge.Who(f"{self.who.office}|{self.replica_id}", op.author, self.who.office,
-                        op.edited_at, self.now, op.op_seq)
+        who = merge.Who(
+            f"{self.who.office}|{self.replica_id}",
+            op.author,
+            self.who.office,
+            op.edited_at,
+            self.now,
+            op.op_seq,
+        )
         current = self.records.get(op.record_id)
         orphan = current is not None and self._orphan_edit(op, current)
         known = current if orphan or self._readable(current) is not None else None
@@ -362,13 +445,15 @@ class _Batch:
         if outcome is None:
             if keep_orphan:
                 assert current is not None
-                outcome = merge.keep_orphan_edit(current, op, who, self.w.next_seq,
-                                                 self.service.new_id)
+                outcome = merge.keep_orphan_edit(
+                    current, op, who, self.w.next_seq, self.service.new_id
+                )
             elif conflict is not None and self._dismisses(op, current):
                 outcome = merge.Outcome("applied", current)
             else:
-                outcome = merge.apply_op(current, op, who, self.w.next_seq,
-                                         self.service.new_id, checked=True)
+                outcome = merge.apply_op(
+                    current, op, who, self.w.next_seq, self.service.new_id, checked=True
+                )
         self._record(op, current, outcome)
         if conflict is not None and outcome.status != "rejected":
             self._close(conflict, op)
@@ -381,16 +466,18 @@ class _Batch:
         if can_write(office, hq, current.scope) or not can_write(office, hq, op.scope):
             return False
         moved_after_base = current.version(SCOPE_KEY) > op.base_seq
-        return moved_after_base and any(within(a, office) for a in current.audience
-                                        if not a.startswith("pub:"))
+        return moved_after_base and any(
+            within(a, office) for a in current.audience if not a.startswith("pub:")
+        )
 
     def _server_owned(self, op: OpIn, known: Stored | None) -> merge.Outcome | None:
         if op.kind in SERVER_OWNED or (known is not None and known.kind in SERVER_OWNED):
             return _reject("sync.reject.server_owned", kind=known.kind if known else op.kind)
         return None
 
-    def _resolution(self, op: OpIn, current: Stored | None
-                    ) -> tuple[Stored | None, merge.Outcome | None]:
+    def _resolution(
+        self, op: OpIn, current: Stored | None
+    ) -> tuple[Stored | None, merge.Outcome | None]:
         """(the open conflict ``op`` resolves, None) or (None, its rejection).
 
         The conflict must exist, be readable by the token and be about this very record;
@@ -398,17 +485,26 @@ class _Batch:
         """
         target = self._readable(current)
         conflict = self._readable(self.records.get(op.resolves or ""))
-        if conflict is None or conflict.kind != "conflict" or current is None \
-                or conflict.fields.get("record_id") != op.record_id:
+        if (
+            conflict is None
+            or conflict.kind != "conflict"
+            or current is None
+            or conflict.fields.get("record_id") != op.record_id
+        ):
             return None, _reject("sync.reject.not_a_conflict", target, id=op.resolves)
         status = conflict.fields.get("status", "open")
         if status != "open":
-            return None, _reject("sync.reject.already_resolved", target, id=conflict.id,
-                                 resolved_by=conflict.fields.get("resolved_by") or "?")
+            return None, _reject(
+                "sync.reject.already_resolved",
+                target,
+                id=conflict.id,
+                resolved_by=conflict.fields.get("resolved_by") or "?",
+            )
         office, hq = self.who.office, self.who.is_hq
         if not can_write(office, hq, conflict.scope):
-            return None, _reject("sync.reject.out_of_scope", target, office=office,
-                                 scope=conflict.scope)
+            return None, _reject(
+                "sync.reject.out_of_scope", target, office=office, scope=conflict.scope
+            )
         if op.resolution is None:
             return None, _reject("sync.reject.bad_value", target, field="resolution")
         return conflict, None
@@ -429,8 +525,9 @@ class _Batch:
             return _reject(reason, known, kind=op.kind, field=key)
         return _reject(reason, known, field=key)
 
-    def _authorize(self, op: OpIn, current: Stored | None, known: Stored | None,
-                   orphan: bool) -> tuple[merge.Outcome | None, bool]:
+    def _authorize(
+        self, op: OpIn, current: Stored | None, known: Stored | None, orphan: bool
+    ) -> tuple[merge.Outcome | None, bool]:
         """(None, False) when the token may make this op, (None, True) when it is an orphan
         edit to keep in a conflict, else (the rejection, False).
 
@@ -449,8 +546,12 @@ class _Batch:
         if orphan:
             return None, True
         readable = self._readable(known)
-        return _reject("sync.reject.out_of_scope", readable, office=office,
-                       scope=known.scope if readable else op.scope), False
+        return _reject(
+            "sync.reject.out_of_scope",
+            readable,
+            office=office,
+            scope=known.scope if readable else op.scope,
+        ), False
 
     # --- results and rows ------------------------------------------------------------
     def _record(self, op: OpIn, before: Stored | None, outcome: merge.Outcome) -> None:
@@ -459,8 +560,7 @@ class _Batch:
         if record is not None and (outcome.changed or outcome.created is not None):
             self.records[record.id] = record
             self.dirty[record.id] = record
-            changes = outcome.changed if outcome.created is None \
-                else {CREATED: outcome.created}
+            changes = outcome.changed if outcome.created is None else {CREATED: outcome.created}
             self._history(record.id, record.seq, outcome.status, changes, op)
         for conflict in outcome.conflicts:
             self.records[conflict.id] = conflict
@@ -470,20 +570,23 @@ class _Batch:
             result["conflicts"] = [c.id for c in outcome.conflicts]
         if outcome.status == "rejected":
             result["reason"] = outcome.reason
-            result["message"] = message(outcome.reason or "error.generic", "vi",
-                                        **outcome.params)
+            result["message"] = message(outcome.reason or "error.generic", "vi", **outcome.params)
         # What the token may see of the record now (the outcome's record for a rejection:
         # the state the reason allows it to learn; server-owned refusals show nothing).
         after = record if outcome.status == "rejected" else self.records.get(op.record_id)
         readable = self._readable(after)
         if readable is None:
-            if outcome.status != "rejected" or outcome.reason != "sync.reject.server_owned" \
-                    or self._readable(self.records.get(op.record_id)) is None:
+            if (
+                outcome.status != "rejected"
+                or outcome.reason != "sync.reject.server_owned"
+                or self._readable(self.records.get(op.record_id)) is None
+            ):
                 result["removed"] = True
         else:
             result["seq"] = readable.seq
             if outcome.status != "applied" or (
-                    before is not None and self._base_differs(op, before)):
+                before is not None and self._base_differs(op, before)
+            ):
                 result["record"] = readable.wire()
         self.results.append(result)
 
@@ -504,15 +607,28 @@ class _Batch:
 
     def _close(self, conflict: Stored, op: OpIn) -> None:
         resolved_by = op.author or self.who.user or self.who.office
-        closed, changed = merge.close_conflict(conflict, op.resolution or "value", resolved_by,
-                                               self.now, self.w.next_seq)
+        closed, changed = merge.close_conflict(
+            conflict, op.resolution or "value", resolved_by, self.now, self.w.next_seq
+        )
         self.records[closed.id] = closed
         self.dirty[closed.id] = closed
         self._history(closed.id, closed.seq, "applied", changed, op)
 
-    def _history(self, record_id: str, seq: int, status: str,
-                 changed: dict[str, Any], op: OpIn) -> None:
-        self.history.append(ChangeRow(
-            seq=seq, record_id=record_id, at=self.now, edited_at=op.edited_at,
-            author=op.author or None, user=self.who.user or None, office=self.who.office,
-            replica_id=self.replica_id, op_seq=op.op_seq, status=status, changes=changed))
+    def _history(
+        self, record_id: str, seq: int, status: str, changed: dict[str, Any], op: OpIn
+    ) -> None:
+        self.history.append(
+            ChangeRow(
+                seq=seq,
+                record_id=record_id,
+                at=self.now,
+                edited_at=op.edited_at,
+                author=op.author or None,
+                user=self.who.user or None,
+                office=self.who.office,
+                replica_id=self.replica_id,
+                op_seq=op.op_seq,
+                status=status,
+                changes=changed,
+            )
+        )

@@ -67,8 +67,7 @@ class Stored:
         return {k: v for k, v in self.versions.items() if v != seq or k not in fields}
 
     @staticmethod
-    def unpack_versions(fields: dict[str, Any], seq: int,
-                        packed: dict[str, int]) -> dict[str, int]:
+    def unpack_versions(fields: dict[str, Any], seq: int, packed: dict[str, int]) -> dict[str, int]:
         versions = dict.fromkeys(fields, seq)
         versions.update(packed)
         return versions
@@ -130,7 +129,14 @@ class Stored:
         if fields_json is None:
             return orjson.dumps(self.wire())
         head = orjson.dumps({"id": self.id, "kind": self.kind, "scope": self.scope})
-        tail = orjson.dumps({"versions": self.wire_versions(), "deleted": self.deleted,
-                             "seq": self.seq, "updated_at": self.updated_at,
-                             "updated_by": self.updated_by, "office": self.office})
+        tail = orjson.dumps(
+            {
+                "versions": self.wire_versions(),
+                "deleted": self.deleted,
+                "seq": self.seq,
+                "updated_at": self.updated_at,
+                "updated_by": self.updated_by,
+                "office": self.office,
+            }
+        )
         return head[:-1] + b',"fields":' + fields_json + b"," + tail[1:]

@@ -47,8 +47,11 @@ class _Region:
 def _regions(base: Sequence[str], other: Sequence[str]) -> list[_Region]:
     """The changes base→other, aligned exactly as ``merge3`` aligns them (difflib)."""
     matcher = difflib.SequenceMatcher(None, base, other)
-    return [_Region(i1, i2, tuple(other[j1:j2]))
-            for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
+    return [
+        _Region(i1, i2, tuple(other[j1:j2]))
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        if tag != "equal"
+    ]
 
 
 def _ambiguous(base: Sequence[str], regions: list[_Region]) -> bool:
@@ -80,8 +83,7 @@ def _misaligned(base: Sequence[str], other: Sequence[str]) -> bool:
     for i, j, size in difflib.SequenceMatcher(None, base, other).get_matching_blocks():
         for k in range(size):
             matched[i + k] = j + k
-    return any(matched.get(i) != where_other[line]
-               for i, line in enumerate(base) if line in unique)
+    return any(matched.get(i) != where_other[line] for i, line in enumerate(base) if line in unique)
 
 
 def _rewrite(region: _Region, base: Sequence[str], counts: Counter[str]) -> bool:
@@ -103,8 +105,10 @@ def _independent(base: Sequence[str], ours: list[_Region], theirs: list[_Region]
         return False
     counts = Counter(line for line in base if line.strip())
     changed = {i for r in (*ours, *theirs) for i in range(r.i1, r.i2)}
-    anchor = [1 if line.strip() and counts[line] == 1 and i not in changed else 0
-              for i, line in enumerate(base)]
+    anchor = [
+        1 if line.strip() and counts[line] == 1 and i not in changed else 0
+        for i, line in enumerate(base)
+    ]
     anchors_before = [0, *accumulate(anchor)]  # anchors in base[:k]
     for a in ours:
         for b in theirs:
@@ -143,8 +147,12 @@ def merge_text(base: str, ours: str, theirs: str) -> str | None:
     if max(len(b), len(o), len(t)) > MAX_MERGE_LINES:
         return None
     ours_regions, theirs_regions = _regions(b, o), _regions(b, t)
-    if _ambiguous(b, ours_regions + theirs_regions) or _misaligned(b, o) \
-            or _misaligned(b, t) or not _independent(b, ours_regions, theirs_regions):
+    if (
+        _ambiguous(b, ours_regions + theirs_regions)
+        or _misaligned(b, o)
+        or _misaligned(b, t)
+        or not _independent(b, ours_regions, theirs_regions)
+    ):
         return None
     out: list[str] = []
     for group in merge3.Merge3(b, o, t).merge_groups():

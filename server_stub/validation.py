@@ -55,7 +55,8 @@ _CONTROL = re.compile(f"[{_CONTROLS}]")
 #: … and in a single-line text also every whitespace character but the space (what
 #: ``str.split()`` splits on: TAB, LF, VT, FF, CR, FS–US, NEL, NBSP, the Unicode spaces).
 _NOT_ONE_LINE = re.compile(
-    f"[{_CONTROLS}\t\n\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
+    f"[{_CONTROLS}\t\n\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+)
 #: Accepted values are remembered per rule when the rule's values repeat (choices, dates,
 #: numbers, flags); unique values (titles, ids, amounts) are cheaper to check than to keep.
 _CACHE_LIMIT = 20_000
@@ -67,9 +68,15 @@ def _nfc(value: str) -> bool:
 
 def _short_text(value: Any) -> bool:
     """Already what ``values._text`` makes of it: clean, one line, single inner spaces."""
-    return (type(value) is str and 0 < len(value) <= SHORT_TEXT_LIMIT
-            and value[0] != " " and value[-1] != " " and "  " not in value
-            and _NOT_ONE_LINE.search(value) is None and _nfc(value))
+    return (
+        type(value) is str
+        and 0 < len(value) <= SHORT_TEXT_LIMIT
+        and value[0] != " "
+        and value[-1] != " "
+        and "  " not in value
+        and _NOT_ONE_LINE.search(value) is None
+        and _nfc(value)
+    )
 
 
 def _long_text(value: Any) -> bool:
@@ -276,8 +283,9 @@ class _Rule:
             return True
         fast = self.fast
         if fast is None or not fast(subject):
-            logical: Any = value if shape is None else (
-                [element] if shape == "set" else {element: value})
+            logical: Any = (
+                value if shape is None else ([element] if shape == "set" else {element: value})
+            )
             if not model_accepts(self.kind, self.name, logical):
                 return False
         self._remember(kind, subject)

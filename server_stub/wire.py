@@ -38,8 +38,21 @@ from sync.protocol import (
 
 _MAX_DETAIL_ERRORS = 20
 _RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?:Z|[+-]\d{2}:\d{2})")
-_OP_KEYS = frozenset({"op_seq", "record_id", "kind", "scope", "changes", "base_seq",
-                      "edited_at", "author", "noop", "resolves", "resolution"})
+_OP_KEYS = frozenset(
+    {
+        "op_seq",
+        "record_id",
+        "kind",
+        "scope",
+        "changes",
+        "base_seq",
+        "edited_at",
+        "author",
+        "noop",
+        "resolves",
+        "resolution",
+    }
+)
 _CHANGE_KEYS = frozenset({"value", "base_version", "base_text"})
 _PUSH_KEYS = frozenset({"schema_version", "replica_id", "ops"})
 _SYNC_KEYS = _PUSH_KEYS | {"since", "limit", "include_own", "since_tag"}
@@ -75,10 +88,19 @@ class OpIn:
 
     @classmethod
     def from_model(cls, op: Op) -> OpIn:
-        return cls(op.op_seq, op.record_id, op.kind, op.scope, op.edited_at.isoformat(),
-                   {k: Change(c.value, c.base_version, c.base_text)
-                    for k, c in op.changes.items()},
-                   op.base_seq, op.author, op.noop, op.resolves, op.resolution)
+        return cls(
+            op.op_seq,
+            op.record_id,
+            op.kind,
+            op.scope,
+            op.edited_at.isoformat(),
+            {k: Change(c.value, c.base_version, c.base_text) for k, c in op.changes.items()},
+            op.base_seq,
+            op.author,
+            op.noop,
+            op.resolves,
+            op.resolution,
+        )
 
 
 @dataclass(slots=True)
@@ -125,8 +147,11 @@ def _fast_changes(raw_changes: Any) -> dict[str, Change] | None:
             return None
         base = raw.get("base_version", 0)
         text = raw.get("base_text")
-        if type(base) is not int or not 0 <= base <= MAX_SEQ \
-                or (text is not None and type(text) is not str):
+        if (
+            type(base) is not int
+            or not 0 <= base <= MAX_SEQ
+            or (text is not None and type(text) is not str)
+        ):
             return None
         changes[key] = make(Change, (raw.get("value"), base, text))
     return changes
@@ -141,18 +166,35 @@ def _fast_op(raw: Any) -> OpIn | None:
     scope: Any = raw.get("scope")
     base_seq, author, noop = raw.get("base_seq", 0), raw.get("author", ""), raw.get("noop", False)
     resolves, resolution = raw.get("resolves"), raw.get("resolution")
-    if not (_int(op_seq, 1, MAX_SEQ) and _text(record_id, 1, MAX_ID_LENGTH)
-            and _text(kind, 1, 32) and _text(scope, 1, 200) and _int(base_seq, 0, MAX_SEQ)
-            and _text(author, 0, 200) and type(noop) is bool
-            and (resolves is None or _text(resolves, 1, MAX_ID_LENGTH))
-            and (resolution is None or resolution in RESOLUTIONS)):
+    if not (
+        _int(op_seq, 1, MAX_SEQ)
+        and _text(record_id, 1, MAX_ID_LENGTH)
+        and _text(kind, 1, 32)
+        and _text(scope, 1, 200)
+        and _int(base_seq, 0, MAX_SEQ)
+        and _text(author, 0, 200)
+        and type(noop) is bool
+        and (resolves is None or _text(resolves, 1, MAX_ID_LENGTH))
+        and (resolution is None or resolution in RESOLUTIONS)
+    ):
         return None
     edited_at = _time(raw.get("edited_at"))
     changes = _fast_changes(raw.get("changes", {}))
     if edited_at is None or changes is None:
         return None
-    return OpIn(op_seq, record_id, kind, scope, edited_at, changes, base_seq, author, noop,
-                resolves, resolution)
+    return OpIn(
+        op_seq,
+        record_id,
+        kind,
+        scope,
+        edited_at,
+        changes,
+        base_seq,
+        author,
+        noop,
+        resolves,
+        resolution,
+    )
 
 
 def _fast(data: Any, sync: bool) -> Batch | None:
@@ -166,10 +208,15 @@ def _fast(data: Any, sync: bool) -> Batch | None:
     since, limit = data.get("since", 0), data.get("limit")
     include_own = data.get("include_own", False)
     since_tag = data.get("since_tag")
-    if not (_text(replica_id, 1, MAX_ID_LENGTH) and type(raw_ops) is list
-            and len(raw_ops) <= MAX_OPS_PER_PUSH and _int(since, 0, MAX_SEQ)
-            and (limit is None or _int(limit, 1, MAX_PULL_LIMIT)) and type(include_own) is bool
-            and (since_tag is None or _text(since_tag, 1, MAX_ID_LENGTH))):
+    if not (
+        _text(replica_id, 1, MAX_ID_LENGTH)
+        and type(raw_ops) is list
+        and len(raw_ops) <= MAX_OPS_PER_PUSH
+        and _int(since, 0, MAX_SEQ)
+        and (limit is None or _int(limit, 1, MAX_PULL_LIMIT))
+        and type(include_own) is bool
+        and (since_tag is None or _text(since_tag, 1, MAX_ID_LENGTH))
+    ):
         return None
     ops: list[OpIn] = []
     for raw in raw_ops:
@@ -184,13 +231,20 @@ def _fast(data: Any, sync: bool) -> Batch | None:
 # Entry points
 # ---------------------------------------------------------------------------
 def _detail(exc: pydantic.ValidationError) -> list[dict[str, Any]]:
-    return [{"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", "")),
-             "type": str(e.get("type", ""))} for e in exc.errors()[:_MAX_DETAIL_ERRORS]]
+    return [
+        {
+            "loc": [str(p) for p in e.get("loc", ())],
+            "msg": str(e.get("msg", "")),
+            "type": str(e.get("type", "")),
+        }
+        for e in exc.errors()[:_MAX_DETAIL_ERRORS]
+    ]
 
 
 def upgrade_required(version: object) -> UpgradeRequired:
-    return UpgradeRequired(client=version, server=SCHEMA_VERSION,
-                           detail={"server_schema_version": SCHEMA_VERSION})
+    return UpgradeRequired(
+        client=version, server=SCHEMA_VERSION, detail={"server_schema_version": SCHEMA_VERSION}
+    )
 
 
 def _schema_version(data: Any) -> None:
@@ -205,9 +259,15 @@ def _schema_version(data: Any) -> None:
     if not isinstance(version, int) or isinstance(version, bool) or version == SCHEMA_VERSION:
         return  # missing or not a number: the protocol model says what is wrong (422)
     if version < 0:
-        raise Invalid(detail=[{"loc": ["schema_version"], "type": "greater_than_equal",
-                               "msg": "schema_version is a protocol version, a whole number "
-                                      "≥ 0"}])
+        raise Invalid(
+            detail=[
+                {
+                    "loc": ["schema_version"],
+                    "type": "greater_than_equal",
+                    "msg": "schema_version is a protocol version, a whole number ≥ 0",
+                }
+            ]
+        )
     raise upgrade_required(version)
 
 
@@ -232,8 +292,14 @@ def parse(body: bytes, *, sync: bool) -> Batch:
         raise Invalid(detail=_detail(exc)) from None
     ops = [OpIn.from_model(op) for op in request.ops]
     if isinstance(request, SyncRequest):
-        return Batch(request.replica_id, ops, request.since, request.limit, request.include_own,
-                     request.since_tag)
+        return Batch(
+            request.replica_id,
+            ops,
+            request.since,
+            request.limit,
+            request.include_own,
+            request.since_tag,
+        )
     return Batch(request.replica_id, ops)
 
 

@@ -40,8 +40,9 @@ class Taken:
     refetch: bool = False
 
 
-def take_results(tx: Transaction, answer: Mapping[str, Any], batch: Sequence[Mapping[str, Any]],
-                 taken: Taken) -> None:
+def take_results(
+    tx: Transaction, answer: Mapping[str, Any], batch: Sequence[Mapping[str, Any]], taken: Taken
+) -> None:
     """The answers to ``batch``, in op order: each answered op leaves the outbox."""
     last = int(answer.get("last_op_seq", 0))
     answered = {r["op_seq"]: r for r in answer.get("results") or [] if isinstance(r, dict)}
@@ -78,8 +79,9 @@ def take_results(tx: Transaction, answer: Mapping[str, Any], batch: Sequence[Map
         taken.refetch = True
 
 
-def take_page(tx: Transaction, records: Iterable[Any], removes: Iterable[str], taken: Taken,
-              *, hold: bool) -> None:
+def take_page(
+    tx: Transaction, records: Iterable[Any], removes: Iterable[str], taken: Taken, *, hold: bool
+) -> None:
     """A page of the change feed; with ``hold`` the removals wait for a person."""
     held = set(tx.meta("held_removals") or [])
     before = len(held)
@@ -91,8 +93,12 @@ def take_page(tx: Transaction, records: Iterable[Any], removes: Iterable[str], t
         held.discard(state["id"])
         taken.pulled += 1
         fields = state.get("fields") or {}
-        if (state.get("kind") == "conflict" and not known and not state.get("deleted")
-                and fields.get("status", "open") == "open"):
+        if (
+            state.get("kind") == "conflict"
+            and not known
+            and not state.get("deleted")
+            and fields.get("status", "open") == "open"
+        ):
             taken.new_conflicts.append(state["id"])
     for rid in removes:
         if hold:
@@ -131,8 +137,11 @@ def sweep_unconfirmed(tx: Transaction) -> int:
     """
     dropped = 0
     for record in tx.store.list(None, include_deleted=True):
-        if not record.seq and tx.doc(record.id) is not None and not tx.staged_ops(record.id) \
-                and tx.forget(record.id):
+        if (
+            not record.seq
+            and tx.doc(record.id) is not None
+            and not tx.staged_ops(record.id)
+            and tx.forget(record.id)
+        ):
             dropped += 1
     return dropped
-

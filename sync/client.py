@@ -83,14 +83,24 @@ Sleep = Callable[[float], Awaitable[None]]
 
 
 class SyncClient:
-    def __init__(self, store: Store, *, server_url: str, token: str,
-                 transport: httpx.AsyncBaseTransport | None = None,
-                 timeout: httpx.Timeout | None = None, retries: int = 6, backoff: float = 0.5,
-                 max_backoff: float = 60.0, batch_ops: int = 2000, batch_bytes: int = 2_000_000,
-                 pull_limit: int | None = None,
-                 progress: Callable[[SyncProgress], None] | None = None,
-                 sleep: Sleep = asyncio.sleep,
-                 clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        server_url: str,
+        token: str,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: httpx.Timeout | None = None,
+        retries: int = 6,
+        backoff: float = 0.5,
+        max_backoff: float = 60.0,
+        batch_ops: int = 2000,
+        batch_bytes: int = 2_000_000,
+        pull_limit: int | None = None,
+        progress: Callable[[SyncProgress], None] | None = None,
+        sleep: Sleep = asyncio.sleep,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
         if not server_url or not token:
             raise NotLoggedIn()
         self.store = store
@@ -108,9 +118,15 @@ class SyncClient:
         self._holding = False
         self._refetch = self._refetched = False
         self._http = httpx.AsyncClient(
-            base_url=self.server_url, transport=transport, timeout=timeout or DEFAULT_TIMEOUT,
-            headers={"Authorization": f"Bearer {token}", "User-Agent": USER_AGENT,
-                     "Accept-Encoding": "gzip"})
+            base_url=self.server_url,
+            transport=transport,
+            timeout=timeout or DEFAULT_TIMEOUT,
+            headers={
+                "Authorization": f"Bearer {token}",
+                "User-Agent": USER_AGENT,
+                "Accept-Encoding": "gzip",
+            },
+        )
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -122,8 +138,14 @@ class SyncClient:
         await self.aclose()
 
     # ------------------------------------------------------------------ http
-    async def _request(self, method: str, path: str, *, body: bytes | None = None,
-                       params: dict[str, Any] | None = None) -> Any:
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: bytes | None = None,
+        params: dict[str, Any] | None = None,
+    ) -> Any:
         """One request with retries on cuts, 5xx and 429 (honouring Retry-After)."""
         headers = {}
         if body is not None:
@@ -134,8 +156,9 @@ class SyncClient:
         attempt = 0
         while True:
             try:
-                response = await self._http.request(method, path, content=body, params=params,
-                                                    headers=headers)
+                response = await self._http.request(
+                    method, path, content=body, params=params, headers=headers
+                )
             except httpx.TransportError as exc:
                 error: SyncError = Offline(server=self.server_url, detail=type(exc).__name__)
                 wait = None
@@ -215,14 +238,18 @@ class SyncClient:
         with self.store.transaction() as tx:
             if full or self._refetched:
                 apply.sweep_unconfirmed(tx)
-            for key, value in (("last_sync_at", self._clock().isoformat()),
-                               ("last_sync_ok", True), ("full_pull", False)):
+            for key, value in (
+                ("last_sync_at", self._clock().isoformat()),
+                ("last_sync_ok", True),
+                ("full_pull", False),
+            ):
                 tx.set_meta(key, value)
         self._report("done", result, total)
         return result
 
-    def _more(self, answer: dict[str, Any], batch: list[dict[str, Any]],
-              noops: list[dict[str, Any]]) -> bool:
+    def _more(
+        self, answer: dict[str, Any], batch: list[dict[str, Any]], noops: list[dict[str, Any]]
+    ) -> bool:
         if noops or answer.get("has_more") or self._refetch:
             self._refetch = False
             return True
@@ -292,8 +319,9 @@ class SyncClient:
             self.progress(SyncProgress(phase, result.pushed, total, result.pulled))
 
     # ----------------------------------------------------------------- apply
-    def _apply(self, answer: dict[str, Any], batch: list[dict[str, Any]],
-               result: SyncResult) -> list[dict[str, Any]]:
+    def _apply(
+        self, answer: dict[str, Any], batch: list[dict[str, Any]], result: SyncResult
+    ) -> list[dict[str, Any]]:
         """Commit the answers, the page and the cursor together; return gap noops to send."""
         last = int(answer.get("last_op_seq", 0))
         acked = int(self.store.meta("acked_op_seq", 0) or 0)
@@ -336,9 +364,20 @@ class SyncClient:
         if not pending or pending[0]["op_seq"] <= last + 1:
             return []
         now = self._clock().isoformat()
-        return [{"op_seq": n, "record_id": "-", "kind": "noop", "scope": self.store.office,
-                 "changes": {}, "base_seq": 0, "edited_at": now, "author": "", "noop": True}
-                for n in range(last + 1, pending[0]["op_seq"])]
+        return [
+            {
+                "op_seq": n,
+                "record_id": "-",
+                "kind": "noop",
+                "scope": self.store.office,
+                "changes": {},
+                "base_seq": 0,
+                "edited_at": now,
+                "author": "",
+                "noop": True,
+            }
+            for n in range(last + 1, pending[0]["op_seq"])
+        ]
 
     # ----------------------------------------------------------------- reads
     async def health(self) -> dict[str, Any]:
@@ -353,7 +392,9 @@ class SyncClient:
         return health
 
     async def history(self, record_id: str) -> list[dict[str, Any]]:
-        answer: list[dict[str, Any]] = await self._request("GET", f"/v1/records/{record_id}/history")
+        answer: list[dict[str, Any]] = await self._request(
+            "GET", f"/v1/records/{record_id}/history"
+        )
         return answer
 
     async def offices(self) -> list[dict[str, Any]]:

@@ -32,9 +32,18 @@ from sync.record import Record
 from sync.store import Store
 from sync.transaction import Transaction
 
-KEEP_WORDS = {"mine": "mine", "cua-toi": "mine", "theirs": "theirs", "cua-ho": "theirs",
-              "current": "current", "hien-tai": "current", "other": "other", "con-lai": "other",
-              "copy": "copy", "ban-sao": "copy"}
+KEEP_WORDS = {
+    "mine": "mine",
+    "cua-toi": "mine",
+    "theirs": "theirs",
+    "cua-ho": "theirs",
+    "current": "current",
+    "hien-tai": "current",
+    "other": "other",
+    "con-lai": "other",
+    "copy": "copy",
+    "ban-sao": "copy",
+}
 
 
 def sides(store: Store, conflict: Record) -> dict[str, str]:
@@ -62,8 +71,12 @@ def _choice(store: Store, conflict: Record, keep: str) -> str:
             raise Conflict("sync.resolve_ambiguous")
         side = mapping[side]
     if side not in ("current", "other", "value", "copy"):
-        raise ValidationError.single("keep", "validation.bad_choice", value=keep,
-                                     choices="mine, theirs, current, other, copy")
+        raise ValidationError.single(
+            "keep",
+            "validation.bad_choice",
+            value=keep,
+            choices="mine, theirs, current, other, copy",
+        )
     return side
 
 
@@ -75,8 +88,11 @@ def check_resolvable(store: Store, conflict: Record) -> None:
         raise Conflict("sync.conflict_not_server", id=short(conflict.id))
     if not store.is_open_conflict(conflict):
         waiting = conflict.id in store.index.resolving
-        raise Conflict("sync.conflict_closed", id=short(conflict.id),
-                       waiting="§sync.conflict_waiting" if waiting else "")
+        raise Conflict(
+            "sync.conflict_closed",
+            id=short(conflict.id),
+            waiting="§sync.conflict_waiting" if waiting else "",
+        )
 
 
 def resolve(store: Store, conflict_id: str, keep: str, *, value: Any = None) -> Record | None:
@@ -119,8 +135,7 @@ def _close(tx: Transaction, conflict: Record, side: str) -> None:
     if tx.doc(rid) is not None:
         tx.edit(rid, resolves=conflict.id, resolution=side)
     else:
-        tx.dismiss(rid, str(data.get("record_kind")), scope, resolves=conflict.id,
-                   resolution=side)
+        tx.dismiss(rid, str(data.get("record_kind")), scope, resolves=conflict.id, resolution=side)
 
 
 def _resolve_field(tx: Transaction, conflict: Record, side: str, value: Any) -> None:
@@ -157,8 +172,14 @@ def _resolve_delete(tx: Transaction, conflict: Record, side: str) -> None:
     scope = kept.pop("scope", None)
     flat = apply_flat(doc["fields"], kept)
     changes = _logical(doc["kind"], flat, set(kept)) if kept else None
-    tx.edit(rid, changes, deleted=False, scope=scope if isinstance(scope, str) else None,
-            resolves=conflict.id, resolution=side)
+    tx.edit(
+        rid,
+        changes,
+        deleted=False,
+        scope=scope if isinstance(scope, str) else None,
+        resolves=conflict.id,
+        resolution=side,
+    )
 
 
 def _resolve_scope(tx: Transaction, conflict: Record, side: str) -> None:
@@ -175,12 +196,12 @@ def _resolve_scope(tx: Transaction, conflict: Record, side: str) -> None:
         store = tx.store
         may = store.role == "hq" or (within(current, store.office) and within(other, store.office))
         if doc is None or not may:
-            raise Conflict("sync.conflict_move_back", scope=other, current=current,
-                           office=store.office)
+            raise Conflict(
+                "sync.conflict_move_back", scope=other, current=current, office=store.office
+            )
         flat = apply_flat(doc["fields"], kept)
         changes = _logical(doc["kind"], flat, set(kept)) if kept else None
-        tx.edit(rid, changes, deleted=False, scope=other, resolves=conflict.id,
-                resolution=side)
+        tx.edit(rid, changes, deleted=False, scope=other, resolves=conflict.id, resolution=side)
         return
     kind = str(data.get("record_kind") or (doc or {}).get("kind"))
     source = data.get("record_fields") or (doc["fields"] if doc is not None else {})

@@ -53,40 +53,47 @@ from sync.store import (
 #: Lines per block when a damaged history is written afresh.
 REBUILT_BLOCK_LINES = 5000
 
-register(messages={
-    "doctor.unreadable": ("không đọc được: {detail}", "cannot read: {detail}"),
-    "doctor.newer": (
-        "được ghi bởi phiên bản Sổ tay mới hơn (định dạng {found}): hãy nâng cấp Sổ tay",
-        "written by a newer Sổ tay (format {found}): upgrade Sổ tay",
-    ),
-    "doctor.torn": ("{bytes} byte cuối bị ghi dở, sẽ được để riêng",
-                    "the last {bytes} bytes are a cut-short write; they will be set aside"),
-    "doctor.history_missing": (
-        "thiếu khối {blocks} trong {expected} khối đã ghi: tệp bị cắt ngắn hoặc hỏng, "
-        "những dòng lịch sử trong đó đã mất",
-        "blocks {blocks} of the {expected} written are missing: the file was cut short or "
-        "damaged, and the history lines in them are lost",
-    ),
-    "doctor.history_gone": (
-        "tệp không còn, dù đã ghi {expected} khối", "the file is gone, though {expected} blocks "
-        "were written to it"),
-    "doctor.history_damaged": ("{bytes} byte hỏng ở byte {offset}",
-                               "{bytes} damaged bytes at byte {offset}"),
-    "doctor.recover_newer": (
-        "Không khôi phục: {file} được ghi bởi phiên bản Sổ tay mới hơn (định dạng {found}). "
-        "Tệp không hỏng; khôi phục sẽ quay về bản cũ hơn và làm mất những gì bản mới đã ghi. "
-        "Hãy nâng cấp Sổ tay. Không tệp nào bị thay đổi.",
-        "Not recovering: {file} was written by a newer Sổ tay (format {found}). It is not "
-        "damaged; recovering would go back to an older copy and lose what the newer version "
-        "wrote. Upgrade Sổ tay. No file was changed.",
-    ),
-    "doctor.recover_unreadable": (
-        "Không khôi phục: không đọc được {file} ({detail}). Tệp không hỏng; hãy sửa quyền "
-        "truy cập rồi chạy lại 'sotay doctor'. Không tệp nào bị thay đổi.",
-        "Not recovering: cannot read {file} ({detail}). It is not damaged; fix its "
-        "permissions and run 'sotay doctor' again. No file was changed.",
-    ),
-})
+register(
+    messages={
+        "doctor.unreadable": ("không đọc được: {detail}", "cannot read: {detail}"),
+        "doctor.newer": (
+            "được ghi bởi phiên bản Sổ tay mới hơn (định dạng {found}): hãy nâng cấp Sổ tay",
+            "written by a newer Sổ tay (format {found}): upgrade Sổ tay",
+        ),
+        "doctor.torn": (
+            "{bytes} byte cuối bị ghi dở, sẽ được để riêng",
+            "the last {bytes} bytes are a cut-short write; they will be set aside",
+        ),
+        "doctor.history_missing": (
+            "thiếu khối {blocks} trong {expected} khối đã ghi: tệp bị cắt ngắn hoặc hỏng, "
+            "những dòng lịch sử trong đó đã mất",
+            "blocks {blocks} of the {expected} written are missing: the file was cut short or "
+            "damaged, and the history lines in them are lost",
+        ),
+        "doctor.history_gone": (
+            "tệp không còn, dù đã ghi {expected} khối",
+            "the file is gone, though {expected} blocks were written to it",
+        ),
+        "doctor.history_damaged": (
+            "{bytes} byte hỏng ở byte {offset}",
+            "{bytes} damaged bytes at byte {offset}",
+        ),
+        "doctor.recover_newer": (
+            "Không khôi phục: {file} được ghi bởi phiên bản Sổ tay mới hơn (định dạng {found}). "
+            "Tệp không hỏng; khôi phục sẽ quay về bản cũ hơn và làm mất những gì bản mới đã ghi. "
+            "Hãy nâng cấp Sổ tay. Không tệp nào bị thay đổi.",
+            "Not recovering: {file} was written by a newer Sổ tay (format {found}). It is not "
+            "damaged; recovering would go back to an older copy and lose what the newer version "
+            "wrote. Upgrade Sổ tay. No file was changed.",
+        ),
+        "doctor.recover_unreadable": (
+            "Không khôi phục: không đọc được {file} ({detail}). Tệp không hỏng; hãy sửa quyền "
+            "truy cập rồi chạy lại 'sotay doctor'. Không tệp nào bị thay đổi.",
+            "Not recovering: cannot read {file} ({detail}). It is not damaged; fix its "
+            "permissions and run 'sotay doctor' again. No file was changed.",
+        ),
+    }
+)
 
 Note = tuple[str, dict[str, Any]]
 
@@ -116,9 +123,11 @@ class Diagnosis:
         """Every main file reads (a torn tail is a crash, set aside at the next open), and no
         file at all is unreadable or from a newer version."""
         main = [f for f in self.files if not f.name.endswith(".prev")]
-        return all(f.state in ("ok", "missing", "torn-tail") for f in main) and any(
-            f.name == CORE and f.state == "ok" for f in self.files) and not (
-            self.unreadable or self.newer)
+        return (
+            all(f.state in ("ok", "missing", "torn-tail") for f in main)
+            and any(f.name == CORE and f.state == "ok" for f in self.files)
+            and not (self.unreadable or self.newer)
+        )
 
     @property
     def unreadable(self) -> list[FileReport]:
@@ -133,7 +142,8 @@ class Diagnosis:
         """A snapshot or journal is damaged (the history aside)."""
         main = [f for f in self.files if not f.name.endswith(".prev") and f.name != HISTORY]
         return not all(f.state in ("ok", "missing", "torn-tail") for f in main) or not any(
-            f.name == CORE and f.state == "ok" for f in self.files)
+            f.name == CORE and f.state == "ok" for f in self.files
+        )
 
     @property
     def history_damaged(self) -> bool:
@@ -142,10 +152,13 @@ class Diagnosis:
 
 def _problem_report(name: str, exc: SotayError) -> FileReport | None:
     if isinstance(exc, StoreNewerFormat):
-        return FileReport(name, "newer", notes=[("doctor.newer", {"found": exc.params.get("found")})])
+        return FileReport(
+            name, "newer", notes=[("doctor.newer", {"found": exc.params.get("found")})]
+        )
     if isinstance(exc, StoreUnreadable):
-        return FileReport(name, "unreadable",
-                          notes=[("doctor.unreadable", {"detail": exc.params.get("detail")})])
+        return FileReport(
+            name, "unreadable", notes=[("doctor.unreadable", {"detail": exc.params.get("detail")})]
+        )
     return None
 
 
@@ -159,7 +172,9 @@ def _snapshot_report(path: Path) -> FileReport:
         if found is not None:
             return found
         return FileReport(path.name, "corrupt", str(exc.params.get("detail") or exc.message()))
-    return FileReport(path.name, "ok", last_n=last_n, records=len(tables.get("records", {})) or None)
+    return FileReport(
+        path.name, "ok", last_n=last_n, records=len(tables.get("records", {})) or None
+    )
 
 
 def _journal_report(path: Path, live: bool) -> FileReport:
@@ -193,7 +208,9 @@ def _ranges(numbers: list[int]) -> str:
     return ", ".join(parts)
 
 
-def _history_report(path: Path, expected: int | None) -> tuple[FileReport | None, HistoryScan | None]:
+def _history_report(
+    path: Path, expected: int | None
+) -> tuple[FileReport | None, HistoryScan | None]:
     """The history's report (None when there is none yet and none is expected)."""
     try:
         scan = scan_file(path, expected)
@@ -205,22 +222,34 @@ def _history_report(path: Path, expected: int | None) -> tuple[FileReport | None
     if not scan.exists:
         notes.append(("doctor.history_gone", {"expected": expected}))
     elif scan.missing:
-        notes.append(("doctor.history_missing", {"blocks": _ranges(scan.missing),
-                                                 "expected": max(scan.last_n, expected or 0)}))
+        notes.append(
+            (
+                "doctor.history_missing",
+                {"blocks": _ranges(scan.missing), "expected": max(scan.last_n, expected or 0)},
+            )
+        )
     for offset, length in scan.damaged:
         notes.append(("doctor.history_damaged", {"bytes": length, "offset": offset}))
     if scan.torn_bytes:
         notes.append(("doctor.torn", {"bytes": scan.torn_bytes}))
     state = "damaged" if scan.lost_lines else "torn-tail" if scan.torn_bytes else "ok"
-    return FileReport(path.name, state, last_n=scan.last_n or None, entries=len(scan.lines),
-                      notes=notes), scan
+    return FileReport(
+        path.name, state, last_n=scan.last_n or None, entries=len(scan.lines), notes=notes
+    ), scan
 
 
 def _snapshot_files(path: Path) -> list[Path]:
-    kinds = sorted({p.name.removesuffix(".prev") for p in path.glob(KIND_PREFIX + "*")
-                    if p.name.count(".") in (2, 3) and not p.name.endswith(".tmp")
-                    and "corrupt" not in p.name and "before" not in p.name
-                    and ".torn-" not in p.name})
+    kinds = sorted(
+        {
+            p.name.removesuffix(".prev")
+            for p in path.glob(KIND_PREFIX + "*")
+            if p.name.count(".") in (2, 3)
+            and not p.name.endswith(".tmp")
+            and "corrupt" not in p.name
+            and "before" not in p.name
+            and ".torn-" not in p.name
+        }
+    )
     files = [path / CORE, prev(path / CORE)]
     for name in kinds:
         files += [path / name, prev(path / name)]
@@ -254,8 +283,9 @@ def diagnose(path: Path) -> Diagnosis:
     history, diag.history = _history_report(path / HISTORY, recorded.n if recorded else None)
     if history is not None:
         diag.files.append(history)
-    diag.set_aside = sorted(p.name for p in path.glob("store.*")
-                            if ".torn-" in p.name or ".corrupt-" in p.name)
+    diag.set_aside = sorted(
+        p.name for p in path.glob("store.*") if ".torn-" in p.name or ".corrupt-" in p.name
+    )
     return diag
 
 
@@ -313,12 +343,14 @@ def recover(path: Path) -> Recovery | None:
 def _decline(diag: Diagnosis) -> None:
     for report in diag.newer:
         found = report.notes[0][1].get("found") if report.notes else None
-        raise StoreNewerFormat("doctor.recover_newer", file=str(diag.path / report.name),
-                               found=found)
+        raise StoreNewerFormat(
+            "doctor.recover_newer", file=str(diag.path / report.name), found=found
+        )
     for report in diag.unreadable:
         detail = report.notes[0][1].get("detail") if report.notes else ""
-        raise StoreUnreadable("doctor.recover_unreadable", file=str(diag.path / report.name),
-                              detail=detail)
+        raise StoreUnreadable(
+            "doctor.recover_unreadable", file=str(diag.path / report.name), detail=detail
+        )
 
 
 def _best(main: Path) -> tuple[dict[str, dict[str, Any]], int, str] | None:
@@ -357,14 +389,18 @@ def _recover_locked(path: Path, diag: Diagnosis) -> Recovery:
     sources = {CORE: core[2]}
     records: dict[str, dict[str, Any]] = {}
     for file in _snapshot_files(path)[2::2]:
-        kind = file.name[len(KIND_PREFIX):]
+        kind = file.name[len(KIND_PREFIX) :]
         found = _best(file)
         marks[kind] = found[1] if found else 0
         sources[file.name] = found[2] if found else "(mất)"
         if found:
             records.update(found[0].get("records", {}))
-    entries = {e["n"]: e for name in (JOURNAL_PREV, JOURNAL) for e in _all_entries(path / name)
-               if isinstance(e.get("n"), int)}
+    entries = {
+        e["n"]: e
+        for name in (JOURNAL_PREV, JOURNAL)
+        for e in _all_entries(path / name)
+        if isinstance(e.get("n"), int)
+    }
     replayed, lost, last_n = _replay_all(entries, marks, tables, records)
     moved = _move_aside(path, stamp)
     # the journals were moved aside with the lines not yet in store.history: keep them
@@ -383,8 +419,9 @@ def _recover_locked(path: Path, diag: Diagnosis) -> Recovery:
     return Recovery(sources, last_n, replayed, lost, moved, count)
 
 
-def _recover_history_only(path: Path, diag: Diagnosis, journal_lines: dict[str, Any],
-                          stamp: str) -> Recovery:
+def _recover_history_only(
+    path: Path, diag: Diagnosis, journal_lines: dict[str, Any], stamp: str
+) -> Recovery:
     """Only the history lost lines: write it afresh, record it in the core, keep the rest."""
     state, count, kept = _rebuild_history(path, diag.history, journal_lines, stamp)
     found = _best(path / CORE)
@@ -395,15 +432,17 @@ def _recover_history_only(path: Path, diag: Diagnosis, journal_lines: dict[str, 
     return Recovery({}, last_n, 0, [], kept, count)
 
 
-def _rebuild_history(path: Path, scan: HistoryScan | None, journal_lines: dict[str, Any],
-                     stamp: str) -> tuple[HistoryState, int, list[str]]:
+def _rebuild_history(
+    path: Path, scan: HistoryScan | None, journal_lines: dict[str, Any], stamp: str
+) -> tuple[HistoryState, int, list[str]]:
     """Keep the damaged file as ``.corrupt-<stamp>``, write every readable line afresh.
     Returns the new file's state, its number of lines and the name the old file got."""
     lines = {**(scan.lines if scan else {}), **journal_lines}
     ordered = sorted(lines.values(), key=lambda h: (str(h.get("at")), h["id"]))
     data = b"".join(
-        encode_entry({"n": i + 1, "h": ordered[at:at + REBUILT_BLOCK_LINES]})
-        for i, at in enumerate(range(0, len(ordered), REBUILT_BLOCK_LINES)))
+        encode_entry({"n": i + 1, "h": ordered[at : at + REBUILT_BLOCK_LINES]})
+        for i, at in enumerate(range(0, len(ordered), REBUILT_BLOCK_LINES))
+    )
     file = path / HISTORY
     kept = []
     if file.exists():
@@ -415,8 +454,9 @@ def _rebuild_history(path: Path, scan: HistoryScan | None, journal_lines: dict[s
     return HistoryState(blocks, len(data)), len(ordered), kept
 
 
-def _append_history(path: Path, scan: HistoryScan | None,
-                    journal_lines: dict[str, Any]) -> HistoryState | None:
+def _append_history(
+    path: Path, scan: HistoryScan | None, journal_lines: dict[str, Any]
+) -> HistoryState | None:
     """Add the journals' lines that the (sound) history lacks, as one more block."""
     if scan is None:
         return None
@@ -431,9 +471,12 @@ def _append_history(path: Path, scan: HistoryScan | None,
     return log.state
 
 
-def _replay_all(entries: dict[int, dict[str, Any]], marks: dict[str, int],
-                tables: dict[str, dict[str, Any]],
-                records: dict[str, dict[str, Any]]) -> tuple[int, list[int], int]:
+def _replay_all(
+    entries: dict[int, dict[str, Any]],
+    marks: dict[str, int],
+    tables: dict[str, dict[str, Any]],
+    records: dict[str, dict[str, Any]],
+) -> tuple[int, list[int], int]:
     start = min(marks.values())
     last_n = max([start, *entries])
     lost = [n for n in range(start + 1, last_n + 1) if n not in entries]
@@ -466,7 +509,9 @@ def _move_aside(path: Path, stamp: str) -> list[str]:
         if not file.exists():
             continue
         is_journal = file.name.startswith("store.journal")
-        report = _journal_report(file, file.name == JOURNAL) if is_journal else _snapshot_report(file)
+        report = (
+            _journal_report(file, file.name == JOURNAL) if is_journal else _snapshot_report(file)
+        )
         tag = "corrupt" if report.state == "corrupt" else "before-recovery"
         target = file.with_name(f"{file.name}.{tag}-{stamp}")
         fsio._replace(file, target)
@@ -474,8 +519,9 @@ def _move_aside(path: Path, stamp: str) -> list[str]:
     return moved
 
 
-def _write_fresh(path: Path, tables: dict[str, dict[str, Any]],
-                 records: dict[str, dict[str, Any]], last_n: int) -> None:
+def _write_fresh(
+    path: Path, tables: dict[str, dict[str, Any]], records: dict[str, dict[str, Any]], last_n: int
+) -> None:
     by_kind: dict[str, dict[str, dict[str, Any]]] = {}
     for rid, doc in records.items():
         by_kind.setdefault(doc["kind"], {})[rid] = doc

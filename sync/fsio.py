@@ -47,8 +47,9 @@ def store_error(exc: OSError, action: str, folder: Path | None = None) -> StoreE
 
 def read_error(exc: OSError, path: Path) -> StoreUnreadable:
     """Map an OSError of a read: the file is unreadable, which is not damage."""
-    return StoreUnreadable(file=str(path), detail=reason(exc),
-                           missing=isinstance(exc, FileNotFoundError))
+    return StoreUnreadable(
+        file=str(path), detail=reason(exc), missing=isinstance(exc, FileNotFoundError)
+    )
 
 
 def read_bytes(path: Path) -> bytes:

@@ -68,10 +68,10 @@ class HistoryScan:
 
     exists: bool = False
     lines: dict[str, dict[str, Any]] = field(default_factory=dict)
-    blocks: int = 0               # whole blocks read (numbered and v1)
-    last_n: int = 0               # highest block number read (0: none, or only v1 blocks)
-    good_size: int = 0            # end of the last whole block
-    torn_bytes: int = 0           # bytes after it that are not a whole block
+    blocks: int = 0  # whole blocks read (numbered and v1)
+    last_n: int = 0  # highest block number read (0: none, or only v1 blocks)
+    good_size: int = 0  # end of the last whole block
+    torn_bytes: int = 0  # bytes after it that are not a whole block
     damaged: list[tuple[int, int]] = field(default_factory=list)  # (offset, bytes) skipped
     missing: list[int] = field(default_factory=list)  # block numbers that are not there
     expected_n: int | None = None  # the last block the core knows of (None: not recorded)
@@ -87,8 +87,13 @@ def _lines_of(entry: Mapping[str, Any]) -> list[dict[str, Any]]:
     found = entry.get("h")
     if not isinstance(found, list):
         return []
-    return [line for line in found if isinstance(line, dict)
-            and isinstance(line.get("id"), str) and isinstance(line.get("rid"), str)]
+    return [
+        line
+        for line in found
+        if isinstance(line, dict)
+        and isinstance(line.get("id"), str)
+        and isinstance(line.get("rid"), str)
+    ]
 
 
 def scan_bytes(data: bytes, expected_n: int | None = None) -> HistoryScan:
@@ -137,8 +142,9 @@ def scan_file(path: Path, expected_n: int | None = None) -> HistoryScan:
 
 
 class HistoryLog:
-    def __init__(self, path: Path, state: HistoryState | None = None, *,
-                 read_only: bool = False) -> None:
+    def __init__(
+        self, path: Path, state: HistoryState | None = None, *, read_only: bool = False
+    ) -> None:
         self.path = path
         #: The file as the core snapshot knows it (None: a store from before it was recorded).
         self.state = state
@@ -173,8 +179,10 @@ class HistoryLog:
         rows = self._sorted.get(record_id)
         if rows is None:
             lines = self._load()
-            rows = sorted((lines[h] for h in self._by_record.get(record_id, [])),
-                          key=lambda h: (h["at"], h["id"]))
+            rows = sorted(
+                (lines[h] for h in self._by_record.get(record_id, [])),
+                key=lambda h: (h["at"], h["id"]),
+            )
             self._sorted[record_id] = rows
         return list(rows)
 
@@ -247,8 +255,9 @@ class HistoryLog:
         scan = scan_bytes(data)
         good_end = start + scan.good_size
         if scan.torn_bytes:
-            set_aside_torn_tail(self.path, JournalScan(good_size=good_end,
-                                                       torn_bytes=actual - good_end))
+            set_aside_torn_tail(
+                self.path, JournalScan(good_size=good_end, torn_bytes=actual - good_end)
+            )
         # a cut-short file keeps the recorded number, so the gap stays visible to the doctor
         n = max(known.n if known is not None else 0, scan.last_n)
         return HistoryState(n, good_end)

@@ -40,7 +40,9 @@ def search_text(kind: str, fields: Mapping[str, Any]) -> str:
             if isinstance(value, dict):  # map elements such as readings' evidence
                 parts.extend(v for v in value.values() if isinstance(v, str))
             continue
-        if isinstance(value, str) and not (len(value) == 10 and value[4:5] == "-" and value[:4].isdigit()):
+        if isinstance(value, str) and not (
+            len(value) == 10 and value[4:5] == "-" and value[:4].isdigit()
+        ):
             parts.append(value)
     return fold("\n".join(parts)).replace(_SEP, " ")
 
@@ -196,8 +198,9 @@ class Indexes:
             found += self._search(rest, kinds, more, set(found))
         return found
 
-    def _search(self, words: list[str], kinds: list[str], limit: int | None,
-                skip: set[str]) -> list[str]:
+    def _search(
+        self, words: list[str], kinds: list[str], limit: int | None, skip: set[str]
+    ) -> list[str]:
         found: list[str] = []
         for kind in kinds:
             chunks = self._chunks.get(kind)
@@ -208,8 +211,15 @@ class Indexes:
                     return found
         return found
 
-    def _scan(self, chunks: _Chunks, at: int, words: list[str], found: list[str],
-              limit: int | None, skip: set[str]) -> bool:
+    def _scan(
+        self,
+        chunks: _Chunks,
+        at: int,
+        words: list[str],
+        found: list[str],
+        limit: int | None,
+        skip: set[str],
+    ) -> bool:
         """Scan one chunk; True when ``limit`` is reached."""
         joined, starts = chunks.chunk(at, self._text)
         ids = chunks.ids[at]
@@ -219,7 +229,7 @@ class Indexes:
             i = bisect.bisect_right(starts, pos) - 1
             rid = ids[i]
             end = starts[i + 1] - 1 if i + 1 < len(starts) else len(joined)
-            body = joined[starts[i]:end]
+            body = joined[starts[i] : end]
             if rid not in skip and all(w in body for w in rest):
                 found.append(rid)
                 if limit is not None and len(found) >= limit:

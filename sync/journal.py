@@ -39,8 +39,8 @@ class JournalScan:
     """What reading a journal file found."""
 
     entries: list[dict[str, Any]] = field(default_factory=list)
-    good_size: int = 0          # bytes up to the end of the last valid entry
-    torn_bytes: int = 0         # bytes after it that belong to a torn write
+    good_size: int = 0  # bytes up to the end of the last valid entry
+    torn_bytes: int = 0  # bytes after it that belong to a torn write
     corrupt_at: int | None = None  # offset of a bad entry followed by valid data
 
 
@@ -57,7 +57,7 @@ def _entry_at(data: bytes, offset: int) -> tuple[dict[str, Any], int] | None:
     magic, length, crc = HEADER.unpack_from(data, offset)
     if magic != MAGIC or end + length > len(data):
         return None
-    payload = data[end:end + length]
+    payload = data[end : end + length]
     if zlib.crc32(payload) != crc:
         return None
     try:

@@ -39,7 +39,7 @@ def format_of(data: bytes) -> int | None:
     version may lay out the rest of its header differently); None if there is none."""
     if not data.startswith(PREFIX):
         return None
-    word = data[len(PREFIX):len(PREFIX) + 12].split(b" ", 1)[0].split(b"\n", 1)[0]
+    word = data[len(PREFIX) : len(PREFIX) + 12].split(b" ", 1)[0].split(b"\n", 1)[0]
     return int(word) if word.isdigit() else None
 
 
@@ -56,14 +56,14 @@ def verify(data: bytes, path: Path) -> tuple[int, int]:
     if fmt is None or newline < 0:
         raise StoreCorrupt(file=str(path), detail="thiếu phần đầu tệp")
     try:
-        _fmt_s, crc_s, len_s, n_s = data[len(PREFIX):newline].split(b" ")
+        _fmt_s, crc_s, len_s, n_s = data[len(PREFIX) : newline].split(b" ")
         crc, length, last_n = int(crc_s, 16), int(len_s), int(n_s)
     except ValueError:
         raise StoreCorrupt(file=str(path), detail="phần đầu tệp không đọc được") from None
     body_len = len(data) - newline - 1
     if body_len != length:
         raise StoreCorrupt(file=str(path), detail=f"độ dài {body_len} thay vì {length} byte")
-    if zlib.crc32(memoryview(data)[newline + 1:]) != crc:
+    if zlib.crc32(memoryview(data)[newline + 1 :]) != crc:
         raise StoreCorrupt(file=str(path), detail="sai mã kiểm tra (checksum)")
     return last_n, newline + 1
 
@@ -97,8 +97,9 @@ def read(path: Path) -> tuple[dict[str, dict[str, Any]], int]:
     return decode_body(data, offset, path), last_n
 
 
-def write(path: Path, tables: dict[str, dict[str, Any]], last_n: int,
-          keep_previous: Path | None = None) -> int:
+def write(
+    path: Path, tables: dict[str, dict[str, Any]], last_n: int, keep_previous: Path | None = None
+) -> int:
     """Atomically replace the file (keeping the old one as ``keep_previous``); returns its size."""
     data = encode(tables, last_n)
     fsio.atomic_write(path, data, keep_previous=keep_previous)

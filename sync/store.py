@@ -89,7 +89,7 @@ def kind_files(path: Path) -> dict[str, Path]:
     """kind → file, taking the ``.prev`` of a kind whose file a crash left missing."""
     found: dict[str, Path] = {}
     for p in sorted(path.glob(KIND_PREFIX + "*")):
-        rest = p.name[len(KIND_PREFIX):]
+        rest = p.name[len(KIND_PREFIX) :]
         if rest.endswith(".prev"):
             found.setdefault(rest[:-5], p)
         elif "." not in rest:
@@ -237,8 +237,10 @@ class Store:
         self._tables: dict[str, ReplicaTable] = {name: self._db.table(name) for name in TABLES}  # type: ignore[misc]
         self._raws: dict[str, dict[str, Any]] = {n: t.raw() for n, t in self._tables.items()}
         self._journal: Journal | ReadOnlyJournal = (
-            ReadOnlyJournal(path / JOURNAL, loaded.next_n, loaded.journal_size) if self.read_only
-            else Journal(path / JOURNAL, loaded.next_n, loaded.journal_size))
+            ReadOnlyJournal(path / JOURNAL, loaded.next_n, loaded.journal_size)
+            if self.read_only
+            else Journal(path / JOURNAL, loaded.next_n, loaded.journal_size)
+        )
         self._core_n = loaded.core_n
         self._kind_n = loaded.kind_n
         self._lazy = loaded.lazy
@@ -247,8 +249,9 @@ class Store:
         if "*" in self._dirty:  # a removal whose kind the journal did not say
             self._dirty.discard("*")
             self._dirty.update(self._lazy)
-        self.history_log = HistoryLog(path / HISTORY, loaded.history_state,
-                                      read_only=self.read_only)
+        self.history_log = HistoryLog(
+            path / HISTORY, loaded.history_state, read_only=self.read_only
+        )
         for line in loaded.history:
             self.history_log.add(line)
         self.index = Indexes()
@@ -267,8 +270,17 @@ class Store:
             raise fsio.read_error(exc, path) from exc
 
     @classmethod
-    def create(cls, path: Path, *, office: str, name: str, role: str = "office",
-               author: str | None = None, lang: str = "vi", clock: Clock = utc_now) -> Store:
+    def create(
+        cls,
+        path: Path,
+        *,
+        office: str,
+        name: str,
+        role: str = "office",
+        author: str | None = None,
+        lang: str = "vi",
+        clock: Clock = utc_now,
+    ) -> Store:
         """Make a new profile in ``path`` (refused if one exists)."""
         path = Path(path)
         office = check_scope(office, "office")
@@ -281,9 +293,15 @@ class Store:
             if cls.exists(path):
                 raise Conflict("store.profile_exists", path=str(path), office=office)
             meta = {
-                "office": office, "name": name, "role": role, "author": author or name,
-                "lang": lang, "replica_id": uuid7(), "created_at": clock().isoformat(),
-                "next_op_seq": 1, "cursor": 0,
+                "office": office,
+                "name": name,
+                "role": role,
+                "author": author or name,
+                "lang": lang,
+                "replica_id": uuid7(),
+                "created_at": clock().isoformat(),
+                "next_op_seq": 1,
+                "cursor": 0,
             }
             tables: dict[str, dict[str, Any]] = {t: {} for t in CORE_TABLES}
             tables["meta"] = {k: {"value": v} for k, v in meta.items()}
@@ -472,17 +490,30 @@ class Store:
         if len(needle) < 4:
             raise NotFound(id=text)
         self.ensure_loaded()
-        hits = [rid for rid in self._raw("records")
-                if rid.replace("-", "").endswith(needle) or rid.replace("-", "").startswith(needle)]
+        hits = [
+            rid
+            for rid in self._raw("records")
+            if rid.replace("-", "").endswith(needle) or rid.replace("-", "").startswith(needle)
+        ]
         if len(hits) == 1:
             return hits[0]
         if not hits:
             raise NotFound(id=text)
-        raise ValidationError.single("id", "validation.reference_ambiguous", value=text,
-                                     kind="", matches=", ".join(h[-8:] for h in hits[:5]))
+        raise ValidationError.single(
+            "id",
+            "validation.reference_ambiguous",
+            value=text,
+            kind="",
+            matches=", ".join(h[-8:] for h in hits[:5]),
+        )
 
-    def list(self, kind: str | None = None, *, where: Callable[[Record], bool] | None = None,
-             include_deleted: bool = False) -> builtins.list[Record]:
+    def list(
+        self,
+        kind: str | None = None,
+        *,
+        where: Callable[[Record], bool] | None = None,
+        include_deleted: bool = False,
+    ) -> builtins.list[Record]:
         if kind:
             self._ensure(kind)
         else:
@@ -501,15 +532,19 @@ class Store:
     def query(self, kind: str, cond: Any) -> builtins.list[Record]:
         """TinyDB query over raw documents, e.g. ``where("fields").status == "done"``."""
         self._ensure(kind)
-        return [Record(d) for d in self._table("records").search(cond)
-                if d["kind"] == kind and not d.get("deleted")]
+        return [
+            Record(d)
+            for d in self._table("records").search(cond)
+            if d["kind"] == kind and not d.get("deleted")
+        ]
 
     def count(self, kind: str) -> int:
         self._ensure(kind)
         return len(self.index.by_kind.get(kind, {}))
 
-    def children(self, parent_id: str, kind: str | None = None, *,
-                 include_deleted: bool = False) -> builtins.list[Record]:
+    def children(
+        self, parent_id: str, kind: str | None = None, *, include_deleted: bool = False
+    ) -> builtins.list[Record]:
         if kind:
             self._ensure(kind)
         else:
@@ -525,8 +560,14 @@ class Store:
             out.append(Record(doc))
         return out
 
-    def search(self, text: str, *, kinds: Iterable[str] | None = None, limit: int | None = 200,
-               include_deleted: bool = False) -> builtins.list[Record]:
+    def search(
+        self,
+        text: str,
+        *,
+        kinds: Iterable[str] | None = None,
+        limit: int | None = 200,
+        include_deleted: bool = False,
+    ) -> builtins.list[Record]:
         """Accent-insensitive search: "ung dung" finds "ứng dụng", every word must occur."""
         wanted = builtins.list(kinds) if kinds is not None else None
         self.ensure_loaded(wanted)
@@ -571,7 +612,9 @@ class Store:
         """
         return self.states_at([record_id], when).get(record_id)
 
-    def states_at(self, record_ids: Iterable[str], when: datetime) -> dict[str, dict[str, Any] | None]:
+    def states_at(
+        self, record_ids: Iterable[str], when: datetime
+    ) -> dict[str, dict[str, Any] | None]:
         """:meth:`state_at` for many records at once (a report's whole task table)."""
         stamp = utc_iso(when)
         out: dict[str, dict[str, Any] | None] = {}
@@ -621,8 +664,14 @@ class Store:
             yield tx
             tx.commit()
 
-    def add(self, kind: str, fields: Mapping[str, Any], *, scope: str | None = None,
-            record_id: str | None = None) -> Record:
+    def add(
+        self,
+        kind: str,
+        fields: Mapping[str, Any],
+        *,
+        scope: str | None = None,
+        record_id: str | None = None,
+    ) -> Record:
         with self.transaction() as tx:
             return tx.add(kind, fields, scope=scope, record_id=record_id)
 
@@ -650,8 +699,13 @@ class Store:
         with self.transaction() as tx:
             return tx.requeue_everything()
 
-    def import_records(self, items: Iterable[tuple[int, Mapping[str, Any]]], *,
-                       enforce_scope: bool = True, file: str = "") -> dict[str, int]:
+    def import_records(
+        self,
+        items: Iterable[tuple[int, Mapping[str, Any]]],
+        *,
+        enforce_scope: bool = True,
+        file: str = "",
+    ) -> dict[str, int]:
         """Bring records in the export form into the store, idempotent by ID, all or nothing.
 
         ``items`` are (line number, record) pairs; every bad line is reported at once.
@@ -664,9 +718,13 @@ class Store:
                 try:
                     counts[tx.put_export(item)] += 1
                 except SotayError as exc:
-                    problems.append(Problem("__root__", "import.bad_line",
-                                            {"line": line, "file": file,
-                                             "detail": exc.message()}))
+                    problems.append(
+                        Problem(
+                            "__root__",
+                            "import.bad_line",
+                            {"line": line, "file": file, "detail": exc.message()},
+                        )
+                    )
             if problems:
                 raise ValidationError(problems)
         return counts
@@ -759,8 +817,10 @@ class Store:
         records = self._raw("records")
         ids = self.index.by_kind.get(kind, {})
         text = self.index.text
-        tables = {"records": {rid: records[rid] for rid in ids},
-                  "fold": {rid: text.get(rid, "") for rid in ids}}
+        tables = {
+            "records": {rid: records[rid] for rid in ids},
+            "fold": {rid: text.get(rid, "") for rid in ids},
+        }
         file = self.path / f"{KIND_PREFIX}{kind}"
         snapshot.write(file, tables, last_n, keep_previous=prev(file))
         self._kind_n[kind] = last_n
@@ -793,9 +853,13 @@ class Store:
     def is_open_conflict(self, record: Record) -> bool:
         """THE test for a conflict waiting for a person: a conflict record the server made,
         still open on the server, and not resolved here by an op waiting to be sent."""
-        return (record.kind == "conflict" and not record.deleted and record.seq > 0
-                and record.flat.get("status", "open") == "open"
-                and record.id not in self.index.resolving)
+        return (
+            record.kind == "conflict"
+            and not record.deleted
+            and record.seq > 0
+            and record.flat.get("status", "open") == "open"
+            and record.id not in self.index.resolving
+        )
 
     def open_conflicts(self) -> builtins.list[Record]:
         return self.list("conflict", where=self.is_open_conflict)

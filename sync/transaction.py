@@ -116,8 +116,14 @@ class Transaction:
         self.writes[("meta", key)] = {"value": value}
 
     # -- local edits -------------------------------------------------------
-    def add(self, kind: str, fields: Mapping[str, Any], *, scope: str | None = None,
-            record_id: str | None = None) -> Record:
+    def add(
+        self,
+        kind: str,
+        fields: Mapping[str, Any],
+        *,
+        scope: str | None = None,
+        record_id: str | None = None,
+    ) -> Record:
         model_for(kind)
         if kind in SERVER_OWNED:
             raise ValidationError.single("kind", "store.readonly_kind", kind=kind)
@@ -127,9 +133,18 @@ class Transaction:
             raise Conflict("store.exists", id=rid)
         scope = check_scope(scope or self.store.office)
         self._check_writable(scope)
-        doc = {"id": rid, "kind": kind, "scope": scope, "fields": to_flat(kind, logical),
-               "deleted": False, "base": None, "versions": {}, "seq": 0, "pending": 0,
-               "updated_at": self._now.isoformat()}
+        doc = {
+            "id": rid,
+            "kind": kind,
+            "scope": scope,
+            "fields": to_flat(kind, logical),
+            "deleted": False,
+            "base": None,
+            "versions": {},
+            "seq": 0,
+            "pending": 0,
+            "updated_at": self._now.isoformat(),
+        }
         self._record_local(None, doc)
         return Record(doc)
 
@@ -146,9 +161,16 @@ class Transaction:
         """Move a record to another scope (whoever may write both scopes)."""
         return self.edit(record_id, scope=scope)
 
-    def edit(self, record_id: str, changes: Mapping[str, Any] | None = None, *,
-             deleted: bool | None = None, scope: str | None = None,
-             resolves: str | None = None, resolution: str | None = None) -> Record:
+    def edit(
+        self,
+        record_id: str,
+        changes: Mapping[str, Any] | None = None,
+        *,
+        deleted: bool | None = None,
+        scope: str | None = None,
+        resolves: str | None = None,
+        resolution: str | None = None,
+    ) -> Record:
         """The one way to change an existing record: logical field ``changes``, the
         tombstone, the scope, and the conflict it resolves, staged as ONE op.
 
@@ -175,8 +197,9 @@ class Transaction:
         self._record_local(old, new, resolves=resolves, resolution=resolution)
         return Record(new)
 
-    def dismiss(self, record_id: str, kind: str, scope: str, *, resolves: str,
-                resolution: str) -> None:
+    def dismiss(
+        self, record_id: str, kind: str, scope: str, *, resolves: str, resolution: str
+    ) -> None:
         """Resolve a conflict about a record this replica does not hold (it was moved out of
         the office's reach): an op that changes nothing and only closes the conflict."""
         op = self._new_op(record_id, kind, scope, {}, 0)
@@ -185,10 +208,14 @@ class Transaction:
 
     def put_export(self, item: Mapping[str, Any]) -> str:
         """Make the record match an exported one; returns "added", "updated" or "unchanged"."""
-        if not isinstance(item, Mapping) or not isinstance(item.get("id"), str) \
-                or not isinstance(item.get("fields"), Mapping):
-            raise ValidationError.single("__root__", "validation.bad_value",
-                                         detail="cần các khóa id, kind, scope, fields")
+        if (
+            not isinstance(item, Mapping)
+            or not isinstance(item.get("id"), str)
+            or not isinstance(item.get("fields"), Mapping)
+        ):
+            raise ValidationError.single(
+                "__root__", "validation.bad_value", detail="cần các khóa id, kind, scope, fields"
+            )
         rid, kind = item["id"], str(item.get("kind"))
         fields = dict(item["fields"])
         want_deleted = bool(item.get(DELETED))
@@ -212,8 +239,14 @@ class Transaction:
         if self.enforce_scope and store.role != "hq" and not within(scope, store.office):
             raise Conflict("store.out_of_scope", scope=scope, office=store.office)
 
-    def _record_local(self, old: dict[str, Any] | None, new: dict[str, Any], *,
-                      resolves: str | None = None, resolution: str | None = None) -> None:
+    def _record_local(
+        self,
+        old: dict[str, Any] | None,
+        new: dict[str, Any],
+        *,
+        resolves: str | None = None,
+        resolution: str | None = None,
+    ) -> None:
         """Stage the new record, its outbox op and its history line."""
         delta = op_changes(old, new)
         new["base"] = base_state(old) if old is not None else None
@@ -222,14 +255,28 @@ class Transaction:
             op["resolves"], op["resolution"] = resolves, resolution
         self._stage_op(new["id"], op["op_seq"], op)
         self._put(new)
-        self._history(new["id"], old["fields"] if old else {}, new["fields"], delta,
-                      source="local", author=self.store.author, office=self.store.office,
-                      at=self._now.isoformat(), created=old is None,
-                      scope=(old["scope"], new["scope"])
-                      if old is not None and old["scope"] != new["scope"] else None)
+        self._history(
+            new["id"],
+            old["fields"] if old else {},
+            new["fields"],
+            delta,
+            source="local",
+            author=self.store.author,
+            office=self.store.office,
+            at=self._now.isoformat(),
+            created=old is None,
+            scope=(old["scope"], new["scope"])
+            if old is not None and old["scope"] != new["scope"]
+            else None,
+        )
 
-    def _make_op(self, old: dict[str, Any] | None, new: dict[str, Any],
-                 delta: Mapping[str, Any], base: dict[str, Any] | None) -> dict[str, Any]:
+    def _make_op(
+        self,
+        old: dict[str, Any] | None,
+        new: dict[str, Any],
+        delta: Mapping[str, Any],
+        base: dict[str, Any] | None,
+    ) -> dict[str, Any]:
         long_text = long_text_fields(new["kind"])
         changes: dict[str, dict[str, Any]] = {}
         for key, value in delta.items():
@@ -243,19 +290,38 @@ class Transaction:
         base_seq = int(old.get("seq", 0)) if old else 0
         return self._new_op(new["id"], new["kind"], new["scope"], changes, base_seq)
 
-    def _new_op(self, record_id: str, kind: str, scope: str, changes: dict[str, Any],
-                base_seq: int) -> dict[str, Any]:
+    def _new_op(
+        self, record_id: str, kind: str, scope: str, changes: dict[str, Any], base_seq: int
+    ) -> dict[str, Any]:
         op_seq = self._next_op_seq
         self._next_op_seq += 1
         self.set_meta("next_op_seq", self._next_op_seq)
-        return {"op_seq": op_seq, "record_id": record_id, "kind": kind, "scope": scope,
-                "changes": changes, "base_seq": base_seq, "edited_at": self._now.isoformat(),
-                "author": self.store.author}
+        return {
+            "op_seq": op_seq,
+            "record_id": record_id,
+            "kind": kind,
+            "scope": scope,
+            "changes": changes,
+            "base_seq": base_seq,
+            "edited_at": self._now.isoformat(),
+            "author": self.store.author,
+        }
 
-    def _history(self, rid: str, before: Mapping[str, Any], after: Mapping[str, Any],
-                 delta: Mapping[str, Any], *, source: str, author: str | None,
-                 office: str | None, at: str, created: bool = False,
-                 scope: tuple[str, str] | None = None, mark: str | None = None) -> None:
+    def _history(
+        self,
+        rid: str,
+        before: Mapping[str, Any],
+        after: Mapping[str, Any],
+        delta: Mapping[str, Any],
+        *,
+        source: str,
+        author: str | None,
+        office: str | None,
+        at: str,
+        created: bool = False,
+        scope: tuple[str, str] | None = None,
+        mark: str | None = None,
+    ) -> None:
         changes: dict[str, list[Any]] = {}
         for key in delta:
             if key == DELETED:
@@ -263,8 +329,15 @@ class Transaction:
             else:
                 changes[key] = [before.get(key), after.get(key)]
         hid = uuid7()
-        entry: dict[str, Any] = {"id": hid, "rid": rid, "at": utc_iso(at), "source": source,
-                                 "author": author, "office": office, "changes": changes}
+        entry: dict[str, Any] = {
+            "id": hid,
+            "rid": rid,
+            "at": utc_iso(at),
+            "source": source,
+            "author": author,
+            "office": office,
+            "changes": changes,
+        }
         if scope is not None:
             entry["scope"] = list(scope)  # a move: [from, to]
         if created:
@@ -280,7 +353,11 @@ class Transaction:
 
     def keep_rejected(self, op: Mapping[str, Any], reason: str | None, message: str | None) -> None:
         self.writes[("rejected", op_key(op["op_seq"]))] = {
-            "op": dict(op), "reason": reason, "message": message, "at": self._now.isoformat()}
+            "op": dict(op),
+            "reason": reason,
+            "message": message,
+            "at": self._now.isoformat(),
+        }
 
     def take_base(self, state: Mapping[str, Any], *, at: str | None = None) -> None:
         """Make a server state the record's base and re-apply the record's pending ops."""
@@ -288,8 +365,11 @@ class Transaction:
         old = self.doc(rid)
         if old is not None and int(old.get("seq", 0)) > int(state["seq"]):
             return  # an older answer arriving late changes nothing
-        base = {"fields": dict(state["fields"]), "deleted": bool(state.get(DELETED)),
-                "scope": state["scope"]}
+        base = {
+            "fields": dict(state["fields"]),
+            "deleted": bool(state.get(DELETED)),
+            "scope": state["scope"],
+        }
         fields, deleted, scope = base["fields"], base["deleted"], base["scope"]
         pending = self.staged_ops(rid)
         for op in pending:
@@ -298,15 +378,28 @@ class Transaction:
                 deleted = bool(values.pop(DELETED))
             fields = apply_flat(fields, values)
             scope = op.get("scope", scope)
-        new = {"id": rid, "kind": state["kind"], "scope": scope, "fields": fields,
-               "deleted": deleted, "base": base if pending else None,
-               "versions": dict(state.get("versions") or {}), "seq": int(state["seq"]),
-               "pending": len(pending), "updated_at": at or self._now.isoformat()}
+        new = {
+            "id": rid,
+            "kind": state["kind"],
+            "scope": scope,
+            "fields": fields,
+            "deleted": deleted,
+            "base": base if pending else None,
+            "versions": dict(state.get("versions") or {}),
+            "seq": int(state["seq"]),
+            "pending": len(pending),
+            "updated_at": at or self._now.isoformat(),
+        }
         self._put(new)
         self._server_history(old, new, state, at)
 
-    def _server_history(self, old: Mapping[str, Any] | None, new: Mapping[str, Any],
-                        state: Mapping[str, Any], at: str | None) -> None:
+    def _server_history(
+        self,
+        old: Mapping[str, Any] | None,
+        new: Mapping[str, Any],
+        state: Mapping[str, Any],
+        at: str | None,
+    ) -> None:
         """One history line for what a server state changed here.  A record first seen on
         this replica gets one "created" line; one seen before (it left the office's reach
         and came back) gets a line "arrived" with its values, never a second creation."""
@@ -318,13 +411,21 @@ class Transaction:
             return  # a tombstone never seen alive here: nothing to remember
         if old is not None and not delta and old["scope"] == new["scope"]:
             return
-        self._history(rid, before, new["fields"], delta, source="server",
-                      author=state.get("updated_by"), office=state.get("office"),
-                      at=at or state.get("updated_at") or self._now.isoformat(),
-                      created=old is None and not seen_before,
-                      scope=(old["scope"], new["scope"])
-                      if old is not None and old["scope"] != new["scope"] else None,
-                      mark="arrived" if seen_before else None)
+        self._history(
+            rid,
+            before,
+            new["fields"],
+            delta,
+            source="server",
+            author=state.get("updated_by"),
+            office=state.get("office"),
+            at=at or state.get("updated_at") or self._now.isoformat(),
+            created=old is None and not seen_before,
+            scope=(old["scope"], new["scope"])
+            if old is not None and old["scope"] != new["scope"]
+            else None,
+            mark="arrived" if seen_before else None,
+        )
 
     def confirm(self, op: Mapping[str, Any], seq: int) -> None:
         """The server applied ``op`` exactly as sent, at ``seq`` (a compact result).
@@ -357,8 +458,17 @@ class Transaction:
                     versions[key] = version
         if deleted_change is not None and not deleted:
             versions[DELETED] = seq  # an undelete: the replica cannot infer its version
-        self.take_base({"id": doc["id"], "kind": doc["kind"], "scope": op["scope"],
-                        "fields": fields, "deleted": deleted, "versions": versions, "seq": seq})
+        self.take_base(
+            {
+                "id": doc["id"],
+                "kind": doc["kind"],
+                "scope": op["scope"],
+                "fields": fields,
+                "deleted": deleted,
+                "versions": versions,
+                "seq": seq,
+            }
+        )
 
     def requeue_everything(self) -> int:
         store = self.store
@@ -366,14 +476,21 @@ class Transaction:
         for op in store.pending_ops():
             self.drop_op(op)
         self._next_op_seq = 1
-        for key, value in (("replica_id", uuid7()), ("cursor", 0), ("server_id", None),
-                           ("acked_op_seq", 0), ("feed_tag", None), ("full_pull", True)):
+        for key, value in (
+            ("replica_id", uuid7()),
+            ("cursor", 0),
+            ("server_id", None),
+            ("acked_op_seq", 0),
+            ("feed_tag", None),
+            ("full_pull", True),
+        ):
             self.set_meta(key, value)
         queued = 0
         for record in store.list(None, include_deleted=True):
             doc = {**record.doc, "seq": 0, "versions": {}, "base": None}
             writable = record.id in unsent or not (
-                self.enforce_scope and store.role != "hq" and not within(doc["scope"], store.office))
+                self.enforce_scope and store.role != "hq" and not within(doc["scope"], store.office)
+            )
             if writable and doc["kind"] not in SERVER_OWNED:
                 op = self._make_op(None, doc, op_changes(None, doc), None)
                 self._stage_op(doc["id"], op["op_seq"], op)
@@ -389,9 +506,17 @@ class Transaction:
         doc = self.doc(record_id)
         if doc is not None:
             self.writes[("records", record_id)] = None
-            self._history(record_id, doc["fields"], {}, dict.fromkeys(doc["fields"]),
-                          source="server", author=None, office=None,
-                          at=self._now.isoformat(), mark="removed")
+            self._history(
+                record_id,
+                doc["fields"],
+                {},
+                dict.fromkeys(doc["fields"]),
+                source="server",
+                author=None,
+                office=None,
+                at=self._now.isoformat(),
+                mark="removed",
+            )
         return True
 
     def commit(self) -> None:

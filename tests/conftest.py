@@ -15,19 +15,33 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
-    "ci", max_examples=100, deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+    "ci",
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 settings.register_profile(
-    "deep", max_examples=10_000, deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+    "deep",
+    max_examples=10_000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 settings.load_profile(os.environ.get("SOTAY_HYPOTHESIS", "ci"))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--kill-points", type=int, default=200,
-                     help="SIGKILL points for the crash-safety test (CI: 200; try 1000)")
-    parser.addoption("--sync-steps", type=int, default=50,
-                     help="steps per example of the stateful sync model (CI: 50)")
+    parser.addoption(
+        "--kill-points",
+        type=int,
+        default=200,
+        help="SIGKILL points for the crash-safety test (CI: 200; try 1000)",
+    )
+    parser.addoption(
+        "--sync-steps",
+        type=int,
+        default=50,
+        help="steps per example of the stateful sync model (CI: 50)",
+    )
 
 
 @pytest.fixture
@@ -63,8 +77,9 @@ def store_factory(tmp_path: Path, clock: Clock) -> Iterator[Callable[..., object
     opened: list[Store] = []
 
     def make(name: str = "office", office: str = "vn/bac-giang", role: str = "office") -> Store:
-        store = Store.create(tmp_path / name, office=office, name=f"Văn phòng {name}",
-                             role=role, clock=clock)
+        store = Store.create(
+            tmp_path / name, office=office, name=f"Văn phòng {name}", role=role, clock=clock
+        )
         opened.append(store)
         return store
 

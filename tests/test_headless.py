@@ -6,9 +6,20 @@ from __future__ import annotations
 import subprocess
 import sys
 
-HEADLESS = ("domain", "domain.records", "domain.rules", "sync.store", "sync.protocol",
-            "sync.client", "sync.conflicts", "server_stub.app", "tui.derived", "tui.editing",
-            "tui.present", "tui.inputs")
+HEADLESS = (
+    "domain",
+    "domain.records",
+    "domain.rules",
+    "sync.store",
+    "sync.protocol",
+    "sync.client",
+    "sync.conflicts",
+    "server_stub.app",
+    "tui.derived",
+    "tui.editing",
+    "tui.present",
+    "tui.inputs",
+)
 
 
 def test_headless_packages_do_not_import_textual() -> None:

@@ -10,7 +10,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def _readme_commands() -> list[str]:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     block = text.split("```sh", 1)[1].split("```", 1)[0]
-    return [line.strip() for line in block.splitlines() if line.strip() and not line.startswith("#")]
+    return [
+        line.strip() for line in block.splitlines() if line.strip() and not line.startswith("#")
+    ]
 
 
 def test_readme_opens_with_the_run_and_test_commands() -> None:
@@ -22,5 +24,7 @@ def test_readme_opens_with_the_run_and_test_commands() -> None:
 def test_ci_runs_the_readme_test_command_verbatim() -> None:
     test = _readme_commands()[1]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    commands = [line.strip() for line in ci.splitlines() if line.strip() and not line.startswith("#")]
+    commands = [
+        line.strip() for line in ci.splitlines() if line.strip() and not line.startswith("#")
+    ]
     assert commands[-1] == test

@@ -64,10 +64,25 @@ class SyncFailed(Message):
 class SotayApp(App[int]):
     #: Every screen's styles (each file beside its screen), parsed once at start: a screen
     #: bringing its own CSS_PATH makes Textual re-parse all styles when it first opens.
-    CSS_PATH = ["app.tcss", "widgets/widgets.tcss", *(  # noqa: RUF012 (Textual reads it once)
-        f"screens/{name}.tcss" for name in (
-            "dashboard", "plans", "tasks", "meetings", "units", "conflicts", "history", "form",
-            "dialogs", "search"))]
+    CSS_PATH = [  # noqa: RUF012  (Textual reads a list; never mutated)
+        "app.tcss",
+        "widgets/widgets.tcss",
+        *(
+            f"screens/{name}.tcss"
+            for name in (
+                "dashboard",
+                "plans",
+                "tasks",
+                "meetings",
+                "units",
+                "conflicts",
+                "history",
+                "form",
+                "dialogs",
+                "search",
+            )
+        ),
+    ]
     TITLE = "Sổ tay"
     #: Below 100 columns (an old laptop's terminal) the sidebar gives its room to the lists.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012
@@ -93,12 +108,19 @@ class SotayApp(App[int]):
     revision: reactive[int] = reactive(0)
     sync_view: reactive[SyncView] = reactive(SyncView)
 
-    def __init__(self, store: Store, sync_client: SyncClient | None, *, lang: Lang = "vi",
-                 data_dir: Path | None = None, clock: Clock | None = None,
-                 sections: Sequence[Section] = SECTIONS,
-                 sync_interval: float | None = DEFAULT_SYNC_INTERVAL,
-                 on_first_paint: Callable[[SotayApp], None] | None = None,
-                 connect: Callable[[], SyncClient | None] | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        sync_client: SyncClient | None,
+        *,
+        lang: Lang = "vi",
+        data_dir: Path | None = None,
+        clock: Clock | None = None,
+        sections: Sequence[Section] = SECTIONS,
+        sync_interval: float | None = DEFAULT_SYNC_INTERVAL,
+        on_first_paint: Callable[[SotayApp], None] | None = None,
+        connect: Callable[[], SyncClient | None] | None = None,
+    ) -> None:
         super().__init__()
         self.store = store
         self.sync_client = sync_client
@@ -121,9 +143,13 @@ class SotayApp(App[int]):
             self.add_mode(section.name, partial(section.factory, self))
         self.set_reactive(SotayApp.lang, lang)
         skew = store.meta("clock_skew")
-        self.set_reactive(SotayApp.sync_view, SyncView(
-            configured=sync_client is not None or connect is not None,
-            skew=float(skew) if isinstance(skew, int | float) else None))
+        self.set_reactive(
+            SotayApp.sync_view,
+            SyncView(
+                configured=sync_client is not None or connect is not None,
+                skew=float(skew) if isinstance(skew, int | float) else None,
+            ),
+        )
         if sync_client is not None:
             sync_client.progress = self._on_progress
 
@@ -213,8 +239,11 @@ class SotayApp(App[int]):
     # ---------------------------------------------------------------- actions
     def action_command_palette(self) -> None:
         if not CommandPalette.is_open(self):  # type: ignore[arg-type]
-            self.push_screen(CommandPalette(placeholder=self.text("ui.palette.placeholder"),
-                                            id="--command-palette"))
+            self.push_screen(
+                CommandPalette(
+                    placeholder=self.text("ui.palette.placeholder"), id="--command-palette"
+                )
+            )
 
     async def action_quit(self) -> None:
         """Leave, asking first when a form on screen has unsaved changes."""
@@ -288,23 +317,31 @@ class SotayApp(App[int]):
         self.start_sync(manual=True)
 
     # ------------------------------------------------------------- navigation
-    def edit_record(self, kind: str, record_id: str | None, *,
-                    defaults: dict[str, Any] | None = None,
-                    on_saved: Callable[[str], None] | None = None) -> None:
+    def edit_record(
+        self,
+        kind: str,
+        record_id: str | None,
+        *,
+        defaults: dict[str, Any] | None = None,
+        on_saved: Callable[[str], None] | None = None,
+    ) -> None:
         """Open the editor for a record of ``kind`` (a new one when ``record_id`` is None);
         ``on_saved`` gets the saved record's ID."""
+
         def saved(result: Any) -> None:
             if on_saved is not None and isinstance(result, str):
                 on_saved(result)
 
         if kind == "meeting":
             from tui.screens.meetings import MeetingEditor
+
             self.push_screen(MeetingEditor(record_id), saved)
             return
         if kind == "conflict":
             self.goto_section("conflicts")
             return
         from tui.screens.form import RecordFormScreen
+
         self.push_screen(RecordFormScreen(kind, record_id, defaults=defaults), saved)
 
     def open_record(self, record_id: str) -> None:
@@ -317,6 +354,7 @@ class SotayApp(App[int]):
             self.goto_section(section)
         if record.kind == "plan":
             from tui.screens.plans import PlanScreen
+
             self.push_screen(PlanScreen(record.id))
         elif record.kind != "conflict":
             self.edit_record(record.kind, record.id)
@@ -358,8 +396,11 @@ class SotayApp(App[int]):
             if scope is None or scope == record.scope:
                 return
             try:
-                self.editor.move(record_id, scope, what=self.text("ui.moved", kind=kind,
-                                                                  title=title, scope=scope))
+                self.editor.move(
+                    record_id,
+                    scope,
+                    what=self.text("ui.moved", kind=kind, title=title, scope=scope),
+                )
             except SotayError as exc:
                 self.notify_error(exc)
                 return
@@ -395,8 +436,15 @@ class SotayApp(App[int]):
         self.syncing = True
         self._next_sync = None
         pending = self.store.pending_count()
-        self.sync_view = replace(self.sync_view, state="syncing", sent=0, to_send=pending,
-                                 received=0, error=None, retry_at=None)
+        self.sync_view = replace(
+            self.sync_view,
+            state="syncing",
+            sent=0,
+            to_send=pending,
+            received=0,
+            error=None,
+            retry_at=None,
+        )
         self._run_sync()
 
     @work(exclusive=True, group="sync", exit_on_error=False)
@@ -414,15 +462,17 @@ class SotayApp(App[int]):
             self.post_message(SyncFinished(result))
 
     def _on_progress(self, progress: SyncProgress) -> None:
-        self.sync_view = replace(self.sync_view, sent=progress.sent, to_send=progress.to_send,
-                                 received=progress.received)
+        self.sync_view = replace(
+            self.sync_view, sent=progress.sent, to_send=progress.to_send, received=progress.received
+        )
 
     def on_sync_finished(self, message: SyncFinished) -> None:
         result = message.result
         self.syncing = False
         self._failures = 0
-        self.sync_view = replace(self.sync_view, state="online", error=None, retry_at=None,
-                                 skew=result.clock_skew)
+        self.sync_view = replace(
+            self.sync_view, state="online", error=None, retry_at=None, skew=result.clock_skew
+        )
         if self.sync_interval is not None:
             self._next_sync = time.monotonic() + self.sync_interval
         if result.new_conflicts:
@@ -448,21 +498,39 @@ class SotayApp(App[int]):
             self._next_sync = time.monotonic() + wait
             retry_at = self.now() + timedelta(seconds=wait)
         self.sync_view = replace(self.sync_view, state="offline", error=error, retry_at=retry_at)
-        self.notify(self.text("ui.sync.failed", detail=error.message(self.ui_lang)),
-                    severity="warning", markup=False, timeout=6)
+        self.notify(
+            self.text("ui.sync.failed", detail=error.message(self.ui_lang)),
+            severity="warning",
+            markup=False,
+            timeout=6,
+        )
         self.derived.invalidate()
         self.revision += 1
 
 
-def build_app(store: Store, sync_client: SyncClient | None, *, lang: Lang = "vi",
-              data_dir: Path | None = None, clock: Clock | None = None,
-              sections: Sequence[Section] = SECTIONS,
-              sync_interval: float | None = DEFAULT_SYNC_INTERVAL,
-              on_first_paint: Callable[[SotayApp], None] | None = None,
-              connect: Callable[[], SyncClient | None] | None = None) -> SotayApp:
+def build_app(
+    store: Store,
+    sync_client: SyncClient | None,
+    *,
+    lang: Lang = "vi",
+    data_dir: Path | None = None,
+    clock: Clock | None = None,
+    sections: Sequence[Section] = SECTIONS,
+    sync_interval: float | None = DEFAULT_SYNC_INTERVAL,
+    on_first_paint: Callable[[SotayApp], None] | None = None,
+    connect: Callable[[], SyncClient | None] | None = None,
+) -> SotayApp:
     """The app on ``store``; ``sync_client`` None works offline.  ``clock`` fixes "now"
     (tests, snapshots); ``sync_interval`` None turns off background sync; ``connect`` makes
     the sync client once the dashboard is on screen."""
-    return SotayApp(store, sync_client, lang=lang, data_dir=data_dir, clock=clock,
-                    sections=sections, sync_interval=sync_interval, on_first_paint=on_first_paint,
-                    connect=connect)
+    return SotayApp(
+        store,
+        sync_client,
+        lang=lang,
+        data_dir=data_dir,
+        clock=clock,
+        sections=sections,
+        sync_interval=sync_interval,
+        on_first_paint=on_first_paint,
+        connect=connect,
+    )

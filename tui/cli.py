@@ -39,8 +39,9 @@ Handler = Callable[[argparse.Namespace, "Context"], int]
 #: Commands that only read the profile (their output files go elsewhere).  ``report`` and
 #: ``ranking`` with ``--save`` write a record, and ``import-plan`` only with ``--dry-run``
 #: reads: see :func:`reads_only`.
-READ_ONLY_COMMANDS = frozenset({"ls", "show", "find", "export", "status", "report", "notice",
-                                "ranking", "rollup", "conflicts"})
+READ_ONLY_COMMANDS = frozenset(
+    {"ls", "show", "find", "export", "status", "report", "notice", "ranking", "rollup", "conflicts"}
+)
 
 
 def reads_only(args: argparse.Namespace) -> bool:
@@ -107,12 +108,19 @@ def build_parser(lang: Lang) -> Parser:
     vi = lang == "vi"
     parser = Parser(
         prog="sotay",
-        description=("Sổ tay — sổ tay điện tử của Ban Chỉ đạo CNTT / chuyển đổi số"
-                     if vi else "Sổ tay — the steering committee secretariat's notebook"),
+        description=(
+            "Sổ tay — sổ tay điện tử của Ban Chỉ đạo CNTT / chuyển đổi số"
+            if vi
+            else "Sổ tay — the steering committee secretariat's notebook"
+        ),
     )
-    parser.add_argument("--data", metavar="DIR",
-                        help="thư mục dữ liệu (mặc định: SOTAY_DATA hoặc thư mục người dùng)"
-                        if vi else "data directory (default: SOTAY_DATA or the user data dir)")
+    parser.add_argument(
+        "--data",
+        metavar="DIR",
+        help="thư mục dữ liệu (mặc định: SOTAY_DATA hoặc thư mục người dùng)"
+        if vi
+        else "data directory (default: SOTAY_DATA or the user data dir)",
+    )
     parser.add_argument("--lang", choices=["vi", "en"], help="ngôn ngữ / language")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for name in COMMAND_MODULES:
@@ -173,8 +181,9 @@ def _parse(parser: Parser, argv: Sequence[str]) -> argparse.Namespace:
     if extra and isinstance(fields, list) and not any(w.startswith("-") for w in extra):
         fields.extend(extra)
     elif extra:
-        parser.error(("không hiểu: " if parser.lang == "vi" else "unrecognised: ")
-                     + " ".join(extra))
+        parser.error(
+            ("không hiểu: " if parser.lang == "vi" else "unrecognised: ") + " ".join(extra)
+        )
     return args
 
 

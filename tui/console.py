@@ -61,8 +61,12 @@ class Console:
         (``sotay import``) gets back exactly the same text and the terminal none of it."""
         self.out.write(escape_for_terminal_json(text) + "\n")
 
-    def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]],
-              limits: Sequence[int] | None = None) -> None:
+    def table(
+        self,
+        headers: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        limits: Sequence[int] | None = None,
+    ) -> None:
         cells = [[safe_display(c) for c in row] for row in rows]
         if limits:
             cells = [[clip(c, lim) for c, lim in zip(row, limits, strict=False)] for row in cells]
@@ -72,7 +76,9 @@ class Console:
                 widths[i] = max(widths[i], width(cell))
 
         def line(row: Sequence[str]) -> str:
-            return "  ".join(c + " " * (w - width(c)) for c, w in zip(row, widths, strict=False)).rstrip()
+            return "  ".join(
+                c + " " * (w - width(c)) for c, w in zip(row, widths, strict=False)
+            ).rstrip()
 
         self.out.write(line(headers) + "\n")
         self.out.write("  ".join("─" * w for w in widths) + "\n")

@@ -36,9 +36,14 @@ class Services(Protocol):
 
     def open_record(self, record_id: str) -> None: ...
 
-    def edit_record(self, kind: str, record_id: str | None, *,
-                    defaults: dict[str, Any] | None = None,
-                    on_saved: Callable[[str], None] | None = None) -> None: ...
+    def edit_record(
+        self,
+        kind: str,
+        record_id: str | None,
+        *,
+        defaults: dict[str, Any] | None = None,
+        on_saved: Callable[[str], None] | None = None,
+    ) -> None: ...
 
 
 def services(node: DOMNode) -> Services:

@@ -19,8 +19,12 @@ import orjson
 from domain.errors import SotayError
 from tui import strings  # noqa: F401  (registers the ui.demo.* messages)
 
-OFFICES = (("vn", "Ban Chỉ đạo Trung ương (dữ liệu mẫu)"), ("vn/ubdt", "Ủy ban Dân tộc"),
-           ("vn/btttt", "Bộ Thông tin và Truyền thông"), ("vn/bac-giang", "Bắc Giang"))
+OFFICES = (
+    ("vn", "Ban Chỉ đạo Trung ương (dữ liệu mẫu)"),
+    ("vn/ubdt", "Ủy ban Dân tộc"),
+    ("vn/btttt", "Bộ Thông tin và Truyền thông"),
+    ("vn/bac-giang", "Bắc Giang"),
+)
 START_TIMEOUT = 20.0
 
 
@@ -29,8 +33,9 @@ def server_command(db: Path, *args: str) -> list[str]:
 
 
 def _admin(db: Path, *args: str) -> dict[str, object] | list[object] | None:
-    done = subprocess.run(server_command(db, *args), capture_output=True, text=True, timeout=60,
-                          check=False)
+    done = subprocess.run(
+        server_command(db, *args), capture_output=True, text=True, timeout=60, check=False
+    )
     if done.returncode != 0:
         raise SotayError("ui.demo.failed", detail=(done.stderr or done.stdout).strip()[-300:])
     lines = [line for line in done.stdout.splitlines() if line.strip()]
@@ -50,16 +55,31 @@ class DemoServer:
         for scope, name in OFFICES:
             _admin(db, "office", "add", scope, "--name", name)
         tokens = {}
-        for key, office, role, user in (("hq", "vn", "hq", "Thư ký Ban Chỉ đạo"),
-                                        ("bac-giang", "vn/bac-giang", "office", "Văn thư Bắc Giang")):
+        for key, office, role, user in (
+            ("hq", "vn", "hq", "Thư ký Ban Chỉ đạo"),
+            ("bac-giang", "vn/bac-giang", "office", "Văn thư Bắc Giang"),
+        ):
             made = _admin(db, "token", "create", "--office", office, "--role", role, "--user", user)
             if not isinstance(made, dict) or "token" not in made:
                 raise SotayError("ui.demo.failed", detail="token")
             tokens[key] = str(made["token"])
-        command = [sys.executable, "-m", "server_stub.cli", "--db", str(db), "serve",
-                   "--host", "127.0.0.1", "--port", "0", "--log-level", "warning"]
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                   text=True)
+        command = [
+            sys.executable,
+            "-m",
+            "server_stub.cli",
+            "--db",
+            str(db),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--log-level",
+            "warning",
+        ]
+        process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+        )
         server = cls(db, "", process, tokens)
         try:
             server.url = server._read_url()

@@ -60,14 +60,21 @@ def task_row(record: Record, today: date) -> TaskRow:
     progress = flat.get("progress")
     budget = flat.get("budget")
     return TaskRow(
-        id=record.id, title=str(flat.get("title") or ""), stt=str(flat.get("stt") or ""),
-        group=str(flat.get("group") or ""), plan_id=str(flat.get("plan_id") or ""),
+        id=record.id,
+        title=str(flat.get("title") or ""),
+        stt=str(flat.get("stt") or ""),
+        group=str(flat.get("group") or ""),
+        plan_id=str(flat.get("plan_id") or ""),
         conclusion_id=str(flat.get("conclusion_id") or ""),
-        lead_id=str(flat.get("lead_unit_id") or ""), due=str(flat.get("due") or ""),
+        lead_id=str(flat.get("lead_unit_id") or ""),
+        due=str(flat.get("due") or ""),
         progress=progress if isinstance(progress, int) else None,
-        status=task_status(flat, today), budget=budget if isinstance(budget, int) else None,
-        timeframe=str(flat.get("timeframe") or ""), pending=record.pending > 0,
-        scope=record.scope)
+        status=task_status(flat, today),
+        budget=budget if isinstance(budget, int) else None,
+        timeframe=str(flat.get("timeframe") or ""),
+        pending=record.pending > 0,
+        scope=record.scope,
+    )
 
 
 @dataclass(frozen=True)
@@ -129,19 +136,28 @@ class Derived:
     # ------------------------------------------------------------------ names
     def unit_names(self) -> dict[str, str]:
         """Unit ID → the short name people use (abbreviation, else name)."""
+
         def build() -> dict[str, str]:
-            return {r.id: safe_display(r.flat.get("abbr") or r.title) for r in self.store.list("unit")}
+            return {
+                r.id: safe_display(r.flat.get("abbr") or r.title) for r in self.store.list("unit")
+            }
+
         return self._cached("unit_names", build)
 
     def unit_search(self) -> dict[str, str]:
         """Unit ID → its folded name and abbreviation (for filters typed without accents)."""
+
         def build() -> dict[str, str]:
-            return {r.id: fold(f"{r.title} {r.flat.get('abbr') or ''}") for r in self.store.list("unit")}
+            return {
+                r.id: fold(f"{r.title} {r.flat.get('abbr') or ''}") for r in self.store.list("unit")
+            }
+
         return self._cached("unit_search", build)
 
     def titles(self, kind: str) -> dict[str, str]:
         def build() -> dict[str, str]:
             return {r.id: safe_display(r.title) for r in self.store.list(kind)}
+
         return self._cached(f"titles:{kind}", build)
 
     def name_of(self, record_id: str | None) -> str:
@@ -158,14 +174,16 @@ class Derived:
         def build() -> list[TaskRow]:
             today = self.today()
             return [task_row(r, today) for r in self.store.list("task")]
+
         return self._cached("tasks", build)
 
     def folded(self, row: TaskRow) -> str:
         """The text a task list filter looks in: title, STT, timeframe, lead unit, status."""
         if row.folded is None:
             names = self.unit_names()
-            row.folded = fold(" ".join((row.title, row.stt, row.timeframe,
-                                        names.get(row.lead_id, ""))))
+            row.folded = fold(
+                " ".join((row.title, row.stt, row.timeframe, names.get(row.lead_id, "")))
+            )
         return row.folded
 
     @staticmethod
@@ -182,10 +200,14 @@ class Derived:
         today = self.today()
         rows = self.tasks()
         board = Dashboard()
-        board.overdue = sorted((r for r in rows if r.status == "overdue"), key=lambda r: (r.due, r.title))
+        board.overdue = sorted(
+            (r for r in rows if r.status == "overdue"), key=lambda r: (r.due, r.title)
+        )
         first, last = today.isoformat(), (today + timedelta(days=DUE_SOON_DAYS)).isoformat()
-        board.due_soon = sorted((r for r in rows if r.status in OPEN and first <= r.due <= last),
-                                key=lambda r: (r.due, r.title))
+        board.due_soon = sorted(
+            (r for r in rows if r.status in OPEN and first <= r.due <= last),
+            key=lambda r: (r.due, r.title),
+        )
         board.meetings = self._upcoming_meetings(today)
         board.late_notices = self._late_notices(today)
         board.indicators = self._indicators(today)
@@ -197,8 +219,11 @@ class Derived:
     def _upcoming_meetings(self, today: date) -> list[Record]:
         horizon = (today + timedelta(days=60)).isoformat()
         start = today.isoformat()
-        found = [m for m in self.store.list("meeting")
-                 if start <= str(m.flat.get("date") or "") <= horizon]
+        found = [
+            m
+            for m in self.store.list("meeting")
+            if start <= str(m.flat.get("date") or "") <= horizon
+        ]
         return sorted(found, key=lambda m: (str(m.flat.get("date")), str(m.flat.get("time") or "")))
 
     def _late_notices(self, today: date) -> list[LateNotice]:
@@ -224,8 +249,16 @@ class Derived:
             on = issued.get(meeting.id)
             until = on if on is not None and on <= today else today
             if until >= first_late_day:
-                out.append(LateNotice(meeting.id, meeting.title, held,
-                                      on if on is not None and on <= today else None, deadline, until))
+                out.append(
+                    LateNotice(
+                        meeting.id,
+                        meeting.title,
+                        held,
+                        on if on is not None and on <= today else None,
+                        deadline,
+                        until,
+                    )
+                )
         return sorted(out, key=lambda n: n.meeting_date, reverse=True)
 
     def _notice_dates(self) -> dict[str, date | None]:
@@ -250,7 +283,9 @@ class Derived:
             flat = record.flat
             fields = {k: v for k, v in flat.items() if ":" not in k}
             fields["readings"] = {k[8:]: v for k, v in flat.items() if k.startswith("reading:")}
-            lines.append(IndicatorLine(record.id, safe_display(record.title), attainment(fields, today)))
+            lines.append(
+                IndicatorLine(record.id, safe_display(record.title), attainment(fields, today))
+            )
 
         def order(line: IndicatorLine) -> tuple[int, float, str]:
             percent = line.result.percent_of_target

@@ -22,7 +22,7 @@ UNDO_DEPTH = 20
 @dataclass(frozen=True)
 class Touched:
     record_id: str
-    before: dict[str, Any] | None   # logical fields, None: the save created it
+    before: dict[str, Any] | None  # logical fields, None: the save created it
     before_deleted: bool
     after: dict[str, Any]
     after_deleted: bool
@@ -64,8 +64,13 @@ class Editor:
             return None, False
         return Record(doc).data, bool(doc.get("deleted"))
 
-    def _note(self, entry: UndoEntry, tx: Transaction, record_id: str,
-              before: tuple[dict[str, Any] | None, bool]) -> None:
+    def _note(
+        self,
+        entry: UndoEntry,
+        tx: Transaction,
+        record_id: str,
+        before: tuple[dict[str, Any] | None, bool],
+    ) -> None:
         after, after_deleted = self._state(tx, record_id)
         entry.touched.append(Touched(record_id, before[0], before[1], after or {}, after_deleted))
 
@@ -74,8 +79,9 @@ class Editor:
             self.undo_stack.append(entry)
             del self.undo_stack[:-UNDO_DEPTH]
 
-    def save(self, kind: str, record_id: str | None, changes: Mapping[str, Any], *,
-             what: str = "") -> Record:
+    def save(
+        self, kind: str, record_id: str | None, changes: Mapping[str, Any], *, what: str = ""
+    ) -> Record:
         """Add a record (``record_id`` None) or change one; returns it as saved."""
         entry = UndoEntry(what)
         with self.store.transaction() as tx:
@@ -107,13 +113,22 @@ class Editor:
             record = tx.move(record_id, scope)
             if record.scope != old["scope"]:
                 data = record.data
-                entry.touched.append(Touched(record_id, data, record.deleted, data,
-                                             record.deleted, (old["scope"], record.scope)))
+                entry.touched.append(
+                    Touched(
+                        record_id,
+                        data,
+                        record.deleted,
+                        data,
+                        record.deleted,
+                        (old["scope"], record.scope),
+                    )
+                )
         self._push(entry)
         return record
 
-    def resolve(self, conflict_id: str, keep: str, value: Any = None, *,
-                what: str = "") -> Record | None:
+    def resolve(
+        self, conflict_id: str, keep: str, value: Any = None, *, what: str = ""
+    ) -> Record | None:
         """Resolve a conflict (see :mod:`sync.conflicts`).  Undo puts the record back as it
         was, as an ordinary edit; the conflict stays closed (only the server writes it)."""
         conflict = self.store.require(conflict_id)
@@ -134,9 +149,16 @@ class Editor:
         return dict(record.data), record.deleted
 
     # --------------------------------------------------------------- meeting
-    def save_meeting(self, meeting_id: str | None, changes: Mapping[str, Any],
-                     notice: Mapping[str, Any], items: Sequence[ItemEdit],
-                     removed: Sequence[str], *, what: str = "") -> tuple[Record, list[Record]]:
+    def save_meeting(
+        self,
+        meeting_id: str | None,
+        changes: Mapping[str, Any],
+        notice: Mapping[str, Any],
+        items: Sequence[ItemEdit],
+        removed: Sequence[str],
+        *,
+        what: str = "",
+    ) -> tuple[Record, list[Record]]:
         """The meeting, its conclusion notice and every follow-up task, in ONE transaction.
 
         Each item becomes a task linked to the notice (``conclusion_id``) and the meeting;
@@ -162,8 +184,14 @@ class Editor:
         self._push(entry)
         return meeting, tasks
 
-    def _save_in(self, tx: Transaction, entry: UndoEntry, kind: str, record_id: str | None,
-                 changes: Mapping[str, Any]) -> Record:
+    def _save_in(
+        self,
+        tx: Transaction,
+        entry: UndoEntry,
+        kind: str,
+        record_id: str | None,
+        changes: Mapping[str, Any],
+    ) -> Record:
         if record_id is None:
             record = tx.add(kind, changes)
             self._note(entry, tx, record.id, (None, False))
@@ -174,8 +202,14 @@ class Editor:
             self._note(entry, tx, record_id, before)
         return record
 
-    def _notice(self, tx: Transaction, entry: UndoEntry, meeting: Record,
-                notice: Mapping[str, Any], needed: bool) -> str | None:
+    def _notice(
+        self,
+        tx: Transaction,
+        entry: UndoEntry,
+        meeting: Record,
+        notice: Mapping[str, Any],
+        needed: bool,
+    ) -> str | None:
         existing = notice_of(self.store, meeting.id)
         number = notice.get("number") or None
         if existing is not None:
@@ -184,8 +218,12 @@ class Editor:
             return existing.id
         if not needed and not number:
             return None
-        fields = {"doc_type": "notice", "meeting_id": meeting.id, "title": notice.get("title"),
-                  "number": number}
+        fields = {
+            "doc_type": "notice",
+            "meeting_id": meeting.id,
+            "title": notice.get("title"),
+            "number": number,
+        }
         record = self._save_in(tx, entry, "conclusion", None, fields)
         return record.id
 
@@ -217,8 +255,9 @@ class Editor:
             if touched.before_deleted:
                 return
         keys = set(touched.before) | set(touched.after)
-        changes = {k: touched.before.get(k) for k in keys
-                   if touched.before.get(k) != touched.after.get(k)}
+        changes = {
+            k: touched.before.get(k) for k in keys if touched.before.get(k) != touched.after.get(k)
+        }
         if changes:
             tx.update(touched.record_id, changes)
 

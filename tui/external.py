@@ -35,8 +35,11 @@ def edit_text(app: App[object], text: str, lang: Lang) -> str | None:
             with app.suspend():
                 subprocess.run([*editor_command(), str(path)], check=True)
         except (OSError, subprocess.SubprocessError, SuspendNotSupported) as exc:
-            app.notify(tr("ui.editor_failed", lang, detail=type(exc).__name__), markup=False,
-                       severity="warning")
+            app.notify(
+                tr("ui.editor_failed", lang, detail=type(exc).__name__),
+                markup=False,
+                severity="warning",
+            )
             return None
         return clean_input(path.read_text(encoding="utf-8"), multiline=True)
     finally:

@@ -47,17 +47,20 @@ def resolve_ref(store: Store, kind: str, text: str, field: str) -> str:
         return matches[0].id
     if len(matches) > 1:
         names = ", ".join(m.title for m in matches[:5])
-        raise ValidationError.single(field, "validation.reference_ambiguous", value=text,
-                                     kind=f"§kind.{kind}", matches=names)
+        raise ValidationError.single(
+            field, "validation.reference_ambiguous", value=text, kind=f"§kind.{kind}", matches=names
+        )
     try:
         rid = store.resolve_id(text)
     except (NotFound, ValidationError):
-        raise ValidationError.single(field, "validation.reference", kind=f"§kind.{kind}",
-                                     value=text) from None
+        raise ValidationError.single(
+            field, "validation.reference", kind=f"§kind.{kind}", value=text
+        ) from None
     found = store.get(rid)
     if found is None or found.kind != kind:
-        raise ValidationError.single(field, "validation.reference", kind=f"§kind.{kind}",
-                                     value=text)
+        raise ValidationError.single(
+            field, "validation.reference", kind=f"§kind.{kind}", value=text
+        )
     return rid
 
 
@@ -151,5 +154,6 @@ def match_kind(text: str) -> str:
         vi, en = LABELS.get(f"kind.{kind}", (kind, kind))
         if key in (kind, fold(vi), fold(en)) or key == kind + "s":
             return kind
-    raise ValidationError.single("kind", "validation.unknown_kind", kind=text,
-                                 known=", ".join(known_kinds()))
+    raise ValidationError.single(
+        "kind", "validation.unknown_kind", kind=text, known=", ".join(known_kinds())
+    )

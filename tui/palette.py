@@ -39,8 +39,13 @@ class SotayCommands(Provider):
             (t("ui.cmd.rollup"), app.show_rollup, ""),
         ]
         for section in app.sections:
-            out.append((t("ui.cmd.goto", name=t(section.label_key)),
-                        partial(app.goto_section, section.name), section.key))
+            out.append(
+                (
+                    t("ui.cmd.goto", name=t(section.label_key)),
+                    partial(app.goto_section, section.name),
+                    section.key,
+                )
+            )
         for plan in app.store.list("plan"):
             number = safe_display(plan.flat.get("number"))
             title = safe_display(plan.title)

@@ -22,16 +22,36 @@ from sync.record import Record
 from sync.store import Store
 from tui.strings import tr
 
-DATE_FIELDS = frozenset({
-    "valid_from", "valid_to", "term_from", "term_to", "issued_on", "start", "due",
-    "completed_on", "date", "end", "cutoff_from", "cutoff_to",
-})
+DATE_FIELDS = frozenset(
+    {
+        "valid_from",
+        "valid_to",
+        "term_from",
+        "term_to",
+        "issued_on",
+        "start",
+        "due",
+        "completed_on",
+        "date",
+        "end",
+        "cutoff_from",
+        "cutoff_to",
+    }
+)
 MONEY_FIELDS = frozenset({"budget"})
 CHOICE_PREFIX = {
-    "unit_kind": "unit_kind", "committee_role": "committee_role", "plan_kind": "plan_kind",
-    "group": "group", "funding": "funding", "framework": "framework", "measure": "measure",
-    "meeting_kind": "meeting_kind", "doc_type": "doc_type", "stage": "stage",
-    "report_kind": "report_kind", "ranking_group": "ranking_group",
+    "unit_kind": "unit_kind",
+    "committee_role": "committee_role",
+    "plan_kind": "plan_kind",
+    "group": "group",
+    "funding": "funding",
+    "framework": "framework",
+    "measure": "measure",
+    "meeting_kind": "meeting_kind",
+    "doc_type": "doc_type",
+    "stage": "stage",
+    "report_kind": "report_kind",
+    "ranking_group": "ranking_group",
 }
 
 
@@ -75,15 +95,19 @@ def display_value(store: Store, kind: str, name: str, value: Any, lang: Lang = "
         if isinstance(value, list):
             return ", ".join(ref_name(store, v) for v in value)
         if isinstance(value, dict):
-            return ", ".join(f"{ref_name(store, k)} ({label('attendance.' + str(v), lang)})"
-                             for k, v in value.items())
+            return ", ".join(
+                f"{ref_name(store, k)} ({label('attendance.' + str(v), lang)})"
+                for k, v in value.items()
+            )
         return ref_name(store, value)
     if name == "readings" and isinstance(value, dict):
         parts = []
         for when in sorted(value):
             reading = value[when]
             num, den = reading.get("numerator"), reading.get("denominator")
-            shown = f"{num}/{den}" if num is not None and den else format_percent(reading.get("value"))
+            shown = (
+                f"{num}/{den}" if num is not None and den else format_percent(reading.get("value"))
+            )
             parts.append(f"{format_date(when)}: {shown}")
         return "; ".join(parts)
     if isinstance(value, bool):
@@ -106,6 +130,7 @@ Column = tuple[str, Callable[[Store, Record, Lang, date], str], int]
 def _field(name: str) -> Callable[[Store, Record, Lang, date], str]:
     def get(store: Store, record: Record, lang: Lang, today: date) -> str:
         return display_value(store, record.kind, name, record.get(name), lang)
+
     return get
 
 
@@ -125,26 +150,53 @@ def _id(store: Store, record: Record, lang: Lang, today: date) -> str:
 
 
 COLUMNS: dict[str, list[Column]] = {
-    "task": [("field.stt", _field("stt"), 8), ("field.title", _field("title"), 60),
-             ("field.lead_unit_id", _field("lead_unit_id"), 16), ("field.due", _field("due"), 10),
-             ("field.progress", _field("progress"), 6), ("field.status", _task_status, 20)],
-    "plan": [("field.number", _field("number"), 16), ("field.title", _field("title"), 70),
-             ("field.year_from", _field("year_from"), 6), ("field.status", _field("status"), 12)],
-    "meeting": [("field.date", _field("date"), 10), ("field.title", _field("title"), 70),
-                ("field.chair_id", _field("chair_id"), 20)],
-    "conclusion": [("field.number", _field("number"), 16), ("field.date", _field("date"), 10),
-                   ("field.title", _field("title"), 70)],
+    "task": [
+        ("field.stt", _field("stt"), 8),
+        ("field.title", _field("title"), 60),
+        ("field.lead_unit_id", _field("lead_unit_id"), 16),
+        ("field.due", _field("due"), 10),
+        ("field.progress", _field("progress"), 6),
+        ("field.status", _task_status, 20),
+    ],
+    "plan": [
+        ("field.number", _field("number"), 16),
+        ("field.title", _field("title"), 70),
+        ("field.year_from", _field("year_from"), 6),
+        ("field.status", _field("status"), 12),
+    ],
+    "meeting": [
+        ("field.date", _field("date"), 10),
+        ("field.title", _field("title"), 70),
+        ("field.chair_id", _field("chair_id"), 20),
+    ],
+    "conclusion": [
+        ("field.number", _field("number"), 16),
+        ("field.date", _field("date"), 10),
+        ("field.title", _field("title"), 70),
+    ],
     "indicator": [("field.name", _field("name"), 60), ("field.readings", _attainment, 30)],
-    "unit": [("field.abbr", _field("abbr"), 14), ("field.name", _field("name"), 60),
-             ("field.unit_kind", _field("unit_kind"), 20)],
-    "person": [("field.name", _field("name"), 30), ("field.position", _field("position"), 40),
-               ("field.committee_role", _field("committee_role"), 22)],
-    "project": [("field.name", _field("name"), 60), ("field.stage", _field("stage"), 16),
-                ("field.budget", _field("budget"), 20)],
+    "unit": [
+        ("field.abbr", _field("abbr"), 14),
+        ("field.name", _field("name"), 60),
+        ("field.unit_kind", _field("unit_kind"), 20),
+    ],
+    "person": [
+        ("field.name", _field("name"), 30),
+        ("field.position", _field("position"), 40),
+        ("field.committee_role", _field("committee_role"), 22),
+    ],
+    "project": [
+        ("field.name", _field("name"), 60),
+        ("field.stage", _field("stage"), 16),
+        ("field.budget", _field("budget"), 20),
+    ],
     "report": [("field.period", _field("period"), 10), ("field.title", _field("title"), 70)],
     "ranking": [("field.year", _field("year"), 6), ("field.title", _field("title"), 70)],
-    "conflict": [("field.record_title", _field("record_title"), 40),
-                 ("field.field", _field("field"), 16), ("field.status", _field("status"), 16)],
+    "conflict": [
+        ("field.record_title", _field("record_title"), 40),
+        ("field.field", _field("field"), 16),
+        ("field.status", _field("status"), 16),
+    ],
 }
 
 
@@ -152,7 +204,9 @@ def columns(kind: str) -> list[Column]:
     return [("field.id", _id, 9), *COLUMNS.get(kind, [("field.title", _field("title"), 70)])]
 
 
-def record_rows(store: Store, records: list[Record], lang: Lang, today: date) -> tuple[list[str], list[list[str]], list[int]]:
+def record_rows(
+    store: Store, records: list[Record], lang: Lang, today: date
+) -> tuple[list[str], list[list[str]], list[int]]:
     cols = columns(records[0].kind) if records else []
     headers = [label(key, lang) for key, _get, _w in cols]
     rows = [[get(store, r, lang, today) for _key, get, _w in cols] for r in records]
@@ -164,13 +218,18 @@ def describe(store: Store, record: Record, lang: Lang, today: date) -> list[tupl
     """(label, value) pairs for every field of a record, in the model's order."""
     spec = SPECS.get(record.kind)
     names = list(spec.fields) if spec else list(record.data)
-    pairs = [(label("field.id", lang), record.id), (label("field.kind", lang),
-              label(f"kind.{record.kind}", lang)), (label("field.scope", lang), record.scope)]
+    pairs = [
+        (label("field.id", lang), record.id),
+        (label("field.kind", lang), label(f"kind.{record.kind}", lang)),
+        (label("field.scope", lang), record.scope),
+    ]
     for name in names:
         value = record.data.get(name)
         if value in (None, "", [], {}):
             continue
-        pairs.append((label(f"field.{name}", lang), display_value(store, record.kind, name, value, lang)))
+        pairs.append(
+            (label(f"field.{name}", lang), display_value(store, record.kind, name, value, lang))
+        )
     if record.kind == "task":
         pairs.append((label("field.status", lang) + " *", _task_status(store, record, lang, today)))
     return pairs
@@ -182,8 +241,11 @@ def sort_key(record: Record) -> Any:
     from domain.text import collation_key
 
     if record.kind == "task":
-        return (record.flat.get("plan_id") or record.flat.get("conclusion_id") or "",
-                stt_key(record.flat.get("stt")), collation_key(record.title))
+        return (
+            record.flat.get("plan_id") or record.flat.get("conclusion_id") or "",
+            stt_key(record.flat.get("stt")),
+            collation_key(record.title),
+        )
     if record.kind in ("meeting", "conclusion"):
         return (str(record.flat.get("date") or ""), collation_key(record.title))
     return collation_key(record.title)
@@ -220,4 +282,3 @@ def local_time(iso: str | None, lang: Lang = "vi", tz: tzinfo | None = None) -> 
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return when.astimezone(tz).strftime("%d/%m/%Y %H:%M")
-

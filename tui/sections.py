@@ -36,51 +36,61 @@ class Section:
 
 def _dashboard(app: Any) -> Screen[Any]:
     from tui.screens.dashboard import DashboardScreen
+
     return DashboardScreen()
 
 
 def _plans(app: Any) -> Screen[Any]:
     from tui.screens.plans import PlansScreen
+
     return PlansScreen()
 
 
 def _tasks(app: Any) -> Screen[Any]:
     from tui.screens.tasks import TasksScreen
+
     return TasksScreen()
 
 
 def _meetings(app: Any) -> Screen[Any]:
     from tui.screens.meetings import MeetingsScreen
+
     return MeetingsScreen()
 
 
 def _indicators(app: Any) -> Screen[Any]:
     from tui.screens.records import IndicatorsScreen
+
     return IndicatorsScreen()
 
 
 def _projects(app: Any) -> Screen[Any]:
     from tui.screens.records import ProjectsScreen
+
     return ProjectsScreen()
 
 
 def _units(app: Any) -> Screen[Any]:
     from tui.screens.units import UnitsScreen
+
     return UnitsScreen()
 
 
 def _conflicts(app: Any) -> Screen[Any]:
     from tui.screens.conflicts import ConflictsScreen
+
     return ConflictsScreen()
 
 
 def _reports(app: Any) -> Screen[Any]:
     from tui.screens.reports import ReportsScreen
+
     return ReportsScreen()
 
 
 def _import(app: Any) -> Screen[Any]:
     from tui.screens.importer import ImportScreen
+
     return ImportScreen()
 
 
@@ -99,7 +109,13 @@ SECTIONS: tuple[Section, ...] = (
 
 #: The section where records of each kind are listed and edited.
 KIND_SECTION = {
-    "plan": "plans", "task": "tasks", "meeting": "meetings", "conclusion": "meetings",
-    "indicator": "indicators", "project": "projects", "unit": "units", "person": "units",
+    "plan": "plans",
+    "task": "tasks",
+    "meeting": "meetings",
+    "conclusion": "meetings",
+    "indicator": "indicators",
+    "project": "projects",
+    "unit": "units",
+    "person": "units",
     "conflict": "conflicts",
 }

@@ -18,7 +18,10 @@ from tui.cli import run
 @pytest.fixture
 def data(tmp_path: Path) -> Path:
     d = tmp_path / "data"
-    assert run(["--data", str(d), "init", "--office", "vn/bac-giang", "--name", "Sở TT&TT Bắc Giang"]) == 0
+    assert (
+        run(["--data", str(d), "init", "--office", "vn/bac-giang", "--name", "Sở TT&TT Bắc Giang"])
+        == 0
+    )
     return d
 
 
@@ -27,7 +30,8 @@ def sotay(data: Path, *args: str) -> int:
 
 
 def test_demo_then_export_lists_every_kind_from_three_offices(
-        data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert sotay(data, "demo", "--no-ui") == 0
     said = capsys.readouterr().out
     assert "vn/ubdt" in said and "vn/bac-giang" in said and "vn/btttt" in said
@@ -56,11 +60,23 @@ def test_find_is_accent_insensitive(data: Path, capsys: pytest.CaptureFixture[st
     assert found and all("được" in json.dumps(r, ensure_ascii=False) for r in found)
 
 
-def test_add_prints_the_id_and_show_reads_it_back(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_add_prints_the_id_and_show_reads_it_back(
+    data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert sotay(data, "add", "unit", "name=Sở Nội vụ", "abbr=SNV") == 0
     capsys.readouterr()
-    assert sotay(data, "add", "task", "title=Đào tạo công chức xã", "lead_unit_id=so noi vu",
-                 "due=30/09/2022", "budget=1.500.000.000") == 0
+    assert (
+        sotay(
+            data,
+            "add",
+            "task",
+            "title=Đào tạo công chức xã",
+            "lead_unit_id=so noi vu",
+            "due=30/09/2022",
+            "budget=1.500.000.000",
+        )
+        == 0
+    )
     task_id = capsys.readouterr().out.strip()
     assert len(task_id) == 36
     assert sotay(data, "show", task_id) == 0
@@ -68,16 +84,20 @@ def test_add_prints_the_id_and_show_reads_it_back(data: Path, capsys: pytest.Cap
     assert "30/09/2022" in shown and "1.500.000.000 đ" in shown and "SNV" in shown
 
 
-@pytest.mark.parametrize(("args", "expect"), [
-    (["add", "task", "title=X", "lead_unit_id=@U", "due=31/02/2024"], "29"),
-    (["add", "task", "title=X", "lead_unit_id=@U", "budget=1.5"], "1.500.000.000"),
-    (["add", "task", "title=X", "lead_unit_id=@U", "colour=red"], "colour"),
-    (["add", "spaceship", "title=X"], "spaceship"),
-    (["add", "task", "title=X", "lead_unit_id=@U", "progress=130"], "130"),
-    (["add", "task", "title=X", "lead_unit_id=Không có đơn vị này"], "Không có đơn vị này"),
-])
+@pytest.mark.parametrize(
+    ("args", "expect"),
+    [
+        (["add", "task", "title=X", "lead_unit_id=@U", "due=31/02/2024"], "29"),
+        (["add", "task", "title=X", "lead_unit_id=@U", "budget=1.5"], "1.500.000.000"),
+        (["add", "task", "title=X", "lead_unit_id=@U", "colour=red"], "colour"),
+        (["add", "spaceship", "title=X"], "spaceship"),
+        (["add", "task", "title=X", "lead_unit_id=@U", "progress=130"], "130"),
+        (["add", "task", "title=X", "lead_unit_id=Không có đơn vị này"], "Không có đơn vị này"),
+    ],
+)
 def test_bad_input_is_refused_clearly_and_changes_nothing(
-        data: Path, capsys: pytest.CaptureFixture[str], args: list[str], expect: str) -> None:
+    data: Path, capsys: pytest.CaptureFixture[str], args: list[str], expect: str
+) -> None:
     sotay(data, "add", "unit", "name=Sở Nội vụ")
     unit_id = capsys.readouterr().out.strip()
     before = _export(data, capsys)
@@ -99,7 +119,8 @@ def test_messages_follow_the_language(data: Path, capsys: pytest.CaptureFixture[
 
 
 def test_export_then_import_into_another_profile_is_identical_and_idempotent(
-        data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     sotay(data, "demo", "--no-ui")
     capsys.readouterr()
     exported = _export(data, capsys)
@@ -113,10 +134,15 @@ def test_export_then_import_into_another_profile_is_identical_and_idempotent(
     assert _export(other, capsys) == exported
 
 
-def test_import_reports_every_bad_line(data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_import_reports_every_bad_line(
+    data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "bad.jsonl"
-    bad.write_text('{"id": "a", "kind": "task", "scope": "vn/bac-giang", "fields": {"title": "x"}}\n'
-                   "not json\n", encoding="utf-8")
+    bad.write_text(
+        '{"id": "a", "kind": "task", "scope": "vn/bac-giang", "fields": {"title": "x"}}\n'
+        "not json\n",
+        encoding="utf-8",
+    )
     assert sotay(data, "import", str(bad)) != 0
     err = capsys.readouterr().err
     assert "Dòng 2" in err
@@ -128,10 +154,13 @@ def test_a_second_sotay_on_the_same_data_fails_at_once(data: Path) -> None:
     store = Store.open(data)
     try:
         started = time.monotonic()
-        proc = subprocess.run([sys.executable, "-m", "tui", "--data", str(data), "add", "unit",
-                               "name=Sở Nội vụ"],
-                              capture_output=True, text=True, timeout=60,
-                              env={**os.environ, "SOTAY_LANG": "vi"})
+        proc = subprocess.run(
+            [sys.executable, "-m", "tui", "--data", str(data), "add", "unit", "name=Sở Nội vụ"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "SOTAY_LANG": "vi"},
+        )
         elapsed = time.monotonic() - started
     finally:
         store.close()

@@ -18,8 +18,10 @@ import pytest
 from sync.store import Store
 from tui.cli import run
 
-HOSTILE = ("Kế hoạch \x9b31m đỏ \u202eđảo ngược\u202c \x1b[2J xóa \x1b]8;;http://x\x07liên kết"
-           "\x1b]8;;\x07 \u2066cô lập\u2069 \x7fdel \x85nel \u202atrái\u202d")
+HOSTILE = (
+    "Kế hoạch \x9b31m đỏ \u202eđảo ngược\u202c \x1b[2J xóa \x1b]8;;http://x\x07liên kết"
+    "\x1b]8;;\x07 \u2066cô lập\u2069 \x7fdel \x85nel \u202atrái\u202d"
+)
 #: Nothing a terminal acts on: C0 but TAB / LF, DEL, C1, the bidi overrides and isolates.
 RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 UNIT = "0190a000-0000-7000-8000-00000000c0de"
@@ -32,11 +34,30 @@ def data(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     d = tmp_path / "data"
     assert run(["--data", str(d), "init", "--office", "vn/bac-giang", "--name", "BG"]) == 0
     with Store.open(d) as store, store.transaction() as tx:
-        tx.take_base({"id": UNIT, "kind": "unit", "scope": "vn/bac-giang", "seq": 1,
-                      "fields": {"name": HOSTILE, "abbr": "X\x9bY"}, "versions": {}})
-        tx.take_base({"id": TASK, "kind": "task", "scope": "vn/bac-giang", "seq": 2,
-                      "fields": {"title": HOSTILE, "lead_unit_id": UNIT,
-                                 "notes": f"dòng một\n\tdòng hai {HOSTILE}"}, "versions": {}})
+        tx.take_base(
+            {
+                "id": UNIT,
+                "kind": "unit",
+                "scope": "vn/bac-giang",
+                "seq": 1,
+                "fields": {"name": HOSTILE, "abbr": "X\x9bY"},
+                "versions": {},
+            }
+        )
+        tx.take_base(
+            {
+                "id": TASK,
+                "kind": "task",
+                "scope": "vn/bac-giang",
+                "seq": 2,
+                "fields": {
+                    "title": HOSTILE,
+                    "lead_unit_id": UNIT,
+                    "notes": f"dòng một\n\tdòng hai {HOSTILE}",
+                },
+                "versions": {},
+            }
+        )
     capsys.readouterr()
     return d
 
@@ -49,7 +70,8 @@ def _out(data: Path, capsys: pytest.CaptureFixture[str], *args: str) -> str:
 
 
 def test_export_escapes_the_controls_and_keeps_the_data(
-        data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = _out(data, capsys, "export")
     assert not RAW.search(out), "nothing raw reaches the terminal"
     for needle in ("\x9b", "\u202e", "\x1b"):
@@ -64,20 +86,32 @@ def test_export_escapes_the_controls_and_keeps_the_data(
     assert {i["id"]: i for i in orjson.loads(whole)} == items
 
 
-@pytest.mark.parametrize("args", [["show", TASK, "--json"], ["ls", "task", "--json"],
-                                  ["find", "ke hoach", "--json"]])
-def test_every_json_output_escapes_them(data: Path, capsys: pytest.CaptureFixture[str],
-                                        args: list[str]) -> None:
+@pytest.mark.parametrize(
+    "args", [["show", TASK, "--json"], ["ls", "task", "--json"], ["find", "ke hoach", "--json"]]
+)
+def test_every_json_output_escapes_them(
+    data: Path, capsys: pytest.CaptureFixture[str], args: list[str]
+) -> None:
     out = _out(data, capsys, *args)
     assert not RAW.search(out)
     assert orjson.loads(out.splitlines()[0])["fields"]["title"] == HOSTILE
 
 
-@pytest.mark.parametrize("args", [["ls", "task"], ["ls", "unit"], ["show", TASK],
-                                  ["show", TASK, "--history"], ["find", "ke hoach"],
-                                  ["status"], ["conflicts"]])
-def test_tables_and_show_strip_them(data: Path, capsys: pytest.CaptureFixture[str],
-                                    args: list[str]) -> None:
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["ls", "task"],
+        ["ls", "unit"],
+        ["show", TASK],
+        ["show", TASK, "--history"],
+        ["find", "ke hoach"],
+        ["status"],
+        ["conflicts"],
+    ],
+)
+def test_tables_and_show_strip_them(
+    data: Path, capsys: pytest.CaptureFixture[str], args: list[str]
+) -> None:
     out = _out(data, capsys, *args)
     assert not RAW.search(out), (args, out)
     if args[0] in ("ls", "show", "find") and args[1:2] != ["unit"]:
@@ -85,8 +119,8 @@ def test_tables_and_show_strip_them(data: Path, capsys: pytest.CaptureFixture[st
 
 
 def test_sotay_import_reads_the_export_back_to_exactly_the_same_text(
-        data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     dump = tmp_path / "dump.jsonl"
     dump.write_text(_out(data, capsys, "export"), encoding="utf-8")
     handed: list[Any] = []
@@ -99,7 +133,9 @@ def test_sotay_import_reads_the_export_back_to_exactly_the_same_text(
 
     monkeypatch.setattr(Store, "import_records", spy)
     other = tmp_path / "other"
-    assert run(["--data", str(other), "init", "--office", "vn", "--name", "HQ", "--role", "hq"]) == 0
+    assert (
+        run(["--data", str(other), "init", "--office", "vn", "--name", "HQ", "--role", "hq"]) == 0
+    )
     assert run(["--data", str(other), "import", str(dump)]) == 0
     capsys.readouterr()
     by_id = {item["id"]: item for item in handed}

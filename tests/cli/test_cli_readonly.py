@@ -45,17 +45,22 @@ READS = [
 
 @pytest.mark.parametrize("code", [errno.EROFS, errno.EACCES])
 def test_every_reading_command_works_on_a_read_only_folder(
-        data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], code: int) -> None:
+    data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], code: int
+) -> None:
     task_id, title = _task(data)
     out_dir = tmp_path / "out"
     out_dir.mkdir()
     before = digest(data)
-    commands = [*READS, ["show", task_id], ["show", task_id[-8:], "--history"],
-                ["show", task_id, "--json"],
-                ["report", "quarter", "2022-Q2", "-o", str(out_dir / "r.md")],
-                ["report", "quarter", "2022-Q2", "--format", "csv", "-o", str(out_dir / "r.csv")],
-                ["ranking", "2022", "-o", str(out_dir / "k.md")],
-                ["report", "quarter", "2022-Q2"]]
+    commands = [
+        *READS,
+        ["show", task_id],
+        ["show", task_id[-8:], "--history"],
+        ["show", task_id, "--json"],
+        ["report", "quarter", "2022-Q2", "-o", str(out_dir / "r.md")],
+        ["report", "quarter", "2022-Q2", "--format", "csv", "-o", str(out_dir / "r.csv")],
+        ["ranking", "2022", "-o", str(out_dir / "k.md")],
+        ["report", "quarter", "2022-Q2"],
+    ]
     with read_only_folder(data, code) as refused:
         for args in commands:
             assert run(["--data", str(data), *args]) == 0, args
@@ -72,15 +77,21 @@ def test_every_reading_command_works_on_a_read_only_folder(
     assert (out_dir / "k.md").exists()
 
 
-@pytest.mark.parametrize("lang, words", [("vi", "Thư mục dữ liệu chỉ đọc được"),
-                                         ("en", "The data folder is read-only")])
+@pytest.mark.parametrize(
+    "lang, words", [("vi", "Thư mục dữ liệu chỉ đọc được"), ("en", "The data folder is read-only")]
+)
 def test_a_writing_command_says_the_folder_is_read_only(
-        data: Path, capsys: pytest.CaptureFixture[str], lang: str, words: str) -> None:
+    data: Path, capsys: pytest.CaptureFixture[str], lang: str, words: str
+) -> None:
     task_id, _title = _task(data)
     before = digest(data)
     with read_only_folder(data):
-        for args in (["add", "unit", "name=Sở Nội vụ"], ["set", task_id, "progress=50"],
-                     ["report", "quarter", "2022-Q2", "--save"], ["doctor", "--recover"]):
+        for args in (
+            ["add", "unit", "name=Sở Nội vụ"],
+            ["set", task_id, "progress=50"],
+            ["report", "quarter", "2022-Q2", "--save"],
+            ["doctor", "--recover"],
+        ):
             assert run(["--lang", lang, "--data", str(data), *args]) == 9, args
             err = capsys.readouterr().err
             assert words in err and str(data) in err, (args, err)
@@ -89,7 +100,8 @@ def test_a_writing_command_says_the_folder_is_read_only(
 
 
 def test_reading_commands_work_while_the_app_has_the_profile_open(
-        data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     app = Store.open(data)  # holds the lock, as the app does
     try:
         added = app.add("unit", {"name": "Đơn vị mới thêm trong ứng dụng"})

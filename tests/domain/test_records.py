@@ -18,8 +18,9 @@ TODAY = date(2022, 6, 1)
 
 
 def task(**fields: Any) -> dict[str, Any]:
-    return prepare("task", {"title": "Nâng cấp Cổng thông tin", "lead_unit_id": "u1", **fields},
-                   today=TODAY)
+    return prepare(
+        "task", {"title": "Nâng cấp Cổng thông tin", "lead_unit_id": "u1", **fields}, today=TODAY
+    )
 
 
 def test_a_task_needs_exactly_one_lead_unit() -> None:
@@ -63,13 +64,18 @@ def test_timeframe_fills_start_and_due_and_follows_a_change() -> None:
 
 def test_marking_done_records_the_completion_day() -> None:
     done = task(status="hoàn thành")
-    assert done["status"] == "done" and done["completed_on"] == "2022-06-01" and done["progress"] == 100
+    assert (
+        done["status"] == "done"
+        and done["completed_on"] == "2022-06-01"
+        and done["progress"] == 100
+    )
     reopened = prepare("task", {"status": "đang thực hiện"}, previous=done, today=TODAY)
     assert "completed_on" not in reopened
 
 
 def test_text_is_normalised_to_nfc() -> None:
     import unicodedata
+
     t = task(title=unicodedata.normalize("NFD", "Ứng dụng  CNTT"))
     assert t["title"] == "Ứng dụng CNTT" and unicodedata.is_normalized("NFC", t["title"])
 
@@ -80,8 +86,11 @@ def test_document_symbols_keep_d_stroke() -> None:
 
 
 def test_set_fields_are_stored_per_element() -> None:
-    meeting = prepare("meeting", {"title": "Họp", "date": "27/05/2022",
-                                  "attendees": {"p1": "có mặt", "p2": "vắng"}}, today=TODAY)
+    meeting = prepare(
+        "meeting",
+        {"title": "Họp", "date": "27/05/2022", "attendees": {"p1": "có mặt", "p2": "vắng"}},
+        today=TODAY,
+    )
     flat = to_flat("meeting", meeting)
     assert flat["attendee:p1"] == "present" and flat["attendee:p2"] == "absent"
     assert from_flat("meeting", flat)["attendees"] == {"p1": "present", "p2": "absent"}
@@ -89,7 +98,12 @@ def test_set_fields_are_stored_per_element() -> None:
 
 def test_check_field_validates_one_field_like_a_form() -> None:
     assert check_field("task", "budget", "1.500.000.000") == 1_500_000_000
-    for name, value in [("due", "31/02/2024"), ("budget", "1.5"), ("progress", "130"), ("title", "")]:
+    for name, value in [
+        ("due", "31/02/2024"),
+        ("budget", "1.5"),
+        ("progress", "130"),
+        ("title", ""),
+    ]:
         with pytest.raises(ValidationError) as err:
             check_field("task", name, value)
         assert err.value.problems[0].field == name
@@ -105,10 +119,18 @@ def test_overdue_is_derived_from_the_due_date() -> None:
 
 
 def test_indicator_attainment_for_x_out_of_y() -> None:
-    ind = prepare("indicator", {"name": "Sở có Một cửa điện tử", "measure": "x/y", "target": 22,
-                                "target_denominator": 22, "unit_label": "Sở",
-                                "readings": {"14/06/2011": {"numerator": 6, "denominator": 22}}},
-                  today=TODAY)
+    ind = prepare(
+        "indicator",
+        {
+            "name": "Sở có Một cửa điện tử",
+            "measure": "x/y",
+            "target": 22,
+            "target_denominator": 22,
+            "unit_label": "Sở",
+            "readings": {"14/06/2011": {"numerator": 6, "denominator": 22}},
+        },
+        today=TODAY,
+    )
     att = attainment(ind)
     assert att.actual_text == "6/22 Sở" and att.percent_of_target == 27.3 and att.achieved is False
     assert attainment(ind, as_of=date(2011, 6, 1)).actual_text == ""
@@ -116,11 +138,18 @@ def test_indicator_attainment_for_x_out_of_y() -> None:
 
 def test_plan_progress_and_stt_order() -> None:
     assert plan_progress([{"progress": 50}, {"status": "done"}, {"status": "cancelled"}]) == 75.0
-    assert sorted(["II.3.a", "I.10", "II.2", "I.9", "II"], key=stt_key) == ["I.9", "I.10", "II", "II.2", "II.3.a"]
+    assert sorted(["II.3.a", "I.10", "II.2", "I.9", "II"], key=stt_key) == [
+        "I.9",
+        "I.10",
+        "II",
+        "II.2",
+        "II.3.a",
+    ]
 
 
 def test_every_kind_has_labels_in_both_languages() -> None:
     from domain.i18n import LABELS, MESSAGES
+
     for kind, model in KINDS.items():
         assert f"kind.{kind}" in LABELS
         for name in model.model_fields:
@@ -136,6 +165,7 @@ def test_any_progress_in_range_is_kept(value: int) -> None:
 
 def test_the_models_and_the_schema_describe_the_same_fields() -> None:
     from domain.schema import SPECS
+
     assert set(KINDS) == set(SPECS)
     for kind, model in KINDS.items():
         spec = SPECS[kind]

@@ -57,7 +57,15 @@ def test_folded_vietnamese_is_plain_ascii(text: str) -> None:
 
 def test_vietnamese_sort_order_puts_d_stroke_after_d_and_breve_after_a() -> None:
     names = ["Đà Nẵng", "Dương", "Ăn", "An", "Bắc Giang", "Âu", "Ba"]
-    assert sorted(names, key=collation_key) == ["An", "Ăn", "Âu", "Ba", "Bắc Giang", "Dương", "Đà Nẵng"]
+    assert sorted(names, key=collation_key) == [
+        "An",
+        "Ăn",
+        "Âu",
+        "Ba",
+        "Bắc Giang",
+        "Dương",
+        "Đà Nẵng",
+    ]
 
 
 def test_tones_sort_after_the_base_letters() -> None:

@@ -20,7 +20,9 @@ from domain.money import format_money, format_percent, group_thousands, parse_mi
 from domain.timeframe import parse_timeframe
 
 
-@pytest.mark.parametrize("typed", ["30/09/2022", "30/9/2022", "30-09-2022", "30.09.2022", "2022-09-30"])
+@pytest.mark.parametrize(
+    "typed", ["30/09/2022", "30/9/2022", "30-09-2022", "30.09.2022", "2022-09-30"]
+)
 def test_dates_are_read_day_first(typed: str) -> None:
     assert parse_date(typed) == date(2022, 9, 30)
 
@@ -57,7 +59,9 @@ def test_long_date_line_of_official_documents() -> None:
     assert format_long_date(date(2020, 3, 5), "Hà Nội") == "Hà Nội, ngày 05 tháng 3 năm 2020"
 
 
-@pytest.mark.parametrize("typed", ["1.500.000.000", "1500000000", "1 500 000 000 đ", "1.500.000.000đ"])
+@pytest.mark.parametrize(
+    "typed", ["1.500.000.000", "1500000000", "1 500 000 000 đ", "1.500.000.000đ"]
+)
 def test_money_accepts_grouped_and_plain(typed: str) -> None:
     assert parse_money(typed) == 1_500_000_000
 
@@ -95,18 +99,21 @@ def test_percent_uses_a_decimal_comma() -> None:
     assert format_percent(70.0) == "70%"
 
 
-@pytest.mark.parametrize(("text", "start", "due"), [
-    ("Quý III/2022", date(2022, 7, 1), date(2022, 9, 30)),
-    ("quý 2 năm 2022", date(2022, 4, 1), date(2022, 6, 30)),
-    ("6 tháng cuối năm 2011", date(2011, 7, 1), date(2011, 12, 31)),
-    ("6 tháng đầu năm 2011", date(2011, 1, 1), date(2011, 6, 30)),
-    ("trước 30/9/2022", None, date(2022, 9, 30)),
-    ("hoàn thành trước ngày 15/10/2012", None, date(2012, 10, 15)),
-    ("Tháng 9/2022", date(2022, 9, 1), date(2022, 9, 30)),
-    ("2021-2025", date(2021, 1, 1), date(2025, 12, 31)),
-    ("Năm 2015", date(2015, 1, 1), date(2015, 12, 31)),
-    ("từ 01/7/2022 đến 30/9/2022", date(2022, 7, 1), date(2022, 9, 30)),
-])
+@pytest.mark.parametrize(
+    ("text", "start", "due"),
+    [
+        ("Quý III/2022", date(2022, 7, 1), date(2022, 9, 30)),
+        ("quý 2 năm 2022", date(2022, 4, 1), date(2022, 6, 30)),
+        ("6 tháng cuối năm 2011", date(2011, 7, 1), date(2011, 12, 31)),
+        ("6 tháng đầu năm 2011", date(2011, 1, 1), date(2011, 6, 30)),
+        ("trước 30/9/2022", None, date(2022, 9, 30)),
+        ("hoàn thành trước ngày 15/10/2012", None, date(2012, 10, 15)),
+        ("Tháng 9/2022", date(2022, 9, 1), date(2022, 9, 30)),
+        ("2021-2025", date(2021, 1, 1), date(2025, 12, 31)),
+        ("Năm 2015", date(2015, 1, 1), date(2015, 12, 31)),
+        ("từ 01/7/2022 đến 30/9/2022", date(2022, 7, 1), date(2022, 9, 30)),
+    ],
+)
 def test_timeframes_parse_into_dates(text: str, start: date | None, due: date | None) -> None:
     tf = parse_timeframe(text)
     assert (tf.start, tf.due) == (start, due)

@@ -50,8 +50,9 @@ def clock() -> Clock:
 
 @pytest.fixture
 def clocked_store(tmp_path: Path, clock: Clock) -> Iterator[Store]:
-    with Store.create(tmp_path / "clocked", office="vn/test", name="Test", role="office",
-                      clock=clock) as store:
+    with Store.create(
+        tmp_path / "clocked", office="vn/test", name="Test", role="office", clock=clock
+    ) as store:
         yield store
 
 
@@ -62,4 +63,5 @@ def cli(demo_dir: Path, capsys: pytest.CaptureFixture[str]) -> Callable[..., tup
         code = run(["--data", str(demo_dir), *lang, *args])
         out = capsys.readouterr()
         return code, out.out, out.err
+
     return call

@@ -24,14 +24,23 @@ def setup_task(store: Store, clock: Any) -> str:
     unit = store.add("unit", {"name": "Trung tâm Thông tin", "abbr": "TTTT"})
     plan = store.add("plan", {"title": "Kế hoạch 2022", "status": "issued", "year_from": 2022})
     clock.at(2022, 4, 1)
-    task = store.add("task", {"title": "Nâng cấp cổng thông tin", "lead_unit_id": unit.id,
-                              "plan_id": plan.id, "due": "30/06/2022", "status": "in_progress",
-                              "progress": 40})
+    task = store.add(
+        "task",
+        {
+            "title": "Nâng cấp cổng thông tin",
+            "lead_unit_id": unit.id,
+            "plan_id": plan.id,
+            "due": "30/06/2022",
+            "status": "in_progress",
+            "progress": 40,
+        },
+    )
     return task.id
 
 
-def test_task_completed_after_the_cutoff_is_not_done_in_that_report(clocked_store: Store,
-                                                                     clock: Any) -> None:
+def test_task_completed_after_the_cutoff_is_not_done_in_that_report(
+    clocked_store: Store, clock: Any
+) -> None:
     task_id = setup_task(clocked_store, clock)
     clock.at(2022, 6, 20)  # after the Q2 cut-off (14/06/2022)
     clocked_store.update(task_id, {"status": "done"})
@@ -52,19 +61,23 @@ def test_progress_is_taken_at_the_cutoff(clocked_store: Store, clock: Any) -> No
     clocked_store.update(task_id, {"progress": 70})
     clock.at(2022, 7, 1)
     clocked_store.update(task_id, {"progress": 90})
-    doc = build_report(collect_report(clocked_store, ReportOptions("vn/test", parse_period("2022-Q2"))))
+    doc = build_report(
+        collect_report(clocked_store, ReportOptions("vn/test", parse_period("2022-Q2")))
+    )
     table = next(t for t in doc.tables() if t.key == "tasks")
     row = next(r for r in table.rows if r[1].startswith("Nâng"))
     assert row[5] == "70%"
 
 
-def test_task_added_after_cutoff_with_later_dates_is_not_in_the_report(clocked_store: Store,
-                                                                        clock: Any) -> None:
+def test_task_added_after_cutoff_with_later_dates_is_not_in_the_report(
+    clocked_store: Store, clock: Any
+) -> None:
     setup_task(clocked_store, clock)
     clock.at(2022, 7, 5)
     unit = clocked_store.find_by_name("unit", "TTTT")[0]
-    clocked_store.add("task", {"title": "Việc mới quý III", "lead_unit_id": unit.id,
-                               "timeframe": "Quý III/2022"})
+    clocked_store.add(
+        "task", {"title": "Việc mới quý III", "lead_unit_id": unit.id, "timeframe": "Quý III/2022"}
+    )
     assert "Việc mới quý III" not in statuses(clocked_store, "2022-Q2")
 
 
@@ -72,13 +85,23 @@ def test_backfilled_completion_after_cutoff_is_undone(clocked_store: Store, cloc
     """Typed in July: done on 20/06 — after the cut-off, so not done in Q2."""
     clock.at(2022, 7, 5)
     unit = clocked_store.add("unit", {"name": "Văn phòng"})
-    clocked_store.add("task", {"title": "Số hóa văn bản", "lead_unit_id": unit.id, "start": "01/04/2022",
-                               "due": "30/09/2022", "status": "done", "completed_on": "20/06/2022"})
+    clocked_store.add(
+        "task",
+        {
+            "title": "Số hóa văn bản",
+            "lead_unit_id": unit.id,
+            "start": "01/04/2022",
+            "due": "30/09/2022",
+            "status": "done",
+            "completed_on": "20/06/2022",
+        },
+    )
     assert statuses(clocked_store, "2022-Q2")["Số hóa văn bản"] == "Đang thực hiện"
 
 
-def test_task_deleted_after_the_cutoff_still_counts_in_that_period(clocked_store: Store,
-                                                                  clock: Any) -> None:
+def test_task_deleted_after_the_cutoff_still_counts_in_that_period(
+    clocked_store: Store, clock: Any
+) -> None:
     task_id = setup_task(clocked_store, clock)
     clock.at(2022, 7, 2)
     clocked_store.delete(task_id)
@@ -88,6 +111,8 @@ def test_task_deleted_after_the_cutoff_still_counts_in_that_period(clocked_store
 
 def test_unchanged_task_through_the_period_is_stalled(clocked_store: Store, clock: Any) -> None:
     setup_task(clocked_store, clock)  # 40% on 01/04/2022, nothing since
-    doc = build_report(collect_report(clocked_store, ReportOptions("vn/test", parse_period("2022-05"))))
+    doc = build_report(
+        collect_report(clocked_store, ReportOptions("vn/test", parse_period("2022-05")))
+    )
     texts = [b.text for s in doc.sections for b in s.blocks if hasattr(b, "text")]
     assert any(t.startswith("Nâng cấp cổng thông tin (") and "40%" in t for t in texts)

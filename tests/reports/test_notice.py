@@ -23,12 +23,16 @@ def test_q2_2022_notice_lists_each_assignment_in_standard_wording(demo_store: St
     doc, timing = notice_document(demo_store, demo_id("m.cds-q2-2022"))
     md = to_markdown(doc)
     assert "kết luận như sau:" in md
-    assert ("2.1. Trung tâm Thông tin chủ trì, phối hợp Văn phòng 1719 tăng cường tập huấn, bồi "
-            "dưỡng nâng cao nhận thức, trình độ, kỹ năng để đưa các sản phẩm CNTT vào khai thác "
-            "hiệu quả, hoàn thành trước 30/09/2022.") in md
+    assert (
+        "2.1. Trung tâm Thông tin chủ trì, phối hợp Văn phòng 1719 tăng cường tập huấn, bồi "
+        "dưỡng nâng cao nhận thức, trình độ, kỹ năng để đưa các sản phẩm CNTT vào khai thác "
+        "hiệu quả, hoàn thành trước 30/09/2022."
+    ) in md
     assert "Trung tâm Thông tin chủ trì, phối hợp Vụ Kế hoạch làm rõ" in md
     assert "hoàn thành trước 30/06/2022." in md and "hoàn thành trước 31/12/2022." in md
-    assignments = [line for line in md.splitlines() if line.startswith("2.") and line[2:3].isdigit()]
+    assignments = [
+        line for line in md.splitlines() if line.startswith("2.") and line[2:3].isdigit()
+    ]
     assert len(assignments) == 7 and all(" chủ trì" in a for a in assignments)
     assert "Đồng chí Hầu A Lềnh, Bộ trưởng, Chủ nhiệm Ủy ban Dân tộc chủ trì" in md
     assert "Tham dự có các đồng chí: Nguyễn Ngọc Hà" in md
@@ -63,15 +67,21 @@ def test_missing_notice_is_late_once_the_deadline_has_passed(demo_store: Store) 
     assert "Phiên họp Ban Chỉ đạo Chuyển đổi số của UBDT quý II năm 2022" in titles
     on_time = late_meetings(demo_store, as_of=date(2022, 6, 3))
     assert "Phiên họp Ban Chỉ đạo Chuyển đổi số của UBDT quý II năm 2022" not in [
-        m.meeting.title for m in on_time]
+        m.meeting.title for m in on_time
+    ]
 
 
 @pytest.mark.parametrize("year", range(2010, 2028))
 def test_holiday_table_covers_every_statutory_day(year: int) -> None:
     for month, day in ((1, 1), (4, 30), (5, 1), (9, 2)):
         assert date(year, month, day) in CAL.days_off
-    tet_days = [d for d in CAL.days_off if d.year == year and d.month in (1, 2)
-                and CAL.name(d).startswith(("Tết Nguyên", "Mùng", "Giao thừa", "29 Tết"))]
+    tet_days = [
+        d
+        for d in CAL.days_off
+        if d.year == year
+        and d.month in (1, 2)
+        and CAL.name(d).startswith(("Tết Nguyên", "Mùng", "Giao thừa", "29 Tết"))
+    ]
     assert len(tet_days) >= 4
     assert any("Hùng Vương" in CAL.name(d) for d in CAL.days_off if d.year == year)
     if year >= 2021:  # Quốc khánh: 2/9 and an adjacent day
@@ -79,17 +89,27 @@ def test_holiday_table_covers_every_statutory_day(year: int) -> None:
 
 
 def test_known_official_days_off() -> None:
-    for day in (date(2022, 1, 31), date(2022, 2, 4), date(2022, 4, 11), date(2022, 5, 3),
-                date(2022, 9, 1), date(2023, 1, 26), date(2023, 5, 3), date(2025, 5, 2),
-                date(2025, 1, 27), date(2025, 9, 1)):
+    for day in (
+        date(2022, 1, 31),
+        date(2022, 2, 4),
+        date(2022, 4, 11),
+        date(2022, 5, 3),
+        date(2022, 9, 1),
+        date(2023, 1, 26),
+        date(2023, 5, 3),
+        date(2025, 5, 2),
+        date(2025, 1, 27),
+        date(2025, 9, 1),
+    ):
         assert not CAL.is_working_day(day), day
     for day in (date(2022, 5, 4), date(2025, 4, 26), date(2024, 5, 4)):
         assert CAL.is_working_day(day), day
 
 
 def test_holiday_table_is_data() -> None:
-    custom = calendar_from_data({"years": {"2030": {"off": [{"date": "2030-01-02", "vi": "x",
-                                                             "en": "x"}], "workdays": []}}})
+    custom = calendar_from_data(
+        {"years": {"2030": {"off": [{"date": "2030-01-02", "vi": "x", "en": "x"}], "workdays": []}}}
+    )
     assert not custom.is_working_day(date(2030, 1, 2))
     assert add_working_days(date(2030, 1, 1), 1, custom) == date(2030, 1, 3)
     assert custom.covers(2030) and not custom.covers(2031)

@@ -16,17 +16,41 @@ from domain.demo import demo_id
 from sync.store import Store
 
 Cli = Callable[..., tuple[int, str, str]]
-HEADER = ["STT", "Nội dung nhiệm vụ", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời gian thực hiện",
-          "Kinh phí (triệu đồng)", "Nguồn vốn", "Sản phẩm", "Ghi chú"]
+HEADER = [
+    "STT",
+    "Nội dung nhiệm vụ",
+    "Đơn vị chủ trì",
+    "Đơn vị phối hợp",
+    "Thời gian thực hiện",
+    "Kinh phí (triệu đồng)",
+    "Nguồn vốn",
+    "Sản phẩm",
+    "Ghi chú",
+]
 BAD = {17: ("unknown", "Sở Xây dựng"), 58: ("budget", "1,5 tỷ"), 123: ("empty", "")}
 
 
 def rows() -> list[list[str]]:
     out = [["I", "HẠ TẦNG KỸ THUẬT", "", "", "", "", "", "", ""]]
-    leads = ["Trung tâm Thông tin", "trung tam thong tin", "TTTT", "Văn phòng Ủy ban", "Vụ Kế hoạch"]
+    leads = [
+        "Trung tâm Thông tin",
+        "trung tam thong tin",
+        "TTTT",
+        "Văn phòng Ủy ban",
+        "Vụ Kế hoạch",
+    ]
     for n in range(1, 200):
-        row = [str(n), f"Nhiệm vụ số {n}", leads[n % len(leads)], "Văn phòng 1719; Vụ Kế hoạch",
-               "Quý III/2022", f"{n},5", "NSTW", "Báo cáo", ""]
+        row = [
+            str(n),
+            f"Nhiệm vụ số {n}",
+            leads[n % len(leads)],
+            "Văn phòng 1719; Vụ Kế hoạch",
+            "Quý III/2022",
+            f"{n},5",
+            "NSTW",
+            "Báo cáo",
+            "",
+        ]
         kind, value = BAD.get(n, ("", ""))
         if kind == "unknown":
             row[2] = value
@@ -58,8 +82,9 @@ def write_xlsx(path: Path) -> Path:
 
 
 @pytest.mark.parametrize("maker,offset", [(write_csv, 1), (write_xlsx, 2)])
-def test_preview_reports_each_bad_row_with_line_and_reason(demo_store: Store, tmp_path: Path,
-                                                           maker, offset) -> None:  # type: ignore[no-untyped-def]
+def test_preview_reports_each_bad_row_with_line_and_reason(
+    demo_store: Store, tmp_path: Path, maker, offset
+) -> None:  # type: ignore[no-untyped-def]
     path = maker(tmp_path / f"plan{offset}")
     path = path.rename(path.with_suffix(".csv" if maker is write_csv else ".xlsx"))
     preview = plan_import.preview(demo_store, path, demo_id("pl.1772"))
@@ -76,8 +101,9 @@ def test_preview_reports_each_bad_row_with_line_and_reason(demo_store: Store, tm
     assert len(good["coordinators"]) == 2
 
 
-def test_cli_imports_good_rows_only_after_confirmation_and_only_once(cli: Cli, tmp_path: Path,
-                                                                     demo_dir: Path) -> None:
+def test_cli_imports_good_rows_only_after_confirmation_and_only_once(
+    cli: Cli, tmp_path: Path, demo_dir: Path
+) -> None:
     path = write_csv(tmp_path / "plan.csv")
     code, out, _ = cli("import-plan", str(path), "--plan", "1772/KH-BCĐ")
     assert code == 1 and "Dòng 19:" in out and "Chưa nhập gì" in out
@@ -100,20 +126,27 @@ def test_second_xlsx_import_adds_nothing(demo_store: Store, tmp_path: Path) -> N
 
 def test_ambiguous_unit_lists_the_candidates(demo_store: Store, tmp_path: Path) -> None:
     path = tmp_path / "p.csv"
-    path.write_text("STT,Nội dung nhiệm vụ,Đơn vị chủ trì,Thời gian thực hiện\n1,Việc A,Văn phòng,2022\n",
-                    encoding="utf-8")
+    path.write_text(
+        "STT,Nội dung nhiệm vụ,Đơn vị chủ trì,Thời gian thực hiện\n1,Việc A,Văn phòng,2022\n",
+        encoding="utf-8",
+    )
     preview = plan_import.preview(demo_store, path, demo_id("pl.1772"))
-    assert "Văn phòng 1719" in preview.bad[0].errors[0] and "Văn phòng Ủy ban" in preview.bad[0].errors[0]
+    assert (
+        "Văn phòng 1719" in preview.bad[0].errors[0]
+        and "Văn phòng Ủy ban" in preview.bad[0].errors[0]
+    )
 
 
 def test_cp1258_file_and_no_header(demo_store: Store, tmp_path: Path) -> None:
     path = tmp_path / "p.csv"
-    path.write_bytes("STT;Noi dung nhiem vu;Don vi chu tri\n1;Mua máy;Trung tâm Thông tin\n"
-                     .encode("cp1258"))
+    path.write_bytes(
+        "STT;Noi dung nhiem vu;Don vi chu tri\n1;Mua máy;Trung tâm Thông tin\n".encode("cp1258")
+    )
     good = plan_import.preview(demo_store, path, demo_id("pl.1772")).good
     assert len(good) == 1 and good[0].fields["title"] == "Mua máy"
     empty = tmp_path / "e.csv"
     empty.write_text("a,b\n1,2\n", encoding="utf-8")
     from domain.errors import ValidationError
+
     with pytest.raises(ValidationError):
         plan_import.preview(demo_store, empty, demo_id("pl.1772"))

@@ -55,10 +55,22 @@ def test_ranking_of_demo_units_saved_once(demo_store: Store) -> None:
 
 def test_ranking_cli_with_typed_scores(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
     scores = tmp_path / "scores.csv"
-    scores.write_text("Đơn vị,Đánh giá\nSở TT&TT,72.7%\nCác huyện,0.727\nCác Sở,0.701\n"
-                      "UBND tỉnh,0.5\n", encoding="utf-8")
-    code, _out, _err = cli("ranking", "2011", "--scope", "vn/bac-giang", "--criterion", "Đánh giá=1",
-                           "--scores", str(scores), "-o", str(tmp_path / "xh.csv"))
+    scores.write_text(
+        "Đơn vị,Đánh giá\nSở TT&TT,72.7%\nCác huyện,0.727\nCác Sở,0.701\nUBND tỉnh,0.5\n",
+        encoding="utf-8",
+    )
+    code, _out, _err = cli(
+        "ranking",
+        "2011",
+        "--scope",
+        "vn/bac-giang",
+        "--criterion",
+        "Đánh giá=1",
+        "--scores",
+        str(scores),
+        "-o",
+        str(tmp_path / "xh.csv"),
+    )
     assert code == 0
     rows = (tmp_path / "xh.csv").read_text(encoding="utf-8-sig").splitlines()
     ranks = [r.split(",")[0] for r in rows[2:]]
@@ -67,8 +79,12 @@ def test_ranking_cli_with_typed_scores(cli, tmp_path) -> None:  # type: ignore[n
 
 @given(days)
 def test_every_date_falls_in_exactly_one_quarter_window(day: date) -> None:
-    holders = [quarter(y, q) for y in (day.year - 1, day.year, day.year + 1) for q in (1, 2, 3, 4)
-               if quarter(y, q).contains(day)]
+    holders = [
+        quarter(y, q)
+        for y in (day.year - 1, day.year, day.year + 1)
+        for q in (1, 2, 3, 4)
+        if quarter(y, q).contains(day)
+    ]
     assert len(holders) == 1
     assert holders[0] == by_cutoff("quarter", day)
 

@@ -23,41 +23,75 @@ def docx_text(path: Path) -> tuple[str, list[list[list[str]]]]:
 
 
 def test_q2_2022_ubdt_report_in_three_formats(cli: Cli, tmp_path: Path) -> None:
-    code, _out, _err = cli("report", "quarter", "2022-Q2", "--scope", "vn/ubdt",
-                          "--format", "docx,md,csv", "-o", str(tmp_path / "q2"))
+    code, _out, _err = cli(
+        "report",
+        "quarter",
+        "2022-Q2",
+        "--scope",
+        "vn/ubdt",
+        "--format",
+        "docx,md,csv",
+        "-o",
+        str(tmp_path / "q2"),
+    )
     assert code == 0
     text, _tables = docx_text(tmp_path / "q2.docx")
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
     assert "Độc lập - Tự do - Hạnh phúc" in text
     assert "15/03/2022" in text and "14/06/2022" in text
     assert "Quý II/2022" in text
-    overdue = ["Hệ thống thông tin giải quyết thủ tục hành chính của UBDT",
-               "Hệ thống quản lý văn bản điều hành tác nghiệp"]
+    overdue = [
+        "Hệ thống thông tin giải quyết thủ tục hành chính của UBDT",
+        "Hệ thống quản lý văn bản điều hành tác nghiệp",
+    ]
     for title in overdue:
         assert title in text
     md = (tmp_path / "q2.md").read_text(encoding="utf-8")
     assert "| STT | Nội dung nhiệm vụ | Chủ trì | Thời hạn | Tiến độ | Quá hạn (ngày) |" in md
-    assert "| 1 | Hệ thống thông tin giải quyết thủ tục hành chính của UBDT | Trung tâm Thông tin | 31/03/2022 | 40% | 75 |" in md
+    assert (
+        "| 1 | Hệ thống thông tin giải quyết thủ tục hành chính của UBDT | Trung tâm Thông tin | 31/03/2022 | 40% | 75 |"
+        in md
+    )
     assert "chưa ban hành thông báo kết luận" in md
     rows = list(csv.reader((tmp_path / "q2.csv").read_text(encoding="utf-8-sig").splitlines()))
     assert ["1. Nhiệm vụ quá hạn"] in rows
 
 
 def test_h1_2011_bac_giang_report_has_the_indicator_table(cli: Cli, tmp_path: Path) -> None:
-    code, _out, _err = cli("report", "half", "2011-H1", "--scope", "vn/bac-giang",
-                           "--format", "docx,md,csv", "-o", str(tmp_path / "bg"), "--place", "Bắc Giang")
+    code, _out, _err = cli(
+        "report",
+        "half",
+        "2011-H1",
+        "--scope",
+        "vn/bac-giang",
+        "--format",
+        "docx,md,csv",
+        "-o",
+        str(tmp_path / "bg"),
+        "--place",
+        "Bắc Giang",
+    )
     assert code == 0
     text, tables = docx_text(tmp_path / "bg.docx")
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
     assert "15/12/2010" in text and "14/06/2011" in text
-    indicator = next(t for t in tables if t[0] == ["Chỉ tiêu", "Kế hoạch", "Thực hiện", "%", "Đạt/Không đạt"])
+    indicator = next(
+        t for t in tables if t[0] == ["Chỉ tiêu", "Kế hoạch", "Thực hiện", "%", "Đạt/Không đạt"]
+    )
     rows = {r[0]: r[1:] for r in indicator[1:]}
-    assert rows["Huyện, thành phố có Một cửa điện tử"] == ["10/10 huyện", "10/10 huyện", "100%", "Đạt"]
+    assert rows["Huyện, thành phố có Một cửa điện tử"] == [
+        "10/10 huyện",
+        "10/10 huyện",
+        "100%",
+        "Đạt",
+    ]
     assert rows["Sở có Một cửa điện tử"] == ["22/22 Sở", "6/22 Sở", "27,3%", "Không đạt"]
     assert rows["Văn bản đến gửi nhận điện tử"][1] == "70%"
     assert rows["Văn bản đi gửi nhận điện tử"][1] == "60%"
-    for title in ("Xây dựng, vận hành Một cửa điện tử tại các Sở",
-                  "Xây dựng phần mềm Quản lý văn bản và điều hành công việc mã nguồn mở"):
+    for title in (
+        "Xây dựng, vận hành Một cửa điện tử tại các Sở",
+        "Xây dựng phần mềm Quản lý văn bản và điều hành công việc mã nguồn mở",
+    ):
         assert title in text
     md = (tmp_path / "bg.md").read_text(encoding="utf-8")
     assert "| Sở có Một cửa điện tử | 22/22 Sở | 6/22 Sở | 27,3% | Không đạt |" in md
@@ -67,10 +101,22 @@ def test_h1_2011_bac_giang_report_has_the_indicator_table(cli: Cli, tmp_path: Pa
     assert ["Sở có Một cửa điện tử", "22/22 Sở", "6/22 Sở", "27,3%", "Không đạt"] in csv_rows
 
 
-def test_saved_report_keeps_recommendations_and_is_updated_not_duplicated(cli: Cli, tmp_path: Path, demo_dir: Path) -> None:
+def test_saved_report_keeps_recommendations_and_is_updated_not_duplicated(
+    cli: Cli, tmp_path: Path, demo_dir: Path
+) -> None:
     for text in ("Đề nghị bổ sung kinh phí.", "Đề nghị bổ sung kinh phí năm 2023."):
-        code, _out, _err = cli("report", "quarter", "2022-Q2", "--scope", "vn/ubdt", "--save",
-                               "-o", str(tmp_path / "r.md"), "--recommendations", text)
+        code, _out, _err = cli(
+            "report",
+            "quarter",
+            "2022-Q2",
+            "--scope",
+            "vn/ubdt",
+            "--save",
+            "-o",
+            str(tmp_path / "r.md"),
+            "--recommendations",
+            text,
+        )
         assert code == 0
     from sync.store import Store
 
@@ -99,7 +145,7 @@ def test_bad_period_is_a_clear_message(cli: Cli) -> None:
 def test_unwritable_output_is_a_clear_message(cli: Cli, tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    code, _out, err = cli("report", "quarter", "2022-Q2", "--scope", "vn/ubdt", "-o",
-                          str(blocker / "sub" / "r.docx"))
+    code, _out, err = cli(
+        "report", "quarter", "2022-Q2", "--scope", "vn/ubdt", "-o", str(blocker / "sub" / "r.docx")
+    )
     assert code != 0 and "Không ghi được" in err
-

@@ -24,8 +24,9 @@ SIZE = (150, 50)
 
 
 def make_app(store: Store, client: Any = None) -> SotayApp:
-    return build_app(store, client, sync_interval=None,
-                     clock=lambda: datetime(2022, 6, 20, 9, tzinfo=UTC))
+    return build_app(
+        store, client, sync_interval=None, clock=lambda: datetime(2022, 6, 20, 9, tzinfo=UTC)
+    )
 
 
 async def settle(app: App[Any], pilot) -> None:  # type: ignore[no-untyped-def]
@@ -85,15 +86,19 @@ async def test_reports_screen_shows_a_bad_period_without_crashing(demo_store: St
         assert isinstance(app.screen, ReportsScreen)
 
 
-async def test_import_screen_previews_errors_and_imports_good_rows_once(demo_store: Store,
-                                                                        tmp_path: Path) -> None:
+async def test_import_screen_previews_errors_and_imports_good_rows_once(
+    demo_store: Store, tmp_path: Path
+) -> None:
     path = tmp_path / "plan.csv"
-    path.write_text("STT;Nội dung nhiệm vụ;Đơn vị chủ trì;Thời gian thực hiện;Kinh phí (triệu đồng)\n"
-                    "1;Nâng cấp mạng;TTTT;Quý III/2022;1.200\n"
-                    "2;Mua máy chủ;Trung tâm Thông tin;Quý IV/2022;1,5 tỷ\n"
-                    "3;;TTTT;2022;10\n"
-                    "4;Đào tạo;Sở Xây dựng;2022;10\n"
-                    "5;Cổng thông tin;trung tam thong tin;2022;12,5\n", encoding="utf-8")
+    path.write_text(
+        "STT;Nội dung nhiệm vụ;Đơn vị chủ trì;Thời gian thực hiện;Kinh phí (triệu đồng)\n"
+        "1;Nâng cấp mạng;TTTT;Quý III/2022;1.200\n"
+        "2;Mua máy chủ;Trung tâm Thông tin;Quý IV/2022;1,5 tỷ\n"
+        "3;;TTTT;2022;10\n"
+        "4;Đào tạo;Sở Xây dựng;2022;10\n"
+        "5;Cổng thông tin;trung tam thong tin;2022;12,5\n",
+        encoding="utf-8",
+    )
     before = demo_store.count("task")
     app = make_app(demo_store)
     async with app.run_test(size=SIZE) as pilot:
@@ -135,8 +140,9 @@ async def test_import_screen_reports_an_unreadable_file(demo_store: Store, tmp_p
         assert "missing.xlsx" in status(app)
 
 
-async def test_rollup_shows_each_office_and_the_servers_last_sync(demo_store: Store,
-                                                                  tmp_path: Path) -> None:
+async def test_rollup_shows_each_office_and_the_servers_last_sync(
+    demo_store: Store, tmp_path: Path
+) -> None:
     from server_stub.app import create_app
     from server_stub.auth import add_office, create_token
     from server_stub.db import Database
@@ -151,12 +157,14 @@ async def test_rollup_shows_each_office_and_the_servers_last_sync(demo_store: St
     hq = create_token(db, "vn", "hq", "hq").token
     bg = create_token(db, "vn/bac-giang", "office", "bg").token
     office = Store.create(tmp_path / "bg", office="vn/bac-giang", name="bg")
-    async with SyncClient(office, server_url="http://hq", token=bg,
-                          transport=httpx.ASGITransport(app=server)) as office_client:
+    async with SyncClient(
+        office, server_url="http://hq", token=bg, transport=httpx.ASGITransport(app=server)
+    ) as office_client:
         await office_client.sync()  # Bắc Giang has synced; the other offices never have
     office.close()
-    client = SyncClient(demo_store, server_url="http://hq", token=hq,
-                        transport=httpx.ASGITransport(app=server))
+    client = SyncClient(
+        demo_store, server_url="http://hq", token=hq, transport=httpx.ASGITransport(app=server)
+    )
     app = make_app(demo_store, client)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("9", "ctrl+g")

@@ -29,18 +29,35 @@ def change(value: Any, base: int = 0, text: str | None = None) -> dict[str, Any]
     return out
 
 
-def make_op(op_seq: int, record_id: str, changes: dict[str, Any], *, kind: str = "task",
-            scope: str = BG, base_seq: int = 0, author: str = "Nguyễn Văn An",
-            edited_at: str = EDITED_AT, noop: bool = False, resolves: str | None = None,
-            resolution: str | None = None) -> dict[str, Any]:
+def make_op(
+    op_seq: int,
+    record_id: str,
+    changes: dict[str, Any],
+    *,
+    kind: str = "task",
+    scope: str = BG,
+    base_seq: int = 0,
+    author: str = "Nguyễn Văn An",
+    edited_at: str = EDITED_AT,
+    noop: bool = False,
+    resolves: str | None = None,
+    resolution: str | None = None,
+) -> dict[str, Any]:
     """An op as a replica sends it; a bare value in ``changes`` means base_version 0.
 
     ``resolves``/``resolution``: the op resolves that conflict with that choice."""
-    wire = {k: v if isinstance(v, dict) and "value" in v else change(v)
-            for k, v in changes.items()}
-    op = {"op_seq": op_seq, "record_id": record_id, "kind": kind, "scope": scope,
-          "changes": wire, "base_seq": base_seq, "edited_at": edited_at, "author": author,
-          "noop": noop}
+    wire = {k: v if isinstance(v, dict) and "value" in v else change(v) for k, v in changes.items()}
+    op = {
+        "op_seq": op_seq,
+        "record_id": record_id,
+        "kind": kind,
+        "scope": scope,
+        "changes": wire,
+        "base_seq": base_seq,
+        "edited_at": edited_at,
+        "author": author,
+        "noop": noop,
+    }
     if resolves is not None:
         op["resolves"] = resolves
         op["resolution"] = resolution
@@ -62,10 +79,21 @@ class Api:
     def headers(self, who: str | None) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[who]}"} if who else {}
 
-    async def sync(self, who: str, replica: str, ops: list[dict[str, Any]], since: int = 0,
-                   limit: int | None = None, expect: int = 200) -> dict[str, Any]:
-        body: dict[str, Any] = {"schema_version": 1, "replica_id": replica, "ops": ops,
-                                "since": since}
+    async def sync(
+        self,
+        who: str,
+        replica: str,
+        ops: list[dict[str, Any]],
+        since: int = 0,
+        limit: int | None = None,
+        expect: int = 200,
+    ) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "schema_version": 1,
+            "replica_id": replica,
+            "ops": ops,
+            "since": since,
+        }
         if limit is not None:
             body["limit"] = limit
         response = await self.client.post("/v1/sync", json=body, headers=self.headers(who))
@@ -74,13 +102,16 @@ class Api:
 
     async def push(self, who: str, replica: str, ops: list[dict[str, Any]]) -> dict[str, Any]:
         response = await self.client.post(
-            "/v1/push", json={"schema_version": 1, "replica_id": replica, "ops": ops},
-            headers=self.headers(who))
+            "/v1/push",
+            json={"schema_version": 1, "replica_id": replica, "ops": ops},
+            headers=self.headers(who),
+        )
         assert response.status_code == 200, response.text
         return dict(response.json())
 
-    async def edit(self, who: str, replica: str, record_id: str, changes: dict[str, Any],
-                   **op: Any) -> dict[str, Any]:
+    async def edit(
+        self, who: str, replica: str, record_id: str, changes: dict[str, Any], **op: Any
+    ) -> dict[str, Any]:
         """Push one op with the replica's next op_seq; return its result."""
         seq = self.replica_seq.get(replica, 0) + 1
         self.replica_seq[replica] = seq
@@ -88,8 +119,9 @@ class Api:
         assert body["last_op_seq"] == seq, body
         return dict(body["results"][0])
 
-    async def pull_all(self, who: str, since: int = 0, limit: int | None = None
-                       ) -> tuple[dict[str, dict[str, Any]], set[str], int]:
+    async def pull_all(
+        self, who: str, since: int = 0, limit: int | None = None
+    ) -> tuple[dict[str, dict[str, Any]], set[str], int]:
         """Every page after ``since``: (records by id, removed ids, final cursor)."""
         records: dict[str, dict[str, Any]] = {}
         removed: set[str] = set()
@@ -131,8 +163,12 @@ class Server:
 
 
 def seed(db: Database) -> tuple[dict[str, str], dict[str, str]]:
-    for scope, name in (("vn", "Ban Chỉ đạo Trung ương"), (BG, "Bắc Giang"), (YT, "Yên Thế"),
-                        (HN, "Hà Nội")):
+    for scope, name in (
+        ("vn", "Ban Chỉ đạo Trung ương"),
+        (BG, "Bắc Giang"),
+        (YT, "Yên Thế"),
+        (HN, "Hà Nội"),
+    ):
         auth.add_office(db, scope, name)
     made = {
         "hq": auth.create_token(db, "vn", "hq", "Thư ký Ban"),
@@ -141,12 +177,11 @@ def seed(db: Database) -> tuple[dict[str, str], dict[str, str]]:
         "yt": auth.create_token(db, YT, "office", "Văn thư Yên Thế"),
         "hn": auth.create_token(db, HN, "office", "Văn thư Hà Nội"),
         "revoked": auth.create_token(db, BG, "office", "Người đã nghỉ"),
-        "expired": auth.create_token(db, BG, "office", "Hết hạn",
-                                     expires_days=1, now=datetime.now(UTC) - timedelta(days=3)),
+        "expired": auth.create_token(
+            db, BG, "office", "Hết hạn", expires_days=1, now=datetime.now(UTC) - timedelta(days=3)
+        ),
     }
     auth.revoke_token(db, made["revoked"].row.id)
     tokens = {k: v.token for k, v in made.items()}
     tokens["bad"] = "st_" + "x" * 43
     return tokens, {k: v.row.id for k, v in made.items()}
-
-

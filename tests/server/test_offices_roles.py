@@ -28,12 +28,16 @@ def db_path(tmp_path: Path) -> Path:
 
 
 async def test_a_removed_offices_token_stops_at_once_and_its_records_stay(
-        api: Api, server: Server) -> None:
+    api: Api, server: Server
+) -> None:
     made = await api.edit("bg", "bg-1", "t1", task())
     assert made["status"] == "applied"
     assert auth.remove_office(server.db, BG) == 3  # bg, bg2, expired (one was revoked)
-    refused = await api.client.post("/v1/sync", headers=api.headers("bg"), json={
-        "schema_version": 1, "replica_id": "bg-1", "ops": []})
+    refused = await api.client.post(
+        "/v1/sync",
+        headers=api.headers("bg"),
+        json={"schema_version": 1, "replica_id": "bg-1", "ops": []},
+    )
     assert refused.status_code == 401
     assert refused.json()["error"] == "server.auth_office_removed"
     assert BG in refused.json()["message_en"]
@@ -48,8 +52,11 @@ async def test_a_removed_offices_token_stops_at_once_and_its_records_stay(
 
 
 def test_office_remove_from_the_command_line(db_path: Path) -> None:
-    made = orjson.loads(cli("--db", str(db_path), "--json", "token", "create", "--office", BG,
-                            "--role", "office").stdout)
+    made = orjson.loads(
+        cli(
+            "--db", str(db_path), "--json", "token", "create", "--office", BG, "--role", "office"
+        ).stdout
+    )
     done = cli("--db", str(db_path), "office", "remove", BG, lang="en_US.UTF-8")
     assert "Removed office vn/bac-giang" in done.stdout and "1 tokens" in done.stdout
     db = Database(db_path)
@@ -65,14 +72,17 @@ def test_office_remove_from_the_command_line(db_path: Path) -> None:
     assert missing.returncode != 0 and "Chưa có văn phòng 'vn/ha-noi'" in missing.stderr
 
 
-@pytest.mark.parametrize(("lang", "expected"), [
-    ("vi_VN.UTF-8", "Chỉ văn phòng trung ương"),
-    ("en_US.UTF-8", "Only a headquarters office"),
-])
-def test_hq_tokens_only_for_a_headquarters_office(db_path: Path, lang: str,
-                                                  expected: str) -> None:
-    done = cli("--db", str(db_path), "token", "create", "--office", BG, "--role", "hq",
-               ok=False, lang=lang)
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("vi_VN.UTF-8", "Chỉ văn phòng trung ương"),
+        ("en_US.UTF-8", "Only a headquarters office"),
+    ],
+)
+def test_hq_tokens_only_for_a_headquarters_office(db_path: Path, lang: str, expected: str) -> None:
+    done = cli(
+        "--db", str(db_path), "token", "create", "--office", BG, "--role", "hq", ok=False, lang=lang
+    )
     assert done.returncode != 0 and expected in done.stderr and "--office vn" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
     cli("--db", str(db_path), "token", "create", "--office", "vn", "--role", "hq")
@@ -95,10 +105,36 @@ def test_an_old_hq_token_of_a_lower_office_no_longer_works(db_path: Path) -> Non
 
 
 def test_token_list_shows_office_role_user_status_and_last_use(db_path: Path) -> None:
-    hq = orjson.loads(cli("--db", str(db_path), "--json", "token", "create", "--office", "vn",
-                          "--role", "hq", "--user", "Thư ký").stdout)
-    bg = orjson.loads(cli("--db", str(db_path), "--json", "token", "create", "--office", BG,
-                          "--role", "office", "--user", "Văn thư").stdout)
+    hq = orjson.loads(
+        cli(
+            "--db",
+            str(db_path),
+            "--json",
+            "token",
+            "create",
+            "--office",
+            "vn",
+            "--role",
+            "hq",
+            "--user",
+            "Thư ký",
+        ).stdout
+    )
+    bg = orjson.loads(
+        cli(
+            "--db",
+            str(db_path),
+            "--json",
+            "token",
+            "create",
+            "--office",
+            BG,
+            "--role",
+            "office",
+            "--user",
+            "Văn thư",
+        ).stdout
+    )
     db = Database(db_path)
     try:
         who = auth.authenticate(db, hq["token"])
@@ -107,14 +143,18 @@ def test_token_list_shows_office_role_user_status_and_last_use(db_path: Path) ->
     finally:
         db.close()
     cli("--db", str(db_path), "office", "remove", BG)
-    rows = {r["id"]: r for r in orjson.loads(
-        cli("--db", str(db_path), "--json", "token", "list").stdout)}
-    assert {k: rows[hq["id"]][k] for k in ("office", "role", "user", "status",
-                                           "last_used_at")} == {
-        "office": "vn", "role": "hq", "user": "Thư ký", "status": "active",
-        "last_used_at": "2024-05-01T09:00:00.000+00:00"}
-    assert (rows[bg["id"]]["status"], rows[bg["id"]]["last_used_at"]) == ("office_removed",
-                                                                         None)
+    rows = {
+        r["id"]: r
+        for r in orjson.loads(cli("--db", str(db_path), "--json", "token", "list").stdout)
+    }
+    assert {k: rows[hq["id"]][k] for k in ("office", "role", "user", "status", "last_used_at")} == {
+        "office": "vn",
+        "role": "hq",
+        "user": "Thư ký",
+        "status": "active",
+        "last_used_at": "2024-05-01T09:00:00.000+00:00",
+    }
+    assert (rows[bg["id"]]["status"], rows[bg["id"]]["last_used_at"]) == ("office_removed", None)
     table = cli("--db", str(db_path), "token", "list").stdout.splitlines()
     assert table[0].split()[:6] == ["ID", "OFFICE", "ROLE", "USER", "STATUS", "LAST"]
     line = next(row for row in table if hq["id"] in row)

@@ -18,8 +18,10 @@ BG_WHO = Principal("tk-bg", BG, "office", "u")
 
 
 def _ops(start: int, count: int, scope: str = BG) -> list[OpIn]:
-    return [OpIn.from_model(Op.model_validate(make_op(n, f"{scope}-{n}", task(), scope=scope)))
-            for n in range(start, start + count)]
+    return [
+        OpIn.from_model(Op.model_validate(make_op(n, f"{scope}-{n}", task(), scope=scope)))
+        for n in range(start, start + count)
+    ]
 
 
 def test_a_large_push_is_applied_in_chunks_with_the_counter(server: Server) -> None:

@@ -85,8 +85,11 @@ def _world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **env: Any) -> Itera
     for scope, name in (("vn", "Trung ương"), (BG, "Bắc Giang"), (HN, "Hà Nội")):
         auth.add_office(db, scope, name)
     db.close()
-    monkeypatch.setattr(servers, "ENV", {**servers.ENV, **{
-        f"SOTAY_SERVER_{k.upper()}": str(v) for k, v in env.items()}})
+    monkeypatch.setattr(
+        servers,
+        "ENV",
+        {**servers.ENV, **{f"SOTAY_SERVER_{k.upper()}": str(v) for k, v in env.items()}},
+    )
     server = servers.Server(path)
     try:
         yield World(server, path)
@@ -118,16 +121,26 @@ def forged_conflict(world: World) -> None:
     """F1, acceptance 2."""
     hq_token = world.token("vn", "hq")
     with world.client(hq_token) as hq:
-        made = hq.post("/v1/sync", json=body([make_op(1, "t-hq", task("Nhiệm vụ của HQ"),
-                                                      scope="vn")], "hq-1")).json()
+        made = hq.post(
+            "/v1/sync", json=body([make_op(1, "t-hq", task("Nhiệm vụ của HQ"), scope="vn")], "hq-1")
+        ).json()
         assert made["results"][0]["status"] == "applied"
-    forged = {"record_id": "t-hq", "record_kind": "task", "record_title": "Nhiệm vụ của HQ",
-              "field": "title", "current_value": "Nhiệm vụ của HQ",
-              "other_value": "Tiêu đề do kẻ tấn công đặt", "status": "open",
-              "other_office": "vn", "other_author": "Thư ký Ban"}
+    forged = {
+        "record_id": "t-hq",
+        "record_kind": "task",
+        "record_title": "Nhiệm vụ của HQ",
+        "field": "title",
+        "current_value": "Nhiệm vụ của HQ",
+        "other_value": "Tiêu đề do kẻ tấn công đặt",
+        "status": "open",
+        "other_office": "vn",
+        "other_author": "Thư ký Ban",
+    }
     with world.client(world.token(BG)) as bg:
-        answer = bg.post("/v1/sync", json=body([make_op(1, str(uuid.uuid4()), forged,
-                                                        kind="conflict", scope=BG)])).json()
+        answer = bg.post(
+            "/v1/sync",
+            json=body([make_op(1, str(uuid.uuid4()), forged, kind="conflict", scope=BG)]),
+        ).json()
     (result,) = answer["results"]
     assert (result["status"], result["reason"]) == ("rejected", "sync.reject.server_owned")
     assert "record" not in result and result["removed"] is True
@@ -135,9 +148,10 @@ def forged_conflict(world: World) -> None:
     assert [r for r in records.values() if r["kind"] == "conflict"] == []
     # Nor can HQ's replica act on a conflict record by writing it.
     with world.client(hq_token) as hq:
-        again = hq.post("/v1/sync", json=body([make_op(2, str(uuid.uuid4()), forged,
-                                                       kind="conflict", scope="vn")],
-                                              "hq-1")).json()
+        again = hq.post(
+            "/v1/sync",
+            json=body([make_op(2, str(uuid.uuid4()), forged, kind="conflict", scope="vn")], "hq-1"),
+        ).json()
     assert again["results"][0]["reason"] == "sync.reject.server_owned"
     assert hq_records(world)["t-hq"]["fields"]["title"] == "Nhiệm vụ của HQ"
 
@@ -145,11 +159,17 @@ def forged_conflict(world: World) -> None:
 def bearer_variants(world: World) -> None:
     """F2: the bucket is the token's, however the header is spelled."""
     token = world.token(BG)
-    spellings = [f"Bearer {token}", f"bearer {token}", f"BEARER  {token}",
-                 f"Bearer    {token}", f"bEaReR {token}"]
+    spellings = [
+        f"Bearer {token}",
+        f"bearer {token}",
+        f"BEARER  {token}",
+        f"Bearer    {token}",
+        f"bEaReR {token}",
+    ]
     with world.client() as client:
-        got = statuses([client.get("/v1/pull", headers={"Authorization": spellings[n % 5]})
-                        for n in range(30)])
+        got = statuses(
+            [client.get("/v1/pull", headers={"Authorization": spellings[n % 5]}) for n in range(30)]
+        )
     assert 200 in got and got.count(200) <= 5 + 2, got  # burst 5 (+ refill while sending)
     assert got[-1] == 429 and set(got) == {200, 429}
 
@@ -157,11 +177,25 @@ def bearer_variants(world: World) -> None:
 def junk_tokens(world: World) -> None:
     """F2: unknown tokens are the address's requests, not fresh principals."""
     with world.client() as client:
-        got = statuses([client.get("/v1/pull", headers={
-            "Authorization": f"Bearer st_{uuid.uuid4().hex}{uuid.uuid4().hex}"})
-            for _ in range(30)])
-        pushes = statuses([client.post("/v1/sync", json=body([]), headers={
-            "Authorization": f"Bearer st_{uuid.uuid4().hex}"}) for _ in range(5)])
+        got = statuses(
+            [
+                client.get(
+                    "/v1/pull",
+                    headers={"Authorization": f"Bearer st_{uuid.uuid4().hex}{uuid.uuid4().hex}"},
+                )
+                for _ in range(30)
+            ]
+        )
+        pushes = statuses(
+            [
+                client.post(
+                    "/v1/sync",
+                    json=body([]),
+                    headers={"Authorization": f"Bearer st_{uuid.uuid4().hex}"},
+                )
+                for _ in range(5)
+            ]
+        )
     assert got.count(401) <= 5 + 2 and got[-1] == 429, got
     assert set(pushes) == {429}
 
@@ -169,18 +203,25 @@ def junk_tokens(world: World) -> None:
 def forged_forwarded_for(world: World) -> None:
     """F2: without a trusted proxy, X-Forwarded-For decides nothing."""
     with world.client() as client:
-        got = statuses([client.get("/v1/health", headers={
-            "X-Forwarded-For": f"10.0.{n // 250}.{n % 250}"}) for n in range(30)])
+        got = statuses(
+            [
+                client.get("/v1/health", headers={"X-Forwarded-For": f"10.0.{n // 250}.{n % 250}"})
+                for n in range(30)
+            ]
+        )
     assert got.count(200) <= 5 + 2 and got[-1] == 429, got
 
 
 def trusted_proxy(world: World) -> None:
     """F2: a configured proxy's X-Forwarded-For names the client (each its own bucket)."""
     with world.client() as client:
-        one = statuses([client.get("/v1/health", headers={"X-Forwarded-For": "203.0.113.7"})
-                        for _ in range(12)])
-        other = client.get("/v1/health", headers={
-            "X-Forwarded-For": "198.51.100.9, 203.0.113.200"})
+        one = statuses(
+            [
+                client.get("/v1/health", headers={"X-Forwarded-For": "203.0.113.7"})
+                for _ in range(12)
+            ]
+        )
+        other = client.get("/v1/health", headers={"X-Forwarded-For": "198.51.100.9, 203.0.113.200"})
     assert one[-1] == 429 and other.status_code == 200
 
 
@@ -188,10 +229,15 @@ def op_flood(world: World) -> None:
     """F3: 5,000 ops saved up, then 100 ops/s: the push that overdraws the budget is served,
     the next requests are refused before any work until the debt is paid back."""
     with world.client(world.token(BG)) as bg:
-        pushes = [bg.post("/v1/push", json=body([make_op(n, f"a{n}", task())
-                                                 for n in range(start, start + 5000)],
-                                                push=True))
-                  for start in (1, 5001, 10001)]
+        pushes = [
+            bg.post(
+                "/v1/push",
+                json=body(
+                    [make_op(n, f"a{n}", task()) for n in range(start, start + 5000)], push=True
+                ),
+            )
+            for start in (1, 5001, 10001)
+        ]
         idle = bg.post("/v1/sync", json=body([], since=0, limit=1))
     assert statuses(pushes) == [200, 200, 429], statuses(pushes)
     assert pushes[1].json()["last_op_seq"] == 10000
@@ -212,9 +258,14 @@ def byte_flood(world: World) -> None:
     raw = orjson.dumps(body([make_op(1, "b1", task(notes="x" * 900_000))], push=True))
     packed = gzip.compress(raw)
     with world.client(world.token(BG)) as bg:
-        got = [bg.post("/v1/push", content=packed, headers={
-            "Content-Encoding": "gzip", "Content-Type": "application/json"})
-            for _ in range(4)]
+        got = [
+            bg.post(
+                "/v1/push",
+                content=packed,
+                headers={"Content-Encoding": "gzip", "Content-Type": "application/json"},
+            )
+            for _ in range(4)
+        ]
     assert statuses(got) == [200, 200, 200, 429], statuses(got)
     assert got[3].json()["error"] == "server.rate_limited"
 
@@ -239,15 +290,16 @@ def too_many_at_once(world: World) -> None:
         step = len(raw) // 30 + 1
         for n in range(0, len(raw), step):
             await asyncio.sleep(0.1)
-            yield raw[n:n + step]
+            yield raw[n : n + step]
 
     async def attack() -> tuple[list[int], int, int]:
         headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         async with httpx.AsyncClient(base_url=world.url, timeout=60) as client:
             slow = []
             for path in ("/v1/push", "/v1/elsewhere"):  # the push makes the token known
-                slow.append(asyncio.create_task(client.post(path, content=slow_body(),
-                                                            headers=headers)))
+                slow.append(
+                    asyncio.create_task(client.post(path, content=slow_body(), headers=headers))
+                )
                 await asyncio.sleep(0.4)
             second_push = await client.post("/v1/push", content=raw, headers=headers)
             quick = await client.get("/v1/pull", headers=headers)
@@ -260,11 +312,13 @@ def too_many_at_once(world: World) -> None:
 
 def slow_inflate(world: World) -> None:
     """F3: decompression time is bounded per request."""
-    raw = orjson.dumps(body([make_op(n, f"z{n}", task(notes="ghi chú " * 100))
-                             for n in range(1, 2001)], push=True))
+    raw = orjson.dumps(
+        body([make_op(n, f"z{n}", task(notes="ghi chú " * 100)) for n in range(1, 2001)], push=True)
+    )
     with world.client(world.token(BG)) as bg:
-        response = bg.post("/v1/push", content=gzip.compress(raw), headers={
-            "Content-Encoding": "gzip"})
+        response = bg.post(
+            "/v1/push", content=gzip.compress(raw), headers={"Content-Encoding": "gzip"}
+        )
     assert response.status_code == 413 and response.json()["error"] == "server.inflate_slow"
 
 
@@ -275,8 +329,9 @@ def existence_leak(world: World) -> None:
     answers = []
     with world.client(world.token(HN)) as hn:
         for n, rid in enumerate(("t-bg", "t-nowhere"), 1):
-            result = hn.post("/v1/sync", json=body([make_op(n, rid, {"name": "Đơn vị?"},
-                                                            kind="unit", scope=BG)])).json()
+            result = hn.post(
+                "/v1/sync", json=body([make_op(n, rid, {"name": "Đơn vị?"}, kind="unit", scope=BG)])
+            ).json()
             answers.append({k: v for k, v in result["results"][0].items() if k != "op_seq"})
     assert answers[0] == answers[1] and answers[0]["reason"] == "sync.reject.out_of_scope"
     assert "unit" not in str(answers[0]) and "task" not in str(answers[0])
@@ -289,8 +344,10 @@ def removed_office(world: World) -> None:
         made = hn.post("/v1/sync", json=body([make_op(1, "h1", task(), scope=HN)]))
         assert made.status_code == 200
         servers.admin(world.db_path, "office", "remove", HN)
-        after = [hn.post("/v1/sync", json=body([make_op(2, "h2", task(), scope=HN)])),
-                 hn.get("/v1/pull")]
+        after = [
+            hn.post("/v1/sync", json=body([make_op(2, "h2", task(), scope=HN)])),
+            hn.get("/v1/pull"),
+        ]
     assert statuses(after) == [401, 401]
     assert after[0].json()["error"] == "server.auth_office_removed"
     assert "h1" in hq_records(world) and "h2" not in hq_records(world)
@@ -298,20 +355,38 @@ def removed_office(world: World) -> None:
 
 def hq_role_elsewhere(world: World) -> None:
     """F5: an hq token only for a headquarters office."""
-    done = subprocess.run([sys.executable, "-m", "server_stub.cli", "--db", str(world.db_path),
-                           "token", "create", "--office", BG, "--role", "hq"],
-                          capture_output=True, text=True, env=servers.ENV, timeout=60)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "server_stub.cli",
+            "--db",
+            str(world.db_path),
+            "token",
+            "create",
+            "--office",
+            BG,
+            "--role",
+            "hq",
+        ],
+        capture_output=True,
+        text=True,
+        env=servers.ENV,
+        timeout=60,
+    )
     assert done.returncode != 0 and "headquarters office" in done.stderr
     assert "st_" not in done.stdout
 
 
 def bad_values(world: World) -> None:
     """F10: values of the wrong type or outside the domain are refused, field named."""
-    ops = [make_op(1, "v1", task(title={"html": "<b>x</b>"})),
-           make_op(2, "v2", task(title=12345)),
-           make_op(3, "v3", task(status="hacked")),
-           make_op(4, "v4", task(progress=250)),
-           make_op(5, "v5", task())]
+    ops = [
+        make_op(1, "v1", task(title={"html": "<b>x</b>"})),
+        make_op(2, "v2", task(title=12345)),
+        make_op(3, "v3", task(status="hacked")),
+        make_op(4, "v4", task(progress=250)),
+        make_op(5, "v5", task()),
+    ]
     with world.client(world.token(BG)) as bg:
         results = bg.post("/v1/sync", json=body(ops)).json()["results"]
     expected = ["title", "title", "status", "progress"]
@@ -325,8 +400,10 @@ def bad_values(world: World) -> None:
 def schema_versions(world: World) -> None:
     """F11: a negative or fractional version is malformed (422); another one is 426."""
     with world.client(world.token(BG)) as bg:
-        got = [bg.post("/v1/sync", content=b'{"schema_version": %s, "replica_id": "r", '
-                                           b'"ops": []}' % v) for v in (b"-1", b"1.5", b"2")]
+        got = [
+            bg.post("/v1/sync", content=b'{"schema_version": %s, "replica_id": "r", "ops": []}' % v)
+            for v in (b"-1", b"1.5", b"2")
+        ]
     assert statuses(got) == [422, 422, 426]
     assert got[0].json()["error"] == "server.validation"
 
@@ -346,8 +423,16 @@ ATTACKS = [
     Attack("F2", forged_forwarded_for, LOW),
     Attack("F2", trusted_proxy, (*LOW, ("trusted_proxies", '["127.0.0.1"]'))),
     Attack("F3", op_flood, (("ops_rate", 100), ("ops_burst", 5000))),
-    Attack("F3", byte_flood, (("bytes_rate", 1024), ("max_decompressed_bytes", 1 * MIB),
-                              ("max_body_bytes", 1 * MIB), ("bytes_burst", 2 * MIB))),
+    Attack(
+        "F3",
+        byte_flood,
+        (
+            ("bytes_rate", 1024),
+            ("max_decompressed_bytes", 1 * MIB),
+            ("max_body_bytes", 1 * MIB),
+            ("bytes_burst", 2 * MIB),
+        ),
+    ),
     Attack("F3", gzip_bomb),
     Attack("F3", too_many_at_once, (("max_inflight", 2),)),
     Attack("F3", slow_inflate, (("inflate_seconds", 0.001),)),
@@ -359,8 +444,7 @@ ATTACKS = [
 ]
 
 
-@pytest.mark.parametrize("attack", ATTACKS, ids=[f"{a.finding}-{a.run.__name__}"
-                                                 for a in ATTACKS])
+@pytest.mark.parametrize("attack", ATTACKS, ids=[f"{a.finding}-{a.run.__name__}" for a in ATTACKS])
 def test_attack(attack: Attack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for world in _world(tmp_path, monkeypatch, **dict(attack.env)):
         attack.run(world)

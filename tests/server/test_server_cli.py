@@ -27,11 +27,13 @@ _SCRIPT = Path(sys.executable).with_name("sotay-server")
 COMMAND = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "server_stub.cli"]
 
 
-def cli(*args: str, env: dict[str, str] | None = None, ok: bool = True,
-        lang: str = "vi_VN.UTF-8") -> subprocess.CompletedProcess[str]:
+def cli(
+    *args: str, env: dict[str, str] | None = None, ok: bool = True, lang: str = "vi_VN.UTF-8"
+) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, "LANG": lang, "SOTAY_LANG": "", **(env or {})}
-    done = subprocess.run([*COMMAND, *args], capture_output=True, text=True, env=full_env,
-                          timeout=60, check=False)
+    done = subprocess.run(
+        [*COMMAND, *args], capture_output=True, text=True, env=full_env, timeout=60, check=False
+    )
     if ok:
         assert done.returncode == 0, done.stderr
     return done
@@ -56,10 +58,24 @@ def test_offices_and_tokens_from_the_command_line(tmp_path: Path) -> None:
     assert added.stdout.strip() == "Đã thêm văn phòng vn (Ban Chỉ đạo)."
     cli("--db", str(db_path), "office", "add", "vn/bac-giang", "--name", "Bắc Giang")
     listed = orjson.loads(cli("--db", str(db_path), "--json", "office", "list").stdout)
-    assert [(o["scope"], o["name"]) for o in listed] == [("vn", "Ban Chỉ đạo"),
-                                                          ("vn/bac-giang", "Bắc Giang")]
-    made = cli("--db", str(db_path), "token", "create", "--office", "vn/bac-giang", "--role",
-               "office", "--user", "Văn thư", "--expires-days", "30")
+    assert [(o["scope"], o["name"]) for o in listed] == [
+        ("vn", "Ban Chỉ đạo"),
+        ("vn/bac-giang", "Bắc Giang"),
+    ]
+    made = cli(
+        "--db",
+        str(db_path),
+        "token",
+        "create",
+        "--office",
+        "vn/bac-giang",
+        "--role",
+        "office",
+        "--user",
+        "Văn thư",
+        "--expires-days",
+        "30",
+    )
     token = made.stdout.strip().splitlines()[-1]
     assert token.startswith("st_") and len(token) > 40
     assert made.stdout.count(token) == 1 and "tk_" in made.stdout
@@ -80,8 +96,11 @@ def test_offices_and_tokens_from_the_command_line(tmp_path: Path) -> None:
 
 
 def test_revoked_token_stops_working(db_path: Path) -> None:
-    made = orjson.loads(cli("--db", str(db_path), "--json", "token", "create", "--office", "vn",
-                            "--role", "hq").stdout)
+    made = orjson.loads(
+        cli(
+            "--db", str(db_path), "--json", "token", "create", "--office", "vn", "--role", "hq"
+        ).stdout
+    )
     cli("--db", str(db_path), "token", "revoke", made["id"])
     db = Database(db_path)
     try:
@@ -94,17 +113,27 @@ def test_revoked_token_stops_working(db_path: Path) -> None:
     assert again.returncode != 0 and "đã bị thu hồi" in again.stderr
 
 
-@pytest.mark.parametrize(("args", "lang", "expected"), [
-    (["token", "create", "--office", "vn/ha-noi", "--role", "office"], "vi_VN.UTF-8",
-     "Chưa có văn phòng 'vn/ha-noi'"),
-    (["token", "create", "--office", "vn/ha-noi", "--role", "office"], "en_US.UTF-8",
-     "There is no office 'vn/ha-noi'"),
-    (["office", "add", "Bắc Giang", "--name", "x"], "en_US.UTF-8", "is not a valid scope"),
-    (["office", "add", "vn", "--name", "again"], "vi_VN.UTF-8", "Đã có văn phòng 'vn'"),
-    (["token", "revoke", "tk_nope"], "en_US.UTF-8", "There is no token 'tk_nope'"),
-])
-def test_errors_are_one_clear_line(db_path: Path, args: list[str], lang: str,
-                                   expected: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "lang", "expected"),
+    [
+        (
+            ["token", "create", "--office", "vn/ha-noi", "--role", "office"],
+            "vi_VN.UTF-8",
+            "Chưa có văn phòng 'vn/ha-noi'",
+        ),
+        (
+            ["token", "create", "--office", "vn/ha-noi", "--role", "office"],
+            "en_US.UTF-8",
+            "There is no office 'vn/ha-noi'",
+        ),
+        (["office", "add", "Bắc Giang", "--name", "x"], "en_US.UTF-8", "is not a valid scope"),
+        (["office", "add", "vn", "--name", "again"], "vi_VN.UTF-8", "Đã có văn phòng 'vn'"),
+        (["token", "revoke", "tk_nope"], "en_US.UTF-8", "There is no token 'tk_nope'"),
+    ],
+)
+def test_errors_are_one_clear_line(
+    db_path: Path, args: list[str], lang: str, expected: str
+) -> None:
     done = cli("--db", str(db_path), *args, ok=False, lang=lang)
     assert done.returncode != 0
     assert expected in done.stderr
@@ -120,13 +149,16 @@ def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:
 
 
 def test_export_writes_sorted_json_lines_and_reads_the_db_from_the_environment(
-        db_path: Path) -> None:
+    db_path: Path,
+) -> None:
     db = Database(db_path)
     try:
         service = Service(db, ServerSettings(db=db_path))
         who = Principal("tk", "vn/bac-giang", "office", "")
-        ops: list[dict[str, Any]] = [make_op(1, "t-2", task("Hai", **{"coord:u1": True})),
-                                     make_op(2, "t-1", task("Một"))]
+        ops: list[dict[str, Any]] = [
+            make_op(1, "t-2", task("Hai", **{"coord:u1": True})),
+            make_op(2, "t-1", task("Một")),
+        ]
         service.push(who, "r", [OpIn.from_model(Op.model_validate(o)) for o in ops])
     finally:
         db.close()
@@ -138,12 +170,19 @@ def test_export_writes_sorted_json_lines_and_reads_the_db_from_the_environment(
 
 @pytest.mark.e2e
 def test_serve_on_a_free_port_answers_real_http(db_path: Path) -> None:
-    token = cli("--db", str(db_path), "token", "create", "--office", "vn", "--role",
-                "hq").stdout.strip().splitlines()[-1]
+    token = (
+        cli("--db", str(db_path), "token", "create", "--office", "vn", "--role", "hq")
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     env = {**os.environ, "LANG": "en_US.UTF-8", "SOTAY_LANG": ""}
-    process = subprocess.Popen([*COMMAND, "--db", str(db_path), "serve", "--port", "0"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env=env)
+    process = subprocess.Popen(
+        [*COMMAND, "--db", str(db_path), "serve", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     try:
         assert process.stdout is not None
         first = process.stdout.readline().strip()
@@ -171,8 +210,7 @@ def test_serve_on_a_free_port_answers_real_http(db_path: Path) -> None:
     assert "Application shutdown complete." in err
     assert token not in err
     logged = [orjson.loads(line) for line in err.splitlines() if line.startswith("{")]
-    assert any(line.get("path") == "/v1/offices" and line.get("status") == 200
-               for line in logged)
+    assert any(line.get("path") == "/v1/offices" and line.get("status") == 200 for line in logged)
 
 
 def _wait_for(url: str) -> dict[str, Any]:

@@ -39,19 +39,43 @@ class Clock:
         return next(self.ids)
 
 
-def who(replica: str = "a", office: str = "vn/bac-giang", author: str = "An",
-        at: str = "2024-05-01T09:00:00+07:00", op_seq: int = 1) -> Who:
+def who(
+    replica: str = "a",
+    office: str = "vn/bac-giang",
+    author: str = "An",
+    at: str = "2024-05-01T09:00:00+07:00",
+    op_seq: int = 1,
+) -> Who:
     return Who(f"{office}|{replica}", author, office, at, "2024-05-02T00:00:00+00:00", op_seq)
 
 
-def op(changes: dict[str, Any], *, record_id: str = "rec-1", kind: str = "task",
-       scope: str = "vn/bac-giang", base_seq: int = 0, op_seq: int = 1,
-       edited_at: str = "2024-05-01T09:00:00+07:00") -> OpIn:
-    wire = {k: v if isinstance(v, dict) and "value" in v else {"value": v}
-            for k, v in changes.items()}
-    return OpIn.from_model(Op.model_validate({
-        "op_seq": op_seq, "record_id": record_id, "kind": kind, "scope": scope,
-        "changes": wire, "base_seq": base_seq, "edited_at": edited_at, "author": "x"}))
+def op(
+    changes: dict[str, Any],
+    *,
+    record_id: str = "rec-1",
+    kind: str = "task",
+    scope: str = "vn/bac-giang",
+    base_seq: int = 0,
+    op_seq: int = 1,
+    edited_at: str = "2024-05-01T09:00:00+07:00",
+) -> OpIn:
+    wire = {
+        k: v if isinstance(v, dict) and "value" in v else {"value": v} for k, v in changes.items()
+    }
+    return OpIn.from_model(
+        Op.model_validate(
+            {
+                "op_seq": op_seq,
+                "record_id": record_id,
+                "kind": kind,
+                "scope": scope,
+                "changes": wire,
+                "base_seq": base_seq,
+                "edited_at": edited_at,
+                "author": "x",
+            }
+        )
+    )
 
 
 def ch(value: Any, base: int = 0, text: str | None = None) -> dict[str, Any]:
@@ -81,8 +105,13 @@ def test_create_takes_every_field_and_remembers_who_wrote_it(created: Stored) ->
     assert created.fields == {"title": "Cũ", "lead_unit_id": "u1", "notes": MINUTES}
     assert created.seq == 1
     assert set(created.versions.values()) == {1}
-    assert created.writer("title") == ["vn/bac-giang|a", "An", "vn/bac-giang",
-                                       "2024-05-01T09:00:00+07:00", 1]
+    assert created.writer("title") == [
+        "vn/bac-giang|a",
+        "An",
+        "vn/bac-giang",
+        "2024-05-01T09:00:00+07:00",
+        1,
+    ]
     assert created.audience == ["vn/bac-giang"]
 
 
@@ -95,21 +124,37 @@ def test_edit_on_the_current_version_is_taken(created: Stored, clock: Clock) -> 
 
 
 def test_concurrent_edit_wins_and_keeps_the_other_value(created: Stored, clock: Clock) -> None:
-    first = run(created, op({"title": ch("Bắc Giang sửa", base=1)}, base_seq=1),
-                who("b", author="Bình", at="2024-05-01T10:00:00+07:00"), clock)
+    first = run(
+        created,
+        op({"title": ch("Bắc Giang sửa", base=1)}, base_seq=1),
+        who("b", author="Bình", at="2024-05-01T10:00:00+07:00"),
+        clock,
+    )
     assert first.record is not None
-    later = run(first.record, op({"title": ch("Hà Nội sửa", base=1)}, base_seq=1),
-                who("c", office="vn", author="Chi", at="2023-01-01T00:00:00+00:00"), clock)
+    later = run(
+        first.record,
+        op({"title": ch("Hà Nội sửa", base=1)}, base_seq=1),
+        who("c", office="vn", author="Chi", at="2023-01-01T00:00:00+00:00"),
+        clock,
+    )
     assert later.status == "conflict"
     assert later.record is not None and later.record.fields["title"] == "Hà Nội sửa"
     (conflict,) = later.conflicts
     assert conflict.kind == "conflict" and conflict.scope == "vn/bac-giang"
     assert conflict.fields == {
-        "record_id": "rec-1", "record_kind": "task", "record_title": "Hà Nội sửa",
-        "field": "title", "current_value": "Hà Nội sửa", "other_value": "Bắc Giang sửa",
-        "current_author": "Chi", "current_office": "vn", "current_at": "2023-01-01T00:00:00+00:00",
-        "other_author": "Bình", "other_office": "vn/bac-giang",
-        "other_at": "2024-05-01T10:00:00+07:00", "status": "open",
+        "record_id": "rec-1",
+        "record_kind": "task",
+        "record_title": "Hà Nội sửa",
+        "field": "title",
+        "current_value": "Hà Nội sửa",
+        "other_value": "Bắc Giang sửa",
+        "current_author": "Chi",
+        "current_office": "vn",
+        "current_at": "2023-01-01T00:00:00+00:00",
+        "other_author": "Bình",
+        "other_office": "vn/bac-giang",
+        "other_at": "2024-05-01T10:00:00+07:00",
+        "status": "open",
     }
     assert conflict.seq == later.record.seq + 1
 
@@ -126,18 +171,20 @@ def test_own_earlier_op_is_not_a_conflict(created: Stored, clock: Clock) -> None
     """Ops 1 and 2 of one replica, both made offline on version 1."""
     one = run(created, op({"title": ch("Lần 1", base=1)}), who("b"), clock)
     assert one.record is not None
-    two = run(one.record, op({"title": ch("Lần 2", base=1)}, op_seq=2), who("b", op_seq=2),
-              clock)
+    two = run(one.record, op({"title": ch("Lần 2", base=1)}, op_seq=2), who("b", op_seq=2), clock)
     assert two.status == "applied" and not two.conflicts
     assert two.record is not None and two.record.fields["title"] == "Lần 2"
 
 
-def test_same_replica_id_in_another_office_is_another_writer(created: Stored,
-                                                            clock: Clock) -> None:
+def test_same_replica_id_in_another_office_is_another_writer(created: Stored, clock: Clock) -> None:
     one = run(created, op({"title": ch("Bắc Giang", base=1)}), who("r"), clock)
     assert one.record is not None
-    other = run(one.record, op({"title": ch("Hà Nội", base=1)}, scope="vn/bac-giang"),
-                who("r", office="vn"), clock)
+    other = run(
+        one.record,
+        op({"title": ch("Hà Nội", base=1)}, scope="vn/bac-giang"),
+        who("r", office="vn"),
+        clock,
+    )
     assert other.status == "conflict"
 
 
@@ -169,8 +216,7 @@ def test_set_elements_from_two_offices_both_stay(created: Stored, clock: Clock) 
     assert {"coord:so-tc", "coord:so-kh"} <= set(two.record.fields)
 
 
-def test_clearing_a_field_removes_it_and_versions_the_clear(created: Stored,
-                                                           clock: Clock) -> None:
+def test_clearing_a_field_removes_it_and_versions_the_clear(created: Stored, clock: Clock) -> None:
     out = run(created, op({"lead_unit_id": ch(None, base=1)}), who("b"), clock)
     assert out.record is not None and "lead_unit_id" not in out.record.fields
     assert out.record.version("lead_unit_id") == 2
@@ -207,8 +253,13 @@ def test_long_text_edits_to_different_paragraphs_merge(created: Stored, clock: C
     text = two.record.fields["notes"]
     assert "6 tháng đầu năm 2024" in text and "thảo luận sôi nổi" in text
     assert text.count("Khai mạc") == 1 and text.count("Kết luận") == 1
-    assert two.record.writer("notes") == ["vn/bac-giang|c" + MERGED_SUFFIX, "An", "vn/bac-giang",
-                                          "2024-05-01T09:00:00+07:00", 1]
+    assert two.record.writer("notes") == [
+        "vn/bac-giang|c" + MERGED_SUFFIX,
+        "An",
+        "vn/bac-giang",
+        "2024-05-01T09:00:00+07:00",
+        1,
+    ]
 
 
 def test_same_paragraph_is_a_conflict_keeping_both(created: Stored, clock: Clock) -> None:
@@ -225,7 +276,8 @@ def test_same_paragraph_is_a_conflict_keeping_both(created: Stored, clock: Clock
 
 
 def test_merged_text_is_not_overwritten_by_a_later_op_of_the_same_replica(
-        created: Stored, clock: Clock) -> None:
+    created: Stored, clock: Clock
+) -> None:
     """Replica c's op 2 was made on its own op-1 text, before it saw b's paragraph."""
     b_text = MINUTES.replace("Khai mạc", "Khai mạc hội nghị")
     c1 = MINUTES.replace("Kết luận", "Kết luận và giao nhiệm vụ")
@@ -234,8 +286,9 @@ def test_merged_text_is_not_overwritten_by_a_later_op_of_the_same_replica(
     assert one.record is not None
     two = run(one.record, op({"notes": ch(c1, base=1, text=MINUTES)}), who("c"), clock)
     assert two.status == "merged" and two.record is not None
-    three = run(two.record, op({"notes": ch(c2, base=1, text=c1)}, op_seq=2),
-                who("c", op_seq=2), clock)
+    three = run(
+        two.record, op({"notes": ch(c2, base=1, text=c1)}, op_seq=2), who("c", op_seq=2), clock
+    )
     assert three.record is not None
     text = three.record.fields["notes"]
     assert "Khai mạc hội nghị" in text, "b's paragraph was dropped"
@@ -249,17 +302,23 @@ def test_long_text_without_base_text_is_a_conflict(created: Stored, clock: Clock
     assert two.status == "conflict" and len(two.conflicts) == 1
 
 
-@pytest.mark.parametrize(("base", "ours", "theirs"), [
-    # adjacent lines
-    ("A\nB\nC\nD\n", "A1\nB\nC\nD\n", "A\nB1\nC\nD\n"),
-    # both appended different text at the end
-    ("A\nB\n", "A\nB\nX\n", "A\nB\nY\n"),
-    # the same new paragraph pasted at two different places: never duplicate it
-    ("A\n\nB\n\nC\n\nD\n", "A\n\nX\n\nB\n\nC\n\nD\n", "A\n\nB\n\nC\n\nX\n\nD\n"),
-    # a repeated line next to the change makes the alignment doubtful
-    ("Đồng ý.\nP1\nĐồng ý.\nP2\nP3\nP4\n", "Đồng ý.\nP1 sửa\nĐồng ý.\nP2\nP3\nP4\n",
-     "Đồng ý.\nP1\nĐồng ý.\nP2\nP3\nP4 sửa\n"),
-])
+@pytest.mark.parametrize(
+    ("base", "ours", "theirs"),
+    [
+        # adjacent lines
+        ("A\nB\nC\nD\n", "A1\nB\nC\nD\n", "A\nB1\nC\nD\n"),
+        # both appended different text at the end
+        ("A\nB\n", "A\nB\nX\n", "A\nB\nY\n"),
+        # the same new paragraph pasted at two different places: never duplicate it
+        ("A\n\nB\n\nC\n\nD\n", "A\n\nX\n\nB\n\nC\n\nD\n", "A\n\nB\n\nC\n\nX\n\nD\n"),
+        # a repeated line next to the change makes the alignment doubtful
+        (
+            "Đồng ý.\nP1\nĐồng ý.\nP2\nP3\nP4\n",
+            "Đồng ý.\nP1 sửa\nĐồng ý.\nP2\nP3\nP4\n",
+            "Đồng ý.\nP1\nĐồng ý.\nP2\nP3\nP4 sửa\n",
+        ),
+    ],
+)
 def test_unsafe_merges_are_refused(base: str, ours: str, theirs: str) -> None:
     assert merge_text(base, ours, theirs) is None
 
@@ -280,8 +339,12 @@ def test_huge_texts_are_not_merged() -> None:
 # Deletes
 # ---------------------------------------------------------------------------
 def test_delete_concurrent_with_an_edit_keeps_the_edit(created: Stored, clock: Clock) -> None:
-    edit = run(created, op({"title": ch("Sửa tiêu đề", base=1)}, base_seq=1),
-               who("b", author="Bình"), clock)
+    edit = run(
+        created,
+        op({"title": ch("Sửa tiêu đề", base=1)}, base_seq=1),
+        who("b", author="Bình"),
+        clock,
+    )
     assert edit.record is not None
     gone = run(edit.record, op({"deleted": ch(True)}, base_seq=1), who("c", author="Chi"), clock)
     assert gone.status == "conflict"
@@ -303,12 +366,15 @@ def test_delete_after_seeing_every_edit_is_plain(created: Stored, clock: Clock) 
     assert gone.record is not None and gone.record.deleted
 
 
-def test_edit_on_a_record_deleted_meanwhile_keeps_it_deleted(created: Stored,
-                                                            clock: Clock) -> None:
+def test_edit_on_a_record_deleted_meanwhile_keeps_it_deleted(created: Stored, clock: Clock) -> None:
     gone = run(created, op({"deleted": ch(True)}, base_seq=1), who("b", author="Bình"), clock)
     assert gone.record is not None and gone.status == "applied"
-    edit = run(gone.record, op({"title": ch("Vẫn sửa", base=1), "progress": ch(50, base=0)},
-                               base_seq=1), who("c", author="Chi"), clock)
+    edit = run(
+        gone.record,
+        op({"title": ch("Vẫn sửa", base=1), "progress": ch(50, base=0)}, base_seq=1),
+        who("c", author="Chi"),
+        clock,
+    )
     assert edit.status == "conflict"
     assert edit.record is gone.record and edit.record.deleted  # nothing came back
     assert not edit.changed
@@ -317,9 +383,15 @@ def test_edit_on_a_record_deleted_meanwhile_keeps_it_deleted(created: Stored,
     assert conflict.fields["current_author"] == "Bình"
     assert conflict.fields["other_author"] == "Chi"
     # A person resolves it by undeleting, having seen the delete:
-    back = run(gone.record, op({"deleted": ch(False, base=gone.record.seq),
-                                "title": ch("Vẫn sửa", base=1)}, base_seq=gone.record.seq),
-               who("c"), clock)
+    back = run(
+        gone.record,
+        op(
+            {"deleted": ch(False, base=gone.record.seq), "title": ch("Vẫn sửa", base=1)},
+            base_seq=gone.record.seq,
+        ),
+        who("c"),
+        clock,
+    )
     assert back.status == "applied" and back.record is not None
     assert not back.record.deleted and back.record.fields["title"] == "Vẫn sửa"
 
@@ -346,24 +418,29 @@ def test_unseen_move_is_not_undone_by_a_stale_scope(created: Stored, clock: Cloc
 
 
 def test_orphan_edit_is_kept_in_the_offices_scope(created: Stored, clock: Clock) -> None:
-    out = keep_orphan_edit(created, op({"title": ch("Sửa", base=1)}), who("b"), clock.next_seq,
-                           clock.new_id)
+    out = keep_orphan_edit(
+        created, op({"title": ch("Sửa", base=1)}), who("b"), clock.next_seq, clock.new_id
+    )
     (conflict,) = out.conflicts
     assert out.record is None and conflict.scope == "vn/bac-giang"
     assert conflict.fields["other_fields"] == {"title": "Sửa"}
 
 
-@pytest.mark.parametrize(("changes", "kind", "scope", "reason"), [
-    ({"title": "x"}, "spaceship", "vn", "sync.reject.unknown_kind"),
-    ({"no_such_field": "x"}, "task", "vn", "sync.reject.bad_field"),
-    ({"attendee:p1": "present"}, "task", "vn", "sync.reject.bad_field"),
-    ({"title": float("nan")}, "task", "vn", "sync.reject.bad_value"),
-    ({"notes": [[[[["deep"]]]]]}, "task", "vn", "sync.reject.bad_value"),
-    ({"deleted": "yes"}, "task", "vn", "sync.reject.bad_value"),
-    ({"title": "x"}, "task", "Việt Nam", "sync.reject.bad_scope"),
-])
-def test_bad_ops_are_rejected_with_a_reason(changes: dict[str, Any], kind: str, scope: str,
-                                            reason: str, clock: Clock) -> None:
+@pytest.mark.parametrize(
+    ("changes", "kind", "scope", "reason"),
+    [
+        ({"title": "x"}, "spaceship", "vn", "sync.reject.unknown_kind"),
+        ({"no_such_field": "x"}, "task", "vn", "sync.reject.bad_field"),
+        ({"attendee:p1": "present"}, "task", "vn", "sync.reject.bad_field"),
+        ({"title": float("nan")}, "task", "vn", "sync.reject.bad_value"),
+        ({"notes": [[[[["deep"]]]]]}, "task", "vn", "sync.reject.bad_value"),
+        ({"deleted": "yes"}, "task", "vn", "sync.reject.bad_value"),
+        ({"title": "x"}, "task", "Việt Nam", "sync.reject.bad_scope"),
+    ],
+)
+def test_bad_ops_are_rejected_with_a_reason(
+    changes: dict[str, Any], kind: str, scope: str, reason: str, clock: Clock
+) -> None:
     out = run(None, op(changes, kind=kind, scope=scope), who(), clock)
     assert out.status == "rejected" and out.reason == reason
     assert clock.seq == 0 and out.record is None

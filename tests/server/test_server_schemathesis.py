@@ -25,8 +25,21 @@ from server_stub.db import Database
 from server_stub.settings import ServerSettings
 
 EXAMPLES = int(os.environ.get("SOTAY_SCHEMATHESIS_EXAMPLES", "25"))
-NEGATIVE_OK = ["400", "401", "403", "404", "405", "406", "409", "413", "415", "422", "426",
-               "428", "429"]
+NEGATIVE_OK = [
+    "400",
+    "401",
+    "403",
+    "404",
+    "405",
+    "406",
+    "409",
+    "413",
+    "415",
+    "422",
+    "426",
+    "428",
+    "429",
+]
 
 
 @pytest.fixture
@@ -41,13 +54,15 @@ def hq_token(tmp_path: Path) -> Iterator[tuple[Any, str]]:
 @pytest.fixture
 def api_schema(hq_token: tuple[Any, str]) -> Any:
     app, token = hq_token
-    config = SchemathesisConfig.from_dict({
-        "generation": {"max-examples": EXAMPLES},
-        "checks": {"negative_data_rejection": {"expected-statuses": NEGATIVE_OK}},
-        # The HQ token through the schema's own security scheme (not a forced header), so
-        # cases that deliberately leave the Authorization header out still leave it out.
-        "auth": {"openapi": {"HTTPBearer": {"bearer": token}}},
-    })
+    config = SchemathesisConfig.from_dict(
+        {
+            "generation": {"max-examples": EXAMPLES},
+            "checks": {"negative_data_rejection": {"expected-statuses": NEGATIVE_OK}},
+            # The HQ token through the schema's own security scheme (not a forced header), so
+            # cases that deliberately leave the Authorization header out still leave it out.
+            "auth": {"openapi": {"HTTPBearer": {"bearer": token}}},
+        }
+    )
     return schemathesis.openapi.from_asgi("/openapi.json", app, config=config)
 
 

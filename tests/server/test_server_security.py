@@ -21,16 +21,31 @@ from sync.protocol import ErrorBody
 MIB = 1024 * 1024
 ENDPOINTS = ("sync", "push", "pull", "history", "offices", "health")
 WHO = ("none", "bad", "revoked", "expired", "other_office", "own_office", "outside_scope", "hq")
-UNAUTHORIZED = {"none": "server.auth_missing", "bad": "server.auth_invalid",
-                "revoked": "server.auth_revoked", "expired": "server.auth_expired"}
-TOKEN_OF = {"other_office": "hn", "own_office": "bg", "outside_scope": "bg", "hq": "hq",
-            "revoked": "revoked", "expired": "expired", "bad": "bad", "none": None}
+UNAUTHORIZED = {
+    "none": "server.auth_missing",
+    "bad": "server.auth_invalid",
+    "revoked": "server.auth_revoked",
+    "expired": "server.auth_expired",
+}
+TOKEN_OF = {
+    "other_office": "hn",
+    "own_office": "bg",
+    "outside_scope": "bg",
+    "hq": "hq",
+    "revoked": "revoked",
+    "expired": "expired",
+    "bad": "bad",
+    "none": None,
+}
 
 
 def _body(who: str) -> dict[str, Any]:
     scope = HN if who == "outside_scope" else BG
-    return {"schema_version": 1, "replica_id": f"r-{who}",
-            "ops": [make_op(1, f"new-{who}", task("Ghi mới"), scope=scope)]}
+    return {
+        "schema_version": 1,
+        "replica_id": f"r-{who}",
+        "ops": [make_op(1, f"new-{who}", task("Ghi mới"), scope=scope)],
+    }
 
 
 async def _call(api: Api, endpoint: str, who: str) -> httpx.Response:
@@ -38,8 +53,12 @@ async def _call(api: Api, endpoint: str, who: str) -> httpx.Response:
     headers = api.headers(token) if token else {}
     if endpoint in ("sync", "push"):
         return await api.client.post(f"/v1/{endpoint}", json=_body(who), headers=headers)
-    path = {"pull": "/v1/pull", "history": "/v1/records/t-bg/history",
-            "offices": "/v1/offices", "health": "/v1/health"}[endpoint]
+    path = {
+        "pull": "/v1/pull",
+        "history": "/v1/records/t-bg/history",
+        "offices": "/v1/offices",
+        "health": "/v1/health",
+    }[endpoint]
     return await api.client.get(path, headers=headers)
 
 
@@ -129,17 +148,32 @@ async def test_logs_are_json_lines_without_tokens(api: Api, server: Server) -> N
     lines = [orjson.loads(line) for line in text.splitlines()]
     assert len(lines) == 7
     for line in lines:
-        assert {"time", "level", "event", "method", "path", "status", "duration_ms", "office",
-                "token_id", "request_id"} <= set(line)
+        assert {
+            "time",
+            "level",
+            "event",
+            "method",
+            "path",
+            "status",
+            "duration_ms",
+            "office",
+            "token_id",
+            "request_id",
+        } <= set(line)
     pull = lines[1]
     assert (pull["path"], pull["status"], pull["office"], pull["request_id"]) == (
-        "/v1/pull", 200, "vn", "req-42")
+        "/v1/pull",
+        200,
+        "vn",
+        "req-42",
+    )
     assert pull["token_id"] == server.token_ids["hq"]
     assert [line["status"] for line in lines[2:]] == [401, 401, 401, 403, 422]
 
 
 async def test_unexpected_errors_are_500_error_bodies_without_traceback(
-        api: Api, server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
+    api: Api, server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from server_stub.service import Service
 
     def broken(*_args: Any, **_kwargs: Any) -> bytes:
@@ -182,8 +216,10 @@ class Chunks:
 async def test_content_length_over_the_cap_is_refused_before_reading(api: Api) -> None:
     body = Chunks(9 * MIB)
     response = await api.client.post(
-        "/v1/sync", content=body.__aiter__(),
-        headers={**api.headers("bg"), "Content-Length": str(9 * MIB)})
+        "/v1/sync",
+        content=body.__aiter__(),
+        headers={**api.headers("bg"), "Content-Length": str(9 * MIB)},
+    )
     assert response.status_code == 413 and response.json()["error"] == "server.too_large"
     assert body.sent <= MIB
 
@@ -192,8 +228,9 @@ async def test_chunked_body_is_cut_off_at_the_cap_with_bounded_memory(api: Api) 
     body = Chunks(100 * MIB)
     tracemalloc.start()
     try:
-        response = await api.client.post("/v1/sync", content=body.__aiter__(),
-                                         headers=api.headers("bg"))
+        response = await api.client.post(
+            "/v1/sync", content=body.__aiter__(), headers=api.headers("bg")
+        )
         _current, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -216,8 +253,9 @@ async def test_gzip_bomb_is_refused(api: Api) -> None:
     assert len(bomb) < MIB
     tracemalloc.start()
     try:
-        response = await api.client.post("/v1/sync", content=bomb, headers={
-            **api.headers("bg"), "Content-Encoding": "gzip"})
+        response = await api.client.post(
+            "/v1/sync", content=bomb, headers={**api.headers("bg"), "Content-Encoding": "gzip"}
+        )
         _current, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -226,29 +264,41 @@ async def test_gzip_bomb_is_refused(api: Api) -> None:
 
 
 async def test_gzip_request_bodies_are_accepted(api: Api) -> None:
-    raw = orjson.dumps({"schema_version": 1, "replica_id": "a",
-                        "ops": [make_op(1, "t1", task())]})
-    response = await api.client.post("/v1/sync", content=gzip.compress(raw), headers={
-        **api.headers("bg"), "Content-Encoding": "gzip", "Content-Type": "application/json"})
+    raw = orjson.dumps({"schema_version": 1, "replica_id": "a", "ops": [make_op(1, "t1", task())]})
+    response = await api.client.post(
+        "/v1/sync",
+        content=gzip.compress(raw),
+        headers={
+            **api.headers("bg"),
+            "Content-Encoding": "gzip",
+            "Content-Type": "application/json",
+        },
+    )
     assert response.status_code == 200 and response.json()["results"][0]["status"] == "applied"
 
 
-@pytest.mark.parametrize(("encoding", "content", "error"), [
-    ("gzip", b"not gzip at all", "server.bad_gzip"),
-    ("gzip", gzip.compress(b'{"schema_version": 1}')[:-6], "server.bad_gzip"),
-    ("br", b"{}", "server.bad_encoding"),
-])
-async def test_broken_compression_is_a_400(api: Api, encoding: str, content: bytes,
-                                           error: str) -> None:
-    response = await api.client.post("/v1/sync", content=content, headers={
-        **api.headers("bg"), "Content-Encoding": encoding})
+@pytest.mark.parametrize(
+    ("encoding", "content", "error"),
+    [
+        ("gzip", b"not gzip at all", "server.bad_gzip"),
+        ("gzip", gzip.compress(b'{"schema_version": 1}')[:-6], "server.bad_gzip"),
+        ("br", b"{}", "server.bad_encoding"),
+    ],
+)
+async def test_broken_compression_is_a_400(
+    api: Api, encoding: str, content: bytes, error: str
+) -> None:
+    response = await api.client.post(
+        "/v1/sync", content=content, headers={**api.headers("bg"), "Content-Encoding": encoding}
+    )
     assert response.status_code == 400 and response.json()["error"] == error
 
 
 async def test_large_responses_are_gzipped_for_clients_that_accept_it(api: Api) -> None:
     await api.push("bg", "a", [make_op(n, f"t{n}", task(f"Nhiệm vụ số {n}")) for n in range(1, 40)])
-    response = await api.client.get("/v1/pull", headers={**api.headers("bg"),
-                                                         "Accept-Encoding": "gzip"})
+    response = await api.client.get(
+        "/v1/pull", headers={**api.headers("bg"), "Accept-Encoding": "gzip"}
+    )
     assert response.headers["content-encoding"] == "gzip"
     assert len(response.json()["records"]) == 39
 
@@ -258,11 +308,13 @@ async def test_large_responses_are_gzipped_for_clients_that_accept_it(api: Api) 
 # ---------------------------------------------------------------------------
 async def test_rate_limit_is_per_token_with_retry_after(server: Server) -> None:
     app = server.app(rate=0.5, burst=3)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                 base_url="http://t") as client:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://t"
+    ) as client:
         api = Api(client, server.tokens)
-        statuses = [(await client.get("/v1/pull", headers=api.headers("bg"))).status_code
-                    for _ in range(4)]
+        statuses = [
+            (await client.get("/v1/pull", headers=api.headers("bg"))).status_code for _ in range(4)
+        ]
         assert statuses == [200, 200, 200, 429]
         limited = await client.get("/v1/pull", headers=api.headers("bg"))
         assert limited.status_code == 429

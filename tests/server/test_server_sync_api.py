@@ -36,23 +36,37 @@ async def test_push_then_pull_round_trip(api: Api) -> None:
     assert body["cursor"] == 1
     body = await api.sync("bg", "laptop-2", [])
     (record,) = body["records"]
-    assert record["fields"] == {"title": "Triển khai phần mềm quản lý văn bản",
-                                "lead_unit_id": "unit-so-tttt", "progress": 40}
+    assert record["fields"] == {
+        "title": "Triển khai phần mềm quản lý văn bản",
+        "lead_unit_id": "unit-so-tttt",
+        "progress": 40,
+    }
     assert record["seq"] == 1 and record["office"] == BG and record["versions"] == {}
     assert body["cursor"] == 1 and body["has_more"] is False and body["head"] == 1
     history = (await api.client.get("/v1/records/t1/history", headers=api.headers("bg"))).json()
     assert [(h["status"], h["author"], h["user"], h["office"], h["op_seq"]) for h in history] == [
-        ("applied", "Nguyễn Văn An", "Văn thư Bắc Giang", BG, 1)]
+        ("applied", "Nguyễn Văn An", "Văn thư Bắc Giang", BG, 1)
+    ]
     assert history[0]["changes"]["progress"] == {"old": None, "new": 40}
 
 
 async def test_a_replica_gets_its_own_records_back_when_it_asks(api: Api) -> None:
     await api.sync("bg", "laptop-1", [make_op(1, "t1", task(progress=40))])
-    response = await api.client.post("/v1/sync", headers=api.headers("bg"), json={
-        "schema_version": 1, "replica_id": "laptop-1", "ops": [], "since": 0, "include_own": True})
+    response = await api.client.post(
+        "/v1/sync",
+        headers=api.headers("bg"),
+        json={
+            "schema_version": 1,
+            "replica_id": "laptop-1",
+            "ops": [],
+            "since": 0,
+            "include_own": True,
+        },
+    )
     assert [r["id"] for r in response.json()["records"]] == ["t1"]
-    pulled = await api.client.get("/v1/pull", headers=api.headers("bg"),
-                                  params={"since": 0, "replica_id": "laptop-1"})
+    pulled = await api.client.get(
+        "/v1/pull", headers=api.headers("bg"), params={"since": 0, "replica_id": "laptop-1"}
+    )
     assert pulled.json()["records"] == [] and pulled.json()["cursor"] == 1
     await api.edit("hq", "hq-1", "t1", {"progress": change(55, base=1)})
     body = await api.sync("bg", "laptop-1", [], since=1)
@@ -80,26 +94,35 @@ async def test_a_gap_stops_the_batch_and_says_where_the_server_is(api: Api) -> N
     assert gap["results"] == [] and gap["last_op_seq"] == 2
     records, _removed, _cursor = await api.pull_all("bg")
     assert "t4" not in records
-    resent = await api.push("bg", "laptop-1", [make_op(3, "t3", task()), make_op(4, "t4", task()),
-                                               make_op(5, "t5", task())])
+    resent = await api.push(
+        "bg",
+        "laptop-1",
+        [make_op(3, "t3", task()), make_op(4, "t4", task()), make_op(5, "t5", task())],
+    )
     assert [r["status"] for r in resent["results"]] == ["applied"] * 3
     assert resent["last_op_seq"] == 5
 
 
 async def test_ops_of_one_request_apply_in_op_seq_order(api: Api) -> None:
-    body = await api.push("bg", "laptop-1", [
-        make_op(2, "t1", {"progress": change(80, base=1)}), make_op(1, "t1", task(progress=10))])
-    assert [(r["op_seq"], r["status"]) for r in body["results"]] == [(1, "applied"),
-                                                                      (2, "applied")]
+    body = await api.push(
+        "bg",
+        "laptop-1",
+        [make_op(2, "t1", {"progress": change(80, base=1)}), make_op(1, "t1", task(progress=10))],
+    )
+    assert [(r["op_seq"], r["status"]) for r in body["results"]] == [(1, "applied"), (2, "applied")]
     assert (await api.record("t1"))["fields"]["progress"] == 80
 
 
 async def test_a_rejected_op_is_consumed_and_does_not_block_the_queue(api: Api) -> None:
-    body = await api.push("bg", "laptop-1", [
-        make_op(1, "t1", {"no_such_field": "x"}),
-        make_op(2, "t2", task()),
-        make_op(3, "t3", {}, noop=True),
-    ])
+    body = await api.push(
+        "bg",
+        "laptop-1",
+        [
+            make_op(1, "t1", {"no_such_field": "x"}),
+            make_op(2, "t2", task()),
+            make_op(3, "t3", {}, noop=True),
+        ],
+    )
     rejected, applied, noop = body["results"]
     assert rejected["status"] == "rejected" and rejected["reason"] == "sync.reject.bad_field"
     assert "no_such_field" in rejected["message"]
@@ -120,9 +143,14 @@ async def test_replicas_are_counted_per_office(api: Api) -> None:
 # Acceptance 3: two offices edit the same meeting minutes offline
 # ---------------------------------------------------------------------------
 async def _meeting(api: Api) -> int:
-    result = await api.edit("yt", "yt-laptop", "m1", {
-        "title": "Phiên họp Ban Chỉ đạo quý II", "date": "2024-06-28", "minutes": MINUTES},
-        kind="meeting", scope=YT)
+    result = await api.edit(
+        "yt",
+        "yt-laptop",
+        "m1",
+        {"title": "Phiên họp Ban Chỉ đạo quý II", "date": "2024-06-28", "minutes": MINUTES},
+        kind="meeting",
+        scope=YT,
+    )
     return int(result["seq"])
 
 
@@ -130,10 +158,24 @@ async def test_acceptance_3_different_paragraphs_keep_both_edits(api: Api) -> No
     seq = await _meeting(api)
     bg_text = MINUTES.replace("70% văn bản", "75% văn bản")
     yt_text = MINUTES.replace("kế hoạch năm 2025", "kế hoạch năm 2025 trước 30/11")
-    a = await api.edit("bg", "bg-laptop", "m1", {"minutes": change(bg_text, seq, MINUTES)},
-                       kind="meeting", scope=YT, base_seq=seq)
-    b = await api.edit("yt", "yt-laptop", "m1", {"minutes": change(yt_text, seq, MINUTES)},
-                       kind="meeting", scope=YT, base_seq=seq)
+    a = await api.edit(
+        "bg",
+        "bg-laptop",
+        "m1",
+        {"minutes": change(bg_text, seq, MINUTES)},
+        kind="meeting",
+        scope=YT,
+        base_seq=seq,
+    )
+    b = await api.edit(
+        "yt",
+        "yt-laptop",
+        "m1",
+        {"minutes": change(yt_text, seq, MINUTES)},
+        kind="meeting",
+        scope=YT,
+        base_seq=seq,
+    )
     assert a["status"] == "applied" and b["status"] == "merged"
     for office in ("bg", "yt", "hq"):
         records, _removed, _cursor = await api.pull_all(office)
@@ -147,10 +189,26 @@ async def test_acceptance_3_same_paragraph_keeps_both_versions(api: Api) -> None
     seq = await _meeting(api)
     bg_text = MINUTES.replace("bố trí kinh phí năm 2024", "bố trí 2 tỷ đồng năm 2024")
     yt_text = MINUTES.replace("bố trí kinh phí năm 2024", "bố trí kinh phí từ năm 2025")
-    await api.edit("bg", "bg-laptop", "m1", {"minutes": change(bg_text, seq, MINUTES)},
-                   kind="meeting", scope=YT, base_seq=seq, author="Trần Bắc")
-    b = await api.edit("yt", "yt-laptop", "m1", {"minutes": change(yt_text, seq, MINUTES)},
-                       kind="meeting", scope=YT, base_seq=seq, author="Lê Thế")
+    await api.edit(
+        "bg",
+        "bg-laptop",
+        "m1",
+        {"minutes": change(bg_text, seq, MINUTES)},
+        kind="meeting",
+        scope=YT,
+        base_seq=seq,
+        author="Trần Bắc",
+    )
+    b = await api.edit(
+        "yt",
+        "yt-laptop",
+        "m1",
+        {"minutes": change(yt_text, seq, MINUTES)},
+        kind="meeting",
+        scope=YT,
+        base_seq=seq,
+        author="Lê Thế",
+    )
     assert b["status"] == "conflict" and len(b["conflicts"]) == 1
     assert b["record"]["fields"]["minutes"] == yt_text
     for office in ("bg", "yt"):
@@ -166,23 +224,49 @@ async def test_acceptance_3_same_paragraph_keeps_both_versions(api: Api) -> None
     # current text: no changes); the server closes the conflict, as the server.
     cid = b["conflicts"][0]
     meeting_seq = (await api.record("m1"))["seq"]
-    done = await api.edit("bg", "bg-laptop", "m1", {}, kind="meeting", scope=YT,
-                          base_seq=meeting_seq, author="Trần Bắc", resolves=cid,
-                          resolution="current")
+    done = await api.edit(
+        "bg",
+        "bg-laptop",
+        "m1",
+        {},
+        kind="meeting",
+        scope=YT,
+        base_seq=meeting_seq,
+        author="Trần Bắc",
+        resolves=cid,
+        resolution="current",
+    )
     assert done["status"] == "applied"
     closed = (await api.record(cid))["fields"]
     assert (closed["status"], closed["resolution"], closed["resolved_by"]) == (
-        "resolved", "current", "Trần Bắc")
+        "resolved",
+        "current",
+        "Trần Bắc",
+    )
     offices = (await api.client.get("/v1/offices", headers=api.headers("hq"))).json()
     assert {o["scope"]: o["open_conflicts"] for o in offices}[YT] == 0
 
 
 async def test_two_offices_add_different_attendees(api: Api) -> None:
     seq = await _meeting(api)
-    await api.edit("bg", "bg-laptop", "m1", {"attendee:p-chu-tich": "present"},
-                   kind="meeting", scope=YT, base_seq=seq)
-    b = await api.edit("yt", "yt-laptop", "m1", {"attendee:p-giam-doc": "delegated"},
-                       kind="meeting", scope=YT, base_seq=seq)
+    await api.edit(
+        "bg",
+        "bg-laptop",
+        "m1",
+        {"attendee:p-chu-tich": "present"},
+        kind="meeting",
+        scope=YT,
+        base_seq=seq,
+    )
+    b = await api.edit(
+        "yt",
+        "yt-laptop",
+        "m1",
+        {"attendee:p-giam-doc": "delegated"},
+        kind="meeting",
+        scope=YT,
+        base_seq=seq,
+    )
     assert b["status"] == "applied"
     fields = (await api.record("m1"))["fields"]
     assert fields["attendee:p-chu-tich"] == "present"
@@ -201,20 +285,32 @@ async def test_versions_of_cleared_fields_and_undeletes_reach_the_replica(api: A
     """Otherwise the replica's next edit of that key would look concurrent (a false conflict)."""
     await api.edit("bg", "a", "t1", task(progress=10))
     state = await api.record("t1")
-    cleared = await api.edit("bg", "a", "t1", {"progress": change(None, base_version(state,
-                                                                                     "progress"))},
-                             base_seq=state["seq"])
+    cleared = await api.edit(
+        "bg",
+        "a",
+        "t1",
+        {"progress": change(None, base_version(state, "progress"))},
+        base_seq=state["seq"],
+    )
     state = await api.record("t1")
     assert state["versions"]["progress"] == cleared["seq"] == state["seq"]
-    again = await api.edit("bg", "b", "t1", {"progress": change(20, base_version(state,
-                                                                                 "progress"))},
-                           base_seq=state["seq"])
+    again = await api.edit(
+        "bg",
+        "b",
+        "t1",
+        {"progress": change(20, base_version(state, "progress"))},
+        base_seq=state["seq"],
+    )
     assert again["status"] == "applied" and "conflicts" not in again
     for flag in (True, False, True):
         state = await api.record("t1")
-        result = await api.edit("bg", "b" if flag else "a", "t1",
-                                {"deleted": change(flag, base_version(state, "deleted"))},
-                                base_seq=state["seq"])
+        result = await api.edit(
+            "bg",
+            "b" if flag else "a",
+            "t1",
+            {"deleted": change(flag, base_version(state, "deleted"))},
+            base_seq=state["seq"],
+        )
         assert result["status"] == "applied", result
 
 
@@ -245,8 +341,14 @@ async def test_edit_of_a_record_deleted_meanwhile_stays_deleted_with_a_conflict(
 # Scopes
 # ---------------------------------------------------------------------------
 async def test_office_reads_its_subtree_and_what_ancestors_publish(api: Api) -> None:
-    await api.edit("hq", "hq-1", "plan-pub", {"title": "Kế hoạch CĐS 2024", "pub:vn/bac-giang": True},
-                   kind="plan", scope="vn")
+    await api.edit(
+        "hq",
+        "hq-1",
+        "plan-pub",
+        {"title": "Kế hoạch CĐS 2024", "pub:vn/bac-giang": True},
+        kind="plan",
+        scope="vn",
+    )
     await api.edit("hq", "hq-1", "plan-hq", {"title": "Kế hoạch nội bộ"}, kind="plan", scope="vn")
     await api.edit("bg", "bg-1", "t-bg", task())
     await api.edit("yt", "yt-1", "t-yt", task(), scope=YT)
@@ -260,8 +362,9 @@ async def test_office_reads_its_subtree_and_what_ancestors_publish(api: Api) -> 
     assert seen["yt"] == {"plan-pub", "t-yt"}
     assert seen["hn"] == {"t-hn"}
     # Published is read-only: an office cannot edit headquarters' plan.
-    refused = await api.edit("bg", "bg-1", "plan-pub", {"title": "Sửa trộm"}, kind="plan",
-                             scope="vn")
+    refused = await api.edit(
+        "bg", "bg-1", "plan-pub", {"title": "Sửa trộm"}, kind="plan", scope="vn"
+    )
     assert refused["status"] == "rejected" and refused["reason"] == "sync.reject.out_of_scope"
     assert (await api.record("plan-pub"))["fields"]["title"] == "Kế hoạch CĐS 2024"
 
@@ -290,12 +393,20 @@ async def test_record_moved_out_of_scope_arrives_as_remove(api: Api) -> None:
 
 
 async def test_unpublished_record_arrives_as_remove(api: Api) -> None:
-    made = await api.edit("hq", "hq-1", "p1", {"title": "KH", "pub:vn/bac-giang": True},
-                          kind="plan", scope="vn")
+    made = await api.edit(
+        "hq", "hq-1", "p1", {"title": "KH", "pub:vn/bac-giang": True}, kind="plan", scope="vn"
+    )
     records, _removed, cursor = await api.pull_all("yt")
     assert "p1" in records
-    await api.edit("hq", "hq-1", "p1", {"pub:vn/bac-giang": change(None, made["seq"])},
-                   kind="plan", scope="vn", base_seq=made["seq"])
+    await api.edit(
+        "hq",
+        "hq-1",
+        "p1",
+        {"pub:vn/bac-giang": change(None, made["seq"])},
+        kind="plan",
+        scope="vn",
+        base_seq=made["seq"],
+    )
     page = await api.sync("yt", "yt-1", [], since=cursor)
     assert page["remove"] == ["p1"] and page["records"] == []
 
@@ -317,8 +428,9 @@ async def test_an_edit_made_before_a_move_away_is_kept_for_the_office(api: Api) 
 # ---------------------------------------------------------------------------
 async def test_pull_pages_by_count_and_resumes_from_the_cursor(api: Api) -> None:
     await api.push("bg", "a", [make_op(n, f"t{n:03}", task(f"Nhiệm vụ {n}")) for n in range(1, 26)])
-    page = (await api.client.get("/v1/pull", params={"limit": 10},
-                                 headers=api.headers("bg"))).json()
+    page = (
+        await api.client.get("/v1/pull", params={"limit": 10}, headers=api.headers("bg"))
+    ).json()
     PullResponse.model_validate(page)
     assert len(page["records"]) == 10 and page["has_more"] and page["cursor"] == 10
     records, _removed, cursor = await api.pull_all("bg", limit=7)
@@ -329,8 +441,9 @@ async def test_pull_pages_by_bytes(server: Server) -> None:
     import httpx
 
     app = server.app(pull_max_bytes=4096)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                 base_url="http://t") as client:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://t"
+    ) as client:
         api = Api(client, server.tokens)
         big = "x" * 900
         await api.push("bg", "a", [make_op(n, f"t{n}", task(notes=big)) for n in range(1, 21)])
@@ -342,23 +455,32 @@ async def test_pull_pages_by_bytes(server: Server) -> None:
         assert len(records) == 20
 
 
-async def test_scan_limit_pages_advance_the_cursor_over_unreadable_records(
-        server: Server) -> None:
+async def test_scan_limit_pages_advance_the_cursor_over_unreadable_records(server: Server) -> None:
     import httpx
 
     app = server.app(pull_scan_limit=4)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                 base_url="http://t") as client:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://t"
+    ) as client:
         api = Api(client, server.tokens)
         # plans published to Bắc Giang: the scan must read them, Hà Nội cannot
-        await api.push("hq", "q", [make_op(n, f"p{n}", {"title": "KH", "pub:vn/bac-giang": True},
-                                           kind="plan", scope="vn") for n in range(1, 11)])
+        await api.push(
+            "hq",
+            "q",
+            [
+                make_op(
+                    n, f"p{n}", {"title": "KH", "pub:vn/bac-giang": True}, kind="plan", scope="vn"
+                )
+                for n in range(1, 11)
+            ],
+        )
         await api.push("hn", "h", [make_op(1, "h1", task(), scope=HN)])
         pages = []
         since = 0
         while True:
-            page = (await client.get("/v1/pull", params={"since": since},
-                                     headers=api.headers("hn"))).json()
+            page = (
+                await client.get("/v1/pull", params={"since": since}, headers=api.headers("hn"))
+            ).json()
             pages.append(([r["id"] for r in page["records"]], page["cursor"], page["has_more"]))
             since = page["cursor"]
             if not page["has_more"]:
@@ -370,8 +492,9 @@ async def test_sibling_offices_records_cost_no_scan_pages(server: Server) -> Non
     import httpx
 
     app = server.app(pull_scan_limit=4)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                 base_url="http://t") as client:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://t"
+    ) as client:
         api = Api(client, server.tokens)
         await api.push("bg", "a", [make_op(n, f"t{n}", task()) for n in range(1, 11)])
         await api.push("hn", "h", [make_op(1, "h1", task(), scope=HN)])
@@ -383,8 +506,14 @@ async def test_sibling_offices_records_cost_no_scan_pages(server: Server) -> Non
 async def test_cursor_moves_past_records_the_office_cannot_read(api: Api) -> None:
     await api.push("bg", "a", [make_op(n, f"t{n}", task()) for n in range(1, 11)])
     page = (await api.client.get("/v1/pull", headers=api.headers("hn"))).json()
-    assert page == {**page, "records": [], "remove": [], "cursor": 10, "has_more": False,
-                    "head": 10}
+    assert page == {
+        **page,
+        "records": [],
+        "remove": [],
+        "cursor": 10,
+        "has_more": False,
+        "head": 10,
+    }
     idle = await api.client.get("/v1/pull", params={"since": 10}, headers=api.headers("hn"))
     assert len(idle.content) < 1024
 
@@ -393,8 +522,10 @@ async def test_cursor_moves_past_records_the_office_cannot_read(api: Api) -> Non
 # Protocol errors
 # ---------------------------------------------------------------------------
 async def test_schema_version_mismatch_asks_for_an_upgrade(api: Api) -> None:
-    for body in ({"schema_version": 2, "replica_id": "a", "ops": []},
-                 {"schema_version": 0, "replica_id": "a", "ops": "garbage", "extra": 1}):
+    for body in (
+        {"schema_version": 2, "replica_id": "a", "ops": []},
+        {"schema_version": 0, "replica_id": "a", "ops": "garbage", "extra": 1},
+    ):
         response = await api.client.post("/v1/sync", json=body, headers=api.headers("bg"))
         assert response.status_code == 426
         error = response.json()
@@ -403,18 +534,22 @@ async def test_schema_version_mismatch_asks_for_an_upgrade(api: Api) -> None:
 
 
 async def test_malformed_json_is_a_400_error_body(api: Api) -> None:
-    response = await api.client.post("/v1/sync", content=b'{"schema_version": 1,',
-                                     headers={**api.headers("bg"),
-                                              "content-type": "application/json"})
+    response = await api.client.post(
+        "/v1/sync",
+        content=b'{"schema_version": 1,',
+        headers={**api.headers("bg"), "content-type": "application/json"},
+    )
     assert response.status_code == 400
     assert response.json()["error"] == "server.bad_json"
     assert response.json()["message_en"] == "The request body is not valid JSON."
 
 
 async def test_invalid_body_is_a_422_error_body_with_detail(api: Api) -> None:
-    response = await api.client.post("/v1/push", json={
-        "schema_version": 1, "replica_id": "a", "ops": [{"op_seq": 0}], "surprise": True},
-        headers=api.headers("bg"))
+    response = await api.client.post(
+        "/v1/push",
+        json={"schema_version": 1, "replica_id": "a", "ops": [{"op_seq": 0}], "surprise": True},
+        headers=api.headers("bg"),
+    )
     assert response.status_code == 422
     error = response.json()
     assert error["error"] == "server.validation" and error["message"] and error["message_en"]
@@ -457,8 +592,14 @@ async def test_offices_status_for_headquarters(api: Api) -> None:
 
 async def test_openapi_and_docs_are_served(api: Api) -> None:
     spec = (await api.client.get("/openapi.json")).json()
-    assert {"/v1/sync", "/v1/push", "/v1/pull", "/v1/records/{record_id}/history",
-            "/v1/offices", "/v1/health"} <= set(spec["paths"])
+    assert {
+        "/v1/sync",
+        "/v1/push",
+        "/v1/pull",
+        "/v1/records/{record_id}/history",
+        "/v1/offices",
+        "/v1/health",
+    } <= set(spec["paths"])
     assert spec["components"]["schemas"]["SyncRequest"]["additionalProperties"] is False
     docs = await api.client.get("/docs")
     assert docs.status_code == 200 and "swagger" in docs.text.lower()
@@ -475,8 +616,13 @@ async def test_export_is_sorted_logical_json_lines(api: Api, server: Server) -> 
     await api.edit("bg", "a", "t1", task())
     lines = [orjson.loads(line) for line in Service(server.db, server.settings).export_lines()]
     assert [line["id"] for line in lines] == ["t1", "t2"]
-    assert lines[1] == {"id": "t2", "kind": "task", "scope": BG, "deleted": False,
-                        "fields": {**task(), "coordinators": ["u1", "u2"]}}
+    assert lines[1] == {
+        "id": "t2",
+        "kind": "task",
+        "scope": BG,
+        "deleted": False,
+        "fields": {**task(), "coordinators": ["u1", "u2"]},
+    }
 
 
 # ---------------------------------------------------------------------------

@@ -16,23 +16,69 @@ from server_stub.wire import Batch, OpIn, _fast, parse
 from sync.protocol import MAX_SEQ, PushRequest, SyncRequest
 
 TIMES = [
-    "2024-05-01T09:00:00+07:00", "2024-05-01T09:00:00Z", "2024-05-01T09:00:00.5Z",
-    "2024-05-01T09:00:00.123456-03:30", "2024-05-01T09:00:00.1234567Z", "2024-05-01 09:00:00Z",
-    "2024-05-01t09:00:00z", "2024-05-01T09:00:00", "2024-02-30T09:00:00Z",
-    "2024-05-01T24:00:00Z", "2024-05-01T09:00:00+24:00", "2024-05-01T09:00:00+23:59",
-    "2024-05-01T09:00Z", "2024-05-01", "20240501T090000Z", "0000-01-01T00:00:00Z",
-    "9999-12-31T23:59:59.999999-23:59", "2024-05-01T09:00:60Z", 1714550400, None,
+    "2024-05-01T09:00:00+07:00",
+    "2024-05-01T09:00:00Z",
+    "2024-05-01T09:00:00.5Z",
+    "2024-05-01T09:00:00.123456-03:30",
+    "2024-05-01T09:00:00.1234567Z",
+    "2024-05-01 09:00:00Z",
+    "2024-05-01t09:00:00z",
+    "2024-05-01T09:00:00",
+    "2024-02-30T09:00:00Z",
+    "2024-05-01T24:00:00Z",
+    "2024-05-01T09:00:00+24:00",
+    "2024-05-01T09:00:00+23:59",
+    "2024-05-01T09:00Z",
+    "2024-05-01",
+    "20240501T090000Z",
+    "0000-01-01T00:00:00Z",
+    "9999-12-31T23:59:59.999999-23:59",
+    "2024-05-01T09:00:60Z",
+    1714550400,
+    None,
 ]
-ODD = [None, True, False, 0, -1, 1, 2.0, 2.5, MAX_SEQ, MAX_SEQ + 1, "", "x", "1", "x" * 64,
-       "x" * 65, "x" * 200, "x" * 201, [], {}, [1], {"a": 1}, float(10**20)]
+ODD = [
+    None,
+    True,
+    False,
+    0,
+    -1,
+    1,
+    2.0,
+    2.5,
+    MAX_SEQ,
+    MAX_SEQ + 1,
+    "",
+    "x",
+    "1",
+    "x" * 64,
+    "x" * 65,
+    "x" * 200,
+    "x" * 201,
+    [],
+    {},
+    [1],
+    {"a": 1},
+    float(10**20),
+]
 
 
 def _body(sync: bool) -> dict[str, Any]:
-    op = {"op_seq": 1, "record_id": "0190e0b0-aaaa", "kind": "task", "scope": "vn/bac-giang",
-          "changes": {"title": {"value": "Nhiệm vụ", "base_version": 0},
-                      "notes": {"value": "a\nb", "base_version": 3, "base_text": "a"},
-                      "coord:u1": {"value": None}},
-          "base_seq": 3, "edited_at": "2024-05-01T09:00:00+07:00", "author": "An", "noop": False}
+    op = {
+        "op_seq": 1,
+        "record_id": "0190e0b0-aaaa",
+        "kind": "task",
+        "scope": "vn/bac-giang",
+        "changes": {
+            "title": {"value": "Nhiệm vụ", "base_version": 0},
+            "notes": {"value": "a\nb", "base_version": 3, "base_text": "a"},
+            "coord:u1": {"value": None},
+        },
+        "base_seq": 3,
+        "edited_at": "2024-05-01T09:00:00+07:00",
+        "author": "An",
+        "noop": False,
+    }
     body: dict[str, Any] = {"schema_version": 1, "replica_id": "laptop-1", "ops": [op]}
     if sync:
         body.update(since=0, limit=500)
@@ -40,8 +86,17 @@ def _body(sync: bool) -> dict[str, Any]:
 
 
 def _paths(body: dict[str, Any]) -> list[tuple[Any, ...]]:
-    op_keys = ["op_seq", "record_id", "kind", "scope", "changes", "base_seq", "edited_at",
-               "author", "noop"]
+    op_keys = [
+        "op_seq",
+        "record_id",
+        "kind",
+        "scope",
+        "changes",
+        "base_seq",
+        "edited_at",
+        "author",
+        "noop",
+    ]
     out: list[tuple[Any, ...]] = [(k,) for k in body]
     out += [("ops", 0, k) for k in op_keys]
     out += [("ops", 0, "changes", "notes", k) for k in ("value", "base_version", "base_text")]
@@ -68,8 +123,12 @@ def mutated(draw: st.DrawFn) -> tuple[bool, dict[str, Any]]:
             parent.pop(last, None)
         elif action == "extra":
             parent[draw(st.sampled_from(["surprise", "since", "limit", "noop", "value"]))] = 1
-        elif action == "time" and isinstance(body.get("ops"), list) and body["ops"] \
-                and isinstance(body["ops"][0], dict):
+        elif (
+            action == "time"
+            and isinstance(body.get("ops"), list)
+            and body["ops"]
+            and isinstance(body["ops"][0], dict)
+        ):
             body["ops"][0]["edited_at"] = draw(st.sampled_from(TIMES))
         else:
             parent[last] = copy.deepcopy(draw(st.sampled_from(ODD)))
@@ -90,8 +149,7 @@ def _model(sync: bool, body: dict[str, Any]) -> Batch | None:
 
 @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated())
-def test_fast_reader_accepts_only_what_the_model_accepts(case: tuple[bool, dict[str, Any]]
-                                                         ) -> None:
+def test_fast_reader_accepts_only_what_the_model_accepts(case: tuple[bool, dict[str, Any]]) -> None:
     sync, body = case
     fast = _fast(copy.deepcopy(body), sync)
     if fast is not None:
@@ -148,14 +206,17 @@ def test_unusual_but_valid_bodies_are_accepted_by_the_model() -> None:
     assert batch.ops[0].op_seq == 1 and batch.ops[0].edited_at == "2024-05-01T09:00:00"
 
 
-@pytest.mark.parametrize(("body", "error"), [
-    (b"{", BadRequest),
-    (b"[]", Invalid),
-    (b'{"schema_version": 2, "replica_id": 5}', UpgradeRequired),
-    (b'{"schema_version": 2.0}', UpgradeRequired),
-    (b'{"schema_version": true, "replica_id": "r"}', Invalid),
-    (b'{"schema_version": 1, "replica_id": "r", "ops": [{"op_seq": false}]}', Invalid),
-])
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [
+        (b"{", BadRequest),
+        (b"[]", Invalid),
+        (b'{"schema_version": 2, "replica_id": 5}', UpgradeRequired),
+        (b'{"schema_version": 2.0}', UpgradeRequired),
+        (b'{"schema_version": true, "replica_id": "r"}', Invalid),
+        (b'{"schema_version": 1, "replica_id": "r", "ops": [{"op_seq": false}]}', Invalid),
+    ],
+)
 def test_parse_errors(body: bytes, error: type[Exception]) -> None:
     with pytest.raises(error):
         parse(body, sync=False)

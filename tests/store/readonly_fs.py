@@ -30,8 +30,11 @@ WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 
 def digest(folder: Path) -> dict[str, str]:
     """Every file in the folder and a hash of its bytes: to prove nothing changed."""
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.iterdir()) if p.is_file()}
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.iterdir())
+        if p.is_file()
+    }
 
 
 @contextmanager
@@ -77,6 +80,7 @@ def read_only_folder(folder: Path, code: int = errno.EROFS) -> Iterator[list[str
                 if inside(target):
                     refuse(call, target)
             return real(*args, **kwargs)
+
         return guarded
 
     monkeypatch.setattr(os, "open", fake_os_open)

@@ -14,10 +14,14 @@ from tui.cli import run
 def _two_generations(path: Path) -> list[str]:
     store = Store.create(path, office="vn/x", name="x")
     u = store.add("unit", {"name": "Đơn vị"})
-    first = [store.add("task", {"title": f"đợt 1 số {i}", "lead_unit_id": u.id}).id for i in range(5)]
+    first = [
+        store.add("task", {"title": f"đợt 1 số {i}", "lead_unit_id": u.id}).id for i in range(5)
+    ]
     store.close()
     store = Store.open(path)
-    second = [store.add("task", {"title": f"đợt 2 số {i}", "lead_unit_id": u.id}).id for i in range(5)]
+    second = [
+        store.add("task", {"title": f"đợt 2 số {i}", "lead_unit_id": u.id}).id for i in range(5)
+    ]
     store.close()
     return first + second
 
@@ -30,7 +34,8 @@ def _flip(path: Path, at: int) -> bytes:
 
 
 def test_a_flipped_snapshot_byte_is_detected_kept_and_recovered(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "p"
     ids = _two_generations(path)
     damaged = _flip(path / "store.kind.task", len((path / "store.kind.task").read_bytes()) // 2)
@@ -53,7 +58,9 @@ def test_a_flipped_snapshot_byte_is_detected_kept_and_recovered(
     store.close()
 
 
-def test_a_damaged_journal_entry_in_the_middle_is_corruption_not_a_torn_tail(tmp_path: Path) -> None:
+def test_a_damaged_journal_entry_in_the_middle_is_corruption_not_a_torn_tail(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "p"
     store = Store.create(path, office="vn/x", name="x")
     u = store.add("unit", {"name": "Đơn vị"})

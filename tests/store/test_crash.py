@@ -35,11 +35,14 @@ def _child_loop(path: Path, ack_fd: int) -> None:
     while True:
         n += 1
         with store.transaction() as tx:
-            meeting = tx.add("meeting", {"title": f"m{n}", "date": "27/05/2022",
-                                         "minutes": "Biên bản " * (n % 40)})
+            meeting = tx.add(
+                "meeting",
+                {"title": f"m{n}", "date": "27/05/2022", "minutes": "Biên bản " * (n % 40)},
+            )
             for part in "ab":
-                tx.add("task", {"title": f"t{n}{part}", "lead_unit_id": unit,
-                                "meeting_id": meeting.id})
+                tx.add(
+                    "task", {"title": f"t{n}{part}", "lead_unit_id": unit, "meeting_id": meeting.id}
+                )
             tx.update(counter.id, {"notes": str(n)})
         os.write(ack_fd, f"{n}\n".encode())
 
@@ -86,7 +89,9 @@ def _check(path: Path, acked: set[int]) -> int:
 
 
 @pytest.mark.slow
-def test_sigkill_at_random_points_loses_no_acknowledged_save(tmp_path: Path, kill_points: int) -> None:
+def test_sigkill_at_random_points_loses_no_acknowledged_save(
+    tmp_path: Path, kill_points: int
+) -> None:
     path = tmp_path / "p"
     store = Store.create(path, office="vn/x", name="x")
     u = store.add("unit", {"name": "Đơn vị"})
@@ -127,13 +132,16 @@ def _fresh(path: Path) -> tuple[Store, str]:
 
 
 def _state(store: Store) -> list[dict[str, Any]]:
-    return sorted((r.export() for r in store.list(None, include_deleted=True)), key=lambda r: r["id"])
+    return sorted(
+        (r.export() for r in store.list(None, include_deleted=True)), key=lambda r: r["id"]
+    )
 
 
 @pytest.mark.parametrize("name", ["_write", "_fsync"])
 @pytest.mark.parametrize("err", [errno.ENOSPC, errno.EIO])
-def test_a_failing_save_keeps_the_previous_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                 name: str, err: int) -> None:
+def test_a_failing_save_keeps_the_previous_state(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, err: int
+) -> None:
     store, unit = _fresh(tmp_path / "p")
     before = _state(store)
     pending = store.pending_count()
@@ -154,8 +162,9 @@ def test_a_failing_save_keeps_the_previous_state(tmp_path: Path, monkeypatch: py
 
 @pytest.mark.parametrize("name", ["_write", "_fsync", "_replace", "_open"])
 @pytest.mark.parametrize("at", [1, 2, 3, 4, 5, 6])
-def test_a_failing_checkpoint_keeps_every_save(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                               name: str, at: int) -> None:
+def test_a_failing_checkpoint_keeps_every_save(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, at: int
+) -> None:
     store, unit = _fresh(tmp_path / "p")
     store.add("task", {"title": "đã lưu", "lead_unit_id": unit})
     before = _state(store)

@@ -41,7 +41,8 @@ def _doctor(path: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple
 
 # --------------------------------------------------------------- healthy
 def test_a_new_healthy_store_lists_nothing_missing_and_has_nothing_to_recover(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "p"
     Store.create(path, office="vn/x", name="x").close()
     code, out = _doctor(path, capsys)
@@ -53,7 +54,8 @@ def test_a_new_healthy_store_lists_nothing_missing_and_has_nothing_to_recover(
 
 
 def test_recover_on_a_used_healthy_store_touches_nothing(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "p"
     _profile(path)
     code, out = _doctor(path, capsys)
@@ -86,11 +88,12 @@ def unreadable(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Path]]:
             d.chmod(0o600)
 
 
-@pytest.mark.parametrize("name", ["store.kind.task", "store.core", "store.journal.prev",
-                                  "store.history"])
+@pytest.mark.parametrize(
+    "name", ["store.kind.task", "store.core", "store.journal.prev", "store.history"]
+)
 def test_a_file_the_user_cannot_read_is_not_called_corrupt(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str], unreadable: list[Path],
-        name: str) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], unreadable: list[Path], name: str
+) -> None:
     path = tmp_path / "p"
     _profile(path)
     target = path / name
@@ -113,14 +116,19 @@ def test_a_file_the_user_cannot_read_is_not_called_corrupt(
     if name in ("store.kind.task", "store.core"):
         with pytest.raises(StoreUnreadable) as err:
             Store.open(path)
-        assert "Cannot read" in err.value.message("en") and "permission denied" in err.value.message("en")
+        assert "Cannot read" in err.value.message(
+            "en"
+        ) and "permission denied" in err.value.message("en")
         assert "is damaged" not in err.value.message("en")
 
 
 def digest_readable(path: Path, denied: list[Path]) -> dict[str, str]:
     names = {d.name for d in denied}
-    return {p.name: (str(p.stat().st_size) if p.name in names else p.read_bytes().hex())
-            for p in sorted(path.iterdir()) if p.is_file()}
+    return {
+        p.name: (str(p.stat().st_size) if p.name in names else p.read_bytes().hex())
+        for p in sorted(path.iterdir())
+        if p.is_file()
+    }
 
 
 # ----------------------------------------------------------------- newer
@@ -131,15 +139,17 @@ def _make_newer(file: Path, *, new_layout: bool = False) -> bytes:
     if new_layout:  # a future header this version cannot parse at all
         data = b"SOTAY-SNAPSHOT 3 zstd 9f00aa11 77 4 extra\n" + b"\x28\xb5\x2f\xfd" + body[:20]
     else:
-        data = b"SOTAY-SNAPSHOT 3 " + head[len(b"SOTAY-SNAPSHOT 2 "):] + b"\n" + body
+        data = b"SOTAY-SNAPSHOT 3 " + head[len(b"SOTAY-SNAPSHOT 2 ") :] + b"\n" + body
     file.write_bytes(data)
     return data
 
 
-@pytest.mark.parametrize("name, new_layout", [("store.core", False), ("store.core", True),
-                                              ("store.kind.task", False)])
+@pytest.mark.parametrize(
+    "name, new_layout", [("store.core", False), ("store.core", True), ("store.kind.task", False)]
+)
 def test_a_snapshot_from_a_newer_version_is_reported_as_such_and_never_rolled_back(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, new_layout: bool) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, new_layout: bool
+) -> None:
     path = tmp_path / "p"
     _profile(path)
     _make_newer(path / name, new_layout=new_layout)

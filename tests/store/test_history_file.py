@@ -56,12 +56,16 @@ def test_blocks_are_numbered_and_the_core_records_the_last(tmp_path: Path) -> No
     scan = scan_file(path / "store.history")
     assert (scan.blocks, scan.last_n, len(scan.lines), scan.missing) == (3, 3, 21, [])
     tables, _n = snapshot.read(path / "store.core")
-    assert tables[HISTORY_TABLE]["state"] == {"n": 3, "size": (path / "store.history").stat().st_size}
+    assert tables[HISTORY_TABLE]["state"] == {
+        "n": 3,
+        "size": (path / "store.history").stat().st_size,
+    }
 
 
 @pytest.mark.parametrize("cut", ["mid-block", "block-boundary"])
 def test_a_truncated_history_is_reported_by_doctor_and_recovered(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str], cut: str) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], cut: str
+) -> None:
     path = tmp_path / "p"
     ids = _history_in_blocks(path)
     history = path / "store.history"
@@ -97,7 +101,8 @@ def test_a_truncated_history_is_reported_by_doctor_and_recovered(
 
 
 def test_a_damaged_block_in_the_middle_is_reported_and_the_rest_still_reads(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "p"
     ids = _history_in_blocks(path)
     history = path / "store.history"
@@ -113,7 +118,8 @@ def test_a_damaged_block_in_the_middle_is_reported_and_the_rest_still_reads(
 
 
 def test_a_torn_tail_is_set_aside_at_the_next_save_and_nothing_is_lost(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A crash in the middle of appending a block: the block is torn, but its lines are
     still in the journal (emptied only after the core records the block)."""
     path = tmp_path / "p"
@@ -151,14 +157,17 @@ def test_a_torn_tail_is_set_aside_at_the_next_save_and_nothing_is_lost(
     assert run(["--data", str(path), "doctor"]) == 0
 
 
-def test_a_v1_history_opens_reads_and_is_continued(tmp_path: Path,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_v1_history_opens_reads_and_is_continued(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """What Sổ tay v1 wrote: blocks numbered 0, a core that records nothing about them."""
     path = tmp_path / "p"
     ids = _history_in_blocks(path, blocks=2)
     history = path / "store.history"
     lines = list(scan_file(history).lines.values())
-    history.write_bytes(encode_entry({"n": 0, "h": lines[:7]}) + encode_entry({"n": 0, "h": lines[7:]}))
+    history.write_bytes(
+        encode_entry({"n": 0, "h": lines[:7]}) + encode_entry({"n": 0, "h": lines[7:]})
+    )
     tables, last_n = snapshot.read(path / "store.core")
     del tables[HISTORY_TABLE]
     snapshot.write(path / "store.core", tables, last_n)

@@ -43,7 +43,8 @@ def _profile(path: Path) -> dict[str, str]:
 
 
 def test_a_read_only_folder_opens_read_only_reads_everything_and_changes_nothing(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "p"
     titles = _profile(path)
     before = digest(path)
@@ -68,7 +69,8 @@ def test_a_read_only_folder_opens_read_only_reads_everything_and_changes_nothing
 
 @pytest.mark.parametrize("code", [errno.EROFS, errno.EACCES])
 def test_opening_a_read_only_folder_to_write_says_it_is_read_only(
-        tmp_path: Path, code: int) -> None:
+    tmp_path: Path, code: int
+) -> None:
     path = tmp_path / "p"
     _profile(path)
     with read_only_folder(path, code), pytest.raises(StoreReadOnly) as err:
@@ -79,7 +81,8 @@ def test_opening_a_read_only_folder_to_write_says_it_is_read_only(
 
 
 def test_every_write_on_a_read_only_store_is_refused_before_anything_changes(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "p"
     titles = _profile(path)
     before = digest(path)
@@ -92,8 +95,7 @@ def test_every_write_on_a_read_only_store_is_refused_before_anything_changes(
         lambda: store.update(some, {"name": "Đổi tên"}),
         lambda: store.delete(some),
         lambda: store.set_meta(cursor=99),
-        lambda: store.import_records([(1, record.export() | {"id": "x" * 8})],
-                                     enforce_scope=False),
+        lambda: store.import_records([(1, record.export() | {"id": "x" * 8})], enforce_scope=False),
     ]
     for attempt in attempts:
         with pytest.raises(StoreReadOnly) as err:
@@ -107,7 +109,8 @@ def test_every_write_on_a_read_only_store_is_refused_before_anything_changes(
 
 
 def test_reading_beside_the_app_sees_what_it_saved_and_leaves_its_files_alone(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "p"
     writer = Store.create(path, office="vn/x", name="x")
     unit = writer.add("unit", {"name": "Đơn vị"})
@@ -129,7 +132,8 @@ def test_reading_beside_the_app_sees_what_it_saved_and_leaves_its_files_alone(
 
 
 def test_a_checkpoint_between_the_readers_reads_is_survived(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The reader reads the core, the app checkpoints (new core, journal rotated), the
     reader reads the journal: the entries its core lacks are in ``store.journal.prev``.
     Two checkpoints in between leave a gap that no file fills: the reader starts again."""

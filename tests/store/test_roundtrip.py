@@ -15,7 +15,11 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, precon
 from sync import store as store_module
 from sync.store import Store
 
-TITLES = st.text(alphabet="aăâbcdđeêoôơuưy ÁÀẢÃẠáàảãạ0123456789", min_size=1, max_size=24).map(str.strip).filter(bool)
+TITLES = (
+    st.text(alphabet="aăâbcdđeêoôơuưy ÁÀẢÃẠáàảãạ0123456789", min_size=1, max_size=24)
+    .map(str.strip)
+    .filter(bool)
+)
 
 
 class StoreMachine(RuleBasedStateMachine):
@@ -37,8 +41,11 @@ class StoreMachine(RuleBasedStateMachine):
 
     @rule(target=records, title=TITLES, kind=st.sampled_from(["task", "plan", "person"]))
     def add(self, title: str, kind: str) -> str:
-        fields = {"task": {"title": title, "lead_unit_id": self.unit},
-                  "plan": {"title": title}, "person": {"name": title}}[kind]
+        fields = {
+            "task": {"title": title, "lead_unit_id": self.unit},
+            "plan": {"title": title},
+            "person": {"name": title},
+        }[kind]
         rid = self.store.add(kind, fields).id
         self.model[rid] = self._snapshot(rid)
         return rid
@@ -64,8 +71,10 @@ class StoreMachine(RuleBasedStateMachine):
     def meeting_with_tasks(self, titles: list[str]) -> None:
         with self.store.transaction() as tx:
             meeting = tx.add("meeting", {"title": titles[0], "date": "27/05/2022"})
-            ids = [meeting.id] + [tx.add("task", {"title": t, "lead_unit_id": self.unit,
-                                                  "meeting_id": meeting.id}).id for t in titles[1:]]
+            ids = [meeting.id] + [
+                tx.add("task", {"title": t, "lead_unit_id": self.unit, "meeting_id": meeting.id}).id
+                for t in titles[1:]
+            ]
         for rid in ids:
             self.model[rid] = self._snapshot(rid)
 

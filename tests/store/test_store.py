@@ -132,19 +132,37 @@ def test_a_second_open_fails_at_once(store: Any) -> None:
 
 def test_conflict_records_are_the_servers_alone(store: Any) -> None:
     """No entry path writes a conflict record: add, import and edits are all refused."""
-    fields = {"record_id": "r1", "field": "title", "current_value": "a", "other_value": "b",
-              "status": "open"}
+    fields = {
+        "record_id": "r1",
+        "field": "title",
+        "current_value": "a",
+        "other_value": "b",
+        "status": "open",
+    }
     with pytest.raises(ValidationError):
         store.add("conflict", fields)
     with pytest.raises(ValidationError) as err:
-        store.import_records([(1, {"id": "0190aaaa-0000-7000-8000-0000000000c1",
-                                   "kind": "conflict", "scope": store.office,
-                                   "fields": fields, "deleted": False})],
-                             enforce_scope=False, file="x.jsonl")
+        store.import_records(
+            [
+                (
+                    1,
+                    {
+                        "id": "0190aaaa-0000-7000-8000-0000000000c1",
+                        "kind": "conflict",
+                        "scope": store.office,
+                        "fields": fields,
+                        "deleted": False,
+                    },
+                )
+            ],
+            enforce_scope=False,
+            file="x.jsonl",
+        )
     assert "x.jsonl" in err.value.message("en")
     with store.transaction() as tx:  # as a pull would bring one from the server
-        tx.take_base({"id": "c1", "kind": "conflict", "scope": store.office, "fields": fields,
-                      "seq": 5})
+        tx.take_base(
+            {"id": "c1", "kind": "conflict", "scope": store.office, "fields": fields, "seq": 5}
+        )
     with pytest.raises(ValidationError):
         store.update("c1", {"status": "resolved"})
     assert store.open_conflict_count() == 1
@@ -152,7 +170,12 @@ def test_conflict_records_are_the_servers_alone(store: Any) -> None:
 
 def test_import_is_idempotent_by_id(store: Any) -> None:
     from domain import demo
+
     items = list(enumerate(demo.records(), 1))
     first = store.import_records(items, enforce_scope=False)
     second = store.import_records(items, enforce_scope=False)
-    assert first["added"] == len(items) and second == {"added": 0, "updated": 0, "unchanged": len(items)}
+    assert first["added"] == len(items) and second == {
+        "added": 0,
+        "updated": 0,
+        "unchanged": len(items),
+    }

@@ -29,8 +29,17 @@ from servers import Server, admin, token
 from server_stub.access import can_read
 
 NOT_SYNCED = "Not yet synced"
-_PROXIES = ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY",
-            "no_proxy", "NO_PROXY", "SOTAY_DATA")
+_PROXIES = (
+    "http_proxy",
+    "https_proxy",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "all_proxy",
+    "ALL_PROXY",
+    "no_proxy",
+    "NO_PROXY",
+    "SOTAY_DATA",
+)
 _tags = itertools.count(1)
 
 
@@ -53,15 +62,24 @@ class Run:
         return self.out.strip().splitlines()
 
     def __str__(self) -> str:
-        return (f"sotay {' '.join(self.args)} → exit {self.code}\n"
-                f"--- stdout\n{self.out}--- stderr\n{self.err}")
+        return (
+            f"sotay {' '.join(self.args)} → exit {self.code}\n"
+            f"--- stdout\n{self.out}--- stderr\n{self.err}"
+        )
 
 
 def cli_env(home: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in _PROXIES}
-    env.update(SOTAY_LANG="en", NO_COLOR="1", PYTHONIOENCODING="utf-8", HOME=str(home),
-               XDG_CONFIG_HOME=str(home / ".config"), XDG_DATA_HOME=str(home / ".local/share"),
-               XDG_STATE_HOME=str(home / ".local/state"), XDG_CACHE_HOME=str(home / ".cache"))
+    env.update(
+        SOTAY_LANG="en",
+        NO_COLOR="1",
+        PYTHONIOENCODING="utf-8",
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        XDG_DATA_HOME=str(home / ".local/share"),
+        XDG_STATE_HOME=str(home / ".local/state"),
+        XDG_CACHE_HOME=str(home / ".cache"),
+    )
     return env
 
 
@@ -77,9 +95,14 @@ class Replica:
         self.role = role
 
     def run(self, *args: str, timeout: float = 180) -> Run:
-        proc = subprocess.run([sys.executable, "-m", "tui", "--data", str(self.data), *args],
-                              capture_output=True, text=True, timeout=timeout,
-                              env=cli_env(self.world.home), stdin=subprocess.DEVNULL)
+        proc = subprocess.run(
+            [sys.executable, "-m", "tui", "--data", str(self.data), *args],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=cli_env(self.world.home),
+            stdin=subprocess.DEVNULL,
+        )
         return Run(tuple(args), proc.returncode, proc.stdout, proc.stderr)
 
     def __call__(self, *args: str, timeout: float = 180) -> str:
@@ -152,8 +175,7 @@ class World:
     def replica(self, data: Path, office: str, role: str = "office") -> Replica:
         """``sotay init`` + ``sotay login`` on ``data`` (its name is the author's name)."""
         rep = Replica(self, data, office, role)
-        rep("init", "--office", office, "--name", data.name, "--role", role,
-            "--author", data.name)
+        rep("init", "--office", office, "--name", data.name, "--role", role, "--author", data.name)
         rep("login", "--server", self.server.url, "--token", self.token(office, role))
         return rep
 
@@ -183,14 +205,18 @@ class World:
         headers = {"Authorization": f"Bearer {tok}"}
         replica_id = str(uuid.uuid4())
         since, state = 0, None
-        with httpx.Client(base_url=self.server.url, headers=headers, timeout=60,
-                          trust_env=False) as http:
+        with httpx.Client(
+            base_url=self.server.url, headers=headers, timeout=60, trust_env=False
+        ) as http:
+
             def post(body: dict[str, Any]) -> dict[str, Any]:
-                answer = http.post("/v1/sync", json={"schema_version": 1,
-                                                     "replica_id": replica_id, **body})
+                answer = http.post(
+                    "/v1/sync", json={"schema_version": 1, "replica_id": replica_id, **body}
+                )
                 assert answer.status_code == 200, answer.text
                 result: dict[str, Any] = answer.json()
                 return result
+
             while True:
                 page = post({"ops": [], "since": since, "limit": 1000})
                 state = next((r for r in page["records"] if r["id"] == record_id), state)
@@ -198,10 +224,24 @@ class World:
                 if not page["has_more"]:
                     break
             assert state is not None, f"HQ cannot see {record_id}"
-            answer = post({"since": since, "limit": 10, "ops": [{
-                "op_seq": 1, "record_id": record_id, "kind": state["kind"], "scope": scope,
-                "changes": {}, "base_seq": state["seq"], "author": "hq-move",
-                "edited_at": datetime.now(UTC).isoformat()}]})
+            answer = post(
+                {
+                    "since": since,
+                    "limit": 10,
+                    "ops": [
+                        {
+                            "op_seq": 1,
+                            "record_id": record_id,
+                            "kind": state["kind"],
+                            "scope": scope,
+                            "changes": {},
+                            "base_seq": state["seq"],
+                            "author": "hq-move",
+                            "edited_at": datetime.now(UTC).isoformat(),
+                        }
+                    ],
+                }
+            )
         results: list[dict[str, Any]] = answer["results"]
         assert [r["status"] for r in results] == ["applied"], results
         return results
@@ -215,16 +255,19 @@ def published(record: dict[str, Any]) -> list[str]:
 def readable(records: list[dict[str, Any]], office: str, role: str) -> list[dict[str, Any]]:
     """The records (export form) a replica of ``office`` may hold, as the server decides."""
     hq = role == "hq"
-    return sorted((r for r in records if can_read(office, hq, r["scope"], published(r))),
-                  key=lambda r: r["id"])
+    return sorted(
+        (r for r in records if can_read(office, hq, r["scope"], published(r))),
+        key=lambda r: r["id"],
+    )
 
 
 def by_id(records: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {r["id"]: r for r in records}
 
 
-def assert_nothing_pending(rep: Replica, records: list[dict[str, Any]] | None = None,
-                           show_at_most: int = 12) -> None:
+def assert_nothing_pending(
+    rep: Replica, records: list[dict[str, Any]] | None = None, show_at_most: int = 12
+) -> None:
     """``status`` says 0 and no record is marked not synced: ``show`` prints no "Not yet
     synced" line (for up to ``show_at_most`` records; beyond that ``ls KIND --all`` marks)."""
     assert rep.status_pending() == 0, f"[{rep.name}] status counts pending ops"
@@ -234,8 +277,11 @@ def assert_nothing_pending(rep: Replica, records: list[dict[str, Any]] | None = 
         assert shown == dict.fromkeys(shown, 0), f"[{rep.name}] show says not yet synced: {shown}"
         return
     for kind in sorted({r["kind"] for r in records}):
-        marked = [line.split()[0] for line in rep("ls", kind, "--all").splitlines()[2:]
-                  if line.split() and line.split()[0].endswith("*")]
+        marked = [
+            line.split()[0]
+            for line in rep("ls", kind, "--all").splitlines()[2:]
+            if line.split() and line.split()[0].endswith("*")
+        ]
         assert marked == [], f"[{rep.name}] ls {kind} marks records not yet synced"
 
 
@@ -244,14 +290,16 @@ def assert_converged(world: World, *replicas: Replica) -> None:
     server = world.export()
     for rep in replicas:
         mine = rep.export()
-        assert mine == readable(server, rep.office, rep.role), \
+        assert mine == readable(server, rep.office, rep.role), (
             f"[{rep.name}] export differs from the server's records it may read"
+        )
         assert_nothing_pending(rep, mine)
 
 
 def write_jsonl(path: Path, records: list[dict[str, Any]]) -> Path:
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
-                    encoding="utf-8")
+    path.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
+    )
     return path
 
 

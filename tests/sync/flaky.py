@@ -23,8 +23,13 @@ class Tally:
 
 
 class FlakyProxy:
-    def __init__(self, target_port: int, seed: int = 7, stall_seconds: float = 1.3,
-                 weights: tuple[int, ...] = (40, 15, 20, 10, 15)) -> None:
+    def __init__(
+        self,
+        target_port: int,
+        seed: int = 7,
+        stall_seconds: float = 1.3,
+        weights: tuple[int, ...] = (40, 15, 20, 10, 15),
+    ) -> None:
         self.target_port = target_port
         self.rng = random.Random(seed)
         self.stall_seconds = stall_seconds
@@ -51,6 +56,7 @@ class FlakyProxy:
             for t in tasks:
                 t.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+
         asyncio.run_coroutine_threadsafe(shutdown(), self._loop).result(20)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(10)
@@ -85,8 +91,9 @@ class FlakyProxy:
         if mode == "stall":
             await asyncio.sleep(self.stall_seconds)
         up = self._pipe(client_r, up_w, cut_at if mode == "cut_request" else None, False)
-        down = self._pipe(up_r, client_w, cut_at if mode == "cut_response" else None,
-                          mode == "trickle")
+        down = self._pipe(
+            up_r, client_w, cut_at if mode == "cut_response" else None, mode == "trickle"
+        )
         try:
             await asyncio.gather(up, down, return_exceptions=True)
         finally:
@@ -95,8 +102,9 @@ class FlakyProxy:
                 with contextlib.suppress(Exception):
                     await w.wait_closed()
 
-    async def _pipe(self, src: asyncio.StreamReader, dst: asyncio.StreamWriter,
-                    limit: int | None, trickle: bool) -> None:
+    async def _pipe(
+        self, src: asyncio.StreamReader, dst: asyncio.StreamWriter, limit: int | None, trickle: bool
+    ) -> None:
         sent = 0
         try:
             while data := await src.read(8192):
@@ -106,7 +114,7 @@ class FlakyProxy:
                     raise ConnectionAbortedError("cut")
                 if trickle:
                     for i in range(0, len(data), 512):
-                        dst.write(data[i:i + 512])
+                        dst.write(data[i : i + 512])
                         await dst.drain()
                         await asyncio.sleep(0.001)
                 else:

@@ -11,19 +11,32 @@ from pathlib import Path
 
 import httpx
 
-ENV = {**os.environ, "SOTAY_LANG": "en", "SOTAY_SERVER_RATE": "10000", "SOTAY_SERVER_BURST": "10000"}
+ENV = {
+    **os.environ,
+    "SOTAY_LANG": "en",
+    "SOTAY_SERVER_RATE": "10000",
+    "SOTAY_SERVER_BURST": "10000",
+}
 
 
 def admin(db: Path, *args: str) -> str:
-    proc = subprocess.run([sys.executable, "-m", "server_stub.cli", "--db", str(db), *args],
-                          capture_output=True, text=True, timeout=60, env=ENV)
+    proc = subprocess.run(
+        [sys.executable, "-m", "server_stub.cli", "--db", str(db), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=ENV,
+    )
     assert proc.returncode == 0, proc.stderr
     return proc.stdout
 
 
 def token(db: Path, office: str, role: str = "office", user: str = "") -> str:
-    return admin(db, "token", "create", "--office", office, "--role", role,
-                 "--user", user or office).strip().splitlines()[-1]
+    return (
+        admin(db, "token", "create", "--office", office, "--role", role, "--user", user or office)
+        .strip()
+        .splitlines()[-1]
+    )
 
 
 class Server:
@@ -39,9 +52,25 @@ class Server:
     def start(self) -> None:
         self.stop()  # never two servers on one database
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "server_stub.cli", "--db", str(self.db), "serve",
-             "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=ENV)
+            [
+                sys.executable,
+                "-m",
+                "server_stub.cli",
+                "--db",
+                str(self.db),
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--log-level",
+                "warning",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            env=ENV,
+        )
         assert self.proc.stdout is not None
         line = self.proc.stdout.readline()
         self.url = "http://" + line.split("http://", 1)[1].split()[0].rstrip(".,")

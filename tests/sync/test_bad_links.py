@@ -24,16 +24,27 @@ from sync.errors import SyncError
 from sync.store import Store
 
 # A connection cut mid-response can leave httpcore's socket to the garbage collector.
-pytestmark = [pytest.mark.e2e, pytest.mark.filterwarnings("ignore::ResourceWarning"),
-              pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.filterwarnings("ignore::ResourceWarning"),
+    pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
+]
 
 OFFICES = ("vn/bac-giang", "vn/ubdt", "vn/btttt")
 
 
 def client(store: Store, url: str, tok: str, timeout: float = 1.0) -> SyncClient:
     transport = httpx.AsyncHTTPTransport(limits=httpx.Limits(max_keepalive_connections=0))
-    return SyncClient(store, server_url=url, token=tok, transport=transport,
-                      timeout=httpx.Timeout(timeout), retries=40, backoff=0.01, max_backoff=0.05)
+    return SyncClient(
+        store,
+        server_url=url,
+        token=tok,
+        transport=transport,
+        timeout=httpx.Timeout(timeout),
+        retries=40,
+        backoff=0.01,
+        max_backoff=0.05,
+    )
 
 
 def server_export(db: Path) -> list[dict[str, Any]]:
@@ -55,14 +66,17 @@ async def _sync_quietly(c: SyncClient) -> None:
 
 
 def test_500_edits_over_a_flaky_link_converge_without_loss_or_duplicates(
-        tmp_path: Path, server: Server) -> None:
+    tmp_path: Path, server: Server
+) -> None:
     offices = setup_offices(server, tmp_path)
     proxy = FlakyProxy(server.port, seed=2022)
     proxy_url = f"http://127.0.0.1:{proxy.start()}"
     rng = random.Random(11)
     expected: dict[str, dict[str, Any]] = {}  # title -> last fields written
-    units = {scope: store.add("unit", {"name": f"Đơn vị {scope}"}).id
-             for scope, (store, _t) in offices.items()}
+    units = {
+        scope: store.add("unit", {"name": f"Đơn vị {scope}"}).id
+        for scope, (store, _t) in offices.items()
+    }
     clients = {scope: client(store, proxy_url, tok) for scope, (store, tok) in offices.items()}
 
     async def run() -> None:
@@ -74,8 +88,9 @@ def test_500_edits_over_a_flaky_link_converge_without_loss_or_duplicates(
                 target = rng.choice(own)
                 store.update(target.id, {"progress": rng.randint(0, 100)})
             else:
-                target = store.add("task", {"title": f"việc {i} của {scope}",
-                                            "lead_unit_id": units[scope]})
+                target = store.add(
+                    "task", {"title": f"việc {i} của {scope}", "lead_unit_id": units[scope]}
+                )
             expected[target.title] = dict(store.get(target.id).flat)
             if i % 9 == 0:
                 await _sync_quietly(clients[scope])
@@ -125,19 +140,33 @@ class KillingTransport(httpx.AsyncHTTPTransport):
 
 @pytest.mark.parametrize("at_request", [1, 3, 5])
 def test_server_killed_mid_sync_then_next_sync_completes_exactly_once(
-        tmp_path: Path, server: Server, at_request: int) -> None:
+    tmp_path: Path, server: Server, at_request: int
+) -> None:
     admin(server.db, "office", "add", "vn/bac-giang", "--name", "Bắc Giang")
     tok = token(server.db, "vn/bac-giang")
     store = Store.create(tmp_path / "bg", office="vn/bac-giang", name="bg")
     unit = store.add("unit", {"name": "Sở TT&TT"}).id
     with store.transaction() as tx:
         for i in range(3000):
-            tx.add("task", {"title": f"nhiệm vụ {i}", "lead_unit_id": unit,
-                            "notes": "Ghi chú dài về tiến độ triển khai " * 5})
+            tx.add(
+                "task",
+                {
+                    "title": f"nhiệm vụ {i}",
+                    "lead_unit_id": unit,
+                    "notes": "Ghi chú dài về tiến độ triển khai " * 5,
+                },
+            )
 
     async def first() -> None:
-        c = SyncClient(store, server_url=server.url, token=tok, retries=0, batch_ops=500,
-                       transport=KillingTransport(server, at_request), timeout=httpx.Timeout(10))
+        c = SyncClient(
+            store,
+            server_url=server.url,
+            token=tok,
+            retries=0,
+            batch_ops=500,
+            transport=KillingTransport(server, at_request),
+            timeout=httpx.Timeout(10),
+        )
         with pytest.raises(SyncError):
             await c.sync()
         await c.aclose()

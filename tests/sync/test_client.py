@@ -32,8 +32,13 @@ def hq(tmp_path: Path) -> Iterator[dict[str, Any]]:
 
 def replica(hq: dict[str, Any], name: str, **kw: Any) -> tuple[Store, SyncClient]:
     store = Store.create(hq["root"] / name, office="vn/bac-giang", name=name)
-    client = SyncClient(store, server_url="http://hq", token=hq["token"],
-                        transport=httpx.ASGITransport(app=hq["app"]), **kw)
+    client = SyncClient(
+        store,
+        server_url="http://hq",
+        token=hq["token"],
+        transport=httpx.ASGITransport(app=hq["app"]),
+        **kw,
+    )
     return store, client
 
 
@@ -81,7 +86,9 @@ def test_a_second_laptop_of_the_office_receives_everything(hq: dict[str, Any]) -
     assert b.get(unit.id).data == {"name": "Sở TT&TT"}
 
 
-def test_a_different_server_is_refused_and_nothing_is_deleted(hq: dict[str, Any], tmp_path: Path) -> None:
+def test_a_different_server_is_refused_and_nothing_is_deleted(
+    hq: dict[str, Any], tmp_path: Path
+) -> None:
     store, client = replica(hq, "a")
     store.add("unit", {"name": "Sở TT&TT"})
     run(client.sync())
@@ -89,8 +96,12 @@ def test_a_different_server_is_refused_and_nothing_is_deleted(hq: dict[str, Any]
     odb = Database(other.db)
     add_office(odb, "vn/bac-giang", "x")
     token = create_token(odb, "vn/bac-giang", "office").token
-    wrong = SyncClient(store, server_url="http://other", token=token,
-                       transport=httpx.ASGITransport(app=create_app(other, db=odb)))
+    wrong = SyncClient(
+        store,
+        server_url="http://other",
+        token=token,
+        transport=httpx.ASGITransport(app=create_app(other, db=odb)),
+    )
     store.add("unit", {"name": "Sở Nội vụ"})
     with pytest.raises(ServerMismatch) as err:
         run(wrong.sync())
@@ -100,24 +111,43 @@ def test_a_different_server_is_refused_and_nothing_is_deleted(hq: dict[str, Any]
 
 
 def test_a_mass_removal_is_held_back_while_the_rest_of_the_page_is_taken(
-        hq: dict[str, Any]) -> None:
+    hq: dict[str, Any],
+) -> None:
     store, client = replica(hq, "a")
     with store.transaction() as tx:
         for i in range(30):
             tx.add("unit", {"name": f"Đơn vị {i}"})
     run(client.sync())
     ids = sorted(r.id for r in store.list("unit"))
-    arriving = {"id": "0190aaaa-0000-7000-8000-000000000001", "kind": "plan", "scope": "vn",
-                "fields": {"title": "Kế hoạch mới", "pub:vn/bac-giang": True}, "versions": {},
-                "deleted": False, "seq": 9_999}
+    arriving = {
+        "id": "0190aaaa-0000-7000-8000-000000000001",
+        "kind": "plan",
+        "scope": "vn",
+        "fields": {"title": "Kế hoạch mới", "pub:vn/bac-giang": True},
+        "versions": {},
+        "deleted": False,
+        "seq": 9_999,
+    }
 
     def answer(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, json={
-            "schema_version": 1, "server_id": store.meta("server_id"),
-            "server_time": "2026-01-01T00:00:00+00:00", "last_op_seq": 30, "results": [],
-            "records": [arriving], "remove": ids, "cursor": 10_000, "has_more": False})
+        return httpx.Response(
+            200,
+            json={
+                "schema_version": 1,
+                "server_id": store.meta("server_id"),
+                "server_time": "2026-01-01T00:00:00+00:00",
+                "last_op_seq": 30,
+                "results": [],
+                "records": [arriving],
+                "remove": ids,
+                "cursor": 10_000,
+                "has_more": False,
+            },
+        )
 
-    evil = SyncClient(store, server_url="http://hq", token="t", transport=httpx.MockTransport(answer))
+    evil = SyncClient(
+        store, server_url="http://hq", token="t", transport=httpx.MockTransport(answer)
+    )
     result = run(evil.sync())
     assert (result.held_removals, result.removed, result.pulled) == (30, 0, 1)
     assert sorted(r.id for r in store.list("unit")) == ids, "nothing removed yet"
@@ -132,8 +162,12 @@ def test_a_mass_removal_is_held_back_while_the_rest_of_the_page_is_taken(
 def test_a_bad_token_is_a_clear_error_and_keeps_the_outbox(hq: dict[str, Any]) -> None:
     store, _ = replica(hq, "a")
     store.add("unit", {"name": "Sở TT&TT"})
-    bad = SyncClient(store, server_url="http://hq", token="st_wrong",
-                     transport=httpx.ASGITransport(app=hq["app"]))
+    bad = SyncClient(
+        store,
+        server_url="http://hq",
+        token="st_wrong",
+        transport=httpx.ASGITransport(app=hq["app"]),
+    )
     with pytest.raises(AuthFailed) as err:
         run(bad.sync())
     assert "token" in err.value.message("en").lower()
@@ -164,8 +198,7 @@ def _restore(hq: dict[str, Any], backup: Path) -> None:
     hq["app"] = create_app(settings, db=hq["db"])
 
 
-def test_a_server_restored_from_a_backup_and_written_again_is_refused(
-        hq: dict[str, Any]) -> None:
+def test_a_server_restored_from_a_backup_and_written_again_is_refused(hq: dict[str, Any]) -> None:
     """The head check cannot see it once others have pushed past the cursor; the cursor's
     tag can: the replica is told to adopt the server instead of skipping changes."""
     import sqlite3
@@ -187,8 +220,12 @@ def test_a_server_restored_from_a_backup_and_written_again_is_refused(
     for i in range(5):
         other.add("unit", {"name": f"Sau khôi phục {i}"})
     run(other_client.sync())
-    fresh = SyncClient(reader, server_url="http://hq", token=hq["token"],
-                       transport=httpx.ASGITransport(app=hq["app"]))
+    fresh = SyncClient(
+        reader,
+        server_url="http://hq",
+        token=hq["token"],
+        transport=httpx.ASGITransport(app=hq["app"]),
+    )
     with pytest.raises(ServerMismatch) as err:
         run(fresh.sync())
     assert "adopt-server" in err.value.message("en")

@@ -55,17 +55,24 @@ from sync.errors import ServerMismatch
 from sync.store import Store
 from tui.editing import Editor, ItemEdit
 
-REPLICAS = {"a1": ("vn/a", "office"), "a2": ("vn/a", "office"), "b1": ("vn/b", "office"),
-            "hq": ("vn", "hq")}
+REPLICAS = {
+    "a1": ("vn/a", "office"),
+    "a2": ("vn/a", "office"),
+    "b1": ("vn/b", "office"),
+    "hq": ("vn", "hq"),
+}
 NAMES = sorted(REPLICAS)
 UNITS = {"vn/a": "Sở Thông tin A", "vn/b": "Sở Thông tin B"}
 WORDS = st.sampled_from(["Triển khai", "Nâng cấp", "Đào tạo", "Rà soát", "Số hóa"])
 TITLES = st.builds("{} {}".format, WORDS, st.integers(1, 9))
-TIMEFRAMES = st.sampled_from(["Năm 2026", "Quý III/2025", "trước 30/9/2025", "Thường xuyên",
-                              "6 tháng cuối năm 2025", None])
+TIMEFRAMES = st.sampled_from(
+    ["Năm 2026", "Quý III/2025", "trước 30/9/2025", "Thường xuyên", "6 tháng cuối năm 2025", None]
+)
 STATUSES = st.sampled_from(["not_started", "in_progress", "done", "paused"])
-EXAMPLES = int(os.environ.get("SOTAY_DIFF_EXAMPLES")
-               or (10_000 if os.environ.get("SOTAY_HYPOTHESIS") == "deep" else 200))
+EXAMPLES = int(
+    os.environ.get("SOTAY_DIFF_EXAMPLES")
+    or (10_000 if os.environ.get("SOTAY_HYPOTHESIS") == "deep" else 200)
+)
 
 
 class World:
@@ -73,14 +80,17 @@ class World:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.settings = ServerSettings(db=root / "server.db", rate=1e6, burst=10**6,
-                                       synchronous="NORMAL")
+        self.settings = ServerSettings(
+            db=root / "server.db", rate=1e6, burst=10**6, synchronous="NORMAL"
+        )
         self.db = Database(self.settings.db, synchronous="NORMAL")
         for scope in ("vn", "vn/a", "vn/b"):
             add_office(self.db, scope, scope)
         self.app = create_app(self.settings, db=self.db)
-        self.tokens = {n: create_token(self.db, office, role, n).token
-                       for n, (office, role) in REPLICAS.items()}
+        self.tokens = {
+            n: create_token(self.db, office, role, n).token
+            for n, (office, role) in REPLICAS.items()
+        }
         self.loop = asyncio.new_event_loop()
         self.backup: Path | None = None
         for name, (office, role) in REPLICAS.items():
@@ -105,20 +115,29 @@ class World:
                 self._sync(store, name)
 
     def _sync(self, store: Store, name: str) -> None:
-        client = SyncClient(store, server_url="http://server", token=self.tokens[name],
-                            transport=httpx.ASGITransport(app=self.app), retries=0,
-                            batch_ops=3, pull_limit=4)
+        client = SyncClient(
+            store,
+            server_url="http://server",
+            token=self.tokens[name],
+            transport=httpx.ASGITransport(app=self.app),
+            retries=0,
+            batch_ops=3,
+            pull_limit=4,
+        )
 
         async def run() -> None:
             async with client:
                 await client.sync()
+
         self.loop.run_until_complete(run())
 
     def take_backup(self) -> None:
         self.backup = self.root / "backup.db"
         self.backup.unlink(missing_ok=True)
-        with contextlib.closing(sqlite3.connect(self.db.path)) as src, \
-                contextlib.closing(sqlite3.connect(self.backup)) as dst:
+        with (
+            contextlib.closing(sqlite3.connect(self.db.path)) as src,
+            contextlib.closing(sqlite3.connect(self.backup)) as dst,
+        ):
             src.backup(dst)
 
     def restore_backup(self) -> None:
@@ -162,8 +181,14 @@ class Differential(RuleBasedStateMachine):
         with self.world.open(name) as store, contextlib.suppress(SotayError):
             action(store)
 
-    def pick(self, data: st.DataObject, name: str, kind: str | None = None, *,
-             deleted: bool | None = False) -> str | None:
+    def pick(
+        self,
+        data: st.DataObject,
+        name: str,
+        kind: str | None = None,
+        *,
+        deleted: bool | None = False,
+    ) -> str | None:
         with self.world.open(name) as store:
             ids = _ids(store, kind, deleted=deleted)
         return data.draw(st.sampled_from(ids)) if ids else None
@@ -172,14 +197,21 @@ class Differential(RuleBasedStateMachine):
     def seed(self) -> None:
         for name, office in (("a1", "vn/a"), ("b1", "vn/b")):
             self.attempt(name, lambda s, o=office: s.add("unit", {"name": UNITS[o]}))
-        self.attempt("hq", lambda s: s.add("plan", {"title": "Kế hoạch chung",
-                                                    "published_to": ["vn/a", "vn/b"]}))
+        self.attempt(
+            "hq",
+            lambda s: s.add("plan", {"title": "Kế hoạch chung", "published_to": ["vn/a", "vn/b"]}),
+        )
         for name in ("a1", "b1", "hq", "a2", "a1", "b1"):
             self.world.sync(name)
 
     # -- entry paths ---------------------------------------------------------------
-    @rule(name=st.sampled_from(NAMES), title=TITLES, tf=TIMEFRAMES, status=STATUSES,
-          where=st.sampled_from(["own", "vn/a", "vn/b"]))
+    @rule(
+        name=st.sampled_from(NAMES),
+        title=TITLES,
+        tf=TIMEFRAMES,
+        status=STATUSES,
+        where=st.sampled_from(["own", "vn/a", "vn/b"]),
+    )
     def add_task(self, name: str, title: str, tf: str | None, status: str, where: str) -> None:
         fields = {"title": title, "lead_unit_id": "u1", "status": status, "timeframe": tf}
         scope = None if where == "own" or REPLICAS[name][1] != "hq" else where
@@ -192,9 +224,16 @@ class Differential(RuleBasedStateMachine):
             if publish and REPLICAS[name][1] == "hq":
                 plan["published_to"] = ["vn/a"]
             store.add("plan", plan)
-            store.add("meeting", {"title": f"Phiên họp {title}", "date": "2025-06-12",
-                                  "attendees": {"p1": "present", "p2": "absent"},
-                                  "minutes": f"{title}\nThống nhất."})
+            store.add(
+                "meeting",
+                {
+                    "title": f"Phiên họp {title}",
+                    "date": "2025-06-12",
+                    "attendees": {"p1": "present", "p2": "absent"},
+                    "minutes": f"{title}\nThống nhất.",
+                },
+            )
+
         self.attempt(name, add)
 
     @rule(name=st.sampled_from(NAMES), data=st.data())
@@ -202,16 +241,23 @@ class Differential(RuleBasedStateMachine):
         rid = self.pick(data, name, "task")
         if rid is None:
             return
-        change = data.draw(st.one_of(
-            st.fixed_dictionaries({"title": TITLES}),
-            st.fixed_dictionaries({"progress": st.one_of(st.none(), st.integers(0, 100))}),
-            st.fixed_dictionaries({"status": STATUSES}),
-            st.fixed_dictionaries({"timeframe": TIMEFRAMES}),
-            st.fixed_dictionaries({"notes": st.one_of(st.none(), st.just("Ghi chú\nDòng 2"))}),
-            st.fixed_dictionaries({"coordinators": st.lists(st.sampled_from(["u2", "u3"]),
-                                                            unique=True, max_size=2)}),
-            st.fixed_dictionaries({"budget": st.one_of(st.none(), st.integers(0, 10**9))}),
-        ))
+        change = data.draw(
+            st.one_of(
+                st.fixed_dictionaries({"title": TITLES}),
+                st.fixed_dictionaries({"progress": st.one_of(st.none(), st.integers(0, 100))}),
+                st.fixed_dictionaries({"status": STATUSES}),
+                st.fixed_dictionaries({"timeframe": TIMEFRAMES}),
+                st.fixed_dictionaries({"notes": st.one_of(st.none(), st.just("Ghi chú\nDòng 2"))}),
+                st.fixed_dictionaries(
+                    {
+                        "coordinators": st.lists(
+                            st.sampled_from(["u2", "u3"]), unique=True, max_size=2
+                        )
+                    }
+                ),
+                st.fixed_dictionaries({"budget": st.one_of(st.none(), st.integers(0, 10**9))}),
+            )
+        )
         self.attempt(name, lambda s: s.update(rid, change))
 
     @rule(name=st.sampled_from(NAMES), data=st.data())
@@ -245,19 +291,38 @@ class Differential(RuleBasedStateMachine):
         item = {**item, "fields": fields, "deleted": edit == "delete"}
         self.attempt(name, lambda s: s.import_records([(1, item)], enforce_scope=False))
 
-    @rule(name=st.sampled_from(NAMES), title=TITLES, count=st.integers(1, 8),
-          where=st.sampled_from(["own", "vn/a", "vn/b"]))
+    @rule(
+        name=st.sampled_from(NAMES),
+        title=TITLES,
+        count=st.integers(1, 8),
+        where=st.sampled_from(["own", "vn/a", "vn/b"]),
+    )
     def import_new(self, name: str, title: str, count: int, where: str) -> None:
         """Import a file of new records — possibly another office's (the server refuses)."""
         scope = REPLICAS[name][0] if where == "own" else where
-        items = [(i, {"id": self._new_id(), "kind": "unit", "scope": scope,
-                      "fields": {"name": f"{title} · {i}"}, "deleted": False})
-                 for i in range(count)]
+        items = [
+            (
+                i,
+                {
+                    "id": self._new_id(),
+                    "kind": "unit",
+                    "scope": scope,
+                    "fields": {"name": f"{title} · {i}"},
+                    "deleted": False,
+                },
+            )
+            for i in range(count)
+        ]
         self.attempt(name, lambda s: s.import_records(items, enforce_scope=False))
 
-    @rule(name=st.sampled_from(["a1", "a2", "b1"]), rows=st.lists(
-        st.tuples(st.integers(1, 3), WORDS, TIMEFRAMES.filter(lambda t: t is not None)),
-        min_size=1, max_size=3))
+    @rule(
+        name=st.sampled_from(["a1", "a2", "b1"]),
+        rows=st.lists(
+            st.tuples(st.integers(1, 3), WORDS, TIMEFRAMES.filter(lambda t: t is not None)),
+            min_size=1,
+            max_size=3,
+        ),
+    )
     def import_plan(self, name: str, rows: list[tuple[int, str, str]]) -> None:
         office = REPLICAS[name][0]
         path = self.root / f"plan-{name}.csv"
@@ -273,20 +338,28 @@ class Differential(RuleBasedStateMachine):
                 plans = [store.add("plan", {"title": "Kế hoạch năm 2025", "year_from": 2025})]
             preview = plan_import.preview(store, path, plans[0].id)
             plan_import.save(store, preview)
+
         self.attempt(name, run)
 
-    @rule(name=st.sampled_from(NAMES), title=TITLES, tasks=st.integers(0, 2),
-          notice=st.booleans())
+    @rule(name=st.sampled_from(NAMES), title=TITLES, tasks=st.integers(0, 2), notice=st.booleans())
     def meeting_editor(self, name: str, title: str, tasks: int, notice: bool) -> None:
-        items = [ItemEdit(None, {"title": f"{title} việc {i}", "lead_unit_id": "u1",
-                                 "timeframe": "Quý III/2025"}) for i in range(tasks)]
+        items = [
+            ItemEdit(
+                None,
+                {"title": f"{title} việc {i}", "lead_unit_id": "u1", "timeframe": "Quý III/2025"},
+            )
+            for i in range(tasks)
+        ]
 
         def run(store: Store) -> None:
             Editor(store).save_meeting(
-                None, {"title": f"Họp {title}", "date": "2025-06-20",
-                       "attendees": {"p1": "present"}},
+                None,
+                {"title": f"Họp {title}", "date": "2025-06-20", "attendees": {"p1": "present"}},
                 {"title": f"Thông báo {title}", "number": "12/TB-BCĐ" if notice else None},
-                items, [])
+                items,
+                [],
+            )
+
         self.attempt(name, run)
 
     @rule(name=st.sampled_from(NAMES), data=st.data(), title=TITLES)
@@ -299,6 +372,7 @@ class Differential(RuleBasedStateMachine):
             editor = Editor(store)
             editor.save("task", rid, {"title": title, "status": "done"})
             editor.undo()
+
         self.attempt(name, run)
 
     @rule(data=st.data(), offices=st.lists(st.sampled_from(["vn/a", "vn/b"]), unique=True))
@@ -307,15 +381,21 @@ class Differential(RuleBasedStateMachine):
         if rid is not None:
             self.attempt("hq", lambda s: s.update(rid, {"published_to": offices}))
 
-    @rule(name=st.sampled_from(NAMES), data=st.data(),
-          to=st.sampled_from(["vn/a", "vn/b", "vn", "vn/a/x", "vn/b/y"]))
+    @rule(
+        name=st.sampled_from(NAMES),
+        data=st.data(),
+        to=st.sampled_from(["vn/a", "vn/b", "vn", "vn/a/x", "vn/b/y"]),
+    )
     def move(self, name: str, data: st.DataObject, to: str) -> None:
         rid = self.pick(data, name)
         if rid is not None:
             self.attempt(name, lambda s: _move(s, rid, to))
 
-    @rule(name=st.sampled_from(NAMES), data=st.data(),
-          keep=st.sampled_from(["mine", "theirs", "current", "other", "copy"]))
+    @rule(
+        name=st.sampled_from(NAMES),
+        data=st.data(),
+        keep=st.sampled_from(["mine", "theirs", "current", "other", "copy"]),
+    )
     def resolve(self, name: str, data: st.DataObject, keep: str) -> None:
         with self.world.open(name) as store:
             open_ids = sorted(c.id for c in store.open_conflicts())
@@ -381,9 +461,11 @@ def _move(store: Store, rid: str, to: str) -> None:
 
 
 def test_every_entry_path_converges_from_freshly_opened_stores(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # durability has its own crash tests; here every step's fsyncs would only cost time
     monkeypatch.setattr(fsio, "_fsync", lambda fd: None)
-    Differential.TestCase.settings = settings(max_examples=EXAMPLES, stateful_step_count=25,
-                                              deadline=None)
+    Differential.TestCase.settings = settings(
+        max_examples=EXAMPLES, stateful_step_count=25, deadline=None
+    )
     Differential.TestCase().runTest()

@@ -28,10 +28,15 @@ pytestmark = pytest.mark.e2e
 
 EXAMPLES = int(os.environ.get("SOTAY_CLI_EXAMPLES", "3"))
 NAMES = ("a1", "a2", "b1", "hq")
-OFFICES = {"a1": ("vn/a", "office"), "a2": ("vn/a", "office"), "b1": ("vn/b", "office"),
-           "hq": ("vn", "hq")}
-TITLES = st.builds("{} {}".format, st.sampled_from(["Triển khai", "Nâng cấp", "Số hóa"]),
-                   st.integers(1, 9))
+OFFICES = {
+    "a1": ("vn/a", "office"),
+    "a2": ("vn/a", "office"),
+    "b1": ("vn/b", "office"),
+    "hq": ("vn", "hq"),
+}
+TITLES = st.builds(
+    "{} {}".format, st.sampled_from(["Triển khai", "Nâng cấp", "Số hóa"]), st.integers(1, 9)
+)
 
 
 class CliDifferential(RuleBasedStateMachine):
@@ -41,12 +46,16 @@ class CliDifferential(RuleBasedStateMachine):
         self.world = World(self.root)
         self.reps: dict[str, Replica] = {
             name: self.world.replica(self.root / name, office, role)
-            for name, (office, role) in OFFICES.items()}
+            for name, (office, role) in OFFICES.items()
+        }
         self.files = 0
 
     def ids(self, name: str, kind: str | None = None, deleted: bool = False) -> list[str]:
-        return sorted(r["id"] for r in self.reps[name].export(kind)
-                      if r["kind"] != "conflict" and bool(r["deleted"]) == deleted)
+        return sorted(
+            r["id"]
+            for r in self.reps[name].export(kind)
+            if r["kind"] != "conflict" and bool(r["deleted"]) == deleted
+        )
 
     @initialize()
     def seed(self) -> None:
@@ -55,20 +64,32 @@ class CliDifferential(RuleBasedStateMachine):
         for name in ("a1", "b1", "hq", "a2"):
             self.reps[name].sync()
 
-    @rule(name=st.sampled_from(NAMES), title=TITLES,
-          tf=st.sampled_from(["Năm 2026", "trước 30/9/2025", "Quý III/2025"]))
+    @rule(
+        name=st.sampled_from(NAMES),
+        title=TITLES,
+        tf=st.sampled_from(["Năm 2026", "trước 30/9/2025", "Quý III/2025"]),
+    )
     def add(self, name: str, title: str, tf: str) -> None:
-        self.reps[name].run("add", "task", f"title={title}", "lead_unit_id=u1",
-                            f"timeframe={tf}")
+        self.reps[name].run("add", "task", f"title={title}", "lead_unit_id=u1", f"timeframe={tf}")
 
     @rule(name=st.sampled_from(NAMES), data=st.data())
     def set_or_clear(self, name: str, data: st.DataObject) -> None:
         ids = self.ids(name, "task")
         if ids:
             rid = data.draw(st.sampled_from(ids))
-            field = data.draw(st.sampled_from(["status=done", "status=in_progress",
-                                               "progress=", "progress=40", "timeframe=",
-                                               "timeframe=Năm 2026", "notes=Ghi chú"]))
+            field = data.draw(
+                st.sampled_from(
+                    [
+                        "status=done",
+                        "status=in_progress",
+                        "progress=",
+                        "progress=40",
+                        "timeframe=",
+                        "timeframe=Năm 2026",
+                        "notes=Ghi chú",
+                    ]
+                )
+            )
             self.reps[name].run("set", rid, field)
 
     @rule(name=st.sampled_from(NAMES), data=st.data(), restore=st.booleans())
@@ -78,8 +99,11 @@ class CliDifferential(RuleBasedStateMachine):
             rid = data.draw(st.sampled_from(ids))
             self.reps[name].run(*(("restore", rid) if restore else ("rm", "--yes", rid)))
 
-    @rule(name=st.sampled_from(NAMES), data=st.data(),
-          edit=st.sampled_from(["reopen", "clear", "undelete", "other_office"]))
+    @rule(
+        name=st.sampled_from(NAMES),
+        data=st.data(),
+        edit=st.sampled_from(["reopen", "clear", "undelete", "other_office"]),
+    )
     def reimport(self, name: str, data: st.DataObject, edit: str) -> None:
         records = [r for r in self.reps[name].export("task")]
         if not records:
@@ -92,15 +116,20 @@ class CliDifferential(RuleBasedStateMachine):
             fields = {k: v for k, v in fields.items() if k in ("title", "lead_unit_id")}
         elif edit == "other_office":
             other = "vn/b" if OFFICES[name][0] != "vn/b" else "vn/a"
-            item = {**item, "id": f"0190{self.files:08x}-0000-7000-8000-0000000c1c1c",
-                    "scope": other}
+            item = {
+                **item,
+                "id": f"0190{self.files:08x}-0000-7000-8000-0000000c1c1c",
+                "scope": other,
+            }
         self.files += 1
-        path = write_jsonl(self.root / f"import-{self.files}.jsonl",
-                           [{**item, "fields": fields, "deleted": False}])
+        path = write_jsonl(
+            self.root / f"import-{self.files}.jsonl", [{**item, "fields": fields, "deleted": False}]
+        )
         self.reps[name].run("import", str(path))
 
-    @rule(name=st.sampled_from(NAMES), data=st.data(),
-          to=st.sampled_from(["vn/a", "vn/b", "vn/a/x"]))
+    @rule(
+        name=st.sampled_from(NAMES), data=st.data(), to=st.sampled_from(["vn/a", "vn/b", "vn/a/x"])
+    )
     def move(self, name: str, data: st.DataObject, to: str) -> None:
         ids = self.ids(name)
         if ids:
@@ -112,11 +141,17 @@ class CliDifferential(RuleBasedStateMachine):
         if ids:
             self.reps["hq"].run("set", data.draw(st.sampled_from(ids)), f"published_to={to}")
 
-    @rule(name=st.sampled_from(NAMES), data=st.data(),
-          keep=st.sampled_from(["mine", "theirs", "current", "other"]))
+    @rule(
+        name=st.sampled_from(NAMES),
+        data=st.data(),
+        keep=st.sampled_from(["mine", "theirs", "current", "other"]),
+    )
     def resolve(self, name: str, data: st.DataObject, keep: str) -> None:
-        open_ = [r["id"] for r in self.reps[name].export("conflict")
-                 if r["fields"].get("status") == "open"]
+        open_ = [
+            r["id"]
+            for r in self.reps[name].export("conflict")
+            if r["fields"].get("status") == "open"
+        ]
         if open_:
             self.reps[name].run("resolve", data.draw(st.sampled_from(open_)), "--keep", keep)
 
@@ -144,6 +179,10 @@ class CliDifferential(RuleBasedStateMachine):
 
 def test_every_cli_entry_path_converges_over_real_http() -> None:
     CliDifferential.TestCase.settings = settings(
-        max_examples=EXAMPLES, stateful_step_count=10, deadline=None, database=None,
-        suppress_health_check=[HealthCheck.too_slow])
+        max_examples=EXAMPLES,
+        stateful_step_count=10,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
     CliDifferential.TestCase().runTest()

@@ -17,9 +17,13 @@ pytestmark = pytest.mark.e2e
 
 
 def sotay(data: Path, *args: str) -> str:
-    proc = subprocess.run([sys.executable, "-m", "tui", "--data", str(data), *args],
-                          capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "SOTAY_LANG": "en"})
+    proc = subprocess.run(
+        [sys.executable, "-m", "tui", "--data", str(data), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "SOTAY_LANG": "en"},
+    )
     assert proc.returncode == 0, f"sotay {' '.join(args)}: {proc.stderr}"
     return proc.stdout.strip()
 
@@ -28,7 +32,9 @@ def export(data: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in sotay(data, "export").splitlines()]
 
 
-def replica(tmp: Path, name: str, office: str, server: Server, tok: str, role: str = "office") -> Path:
+def replica(
+    tmp: Path, name: str, office: str, server: Server, tok: str, role: str = "office"
+) -> Path:
     data = tmp / name
     sotay(data, "init", "--office", office, "--name", name, "--role", role)
     sotay(data, "login", "--server", server.url, "--token", tok)
@@ -41,16 +47,25 @@ def test_three_offices_and_hq_converge_over_real_http(tmp_path: Path, server: Se
         admin(db, "office", "add", scope, "--name", name)
     bg_token = token(db, "vn/bac-giang")
     bg1 = replica(tmp_path, "bg1", "vn/bac-giang", server, bg_token)
-    bg2 = replica(tmp_path, "bg2", "vn/bac-giang", server, token(db, "vn/bac-giang", user="laptop 2"))
+    bg2 = replica(
+        tmp_path, "bg2", "vn/bac-giang", server, token(db, "vn/bac-giang", user="laptop 2")
+    )
     ubdt = replica(tmp_path, "ubdt", "vn/ubdt", server, token(db, "vn/ubdt"))
     hq = replica(tmp_path, "hq", "vn", server, token(db, "vn", "hq"), role="hq")
 
     unit = sotay(bg1, "add", "unit", "name=Sở Thông tin và Truyền thông", "abbr=STTTT")
-    task = sotay(bg1, "add", "task", "title=Triển khai phần mềm quản lý văn bản",
-                 f"lead_unit_id={unit}", "timeframe=6 tháng cuối năm 2011")
+    task = sotay(
+        bg1,
+        "add",
+        "task",
+        "title=Triển khai phần mềm quản lý văn bản",
+        f"lead_unit_id={unit}",
+        "timeframe=6 tháng cuối năm 2011",
+    )
     sotay(ubdt, "add", "unit", "name=Trung tâm Thông tin", "abbr=TTTT")
-    published = sotay(hq, "add", "plan", "title=Kế hoạch chuyển đổi số quốc gia",
-                      "published_to=vn/bac-giang")
+    published = sotay(
+        hq, "add", "plan", "title=Kế hoạch chuyển đổi số quốc gia", "published_to=vn/bac-giang"
+    )
     sotay(hq, "add", "plan", "title=Dự thảo nội bộ của trung ương")
     for data in (bg1, ubdt, hq, bg2):
         sotay(data, "sync")

@@ -45,11 +45,18 @@ from sync.client import SyncClient
 from sync.errors import SyncError
 from sync.store import Store
 
-REPLICAS = {"a1": ("vn/a", "office"), "a2": ("vn/a", "office"), "b1": ("vn/b", "office"),
-            "hq": ("vn", "hq")}
+REPLICAS = {
+    "a1": ("vn/a", "office"),
+    "a2": ("vn/a", "office"),
+    "b1": ("vn/b", "office"),
+    "hq": ("vn", "hq"),
+}
 FAULTS = ("none", "none", "drop_request", "drop_response", "duplicate")
-TITLES = st.builds("{} {}".format, st.sampled_from(["Triển khai", "Nâng cấp", "Đào tạo", "Rà soát"]),
-                   st.integers(1, 99))
+TITLES = st.builds(
+    "{} {}".format,
+    st.sampled_from(["Triển khai", "Nâng cấp", "Đào tạo", "Rà soát"]),
+    st.integers(1, 99),
+)
 
 
 class Link(httpx.AsyncBaseTransport):
@@ -72,7 +79,9 @@ class Link(httpx.AsyncBaseTransport):
         response = await self.inner.handle_async_request(request)
         await response.aread()
         if fault == "duplicate":
-            again = httpx.Request(request.method, request.url, headers=request.headers, content=body)
+            again = httpx.Request(
+                request.method, request.url, headers=request.headers, content=body
+            )
             response = await self.inner.handle_async_request(again)
             await response.aread()
         if fault == "drop_response":
@@ -107,8 +116,9 @@ class World:
 
     def __post_init__(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
-        settings = ServerSettings(db=self.root / "server.db", rate=1e6, burst=10**6,
-                                  synchronous="NORMAL")
+        settings = ServerSettings(
+            db=self.root / "server.db", rate=1e6, burst=10**6, synchronous="NORMAL"
+        )
         self.db = Database(settings.db, synchronous="NORMAL")
         for scope in ("vn", "vn/a", "vn/b"):
             add_office(self.db, scope, scope)
@@ -118,15 +128,22 @@ class World:
         for name, (office, role) in REPLICAS.items():
             self.tokens[name] = create_token(self.db, office, role, name).token
             self.clocks[name] = SkewClock()
-            self.stores[name] = Store.create(self.root / name, office=office, name=name, role=role,
-                                             clock=self.clocks[name])
+            self.stores[name] = Store.create(
+                self.root / name, office=office, name=name, role=role, clock=self.clocks[name]
+            )
             self._client(name)
 
     def _client(self, name: str) -> None:
         self.clients[name] = SyncClient(
-            self.stores[name], server_url="http://server", token=self.tokens[name],
-            transport=self.link, retries=0, clock=self.clocks[name],
-            batch_ops=2, pull_limit=3)  # small batches and pages: rebase and paging happen
+            self.stores[name],
+            server_url="http://server",
+            token=self.tokens[name],
+            transport=self.link,
+            retries=0,
+            clock=self.clocks[name],
+            batch_ops=2,
+            pull_limit=3,
+        )  # small batches and pages: rebase and paging happen
 
     # -- actions -------------------------------------------------------------
     def _commit(self, name: str, rid: str, before: dict[str, Any], after: dict[str, Any]) -> None:
@@ -251,8 +268,12 @@ class SyncModel(RuleBasedStateMachine):
         self.log.append((action, args))
         getattr(self.world, action)(*args)
 
-    @rule(name=st.sampled_from(sorted(REPLICAS)), title=TITLES,
-          where=st.sampled_from(["own", "vn/a", "vn/b"]), publish=st.booleans())
+    @rule(
+        name=st.sampled_from(sorted(REPLICAS)),
+        title=TITLES,
+        where=st.sampled_from(["own", "vn/a", "vn/b"]),
+        publish=st.booleans(),
+    )
     def create(self, name: str, title: str, where: str, publish: bool) -> None:
         rid = f"0190{self.next_id:08x}-0000-7000-8000-000000000000"
         self.next_id += 1
@@ -263,8 +284,12 @@ class SyncModel(RuleBasedStateMachine):
     @initialize()
     def seed(self) -> None:
         """Start from a few tasks every replica of their office already holds."""
-        for name, title in (("a1", "Triển khai 1"), ("a1", "Nâng cấp 2"), ("b1", "Đào tạo 3"),
-                            ("hq", "Rà soát 4")):
+        for name, title in (
+            ("a1", "Triển khai 1"),
+            ("a1", "Nâng cấp 2"),
+            ("b1", "Đào tạo 3"),
+            ("hq", "Rà soát 4"),
+        ):
             rid = f"0190{self.next_id:08x}-0000-7000-8000-000000000000"
             self.next_id += 1
             self.do("create", name, rid, title, None if name != "hq" else "vn/a", False)
@@ -281,13 +306,20 @@ class SyncModel(RuleBasedStateMachine):
             return
         name = data.draw(st.sampled_from(editors))
         rid = data.draw(st.sampled_from(self._visible(name)))
-        change = data.draw(st.one_of(
-            st.fixed_dictionaries({"title": TITLES}),
-            st.fixed_dictionaries({"progress": st.integers(0, 100)}),
-            st.fixed_dictionaries({"deleted": st.just(True)}),
-            st.fixed_dictionaries({"coordinators": st.lists(st.sampled_from(["u2", "u3", "u4"]),
-                                                            max_size=3, unique=True)}),
-        ))
+        change = data.draw(
+            st.one_of(
+                st.fixed_dictionaries({"title": TITLES}),
+                st.fixed_dictionaries({"progress": st.integers(0, 100)}),
+                st.fixed_dictionaries({"deleted": st.just(True)}),
+                st.fixed_dictionaries(
+                    {
+                        "coordinators": st.lists(
+                            st.sampled_from(["u2", "u3", "u4"]), max_size=3, unique=True
+                        )
+                    }
+                ),
+            )
+        )
         self.do("edit", name, rid, change)
 
     @rule(data=st.data())
@@ -297,13 +329,15 @@ class SyncModel(RuleBasedStateMachine):
 
     @rule(name=st.sampled_from(sorted(REPLICAS)), data=st.data())
     def restore(self, name: str, data: st.DataObject) -> None:
-        deleted = sorted(r.id for r in self.world.stores[name].list("task", include_deleted=True)
-                         if r.deleted)
+        deleted = sorted(
+            r.id for r in self.world.stores[name].list("task", include_deleted=True) if r.deleted
+        )
         if deleted:
             self.do("restore", name, data.draw(st.sampled_from(deleted)))
 
-    @rule(name=st.sampled_from(sorted(REPLICAS)), fault=st.sampled_from(FAULTS),
-          at=st.integers(0, 3))
+    @rule(
+        name=st.sampled_from(sorted(REPLICAS)), fault=st.sampled_from(FAULTS), at=st.integers(0, 3)
+    )
     def sync(self, name: str, fault: str, at: int) -> None:
         self.do("sync", name, fault, at)
 
@@ -327,8 +361,9 @@ class SyncModel(RuleBasedStateMachine):
             for record in self.world.replica_records(name):
                 if record["kind"] == "conflict":
                     continue
-                assert readable(office, role, record) or self.world.stores[name].ops_for(record["id"]), \
-                    f"{name} holds {record['id']} of {record['scope']}"
+                assert readable(office, role, record) or self.world.stores[name].ops_for(
+                    record["id"]
+                ), f"{name} holds {record['id']} of {record['scope']}"
 
     @invariant()
     def local_edits_stay_visible_until_sent(self) -> None:
@@ -370,6 +405,7 @@ class SyncModel(RuleBasedStateMachine):
         current: set[tuple[str, str, str]] = set()
         kept: set[tuple[str, str, str]] = set()
         from domain.records import to_flat
+
         for r in server:
             flat = to_flat(r["kind"], r["fields"])
             if r["kind"] == "conflict":
@@ -389,6 +425,7 @@ class SyncModel(RuleBasedStateMachine):
             async with httpx.AsyncClient(transport=w.link.inner) as http:
                 for method, url, body, headers in w.link.sent[-20:]:
                     await http.request(method, url, content=body, headers=headers)
+
         w.loop.run_until_complete(resend())
         assert w.server_records() == server
 

@@ -60,21 +60,32 @@ def imported(new: int, updated: int, unchanged: int) -> str:
 
 # --------------------------------------------------------------------------- B1: import
 def test_reopen_by_import_reaches_the_server_and_the_other_replica(
-        world: World, scopes: Scopes, tmp_path: Path) -> None:
+    world: World, scopes: Scopes, tmp_path: Path
+) -> None:
     """repro/reopen_by_import.sh: a done task re-imported as in progress drops nothing."""
     a = world.replica(tmp_path / "a", scopes.bg)
     b = world.replica(tmp_path / "b", scopes.bg)
     tid, unit = str(uuid.uuid4()), str(uuid.uuid4())
-    done = {"id": tid, "kind": "task", "scope": scopes.bg, "deleted": False,
-            "fields": {"title": "Nhiệm vụ", "lead_unit_id": unit, "progress": 1,
-                       "status": "done"}}
-    reopened = {**done, "fields": {"title": "Nhiệm vụ", "lead_unit_id": unit, "progress": 94,
-                                   "status": "in_progress"}}
+    done = {
+        "id": tid,
+        "kind": "task",
+        "scope": scopes.bg,
+        "deleted": False,
+        "fields": {"title": "Nhiệm vụ", "lead_unit_id": unit, "progress": 1, "status": "done"},
+    }
+    reopened = {
+        **done,
+        "fields": {
+            "title": "Nhiệm vụ",
+            "lead_unit_id": unit,
+            "progress": 94,
+            "status": "in_progress",
+        },
+    }
     assert a("import", str(write_jsonl(tmp_path / "r1.jsonl", [done]))) == imported(1, 0, 0)
     a.sync()
     b.sync()
-    assert a("import", str(write_jsonl(tmp_path / "r2.jsonl", [reopened]))) \
-        == imported(0, 1, 0)
+    assert a("import", str(write_jsonl(tmp_path / "r2.jsonl", [reopened]))) == imported(0, 1, 0)
     a.sync()
     b.sync()
     assert b.export("task") == [reopened], "the other replica drops completed_on"
@@ -84,20 +95,25 @@ def test_reopen_by_import_reaches_the_server_and_the_other_replica(
 
 
 def test_import_clearing_fields_clears_them_everywhere(
-        world: World, scopes: Scopes, tmp_path: Path) -> None:
+    world: World, scopes: Scopes, tmp_path: Path
+) -> None:
     """convergence/bug1_import_clear.sh"""
     a = world.replica(tmp_path / "A", scopes.bg)
     b = world.replica(tmp_path / "B", scopes.bg)
     unit = a("add", "unit", "name=STTTT")
     tid = str(uuid.uuid4())
-    done = {"id": tid, "kind": "task", "scope": scopes.bg, "deleted": False,
-            "fields": {"title": "T", "lead_unit_id": unit, "status": "done"}}
+    done = {
+        "id": tid,
+        "kind": "task",
+        "scope": scopes.bg,
+        "deleted": False,
+        "fields": {"title": "T", "lead_unit_id": unit, "status": "done"},
+    }
     reopened = {**done, "fields": {"title": "T", "lead_unit_id": unit, "status": "in_progress"}}
     assert a("import", str(write_jsonl(tmp_path / "done.jsonl", [done]))) == imported(1, 0, 0)
     a.sync()
     b.sync()
-    assert a("import", str(write_jsonl(tmp_path / "reopen.jsonl", [reopened]))) \
-        == imported(0, 1, 0)
+    assert a("import", str(write_jsonl(tmp_path / "reopen.jsonl", [reopened]))) == imported(0, 1, 0)
     a.sync()
     b.sync()
     a.sync()
@@ -107,7 +123,8 @@ def test_import_clearing_fields_clears_them_everywhere(
 
 
 def test_import_restoring_a_deleted_record_restores_it_everywhere(
-        world: World, scopes: Scopes, tmp_path: Path) -> None:
+    world: World, scopes: Scopes, tmp_path: Path
+) -> None:
     """convergence/bug1b_import_restore.sh"""
     a = world.replica(tmp_path / "A", scopes.bg)
     b = world.replica(tmp_path / "B", scopes.bg)
@@ -118,8 +135,9 @@ def test_import_restoring_a_deleted_record_restores_it_everywhere(
     [deleted] = a.export("unit")
     assert deleted["deleted"] is True
     restored = {**deleted, "deleted": False}
-    assert a("import", str(write_jsonl(tmp_path / "restore.jsonl", [restored]))) \
-        == imported(0, 1, 0)
+    assert a("import", str(write_jsonl(tmp_path / "restore.jsonl", [restored]))) == imported(
+        0, 1, 0
+    )
     a.sync()
     b.sync()
     assert world.record(uid) == restored, "the restore reaches the server"
@@ -129,7 +147,8 @@ def test_import_restoring_a_deleted_record_restores_it_everywhere(
 
 
 def test_import_of_a_value_seen_makes_no_conflict(
-        world: World, scopes: Scopes, tmp_path: Path) -> None:
+    world: World, scopes: Scopes, tmp_path: Path
+) -> None:
     """convergence/bug1c_import_spurious_conflict.sh: A replaces Y, which it had pulled."""
     a = world.replica(tmp_path / "A", scopes.bg)
     b = world.replica(tmp_path / "B", scopes.bg)
@@ -148,8 +167,9 @@ def test_import_of_a_value_seen_makes_no_conflict(
     a.sync()
     for rep in (a, b):
         listed = rep.run("conflicts")
-        assert (listed.code, listed.out, listed.err) == (0, "", "No open conflicts.\n"), \
+        assert (listed.code, listed.out, listed.err) == (0, "", "No open conflicts.\n"), (
             f"[{rep.name}] {listed}"
+        )
     assert world.record(uid) == edited
     assert [r for r in world.readable_by(b) if r["kind"] == "conflict"] == []
     assert_converged(world, a, b)
@@ -157,7 +177,8 @@ def test_import_of_a_value_seen_makes_no_conflict(
 
 # ---------------------------------------------------------------- B2, B3: confirmations
 def test_a_synced_record_is_not_marked_pending(
-        world: World, scopes: Scopes, tmp_path: Path) -> None:
+    world: World, scopes: Scopes, tmp_path: Path
+) -> None:
     """convergence/bug2_confirm_pending.sh: add, sync, sync: nothing is "not synced"."""
     a = world.replica(tmp_path / "A", scopes.bg)
     uid = a("add", "unit", "name=STTTT")
@@ -181,7 +202,8 @@ def withdraw_a_plan(hq: Replica, office: Replica, title: str) -> None:
 
 
 def test_a_confirmation_after_a_dropped_one_keeps_every_field(
-        own_world: World, tmp_path: Path) -> None:
+    own_world: World, tmp_path: Path
+) -> None:
     """convergence/bug3_confirm_loss.sh: the unit keeps its name on the replica."""
     a = own_world.replica(tmp_path / "A", BG)
     h = own_world.replica(tmp_path / "H", HQ, "hq")
@@ -190,16 +212,20 @@ def test_a_confirmation_after_a_dropped_one_keeps_every_field(
     withdraw_a_plan(h, a, "KH")
     a("set", uid, "abbr=Y")
     a.sync()
-    expected = {"id": uid, "kind": "unit", "scope": BG, "deleted": False,
-                "fields": {"name": "STTTT", "abbr": "Y"}}
+    expected = {
+        "id": uid,
+        "kind": "unit",
+        "scope": BG,
+        "deleted": False,
+        "fields": {"name": "STTTT", "abbr": "Y"},
+    }
     assert own_world.record(uid) == expected
     assert a.record(uid) == expected, "the replica lost the unit's name"
     h.sync()
     assert_converged(own_world, a, h)
 
 
-def test_a_confirmation_on_a_stale_base_reverts_nothing(
-        own_world: World, tmp_path: Path) -> None:
+def test_a_confirmation_on_a_stale_base_reverts_nothing(own_world: World, tmp_path: Path) -> None:
     """convergence/bug3b_confirm_revert.sh: the name set in between stays N2."""
     a = own_world.replica(tmp_path / "A", BG)
     h = own_world.replica(tmp_path / "H", HQ, "hq")
@@ -211,8 +237,13 @@ def test_a_confirmation_on_a_stale_base_reverts_nothing(
     withdraw_a_plan(h, a, "KH 2")
     a("set", uid, "abbr=X")
     a.sync()
-    expected = {"id": uid, "kind": "unit", "scope": BG, "deleted": False,
-                "fields": {"name": "N2", "abbr": "X"}}
+    expected = {
+        "id": uid,
+        "kind": "unit",
+        "scope": BG,
+        "deleted": False,
+        "fields": {"name": "N2", "abbr": "X"},
+    }
     assert own_world.record(uid) == expected
     assert a.record(uid) == expected, "the replica shows the old name again"
     h.sync()
@@ -221,12 +252,18 @@ def test_a_confirmation_on_a_stale_base_reverts_nothing(
 
 # ----------------------------------------------------------------- B4: a refused create
 def test_a_refused_record_of_another_office_leaves_the_replica(
-        world: World, scopes: Scopes, tmp_path: Path) -> None:
+    world: World, scopes: Scopes, tmp_path: Path
+) -> None:
     """convergence/bug4_refused_create_kept.sh"""
     a = world.replica(tmp_path / "A", scopes.bg)
     rid = str(uuid.uuid4())
-    other = {"id": rid, "kind": "unit", "scope": scopes.ub, "deleted": False,
-             "fields": {"name": "Đơn vị UBDT"}}
+    other = {
+        "id": rid,
+        "kind": "unit",
+        "scope": scopes.ub,
+        "deleted": False,
+        "fields": {"name": "Đơn vị UBDT"},
+    }
     assert a("import", str(write_jsonl(tmp_path / "other.jsonl", [other]))) == imported(1, 0, 0)
     first = a.sync()
     assert "The server refused 1 changes; see: sotay conflicts" in first.lines
@@ -241,7 +278,8 @@ def test_a_refused_record_of_another_office_leaves_the_replica(
 
 # ------------------------------------------------------------------ B5: pulled history
 def test_pulled_changes_are_history_changes_not_creations(
-        world: World, scopes: Scopes, tmp_path: Path) -> None:
+    world: World, scopes: Scopes, tmp_path: Path
+) -> None:
     """convergence/bug5_history_created.sh: one creation, then the fields each edit changed."""
     a = world.replica(tmp_path / "A", scopes.bg)
     b = world.replica(tmp_path / "B", scopes.bg)
@@ -262,29 +300,59 @@ def test_pulled_changes_are_history_changes_not_creations(
 
 # ------------------------------------------------------------------- B6: derived dates
 def test_a_new_timeframe_without_a_start_clears_the_derived_start(
-        world: World, scopes: Scopes, tmp_path: Path) -> None:
+    world: World, scopes: Scopes, tmp_path: Path
+) -> None:
     """convergence/bug6_timeframe_start.sh"""
     a = world.replica(tmp_path / "A", scopes.bg)
     unit = a("add", "unit", "name=STTTT")
     tid = a("add", "task", "title=T", f"lead_unit_id={unit}", "timeframe=Năm 2026")
-    task = {"id": tid, "kind": "task", "scope": scopes.bg, "deleted": False,
-            "fields": {"title": "T", "lead_unit_id": unit, "timeframe": "Năm 2026",
-                       "start": "2026-01-01", "due": "2026-12-31"}}
+    task = {
+        "id": tid,
+        "kind": "task",
+        "scope": scopes.bg,
+        "deleted": False,
+        "fields": {
+            "title": "T",
+            "lead_unit_id": unit,
+            "timeframe": "Năm 2026",
+            "start": "2026-01-01",
+            "due": "2026-12-31",
+        },
+    }
     assert a.export("task") == [task]
     moved = a.run("set", tid, "timeframe=trước 30/9/2025")
     assert (moved.code, moved.out) == (0, f"Saved {tid}.\n"), moved
-    assert a.export("task") == [{**task, "fields": {
-        "title": "T", "lead_unit_id": unit, "timeframe": "trước 30/9/2025", "due": "2025-09-30"}}]
+    assert a.export("task") == [
+        {
+            **task,
+            "fields": {
+                "title": "T",
+                "lead_unit_id": unit,
+                "timeframe": "trước 30/9/2025",
+                "due": "2025-09-30",
+            },
+        }
+    ]
     a("set", tid, "timeframe=Quý III/2025")
-    assert a.export("task") == [{**task, "fields": {
-        "title": "T", "lead_unit_id": unit, "timeframe": "Quý III/2025", "start": "2025-07-01",
-        "due": "2025-09-30"}}]
+    assert a.export("task") == [
+        {
+            **task,
+            "fields": {
+                "title": "T",
+                "lead_unit_id": unit,
+                "timeframe": "Quý III/2025",
+                "start": "2025-07-01",
+                "due": "2025-09-30",
+            },
+        }
+    ]
     a.sync()
     assert_converged(world, a)
 
 
 def test_import_plan_moving_a_row_earlier_updates_it(
-        world: World, scopes: Scopes, tmp_path: Path) -> None:
+    world: World, scopes: Scopes, tmp_path: Path
+) -> None:
     """convergence/bug6b_import_plan_timeframe.sh"""
     a = world.replica(tmp_path / "A", scopes.bg)
     unit = a("add", "unit", "name=STTTT")
@@ -296,15 +364,31 @@ def test_import_plan_moving_a_row_earlier_updates_it(
     first = a("import-plan", str(v1), "--plan", plan, "--yes").splitlines()
     assert first[-1] == "Imported: 1 added, 0 updated, 0 unchanged."
     [task] = a.export("task")
-    assert task["fields"] == {"title": "Số hóa hồ sơ", "plan_id": plan, "stt": "1",
-                              "lead_unit_id": unit, "timeframe": "Năm 2026",
-                              "start": "2026-01-01", "due": "2026-12-31"}
+    assert task["fields"] == {
+        "title": "Số hóa hồ sơ",
+        "plan_id": plan,
+        "stt": "1",
+        "lead_unit_id": unit,
+        "timeframe": "Năm 2026",
+        "start": "2026-01-01",
+        "due": "2026-12-31",
+    }
     second = a.run("import-plan", str(v2), "--plan", plan, "--yes")
     assert second.code == 0, second
     assert second.lines[-1] == "Imported: 0 added, 1 updated, 0 unchanged.", second
-    assert a.export("task") == [{**task, "fields": {
-        "title": "Số hóa hồ sơ", "plan_id": plan, "stt": "1", "lead_unit_id": unit,
-        "timeframe": "trước 30/9/2025", "due": "2025-09-30"}}]
+    assert a.export("task") == [
+        {
+            **task,
+            "fields": {
+                "title": "Số hóa hồ sơ",
+                "plan_id": plan,
+                "stt": "1",
+                "lead_unit_id": unit,
+                "timeframe": "trước 30/9/2025",
+                "due": "2025-09-30",
+            },
+        }
+    ]
     a.sync()
     assert_converged(world, a)
 
@@ -331,7 +415,8 @@ async def status_line_pending(data: Path) -> int:
 
 
 async def test_show_status_and_the_status_line_count_the_same_pending_changes(
-        world: World, scopes: Scopes, tmp_path: Path) -> None:
+    world: World, scopes: Scopes, tmp_path: Path
+) -> None:
     """Acceptance 6: one synced record and two records with one unsent op each."""
     a = world.replica(tmp_path / "A", scopes.bg)
     synced = a("add", "unit", "name=Đã gửi")
@@ -339,14 +424,20 @@ async def test_show_status_and_the_status_line_count_the_same_pending_changes(
     a.sync()
     waiting = [a("add", "unit", f"name=Chưa gửi {n}") for n in (1, 2)]
     shown = {rid: a.show_pending(rid) for rid in (synced, *waiting)}
-    counts = {"status": a.status_pending(), "status line": await status_line_pending(a.data),
-              "show, summed": sum(shown.values())}
-    assert (counts, shown) == ({"status": 2, "status line": 2, "show, summed": 2},
-                               {synced: 0, waiting[0]: 1, waiting[1]: 1})
+    counts = {
+        "status": a.status_pending(),
+        "status line": await status_line_pending(a.data),
+        "show, summed": sum(shown.values()),
+    }
+    assert (counts, shown) == (
+        {"status": 2, "status line": 2, "show, summed": 2},
+        {synced: 0, waiting[0]: 1, waiting[1]: 1},
+    )
 
 
 def test_reimport_reports_updated_then_unchanged(
-        world: World, scopes: Scopes, tmp_path: Path) -> None:
+    world: World, scopes: Scopes, tmp_path: Path
+) -> None:
     """Acceptance 6: an import of existing ids counts them as updated / unchanged, never new."""
     a = world.replica(tmp_path / "A", scopes.bg)
     b = world.replica(tmp_path / "B", scopes.bg)

@@ -40,7 +40,8 @@ def names(records: list[dict[str, Any]]) -> list[str]:
 
 # ------------------------------------------------------------------- restore_backup.sh
 def test_a_server_restored_from_a_backup_is_refused_until_adopted(
-        world: World, tmp_path: Path) -> None:
+    world: World, tmp_path: Path
+) -> None:
     """The restored server forgot bg1's acknowledged ops 4 and 5: bg1 refuses it (even once
     bg2's pushes move its head past bg1's cursor) until ``sync --adopt-server``, which puts
     A4 and A5 back on the server."""
@@ -71,8 +72,16 @@ def test_a_server_restored_from_a_backup_is_refused_until_adopted(
     bg2.sync()
     bg1.sync()
     assert names(world.export()) == [
-        "A1", "A2", "A3", "A4 (acked after backup)", "A5 (acked after backup)",
-        "A6 (new, after restore)", "B1", "B2", "B3"]
+        "A1",
+        "A2",
+        "A3",
+        "A4 (acked after backup)",
+        "A5 (acked after backup)",
+        "A6 (new, after restore)",
+        "B1",
+        "B2",
+        "B3",
+    ]
     assert_converged(world, bg1, bg2)
 
 
@@ -84,11 +93,20 @@ def test_a_mass_unpublish_holds_back_only_the_removals(world: World, tmp_path: P
     bg1 = world.replica(tmp_path / "bg1", BG)
     bg2 = world.replica(tmp_path / "bg2", BG)
     hq = world.replica(tmp_path / "hq", HQ, "hq")
-    plans = [{"id": str(uuid.uuid4()), "kind": "plan", "scope": HQ, "deleted": False,
-              "fields": {"title": f"KH công bố số {i:02d}", "published_to": [BG]}}
-             for i in range(1, 26)]
-    assert hq("import", str(write_jsonl(tmp_path / "plans.jsonl", plans))) \
+    plans = [
+        {
+            "id": str(uuid.uuid4()),
+            "kind": "plan",
+            "scope": HQ,
+            "deleted": False,
+            "fields": {"title": f"KH công bố số {i:02d}", "published_to": [BG]},
+        }
+        for i in range(1, 26)
+    ]
+    assert (
+        hq("import", str(write_jsonl(tmp_path / "plans.jsonl", plans)))
         == "Imported: 25 new, 0 updated, 0 unchanged."
+    )
     bg1("add", "unit", "name=Đơn vị của BG")
     bg1.sync()
     hq.sync()
@@ -109,8 +127,11 @@ def test_a_mass_unpublish_holds_back_only_the_removals(world: World, tmp_path: P
 
     listed = bg2.run("removals")
     assert listed.code == 0, listed
-    unnamed = [p["fields"]["title"] for p in plans
-               if short(p["id"]) not in listed.out and p["fields"]["title"] not in listed.out]
+    unnamed = [
+        p["fields"]["title"]
+        for p in plans
+        if short(p["id"]) not in listed.out and p["fields"]["title"] not in listed.out
+    ]
     assert unnamed == [], f"removals not listed: {listed}"
     accepted = bg2.run("removals", "--accept")
     assert accepted.code == 0, accepted
@@ -123,7 +144,8 @@ def test_a_mass_unpublish_holds_back_only_the_removals(world: World, tmp_path: P
 
 # ---------------------------------------------------------------- move_behind_queue.sh
 def test_a_record_moved_while_its_edit_waits_behind_a_long_queue_leaves_the_office(
-        world: World, tmp_path: Path) -> None:
+    world: World, tmp_path: Path
+) -> None:
     """HQ moves a unit to vn/ubdt while bg2's edit of it is op 2,001: after the syncs bg2 no
     longer holds it and the server's record keeps its new scope."""
     bg1 = world.replica(tmp_path / "bg1", BG)
@@ -132,10 +154,20 @@ def test_a_record_moved_while_its_edit_waits_behind_a_long_queue_leaves_the_offi
     moved = bg1("add", "unit", "name=Sẽ chuyển sang UBDT")
     bg1.sync()
     bg2.sync()
-    big = [{"id": str(uuid.uuid4()), "kind": "unit", "scope": BG, "deleted": False,
-            "fields": {"name": f"Đơn vị {i}"}} for i in range(2000)]
-    assert bg2("import", str(write_jsonl(tmp_path / "big2000.jsonl", big))) \
+    big = [
+        {
+            "id": str(uuid.uuid4()),
+            "kind": "unit",
+            "scope": BG,
+            "deleted": False,
+            "fields": {"name": f"Đơn vị {i}"},
+        }
+        for i in range(2000)
+    ]
+    assert (
+        bg2("import", str(write_jsonl(tmp_path / "big2000.jsonl", big)))
         == "Imported: 2000 new, 0 updated, 0 unchanged."
+    )
     bg2("set", moved, "name=bg2 sửa (op thứ 2001)")
     world.move(moved, UB)
     for _ in range(3):
@@ -143,8 +175,13 @@ def test_a_record_moved_while_its_edit_waits_behind_a_long_queue_leaves_the_offi
     hq.sync()
     bg1.sync()
     assert bg2.record(moved) is None, "the moved record stays on bg2"
-    assert world.record(moved) == {"id": moved, "kind": "unit", "scope": UB, "deleted": False,
-                                   "fields": {"name": "Sẽ chuyển sang UBDT"}}
+    assert world.record(moved) == {
+        "id": moved,
+        "kind": "unit",
+        "scope": UB,
+        "deleted": False,
+        "fields": {"name": "Sẽ chuyển sang UBDT"},
+    }
     assert_converged(world, bg2, hq, bg1)
 
 
@@ -164,8 +201,9 @@ def scope_conflict(world: World, tmp_path: Path) -> tuple[Replica, Replica, Repl
     bg2.sync()
     hq.sync()
     conflicts = [r for r in bg2.export("conflict") if r["fields"]["record_id"] == moved]
-    assert [(c["fields"]["field"], c["fields"]["status"]) for c in conflicts] \
-        == [("scope", "open")], conflicts
+    assert [(c["fields"]["field"], c["fields"]["status"]) for c in conflicts] == [
+        ("scope", "open")
+    ], conflicts
     return bg1, bg2, hq, moved, conflicts[0]["id"]
 
 
@@ -174,12 +212,12 @@ def assert_resolved_everywhere(world: World, conflict: str, *replicas: Replica) 
     assert on_server is not None and on_server["fields"]["status"] == "resolved", on_server
     for rep in replicas:
         listed = rep.run("conflicts")
-        assert (listed.code, listed.out, listed.err) == (0, "", "No open conflicts.\n"), \
+        assert (listed.code, listed.out, listed.err) == (0, "", "No open conflicts.\n"), (
             f"[{rep.name}] {listed}"
+        )
 
 
-def test_an_office_keeps_the_current_scope_of_a_moved_record(
-        world: World, tmp_path: Path) -> None:
+def test_an_office_keeps_the_current_scope_of_a_moved_record(world: World, tmp_path: Path) -> None:
     """On the office, ``resolve C --keep current`` accepts the move (the record is out of
     its reach): it succeeds, and after syncs the conflict is resolved everywhere."""
     bg1, bg2, hq, moved, conflict = scope_conflict(world, tmp_path)
@@ -187,14 +225,20 @@ def test_an_office_keeps_the_current_scope_of_a_moved_record(
     assert kept.code == 0, kept
     for rep in (bg2, hq, bg1, bg2):
         rep.sync()
-    assert world.record(moved) == {"id": moved, "kind": "unit", "scope": UB, "deleted": False,
-                                   "fields": {"name": "Sẽ chuyển sang UBDT"}}
+    assert world.record(moved) == {
+        "id": moved,
+        "kind": "unit",
+        "scope": UB,
+        "deleted": False,
+        "fields": {"name": "Sẽ chuyển sang UBDT"},
+    }
     assert_resolved_everywhere(world, conflict, bg1, bg2, hq)
     assert_converged(world, bg1, bg2, hq)
 
 
 def test_headquarters_keeps_the_other_scope_and_moves_the_record_back(
-        world: World, tmp_path: Path) -> None:
+    world: World, tmp_path: Path
+) -> None:
     """On HQ, ``resolve C --keep other`` moves the record back to vn/bac-giang, where both
     office replicas hold it again."""
     bg1, bg2, hq, moved, conflict = scope_conflict(world, tmp_path)

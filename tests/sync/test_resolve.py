@@ -32,8 +32,7 @@ class Office:
     """Replicas by name, each with its own token, over one in-process server."""
 
     def __init__(self, root: Path) -> None:
-        settings = ServerSettings(db=root / "hq.db", rate=1e6, burst=10**6,
-                                  synchronous="NORMAL")
+        settings = ServerSettings(db=root / "hq.db", rate=1e6, burst=10**6, synchronous="NORMAL")
         self.db = Database(settings.db, synchronous="NORMAL")
         add_office(self.db, "vn", "Trung ương")
         add_office(self.db, OFFICE, "Bắc Giang")
@@ -46,8 +45,9 @@ class Office:
         store = Store.create(self.root / name, office=office, name=name, role=role, author=name)
         token = create_token(self.db, office, role, name).token
         self.stores[name] = store
-        self.clients[name] = SyncClient(store, server_url="http://hq", token=token,
-                                        transport=httpx.ASGITransport(app=self.app))
+        self.clients[name] = SyncClient(
+            store, server_url="http://hq", token=token, transport=httpx.ASGITransport(app=self.app)
+        )
         return store
 
     def sync(self, *names: str) -> None:
@@ -85,7 +85,8 @@ def _open(store: Store) -> list[str]:
 
 
 def test_theirs_between_two_computers_of_one_office_is_the_other_persons_value(
-        office: Office) -> None:
+    office: Office,
+) -> None:
     task, conflict = _title_conflict(office)
     lan = office.stores["lan"]
     assert lan.require(task).title == "Tên của Minh", "the later arrival is current"
@@ -99,11 +100,12 @@ def test_theirs_between_two_computers_of_one_office_is_the_other_persons_value(
 
 
 def test_two_people_resolving_one_conflict_differently_converge_on_the_first(
-        office: Office) -> None:
+    office: Office,
+) -> None:
     task, conflict = _title_conflict(office)
     lan, minh = office.stores["lan"], office.stores["minh"]
-    conflicts.resolve(lan, conflict, "current")    # keeps Minh's title
-    conflicts.resolve(minh, conflict, "other")     # keeps Lan's title
+    conflicts.resolve(lan, conflict, "current")  # keeps Minh's title
+    conflicts.resolve(minh, conflict, "other")  # keeps Lan's title
     office.sync("lan", "minh", "lan", "minh")
     assert lan.require(task).title == minh.require(task).title == "Tên của Minh"
     assert lan.require(conflict).data["resolution"] == "current"
@@ -126,8 +128,15 @@ def test_a_resolved_conflict_shows_closed_before_it_is_sent(office: Office) -> N
 def test_a_conflict_record_the_server_did_not_make_is_ignored(office: Office) -> None:
     lan = office.replica("lan")
     with lan.transaction() as tx:  # as an old version could have let an office write one
-        tx.take_base({"id": "forged", "kind": "conflict", "scope": OFFICE, "seq": 0,
-                      "fields": {"record_id": "x", "field": "title", "status": "open"}})
+        tx.take_base(
+            {
+                "id": "forged",
+                "kind": "conflict",
+                "scope": OFFICE,
+                "seq": 0,
+                "fields": {"record_id": "x", "field": "title", "status": "open"},
+            }
+        )
     assert _open(lan) == []
     with pytest.raises(Refused) as err:
         conflicts.resolve(lan, "forged", "other")
@@ -135,8 +144,7 @@ def test_a_conflict_record_the_server_did_not_make_is_ignored(office: Office) ->
     assert lan.pending_count() == 0
 
 
-def test_keeping_the_edit_of_a_deleted_record_brings_it_back_with_the_edit(
-        office: Office) -> None:
+def test_keeping_the_edit_of_a_deleted_record_brings_it_back_with_the_edit(office: Office) -> None:
     lan, minh = office.replica("lan"), office.replica("minh")
     task = lan.add("task", {"title": "Việc", "lead_unit_id": "u1"}).id
     office.sync("lan", "minh")

@@ -13,8 +13,13 @@ from sync.store import Store
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
-    made = Store.create(tmp_path / "office", office=OFFICE, name="Văn phòng BCĐ tỉnh Bắc Giang",
-                        author="Nguyễn Thị Lan", clock=fixed_clock)
+    made = Store.create(
+        tmp_path / "office",
+        office=OFFICE,
+        name="Văn phòng BCĐ tỉnh Bắc Giang",
+        author="Nguyễn Thị Lan",
+        clock=fixed_clock,
+    )
     yield made
     made.close()
 

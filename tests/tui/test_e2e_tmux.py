@@ -24,8 +24,9 @@ OFFICE = "vn/bac-giang"
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> str:
-    done = subprocess.run(list(args), capture_output=True, text=True, timeout=60, env=env,
-                          check=False)
+    done = subprocess.run(
+        list(args), capture_output=True, text=True, timeout=60, env=env, check=False
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout
 
@@ -35,12 +36,27 @@ def central(tmp_path: Path) -> Iterator[tuple[str, str, Path]]:
     db = tmp_path / "server.db"
     server = [str(BIN / "sotay-server"), "--db", str(db)]
     run(*server, "office", "add", OFFICE, "--name", "Bắc Giang")
-    made = orjson.loads(run(*server, "--json", "token", "create", "--office", OFFICE,
-                            "--role", "office", "--user", "Văn thư").splitlines()[-1])
+    made = orjson.loads(
+        run(
+            *server,
+            "--json",
+            "token",
+            "create",
+            "--office",
+            OFFICE,
+            "--role",
+            "office",
+            "--user",
+            "Văn thư",
+        ).splitlines()[-1]
+    )
     log = (tmp_path / "server.log").open("w")
-    process = subprocess.Popen([*server, "serve", "--host", "127.0.0.1", "--port", "0",
-                                "--log-level", "info"], stdout=subprocess.PIPE,
-                               stderr=log, text=True)
+    process = subprocess.Popen(
+        [*server, "serve", "--host", "127.0.0.1", "--port", "0", "--log-level", "info"],
+        stdout=subprocess.PIPE,
+        stderr=log,
+        text=True,
+    )
     try:
         assert process.stdout is not None
         url = re.search(r"https?://[\w.:\[\]-]+", process.stdout.readline())
@@ -76,13 +92,16 @@ class Terminal:
                 return shown
             if time.monotonic() > deadline:
                 log = Path(self.log).read_text() if self.log else ""
-                raise AssertionError(f"never showed {text!r}; screen:\n{shown}\nserver log:\n{log[-3000:]}")
+                raise AssertionError(
+                    f"never showed {text!r}; screen:\n{shown}\nserver log:\n{log[-3000:]}"
+                )
             time.sleep(0.2)
 
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 def test_type_a_task_sync_and_find_it_on_the_server(
-        tmp_path: Path, central: tuple[str, str, Path]) -> None:
+    tmp_path: Path, central: tuple[str, str, Path]
+) -> None:
     url, token, db = central
     data = tmp_path / "profile"
     env = {**os.environ, "SOTAY_LANG": "vi", "TERM": "xterm-256color"}
@@ -93,8 +112,22 @@ def test_type_a_task_sync_and_find_it_on_the_server(
 
     name = f"sotay-e2e-{uuid.uuid4().hex[:8]}"
     command = " ".join(f"'{part}'" for part in sotay)
-    run("tmux", "new-session", "-d", "-s", name, "-x", "160", "-y", "50",
-        "-e", "SOTAY_LANG=vi", "-e", "TERM=xterm-256color", command)
+    run(
+        "tmux",
+        "new-session",
+        "-d",
+        "-s",
+        name,
+        "-x",
+        "160",
+        "-y",
+        "50",
+        "-e",
+        "SOTAY_LANG=vi",
+        "-e",
+        "TERM=xterm-256color",
+        command,
+    )
     term = Terminal(name, db.parent / "server.log")
     try:
         term.wait_for("Tổng quan")
@@ -116,7 +149,10 @@ def test_type_a_task_sync_and_find_it_on_the_server(
     finally:
         subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True, check=False)
 
-    exported = [orjson.loads(line) for line in
-                run(str(BIN / "sotay-server"), "--db", str(db), "export").splitlines() if line]
+    exported = [
+        orjson.loads(line)
+        for line in run(str(BIN / "sotay-server"), "--db", str(db), "export").splitlines()
+        if line
+    ]
     titles = {r["fields"].get("title") for r in exported if r.get("kind") == "task"}
     assert "Kiểm thử đầu cuối" in titles

@@ -51,8 +51,9 @@ async def test_plan_and_three_tasks_entirely_by_keys(store: Store, ids: dict[str
         await pilot.pause()
         assert isinstance(app.screen, PlanScreen)
         plan_id = app.screen.plan_id
-        for n, (title, lead) in enumerate([("Kho", "tttt"), ("Đào tạo", "noi vu"), ("Rà soát", "vp")],
-                                          start=1):
+        for n, (title, lead) in enumerate(
+            [("Kho", "tttt"), ("Đào tạo", "noi vu"), ("Rà soát", "vp")], start=1
+        ):
             await pilot.press("a")
             assert isinstance(app.screen, RecordFormScreen)
             await type_text(pilot, title)
@@ -73,7 +74,8 @@ async def test_plan_and_three_tasks_entirely_by_keys(store: Store, ids: dict[str
 
 
 async def test_tasks_filter_by_overdue_and_by_lead_unit_typed_without_accents(
-        store: Store, ids: dict[str, str]) -> None:
+    store: Store, ids: dict[str, str]
+) -> None:
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("3")
@@ -96,7 +98,8 @@ async def test_tasks_filter_by_overdue_and_by_lead_unit_typed_without_accents(
 
 
 async def test_meeting_with_attendees_minutes_and_two_conclusions(
-        store: Store, ids: dict[str, str]) -> None:
+    store: Store, ids: dict[str, str]
+) -> None:
     app = make_app(store)
     commits: list[int] = []
     async with app.run_test(size=SIZE) as pilot:
@@ -125,14 +128,18 @@ async def test_meeting_with_attendees_minutes_and_two_conclusions(
         await pilot.press("ctrl+s")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert app.screen.__class__.__name__ == "MeetingsScreen", [(b.id, b.error_text) for b in app.screen.query(".-invalid")]
+        assert app.screen.__class__.__name__ == "MeetingsScreen", [
+            (b.id, b.error_text) for b in app.screen.query(".-invalid")
+        ]
 
     assert len(commits) == 1, "the meeting, its notice and its tasks are one transaction"
     (meeting,) = store.list("meeting")
     assert meeting.data["date"] == "2024-06-03"
     assert meeting.data["chair_id"] == ids["Nguyễn Văn An"]
-    assert meeting.data["attendees"] == {ids["Trần Thị Bình"]: "present",
-                                         ids["Lê Hoàng Cường"]: "present"}
+    assert meeting.data["attendees"] == {
+        ids["Trần Thị Bình"]: "present",
+        ids["Lê Hoàng Cường"]: "present",
+    }
     assert meeting.data["minutes"] == "Thống nhất\nGiao việc"
     (notice,) = store.children(meeting.id, "conclusion")
     tasks = sorted(store.children(notice.id, "task"), key=lambda t: t.title)

@@ -37,7 +37,9 @@ async def test_switch_to_english_and_back(store: Store, ids: dict[str, str]) -> 
     assert store.meta("lang") == "vi"
 
 
-async def test_help_lists_the_keys_of_the_screen_from_its_bindings(store: Store, ids: dict[str, str]) -> None:
+async def test_help_lists_the_keys_of_the_screen_from_its_bindings(
+    store: Store, ids: dict[str, str]
+) -> None:
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("3", "f1")
@@ -52,7 +54,8 @@ async def test_help_lists_the_keys_of_the_screen_from_its_bindings(store: Store,
 
 
 async def test_command_palette_runs_the_apps_commands_accent_insensitively(
-        store: Store, ids: dict[str, str]) -> None:
+    store: Store, ids: dict[str, str]
+) -> None:
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+p")
@@ -64,7 +67,9 @@ async def test_command_palette_runs_the_apps_commands_accent_insensitively(
         assert getattr(app.screen, "kind", None) == "task"
 
 
-async def test_search_as_you_type_finds_any_kind_without_accents(store: Store, ids: dict[str, str]) -> None:
+async def test_search_as_you_type_finds_any_kind_without_accents(
+    store: Store, ids: dict[str, str]
+) -> None:
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("/")
@@ -78,7 +83,9 @@ async def test_search_as_you_type_finds_any_kind_without_accents(store: Store, i
         assert getattr(app.screen, "record_id", None) == ids["soon"]
 
 
-async def test_quick_status_and_progress_without_opening_the_form(store: Store, ids: dict[str, str]) -> None:
+async def test_quick_status_and_progress_without_opening_the_form(
+    store: Store, ids: dict[str, str]
+) -> None:
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("3")
@@ -97,7 +104,9 @@ async def test_quick_status_and_progress_without_opening_the_form(store: Store, 
         assert task["completed_on"] == "2024-06-03"
 
 
-async def test_undo_puts_back_the_last_save_but_not_while_typing(store: Store, ids: dict[str, str]) -> None:
+async def test_undo_puts_back_the_last_save_but_not_while_typing(
+    store: Store, ids: dict[str, str]
+) -> None:
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("3")
@@ -131,12 +140,16 @@ async def test_delete_asks_first(store: Store, ids: dict[str, str]) -> None:
 
 
 async def test_text_from_other_offices_is_drawn_without_escapes_or_markup(
-        store: Store, ids: dict[str, str]) -> None:
+    store: Store, ids: dict[str, str]
+) -> None:
     hostile = "\x1b]0;owned\x07[bold red]Cổng[/] \x1b[31mđỏ\x1b[0m"
     with store.transaction() as tx:
         tx.enforce_scope = False
-        tx.add("task", {"title": hostile, "lead_unit_id": ids["TTTT"], "due": "2024-01-01"},
-               scope="vn/ha-noi")
+        tx.add(
+            "task",
+            {"title": hostile, "lead_unit_id": ids["TTTT"], "due": "2024-01-01"},
+            scope="vn/ha-noi",
+        )
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("3")

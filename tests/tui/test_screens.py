@@ -15,8 +15,19 @@ from tui.screens.setup import SetupApp, check_answers
 from tui.widgets.table import VirtualTable
 
 TUI = Path(__file__).resolve().parents[2] / "tui"
-MINE = ("app.py", "strings.py", "palette.py", "derived.py", "editing.py", "context.py",
-        "demo_server.py", "external.py", "commands/app.py", "widgets", "screens")
+MINE = (
+    "app.py",
+    "strings.py",
+    "palette.py",
+    "derived.py",
+    "editing.py",
+    "context.py",
+    "demo_server.py",
+    "external.py",
+    "commands/app.py",
+    "widgets",
+    "screens",
+)
 
 
 def test_every_interface_word_exists_in_vietnamese_and_english() -> None:
@@ -35,8 +46,10 @@ def test_every_interface_word_exists_in_vietnamese_and_english() -> None:
 
 
 async def test_units_and_roster_with_terms_of_service(store: Store, ids: dict[str, str]) -> None:
-    store.update(ids["Phạm Thị Dung"], {"term_from": "2019-01-01", "term_to": "2023-12-31",
-                                        "committee_role": "member"})
+    store.update(
+        ids["Phạm Thị Dung"],
+        {"term_from": "2019-01-01", "term_to": "2023-12-31", "committee_role": "member"},
+    )
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("7")
@@ -52,23 +65,44 @@ async def test_units_and_roster_with_terms_of_service(store: Store, ids: dict[st
 
 
 async def test_targets_and_projects_lists(store: Store, ids: dict[str, str]) -> None:
-    store.add("indicator", {"name": "Sở có Một cửa điện tử", "measure": "ratio", "target": 22,
-                            "target_denominator": 22, "plan_id": ids["plan"],
-                            "readings": {"2024-03-31": {"numerator": 6, "denominator": 22}}})
-    store.add("project", {"name": "Trung tâm dữ liệu tỉnh", "budget": 12_500_000_000,
-                          "stage": "implementation", "investor_id": ids["STTTT"]})
+    store.add(
+        "indicator",
+        {
+            "name": "Sở có Một cửa điện tử",
+            "measure": "ratio",
+            "target": 22,
+            "target_denominator": 22,
+            "plan_id": ids["plan"],
+            "readings": {"2024-03-31": {"numerator": 6, "denominator": 22}},
+        },
+    )
+    store.add(
+        "project",
+        {
+            "name": "Trung tâm dữ liệu tỉnh",
+            "budget": 12_500_000_000,
+            "stage": "implementation",
+            "investor_id": ids["STTTT"],
+        },
+    )
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("5")
         (row,) = app.screen.query_one("#list", VirtualTable).rows
-        assert (row.cells["actual"], row.cells["pct"], row.cells["result"]) == ("6/22", "27,3%", "Không đạt")
+        assert (row.cells["actual"], row.cells["pct"], row.cells["result"]) == (
+            "6/22",
+            "27,3%",
+            "Không đạt",
+        )
         await pilot.press("6")
         (row,) = app.screen.query_one("#list", VirtualTable).rows
         assert row.cells["budget"] == "12.500.000.000 đ"
         assert row.cells["stage"] == "Thực hiện" and row.cells["investor"] == "STTTT"
 
 
-async def test_clock_drift_shows_a_warning_in_the_status_line(store: Store, ids: dict[str, str]) -> None:
+async def test_clock_drift_shows_a_warning_in_the_status_line(
+    store: Store, ids: dict[str, str]
+) -> None:
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
         app.sync_view = replace(app.sync_view, configured=True, state="online", skew=-1800.0)
@@ -77,14 +111,22 @@ async def test_clock_drift_shows_a_warning_in_the_status_line(store: Store, ids:
 
 
 def test_setup_answers_are_checked() -> None:
-    answers, errors = check_answers({"office": "vn/bac-giang", "name": "Bắc Giang",
-                                     "server": "http://127.0.0.1:8765", "token": ""}, "vi",
-                                    offline=False)
+    answers, errors = check_answers(
+        {
+            "office": "vn/bac-giang",
+            "name": "Bắc Giang",
+            "server": "http://127.0.0.1:8765",
+            "token": "",
+        },
+        "vi",
+        offline=False,
+    )
     assert answers is None and "token" in errors
     answers, errors = check_answers({"office": "Bắc Giang!", "name": ""}, "vi", offline=True)
     assert answers is None and "office" in errors
-    answers, _ = check_answers({"office": "", "name": "", "server": "x", "token": "y"}, "vi",
-                               offline=True)
+    answers, _ = check_answers(
+        {"office": "", "name": "", "server": "x", "token": "y"}, "vi", offline=True
+    )
     assert answers is not None and answers.office == "vn" and answers.server_url is None
 
 
@@ -101,4 +143,7 @@ async def test_first_run_setup_by_keys() -> None:
         await pilot.press("escape")
     assert app.return_value is not None
     assert (app.return_value.office, app.return_value.name, app.return_value.token) == (
-        "vn/bac-giang", "BG", None)
+        "vn/bac-giang",
+        "BG",
+        None,
+    )

@@ -26,7 +26,8 @@ async def settle(app: SotayApp, pilot: object) -> None:
 
 
 async def test_status_line_shows_pending_changes_then_zero_after_sync(
-        store: Store, ids: dict[str, str], server: Server) -> None:
+    store: Store, ids: dict[str, str], server: Server
+) -> None:
     pending = store.pending_count()
     assert pending > 0
     client, _switch = server.client(store)
@@ -43,7 +44,8 @@ async def test_status_line_shows_pending_changes_then_zero_after_sync(
 
 
 async def test_sync_failing_midway_keeps_changes_and_the_app_responsive(
-        store: Store, ids: dict[str, str], server: Server) -> None:
+    store: Store, ids: dict[str, str], server: Server
+) -> None:
     with store.transaction() as tx:
         for n in range(40):
             tx.add("task", {"title": f"Việc {n}", "lead_unit_id": ids["TTTT"]})
@@ -72,9 +74,16 @@ async def test_sync_failing_midway_keeps_changes_and_the_app_responsive(
 
 
 async def test_conflict_arrives_with_a_notice_and_is_resolved_by_keeping_theirs(
-        store: Store, ids: dict[str, str], server: Server, tmp_path: Path) -> None:
-    hq_store = Store.create(tmp_path / "hq", office="vn", name="Ban Chỉ đạo", role="hq",
-                            author="Thư ký Ban", clock=fixed_clock)
+    store: Store, ids: dict[str, str], server: Server, tmp_path: Path
+) -> None:
+    hq_store = Store.create(
+        tmp_path / "hq",
+        office="vn",
+        name="Ban Chỉ đạo",
+        role="hq",
+        author="Thư ký Ban",
+        clock=fixed_clock,
+    )
     mine, _ = server.client(store)
     theirs, _ = server.client(hq_store, "hq")
     try:
@@ -114,7 +123,8 @@ async def test_conflict_arrives_with_a_notice_and_is_resolved_by_keeping_theirs(
 
 
 async def test_history_shows_local_edits_and_the_servers_log(
-        store: Store, ids: dict[str, str], server: Server) -> None:
+    store: Store, ids: dict[str, str], server: Server
+) -> None:
     client, _switch = server.client(store)
     await client.sync()
     store.update(ids["soon"], {"progress": 50})
@@ -131,4 +141,6 @@ async def test_history_shows_local_edits_and_the_servers_log(
         rows = screen.query_one("#history", VirtualTable).rows
         sources = [row.cells["source"] for row in rows]
         assert "máy này" in sources and "Trên máy chủ" in sources
-        assert any("Tiến độ: ∅ → 50%" in row.cells["changes"] for row in rows), [r.cells for r in rows]
+        assert any("Tiến độ: ∅ → 50%" in row.cells["changes"] for row in rows), [
+            r.cells for r in rows
+        ]

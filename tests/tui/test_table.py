@@ -29,8 +29,12 @@ class TableApp(App[None]):
         return str(row.n) if key == "n" else row.name
 
     def compose(self) -> ComposeResult:
-        yield VirtualTable(COLUMNS, cell=self.cell, row_id=lambda r: r.id,
-                           sort_key=lambda r, k: r.n if k == "n" else r.name)
+        yield VirtualTable(
+            COLUMNS,
+            cell=self.cell,
+            row_id=lambda r: r.id,
+            sort_key=lambda r, k: r.n if k == "n" else r.name,
+        )
 
     def on_mount(self) -> None:
         self.query_one(VirtualTable).set_rows(self.rows)

@@ -10,13 +10,17 @@ from tui.screens.form import RecordFormScreen
 from tui.widgets.forms import FieldBox, TextBox
 
 
-@pytest.mark.parametrize(("field", "typed", "message"), [
-    ("due", "31/02/2024", "Ngày 31/02/2024 không tồn tại: tháng 2/2024 chỉ có 29 ngày."),
-    ("budget", "1.5", "'1.5' có phần lẻ."),
-    ("progress", "130", "Tiến độ phải từ 0 đến 100 (%), không phải 130."),
-])
+@pytest.mark.parametrize(
+    ("field", "typed", "message"),
+    [
+        ("due", "31/02/2024", "Ngày 31/02/2024 không tồn tại: tháng 2/2024 chỉ có 29 ngày."),
+        ("budget", "1.5", "'1.5' có phần lẻ."),
+        ("progress", "130", "Tiến độ phải từ 0 đến 100 (%), không phải 130."),
+    ],
+)
 async def test_invalid_value_shows_message_under_the_field_and_saves_nothing(
-        store: Store, ids: dict[str, str], field: str, typed: str, message: str) -> None:
+    store: Store, ids: dict[str, str], field: str, typed: str, message: str
+) -> None:
     before = store.pending_count()
     tasks_before = len(store.list("task"))
     app = make_app(store)
@@ -42,7 +46,9 @@ async def test_invalid_value_shows_message_under_the_field_and_saves_nothing(
     assert len(store.list("task")) == tasks_before
 
 
-async def test_empty_required_field_is_refused_under_the_field(store: Store, ids: dict[str, str]) -> None:
+async def test_empty_required_field_is_refused_under_the_field(
+    store: Store, ids: dict[str, str]
+) -> None:
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("2", "a")
@@ -56,7 +62,9 @@ async def test_empty_required_field_is_refused_under_the_field(store: Store, ids
     assert len(store.list("plan")) == 1
 
 
-async def test_money_is_grouped_as_typed_and_dates_take_shortcuts(store: Store, ids: dict[str, str]) -> None:
+async def test_money_is_grouped_as_typed_and_dates_take_shortcuts(
+    store: Store, ids: dict[str, str]
+) -> None:
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
         app.edit_record("task", None)
@@ -92,7 +100,9 @@ async def test_a_month_first_date_gets_a_helpful_message(store: Store, ids: dict
         assert "25/12/2024" in due.error_text
 
 
-async def test_escape_asks_before_discarding_unsaved_changes(store: Store, ids: dict[str, str]) -> None:
+async def test_escape_asks_before_discarding_unsaved_changes(
+    store: Store, ids: dict[str, str]
+) -> None:
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("2", "a")
@@ -106,7 +116,9 @@ async def test_escape_asks_before_discarding_unsaved_changes(store: Store, ids: 
     assert len(store.list("plan")) == 1
 
 
-async def test_target_readings_are_typed_as_date_and_value(store: Store, ids: dict[str, str]) -> None:
+async def test_target_readings_are_typed_as_date_and_value(
+    store: Store, ids: dict[str, str]
+) -> None:
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
         app.edit_record("indicator", None, defaults={"plan_id": ids["plan"]})
@@ -118,6 +130,7 @@ async def test_target_readings_are_typed_as_date_and_value(store: Store, ids: di
         await pilot.press("ctrl+s")
         await pilot.pause()
     (indicator,) = store.list("indicator")
-    assert indicator.data["readings"] == {"2011-06-30": {"numerator": 6, "denominator": 22,
-                                                         "value": 27.2727},
-                                          "2011-12-31": {"value": 70.0}}
+    assert indicator.data["readings"] == {
+        "2011-06-30": {"numerator": 6, "denominator": 22, "value": 27.2727},
+        "2011-12-31": {"value": 70.0},
+    }

@@ -50,17 +50,40 @@ def seed(store: Store) -> dict[str, str]:
         for name, abbr in UNITS:
             ids[abbr] = tx.add("unit", {"name": name, "abbr": abbr}).id
         for name, position in PEOPLE:
-            ids[name] = tx.add("person", {"name": name, "position": position,
-                                          "unit_id": ids["STTTT"]}).id
-        plan = tx.add("plan", {"title": "Kế hoạch ứng dụng CNTT năm 2024",
-                               "number": "12/KH-BCĐ", "year_from": 2024, "status": "issued"})
+            ids[name] = tx.add(
+                "person", {"name": name, "position": position, "unit_id": ids["STTTT"]}
+            ).id
+        plan = tx.add(
+            "plan",
+            {
+                "title": "Kế hoạch ứng dụng CNTT năm 2024",
+                "number": "12/KH-BCĐ",
+                "year_from": 2024,
+                "status": "issued",
+            },
+        )
         ids["plan"] = plan.id
-        ids["late"] = tx.add("task", {"title": "Nâng cấp Cổng thông tin điện tử tỉnh",
-                                      "plan_id": plan.id, "stt": "1", "lead_unit_id": ids["TTTT"],
-                                      "due": "2024-05-15", "progress": 40}).id
-        ids["soon"] = tx.add("task", {"title": "Triển khai chữ ký số cho cán bộ",
-                                      "plan_id": plan.id, "stt": "2", "lead_unit_id": ids["SNV"],
-                                      "due": "2024-06-10"}).id
+        ids["late"] = tx.add(
+            "task",
+            {
+                "title": "Nâng cấp Cổng thông tin điện tử tỉnh",
+                "plan_id": plan.id,
+                "stt": "1",
+                "lead_unit_id": ids["TTTT"],
+                "due": "2024-05-15",
+                "progress": 40,
+            },
+        ).id
+        ids["soon"] = tx.add(
+            "task",
+            {
+                "title": "Triển khai chữ ký số cho cán bộ",
+                "plan_id": plan.id,
+                "stt": "2",
+                "lead_unit_id": ids["SNV"],
+                "due": "2024-06-10",
+            },
+        ).id
     return ids
 
 
@@ -108,8 +131,15 @@ class Server:
         async def no_wait(_seconds: float) -> None:
             return None
 
-        client = SyncClient(store, server_url="http://sotay.test", token=self.tokens[who],
-                            transport=switch, retries=1, sleep=no_wait, **kwargs)
+        client = SyncClient(
+            store,
+            server_url="http://sotay.test",
+            token=self.tokens[who],
+            transport=switch,
+            retries=1,
+            sleep=no_wait,
+            **kwargs,
+        )
         return client, switch
 
 

@@ -54,15 +54,21 @@ def _first_paint_hook() -> Callable[[SotayApp], None] | None:
     return painted
 
 
-def run_app(store: Store, data: Path, lang: Lang,
-            on_first_paint: Callable[[SotayApp], None] | None = None) -> int:
+def run_app(
+    store: Store, data: Path, lang: Lang, on_first_paint: Callable[[SotayApp], None] | None = None
+) -> int:
     from sync.credentials import load_token
     from tui.app import build_app
 
     logged_in = load_token(data) is not None
-    app = build_app(store, None, lang=lang, data_dir=data,
-                    on_first_paint=on_first_paint or _first_paint_hook(),
-                    connect=(lambda: make_client(store, data)) if logged_in else None)
+    app = build_app(
+        store,
+        None,
+        lang=lang,
+        data_dir=data,
+        on_first_paint=on_first_paint or _first_paint_hook(),
+        connect=(lambda: make_client(store, data)) if logged_in else None,
+    )
     headless = bool(os.environ.get(FIRST_PAINT_ENV))
     app.run(headless=headless)
     return int(app.return_code or 0)
@@ -110,11 +116,11 @@ def open_demo(args: argparse.Namespace, ctx: Context) -> int:
         ctx.console.print(tr("ui.demo.starting", ctx.lang))
         server = DemoServer.start(folder)
         hq, office = folder / "hq", folder / "bac-giang"
-        with Store.create(office, office="vn/bac-giang", name="Văn phòng Bắc Giang",
-                          lang=ctx.lang):
+        with Store.create(office, office="vn/bac-giang", name="Văn phòng Bắc Giang", lang=ctx.lang):
             save_token(office, server.url, server.tokens["bac-giang"])
-        store = Store.create(hq, office="vn", name="Ban Chỉ đạo (dữ liệu mẫu)", role="hq",
-                             lang=ctx.lang)
+        store = Store.create(
+            hq, office="vn", name="Ban Chỉ đạo (dữ liệu mẫu)", role="hq", lang=ctx.lang
+        )
         with store:
             load_demo(store)
             save_token(hq, server.url, server.tokens["hq"])

@@ -27,24 +27,37 @@ from sync.store import Store
 if TYPE_CHECKING:
     from tui.cli import Context
 
-i18n.register(messages={
-    "out.written": ("Đã ghi {path}", "Wrote {path}"),
-    "out.saved": ("Đã lưu báo cáo {id} (sẽ được đồng bộ).", "Saved report {id} (it will sync)."),
-    "out.notice_late": ("Cảnh báo: thông báo kết luận của phiên họp ngày {meeting} {state} — hạn "
-                        "{deadline} (5 ngày làm việc), đã {days} ngày làm việc.",
-                        "Warning: the conclusion notice of the meeting of {meeting} {state} — due "
-                        "{deadline} (5 working days); {days} working days so far."),
-    "out.notice_missing": ("chưa ban hành", "is not issued"),
-    "out.notice_issued_late": ("ban hành chậm ngày {date}", "was issued late, on {date}"),
-    "out.notice_ok": ("Thông báo kết luận đúng hạn (hạn {deadline}).",
-                      "The conclusion notice is on time (due {deadline})."),
-    "out.no_late": ("Không có thông báo kết luận nào chậm.", "No conclusion notice is late."),
-    "out.import_confirm": ("Nhập {n} nhiệm vụ hợp lệ vào kế hoạch? [c/K] ",
-                           "Import the {n} good tasks into the plan? [y/N] "),
-    "out.import_not_confirmed": ("Chưa nhập gì (cần xác nhận, hoặc dùng --yes).",
-                                 "Nothing imported (confirm, or pass --yes)."),
-    "out.ranking_saved": ("Đã lưu bảng xếp hạng {id}.", "Saved ranking {id}."),
-})
+i18n.register(
+    messages={
+        "out.written": ("Đã ghi {path}", "Wrote {path}"),
+        "out.saved": (
+            "Đã lưu báo cáo {id} (sẽ được đồng bộ).",
+            "Saved report {id} (it will sync).",
+        ),
+        "out.notice_late": (
+            "Cảnh báo: thông báo kết luận của phiên họp ngày {meeting} {state} — hạn "
+            "{deadline} (5 ngày làm việc), đã {days} ngày làm việc.",
+            "Warning: the conclusion notice of the meeting of {meeting} {state} — due "
+            "{deadline} (5 working days); {days} working days so far.",
+        ),
+        "out.notice_missing": ("chưa ban hành", "is not issued"),
+        "out.notice_issued_late": ("ban hành chậm ngày {date}", "was issued late, on {date}"),
+        "out.notice_ok": (
+            "Thông báo kết luận đúng hạn (hạn {deadline}).",
+            "The conclusion notice is on time (due {deadline}).",
+        ),
+        "out.no_late": ("Không có thông báo kết luận nào chậm.", "No conclusion notice is late."),
+        "out.import_confirm": (
+            "Nhập {n} nhiệm vụ hợp lệ vào kế hoạch? [c/K] ",
+            "Import the {n} good tasks into the plan? [y/N] ",
+        ),
+        "out.import_not_confirmed": (
+            "Chưa nhập gì (cần xác nhận, hoặc dùng --yes).",
+            "Nothing imported (confirm, or pass --yes).",
+        ),
+        "out.ranking_saved": ("Đã lưu bảng xếp hạng {id}.", "Saved ranking {id}."),
+    }
+)
 
 
 def _t(lang: Lang, vi: str, en: str) -> str:
@@ -52,26 +65,48 @@ def _t(lang: Lang, vi: str, en: str) -> str:
 
 
 def register_commands(sub: Any, lang: Lang) -> dict[str, argparse.ArgumentParser]:
-    def cmd(name: str, vi: str, en: str, func: Callable[[argparse.Namespace, Context], int]) -> argparse.ArgumentParser:
+    def cmd(
+        name: str, vi: str, en: str, func: Callable[[argparse.Namespace, Context], int]
+    ) -> argparse.ArgumentParser:
         p: argparse.ArgumentParser = sub.add_parser(name, help=_t(lang, vi, en))
         p.set_defaults(func=func)
         return p
 
     parsers = {
-        "report": cmd("report", "lập báo cáo định kỳ (docx, md, csv)",
-                      "produce a periodic report (docx, md, csv)", cmd_report),
-        "notice": cmd("notice", "lập thông báo kết luận của phiên họp",
-                      "produce a meeting's conclusion notice", cmd_notice),
+        "report": cmd(
+            "report",
+            "lập báo cáo định kỳ (docx, md, csv)",
+            "produce a periodic report (docx, md, csv)",
+            cmd_report,
+        ),
+        "notice": cmd(
+            "notice",
+            "lập thông báo kết luận của phiên họp",
+            "produce a meeting's conclusion notice",
+            cmd_notice,
+        ),
         "ranking": cmd("ranking", "lập bảng xếp hạng", "produce a ranking", cmd_ranking),
-        "import-plan": cmd("import-plan", "nhập bảng nhiệm vụ của kế hoạch (CSV, XLSX)",
-                           "import a plan's task table (CSV, XLSX)", cmd_import_plan),
-        "rollup": cmd("rollup", "tổng hợp tiến độ các đơn vị (HQ)",
-                      "progress of every office (HQ)", cmd_rollup),
+        "import-plan": cmd(
+            "import-plan",
+            "nhập bảng nhiệm vụ của kế hoạch (CSV, XLSX)",
+            "import a plan's task table (CSV, XLSX)",
+            cmd_import_plan,
+        ),
+        "rollup": cmd(
+            "rollup",
+            "tổng hợp tiến độ các đơn vị (HQ)",
+            "progress of every office (HQ)",
+            cmd_rollup,
+        ),
     }
     for p in parsers.values():
         if p is not parsers["import-plan"]:
-            p.add_argument("--format", help="docx, md, csv (" + _t(lang, "nhiều: docx,md,csv",
-                                                                   "several: docx,md,csv") + ")")
+            p.add_argument(
+                "--format",
+                help="docx, md, csv ("
+                + _t(lang, "nhiều: docx,md,csv", "several: docx,md,csv")
+                + ")",
+            )
             p.add_argument("-o", "--output", metavar="FILE")
     return parsers
 
@@ -81,26 +116,39 @@ def register(sub: Any, lang: Lang) -> None:
     r = p["report"]
     r.add_argument("kind", choices=PERIOD_KINDS, help=_t(lang, "loại kỳ", "period kind"))
     r.add_argument("period", help="2022-Q2, 2011-H1, 2022-05, 2022, 01/03/2022..30/06/2022")
-    r.add_argument("--scope", help=_t(lang, "phạm vi (mặc định: văn phòng)", "scope (default: office)"))
+    r.add_argument(
+        "--scope", help=_t(lang, "phạm vi (mặc định: văn phòng)", "scope (default: office)")
+    )
     r.add_argument("--unit", help=_t(lang, "đơn vị báo cáo", "reporting unit"))
     r.add_argument("--number", help=_t(lang, "số, ký hiệu", "number / symbol"))
     r.add_argument("--place", help=_t(lang, "địa danh", "place"))
     r.add_argument("--date", help=_t(lang, "ngày báo cáo (dd/mm/yyyy)", "report date (dd/mm/yyyy)"))
     r.add_argument("--signer", help=_t(lang, "người ký", "signed by"))
     r.add_argument("--recommendations", help=_t(lang, "mục V. Kiến nghị", "section V text"))
-    r.add_argument("--save", action="store_true",
-                   help=_t(lang, "lưu thành bản ghi báo cáo (đồng bộ về HQ)", "save as a report record"))
+    r.add_argument(
+        "--save",
+        action="store_true",
+        help=_t(lang, "lưu thành bản ghi báo cáo (đồng bộ về HQ)", "save as a report record"),
+    )
 
     n = p["notice"]
-    n.add_argument("id", nargs="?", help=_t(lang, "mã phiên họp hoặc thông báo", "meeting or notice ID"))
+    n.add_argument(
+        "id", nargs="?", help=_t(lang, "mã phiên họp hoặc thông báo", "meeting or notice ID")
+    )
     n.add_argument("--place")
-    n.add_argument("--late", action="store_true",
-                   help=_t(lang, "liệt kê thông báo kết luận chậm", "list late notices"))
+    n.add_argument(
+        "--late",
+        action="store_true",
+        help=_t(lang, "liệt kê thông báo kết luận chậm", "list late notices"),
+    )
 
     k = p["ranking"]
     k.add_argument("year", type=int)
-    k.add_argument("--group", default="units", choices=["departments", "districts", "communes",
-                                                        "units", "individuals"])
+    k.add_argument(
+        "--group",
+        default="units",
+        choices=["departments", "districts", "communes", "units", "individuals"],
+    )
     k.add_argument("--scope")
     k.add_argument("--criterion", action="append", default=[], metavar="NAME=WEIGHT[:SOURCE]")
     k.add_argument("--scores", metavar="CSV", help=_t(lang, "điểm nhập tay", "typed scores"))
@@ -110,15 +158,20 @@ def register(sub: Any, lang: Lang) -> None:
 
     i = p["import-plan"]
     i.add_argument("file")
-    i.add_argument("--plan", required=True, help=_t(lang, "mã hoặc số hiệu kế hoạch", "plan ID or number"))
+    i.add_argument(
+        "--plan", required=True, help=_t(lang, "mã hoặc số hiệu kế hoạch", "plan ID or number")
+    )
     i.add_argument("--yes", "-y", action="store_true", help=_t(lang, "không hỏi lại", "do not ask"))
     i.add_argument("--dry-run", action="store_true", help=_t(lang, "chỉ xem trước", "preview only"))
 
     u = p["rollup"]
     u.add_argument("--sort", choices=rollup.SORT_KEYS, default="office")
     u.add_argument("--desc", action="store_true")
-    u.add_argument("--offline", action="store_true",
-                   help=_t(lang, "không hỏi máy chủ", "do not ask the server"))
+    u.add_argument(
+        "--offline",
+        action="store_true",
+        help=_t(lang, "không hỏi máy chủ", "do not ask the server"),
+    )
 
 
 def emit(ctx: Context, document: Document, args: argparse.Namespace) -> None:
@@ -144,15 +197,23 @@ def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
     period = parse_period(args.period, args.kind)
     with ctx.open_store() as store:
         scope = args.scope or store.office
-        opts = ReportOptions(scope, period, ctx.lang, unit_id=store.require(args.unit).id if args.unit else None,
-                             number=args.number, place=args.place,
-                             date=parse_date(args.date) if args.date else None, signer=args.signer,
-                             recommendations=args.recommendations)
+        opts = ReportOptions(
+            scope,
+            period,
+            ctx.lang,
+            unit_id=store.require(args.unit).id if args.unit else None,
+            number=args.number,
+            place=args.place,
+            date=parse_date(args.date) if args.date else None,
+            signer=args.signer,
+            recommendations=args.recommendations,
+        )
         document = build_report(collect_report(store, opts))
         emit(ctx, document, args)
         if args.save:
-            record = save_report(store, document, period, scope, opts.unit_id,
-                                 args.recommendations or "")
+            record = save_report(
+                store, document, period, scope, opts.unit_id, args.recommendations or ""
+            )
             ctx.console.print(message("out.saved", ctx.lang, id=record.id))
     return 0
 
@@ -173,27 +234,44 @@ def cmd_notice(args: argparse.Namespace, ctx: Context) -> int:
         if timing.late:
             ctx.console.note(_late_line(ctx.lang, timing))
         else:
-            ctx.console.note(message("out.notice_ok", ctx.lang, deadline=format_date(timing.deadline)))
+            ctx.console.note(
+                message("out.notice_ok", ctx.lang, deadline=format_date(timing.deadline))
+            )
     return 0
 
 
 def _late_line(lang: Lang, timing: Any) -> str:
-    state = (message("out.notice_issued_late", lang, date=format_date(timing.issued_on))
-             if timing.issued_on else message("out.notice_missing", lang))
-    return message("out.notice_late", lang, meeting=format_date(timing.meeting_date), state=state,
-                   deadline=format_date(timing.deadline), days=timing.working_days)
+    state = (
+        message("out.notice_issued_late", lang, date=format_date(timing.issued_on))
+        if timing.issued_on
+        else message("out.notice_missing", lang)
+    )
+    return message(
+        "out.notice_late",
+        lang,
+        meeting=format_date(timing.meeting_date),
+        state=state,
+        deadline=format_date(timing.deadline),
+        days=timing.working_days,
+    )
 
 
 def cmd_ranking(args: argparse.Namespace, ctx: Context) -> int:
     with ctx.open_store() as store:
         criteria = [rk.parse_criterion(c, ctx.lang) for c in args.criterion]
-        spec = rk.RankingSpec(args.year, args.scope or store.office, args.group,
-                              criteria or rk.default_criteria(ctx.lang), lang=ctx.lang)
+        spec = rk.RankingSpec(
+            args.year,
+            args.scope or store.office,
+            args.group,
+            criteria or rk.default_criteria(ctx.lang),
+            lang=ctx.lang,
+        )
         if args.bands:
             spec.bands = parse_bands(args.bands)
         if args.scores:
-            spec.manual = rk.read_scores(store, Path(args.scores), spec.criteria,
-                                         rk.members(store, spec.scope, spec.group))
+            spec.manual = rk.read_scores(
+                store, Path(args.scores), spec.criteria, rk.members(store, spec.scope, spec.group)
+            )
         result = rk.compute(store, spec)
         title = args.title or f"{label('kind.ranking', ctx.lang)} {args.year}"
         emit(ctx, rk.ranking_document(store, result, title), args)
@@ -210,8 +288,15 @@ def print_preview(ctx: Context, preview: plan_import.Preview) -> None:
         for note in row.notes:
             ctx.console.print(message("import.row_error", ctx.lang, line=row.line, reason=note))
     counts = preview.counts()
-    ctx.console.print(message("out.import_summary", ctx.lang, good=len(preview.good),
-                              bad=len(preview.bad), same=counts.get("same", 0)))
+    ctx.console.print(
+        message(
+            "out.import_summary",
+            ctx.lang,
+            good=len(preview.good),
+            bad=len(preview.bad),
+            same=counts.get("same", 0),
+        )
+    )
 
 
 def _confirmed(ctx: Context, args: argparse.Namespace, n: int) -> bool:
@@ -254,4 +339,3 @@ def cmd_rollup(args: argparse.Namespace, ctx: Context) -> int:
             table = document.tables()[0]
             ctx.console.table(table.headers, table.rows)
     return 0
-

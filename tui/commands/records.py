@@ -32,12 +32,16 @@ def _t(lang: Lang, vi: str, en: str) -> str:
 
 
 def register(sub: Any, lang: Lang) -> None:
-    def cmd(name: str, vi: str, en: str, func: Callable[[argparse.Namespace, Context], int]) -> argparse.ArgumentParser:
+    def cmd(
+        name: str, vi: str, en: str, func: Callable[[argparse.Namespace, Context], int]
+    ) -> argparse.ArgumentParser:
         p: argparse.ArgumentParser = sub.add_parser(name, help=_t(lang, vi, en))
         p.set_defaults(func=func)
         return p
 
-    p = cmd("init", "tạo hồ sơ dữ liệu cho một văn phòng", "create a profile for an office", cmd_init)
+    p = cmd(
+        "init", "tạo hồ sơ dữ liệu cho một văn phòng", "create a profile for an office", cmd_init
+    )
     p.add_argument("--office", required=True, help="vn/bac-giang")
     p.add_argument("--name", required=True)
     p.add_argument("--role", choices=["office", "hq"], default="office")
@@ -59,8 +63,12 @@ def register(sub: Any, lang: Lang) -> None:
     p = cmd("restore", "khôi phục bản ghi đã xóa", "restore a deleted record", cmd_restore)
     p.add_argument("id")
 
-    p = cmd("move", "chuyển bản ghi sang phạm vi (văn phòng) khác",
-            "move a record to another scope (office)", cmd_move)
+    p = cmd(
+        "move",
+        "chuyển bản ghi sang phạm vi (văn phòng) khác",
+        "move a record to another scope (office)",
+        cmd_move,
+    )
     p.add_argument("id")
     p.add_argument("scope", help="vn/bac-giang/yen-the")
 
@@ -72,8 +80,14 @@ def register(sub: Any, lang: Lang) -> None:
     p = cmd("ls", "liệt kê bản ghi theo loại", "list records of a kind", cmd_ls)
     p.add_argument("kind")
     p.add_argument("filters", nargs="*", metavar="field=value")
-    p.add_argument("--overdue", action="store_true", help=_t(lang, "chỉ nhiệm vụ quá hạn", "overdue tasks only"))
-    p.add_argument("--all", action="store_true", help=_t(lang, "kể cả bản ghi đã xóa", "include deleted"))
+    p.add_argument(
+        "--overdue",
+        action="store_true",
+        help=_t(lang, "chỉ nhiệm vụ quá hạn", "overdue tasks only"),
+    )
+    p.add_argument(
+        "--all", action="store_true", help=_t(lang, "kể cả bản ghi đã xóa", "include deleted")
+    )
     p.add_argument("--json", action="store_true")
 
     p = cmd("find", "tìm kiếm không dấu", "accent-insensitive search", cmd_find)
@@ -81,28 +95,50 @@ def register(sub: Any, lang: Lang) -> None:
     p.add_argument("--kind")
     p.add_argument("--json", action="store_true")
 
-    p = cmd("export", "xuất mọi bản ghi (JSON lines)", "export every record (JSON lines)", cmd_export)
+    p = cmd(
+        "export", "xuất mọi bản ghi (JSON lines)", "export every record (JSON lines)", cmd_export
+    )
     p.add_argument("--format", choices=["jsonl", "json"], default="jsonl")
     p.add_argument("--kind")
 
-    p = cmd("import", "nhập bản ghi từ tệp export", "import records from an export file", cmd_import)
+    p = cmd(
+        "import", "nhập bản ghi từ tệp export", "import records from an export file", cmd_import
+    )
     p.add_argument("file")
 
     p = cmd("demo", "nạp dữ liệu mẫu", "load the demo data", cmd_demo)
-    p.add_argument("--no-ui", action="store_true",
-                   help=_t(lang, "chỉ nạp dữ liệu, không mở ứng dụng", "load only, do not open the app"))
+    p.add_argument(
+        "--no-ui",
+        action="store_true",
+        help=_t(lang, "chỉ nạp dữ liệu, không mở ứng dụng", "load only, do not open the app"),
+    )
 
-    cmd("status", "tình trạng hồ sơ: số bản ghi, thay đổi chưa đồng bộ",
-        "profile status: counts, pending changes", cmd_status)
+    cmd(
+        "status",
+        "tình trạng hồ sơ: số bản ghi, thay đổi chưa đồng bộ",
+        "profile status: counts, pending changes",
+        cmd_status,
+    )
 
 
 # ---------------------------------------------------------------------------
 def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
-    store = Store.create(ctx.data, office=args.office, name=args.name, role=args.role,
-                         author=args.author, lang=ctx.lang)
+    store = Store.create(
+        ctx.data,
+        office=args.office,
+        name=args.name,
+        role=args.role,
+        author=args.author,
+        lang=ctx.lang,
+    )
     with store:
-        ctx.console.print(_t(ctx.lang, f"Đã tạo hồ sơ {store.office} ({args.name}) tại {ctx.data}",
-                             f"Created profile {store.office} ({args.name}) in {ctx.data}"))
+        ctx.console.print(
+            _t(
+                ctx.lang,
+                f"Đã tạo hồ sơ {store.office} ({args.name}) tại {ctx.data}",
+                f"Created profile {store.office} ({args.name}) in {ctx.data}",
+            )
+        )
     return 0
 
 
@@ -121,8 +157,13 @@ def cmd_set(args: argparse.Namespace, ctx: Context) -> int:
         changes = to_logical(store, record.kind, parse_assignments(args.fields))
         after = store.update(record.id, changes)
         same = after.doc is record.doc
-        ctx.console.print(_t(ctx.lang, "Không có gì thay đổi." if same else f"Đã lưu {after.id}.",
-                             "Nothing changed." if same else f"Saved {after.id}."))
+        ctx.console.print(
+            _t(
+                ctx.lang,
+                "Không có gì thay đổi." if same else f"Đã lưu {after.id}.",
+                "Nothing changed." if same else f"Saved {after.id}.",
+            )
+        )
     return 0
 
 
@@ -130,9 +171,11 @@ def cmd_rm(args: argparse.Namespace, ctx: Context) -> int:
     with ctx.open_store() as store:
         record = store.require(args.id)
         if not args.yes and sys.stdin.isatty():
-            question = _t(ctx.lang, f"Xóa {label('kind.' + record.kind, ctx.lang)} "
-                                    f"“{record.title}”? [c/K] ",
-                          f"Delete {record.kind} “{record.title}”? [y/N] ")
+            question = _t(
+                ctx.lang,
+                f"Xóa {label('kind.' + record.kind, ctx.lang)} “{record.title}”? [c/K] ",
+                f"Delete {record.kind} “{record.title}”? [y/N] ",
+            )
             answer = input(present.safe_display(question)).strip().lower()
             if answer not in ("c", "co", "có", "y", "yes"):
                 return 1
@@ -153,8 +196,13 @@ def cmd_move(args: argparse.Namespace, ctx: Context) -> int:
         record = store.require(args.id)
         with store.transaction() as tx:
             moved = tx.move(record.id, args.scope)
-        ctx.console.print(_t(ctx.lang, f"Đã chuyển {moved.id} sang {moved.scope}.",
-                             f"Moved {moved.id} to {moved.scope}."))
+        ctx.console.print(
+            _t(
+                ctx.lang,
+                f"Đã chuyển {moved.id} sang {moved.scope}.",
+                f"Moved {moved.id} to {moved.scope}.",
+            )
+        )
     return 0
 
 
@@ -180,15 +228,20 @@ def _print_history(ctx: Context, store: Store, record: Record) -> None:
     for entry in store.history(record.id):
         who = present.safe_display(entry.get("author") or "")
         where = entry.get("office") or ""
-        parts = [tr(f"ui.history.{mark}", lang) for mark in ("created", "arrived", "removed")
-                 if entry.get(mark)]
+        parts = [
+            tr(f"ui.history.{mark}", lang)
+            for mark in ("created", "arrived", "removed")
+            if entry.get(mark)
+        ]
         if entry.get("scope"):
             old, new = entry["scope"]
             parts.append(tr("ui.history.moved", lang, old=old, new=new))
         if not entry.get("created") and not entry.get("removed"):
-            parts += [f"{present.field_label(record.kind, k, lang)}: "
-                      f"{present.safe_display(v[0])} → {present.safe_display(v[1])}"
-                      for k, v in entry["changes"].items()]
+            parts += [
+                f"{present.field_label(record.kind, k, lang)}: "
+                f"{present.safe_display(v[0])} → {present.safe_display(v[1])}"
+                for k, v in entry["changes"].items()
+            ]
         when = present.local_time(entry["at"], lang)
         source = tr(f"ui.history.src.{entry['source']}", lang)
         ctx.console.print(f"{when} {source} {who} {where}: {', '.join(parts)}")
@@ -197,13 +250,31 @@ def _print_history(ctx: Context, store: Store, record: Record) -> None:
 # ---------------------------------------------------------------------------
 def _status_matcher(value: str) -> Callable[[Record, Any], bool]:
     wanted = fold(value)
-    codes = {code for code in ("not_started", "in_progress", "done", "done_on_time", "done_late",
-                               "overdue", "paused", "cancelled")
-             if wanted in (code, fold(label(f"status.{code}", "vi")), fold(label(f"status.{code}", "en")))}
+    codes = {
+        code
+        for code in (
+            "not_started",
+            "in_progress",
+            "done",
+            "done_on_time",
+            "done_late",
+            "overdue",
+            "paused",
+            "cancelled",
+        )
+        if wanted
+        in (code, fold(label(f"status.{code}", "vi")), fold(label(f"status.{code}", "en")))
+    }
     if not codes:
-        raise ValidationError.single("status", "validation.bad_choice", value=value,
-                                     choices=", ".join(label(f"status.{c}", "vi") for c in
-                                                       ("not_started", "in_progress", "done", "overdue")))
+        raise ValidationError.single(
+            "status",
+            "validation.bad_choice",
+            value=value,
+            choices=", ".join(
+                label(f"status.{c}", "vi")
+                for c in ("not_started", "in_progress", "done", "overdue")
+            ),
+        )
 
     def match(record: Record, today: Any) -> bool:
         derived = task_status(record.data, today)
@@ -217,14 +288,20 @@ def _filter(store: Store, kind: str, name: str, value: str) -> Callable[[Record,
     if name == "status" and kind == "task":
         return _status_matcher(value)
     if name not in model.fields:
-        raise ValidationError.single(name, "validation.unknown_field", field=name, kind=f"§kind.{kind}",
-                                     known=", ".join(model.fields))
+        raise ValidationError.single(
+            name,
+            "validation.unknown_field",
+            field=name,
+            kind=f"§kind.{kind}",
+            known=", ".join(model.fields),
+        )
     if name in model.refs:
         target = resolve_ref(store, model.refs[name], value, name)
 
         def ref_match(record: Record, today: Any) -> bool:
             got = record.data.get(name)
             return got == target or (isinstance(got, list | dict) and target in got)
+
         return ref_match
     needle = fold(value)
 
@@ -232,6 +309,7 @@ def _filter(store: Store, kind: str, name: str, value: str) -> Callable[[Record,
         raw = record.data.get(name)
         shown = present.display_value(store, kind, name, raw, "vi")
         return needle in fold(shown) or needle == fold(str(raw))
+
     return text_match
 
 
@@ -243,8 +321,9 @@ def cmd_ls(args: argparse.Namespace, ctx: Context) -> int:
         tests = [_filter(store, kind, n, v) for n, v in raw.items()]
         if args.overdue:
             tests.append(_status_matcher("overdue"))
-        records = store.list(kind, include_deleted=args.all,
-                             where=lambda r: all(t(r, today) for t in tests))
+        records = store.list(
+            kind, include_deleted=args.all, where=lambda r: all(t(r, today) for t in tests)
+        )
         records.sort(key=present.sort_key)
         _show_records(ctx, store, records, args.json)
     return 0
@@ -312,8 +391,13 @@ def _read_export(path: Path) -> Iterator[tuple[int, Any]]:
         try:
             items.append((number, orjson.loads(line)))
         except orjson.JSONDecodeError as exc:
-            problems.append(Problem("__root__", "import.bad_line",
-                                    {"line": number, "file": path.name, "detail": str(exc)}))
+            problems.append(
+                Problem(
+                    "__root__",
+                    "import.bad_line",
+                    {"line": number, "file": path.name, "detail": str(exc)},
+                )
+            )
     if problems:
         raise ValidationError(problems)
     yield from items
@@ -324,11 +408,15 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
     items = list(_read_export(path))
     with ctx.open_store() as store:
         counts = store.import_records(items, enforce_scope=False, file=path.name)
-    ctx.console.print(_t(ctx.lang,
-                         f"Đã nhập: {counts['added']} mới, {counts['updated']} cập nhật, "
-                         f"{counts['unchanged']} không đổi.",
-                         f"Imported: {counts['added']} new, {counts['updated']} updated, "
-                         f"{counts['unchanged']} unchanged."))
+    ctx.console.print(
+        _t(
+            ctx.lang,
+            f"Đã nhập: {counts['added']} mới, {counts['updated']} cập nhật, "
+            f"{counts['unchanged']} không đổi.",
+            f"Imported: {counts['added']} new, {counts['updated']} updated, "
+            f"{counts['unchanged']} unchanged.",
+        )
+    )
     return 0
 
 
@@ -343,8 +431,9 @@ def load_demo(store: Store) -> dict[str, dict[str, int]]:
     return summary
 
 
-def ensure_profile(ctx: Context, office: str = "vn", name: str = "Sổ tay (dữ liệu mẫu)",
-                   role: str = "hq") -> Store:
+def ensure_profile(
+    ctx: Context, office: str = "vn", name: str = "Sổ tay (dữ liệu mẫu)", role: str = "hq"
+) -> Store:
     if Store.exists(ctx.data):
         return ctx.open_store()
     return Store.create(ctx.data, office=office, name=name, role=role, lang=ctx.lang)
@@ -376,15 +465,23 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
     with ctx.open_store() as store:
         stats = store.stats()
         c = ctx.console
-        c.print(f"{label('field.scope', ctx.lang)}: {store.office} ({store.meta('name')}), "
-                f"{store.role}")
+        c.print(
+            f"{label('field.scope', ctx.lang)}: {store.office} ({store.meta('name')}), {store.role}"
+        )
         for kind, n in stats["counts"].items():
             c.print(f"  {label('kind.' + kind, ctx.lang)}: {n}")
         c.print(f"{label('word.not_synced', ctx.lang)}: {stats['pending']}")
         c.print(f"{label('kind.conflict', ctx.lang)}: {stats['open_conflicts']}")
         if stats["rejected"]:
-            c.print(_t(ctx.lang, f"Thay đổi bị máy chủ từ chối: {stats['rejected']}",
-                       f"Changes refused by the server: {stats['rejected']}"))
+            c.print(
+                _t(
+                    ctx.lang,
+                    f"Thay đổi bị máy chủ từ chối: {stats['rejected']}",
+                    f"Changes refused by the server: {stats['rejected']}",
+                )
+            )
         last = store.meta("last_sync_at")
-        c.print(_t(ctx.lang, f"Đồng bộ lần cuối: {last or 'chưa'}", f"Last sync: {last or 'never'}"))
+        c.print(
+            _t(ctx.lang, f"Đồng bộ lần cuối: {last or 'chưa'}", f"Last sync: {last or 'never'}")
+        )
     return 0

@@ -132,8 +132,14 @@ class ListRow:
     record: Record | None = None
 
 
-def list_row(record: Record | None, row_id: str, cells: dict[str, str], *, style: str | None = None,
-             sort: dict[str, Any] | None = None) -> ListRow:
+def list_row(
+    record: Record | None,
+    row_id: str,
+    cells: dict[str, str],
+    *,
+    style: str | None = None,
+    sort: dict[str, Any] | None = None,
+) -> ListRow:
     return ListRow(row_id, cells, sort or {}, style, fold(" ".join(cells.values())), record)
 
 
@@ -181,9 +187,16 @@ class ListScreen(SotayScreen):
         yield self.make_table()
 
     def make_table(self) -> VirtualTable:
-        return VirtualTable(self.columns, cell=cell, row_id=lambda r: r.id,
-                            row_class=lambda r: r.style, sort_key=sort_value,
-                            label=self.text, empty=lambda: self.text("ui.empty"), id="list")
+        return VirtualTable(
+            self.columns,
+            cell=cell,
+            row_id=lambda r: r.id,
+            row_class=lambda r: r.style,
+            sort_key=sort_value,
+            label=self.text,
+            empty=lambda: self.text("ui.empty"),
+            id="list",
+        )
 
     @property
     def table(self) -> VirtualTable:
@@ -209,7 +222,8 @@ class ListScreen(SotayScreen):
         shown = filter_rows(self.all_rows, text)
         self.table.set_rows(shown)
         self.query_one("#list-count", Static).update(
-            self.text("ui.count", shown=len(shown), total=len(self.all_rows)))
+            self.text("ui.count", shown=len(shown), total=len(self.all_rows))
+        )
 
     @on(Input.Changed, "#list-filter")
     def _filter_changed(self, event: Input.Changed) -> None:

@@ -111,8 +111,14 @@ class ConflictsScreen(SotayScreen):
 
     def compose_main(self) -> ComposeResult:
         yield Static("", id="held-removals")
-        yield VirtualTable(COLUMNS, cell=cell, row_id=lambda r: r.id, label=self.text,
-                           empty=lambda: self.text("ui.conflict.none"), id="conflicts")
+        yield VirtualTable(
+            COLUMNS,
+            cell=cell,
+            row_id=lambda r: r.id,
+            label=self.text,
+            empty=lambda: self.text("ui.conflict.none"),
+            id="conflicts",
+        )
         with VerticalScroll(id="conflict-detail"):
             yield Static("", id="conflict-header")
             with Horizontal(id="conflict-sides"):
@@ -142,10 +148,19 @@ class ConflictsScreen(SotayScreen):
             kind = str(data.get("record_kind") or "")
             record = store.get(str(data.get("record_id")))
             title = safe_display(record.title if record else data.get("record_title") or "")
-            rows.append(ListRow(conflict.id, {
-                "record": f"{label('kind.' + kind, self.lang)}: {title}",
-                "field": field_label(kind, str(data.get("field")), store, self.lang),
-                "when": local_time(data.get("current_at"), self.lang, self.sotay.display_tz)}, record=conflict))
+            rows.append(
+                ListRow(
+                    conflict.id,
+                    {
+                        "record": f"{label('kind.' + kind, self.lang)}: {title}",
+                        "field": field_label(kind, str(data.get("field")), store, self.lang),
+                        "when": local_time(
+                            data.get("current_at"), self.lang, self.sotay.display_tz
+                        ),
+                    },
+                    record=conflict,
+                )
+            )
         self.table.set_rows(rows)
         self.show_detail(self.table.current)
         held = len(store.held_removals())
@@ -180,25 +195,41 @@ class ConflictsScreen(SotayScreen):
         kind, key = str(data.get("record_kind") or ""), str(data.get("field"))
         record = store.get(str(data.get("record_id")))
         title = safe_display(record.title if record else data.get("record_title") or "")
-        self.query_one("#conflict-header", Static).update(Text(self.text(
-            "ui.conflict.header", kind=label(f"kind.{kind}", lang), title=title,
-            field=field_label(kind, key, store, lang)), "bold"))
+        self.query_one("#conflict-header", Static).update(
+            Text(
+                self.text(
+                    "ui.conflict.header",
+                    kind=label(f"kind.{kind}", lang),
+                    title=title,
+                    field=field_label(kind, key, store, lang),
+                ),
+                "bold",
+            )
+        )
         left, right = self._sides(conflict)
         known = bool(rules.sides(store, conflict))
-        for pane, side, title_key in (("#side-mine", left, "ui.conflict.mine" if known else "ui.conflict.current"),
-                                      ("#side-theirs", right, "ui.conflict.theirs" if known else "ui.conflict.other")):
+        for pane, side, title_key in (
+            ("#side-mine", left, "ui.conflict.mine" if known else "ui.conflict.current"),
+            ("#side-theirs", right, "ui.conflict.theirs" if known else "ui.conflict.other"),
+        ):
             box = self.query_one(pane)
             box.query_one(".side-title", Static).update(Text(self.text(title_key), "bold"))
-            who = self.text("ui.conflict.by", author=safe_display(data.get(f"{side}_author") or "?"),
-                            office=safe_display(data.get(f"{side}_office") or "?"),
-                            when=local_time(data.get(f"{side}_at"), lang, self.sotay.display_tz))
+            who = self.text(
+                "ui.conflict.by",
+                author=safe_display(data.get(f"{side}_author") or "?"),
+                office=safe_display(data.get(f"{side}_office") or "?"),
+                when=local_time(data.get(f"{side}_at"), lang, self.sotay.display_tz),
+            )
             box.query_one(".side-who", Static).update(Text(who, "dim"))
             value = value_text(store, kind, key, data.get(f"{side}_value"), lang)
             box.query_one(".side-value", Static).update(Text(value))
         mine, theirs = data.get(f"{left}_value"), data.get(f"{right}_value")
         diff = self.query_one("#conflict-diff", Static)
-        long = isinstance(mine, str) and isinstance(theirs, str) and ("\n" in mine or "\n" in theirs
-                                                                    or len(mine) + len(theirs) > 160)
+        long = (
+            isinstance(mine, str)
+            and isinstance(theirs, str)
+            and ("\n" in mine or "\n" in theirs or len(mine) + len(theirs) > 160)
+        )
         diff.display = long
         if long:
             diff.update(diff_text(str(mine), str(theirs), lang))
@@ -223,8 +254,9 @@ class ConflictsScreen(SotayScreen):
         held = [r for r in (store.get(rid) for rid in store.held_removals()) if r is not None]
         if not held:
             return
-        titles = "\n".join(f"· {label('kind.' + r.kind, self.lang)}: {safe_display(r.title)}"
-                           for r in held[:12]) + ("\n…" if len(held) > 12 else "")
+        titles = "\n".join(
+            f"· {label('kind.' + r.kind, self.lang)}: {safe_display(r.title)}" for r in held[:12]
+        ) + ("\n…" if len(held) > 12 else "")
 
         def answered(yes: bool | None) -> None:
             if not yes:
@@ -256,10 +288,14 @@ class ConflictsScreen(SotayScreen):
         if key == "deleted":
             return
         current = data.get("current_value")
-        start = current if isinstance(current, str) else value_text(
-            self.sotay.store, kind, key, current, self.lang)
-        title = self.text("ui.conflict.merged_title",
-                          field=field_label(kind, key, self.sotay.store, self.lang))
+        start = (
+            current
+            if isinstance(current, str)
+            else value_text(self.sotay.store, kind, key, current, self.lang)
+        )
+        title = self.text(
+            "ui.conflict.merged_title", field=field_label(kind, key, self.sotay.store, self.lang)
+        )
 
         def merged(value: str | None) -> None:
             if value is not None:

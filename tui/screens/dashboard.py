@@ -63,10 +63,16 @@ class DashboardScreen(SotayScreen):
                 yield Static("", id="indicators")
 
     def _task_table(self, id: str) -> VirtualTable:
-        return VirtualTable(TASK_COLUMNS, cell=self._task_cell, row_id=lambda r: r.id,
-                            row_class=lambda r: "overdue" if r.status == "overdue" else None,
-                            label=self.text, empty=lambda: self.text("ui.dash.nothing"),
-                            id=id, classes="dash-table")
+        return VirtualTable(
+            TASK_COLUMNS,
+            cell=self._task_cell,
+            row_id=lambda r: r.id,
+            row_class=lambda r: "overdue" if r.status == "overdue" else None,
+            label=self.text,
+            empty=lambda: self.text("ui.dash.nothing"),
+            id=id,
+            classes="dash-table",
+        )
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -100,12 +106,14 @@ class DashboardScreen(SotayScreen):
             table.refresh()
 
     def _cards(self, board: Dashboard) -> None:
-        cards = [("ui.card.overdue", len(board.overdue), "bold red"),
-                 ("ui.card.due_soon", len(board.due_soon), "bold yellow"),
-                 ("ui.card.meetings", len(board.meetings), "bold"),
-                 ("ui.card.notices", len(board.late_notices), "bold yellow"),
-                 ("ui.card.pending", board.pending, "bold"),
-                 ("ui.card.conflicts", board.open_conflicts, "bold red")]
+        cards = [
+            ("ui.card.overdue", len(board.overdue), "bold red"),
+            ("ui.card.due_soon", len(board.due_soon), "bold yellow"),
+            ("ui.card.meetings", len(board.meetings), "bold"),
+            ("ui.card.notices", len(board.late_notices), "bold yellow"),
+            ("ui.card.pending", board.pending, "bold"),
+            ("ui.card.conflicts", board.open_conflicts, "bold red"),
+        ]
         if board.rejected:
             cards.append(("ui.card.rejected", board.rejected, "red"))
         text = Text(" ")
@@ -117,11 +125,16 @@ class DashboardScreen(SotayScreen):
         self.query_one("#cards", Static).update(text)
 
     def _titles(self, board: Dashboard) -> None:
-        pairs = [("#overdue-title", self.text("ui.dash.overdue") + f" ({len(board.overdue)})"),
-                 ("#due-title", self.text("ui.dash.due_soon", days=DUE_SOON_DAYS) + f" ({len(board.due_soon)})"),
-                 ("#meetings-title", self.text("ui.dash.meetings")),
-                 ("#notices-title", self.text("ui.dash.notices")),
-                 ("#indicators-title", self.text("ui.dash.indicators"))]
+        pairs = [
+            ("#overdue-title", self.text("ui.dash.overdue") + f" ({len(board.overdue)})"),
+            (
+                "#due-title",
+                self.text("ui.dash.due_soon", days=DUE_SOON_DAYS) + f" ({len(board.due_soon)})",
+            ),
+            ("#meetings-title", self.text("ui.dash.meetings")),
+            ("#notices-title", self.text("ui.dash.notices")),
+            ("#indicators-title", self.text("ui.dash.indicators")),
+        ]
         for selector, title in pairs:
             self.query_one(selector, Static).update(Text(title, "bold"))
 
@@ -147,21 +160,24 @@ class DashboardScreen(SotayScreen):
             if notice.issued_on is None:
                 detail = self.text("ui.dash.not_issued", days=notice.days_late)
             else:
-                detail = self.text("ui.dash.issued_late", date=format_date(notice.issued_on),
-                                   days=notice.days_late)
+                detail = self.text(
+                    "ui.dash.issued_late", date=format_date(notice.issued_on), days=notice.days_late
+                )
             text.append("    " + detail + "\n", "yellow")
         self._more(text, len(board.late_notices))
         return text or Text(self.text("ui.dash.nothing"), "dim")
 
     def _indicators(self, board: Dashboard) -> Text:
         text = Text()
-        for line in board.indicators[:LIST_LIMIT * 2]:
+        for line in board.indicators[: LIST_LIMIT * 2]:
             result = line.result
             percent = result.percent_of_target
             style = "green" if result.achieved else ("red" if result.achieved is False else "")
             text.append(line.name + "\n")
             text.append("  " + attainment_bar(percent), style)
-            shown = format_percent(percent) if percent is not None else self.text("ui.dash.no_reading")
+            shown = (
+                format_percent(percent) if percent is not None else self.text("ui.dash.no_reading")
+            )
             mark = " ✓" if result.achieved else (" ✗" if result.achieved is False else "")
             text.append(f" {shown}{mark}\n", style)
         self._more(text, len(board.indicators), LIST_LIMIT * 2)

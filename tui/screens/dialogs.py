@@ -19,7 +19,6 @@ from tui.context import text_for
 
 
 class _Modal(ModalScreen[Any]):
-
     def text(self, key: str, **params: object) -> str:
         return text_for(key, getattr(self.app, "ui_lang", "vi"), **params)
 
@@ -40,9 +39,15 @@ class ConfirmScreen(_Modal):
         with Vertical(classes="dialog"):
             yield Static(Text(self.question), classes="dialog-question")
             yes, no = self.text("ui.key.yes"), self.text("ui.key.no")
-            yield Static(Text.assemble((" Enter / C / Y ", "reverse"), f" {yes}    ",
-                                       (" Esc / K / N ", "reverse"), f" {no}"),
-                         classes="dialog-keys")
+            yield Static(
+                Text.assemble(
+                    (" Enter / C / Y ", "reverse"),
+                    f" {yes}    ",
+                    (" Esc / K / N ", "reverse"),
+                    f" {no}",
+                ),
+                classes="dialog-keys",
+            )
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
@@ -85,7 +90,9 @@ class ChooseScreen(_Modal):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "ui.key.cancel")]
 
-    def __init__(self, title: str, options: Sequence[tuple[str, str]], current: str | None = None) -> None:
+    def __init__(
+        self, title: str, options: Sequence[tuple[str, str]], current: str | None = None
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.options = list(options)
@@ -94,7 +101,9 @@ class ChooseScreen(_Modal):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(Text(self.title_text), classes="dialog-question")
-            yield OptionList(*[Option(shown, id=code) for code, shown in self.options], id="choose-list")
+            yield OptionList(
+                *[Option(shown, id=code) for code, shown in self.options], id="choose-list"
+            )
 
     def on_mount(self) -> None:
         options = self.query_one("#choose-list", OptionList)

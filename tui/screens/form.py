@@ -32,8 +32,9 @@ class RecordFormScreen(SotayScreen):
         Binding("escape", "back", "ui.key.back"),
     ]
 
-    def __init__(self, kind: str, record_id: str | None, *,
-                 defaults: Mapping[str, Any] | None = None) -> None:
+    def __init__(
+        self, kind: str, record_id: str | None, *, defaults: Mapping[str, Any] | None = None
+    ) -> None:
         super().__init__()
         self.kind = kind
         self.record_id = record_id
@@ -74,28 +75,36 @@ class RecordFormScreen(SotayScreen):
         try:
             changes = form.collect()
         except FormInvalid as exc:
-            self.notify(self.text("ui.fix_fields", count=len(exc.problems)), severity="error",
-                        markup=False)
+            self.notify(
+                self.text("ui.fix_fields", count=len(exc.problems)), severity="error", markup=False
+            )
             return
         kind = label(f"kind.{self.kind}", self.lang)
         try:
-            record = self.sotay.editor.save(self.kind, self.record_id, changes,
-                                            what=f"{kind}")
+            record = self.sotay.editor.save(self.kind, self.record_id, changes, what=f"{kind}")
         except ValidationError as exc:
             left = form.show_problems(exc.problems, self.lang)
             if left:
                 self.show_error(ValidationError(left))
             else:
-                self.notify(self.text("ui.fix_fields", count=len(exc.problems)),
-                            severity="error", markup=False)
+                self.notify(
+                    self.text("ui.fix_fields", count=len(exc.problems)),
+                    severity="error",
+                    markup=False,
+                )
             return
         except SotayError as exc:
-            self.notify(self.text("ui.save_failed", detail=exc.message(self.lang)),
-                        severity="error", markup=False, timeout=8)
+            self.notify(
+                self.text("ui.save_failed", detail=exc.message(self.lang)),
+                severity="error",
+                markup=False,
+                timeout=8,
+            )
             return
         form.mark_saved()
-        self.notify(self.text("ui.saved_record", kind=kind, title=safe_display(record.title)),
-                    markup=False)
+        self.notify(
+            self.text("ui.saved_record", kind=kind, title=safe_display(record.title)), markup=False
+        )
         self.dismiss(record.id)
 
     def action_back(self) -> None:

@@ -16,8 +16,9 @@ from domain.i18n import Lang
 from tui.context import text_for
 
 
-def key_groups(bindings: Mapping[str, ActiveBinding], app: App[Any],
-               lang: Lang) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+def key_groups(
+    bindings: Mapping[str, ActiveBinding], app: App[Any], lang: Lang
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """(keys on this screen, keys everywhere) as (keys, description) pairs."""
     here: dict[str, list[str]] = {}
     everywhere: dict[str, list[str]] = {}

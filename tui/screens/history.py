@@ -73,8 +73,14 @@ class HistoryScreen(SotayScreen):
 
     def compose_main(self) -> ComposeResult:
         yield Static("", id="history-title")
-        yield VirtualTable(COLUMNS, cell=cell, row_id=lambda r: r.id, label=self.text,
-                           empty=lambda: self.text("ui.empty"), id="history")
+        yield VirtualTable(
+            COLUMNS,
+            cell=cell,
+            row_id=lambda r: r.id,
+            label=self.text,
+            empty=lambda: self.text("ui.empty"),
+            id="history",
+        )
         yield Static("", id="history-note")
 
     def on_mount(self) -> None:
@@ -97,7 +103,9 @@ class HistoryScreen(SotayScreen):
         except SotayError as exc:
             self.post_message(HistoryFailed(exc))
         except Exception as exc:  # the UI boundary: shown, never raised
-            self.post_message(HistoryFailed(SotayError("error.internal", detail=type(exc).__name__)))
+            self.post_message(
+                HistoryFailed(SotayError("error.internal", detail=type(exc).__name__))
+            )
         else:
             self.post_message(HistoryLoaded(list(entries)))
 
@@ -120,8 +128,11 @@ class HistoryScreen(SotayScreen):
         kind = record.kind if record is not None else ""
         title = safe_display(record.title) if record is not None else self.record_id
         self.query_one("#history-title", Static).update(
-            Text(self.text("ui.history.title", title=title), "bold"))
-        rows = [self._local_row(store, kind, entry) for entry in reversed(store.history(self.record_id))]
+            Text(self.text("ui.history.title", title=title), "bold")
+        )
+        rows = [
+            self._local_row(store, kind, entry) for entry in reversed(store.history(self.record_id))
+        ]
         for entry in reversed(self.server_entries or []):
             rows.append(self._server_row(store, kind, entry))
         self.query_one("#history", VirtualTable).set_rows(rows)
@@ -131,19 +142,36 @@ class HistoryScreen(SotayScreen):
         parts = [change_text(store, kind, k, v[0], v[1], self.lang) for k, v in changes.items()]
         if entry.get("created"):
             parts.insert(0, self.text("ui.history.created"))
-        source = "ui.history.src.server" if entry.get("source") == "server" else "ui.history.src.local"
-        return ListRow(str(entry.get("id")), {
-            "when": local_time(entry.get("at"), self.lang, self.sotay.display_tz), "source": self.text(source),
-            "who": safe_display(entry.get("author")), "office": safe_display(entry.get("office")),
-            "changes": "; ".join(parts)})
+        source = (
+            "ui.history.src.server" if entry.get("source") == "server" else "ui.history.src.local"
+        )
+        return ListRow(
+            str(entry.get("id")),
+            {
+                "when": local_time(entry.get("at"), self.lang, self.sotay.display_tz),
+                "source": self.text(source),
+                "who": safe_display(entry.get("author")),
+                "office": safe_display(entry.get("office")),
+                "changes": "; ".join(parts),
+            },
+        )
 
     def _server_row(self, store: Store, kind: str, entry: dict[str, Any]) -> ListRow:
         changes = entry.get("changes") or {}
-        parts = [change_text(store, kind, k, (v or {}).get("old"), (v or {}).get("new"), self.lang)
-                 for k, v in changes.items()]
+        parts = [
+            change_text(store, kind, k, (v or {}).get("old"), (v or {}).get("new"), self.lang)
+            for k, v in changes.items()
+        ]
         who = entry.get("author") or entry.get("user")
-        return ListRow(f"server-{entry.get('seq')}", {
-            "when": local_time(entry.get("edited_at") or entry.get("at"), self.lang,
-                               self.sotay.display_tz),
-            "source": self.text("ui.history.server"), "who": safe_display(who),
-            "office": safe_display(entry.get("office")), "changes": "; ".join(parts)})
+        return ListRow(
+            f"server-{entry.get('seq')}",
+            {
+                "when": local_time(
+                    entry.get("edited_at") or entry.get("at"), self.lang, self.sotay.display_tz
+                ),
+                "source": self.text("ui.history.server"),
+                "who": safe_display(who),
+                "office": safe_display(entry.get("office")),
+                "changes": "; ".join(parts),
+            },
+        )

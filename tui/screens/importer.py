@@ -24,25 +24,27 @@ from domain.text import fold, safe_display
 from tui.screens.base import FormSectionScreen
 from tui.widgets.table import Column, VirtualTable
 
-register(labels={
-    "importer.title": ("Nhập bảng nhiệm vụ của kế hoạch", "Import a plan's task table"),
-    "importer.file": ("Tệp (.csv, .xlsx)", "File (.csv, .xlsx)"),
-    "importer.plan": ("Kế hoạch (mã hoặc số hiệu)", "Plan (ID or number)"),
-    "importer.preview": ("Xem trước", "Preview"),
-    "importer.confirm": ("Nhập {n} dòng hợp lệ", "Import {n} good rows"),
-    "importer.confirm_none": ("Nhập", "Import"),
-    "importer.reading": ("Đang đọc tệp…", "Reading the file…"),
-    "importer.col_line": ("Dòng", "Line"),
-    "importer.col_state": ("Tình trạng", "State"),
-    "importer.col_task": ("Nội dung nhiệm vụ", "Task"),
-    "importer.col_lead": ("Chủ trì", "Lead"),
-    "importer.col_issue": ("Lỗi / ghi chú", "Errors / notes"),
-    "importer.state.new": ("Mới", "New"),
-    "importer.state.update": ("Cập nhật", "Update"),
-    "importer.state.same": ("Đã có", "Already there"),
-    "importer.state.error": ("Lỗi", "Error"),
-    "importer.state.heading": ("Tiêu đề nhóm", "Group heading"),
-})
+register(
+    labels={
+        "importer.title": ("Nhập bảng nhiệm vụ của kế hoạch", "Import a plan's task table"),
+        "importer.file": ("Tệp (.csv, .xlsx)", "File (.csv, .xlsx)"),
+        "importer.plan": ("Kế hoạch (mã hoặc số hiệu)", "Plan (ID or number)"),
+        "importer.preview": ("Xem trước", "Preview"),
+        "importer.confirm": ("Nhập {n} dòng hợp lệ", "Import {n} good rows"),
+        "importer.confirm_none": ("Nhập", "Import"),
+        "importer.reading": ("Đang đọc tệp…", "Reading the file…"),
+        "importer.col_line": ("Dòng", "Line"),
+        "importer.col_state": ("Tình trạng", "State"),
+        "importer.col_task": ("Nội dung nhiệm vụ", "Task"),
+        "importer.col_lead": ("Chủ trì", "Lead"),
+        "importer.col_issue": ("Lỗi / ghi chú", "Errors / notes"),
+        "importer.state.new": ("Mới", "New"),
+        "importer.state.update": ("Cập nhật", "Update"),
+        "importer.state.same": ("Đã có", "Already there"),
+        "importer.state.error": ("Lỗi", "Error"),
+        "importer.state.heading": ("Tiêu đề nhóm", "Group heading"),
+    }
+)
 
 COLUMNS = [
     Column("line", "importer.col_line", 6, align="right"),
@@ -51,8 +53,11 @@ COLUMNS = [
     Column("lead", "importer.col_lead", 20),
     Column("issue", "importer.col_issue", 36, flex=True),
 ]
-WORDS = {"#import-title": "importer.title", "#label-file": "importer.file",
-         "#label-plan": "importer.plan"}
+WORDS = {
+    "#import-title": "importer.title",
+    "#label-file": "importer.file",
+    "#label-plan": "importer.plan",
+}
 
 
 @dataclass(slots=True)
@@ -105,10 +110,16 @@ class ImportScreen(FormSectionScreen):
                 yield Button("", id="confirm", disabled=True, variant="success")
             yield ProgressBar(total=1, id="progress", show_eta=False)
             yield Static("", id="status")
-        yield VirtualTable(COLUMNS, cell=lambda row, key: row.cells.get(key, ""),
-                           row_id=lambda row: str(row.line), row_class=lambda row: row.style,
-                           sort_key=self._sort_key, label=self.t, empty=lambda: "",
-                           id="rows")
+        yield VirtualTable(
+            COLUMNS,
+            cell=lambda row, key: row.cells.get(key, ""),
+            row_id=lambda row: str(row.line),
+            row_class=lambda row: row.style,
+            sort_key=self._sort_key,
+            label=self.t,
+            empty=lambda: "",
+            id="rows",
+        )
 
     @staticmethod
     def _sort_key(row: Any, key: str) -> Any:
@@ -117,11 +128,14 @@ class ImportScreen(FormSectionScreen):
     def relabel(self) -> None:
         for selector, key in WORDS.items():
             shown = escape(self.t(key))
-            self.query_one(selector, Static).update(f"[b]{shown}[/b]" if key == "importer.title" else shown)
+            self.query_one(selector, Static).update(
+                f"[b]{shown}[/b]" if key == "importer.title" else shown
+            )
         self.query_one("#preview", Button).label = self.t("importer.preview")
         good = len(self.result.good) if self.result is not None else 0
         self.query_one("#confirm", Button).label = (
-            self.t("importer.confirm", n=good) if good else self.t("importer.confirm_none"))
+            self.t("importer.confirm", n=good) if good else self.t("importer.confirm_none")
+        )
         self.table.refresh()
 
     @property
@@ -154,11 +168,13 @@ class ImportScreen(FormSectionScreen):
     @work(thread=True, exit_on_error=False, exclusive=True, group="import")
     def read(self, path: Path, plan_id: str) -> None:
         try:
+
             def progress(rows: int) -> None:
                 self.post_message(self.Progress(rows))
 
-            result = plan_import.preview(self.sotay.store, path, plan_id, self.lang,
-                                         progress=progress)
+            result = plan_import.preview(
+                self.sotay.store, path, plan_id, self.lang, progress=progress
+            )
             self.post_message(self.Previewed(result, None))
         except SotayError as exc:
             self.post_message(self.Previewed(None, exc.message(self.lang)))
@@ -170,10 +186,13 @@ class ImportScreen(FormSectionScreen):
     def _row(self, row: plan_import.RowResult) -> PreviewRow:
         state = "error" if row.errors else row.state
         lead = self.sotay.store.get(str(row.fields.get("lead_unit_id") or ""))
-        cells = {"line": str(row.line), "state": self.t(f"importer.state.{state}"),
-                 "title": row.cells.get("title", ""),
-                 "lead": lead.title if lead is not None else row.cells.get("lead", ""),
-                 "issue": "; ".join([*row.errors, *row.notes])}
+        cells = {
+            "line": str(row.line),
+            "state": self.t(f"importer.state.{state}"),
+            "title": row.cells.get("title", ""),
+            "lead": lead.title if lead is not None else row.cells.get("lead", ""),
+            "issue": "; ".join([*row.errors, *row.notes]),
+        }
         return PreviewRow(row.line, cells, "overdue" if row.errors else None)
 
     @on(Previewed)

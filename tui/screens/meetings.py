@@ -57,13 +57,26 @@ class MeetingsScreen(ListScreen):
             flat = meeting.flat
             attendees = sum(1 for key in flat if key.startswith("attendee:"))
             cells = {
-                "date": format_date(flat.get("date")), "time": safe_display(flat.get("time")),
-                "title": safe_display(meeting.title), "chair": derived.name_of(flat.get("chair_id")),
-                "attendees": str(attendees), "tasks": str(len(follow_ups(store, meeting.id))),
+                "date": format_date(flat.get("date")),
+                "time": safe_display(flat.get("time")),
+                "title": safe_display(meeting.title),
+                "chair": derived.name_of(flat.get("chair_id")),
+                "attendees": str(attendees),
+                "tasks": str(len(follow_ups(store, meeting.id))),
             }
-            rows.append(list_row(meeting, meeting.id, cells, sort={
-                "date": str(flat.get("date") or ""), "title": collation_key(cells["title"]),
-                "attendees": attendees, "tasks": int(cells["tasks"])}))
+            rows.append(
+                list_row(
+                    meeting,
+                    meeting.id,
+                    cells,
+                    sort={
+                        "date": str(flat.get("date") or ""),
+                        "title": collation_key(cells["title"]),
+                        "attendees": attendees,
+                        "tasks": int(cells["tasks"]),
+                    },
+                )
+            )
         rows.sort(key=lambda r: r.sort["date"], reverse=True)
         return rows
 
@@ -87,7 +100,9 @@ class ConclusionItem(Vertical):
         for name in ITEM_FIELDS:
             spec = spec_for("task", name)
             key = "ui.meeting.item_title" if name == "title" else None
-            yield make_box(spec, self.values.get(name), id=f"field-item{self.number}-{name}", label_key=key)
+            yield make_box(
+                spec, self.values.get(name), id=f"field-item{self.number}-{name}", label_key=key
+            )
         yield Button("", classes="item-remove", compact=True)
 
     def on_mount(self) -> None:
@@ -97,7 +112,8 @@ class ConclusionItem(Vertical):
         lang = services(self).ui_lang
 
         self.query_one(".item-title", Static).update(
-            Text(text_for("ui.meeting.item", lang, n=self.number), "bold"))
+            Text(text_for("ui.meeting.item", lang, n=self.number), "bold")
+        )
         self.query_one(".item-remove", Button).label = text_for("ui.meeting.remove_item", lang)
         for box in self.query(FieldBox):
             box.relabel()
@@ -162,8 +178,12 @@ class MeetingEditor(SotayScreen):
             yield make_box(spec_for("meeting", "minutes"), data.get("minutes"))
             yield Static("", id="sec-conclusions", classes="form-section")
             notice_spec = FieldSpec("conclusion", "number", "text")
-            yield make_box(notice_spec, notice.data.get("number") if notice else None,
-                           id="field-notice-number", label_key="ui.meeting.notice_number")
+            yield make_box(
+                notice_spec,
+                notice.data.get("number") if notice else None,
+                id="field-notice-number",
+                label_key="ui.meeting.notice_number",
+            )
             with Vertical(id="items"):
                 for task in follow_ups(self.sotay.store, meeting.id) if meeting else []:
                     yield ConclusionItem(self._take_number(), task)
@@ -181,13 +201,18 @@ class MeetingEditor(SotayScreen):
     def relabel(self) -> None:
         meeting = self.meeting
         kind = label("kind.meeting", self.lang)
-        heading = (f"{self.text('ui.editing')} {kind}: {safe_display(meeting.title)}"
-                   if meeting else f"{self.text('ui.new')}: {kind}")
+        heading = (
+            f"{self.text('ui.editing')} {kind}: {safe_display(meeting.title)}"
+            if meeting
+            else f"{self.text('ui.new')}: {kind}"
+        )
         self.query_one("#meeting-heading", Static).update(Text(heading, "bold"))
-        for selector, key in (("#sec-main", "ui.meeting.section.main"),
-                              ("#sec-people", "ui.meeting.section.people"),
-                              ("#sec-text", "ui.meeting.section.text"),
-                              ("#sec-conclusions", "ui.meeting.section.conclusions")):
+        for selector, key in (
+            ("#sec-main", "ui.meeting.section.main"),
+            ("#sec-people", "ui.meeting.section.people"),
+            ("#sec-text", "ui.meeting.section.text"),
+            ("#sec-conclusions", "ui.meeting.section.conclusions"),
+        ):
             self.query_one(selector, Static).update(Text(self.text(key), "bold underline"))
         for box in self.query(FieldBox):
             box.relabel()
@@ -220,13 +245,19 @@ class MeetingEditor(SotayScreen):
 
     # ------------------------------------------------------------------ save
     def _meeting_boxes(self) -> list[FieldBox]:
-        return [b for b in self.query(FieldBox)
-                if b.spec.kind == "meeting" and not isinstance(b.parent, ConclusionItem)]
+        return [
+            b
+            for b in self.query(FieldBox)
+            if b.spec.kind == "meeting" and not isinstance(b.parent, ConclusionItem)
+        ]
 
     @property
     def dirty(self) -> bool:
-        return bool(self.removed) or any(b.dirty for b in self.query(FieldBox)) or any(
-            item.task_id is None for item in self.query(ConclusionItem))
+        return (
+            bool(self.removed)
+            or any(b.dirty for b in self.query(FieldBox))
+            or any(item.task_id is None for item in self.query(ConclusionItem))
+        )
 
     def _collect(self) -> tuple[dict[str, Any], dict[str, Any], list[ItemEdit]] | None:
         problems: list[Problem] = []
@@ -254,11 +285,15 @@ class MeetingEditor(SotayScreen):
             items.append(ItemEdit(item.task_id, fields))
         if problems:
             self._focus_first_invalid()
-            self.notify(self.text("ui.fix_fields", count=len(problems)), severity="error", markup=False)
+            self.notify(
+                self.text("ui.fix_fields", count=len(problems)), severity="error", markup=False
+            )
             return None
         title = changes.get("title") or (self.meeting.title if self.meeting else "")
-        notice = {"number": notice_box.value(),
-                  "title": self.text("ui.meeting.notice_title", title=title)}
+        notice = {
+            "number": notice_box.value(),
+            "title": self.text("ui.meeting.notice_title", title=title),
+        }
         return changes, notice, items
 
     def _focus_first_invalid(self) -> None:
@@ -281,18 +316,27 @@ class MeetingEditor(SotayScreen):
         self._save(changes, notice, items, list(self.removed), what)
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
-    def _save(self, changes: dict[str, Any], notice: dict[str, Any], items: list[ItemEdit],
-              removed: list[str], what: str) -> None:
+    def _save(
+        self,
+        changes: dict[str, Any],
+        notice: dict[str, Any],
+        items: list[ItemEdit],
+        removed: list[str],
+        what: str,
+    ) -> None:
         editor = self.sotay.editor
         try:
-            meeting, tasks = editor.save_meeting(self.meeting_id, changes, notice, items, removed,
-                                                 what=what)
+            meeting, tasks = editor.save_meeting(
+                self.meeting_id, changes, notice, items, removed, what=what
+            )
         except ItemInvalid as exc:
             self.post_message(MeetingSaveFailed(exc, exc.index))
         except SotayError as exc:
             self.post_message(MeetingSaveFailed(exc))
         except Exception as exc:  # the UI boundary: a calm message, never a traceback
-            self.post_message(MeetingSaveFailed(SotayError("error.internal", detail=type(exc).__name__)))
+            self.post_message(
+                MeetingSaveFailed(SotayError("error.internal", detail=type(exc).__name__))
+            )
         else:
             self.post_message(MeetingSaved(meeting.id, len(tasks)))
 
@@ -309,8 +353,12 @@ class MeetingEditor(SotayScreen):
         error = message.error
         if isinstance(error, ValidationError):
             self._place(error, message.item)
-        self.notify(self.text("ui.save_failed", detail=error.message(self.lang)),
-                    severity="error", markup=False, timeout=8)
+        self.notify(
+            self.text("ui.save_failed", detail=error.message(self.lang)),
+            severity="error",
+            markup=False,
+            timeout=8,
+        )
 
     def _place(self, error: ValidationError, item: int | None) -> None:
         if item is not None:

@@ -73,14 +73,25 @@ class PlansScreen(ListScreen):
             done = plan_progress(t.flat for t in tasks)
             status = plan.flat.get("status")
             cells = {
-                "number": safe_display(plan.flat.get("number")), "title": safe_display(plan.title),
+                "number": safe_display(plan.flat.get("number")),
+                "title": safe_display(plan.title),
                 "period": period(plan.flat),
                 "status": label(f"plan_status.{status}", lang) if status else "",
                 "done": format_percent(done) if done is not None else "",
                 "tasks": str(len(tasks)),
             }
-            rows.append(list_row(plan, plan.id, cells, sort={
-                "title": collation_key(cells["title"]), "done": done or 0.0, "tasks": len(tasks)}))
+            rows.append(
+                list_row(
+                    plan,
+                    plan.id,
+                    cells,
+                    sort={
+                        "title": collation_key(cells["title"]),
+                        "done": done or 0.0,
+                        "tasks": len(tasks),
+                    },
+                )
+            )
         rows.sort(key=lambda r: (r.cells["period"], r.sort["title"]), reverse=False)
         return rows
 
@@ -116,13 +127,25 @@ class PlanScreen(SotayScreen):
         yield Static("", id="plan-title")
         yield Static("", id="plan-summary")
         yield Static("", id="plan-tasks-title", classes="plan-section")
-        yield VirtualTable(TASK_COLUMNS, cell=self._task_cell, row_id=lambda r: r.id,
-                           row_class=self._task_class, label=self.text,
-                           empty=lambda: self.text("ui.empty"), id="plan-tasks")
+        yield VirtualTable(
+            TASK_COLUMNS,
+            cell=self._task_cell,
+            row_id=lambda r: r.id,
+            row_class=self._task_class,
+            label=self.text,
+            empty=lambda: self.text("ui.empty"),
+            id="plan-tasks",
+        )
         yield Static("", id="plan-indicators-title", classes="plan-section")
-        yield VirtualTable(INDICATOR_COLUMNS, cell=cell, row_id=lambda r: r.id,
-                           row_class=lambda r: r.style, label=self.text,
-                           empty=lambda: self.text("ui.empty"), id="plan-indicators")
+        yield VirtualTable(
+            INDICATOR_COLUMNS,
+            cell=cell,
+            row_id=lambda r: r.id,
+            row_class=lambda r: r.style,
+            label=self.text,
+            empty=lambda: self.text("ui.empty"),
+            id="plan-indicators",
+        )
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -135,7 +158,8 @@ class PlanScreen(SotayScreen):
     def relabel(self) -> None:
         self.query_one("#plan-tasks-title", Static).update(Text(self.text("ui.plan.tasks"), "bold"))
         self.query_one("#plan-indicators-title", Static).update(
-            Text(self.text("ui.plan.indicators"), "bold"))
+            Text(self.text("ui.plan.indicators"), "bold")
+        )
         for table in self.query(VirtualTable):
             table.refresh()
 
@@ -153,20 +177,27 @@ class PlanScreen(SotayScreen):
         self.query_one("#plan-indicators", VirtualTable).set_rows(self._indicators())
 
     def _summary(self, plan: Record, tasks: list[TaskRow]) -> None:
-        done = plan_progress({"status": "done" if r.status.startswith("done") else r.status,
-                              "progress": r.progress} for r in tasks)
+        done = plan_progress(
+            {"status": "done" if r.status.startswith("done") else r.status, "progress": r.progress}
+            for r in tasks
+        )
         status = plan.flat.get("status")
         budget = plan.flat.get("budget")
         if not isinstance(budget, int):
             budget = sum(r.budget or 0 for r in tasks) or None
         summary = self.text(
-            "ui.plan.summary", number=safe_display(plan.flat.get("number")) or "—",
+            "ui.plan.summary",
+            number=safe_display(plan.flat.get("number")) or "—",
             period=period(plan.flat) or "—",
             status=label(f"plan_status.{status}", self.lang) if status else "—",
-            done=format_percent(done) if done is not None else "—", tasks=len(tasks),
-            budget=format_money(budget) if budget else "—")
+            done=format_percent(done) if done is not None else "—",
+            tasks=len(tasks),
+            budget=format_money(budget) if budget else "—",
+        )
         issued = format_date(plan.flat.get("issued_on"))
-        self.query_one("#plan-summary", Static).update(Text(summary + (f" · {issued}" if issued else "")))
+        self.query_one("#plan-summary", Static).update(
+            Text(summary + (f" · {issued}" if issued else ""))
+        )
 
     def _grouped(self, tasks: list[TaskRow]) -> list[Any]:
         ordered = sorted(tasks, key=lambda r: (stt_key(r.stt), r.title))
@@ -178,7 +209,9 @@ class PlanScreen(SotayScreen):
         out: list[Any] = []
         for group, members in sorted(groups.items(), key=lambda g: (g[0] == "", g[0])):
             name = label(f"group.{group}", self.lang) if group else self.text("ui.plan.no_group")
-            out.append(ListRow(f"group:{group}", {"title": f"{name} ({len(members)})"}, style="group"))
+            out.append(
+                ListRow(f"group:{group}", {"title": f"{name} ({len(members)})"}, style="group")
+            )
             out.extend(members)
         return out
 
@@ -188,11 +221,18 @@ class PlanScreen(SotayScreen):
         rows = []
         for indicator in store.children(self.plan_id, "indicator"):
             result = attainment(indicator.data, today)
-            verdict = "" if result.achieved is None else label(
-                "word.achieved" if result.achieved else "word.not_achieved", self.lang)
-            cells = {"name": safe_display(indicator.title), "target": result.target_text,
-                     "actual": result.actual_text or self.text("ui.dash.no_reading"),
-                     "pct": format_percent(result.percent_of_target), "result": verdict}
+            verdict = (
+                ""
+                if result.achieved is None
+                else label("word.achieved" if result.achieved else "word.not_achieved", self.lang)
+            )
+            cells = {
+                "name": safe_display(indicator.title),
+                "target": result.target_text,
+                "actual": result.actual_text or self.text("ui.dash.no_reading"),
+                "pct": format_percent(result.percent_of_target),
+                "result": verdict,
+            }
             style = None if result.achieved is None else ("done" if result.achieved else "overdue")
             rows.append(list_row(indicator, indicator.id, cells, style=style))
         rows.sort(key=lambda r: collation_key(r.cells["name"]))

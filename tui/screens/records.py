@@ -40,19 +40,34 @@ class IndicatorsScreen(ListScreen):
         rows = []
         for indicator in store.list("indicator"):
             result = attainment(indicator.data, today)
-            verdict = "" if result.achieved is None else label(
-                "word.achieved" if result.achieved else "word.not_achieved", self.lang)
+            verdict = (
+                ""
+                if result.achieved is None
+                else label("word.achieved" if result.achieved else "word.not_achieved", self.lang)
+            )
             plan = store.get(str(indicator.flat.get("plan_id") or ""))
             cells = {
                 "name": safe_display(indicator.title),
                 "plan": safe_display(plan.flat.get("number") or plan.title) if plan else "",
-                "target": result.target_text, "actual": result.actual_text,
+                "target": result.target_text,
+                "actual": result.actual_text,
                 "when": format_date(result.reading_date) if result.reading_date else "",
-                "pct": format_percent(result.percent_of_target), "result": verdict,
+                "pct": format_percent(result.percent_of_target),
+                "result": verdict,
             }
             style = None if result.achieved is None else ("done" if result.achieved else "overdue")
-            rows.append(list_row(indicator, indicator.id, cells, style=style, sort={
-                "name": collation_key(cells["name"]), "pct": result.percent_of_target or -1.0}))
+            rows.append(
+                list_row(
+                    indicator,
+                    indicator.id,
+                    cells,
+                    style=style,
+                    sort={
+                        "name": collation_key(cells["name"]),
+                        "pct": result.percent_of_target or -1.0,
+                    },
+                )
+            )
         rows.sort(key=lambda r: r.sort["name"])
         return rows
 
@@ -71,14 +86,28 @@ class ProjectsScreen(ListScreen):
             stage = flat.get("stage")
             complete = flat.get("records_complete")
             cells = {
-                "name": safe_display(project.title), "investor": derived.name_of(flat.get("investor_id")),
+                "name": safe_display(project.title),
+                "investor": derived.name_of(flat.get("investor_id")),
                 "stage": label(f"stage.{stage}", self.lang) if stage else "",
-                "budget": format_money(flat.get("budget") if isinstance(flat.get("budget"), int) else None),
+                "budget": format_money(
+                    flat.get("budget") if isinstance(flat.get("budget"), int) else None
+                ),
                 "end": format_date(flat.get("end")),
-                "complete": "" if complete is None else label("word.yes" if complete else "word.no", self.lang),
+                "complete": ""
+                if complete is None
+                else label("word.yes" if complete else "word.no", self.lang),
             }
-            rows.append(list_row(project, project.id, cells, sort={
-                "name": collation_key(cells["name"]), "budget": flat.get("budget") or 0,
-                "end": str(flat.get("end") or "")}))
+            rows.append(
+                list_row(
+                    project,
+                    project.id,
+                    cells,
+                    sort={
+                        "name": collation_key(cells["name"]),
+                        "budget": flat.get("budget") or 0,
+                        "end": str(flat.get("end") or ""),
+                    },
+                )
+            )
         rows.sort(key=lambda r: r.sort["name"])
         return rows

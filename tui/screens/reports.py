@@ -28,35 +28,52 @@ from domain.periods import KINDS, Period, parse_period
 from domain.text import safe_display
 from tui.screens.base import FormSectionScreen
 
-register(labels={
-    "reports.title": ("Báo cáo định kỳ", "Periodic reports"),
-    "reports.kind": ("Loại kỳ", "Period kind"),
-    "reports.period": ("Kỳ báo cáo", "Period"),
-    "reports.scope": ("Phạm vi", "Scope"),
-    "reports.recommendations": ("V. Kiến nghị", "V. Recommendations"),
-    "reports.path": ("Xuất ra tệp (.docx, .md, .csv)", "Export to (.docx, .md, .csv)"),
-    "reports.preview": ("Xem trước", "Preview"),
-    "reports.save": ("Lưu báo cáo", "Save report"),
-    "reports.export": ("Xuất tệp", "Export"),
-    "reports.working": ("Đang lập báo cáo…", "Building the report…"),
-    "reports.ready": ("Đã lập báo cáo {period}.", "Report for {period} ready."),
-    "reports.saved": ("Đã lưu báo cáo (sẽ đồng bộ về trung ương).", "Report saved (it will sync)."),
-    "reports.exported": ("Đã xuất {path}", "Exported {path}"),
-    "reports.need_preview": ("Hãy xem trước báo cáo trước khi lưu hoặc xuất.",
-                             "Preview the report before saving or exporting."),
-    "period_kind.month": ("Tháng", "Month"),
-    "period_kind.quarter": ("Quý", "Quarter"),
-    "period_kind.half": ("6 tháng", "Half-year"),
-    "period_kind.year": ("Năm", "Year"),
-    "period_kind.custom": ("Khoảng tùy chọn", "Custom range"),
-})
+register(
+    labels={
+        "reports.title": ("Báo cáo định kỳ", "Periodic reports"),
+        "reports.kind": ("Loại kỳ", "Period kind"),
+        "reports.period": ("Kỳ báo cáo", "Period"),
+        "reports.scope": ("Phạm vi", "Scope"),
+        "reports.recommendations": ("V. Kiến nghị", "V. Recommendations"),
+        "reports.path": ("Xuất ra tệp (.docx, .md, .csv)", "Export to (.docx, .md, .csv)"),
+        "reports.preview": ("Xem trước", "Preview"),
+        "reports.save": ("Lưu báo cáo", "Save report"),
+        "reports.export": ("Xuất tệp", "Export"),
+        "reports.working": ("Đang lập báo cáo…", "Building the report…"),
+        "reports.ready": ("Đã lập báo cáo {period}.", "Report for {period} ready."),
+        "reports.saved": (
+            "Đã lưu báo cáo (sẽ đồng bộ về trung ương).",
+            "Report saved (it will sync).",
+        ),
+        "reports.exported": ("Đã xuất {path}", "Exported {path}"),
+        "reports.need_preview": (
+            "Hãy xem trước báo cáo trước khi lưu hoặc xuất.",
+            "Preview the report before saving or exporting.",
+        ),
+        "period_kind.month": ("Tháng", "Month"),
+        "period_kind.quarter": ("Quý", "Quarter"),
+        "period_kind.half": ("6 tháng", "Half-year"),
+        "period_kind.year": ("Năm", "Year"),
+        "period_kind.custom": ("Khoảng tùy chọn", "Custom range"),
+    }
+)
 
-EXAMPLES = {"month": "2022-05", "quarter": "2022-Q2", "half": "2011-H1", "year": "2022",
-            "custom": "01/03/2022..30/06/2022"}
+EXAMPLES = {
+    "month": "2022-05",
+    "quarter": "2022-Q2",
+    "half": "2011-H1",
+    "year": "2022",
+    "custom": "01/03/2022..30/06/2022",
+}
 #: Words of the form: widget id → label key, redrawn when the language changes.
-WORDS = {"#reports-title": "reports.title", "#label-kind": "reports.kind",
-         "#label-period": "reports.period", "#label-scope": "reports.scope",
-         "#label-recommendations": "reports.recommendations", "#label-path": "reports.path"}
+WORDS = {
+    "#reports-title": "reports.title",
+    "#label-kind": "reports.kind",
+    "#label-period": "reports.period",
+    "#label-scope": "reports.scope",
+    "#label-recommendations": "reports.recommendations",
+    "#label-path": "reports.path",
+}
 BUTTONS = {"#preview": "reports.preview", "#save": "reports.save", "#export": "reports.export"}
 
 
@@ -123,7 +140,9 @@ class ReportsScreen(FormSectionScreen):
     def relabel(self) -> None:
         for selector, key in WORDS.items():
             shown = escape(self.t(key))
-            self.query_one(selector, Static).update(f"[b]{shown}[/b]" if key == "reports.title" else shown)
+            self.query_one(selector, Static).update(
+                f"[b]{shown}[/b]" if key == "reports.title" else shown
+            )
         for selector, key in BUTTONS.items():
             self.query_one(selector, Button).label = self.t(key)
 
@@ -184,8 +203,14 @@ class ReportsScreen(FormSectionScreen):
             return
         text = self.query_one("#recommendations", TextArea).text
         try:
-            save_report(self.sotay.store, self.built.document, self.built.period, self.built.scope,
-                        None, text)
+            save_report(
+                self.sotay.store,
+                self.built.document,
+                self.built.period,
+                self.built.scope,
+                None,
+                text,
+            )
         except SotayError as exc:
             self.set_status(exc.message(self.lang), error=True)
             return
@@ -198,7 +223,9 @@ class ReportsScreen(FormSectionScreen):
             return
         path = Path(self.query_one("#path", Input).value.strip() or "bao-cao.docx").expanduser()
         try:
-            written = [write_document(self.built.document, path, fmt) for fmt in formats_for(path, None)]
+            written = [
+                write_document(self.built.document, path, fmt) for fmt in formats_for(path, None)
+            ]
         except SotayError as exc:
             self.set_status(exc.message(self.lang), error=True)
             return

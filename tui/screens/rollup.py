@@ -46,9 +46,15 @@ class RollupScreen(SotayScreen):
 
     def compose_main(self) -> ComposeResult:
         yield Static("", id="rollup-title")
-        yield VirtualTable(COLUMNS, cell=self._cell, row_id=lambda r: r.scope,
-                           sort_key=self._sort_key, label=lambda k: label(k, self.lang),
-                           empty=lambda: self.text("ui.empty"), id="rollup")
+        yield VirtualTable(
+            COLUMNS,
+            cell=self._cell,
+            row_id=lambda r: r.scope,
+            sort_key=self._sort_key,
+            label=lambda k: label(k, self.lang),
+            empty=lambda: self.text("ui.empty"),
+            id="rollup",
+        )
 
     def _cell(self, row: rollup.OfficeRow, key: str) -> str:
         return rollup.cells(row, self.lang)[[c.key for c in COLUMNS].index(key)]

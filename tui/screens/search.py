@@ -35,8 +35,11 @@ def describe_hit(record: Record, lang: str) -> dict[str, str]:
         if value:
             detail = format_date(value) if key in ("date", "due") else safe_display(value)
             break
-    return {"kind": label(f"kind.{record.kind}", "en" if lang == "en" else "vi"),
-            "title": safe_display(record.title), "detail": detail}
+    return {
+        "kind": label(f"kind.{record.kind}", "en" if lang == "en" else "vi"),
+        "title": safe_display(record.title),
+        "detail": detail,
+    }
 
 
 class SearchScreen(ModalScreen[None]):
@@ -49,8 +52,14 @@ class SearchScreen(ModalScreen[None]):
         with Vertical(id="search-box"):
             yield Input(placeholder=self.text("ui.search.placeholder"), id="search-input")
             yield Static("", id="search-count")
-            yield VirtualTable(COLUMNS, cell=self._cell, row_id=lambda r: r.id, label=self.text,
-                               empty=lambda: "", id="search-results")
+            yield VirtualTable(
+                COLUMNS,
+                cell=self._cell,
+                row_id=lambda r: r.id,
+                label=self.text,
+                empty=lambda: "",
+                id="search-results",
+            )
 
     def text(self, key: str, **params: object) -> str:
         return text_for(key, services(self).ui_lang, **params)

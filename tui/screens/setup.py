@@ -23,8 +23,12 @@ from tui.strings import tr
 
 DEFAULT_OFFICE = "vn"
 DEFAULT_NAME = "Sổ tay"
-FIELDS = (("office", "ui.setup.office"), ("name", "ui.setup.name"),
-          ("server", "ui.setup.server"), ("token", "ui.setup.token"))
+FIELDS = (
+    ("office", "ui.setup.office"),
+    ("name", "ui.setup.name"),
+    ("server", "ui.setup.server"),
+    ("token", "ui.setup.token"),
+)
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,9 @@ class SetupAnswers:
     token: str | None
 
 
-def check_answers(values: dict[str, str], lang: Lang, *, offline: bool) -> tuple[SetupAnswers | None, dict[str, str]]:
+def check_answers(
+    values: dict[str, str], lang: Lang, *, offline: bool
+) -> tuple[SetupAnswers | None, dict[str, str]]:
     """The answers, or the message to show under each field that is wrong."""
     errors: dict[str, str] = {}
     office = values.get("office", "").strip() or (DEFAULT_OFFICE if offline else "")
@@ -80,9 +86,15 @@ class SetupApp(App[SetupAnswers | None]):
                 yield Label(tr(label_key, lang))
                 yield Input(password=key == "token", id=f"setup-{key}")
                 yield Static("", id=f"setup-{key}-error", classes="setup-error")
-            yield Static(Text.assemble((" Ctrl+S ", "reverse"), " " + tr("ui.setup.start", lang) + "   ",
-                                       (" Esc ", "reverse"), " " + tr("ui.setup.offline", lang)),
-                         id="setup-keys")
+            yield Static(
+                Text.assemble(
+                    (" Ctrl+S ", "reverse"),
+                    " " + tr("ui.setup.start", lang) + "   ",
+                    (" Esc ", "reverse"),
+                    " " + tr("ui.setup.offline", lang),
+                ),
+                id="setup-keys",
+            )
 
     def values(self) -> dict[str, str]:
         return {key: self.query_one(f"#setup-{key}", Input).value for key, _ in FIELDS}

@@ -34,8 +34,20 @@ from tui.widgets.pick import Choice, PickField
 from tui.widgets.table import Column, VirtualTable
 
 DERIVED = ("not_started", "in_progress", "overdue", "done", "paused", "cancelled")
-STATUS_ORDER = {code: n for n, code in enumerate(
-    ("overdue", "in_progress", "not_started", "paused", "done_late", "done_on_time", "cancelled"))}
+STATUS_ORDER = {
+    code: n
+    for n, code in enumerate(
+        (
+            "overdue",
+            "in_progress",
+            "not_started",
+            "paused",
+            "done_late",
+            "done_on_time",
+            "cancelled",
+        )
+    )
+}
 COLUMNS = [
     Column("stt", "field.stt", 7),
     Column("title", "field.title", 28, flex=True),
@@ -78,9 +90,16 @@ class TasksScreen(SotayScreen):
         with Horizontal(id="task-bar"):
             yield Static("", id="task-flags")
             yield Static("", id="task-count")
-        table = VirtualTable(COLUMNS, cell=self._cell, row_id=lambda r: r.id,
-                             row_class=self._row_class, sort_key=self._sort_key, label=self.text,
-                             empty=lambda: self.text("ui.empty"), id="tasks")
+        table = VirtualTable(
+            COLUMNS,
+            cell=self._cell,
+            row_id=lambda r: r.id,
+            row_class=self._row_class,
+            sort_key=self._sort_key,
+            label=self.text,
+            empty=lambda: self.text("ui.empty"),
+            id="tasks",
+        )
         table.sort_column = "due"
         yield table
 
@@ -192,8 +211,9 @@ class TasksScreen(SotayScreen):
         def keep(row: TaskRow) -> bool:
             if overdue and row.status != "overdue":
                 return False
-            if status is not None and not (row.status == status or
-                                           (status == "done" and row.status.startswith("done"))):
+            if status is not None and not (
+                row.status == status or (status == "done" and row.status.startswith("done"))
+            ):
                 return False
             if lead is not None and row.lead_id != lead:
                 return False
@@ -216,7 +236,8 @@ class TasksScreen(SotayScreen):
         shown = [r for r in rows if keep(r)]
         self.table.set_rows(shown)
         self.query_one("#task-count", Static).update(
-            self.text("ui.count", shown=len(shown), total=self.total))
+            self.text("ui.count", shown=len(shown), total=self.total)
+        )
         flags = self.text("ui.filter.overdue_on") if self.overdue_only else ""
         self.query_one("#task-flags", Static).update(flags)
 
@@ -267,7 +288,9 @@ class TasksScreen(SotayScreen):
 
     def _save(self, row: TaskRow, changes: dict[str, Any], what: str) -> None:
         try:
-            self.sotay.editor.save("task", row.id, changes, what=f"{what}: {safe_display(row.title)}")
+            self.sotay.editor.save(
+                "task", row.id, changes, what=f"{what}: {safe_display(row.title)}"
+            )
         except SotayError as exc:
             self.show_error(exc)
 

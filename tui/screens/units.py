@@ -59,9 +59,16 @@ class UnitsScreen(SotayScreen):
             yield self._table(PERSON_COLUMNS, "people")
 
     def _table(self, columns: list[Column], id: str) -> VirtualTable:
-        return VirtualTable(columns, cell=cell, row_id=lambda r: r.id, row_class=lambda r: r.style,
-                            sort_key=sort_value, label=self.text,
-                            empty=lambda: self.text("ui.empty"), id=id)
+        return VirtualTable(
+            columns,
+            cell=cell,
+            row_id=lambda r: r.id,
+            row_class=lambda r: r.style,
+            sort_key=sort_value,
+            label=self.text,
+            empty=lambda: self.text("ui.empty"),
+            id=id,
+        )
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -80,11 +87,15 @@ class UnitsScreen(SotayScreen):
         for unit in store.list("unit"):
             flat = unit.flat
             kind = flat.get("unit_kind")
-            cells = {"abbr": safe_display(flat.get("abbr")), "name": safe_display(unit.title),
-                     "unit_kind": label(f"unit_kind.{kind}", lang) if kind else "",
-                     "parent": names.get(str(flat.get("parent_id") or ""), "")}
-            self.unit_rows.append(list_row(unit, unit.id, cells,
-                                           sort={"name": collation_key(cells["name"])}))
+            cells = {
+                "abbr": safe_display(flat.get("abbr")),
+                "name": safe_display(unit.title),
+                "unit_kind": label(f"unit_kind.{kind}", lang) if kind else "",
+                "parent": names.get(str(flat.get("parent_id") or ""), ""),
+            }
+            self.unit_rows.append(
+                list_row(unit, unit.id, cells, sort={"name": collation_key(cells["name"])})
+            )
         self.unit_rows.sort(key=lambda r: r.sort["name"])
         today = self.sotay.today().isoformat()
         self.person_rows = []
@@ -93,13 +104,26 @@ class UnitsScreen(SotayScreen):
             role = flat.get("committee_role")
             start, end = str(flat.get("term_from") or ""), str(flat.get("term_to") or "")
             serving = (not start or start <= today) and (not end or end >= today)
-            term = f"{format_date(start) or '…'} – {format_date(end) or '…'}" if start or end else ""
-            cells = {"name": safe_display(person.title), "position": safe_display(flat.get("position")),
-                     "unit": names.get(str(flat.get("unit_id") or ""), ""),
-                     "role": label(f"committee_role.{role}", lang) if role else "", "term": term,
-                     "serving": self.text("ui.serving.yes" if serving else "ui.serving.no")}
-            self.person_rows.append(list_row(person, person.id, cells, style=None if serving else "muted",
-                                             sort={"name": _person_key(cells["name"]), "term": start}))
+            term = (
+                f"{format_date(start) or '…'} – {format_date(end) or '…'}" if start or end else ""
+            )
+            cells = {
+                "name": safe_display(person.title),
+                "position": safe_display(flat.get("position")),
+                "unit": names.get(str(flat.get("unit_id") or ""), ""),
+                "role": label(f"committee_role.{role}", lang) if role else "",
+                "term": term,
+                "serving": self.text("ui.serving.yes" if serving else "ui.serving.no"),
+            }
+            self.person_rows.append(
+                list_row(
+                    person,
+                    person.id,
+                    cells,
+                    style=None if serving else "muted",
+                    sort={"name": _person_key(cells["name"]), "term": start},
+                )
+            )
         self.person_rows.sort(key=lambda r: r.sort["name"])
         self.apply_filter()
 

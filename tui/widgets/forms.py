@@ -58,15 +58,22 @@ from tui.widgets.pick import Choice, MultiPick, PickField
 
 Codes = dict[str, tuple[str, str]]
 ENUMS: dict[str, tuple[str, Codes]] = {
-    "unit_kind": ("unit_kind", UNIT_KINDS), "committee_role": ("committee_role", COMMITTEE_ROLES),
-    "plan_kind": ("plan_kind", PLAN_KINDS), "group": ("group", TASK_GROUPS),
-    "funding": ("funding", FUNDING), "framework": ("framework", FRAMEWORKS),
-    "measure": ("measure", MEASURES), "meeting_kind": ("meeting_kind", MEETING_KINDS),
-    "doc_type": ("doc_type", DOC_TYPES), "stage": ("stage", PROJECT_STAGES),
-    "report_kind": ("report_kind", REPORT_KINDS), "ranking_group": ("ranking_group", RANKING_GROUPS),
+    "unit_kind": ("unit_kind", UNIT_KINDS),
+    "committee_role": ("committee_role", COMMITTEE_ROLES),
+    "plan_kind": ("plan_kind", PLAN_KINDS),
+    "group": ("group", TASK_GROUPS),
+    "funding": ("funding", FUNDING),
+    "framework": ("framework", FRAMEWORKS),
+    "measure": ("measure", MEASURES),
+    "meeting_kind": ("meeting_kind", MEETING_KINDS),
+    "doc_type": ("doc_type", DOC_TYPES),
+    "stage": ("stage", PROJECT_STAGES),
+    "report_kind": ("report_kind", REPORT_KINDS),
+    "ranking_group": ("ranking_group", RANKING_GROUPS),
 }
 STATUS_ENUMS: dict[str, tuple[str, Codes]] = {
-    "task": ("status", TASK_STATUSES), "plan": ("plan_status", PLAN_STATUSES),
+    "task": ("status", TASK_STATUSES),
+    "plan": ("plan_status", PLAN_STATUSES),
     "conflict": ("conflict_status", CONFLICT_STATUSES),
 }
 YES_NO: Codes = {"true": ("Có", "Yes"), "false": ("Không", "No")}
@@ -75,20 +82,95 @@ NUMBERS = frozenset({"baseline", "target"})
 
 #: The fields each kind's form shows, in order.
 FORM_FIELDS: dict[str, list[str]] = {
-    "plan": ["title", "number", "issuer_id", "issued_on", "plan_kind", "year_from", "year_to",
-             "status", "budget", "legal_bases", "objectives", "notes"],
-    "task": ["title", "plan_id", "stt", "group", "lead_unit_id", "coordinators", "timeframe",
-             "start", "due", "budget", "funding", "deliverable", "progress", "status", "notes"],
-    "indicator": ["name", "plan_id", "unit_id", "framework", "measure", "unit_label", "baseline",
-                  "target", "target_denominator", "readings", "notes"],
-    "project": ["name", "investor_id", "plan_id", "task_id", "budget", "stage", "start", "end",
-                "records_complete", "packages", "notes"],
-    "unit": ["name", "abbr", "unit_kind", "parent_id", "area_code", "valid_from", "valid_to",
-             "successor_id"],
-    "person": ["name", "position", "unit_id", "committee_role", "term_from", "term_to", "email",
-               "phone", "notes"],
-    "conclusion": ["title", "number", "doc_type", "meeting_id", "date", "issuer_id", "signer_id",
-                   "assessment", "directives"],
+    "plan": [
+        "title",
+        "number",
+        "issuer_id",
+        "issued_on",
+        "plan_kind",
+        "year_from",
+        "year_to",
+        "status",
+        "budget",
+        "legal_bases",
+        "objectives",
+        "notes",
+    ],
+    "task": [
+        "title",
+        "plan_id",
+        "stt",
+        "group",
+        "lead_unit_id",
+        "coordinators",
+        "timeframe",
+        "start",
+        "due",
+        "budget",
+        "funding",
+        "deliverable",
+        "progress",
+        "status",
+        "notes",
+    ],
+    "indicator": [
+        "name",
+        "plan_id",
+        "unit_id",
+        "framework",
+        "measure",
+        "unit_label",
+        "baseline",
+        "target",
+        "target_denominator",
+        "readings",
+        "notes",
+    ],
+    "project": [
+        "name",
+        "investor_id",
+        "plan_id",
+        "task_id",
+        "budget",
+        "stage",
+        "start",
+        "end",
+        "records_complete",
+        "packages",
+        "notes",
+    ],
+    "unit": [
+        "name",
+        "abbr",
+        "unit_kind",
+        "parent_id",
+        "area_code",
+        "valid_from",
+        "valid_to",
+        "successor_id",
+    ],
+    "person": [
+        "name",
+        "position",
+        "unit_id",
+        "committee_role",
+        "term_from",
+        "term_to",
+        "email",
+        "phone",
+        "notes",
+    ],
+    "conclusion": [
+        "title",
+        "number",
+        "doc_type",
+        "meeting_id",
+        "date",
+        "issuer_id",
+        "signer_id",
+        "assessment",
+        "directives",
+    ],
 }
 
 
@@ -181,8 +263,14 @@ class FieldBox(Vertical):
             super().__init__()
             self.box = box
 
-    def __init__(self, spec: FieldSpec, value: Any = None, *, id: str | None = None,
-                 label_key: str | None = None) -> None:
+    def __init__(
+        self,
+        spec: FieldSpec,
+        value: Any = None,
+        *,
+        id: str | None = None,
+        label_key: str | None = None,
+    ) -> None:
         super().__init__(id=id or f"field-{spec.name}", classes=f"field field-{spec.widget}")
         self.spec = spec
         self.initial = value
@@ -396,8 +484,13 @@ class LongTextBox(FieldBox):
 
     def editor(self) -> ComposeResult:
         text = "" if self.initial is None else safe_display(self.initial)
-        yield TextArea(text, soft_wrap=True, show_line_numbers=False, tab_behavior="focus",
-                       classes="field-area")
+        yield TextArea(
+            text,
+            soft_wrap=True,
+            show_line_numbers=False,
+            tab_behavior="focus",
+            classes="field-area",
+        )
 
     @property
     def area(self) -> TextArea:
@@ -433,8 +526,9 @@ class PickBox(FieldBox):
         current = self.initial
         if isinstance(current, bool):
             current = "true" if current else "false"
-        yield PickField(self.choices, current if isinstance(current, str) else None,
-                        classes="field-pick")
+        yield PickField(
+            self.choices, current if isinstance(current, str) else None, classes="field-pick"
+        )
 
     def choices(self) -> list[Choice]:
         if self.spec.widget == "ref" and self.spec.target:
@@ -475,8 +569,9 @@ class PickBox(FieldBox):
         if not found:
             return ValidationError.single(name, "validation.reference", kind=kind, value=text)
         names = ", ".join(c.label for c in found[:4])
-        return ValidationError.single(name, "validation.reference_ambiguous", value=text,
-                                      kind=kind, matches=names)
+        return ValidationError.single(
+            name, "validation.reference_ambiguous", value=text, kind=kind, matches=names
+        )
 
     @on(PickField.Picked)
     def _picked(self, event: PickField.Picked) -> None:
@@ -504,8 +599,13 @@ class MultiBox(FieldBox):
         else:
             values = {v: "" for v in (self.initial or [])}
             roles = ()
-        yield MultiPick(self.choices, values, roles=list(roles), role_label=self.role_label,
-                        classes="field-multi")
+        yield MultiPick(
+            self.choices,
+            values,
+            roles=list(roles),
+            role_label=self.role_label,
+            classes="field-multi",
+        )
 
     def choices(self) -> list[Choice]:
         return record_choices(services(self).store, self.spec.target or "unit")
@@ -530,8 +630,9 @@ class MultiBox(FieldBox):
         picker = self.multi.picker
         if picker.text.strip() and not picker.settle():
             kind = f"§kind.{self.spec.target}"
-            raise ValidationError.single(self.spec.name, "validation.reference", kind=kind,
-                                         value=picker.text)
+            raise ValidationError.single(
+                self.spec.name, "validation.reference", kind=kind, value=picker.text
+            )
         chosen = self.multi.chosen
         if not chosen:
             return self.check(None)
@@ -573,14 +674,22 @@ class ReadingsBox(TextBox):
 
 
 BOXES: dict[str, type[FieldBox]] = {
-    "text": TextBox, "number": NumberBox, "date": DateBox, "money": MoneyBox,
-    "long": LongTextBox, "choice": PickBox, "ref": PickBox, "refs": MultiBox,
-    "attendees": MultiBox, "readings": ReadingsBox,
+    "text": TextBox,
+    "number": NumberBox,
+    "date": DateBox,
+    "money": MoneyBox,
+    "long": LongTextBox,
+    "choice": PickBox,
+    "ref": PickBox,
+    "refs": MultiBox,
+    "attendees": MultiBox,
+    "readings": ReadingsBox,
 }
 
 
-def make_box(spec: FieldSpec, value: Any = None, *, id: str | None = None,
-             label_key: str | None = None) -> FieldBox:
+def make_box(
+    spec: FieldSpec, value: Any = None, *, id: str | None = None, label_key: str | None = None
+) -> FieldBox:
     return BOXES[spec.widget](spec, value, id=id, label_key=label_key)
 
 
@@ -596,8 +705,15 @@ class FormInvalid(Exception):
 class RecordForm(VerticalScroll):
     """The fields of one record; :meth:`collect` gives the changes to save or raises."""
 
-    def __init__(self, kind: str, record: Record | None, *, names: list[str] | None = None,
-                 defaults: Mapping[str, Any] | None = None, id: str | None = None) -> None:
+    def __init__(
+        self,
+        kind: str,
+        record: Record | None,
+        *,
+        names: list[str] | None = None,
+        defaults: Mapping[str, Any] | None = None,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id, classes="record-form")
         self.kind = kind
         self.record = record

@@ -30,7 +30,7 @@ class SyncView:
     """What the status line says about the link to headquarters."""
 
     configured: bool = False
-    state: str = "unknown"          # unknown | online | offline | syncing
+    state: str = "unknown"  # unknown | online | offline | syncing
     error: SotayError | None = None
     retry_at: datetime | None = None
     skew: float | None = None
@@ -65,8 +65,11 @@ class TitleBar(LangAware, Static):
     def relabel(self) -> None:
         app = services(self)
         office = app.store.meta("name") or app.store.office
-        text = Text.assemble((" Sổ tay ", "bold"), f"· {office} ({app.store.office}) · ",
-                             (text_for(self.section_key, app.ui_lang), "bold"))
+        text = Text.assemble(
+            (" Sổ tay ", "bold"),
+            f"· {office} ({app.store.office}) · ",
+            (text_for(self.section_key, app.ui_lang), "bold"),
+        )
         self.update(text)
 
 
@@ -121,25 +124,52 @@ def status_text(app: SotayApp, view: SyncView) -> Text:
     if not view.configured:
         link, style = tr("ui.status.local", lang), "dim"
     else:
-        key = {"online": "ui.status.online", "offline": "ui.status.offline",
-               "syncing": "ui.status.syncing"}.get(view.state, "ui.status.unknown")
+        key = {
+            "online": "ui.status.online",
+            "offline": "ui.status.offline",
+            "syncing": "ui.status.syncing",
+        }.get(view.state, "ui.status.unknown")
         link, style = tr(key, lang), {"online": "green", "offline": "yellow"}.get(view.state, "")
-    parts: list[tuple[str, str]] = [(link, style),
-                                    (tr("ui.status.pending", lang, count=app.store.pending_count()),
-                                     "bold" if app.store.pending_count() else "")]
+    parts: list[tuple[str, str]] = [
+        (link, style),
+        (
+            tr("ui.status.pending", lang, count=app.store.pending_count()),
+            "bold" if app.store.pending_count() else "",
+        ),
+    ]
     if view.configured:
-        parts.append((tr("ui.status.last_sync", lang,
-                         when=local_time(app.store.meta("last_sync_at"), lang, app.display_tz)), ""))
+        parts.append(
+            (
+                tr(
+                    "ui.status.last_sync",
+                    lang,
+                    when=local_time(app.store.meta("last_sync_at"), lang, app.display_tz),
+                ),
+                "",
+            )
+        )
     conflicts = len(app.derived.open_conflicts())
-    parts.append((tr("ui.status.conflicts", lang, count=conflicts), "bold red" if conflicts else ""))
+    parts.append(
+        (tr("ui.status.conflicts", lang, count=conflicts), "bold red" if conflicts else "")
+    )
     rejected = len(app.store.rejected())
     if rejected:
         parts.append((tr("ui.status.rejected", lang, count=rejected), "red"))
     if view.skew is not None and abs(view.skew) > SKEW_WARNING_SECONDS:
-        parts.append((tr("ui.status.skew", lang, minutes=round(abs(view.skew) / 60)), "bold yellow"))
+        parts.append(
+            (tr("ui.status.skew", lang, minutes=round(abs(view.skew) / 60)), "bold yellow")
+        )
     if view.state == "offline" and view.retry_at is not None:
-        parts.append((tr("ui.status.retry", lang,
-                         when=view.retry_at.astimezone(app.display_tz).strftime("%H:%M")), "dim"))
+        parts.append(
+            (
+                tr(
+                    "ui.status.retry",
+                    lang,
+                    when=view.retry_at.astimezone(app.display_tz).strftime("%H:%M"),
+                ),
+                "dim",
+            )
+        )
     text = Text(" ")
     for index, (chunk, chunk_style) in enumerate(parts):
         if index:
@@ -167,8 +197,11 @@ class KeyBar(LangAware, Static):
         seen: set[str] = set()
         for active in self.screen.active_bindings.values():
             binding = active.binding
-            if not binding.show or not binding.description.startswith("ui.") \
-                    or binding.description in seen:
+            if (
+                not binding.show
+                or not binding.description.startswith("ui.")
+                or binding.description in seen
+            ):
                 continue
             if shown >= KEYBAR_LIMIT:
                 break

@@ -96,8 +96,15 @@ class PickField(Vertical):
         def control(self) -> PickField:
             return self.picker
 
-    def __init__(self, choices: Callable[[], list[Choice]], value: str | None = None, *,
-                 placeholder: str = "", id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self,
+        choices: Callable[[], list[Choice]],
+        value: str | None = None,
+        *,
+        placeholder: str = "",
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
         super().__init__(id=id, classes=classes)
         self._source = choices
         self._choices: list[Choice] | None = None
@@ -245,9 +252,17 @@ class MultiPick(Vertical):
         def control(self) -> MultiPick:
             return self.picker
 
-    def __init__(self, choices: Callable[[], list[Choice]], values: dict[str, str] | None = None, *,
-                 roles: Sequence[str] = (), role_label: Callable[[str], str] = str,
-                 placeholder: str = "", id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self,
+        choices: Callable[[], list[Choice]],
+        values: dict[str, str] | None = None,
+        *,
+        roles: Sequence[str] = (),
+        role_label: Callable[[str], str] = str,
+        placeholder: str = "",
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
         super().__init__(id=id, classes=classes)
         self._source = choices
         self.chosen: dict[str, str] = dict(values or {})

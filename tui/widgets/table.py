@@ -99,11 +99,20 @@ class VirtualTable(ScrollView, can_focus=True):
     class Selected(_RowMessage):
         """Enter on ``row``."""
 
-    def __init__(self, columns: Sequence[Column], *, cell: CellGetter,
-                 row_id: Callable[[Any], str], row_class: Callable[[Any], str | None] | None = None,
-                 sort_key: SortKey | None = None, label: Callable[[str], str] = str,
-                 empty: Callable[[], str] = lambda: "", name: str | None = None,
-                 id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        *,
+        cell: CellGetter,
+        row_id: Callable[[Any], str],
+        row_class: Callable[[Any], str | None] | None = None,
+        sort_key: SortKey | None = None,
+        label: Callable[[str], str] = str,
+        empty: Callable[[], str] = lambda: "",
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.columns = list(columns)
         self._cell = cell
@@ -221,8 +230,10 @@ class VirtualTable(ScrollView, can_focus=True):
         if index == self.cursor:
             name = "virtual-table--cursor" if self.has_focus else "virtual-table--cursor-blurred"
             style = style + self._style(name)
-        cells = [fit(safe_display(self._cell(row, c.key)), w, c.align)
-                 for c, w in zip(self.columns, widths, strict=True)]
+        cells = [
+            fit(safe_display(self._cell(row, c.key)), w, c.align)
+            for c, w in zip(self.columns, widths, strict=True)
+        ]
         return Strip([Segment(" " + " ".join(cells), style)])
 
     # ------------------------------------------------------------- movement
@@ -302,7 +313,9 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def _click_header(self, x: int) -> None:
         edge = 1
-        for column, width in zip(self.columns, self._widths(self.scrollable_content_region.width), strict=True):
+        for column, width in zip(
+            self.columns, self._widths(self.scrollable_content_region.width), strict=True
+        ):
             if x < edge + width + 1:
                 if column.sortable and self._sort_key is not None:
                     same = column.key == self.sort_column
