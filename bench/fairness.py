@@ -8,7 +8,8 @@ of flood (the flooder's saved-up burst is spent by then: the figure is the susta
 On loopback the clients share the machine with the server, which they would not in real
 life: so the server gets CPU 0 to itself and the clients the other CPUs (``--no-pin`` turns
 this off), and the flood runs in its own process, at the lowest priority, on raw sockets
-with ready-made requests, so that the clients' side is not what limits the other office.  The flood comes in three shapes, each on
+with ready-made requests, so that the clients' side is not what limits the other office.
+The flood comes in three shapes, each on
 ``--flooders`` connections that never wait (a 429's Retry-After is ignored, the next request
 goes out at once):
 

@@ -34,7 +34,10 @@ from domain.i18n import Lang, label, message, resolve_lang
 
 
 class SotayError(Exception):
-    """Base of every error meant for a person.  ``str(err)`` is the message in the default language."""
+    """Base of every error meant for a person.
+
+    ``str(err)`` is the message in the default language.
+    """
 
     key: str = "error.generic"
     exit_code: int = 1

@@ -4,8 +4,9 @@ Push applies one replica's ops in order, in write transactions of at most
 ``settings.push_chunk_ops`` ops, each together with the replica's ``last_op_seq``: either a
 chunk and the counter are stored, or neither.  (Chunks keep one office's large push from
 holding the write lock — and every other office's sync — for a second; a push cut short by
-a crash is answered, on resending, with ``duplicate`` for what was stored, as any resend.)  Pull reads a WAL snapshot and builds the response from the stored wire JSON of each
-record, without re-validating anything.  The HTTP layer (:mod:`.app`) only parses, calls and
+a crash is answered, on resending, with ``duplicate`` for what was stored, as any resend.)
+Pull reads a WAL snapshot and builds the response from the stored wire JSON of each record,
+without re-validating anything.  The HTTP layer (:mod:`.app`) only parses, calls and
 serialises.
 """
 
