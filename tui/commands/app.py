@@ -27,7 +27,23 @@ FIRST_PAINT_ENV = "SOTAY_FIRST_PAINT"
 
 
 def register(sub: Any, lang: Lang) -> None:
-    """No subcommand of its own: the app opens when ``sotay`` is run without one."""
+    """``demo``; the app itself opens when ``sotay`` is run without a subcommand."""
+    vi = lang == "vi"
+    p = sub.add_parser("demo", help="nạp dữ liệu mẫu" if vi else "load the demo data")
+    p.set_defaults(func=cmd_demo)
+    p.add_argument(
+        "--no-ui",
+        action="store_true",
+        help="chỉ nạp dữ liệu, không mở ứng dụng" if vi else "load only, do not open the app",
+    )
+
+
+def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
+    if args.no_ui:
+        from tui.commands.records import load_demo_profile
+
+        return load_demo_profile(ctx)
+    return open_demo(args, ctx)
 
 
 def make_client(store: Store, data: Path) -> SyncClient | None:

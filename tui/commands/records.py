@@ -1,5 +1,5 @@
 """Profile and record commands: init, add, set, rm, restore, show, ls, find, export, import,
-demo, status (``doctor`` is in :mod:`tui.commands.doctor`)."""
+status (``demo`` is in :mod:`tui.commands.app`, ``doctor`` is in :mod:`tui.commands.doctor`)."""
 
 from __future__ import annotations
 
@@ -105,13 +105,6 @@ def register(sub: Any, lang: Lang) -> None:
         "import", "nhập bản ghi từ tệp export", "import records from an export file", cmd_import
     )
     p.add_argument("file")
-
-    p = cmd("demo", "nạp dữ liệu mẫu", "load the demo data", cmd_demo)
-    p.add_argument(
-        "--no-ui",
-        action="store_true",
-        help=_t(lang, "chỉ nạp dữ liệu, không mở ứng dụng", "load only, do not open the app"),
-    )
 
     cmd(
         "status",
@@ -439,18 +432,11 @@ def ensure_profile(
     return Store.create(ctx.data, office=office, name=name, role=role, lang=ctx.lang)
 
 
-def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
-    if not args.no_ui:
-        from tui.commands.app import open_demo
-
-        return open_demo(args, ctx)
+def load_demo_profile(ctx: Context) -> int:
+    """``sotay demo --no-ui``: the demo set into the current profile (created if missing)."""
     with ensure_profile(ctx) as store:
         summary = load_demo(store)
     print_demo_summary(ctx, summary)
-    if not args.no_ui:
-        opener = ctx.extra.get("open_demo_app")
-        if opener is not None:
-            return int(opener(args, ctx))
     return 0
 
 
