@@ -16,7 +16,7 @@ for them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal
@@ -539,6 +539,12 @@ def element_of(name: str, key: str) -> str | None:
     """The element ``key`` holds if it is one of field ``name``'s keys, else ``None``."""
     head, element = split_key(key)
     return element if element is not None and head == PREFIXES[name] else None
+
+
+def elements(name: str, keys: Iterable[str]) -> list[str]:
+    """The elements of set / map field ``name`` among flat ``keys``, sorted."""
+    head = PREFIXES[name] + ":"
+    return sorted(k[len(head) :] for k in keys if k.startswith(head))
 
 
 def logical_name(kind: str, key: str) -> str:
