@@ -4,7 +4,10 @@ and the flat-key handling follow it, and adding a field is one edit there plus i
 from __future__ import annotations
 
 import dataclasses
+import io
+import tokenize
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +21,9 @@ from sync.record import Record
 from sync.store import Store
 from tui.present import describe, display_value
 from tui.widgets.forms import MoneyBox, RecordForm, make_box, spec_for
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCES = ("domain", "sync", "server_stub", "documents", "tui", "bench")
 
 
 @pytest.fixture
@@ -100,3 +106,25 @@ def test_open_conflict() -> None:
     assert not schema.is_open_conflict("conflict", {"status": "resolved"})
     assert not schema.is_open_conflict("conflict", {}, deleted=True)
     assert not schema.is_open_conflict("task", {})
+
+
+def _strings(path: Path) -> list[str]:
+    tokens = tokenize.generate_tokens(io.StringIO(path.read_text(encoding="utf-8")).readline)
+    return [t.string for t in tokens if t.type == tokenize.STRING]
+
+
+def test_no_flat_prefix_or_open_status_is_written_outside_the_schema() -> None:
+    prefixes = tuple(f"{p}:" for p in schema.PREFIXES.values())
+    found = []
+    for package in SOURCES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            if path == ROOT / "domain" / "schema.py":
+                continue
+            for text in _strings(path):
+                body = text.lstrip("bfrBFR").strip("'\"")
+                if body.startswith(prefixes) or body.startswith('"pub:'):
+                    found.append(f"{path.relative_to(ROOT)}: {text}")
+            source = path.read_text(encoding="utf-8")
+            if '"status", "open"' in source:
+                found.append(f"{path.relative_to(ROOT)}: an open-conflict test")
+    assert found == []
