@@ -16,8 +16,9 @@ for them.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Literal
 
@@ -241,20 +242,20 @@ class KindSpec:
     order: tuple[tuple[str, str], ...] = ()
     form: bool = True
 
-    fields: tuple[str, ...] = field(init=False)
-    required: tuple[str, ...] = field(init=False)
-    long_text: frozenset[str] = field(init=False)
+    fields: tuple[str, ...] = dataclasses.field(init=False)
+    required: tuple[str, ...] = dataclasses.field(init=False)
+    long_text: frozenset[str] = dataclasses.field(init=False)
     #: logical field -> (flat key prefix, "set" | "map")
-    sets: Mapping[str, tuple[str, str]] = field(init=False)
+    sets: Mapping[str, tuple[str, str]] = dataclasses.field(init=False)
     #: reference field -> kind it points to
-    refs: Mapping[str, str] = field(init=False)
+    refs: Mapping[str, str] = dataclasses.field(init=False)
     #: reference fields that make this record a child (of a plan, meeting, conclusion…)
-    parents: tuple[str, ...] = field(init=False)
+    parents: tuple[str, ...] = dataclasses.field(init=False)
     #: fields a person may not set directly (the server fills them)
-    system: frozenset[str] = field(init=False)
+    system: frozenset[str] = dataclasses.field(init=False)
     #: the fields the form shows, in order: as declared, long texts last
-    form_fields: tuple[str, ...] = field(init=False)
-    by_name: Mapping[str, Field] = field(init=False)
+    form_fields: tuple[str, ...] = dataclasses.field(init=False)
+    by_name: Mapping[str, Field] = dataclasses.field(init=False)
 
     def __post_init__(self) -> None:
         fs = self.declared
