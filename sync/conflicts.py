@@ -60,10 +60,6 @@ def sides(store: Store, conflict: Record) -> dict[str, str]:
     return {}
 
 
-def open_conflicts(store: Store) -> list[Record]:
-    return store.open_conflicts()
-
-
 def _choice(store: Store, conflict: Record, keep: str) -> str:
     side = KEEP_WORDS.get(keep, keep)
     if side in ("mine", "theirs"):
