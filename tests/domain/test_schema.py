@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
 from domain import schema
 from domain.errors import ValidationError
@@ -19,8 +20,10 @@ from domain.records import to_flat, validate
 from domain.schema import SPECS, Field
 from sync.record import Record
 from sync.store import Store
+from tui.app import build_app
 from tui.present import describe, display_value
-from tui.widgets.forms import MoneyBox, RecordForm, make_box, spec_for
+from tui.screens.form import RecordFormScreen
+from tui.widgets.forms import FieldBox, MoneyBox
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ("domain", "sync", "server_stub", "documents", "tui", "bench")
@@ -50,11 +53,24 @@ def test_a_field_added_to_the_schema_is_validated_by_the_model(with_grant: Field
     assert err.value.problems[0].field == "grant"
 
 
-def test_a_field_added_to_the_schema_is_on_the_form_in_order(with_grant: Field) -> None:
-    names = RecordForm("project", None).names
-    assert names[names.index("budget") + 1] == "grant"
-    assert spec_for("project", "grant").widget == "money"
-    assert isinstance(make_box(spec_for("project", "grant")), MoneyBox)
+async def test_a_field_added_to_the_schema_is_typed_on_the_form(
+    with_grant: Field, store: Store
+) -> None:
+    app = build_app(store, None, sync_interval=None)
+    async with app.run_test(size=(140, 44)) as pilot:
+        await app.push_screen(RecordFormScreen("project", None))
+        await pilot.pause()
+        names = [box.spec.name for box in app.screen.query(FieldBox)]
+        assert names[names.index("budget") + 1] == "grant"
+        app.screen.query_one("#field-name", FieldBox).query_one(Input).value = "Cổng dữ liệu"
+        grant = app.screen.query_one("#field-grant", MoneyBox)
+        grant.input.focus()
+        await pilot.press(*"1500000")
+        assert grant.input.value == "1.500.000"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    (project,) = store.list("project")
+    assert project.data["grant"] == 1_500_000
 
 
 def test_a_field_added_to_the_schema_is_shown_formatted(with_grant: Field, store: Store) -> None:
