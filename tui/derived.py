@@ -128,7 +128,8 @@ class Derived:
         stamp = (self.revision, self.today())
         hit = self._cache.get(name)
         if hit is not None and hit[0] == stamp:
-            return hit[1]
+            cached: T = hit[1]
+            return cached
         value = build()
         self._cache[name] = (stamp, value)
         return value
