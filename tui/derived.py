@@ -155,12 +155,6 @@ class Derived:
 
         return self._cached("unit_search", build)
 
-    def titles(self, kind: str) -> dict[str, str]:
-        def build() -> dict[str, str]:
-            return {r.id: safe_display(r.title) for r in self.store.list(kind)}
-
-        return self._cached(f"titles:{kind}", build)
-
     def name_of(self, record_id: str | None) -> str:
         if not record_id:
             return ""

@@ -7,7 +7,7 @@ everywhere.  Every string that may come from another office goes through ``safe_
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
@@ -249,10 +249,6 @@ def sort_key(record: Record) -> Any:
     if record.kind in ("meeting", "conclusion"):
         return (str(record.flat.get("date") or ""), collation_key(record.title))
     return collation_key(record.title)
-
-
-def mapping_text(values: Mapping[str, Any]) -> str:
-    return ", ".join(f"{k}={v}" for k, v in values.items())
 
 
 def logical_name(kind: str, key: str) -> str:
