@@ -219,10 +219,6 @@ def sort_key(record: Record) -> Any:
     return collation_key(record.title)
 
 
-def mapping_text(values: Mapping[str, Any]) -> str:
-    return ", ".join(f"{k}={v}" for k, v in values.items())
-
-
 def field_label(kind: str, key: str, lang: Lang) -> str:
     """A flat key's field label; ``scope`` and ``deleted`` are fields of every record."""
     return label(f"field.{logical_name(kind, key)}", lang)
