@@ -134,9 +134,9 @@ CONFLICT_STATUSES = {
 }
 
 
+Codes = Mapping[str, tuple[str, str]]
 #: Every label set a choice may take, by the catalogue prefix of its labels
 #: (``plan_status.issued`` → "Ban hành" / "Issued").
-Codes = Mapping[str, tuple[str, str]]
 LABEL_SETS: dict[str, Codes] = {
     "unit_kind": UNIT_KINDS,
     "committee_role": COMMITTEE_ROLES,
