@@ -275,11 +275,8 @@ class Derived:
         """Every target's standing, furthest behind first (those without a reading last)."""
         lines = []
         for record in self.store.list("indicator"):
-            flat = record.flat
-            fields = {k: v for k, v in flat.items() if ":" not in k}
-            fields["readings"] = {k[8:]: v for k, v in flat.items() if k.startswith("reading:")}
             lines.append(
-                IndicatorLine(record.id, safe_display(record.title), attainment(fields, today))
+                IndicatorLine(record.id, safe_display(record.title), attainment(record.data, today))
             )
 
         def order(line: IndicatorLine) -> tuple[int, float, str]:

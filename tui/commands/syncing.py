@@ -216,7 +216,7 @@ def _side_text(store: Store, data: dict[str, Any], side: str, lang: Lang) -> str
 def cmd_conflicts(args: argparse.Namespace, ctx: Context) -> int:
     with ctx.open_store() as store:
         rows = []
-        for conflict in conflict_rules.open_conflicts(store):
+        for conflict in store.open_conflicts():
             d = conflict.data
             mine = conflict_rules.sides(store, conflict).get("mine", "")
             kind = str(d.get("record_kind") or "")
