@@ -26,10 +26,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, TextArea
 
 from domain.errors import SotayError
-from domain.i18n import Lang, label
+from domain.i18n import Lang, t
 from domain.text import safe_display
 from sync.store import Store
-from tui.context import text_for
+from tui import strings
 from tui.derived import Derived
 from tui.editing import Editor
 from tui.palette import SotayCommands
@@ -176,7 +176,7 @@ class SotayApp(App[int]):
         return {"delete": "Del", "esc": "Esc", "escape": "Esc"}.get(shown, shown)
 
     def text(self, key: str, **params: object) -> str:
-        return text_for(key, self.ui_lang, **params)
+        return t(key, self.ui_lang, **params)
 
     def on_mount(self) -> None:
         self.store.listeners.append(self._committed)
@@ -365,7 +365,7 @@ class SotayApp(App[int]):
         record = self.store.get(record_id)
         if record is None or record.kind == "conflict":
             return
-        kind = label(f"kind.{record.kind}", self.ui_lang)
+        kind = t(f"kind.{record.kind}", self.ui_lang)
         title = safe_display(record.title)
         question = self.text("ui.confirm.delete", kind=kind, title=title)
 
@@ -389,7 +389,7 @@ class SotayApp(App[int]):
         record = self.store.get(record_id)
         if record is None or record.kind == "conflict":
             return
-        kind = label(f"kind.{record.kind}", self.ui_lang)
+        kind = t(f"kind.{record.kind}", self.ui_lang)
         title = safe_display(record.title)
 
         def moved(scope: str | None) -> None:
@@ -523,6 +523,7 @@ def build_app(
     """The app on ``store``; ``sync_client`` None works offline.  ``clock`` fixes "now"
     (tests, snapshots); ``sync_interval`` None turns off background sync; ``connect`` makes
     the sync client once the dashboard is on screen."""
+    strings.load()
     return SotayApp(
         store,
         sync_client,

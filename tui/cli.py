@@ -22,8 +22,9 @@ from typing import Any, NoReturn
 import platformdirs
 
 from domain.errors import SotayError
-from domain.i18n import Lang, message, resolve_lang
+from domain.i18n import Lang, resolve_lang, t
 from sync.store import Store
+from tui import strings
 from tui.console import Console
 
 COMMAND_MODULES = (
@@ -188,6 +189,7 @@ def _parse(parser: Parser, argv: Sequence[str]) -> argparse.Namespace:
 
 
 def run(argv: Sequence[str] | None = None) -> int:
+    strings.load()
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = _pre_lang(argv)
     console = Console(lang)
@@ -216,7 +218,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # the last line of defence: no traceback on the terminal
         log = _log_crash(data)
         detail = f"{type(exc).__name__}" + (f"; {log}" if log else "")
-        console.note(message("error.internal", lang, detail=detail))
+        console.note(t("error.internal", lang, detail=detail))
         return 70
 
 

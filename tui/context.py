@@ -6,8 +6,7 @@ from collections.abc import Callable
 from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
-from domain.i18n import Lang, label
-from tui.strings import tr
+from domain.i18n import Lang
 
 if TYPE_CHECKING:
     from textual.dom import DOMNode
@@ -49,10 +48,3 @@ class Services(Protocol):
 def services(node: DOMNode) -> Services:
     """The app behind ``node``, seen through :class:`Services`."""
     return cast("Services", node.app)
-
-
-def text_for(key: str, lang: Lang, **params: object) -> str:
-    """A ``ui.*`` message or a domain label (``field.*``, ``kind.*``, ``status.*``…)."""
-    if key.startswith("ui."):
-        return tr(key, lang, **params)
-    return label(key, lang)

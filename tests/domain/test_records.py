@@ -147,17 +147,6 @@ def test_plan_progress_and_stt_order() -> None:
     ]
 
 
-def test_every_kind_has_labels_in_both_languages() -> None:
-    from domain.i18n import LABELS, MESSAGES
-
-    for kind, model in KINDS.items():
-        assert f"kind.{kind}" in LABELS
-        for name in model.model_fields:
-            assert f"field.{name}" in LABELS, f"{kind}.{name}"
-    for key, (vi, en) in [*MESSAGES.items(), *LABELS.items()]:
-        assert vi.strip() and en.strip(), key
-
-
 @given(st.integers(min_value=0, max_value=100))
 def test_any_progress_in_range_is_kept(value: int) -> None:
     assert task(progress=str(value))["progress"] == value

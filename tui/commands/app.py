@@ -12,9 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from domain.i18n import Lang, resolve_lang
+from domain.i18n import Lang, resolve_lang, t
 from sync.store import Store
-from tui.strings import tr
 
 if TYPE_CHECKING:
     from sync.client import SyncClient
@@ -129,7 +128,7 @@ def open_demo(args: argparse.Namespace, ctx: Context) -> int:
     folder = Path(tempfile.mkdtemp(prefix="sotay-demo-"))
     server: DemoServer | None = None
     try:
-        ctx.console.print(tr("ui.demo.starting", ctx.lang))
+        ctx.console.print(t("ui.demo.starting", ctx.lang))
         server = DemoServer.start(folder)
         hq, office = folder / "hq", folder / "bac-giang"
         with Store.create(office, office="vn/bac-giang", name="Văn phòng Bắc Giang", lang=ctx.lang):
@@ -141,8 +140,8 @@ def open_demo(args: argparse.Namespace, ctx: Context) -> int:
             load_demo(store)
             save_token(hq, server.url, server.tokens["hq"])
             store.set_meta(server_url=server.url)
-            ready = tr("ui.demo.ready", ctx.lang, url=server.url, path=folder)
-            second = tr("ui.demo.second", ctx.lang, path=office)
+            ready = t("ui.demo.ready", ctx.lang, url=server.url, path=folder)
+            second = t("ui.demo.second", ctx.lang, path=office)
             ctx.console.print(ready)
             ctx.console.print(second)
 
@@ -157,4 +156,4 @@ def open_demo(args: argparse.Namespace, ctx: Context) -> int:
         if server is not None:
             server.stop()
         shutil.rmtree(folder, ignore_errors=True)
-        ctx.console.print(tr("ui.demo.stopped", ctx.lang))
+        ctx.console.print(t("ui.demo.stopped", ctx.lang))

@@ -15,10 +15,9 @@ from documents.export import formats_for, save_report, write_document
 from documents.notice import late_meetings, notice_document
 from documents.render_md import to_markdown
 from documents.reporting import Document, build_report
-from domain import i18n
 from domain.dates import format_date, parse_date
 from domain.errors import ValidationError
-from domain.i18n import Lang, label, message
+from domain.i18n import Lang, t
 from domain.periods import KINDS as PERIOD_KINDS
 from domain.periods import parse_period
 from domain.ranking import parse_bands
@@ -26,38 +25,6 @@ from sync.store import Store
 
 if TYPE_CHECKING:
     from tui.cli import Context
-
-i18n.register(
-    messages={
-        "out.written": ("Đã ghi {path}", "Wrote {path}"),
-        "out.saved": (
-            "Đã lưu báo cáo {id} (sẽ được đồng bộ).",
-            "Saved report {id} (it will sync).",
-        ),
-        "out.notice_late": (
-            "Cảnh báo: thông báo kết luận của phiên họp ngày {meeting} {state} — hạn "
-            "{deadline} (5 ngày làm việc), đã {days} ngày làm việc.",
-            "Warning: the conclusion notice of the meeting of {meeting} {state} — due "
-            "{deadline} (5 working days); {days} working days so far.",
-        ),
-        "out.notice_missing": ("chưa ban hành", "is not issued"),
-        "out.notice_issued_late": ("ban hành chậm ngày {date}", "was issued late, on {date}"),
-        "out.notice_ok": (
-            "Thông báo kết luận đúng hạn (hạn {deadline}).",
-            "The conclusion notice is on time (due {deadline}).",
-        ),
-        "out.no_late": ("Không có thông báo kết luận nào chậm.", "No conclusion notice is late."),
-        "out.import_confirm": (
-            "Nhập {n} nhiệm vụ hợp lệ vào kế hoạch? [c/K] ",
-            "Import the {n} good tasks into the plan? [y/N] ",
-        ),
-        "out.import_not_confirmed": (
-            "Chưa nhập gì (cần xác nhận, hoặc dùng --yes).",
-            "Nothing imported (confirm, or pass --yes).",
-        ),
-        "out.ranking_saved": ("Đã lưu bảng xếp hạng {id}.", "Saved ranking {id}."),
-    }
-)
 
 
 def _t(lang: Lang, vi: str, en: str) -> str:
@@ -183,7 +150,7 @@ def emit(ctx: Context, document: Document, args: argparse.Namespace) -> None:
     for fmt in formats_for(path, args.format):
         target = path or Path(f"{document.kind}.{fmt}")
         written = write_document(document, target, fmt)
-        ctx.console.print(message("out.written", ctx.lang, path=written))
+        ctx.console.print(t("out.written", ctx.lang, path=written))
 
 
 def _resolve_plan(store: Store, text: str) -> str:
@@ -214,7 +181,7 @@ def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
             record = save_report(
                 store, document, period, scope, opts.unit_id, args.recommendations or ""
             )
-            ctx.console.print(message("out.saved", ctx.lang, id=record.id))
+            ctx.console.print(t("out.saved", ctx.lang, id=record.id))
     return 0
 
 
@@ -225,7 +192,7 @@ def cmd_notice(args: argparse.Namespace, ctx: Context) -> int:
             for item in late:
                 ctx.console.print(_late_line(ctx.lang, item.timing) + f"  {item.meeting.title}")
             if not late:
-                ctx.console.print(message("out.no_late", ctx.lang))
+                ctx.console.print(t("out.no_late", ctx.lang))
             return 0
         if not args.id:
             raise ValidationError.single("id", "validation.required")
@@ -234,19 +201,17 @@ def cmd_notice(args: argparse.Namespace, ctx: Context) -> int:
         if timing.late:
             ctx.console.note(_late_line(ctx.lang, timing))
         else:
-            ctx.console.note(
-                message("out.notice_ok", ctx.lang, deadline=format_date(timing.deadline))
-            )
+            ctx.console.note(t("out.notice_ok", ctx.lang, deadline=format_date(timing.deadline)))
     return 0
 
 
 def _late_line(lang: Lang, timing: Any) -> str:
     state = (
-        message("out.notice_issued_late", lang, date=format_date(timing.issued_on))
+        t("out.notice_issued_late", lang, date=format_date(timing.issued_on))
         if timing.issued_on
-        else message("out.notice_missing", lang)
+        else t("out.notice_missing", lang)
     )
-    return message(
+    return t(
         "out.notice_late",
         lang,
         meeting=format_date(timing.meeting_date),
@@ -273,23 +238,23 @@ def cmd_ranking(args: argparse.Namespace, ctx: Context) -> int:
                 store, Path(args.scores), spec.criteria, rk.members(store, spec.scope, spec.group)
             )
         result = rk.compute(store, spec)
-        title = args.title or f"{label('kind.ranking', ctx.lang)} {args.year}"
+        title = args.title or f"{t('kind.ranking', ctx.lang)} {args.year}"
         emit(ctx, rk.ranking_document(store, result, title), args)
         if args.save:
             record = rk.save_ranking(store, result, title)
-            ctx.console.print(message("out.ranking_saved", ctx.lang, id=record.id))
+            ctx.console.print(t("out.ranking_saved", ctx.lang, id=record.id))
     return 0
 
 
 def print_preview(ctx: Context, preview: plan_import.Preview) -> None:
     for row in preview.rows:
         for reason in row.errors:
-            ctx.console.print(message("import.row_error", ctx.lang, line=row.line, reason=reason))
+            ctx.console.print(t("import.row_error", ctx.lang, line=row.line, reason=reason))
         for note in row.notes:
-            ctx.console.print(message("import.row_error", ctx.lang, line=row.line, reason=note))
+            ctx.console.print(t("import.row_error", ctx.lang, line=row.line, reason=note))
     counts = preview.counts()
     ctx.console.print(
-        message(
+        t(
             "out.import_summary",
             ctx.lang,
             good=len(preview.good),
@@ -304,7 +269,7 @@ def _confirmed(ctx: Context, args: argparse.Namespace, n: int) -> bool:
         return True
     if args.dry_run or not sys.stdin.isatty():
         return False
-    answer = input(message("out.import_confirm", ctx.lang, n=n)).strip().lower()
+    answer = input(t("out.import_confirm", ctx.lang, n=n)).strip().lower()
     return answer in ("c", "co", "có", "y", "yes")
 
 
@@ -316,10 +281,10 @@ def cmd_import_plan(args: argparse.Namespace, ctx: Context) -> int:
         if not preview.good:
             return 1 if preview.bad else 0
         if not _confirmed(ctx, args, len(preview.good)):
-            ctx.console.print(message("out.import_not_confirmed", ctx.lang))
+            ctx.console.print(t("out.import_not_confirmed", ctx.lang))
             return 0 if args.dry_run else 1
         counts = plan_import.save(store, preview)
-        ctx.console.print(message("out.import_done", ctx.lang, **counts))
+        ctx.console.print(t("out.import_done", ctx.lang, **counts))
     return 0
 
 

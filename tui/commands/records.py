@@ -13,7 +13,7 @@ import orjson
 
 from domain import demo
 from domain.errors import Problem, SotayError, ValidationError
-from domain.i18n import Lang, label
+from domain.i18n import Lang, t
 from domain.rules import task_status
 from domain.schema import SPECS
 from domain.text import fold, safe_display
@@ -21,7 +21,6 @@ from sync.record import Record
 from sync.store import Store
 from tui import present
 from tui.inputs import match_kind, parse_assignments, resolve_ref, to_logical
-from tui.strings import tr
 
 if TYPE_CHECKING:
     from tui.cli import Context
@@ -166,7 +165,7 @@ def cmd_rm(args: argparse.Namespace, ctx: Context) -> int:
         if not args.yes and sys.stdin.isatty():
             question = _t(
                 ctx.lang,
-                f"Xóa {label('kind.' + record.kind, ctx.lang)} “{record.title}”? [c/K] ",
+                f"Xóa {t('kind.' + record.kind, ctx.lang)} “{record.title}”? [c/K] ",
                 f"Delete {record.kind} “{record.title}”? [y/N] ",
             )
             answer = input(safe_display(question)).strip().lower()
@@ -208,9 +207,9 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
         for name, value in present.describe(store, record, ctx.lang, store.today()):
             ctx.console.print(f"{name}: {value}")
         if record.deleted:
-            ctx.console.print(label("field.deleted", ctx.lang) + ": " + label("word.yes", ctx.lang))
+            ctx.console.print(t("field.deleted", ctx.lang) + ": " + t("word.yes", ctx.lang))
         if record.pending:
-            ctx.console.print(f"{label('word.not_synced', ctx.lang)}: {record.pending}")
+            ctx.console.print(f"{t('word.not_synced', ctx.lang)}: {record.pending}")
         if args.history:
             _print_history(ctx, store, record)
     return 0
@@ -222,13 +221,13 @@ def _print_history(ctx: Context, store: Store, record: Record) -> None:
         who = safe_display(entry.get("author") or "")
         where = entry.get("office") or ""
         parts = [
-            tr(f"ui.history.{mark}", lang)
+            t(f"ui.history.{mark}", lang)
             for mark in ("created", "arrived", "removed")
             if entry.get(mark)
         ]
         if entry.get("scope"):
             old, new = entry["scope"]
-            parts.append(tr("ui.history.moved", lang, old=old, new=new))
+            parts.append(t("ui.history.moved", lang, old=old, new=new))
         if not entry.get("created") and not entry.get("removed"):
             parts += [
                 f"{present.field_label(record.kind, k, lang)}: "
@@ -236,7 +235,7 @@ def _print_history(ctx: Context, store: Store, record: Record) -> None:
                 for k, v in entry["changes"].items()
             ]
         when = present.local_time(entry["at"], lang)
-        source = tr(f"ui.history.src.{entry['source']}", lang)
+        source = t(f"ui.history.src.{entry['source']}", lang)
         ctx.console.print(f"{when} {source} {who} {where}: {', '.join(parts)}")
 
 
@@ -255,8 +254,7 @@ def _status_matcher(value: str) -> Callable[[Record, Any], bool]:
             "paused",
             "cancelled",
         )
-        if wanted
-        in (code, fold(label(f"status.{code}", "vi")), fold(label(f"status.{code}", "en")))
+        if wanted in (code, fold(t(f"status.{code}", "vi")), fold(t(f"status.{code}", "en")))
     }
     if not codes:
         raise ValidationError.single(
@@ -264,8 +262,7 @@ def _status_matcher(value: str) -> Callable[[Record, Any], bool]:
             "validation.bad_choice",
             value=value,
             choices=", ".join(
-                label(f"status.{c}", "vi")
-                for c in ("not_started", "in_progress", "done", "overdue")
+                t(f"status.{c}", "vi") for c in ("not_started", "in_progress", "done", "overdue")
             ),
         )
 
@@ -335,7 +332,7 @@ def _show_records(ctx: Context, store: Store, records: list[Record], as_json: bo
         by_kind.setdefault(record.kind, []).append(record)
     for kind, group in by_kind.items():
         if len(by_kind) > 1:
-            ctx.console.print(f"\n{label('kind.' + kind, ctx.lang)}")
+            ctx.console.print(f"\n{t('kind.' + kind, ctx.lang)}")
         headers, rows, limits = present.record_rows(store, group, ctx.lang, store.today())
         ctx.console.table(headers, rows, limits)
 
@@ -443,7 +440,7 @@ def load_demo_profile(ctx: Context) -> int:
 def print_demo_summary(ctx: Context, summary: dict[str, dict[str, int]]) -> None:
     ctx.console.print(_t(ctx.lang, "Đã nạp dữ liệu mẫu:", "Loaded the demo data:"))
     for office, counts in summary.items():
-        parts = ", ".join(f"{n} {label('kind.' + k, ctx.lang)}" for k, n in counts.items())
+        parts = ", ".join(f"{n} {t('kind.' + k, ctx.lang)}" for k, n in counts.items())
         ctx.console.print(f"  {office}: {parts}")
 
 
@@ -452,12 +449,12 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
         stats = store.stats()
         c = ctx.console
         c.print(
-            f"{label('field.scope', ctx.lang)}: {store.office} ({store.meta('name')}), {store.role}"
+            f"{t('field.scope', ctx.lang)}: {store.office} ({store.meta('name')}), {store.role}"
         )
         for kind, n in stats["counts"].items():
-            c.print(f"  {label('kind.' + kind, ctx.lang)}: {n}")
-        c.print(f"{label('word.not_synced', ctx.lang)}: {stats['pending']}")
-        c.print(f"{label('kind.conflict', ctx.lang)}: {stats['open_conflicts']}")
+            c.print(f"  {t('kind.' + kind, ctx.lang)}: {n}")
+        c.print(f"{t('word.not_synced', ctx.lang)}: {stats['pending']}")
+        c.print(f"{t('kind.conflict', ctx.lang)}: {stats['open_conflicts']}")
         if stats["rejected"]:
             c.print(
                 _t(

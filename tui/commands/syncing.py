@@ -6,7 +6,7 @@ import argparse
 import asyncio
 from typing import TYPE_CHECKING, Any
 
-from domain.i18n import Lang, label, message
+from domain.i18n import Lang, t
 from domain.ids import short
 from domain.text import safe_display
 from sync import conflicts as conflict_rules
@@ -15,7 +15,6 @@ from sync.credentials import forget_token, load_token, save_token
 from sync.errors import NotLoggedIn
 from sync.store import Store
 from tui import present
-from tui.strings import tr
 
 if TYPE_CHECKING:  # httpx is imported only by the commands that talk to the server
     from sync.client import SyncClient, SyncResult
@@ -113,7 +112,7 @@ def cmd_login(args: argparse.Namespace, ctx: Context) -> int:
         path = save_token(ctx.data, args.server, args.token)
         store.set_meta(server_url=args.server.rstrip("/"))
         ctx.console.print(
-            message(
+            t(
                 "sync.login_ok",
                 ctx.lang,
                 server=args.server,
@@ -123,7 +122,7 @@ def cmd_login(args: argparse.Namespace, ctx: Context) -> int:
         )
         known = store.meta("server_id")
         if known and health.get("server_id") != known:
-            ctx.console.note(message("sync.login_other_server", ctx.lang, server=args.server))
+            ctx.console.note(t("sync.login_other_server", ctx.lang, server=args.server))
     return 0
 
 
@@ -176,7 +175,7 @@ def print_result(ctx: Context, result: SyncResult) -> None:
             )
         )
     if result.held_removals:
-        c.note(message("sync.removals_held", ctx.lang, count=result.held_removals))
+        c.note(t("sync.removals_held", ctx.lang, count=result.held_removals))
     if result.new_conflicts:
         c.print(
             _t(
@@ -186,7 +185,7 @@ def print_result(ctx: Context, result: SyncResult) -> None:
             )
         )
     if result.clock_warning and result.clock_skew is not None:
-        c.note(message("sync.clock_skew", ctx.lang, minutes=round(abs(result.clock_skew) / 60)))
+        c.note(t("sync.clock_skew", ctx.lang, minutes=round(abs(result.clock_skew) / 60)))
 
 
 def _side_text(store: Store, data: dict[str, Any], side: str, lang: Lang) -> str:
@@ -195,7 +194,7 @@ def _side_text(store: Store, data: dict[str, Any], side: str, lang: Lang) -> str
     field = data.get("field")
     value = data.get(f"{side}_value")
     if field == "deleted":
-        text = tr("ui.conflict.deleted_yes" if value else "ui.conflict.deleted_no", lang)
+        text = t("ui.conflict.deleted_yes" if value else "ui.conflict.deleted_no", lang)
     elif field == "scope":
         text = _t(lang, f"ở {value}", f"in {value}")
     else:
@@ -231,17 +230,17 @@ def cmd_conflicts(args: argparse.Namespace, ctx: Context) -> int:
                     ),
                     _side_text(store, d, "other", ctx.lang),
                     safe_display(f"{d.get('other_office') or ''} {d.get('other_author') or ''}"),
-                    label("word.yes", ctx.lang) if mine else "",
+                    t("word.yes", ctx.lang) if mine else "",
                 ]
             )
         headers = [
-            label("field.id", ctx.lang),
-            label("field.record_id", ctx.lang),
-            label("field.field", ctx.lang),
-            label("field.current_value", ctx.lang),
-            label("field.current_office", ctx.lang),
-            label("field.other_value", ctx.lang),
-            label("field.other_office", ctx.lang),
+            t("field.id", ctx.lang),
+            t("field.record_id", ctx.lang),
+            t("field.field", ctx.lang),
+            t("field.current_value", ctx.lang),
+            t("field.current_office", ctx.lang),
+            t("field.other_value", ctx.lang),
+            t("field.other_office", ctx.lang),
             _t(ctx.lang, "Của tôi", "Mine"),
         ]
         if rows:
@@ -257,7 +256,7 @@ def cmd_conflicts(args: argparse.Namespace, ctx: Context) -> int:
             )
         held = store.held_removals()
         if held:
-            ctx.console.note(message("sync.removals_held", ctx.lang, count=len(held)))
+            ctx.console.note(t("sync.removals_held", ctx.lang, count=len(held)))
     return 0
 
 

@@ -14,10 +14,9 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from domain.errors import SotayError
-from domain.i18n import Lang, label
+from domain.i18n import Lang, t
 from domain.text import fold
 from sync.record import Record
-from tui.context import text_for
 from tui.widgets.frame import KeyBar, Sidebar, StatusLine, TitleBar
 from tui.widgets.table import Column, VirtualTable
 
@@ -49,7 +48,7 @@ class SotayScreen(Screen[Any]):
         return self.sotay.ui_lang
 
     def text(self, key: str, **params: object) -> str:
-        return text_for(key, self.lang, **params)
+        return t(key, self.lang, **params)
 
     def compose(self) -> ComposeResult:
         yield TitleBar(self.section_key, id="title-bar")
@@ -106,7 +105,7 @@ class FormSectionScreen(SotayScreen):
     """A section that is one form above a preview (reports, import).
 
     Esc leaves a text field for the ``#preview`` button, so the number keys switch sections
-    again; ``t`` reads the section's own labels (registered in :mod:`domain.i18n`)."""
+    again."""
 
     def action_back(self) -> None:
         from textual.widgets import Button, TextArea  # not needed before such a screen opens
@@ -115,9 +114,6 @@ class FormSectionScreen(SotayScreen):
             self.query_one("#preview", Button).focus()
             return
         super().action_back()
-
-    def t(self, key: str, **params: object) -> str:
-        return label(key, self.lang).format(**params) if params else label(key, self.lang)
 
 
 @dataclass(slots=True)

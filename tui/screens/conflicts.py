@@ -18,14 +18,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
 from domain.errors import SotayError
-from domain.i18n import Lang, label
+from domain.i18n import Lang, t
 from domain.schema import logical_name, split_key
 from domain.text import safe_display
 from sync import conflicts as rules
 from sync.apply import accept_removals
 from sync.record import Record
 from sync.store import Store
-from tui.context import text_for
 from tui.present import display_value, local_time
 from tui.present import field_label as present_label
 from tui.screens.base import ListRow, SotayScreen, cell
@@ -50,18 +49,18 @@ def field_label(kind: str, key: str, store: Store, lang: Lang) -> str:
 
 def value_text(store: Store, kind: str, key: str, value: Any, lang: Lang) -> str:
     if key == "deleted":
-        return text_for("ui.conflict.deleted_yes" if value else "ui.conflict.deleted_no", lang)
+        return t("ui.conflict.deleted_yes" if value else "ui.conflict.deleted_no", lang)
     if value is None:
         return "∅"
     name = logical_name(kind, key)
     if ":" in key:
-        return safe_display(value if not isinstance(value, bool) else label("word.yes", lang))
+        return safe_display(value if not isinstance(value, bool) else t("word.yes", lang))
     return display_value(store, kind, name, value, lang) or safe_display(value)
 
 
 def diff_text(mine: str, theirs: str, lang: Lang) -> Text:
     """A line diff of two long texts: ``-`` lines only in mine, ``+`` only in theirs."""
-    text = Text(text_for("ui.conflict.diff", lang) + "\n", "bold")
+    text = Text(t("ui.conflict.diff", lang) + "\n", "bold")
     for line in difflib.unified_diff(mine.splitlines(), theirs.splitlines(), lineterm="", n=1):
         if line.startswith(("---", "+++")):
             continue
@@ -153,7 +152,7 @@ class ConflictsScreen(SotayScreen):
                 ListRow(
                     conflict.id,
                     {
-                        "record": f"{label('kind.' + kind, self.lang)}: {title}",
+                        "record": f"{t('kind.' + kind, self.lang)}: {title}",
                         "field": field_label(kind, str(data.get("field")), store, self.lang),
                         "when": local_time(
                             data.get("current_at"), self.lang, self.sotay.display_tz
@@ -200,7 +199,7 @@ class ConflictsScreen(SotayScreen):
             Text(
                 self.text(
                     "ui.conflict.header",
-                    kind=label(f"kind.{kind}", lang),
+                    kind=t(f"kind.{kind}", lang),
                     title=title,
                     field=field_label(kind, key, store, lang),
                 ),
@@ -256,7 +255,7 @@ class ConflictsScreen(SotayScreen):
         if not held:
             return
         titles = "\n".join(
-            f"· {label('kind.' + r.kind, self.lang)}: {safe_display(r.title)}" for r in held[:12]
+            f"· {t('kind.' + r.kind, self.lang)}: {safe_display(r.title)}" for r in held[:12]
         ) + ("\n…" if len(held) > 12 else "")
 
         def answered(yes: bool | None) -> None:

@@ -15,12 +15,12 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from domain.errors import SotayError
-from tui.context import text_for
+from domain.i18n import t
 
 
 class _Modal(ModalScreen[Any]):
     def text(self, key: str, **params: object) -> str:
-        return text_for(key, getattr(self.app, "ui_lang", "vi"), **params)
+        return t(key, getattr(self.app, "ui_lang", "vi"), **params)
 
 
 class ConfirmScreen(_Modal):

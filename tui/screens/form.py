@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
 from domain.errors import SotayError, ValidationError
-from domain.i18n import label
+from domain.i18n import t
 from domain.scopes import within
 from domain.text import safe_display
 from tui.screens.base import SotayScreen
@@ -59,7 +59,7 @@ class RecordFormScreen(SotayScreen):
 
     def relabel(self) -> None:
         record = self.form.record
-        kind = label(f"kind.{self.kind}", self.lang)
+        kind = t(f"kind.{self.kind}", self.lang)
         if record is None:
             title = f"{self.text('ui.new')}: {kind}"
         else:
@@ -79,7 +79,7 @@ class RecordFormScreen(SotayScreen):
                 self.text("ui.fix_fields", count=len(exc.problems)), severity="error", markup=False
             )
             return
-        kind = label(f"kind.{self.kind}", self.lang)
+        kind = t(f"kind.{self.kind}", self.lang)
         try:
             record = self.sotay.editor.save(self.kind, self.record_id, changes, what=f"{kind}")
         except ValidationError as exc:

@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from domain.errors import SotayError
-from domain.i18n import Lang, label
+from domain.i18n import Lang, t
 from domain.schema import logical_name, split_key
 from domain.text import safe_display
 from sync.store import Store
@@ -33,18 +33,18 @@ def change_text(store: Store, kind: str, key: str, old: Any, new: Any, lang: Lan
     """``Thời hạn: 30/09/2022 → 31/12/2022`` for one flat key of a change."""
     logical, element = logical_name(kind, key), split_key(key)[1]
     if element is not None and logical != key:
-        shown = label(f"field.{logical}", lang)
+        shown = t(f"field.{logical}", lang)
         target = display_value(store, kind, logical, [element], lang) or element[-8:]
         verb = "−" if new is None else "+"
         return f"{shown}: {verb}{target}"
     if key == "deleted":
-        return label("field.deleted", lang) + ": " + label("word.yes" if new else "word.no", lang)
+        return t("field.deleted", lang) + ": " + t("word.yes" if new else "word.no", lang)
 
     def show(value: Any) -> str:
         text = display_value(store, kind, key, value, lang) if value is not None else "∅"
         return text if len(text) <= 40 else text[:39] + "…"
 
-    return f"{label('field.' + key, lang)}: {show(old)} → {show(new)}"
+    return f"{t('field.' + key, lang)}: {show(old)} → {show(new)}"
 
 
 class HistoryLoaded(Message):

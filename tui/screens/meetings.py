@@ -22,11 +22,11 @@ from textual.widgets import Button, Input, Static
 
 from domain.dates import format_date
 from domain.errors import Problem, SotayError, ValidationError
-from domain.i18n import label
+from domain.i18n import t
 from domain.schema import element_of
 from domain.text import collation_key, safe_display
 from sync.record import Record
-from tui.context import services, text_for
+from tui.context import services
 from tui.editing import ItemEdit, ItemInvalid, follow_ups, notice_of
 from tui.screens.base import ListRow, ListScreen, SotayScreen, list_row
 from tui.screens.dialogs import close_editor
@@ -113,9 +113,9 @@ class ConclusionItem(Vertical):
         lang = services(self).ui_lang
 
         self.query_one(".item-title", Static).update(
-            Text(text_for("ui.meeting.item", lang, n=self.number), "bold")
+            Text(t("ui.meeting.item", lang, n=self.number), "bold")
         )
-        self.query_one(".item-remove", Button).label = text_for("ui.meeting.remove_item", lang)
+        self.query_one(".item-remove", Button).label = t("ui.meeting.remove_item", lang)
         for box in self.query(FieldBox):
             box.relabel()
 
@@ -201,7 +201,7 @@ class MeetingEditor(SotayScreen):
 
     def relabel(self) -> None:
         meeting = self.meeting
-        kind = label("kind.meeting", self.lang)
+        kind = t("kind.meeting", self.lang)
         heading = (
             f"{self.text('ui.editing')} {kind}: {safe_display(meeting.title)}"
             if meeting
@@ -313,7 +313,7 @@ class MeetingEditor(SotayScreen):
         changes, notice, items = collected
         self.saving = True
         self.notify(self.text("ui.saving"), markup=False, timeout=2)
-        what = f"{label('kind.meeting', self.lang)}: {changes.get('title') or ''}".strip()
+        what = f"{t('kind.meeting', self.lang)}: {changes.get('title') or ''}".strip()
         self._save(changes, notice, items, list(self.removed), what)
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)

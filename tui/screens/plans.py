@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
 from domain.dates import format_date
-from domain.i18n import label
+from domain.i18n import t
 from domain.money import format_money, format_percent
 from domain.rules import attainment, plan_progress, stt_key
 from domain.text import collation_key, safe_display
@@ -76,7 +76,7 @@ class PlansScreen(ListScreen):
                 "number": safe_display(plan.flat.get("number")),
                 "title": safe_display(plan.title),
                 "period": period(plan.flat),
-                "status": label(f"plan_status.{status}", lang) if status else "",
+                "status": t(f"plan_status.{status}", lang) if status else "",
                 "done": format_percent(done) if done is not None else "",
                 "tasks": str(len(tasks)),
             }
@@ -189,7 +189,7 @@ class PlanScreen(SotayScreen):
             "ui.plan.summary",
             number=safe_display(plan.flat.get("number")) or "—",
             period=period(plan.flat) or "—",
-            status=label(f"plan_status.{status}", self.lang) if status else "—",
+            status=t(f"plan_status.{status}", self.lang) if status else "—",
             done=format_percent(done) if done is not None else "—",
             tasks=len(tasks),
             budget=format_money(budget) if budget else "—",
@@ -208,7 +208,7 @@ class PlanScreen(SotayScreen):
             groups.setdefault(row.group, []).append(row)
         out: list[Any] = []
         for group, members in sorted(groups.items(), key=lambda g: (g[0] == "", g[0])):
-            name = label(f"group.{group}", self.lang) if group else self.text("ui.plan.no_group")
+            name = t(f"group.{group}", self.lang) if group else self.text("ui.plan.no_group")
             out.append(
                 ListRow(f"group:{group}", {"title": f"{name} ({len(members)})"}, style="group")
             )
@@ -224,7 +224,7 @@ class PlanScreen(SotayScreen):
             verdict = (
                 ""
                 if result.achieved is None
-                else label("word.achieved" if result.achieved else "word.not_achieved", self.lang)
+                else t("word.achieved" if result.achieved else "word.not_achieved", self.lang)
             )
             cells = {
                 "name": safe_display(indicator.title),

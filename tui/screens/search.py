@@ -13,10 +13,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from domain.dates import format_date
-from domain.i18n import label
+from domain.i18n import t
 from domain.text import safe_display
 from sync.record import Record
-from tui.context import services, text_for
+from tui.context import services
 from tui.widgets.table import Column, VirtualTable
 
 LIMIT = 200
@@ -36,7 +36,7 @@ def describe_hit(record: Record, lang: str) -> dict[str, str]:
             detail = format_date(value) if key in ("date", "due") else safe_display(value)
             break
     return {
-        "kind": label(f"kind.{record.kind}", "en" if lang == "en" else "vi"),
+        "kind": t(f"kind.{record.kind}", "en" if lang == "en" else "vi"),
         "title": safe_display(record.title),
         "detail": detail,
     }
@@ -62,7 +62,7 @@ class SearchScreen(ModalScreen[None]):
             )
 
     def text(self, key: str, **params: object) -> str:
-        return text_for(key, services(self).ui_lang, **params)
+        return t(key, services(self).ui_lang, **params)
 
     def on_mount(self) -> None:
         self.query_one("#search-input", Input).focus()

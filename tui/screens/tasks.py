@@ -19,7 +19,7 @@ from textual.widgets import Input, Static
 
 from domain.dates import format_date, parse_date
 from domain.errors import SotayError
-from domain.i18n import label
+from domain.i18n import t
 from domain.money import format_money, format_percent
 from domain.records import check_field
 from domain.rules import stt_key
@@ -123,8 +123,8 @@ class TasksScreen(SotayScreen):
     def _status_choices(self) -> list[Choice]:
         out = []
         for code in DERIVED:
-            vi, en = label(f"status.{code}", "vi"), label(f"status.{code}", "en")
-            out.append(Choice.make(code, label(f"status.{code}", self.lang), "", vi, en, code))
+            vi, en = t(f"status.{code}", "vi"), t(f"status.{code}", "en")
+            out.append(Choice.make(code, t(f"status.{code}", self.lang), "", vi, en, code))
         return out
 
     def _unit_choices(self) -> list[Choice]:
@@ -298,7 +298,7 @@ class TasksScreen(SotayScreen):
         row = self._current()
         if row is None:
             return
-        options = [(code, label(f"status.{code}", self.lang)) for code in TASK_STATUSES]
+        options = [(code, t(f"status.{code}", self.lang)) for code in TASK_STATUSES]
         stored = "done" if row.status.startswith("done") else row.status
         current = self.sotay.store.get(row.id)
         if current is not None:

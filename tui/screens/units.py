@@ -13,7 +13,7 @@ from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
 from domain.dates import format_date
-from domain.i18n import label
+from domain.i18n import t
 from domain.text import collation_key, safe_display
 from tui.screens.base import ListRow, SotayScreen, cell, filter_rows, list_row, sort_value
 from tui.widgets.table import Column, VirtualTable
@@ -90,7 +90,7 @@ class UnitsScreen(SotayScreen):
             cells = {
                 "abbr": safe_display(flat.get("abbr")),
                 "name": safe_display(unit.title),
-                "unit_kind": label(f"unit_kind.{kind}", lang) if kind else "",
+                "unit_kind": t(f"unit_kind.{kind}", lang) if kind else "",
                 "parent": names.get(str(flat.get("parent_id") or ""), ""),
             }
             self.unit_rows.append(
@@ -111,7 +111,7 @@ class UnitsScreen(SotayScreen):
                 "name": safe_display(person.title),
                 "position": safe_display(flat.get("position")),
                 "unit": names.get(str(flat.get("unit_id") or ""), ""),
-                "role": label(f"committee_role.{role}", lang) if role else "",
+                "role": t(f"committee_role.{role}", lang) if role else "",
                 "term": term,
                 "serving": self.text("ui.serving.yes" if serving else "ui.serving.no"),
             }
