@@ -27,13 +27,12 @@ FIRST_PAINT_ENV = "SOTAY_FIRST_PAINT"
 
 def register(sub: Any, lang: Lang) -> None:
     """``demo``; the app itself opens when ``sotay`` is run without a subcommand."""
-    vi = lang == "vi"
-    p = sub.add_parser("demo", help="nạp dữ liệu mẫu" if vi else "load the demo data")
+    p = sub.add_parser("demo", help=t("cli.cmd.demo", lang))
     p.set_defaults(func=cmd_demo)
     p.add_argument(
         "--no-ui",
         action="store_true",
-        help="chỉ nạp dữ liệu, không mở ứng dụng" if vi else "load only, do not open the app",
+        help=t("cli.help.demo_no_ui", lang),
     )
 
 

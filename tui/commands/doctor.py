@@ -25,9 +25,7 @@ if TYPE_CHECKING:
 def register(sub: Any, lang: Lang) -> None:
     p = sub.add_parser(
         "doctor",
-        help="kiểm tra và khôi phục tệp dữ liệu"
-        if lang == "vi"
-        else "check and recover the data files",
+        help=t("cli.cmd.doctor", lang),
     )
     p.add_argument("--recover", action="store_true")
     p.set_defaults(func=cmd_doctor)

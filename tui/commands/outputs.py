@@ -27,52 +27,27 @@ if TYPE_CHECKING:
     from tui.cli import Context
 
 
-def _t(lang: Lang, vi: str, en: str) -> str:
-    return vi if lang == "vi" else en
-
-
 def register_commands(sub: Any, lang: Lang) -> dict[str, argparse.ArgumentParser]:
     def cmd(
-        name: str, vi: str, en: str, func: Callable[[argparse.Namespace, Context], int]
+        name: str, func: Callable[[argparse.Namespace, Context], int]
     ) -> argparse.ArgumentParser:
-        p: argparse.ArgumentParser = sub.add_parser(name, help=_t(lang, vi, en))
+        help_key = "cli.cmd." + name.replace("-", "_")
+        p: argparse.ArgumentParser = sub.add_parser(name, help=t(help_key, lang))
         p.set_defaults(func=func)
         return p
 
     parsers = {
-        "report": cmd(
-            "report",
-            "lập báo cáo định kỳ (docx, md, csv)",
-            "produce a periodic report (docx, md, csv)",
-            cmd_report,
-        ),
-        "notice": cmd(
-            "notice",
-            "lập thông báo kết luận của phiên họp",
-            "produce a meeting's conclusion notice",
-            cmd_notice,
-        ),
-        "ranking": cmd("ranking", "lập bảng xếp hạng", "produce a ranking", cmd_ranking),
-        "import-plan": cmd(
-            "import-plan",
-            "nhập bảng nhiệm vụ của kế hoạch (CSV, XLSX)",
-            "import a plan's task table (CSV, XLSX)",
-            cmd_import_plan,
-        ),
-        "rollup": cmd(
-            "rollup",
-            "tổng hợp tiến độ các đơn vị (HQ)",
-            "progress of every office (HQ)",
-            cmd_rollup,
-        ),
+        "report": cmd("report", cmd_report),
+        "notice": cmd("notice", cmd_notice),
+        "ranking": cmd("ranking", cmd_ranking),
+        "import-plan": cmd("import-plan", cmd_import_plan),
+        "rollup": cmd("rollup", cmd_rollup),
     }
     for p in parsers.values():
         if p is not parsers["import-plan"]:
             p.add_argument(
                 "--format",
-                help="docx, md, csv ("
-                + _t(lang, "nhiều: docx,md,csv", "several: docx,md,csv")
-                + ")",
+                help="docx, md, csv (" + t("cli.several_docx_md_csv", lang) + ")",
             )
             p.add_argument("-o", "--output", metavar="FILE")
     return parsers
@@ -81,32 +56,28 @@ def register_commands(sub: Any, lang: Lang) -> dict[str, argparse.ArgumentParser
 def register(sub: Any, lang: Lang) -> None:
     p = register_commands(sub, lang)
     r = p["report"]
-    r.add_argument("kind", choices=PERIOD_KINDS, help=_t(lang, "loại kỳ", "period kind"))
+    r.add_argument("kind", choices=PERIOD_KINDS, help=t("cli.help.period_kind", lang))
     r.add_argument("period", help="2022-Q2, 2011-H1, 2022-05, 2022, 01/03/2022..30/06/2022")
-    r.add_argument(
-        "--scope", help=_t(lang, "phạm vi (mặc định: văn phòng)", "scope (default: office)")
-    )
-    r.add_argument("--unit", help=_t(lang, "đơn vị báo cáo", "reporting unit"))
-    r.add_argument("--number", help=_t(lang, "số, ký hiệu", "number / symbol"))
-    r.add_argument("--place", help=_t(lang, "địa danh", "place"))
-    r.add_argument("--date", help=_t(lang, "ngày báo cáo (dd/mm/yyyy)", "report date (dd/mm/yyyy)"))
-    r.add_argument("--signer", help=_t(lang, "người ký", "signed by"))
-    r.add_argument("--recommendations", help=_t(lang, "mục V. Kiến nghị", "section V text"))
+    r.add_argument("--scope", help=t("cli.help.scope_default_office", lang))
+    r.add_argument("--unit", help=t("cli.help.reporting_unit", lang))
+    r.add_argument("--number", help=t("cli.help.number_symbol", lang))
+    r.add_argument("--place", help=t("cli.help.place", lang))
+    r.add_argument("--date", help=t("cli.help.report_date_dd_mm", lang))
+    r.add_argument("--signer", help=t("cli.help.signed_by", lang))
+    r.add_argument("--recommendations", help=t("cli.help.section_v_text", lang))
     r.add_argument(
         "--save",
         action="store_true",
-        help=_t(lang, "lưu thành bản ghi báo cáo (đồng bộ về HQ)", "save as a report record"),
+        help=t("cli.help.save_as_report_record", lang),
     )
 
     n = p["notice"]
-    n.add_argument(
-        "id", nargs="?", help=_t(lang, "mã phiên họp hoặc thông báo", "meeting or notice ID")
-    )
+    n.add_argument("id", nargs="?", help=t("cli.help.meeting_notice_id", lang))
     n.add_argument("--place")
     n.add_argument(
         "--late",
         action="store_true",
-        help=_t(lang, "liệt kê thông báo kết luận chậm", "list late notices"),
+        help=t("cli.help.list_late_notices", lang),
     )
 
     k = p["ranking"]
@@ -118,18 +89,16 @@ def register(sub: Any, lang: Lang) -> None:
     )
     k.add_argument("--scope")
     k.add_argument("--criterion", action="append", default=[], metavar="NAME=WEIGHT[:SOURCE]")
-    k.add_argument("--scores", metavar="CSV", help=_t(lang, "điểm nhập tay", "typed scores"))
+    k.add_argument("--scores", metavar="CSV", help=t("cli.help.typed_scores", lang))
     k.add_argument("--bands", metavar="Xuất sắc=0,9,Tốt=0,8,…")
     k.add_argument("--title")
     k.add_argument("--save", action="store_true")
 
     i = p["import-plan"]
     i.add_argument("file")
-    i.add_argument(
-        "--plan", required=True, help=_t(lang, "mã hoặc số hiệu kế hoạch", "plan ID or number")
-    )
-    i.add_argument("--yes", "-y", action="store_true", help=_t(lang, "không hỏi lại", "do not ask"))
-    i.add_argument("--dry-run", action="store_true", help=_t(lang, "chỉ xem trước", "preview only"))
+    i.add_argument("--plan", required=True, help=t("cli.help.plan_id_number", lang))
+    i.add_argument("--yes", "-y", action="store_true", help=t("cli.help.do_not_ask", lang))
+    i.add_argument("--dry-run", action="store_true", help=t("cli.help.preview_only", lang))
 
     u = p["rollup"]
     u.add_argument("--sort", choices=rollup.SORT_KEYS, default="office")
@@ -137,7 +106,7 @@ def register(sub: Any, lang: Lang) -> None:
     u.add_argument(
         "--offline",
         action="store_true",
-        help=_t(lang, "không hỏi máy chủ", "do not ask the server"),
+        help=t("cli.help.do_not_ask_server", lang),
     )
 
 

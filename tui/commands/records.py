@@ -26,91 +26,70 @@ if TYPE_CHECKING:
     from tui.cli import Context
 
 
-def _t(lang: Lang, vi: str, en: str) -> str:
-    return vi if lang == "vi" else en
-
-
 def register(sub: Any, lang: Lang) -> None:
     def cmd(
-        name: str, vi: str, en: str, func: Callable[[argparse.Namespace, Context], int]
+        name: str, func: Callable[[argparse.Namespace, Context], int]
     ) -> argparse.ArgumentParser:
-        p: argparse.ArgumentParser = sub.add_parser(name, help=_t(lang, vi, en))
+        help_key = "cli.cmd." + name.replace("-", "_")
+        p: argparse.ArgumentParser = sub.add_parser(name, help=t(help_key, lang))
         p.set_defaults(func=func)
         return p
 
-    p = cmd(
-        "init", "tạo hồ sơ dữ liệu cho một văn phòng", "create a profile for an office", cmd_init
-    )
+    p = cmd("init", cmd_init)
     p.add_argument("--office", required=True, help="vn/bac-giang")
     p.add_argument("--name", required=True)
     p.add_argument("--role", choices=["office", "hq"], default="office")
-    p.add_argument("--author", help=_t(lang, "tên người sử dụng", "your name"))
+    p.add_argument("--author", help=t("cli.help.your_name", lang))
 
-    p = cmd("add", "thêm bản ghi, in ra mã", "add a record, print its ID", cmd_add)
+    p = cmd("add", cmd_add)
     p.add_argument("kind")
     p.add_argument("fields", nargs="*", metavar="field=value")
     p.add_argument("--scope")
 
-    p = cmd("set", "sửa các trường của bản ghi", "change fields of a record", cmd_set)
+    p = cmd("set", cmd_set)
     p.add_argument("id")
     p.add_argument("fields", nargs="+", metavar="field=value")
 
-    p = cmd("rm", "xóa bản ghi", "delete a record", cmd_rm)
+    p = cmd("rm", cmd_rm)
     p.add_argument("id")
     p.add_argument("--yes", "-y", action="store_true")
 
-    p = cmd("restore", "khôi phục bản ghi đã xóa", "restore a deleted record", cmd_restore)
+    p = cmd("restore", cmd_restore)
     p.add_argument("id")
 
-    p = cmd(
-        "move",
-        "chuyển bản ghi sang phạm vi (văn phòng) khác",
-        "move a record to another scope (office)",
-        cmd_move,
-    )
+    p = cmd("move", cmd_move)
     p.add_argument("id")
     p.add_argument("scope", help="vn/bac-giang/yen-the")
 
-    p = cmd("show", "xem một bản ghi", "show a record", cmd_show)
+    p = cmd("show", cmd_show)
     p.add_argument("id")
     p.add_argument("--json", action="store_true")
     p.add_argument("--history", action="store_true")
 
-    p = cmd("ls", "liệt kê bản ghi theo loại", "list records of a kind", cmd_ls)
+    p = cmd("ls", cmd_ls)
     p.add_argument("kind")
     p.add_argument("filters", nargs="*", metavar="field=value")
     p.add_argument(
         "--overdue",
         action="store_true",
-        help=_t(lang, "chỉ nhiệm vụ quá hạn", "overdue tasks only"),
+        help=t("cli.help.overdue_tasks_only", lang),
     )
-    p.add_argument(
-        "--all", action="store_true", help=_t(lang, "kể cả bản ghi đã xóa", "include deleted")
-    )
+    p.add_argument("--all", action="store_true", help=t("cli.help.include_deleted", lang))
     p.add_argument("--json", action="store_true")
 
-    p = cmd("find", "tìm kiếm không dấu", "accent-insensitive search", cmd_find)
+    p = cmd("find", cmd_find)
     p.add_argument("text", nargs="+")
     p.add_argument("--kind")
     p.add_argument("--json", action="store_true")
 
-    p = cmd(
-        "export", "xuất mọi bản ghi (JSON lines)", "export every record (JSON lines)", cmd_export
-    )
+    p = cmd("export", cmd_export)
     p.add_argument("--format", choices=["jsonl", "json"], default="jsonl")
     p.add_argument("--kind")
 
-    p = cmd(
-        "import", "nhập bản ghi từ tệp export", "import records from an export file", cmd_import
-    )
+    p = cmd("import", cmd_import)
     p.add_argument("file")
 
-    cmd(
-        "status",
-        "tình trạng hồ sơ: số bản ghi, thay đổi chưa đồng bộ",
-        "profile status: counts, pending changes",
-        cmd_status,
-    )
+    cmd("status", cmd_status)
 
 
 # ---------------------------------------------------------------------------
@@ -125,11 +104,7 @@ def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
     )
     with store:
         ctx.console.print(
-            _t(
-                ctx.lang,
-                f"Đã tạo hồ sơ {store.office} ({args.name}) tại {ctx.data}",
-                f"Created profile {store.office} ({args.name}) in {ctx.data}",
-            )
+            t("cli.created_profile", ctx.lang, office=store.office, name=args.name, data=ctx.data)
         )
     return 0
 
@@ -150,11 +125,7 @@ def cmd_set(args: argparse.Namespace, ctx: Context) -> int:
         after = store.update(record.id, changes)
         same = after.doc is record.doc
         ctx.console.print(
-            _t(
-                ctx.lang,
-                "Không có gì thay đổi." if same else f"Đã lưu {after.id}.",
-                "Nothing changed." if same else f"Saved {after.id}.",
-            )
+            t("ui.nothing_changed", ctx.lang) if same else t("cli.saved", ctx.lang, id=after.id)
         )
     return 0
 
@@ -163,23 +134,20 @@ def cmd_rm(args: argparse.Namespace, ctx: Context) -> int:
     with ctx.open_store() as store:
         record = store.require(args.id)
         if not args.yes and sys.stdin.isatty():
-            question = _t(
-                ctx.lang,
-                f"Xóa {t('kind.' + record.kind, ctx.lang)} “{record.title}”? [c/K] ",
-                f"Delete {record.kind} “{record.title}”? [y/N] ",
-            )
+            kind = t(f"kind.{record.kind}", ctx.lang) if ctx.lang == "vi" else record.kind
+            question = t("cli.confirm_delete", ctx.lang, kind=kind, title=record.title)
             answer = input(safe_display(question)).strip().lower()
             if answer not in ("c", "co", "có", "y", "yes"):
                 return 1
         store.delete(record.id)
-        ctx.console.print(_t(ctx.lang, f"Đã xóa {record.id}.", f"Deleted {record.id}."))
+        ctx.console.print(t("cli.deleted", ctx.lang, id=record.id))
     return 0
 
 
 def cmd_restore(args: argparse.Namespace, ctx: Context) -> int:
     with ctx.open_store() as store:
         record = store.restore(store.require(args.id).id)
-        ctx.console.print(_t(ctx.lang, f"Đã khôi phục {record.id}.", f"Restored {record.id}."))
+        ctx.console.print(t("cli.restored", ctx.lang, id=record.id))
     return 0
 
 
@@ -188,13 +156,7 @@ def cmd_move(args: argparse.Namespace, ctx: Context) -> int:
         record = store.require(args.id)
         with store.transaction() as tx:
             moved = tx.move(record.id, args.scope)
-        ctx.console.print(
-            _t(
-                ctx.lang,
-                f"Đã chuyển {moved.id} sang {moved.scope}.",
-                f"Moved {moved.id} to {moved.scope}.",
-            )
-        )
+        ctx.console.print(t("cli.moved", ctx.lang, id=moved.id, scope=moved.scope))
     return 0
 
 
@@ -325,7 +287,7 @@ def _show_records(ctx: Context, store: Store, records: list[Record], as_json: bo
             ctx.console.raw(orjson.dumps(record.export()).decode())
         return
     if not records:
-        ctx.console.note(_t(ctx.lang, "Không có bản ghi nào.", "No records."))
+        ctx.console.note(t("cli.no_records", ctx.lang))
         return
     by_kind: dict[str, list[Record]] = {}
     for record in records:
@@ -399,12 +361,12 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
     with ctx.open_store() as store:
         counts = store.import_records(items, enforce_scope=False, file=path.name)
     ctx.console.print(
-        _t(
+        t(
+            "cli.imported",
             ctx.lang,
-            f"Đã nhập: {counts['added']} mới, {counts['updated']} cập nhật, "
-            f"{counts['unchanged']} không đổi.",
-            f"Imported: {counts['added']} new, {counts['updated']} updated, "
-            f"{counts['unchanged']} unchanged.",
+            added=counts["added"],
+            updated=counts["updated"],
+            unchanged=counts["unchanged"],
         )
     )
     return 0
@@ -438,7 +400,7 @@ def load_demo_profile(ctx: Context) -> int:
 
 
 def print_demo_summary(ctx: Context, summary: dict[str, dict[str, int]]) -> None:
-    ctx.console.print(_t(ctx.lang, "Đã nạp dữ liệu mẫu:", "Loaded the demo data:"))
+    ctx.console.print(t("cli.loaded_demo_data", ctx.lang))
     for office, counts in summary.items():
         parts = ", ".join(f"{n} {t('kind.' + k, ctx.lang)}" for k, n in counts.items())
         ctx.console.print(f"  {office}: {parts}")
@@ -456,15 +418,7 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
         c.print(f"{t('word.not_synced', ctx.lang)}: {stats['pending']}")
         c.print(f"{t('kind.conflict', ctx.lang)}: {stats['open_conflicts']}")
         if stats["rejected"]:
-            c.print(
-                _t(
-                    ctx.lang,
-                    f"Thay đổi bị máy chủ từ chối: {stats['rejected']}",
-                    f"Changes refused by the server: {stats['rejected']}",
-                )
-            )
+            c.print(t("cli.changes_refused", ctx.lang, rejected=stats["rejected"]))
         last = store.meta("last_sync_at")
-        c.print(
-            _t(ctx.lang, f"Đồng bộ lần cuối: {last or 'chưa'}", f"Last sync: {last or 'never'}")
-        )
+        c.print(t("ui.status.last_sync", ctx.lang, when=last or t("ui.status.never", ctx.lang)))
     return 0

@@ -21,70 +21,52 @@ if TYPE_CHECKING:  # httpx is imported only by the commands that talk to the ser
     from tui.cli import Context
 
 
-def _t(lang: Lang, vi: str, en: str) -> str:
-    return vi if lang == "vi" else en
-
-
 def register(sub: Any, lang: Lang) -> None:
     p = sub.add_parser(
         "login",
-        help=_t(lang, "lưu địa chỉ máy chủ và mã truy cập", "store the server address and token"),
+        help=t("cli.cmd.login", lang),
     )
     p.add_argument("--server", required=True, metavar="URL")
     p.add_argument("--token", required=True)
     p.set_defaults(func=cmd_login)
 
-    p = sub.add_parser("logout", help=_t(lang, "xóa mã truy cập đã lưu", "forget the stored token"))
+    p = sub.add_parser("logout", help=t("cli.cmd.logout", lang))
     p.set_defaults(func=cmd_logout)
 
-    p = sub.add_parser("sync", help=_t(lang, "đồng bộ với máy chủ", "sync with the server"))
+    p = sub.add_parser("sync", help=t("cli.cmd.sync", lang))
     p.add_argument(
         "--server",
         metavar="URL",
-        help=_t(lang, "dùng máy chủ khác lần này", "use another server this time"),
+        help=t("cli.help.another_server", lang),
     )
     p.add_argument(
         "--full",
         action="store_true",
-        help=_t(
-            lang,
-            "tải lại toàn bộ dữ liệu của văn phòng từ máy chủ",
-            "fetch all of this office's data from the server again",
-        ),
+        help=t("cli.help.fetch_all_again", lang),
     )
     p.add_argument(
         "--adopt-server",
         action="store_true",
-        help=_t(
-            lang,
-            "nhận máy chủ mới (gửi lại mọi dữ liệu của văn phòng)",
-            "adopt a new server (send all of this office's data again)",
-        ),
+        help=t("cli.help.adopt_new_server", lang),
     )
     p.set_defaults(func=cmd_sync)
 
-    p = sub.add_parser(
-        "conflicts", help=_t(lang, "liệt kê xung đột chưa giải quyết", "list open conflicts")
-    )
+    p = sub.add_parser("conflicts", help=t("cli.cmd.conflicts", lang))
     p.set_defaults(func=cmd_conflicts)
 
-    p = sub.add_parser("resolve", help=_t(lang, "giải quyết một xung đột", "resolve a conflict"))
+    p = sub.add_parser("resolve", help=t("cli.cmd.resolve", lang))
     p.add_argument("conflict_id")
     p.add_argument("--keep", required=True, metavar="mine|theirs|current|other|copy|VALUE")
     p.set_defaults(func=cmd_resolve)
 
     p = sub.add_parser(
         "removals",
-        help=_t(
-            lang,
-            "xem (và chấp nhận) các bản ghi máy chủ yêu cầu gỡ đang được giữ lại",
-            "review (and accept) the removals the server asked for that are held back",
-        ),
+        help=t("cli.cmd.removals", lang),
     )
     p.add_argument(
         "--accept",
         action="store_true",
-        help=_t(lang, "gỡ các bản ghi đó khỏi máy này", "remove them from this computer"),
+        help=t("cli.help.accept_removals", lang),
     )
     p.set_defaults(func=cmd_removals)
 
@@ -128,13 +110,7 @@ def cmd_login(args: argparse.Namespace, ctx: Context) -> int:
 
 def cmd_logout(args: argparse.Namespace, ctx: Context) -> int:
     gone = forget_token(ctx.data)
-    ctx.console.print(
-        _t(
-            ctx.lang,
-            "Đã xóa mã truy cập." if gone else "Chưa đăng nhập.",
-            "Token removed." if gone else "Not logged in.",
-        )
-    )
+    ctx.console.print(t("cli.token_removed" if gone else "cli.not_logged_in", ctx.lang))
     return 0
 
 
@@ -158,32 +134,21 @@ def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
 def print_result(ctx: Context, result: SyncResult) -> None:
     c = ctx.console
     c.print(
-        _t(
+        t(
+            "cli.synced",
             ctx.lang,
-            f"Đã đồng bộ: gửi {result.pushed} thay đổi, nhận {result.pulled} bản ghi, "
-            f"gỡ {result.removed} ({result.requests} lượt gửi).",
-            f"Synced: sent {result.pushed} changes, received {result.pulled} records, "
-            f"removed {result.removed} ({result.requests} requests).",
+            pushed=result.pushed,
+            pulled=result.pulled,
+            removed=result.removed,
+            requests=result.requests,
         )
     )
     if result.rejected:
-        c.print(
-            _t(
-                ctx.lang,
-                f"Máy chủ từ chối {result.rejected} thay đổi; xem: sotay conflicts",
-                f"The server refused {result.rejected} changes; see: sotay conflicts",
-            )
-        )
+        c.print(t("cli.server_refused", ctx.lang, rejected=result.rejected))
     if result.held_removals:
         c.note(t("sync.removals_held", ctx.lang, count=result.held_removals))
     if result.new_conflicts:
-        c.print(
-            _t(
-                ctx.lang,
-                f"Có {len(result.new_conflicts)} xung đột mới; xem: sotay conflicts",
-                f"{len(result.new_conflicts)} new conflicts; see: sotay conflicts",
-            )
-        )
+        c.print(t("cli.new_conflicts", ctx.lang, count=len(result.new_conflicts)))
     if result.clock_warning and result.clock_skew is not None:
         c.note(t("sync.clock_skew", ctx.lang, minutes=round(abs(result.clock_skew) / 60)))
 
@@ -196,7 +161,7 @@ def _side_text(store: Store, data: dict[str, Any], side: str, lang: Lang) -> str
     if field == "deleted":
         text = t("ui.conflict.deleted_yes" if value else "ui.conflict.deleted_no", lang)
     elif field == "scope":
-        text = _t(lang, f"ở {value}", f"in {value}")
+        text = t("cli.text", lang, value=value)
     else:
         text = safe_display(value)
     kept = data.get("other_fields") if side == "other" else None
@@ -208,7 +173,7 @@ def _side_text(store: Store, data: dict[str, Any], side: str, lang: Lang) -> str
             if k != "scope"
         )
         if edits:
-            text += _t(lang, f" (sửa: {edits})", f" (edit: {edits})")
+            text += t("cli.edit", lang, edits=edits)
     return text
 
 
@@ -241,16 +206,16 @@ def cmd_conflicts(args: argparse.Namespace, ctx: Context) -> int:
             t("field.current_office", ctx.lang),
             t("field.other_value", ctx.lang),
             t("field.other_office", ctx.lang),
-            _t(ctx.lang, "Của tôi", "Mine"),
+            t("cli.mine", ctx.lang),
         ]
         if rows:
             ctx.console.table(headers, rows, [9, 30, 14, 24, 24, 24, 24, 10])
         else:
-            ctx.console.note(_t(ctx.lang, "Không có xung đột nào.", "No open conflicts."))
+            ctx.console.note(t("cli.no_open_conflicts", ctx.lang))
         for item in store.rejected():
             op = item["op"]
             ctx.console.print(
-                _t(ctx.lang, "Bị từ chối", "Refused")
+                t("cli.refused", ctx.lang)
                 + f": {short(op['record_id'])} "
                 + safe_display(item.get("message") or item.get("reason"))
             )
@@ -268,13 +233,7 @@ def cmd_resolve(args: argparse.Namespace, ctx: Context) -> int:
         else:
             record = conflict_rules.resolve(store, args.conflict_id, "value", value=keep)
         what = record.id if record is not None else short(args.conflict_id)
-        ctx.console.print(
-            _t(
-                ctx.lang,
-                f"Đã giải quyết; {what} sẽ được gửi ở lần đồng bộ tới.",
-                f"Resolved; {what} will be sent at the next sync.",
-            )
-        )
+        ctx.console.print(t("cli.resolved", ctx.lang, what=what))
     return 0
 
 
@@ -282,27 +241,15 @@ def cmd_removals(args: argparse.Namespace, ctx: Context) -> int:
     with ctx.open_store() as store:
         held = store.held_removals()
         if not held:
-            ctx.console.note(_t(ctx.lang, "Không có bản ghi nào chờ gỡ.", "No removals held back."))
+            ctx.console.note(t("cli.no_removals_held_back", ctx.lang))
             return 0
         if args.accept:
             with store.transaction() as tx:
                 dropped = accept_removals(tx)
-            ctx.console.print(
-                _t(
-                    ctx.lang,
-                    f"Đã gỡ {dropped} bản ghi khỏi máy này.",
-                    f"Removed {dropped} records from this computer.",
-                )
-            )
+            ctx.console.print(t("cli.removed_records", ctx.lang, dropped=dropped))
             return 0
         records = [r for r in (store.get(rid) for rid in held) if r is not None]
         headers, rows, limits = present.record_rows(store, records, ctx.lang, store.today())
         ctx.console.table(headers, rows, limits)
-        ctx.console.print(
-            _t(
-                ctx.lang,
-                "Chấp nhận gỡ: sotay removals --accept",
-                "To remove them: sotay removals --accept",
-            )
-        )
+        ctx.console.print(t("cli.removals_hint", ctx.lang))
     return 0
