@@ -175,9 +175,6 @@ class SotayApp(App[int]):
             return shown.upper()
         return {"delete": "Del", "esc": "Esc", "escape": "Esc"}.get(shown, shown)
 
-    def text(self, key: str, **params: object) -> str:
-        return t(key, self.ui_lang, **params)
-
     def on_mount(self) -> None:
         self.store.listeners.append(self._committed)
         self.switch_mode(self.sections[0].name)
@@ -234,14 +231,14 @@ class SotayApp(App[int]):
         self.notify(exc.message(self.ui_lang), severity="error", markup=False, timeout=8)
 
     def say(self, key: str, *, severity: str = "information", **params: object) -> None:
-        self.notify(self.text(key, **params), markup=False, severity=severity)  # type: ignore[arg-type]
+        self.notify(t(key, self.ui_lang, **params), markup=False, severity=severity)  # type: ignore[arg-type]
 
     # ---------------------------------------------------------------- actions
     def action_command_palette(self) -> None:
         if not CommandPalette.is_open(self):  # type: ignore[arg-type]
             self.push_screen(
                 CommandPalette(
-                    placeholder=self.text("ui.palette.placeholder"), id="--command-palette"
+                    placeholder=t("ui.palette.placeholder", self.ui_lang), id="--command-palette"
                 )
             )
 
@@ -257,7 +254,7 @@ class SotayApp(App[int]):
             if yes:
                 self.exit(0)
 
-        self.push_screen(ConfirmScreen(self.text("ui.confirm.discard")), answered)
+        self.push_screen(ConfirmScreen(t("ui.confirm.discard", self.ui_lang)), answered)
 
     def action_help_quit(self) -> None:
         self.say("ui.key.quit")
@@ -367,13 +364,15 @@ class SotayApp(App[int]):
             return
         kind = t(f"kind.{record.kind}", self.ui_lang)
         title = safe_display(record.title)
-        question = self.text("ui.confirm.delete", kind=kind, title=title)
+        question = t("ui.confirm.delete", self.ui_lang, kind=kind, title=title)
 
         def answered(yes: bool | None) -> None:
             if not yes:
                 return
             try:
-                self.editor.delete(record_id, what=self.text("ui.deleted", kind=kind, title=title))
+                self.editor.delete(
+                    record_id, what=t("ui.deleted", self.ui_lang, kind=kind, title=title)
+                )
             except SotayError as exc:
                 self.notify_error(exc)
                 return
@@ -399,14 +398,14 @@ class SotayApp(App[int]):
                 self.editor.move(
                     record_id,
                     scope,
-                    what=self.text("ui.moved", kind=kind, title=title, scope=scope),
+                    what=t("ui.moved", self.ui_lang, kind=kind, title=title, scope=scope),
                 )
             except SotayError as exc:
                 self.notify_error(exc)
                 return
             self.say("ui.moved", kind=kind, title=title, scope=scope)
 
-        question = self.text("ui.move.prompt", kind=kind, title=title, scope=record.scope)
+        question = t("ui.move.prompt", self.ui_lang, kind=kind, title=title, scope=record.scope)
         self.push_screen(PromptScreen(question, record.scope, check_scope), moved)
 
     def show_history(self, record_id: str) -> None:
@@ -499,7 +498,7 @@ class SotayApp(App[int]):
             retry_at = self.now() + timedelta(seconds=wait)
         self.sync_view = replace(self.sync_view, state="offline", error=error, retry_at=retry_at)
         self.notify(
-            self.text("ui.sync.failed", detail=error.message(self.ui_lang)),
+            t("ui.sync.failed", self.ui_lang, detail=error.message(self.ui_lang)),
             severity="warning",
             markup=False,
             timeout=6,

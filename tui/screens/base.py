@@ -47,9 +47,6 @@ class SotayScreen(Screen[Any]):
     def lang(self) -> Lang:
         return self.sotay.ui_lang
 
-    def text(self, key: str, **params: object) -> str:
-        return t(key, self.lang, **params)
-
     def compose(self) -> ComposeResult:
         yield TitleBar(self.section_key, id="title-bar")
         with Horizontal(id="body"):
@@ -189,8 +186,8 @@ class ListScreen(SotayScreen):
             row_id=lambda r: r.id,
             row_class=lambda r: r.style,
             sort_key=sort_value,
-            label=self.text,
-            empty=lambda: self.text("ui.empty"),
+            label=lambda key: t(key, self.lang),
+            empty=lambda: t("ui.empty", self.lang),
             id="list",
         )
 
@@ -203,7 +200,7 @@ class ListScreen(SotayScreen):
         self.table.focus()
 
     def relabel(self) -> None:
-        self.query_one("#list-filter", Input).placeholder = self.text("ui.filter.text")
+        self.query_one("#list-filter", Input).placeholder = t("ui.filter.text", self.lang)
         self.table.refresh()
 
     def build_rows(self) -> list[ListRow]:
@@ -218,7 +215,7 @@ class ListScreen(SotayScreen):
         shown = filter_rows(self.all_rows, text)
         self.table.set_rows(shown)
         self.query_one("#list-count", Static).update(
-            self.text("ui.count", shown=len(shown), total=len(self.all_rows))
+            t("ui.count", self.lang, shown=len(shown), total=len(self.all_rows))
         )
 
     @on(Input.Changed, "#list-filter")

@@ -115,8 +115,8 @@ class ConflictsScreen(SotayScreen):
             COLUMNS,
             cell=cell,
             row_id=lambda r: r.id,
-            label=self.text,
-            empty=lambda: self.text("ui.conflict.none"),
+            label=lambda key: t(key, self.lang),
+            empty=lambda: t("ui.conflict.none", self.lang),
             id="conflicts",
         )
         with VerticalScroll(id="conflict-detail"):
@@ -166,7 +166,7 @@ class ConflictsScreen(SotayScreen):
         held = len(store.held_removals())
         notice = self.query_one("#held-removals", Static)
         notice.display = bool(held)
-        notice.update(Text(self.text("ui.conflict.held", count=held), "bold yellow"))
+        notice.update(Text(t("ui.conflict.held", self.lang, count=held), "bold yellow"))
 
     def relabel(self) -> None:
         self.table.refresh()
@@ -197,8 +197,9 @@ class ConflictsScreen(SotayScreen):
         title = safe_display(record.title if record else data.get("record_title") or "")
         self.query_one("#conflict-header", Static).update(
             Text(
-                self.text(
+                t(
                     "ui.conflict.header",
+                    self.lang,
                     kind=t(f"kind.{kind}", lang),
                     title=title,
                     field=field_label(kind, key, store, lang),
@@ -213,9 +214,10 @@ class ConflictsScreen(SotayScreen):
             ("#side-theirs", right, "ui.conflict.theirs" if known else "ui.conflict.other"),
         ):
             box = self.query_one(pane)
-            box.query_one(".side-title", Static).update(Text(self.text(title_key), "bold"))
-            who = self.text(
+            box.query_one(".side-title", Static).update(Text(t(title_key, self.lang), "bold"))
+            who = t(
                 "ui.conflict.by",
+                self.lang,
                 author=safe_display(data.get(f"{side}_author") or "?"),
                 office=safe_display(data.get(f"{side}_office") or "?"),
                 when=local_time(data.get(f"{side}_at"), lang, self.sotay.display_tz),
@@ -263,21 +265,21 @@ class ConflictsScreen(SotayScreen):
                 return
             with store.transaction() as tx:
                 dropped = accept_removals(tx)
-            self.notify(self.text("ui.conflict.held_done", count=dropped), markup=False)
+            self.notify(t("ui.conflict.held_done", self.lang, count=dropped), markup=False)
             self.sotay.derived.invalidate()
             self.refresh_data()
 
-        question = self.text("ui.conflict.held_question", count=len(held), titles=titles)
+        question = t("ui.conflict.held_question", self.lang, count=len(held), titles=titles)
         self.app.push_screen(ConfirmScreen(question), answered)
 
     def _resolve(self, conflict: Record, keep: str, value: Any = None) -> None:
-        what = self.text("ui.nav.conflicts")
+        what = t("ui.nav.conflicts", self.lang)
         try:
             self.sotay.editor.resolve(conflict.id, keep, value, what=what)
         except SotayError as exc:
             self.show_error(exc)
             return
-        self.notify(self.text("ui.conflict.resolved"), markup=False)
+        self.notify(t("ui.conflict.resolved", self.lang), markup=False)
 
     def action_merge(self) -> None:
         conflict = self._current()
@@ -293,8 +295,10 @@ class ConflictsScreen(SotayScreen):
             if isinstance(current, str)
             else value_text(self.sotay.store, kind, key, current, self.lang)
         )
-        title = self.text(
-            "ui.conflict.merged_title", field=field_label(kind, key, self.sotay.store, self.lang)
+        title = t(
+            "ui.conflict.merged_title",
+            self.lang,
+            field=field_label(kind, key, self.sotay.store, self.lang),
         )
 
         def merged(value: str | None) -> None:

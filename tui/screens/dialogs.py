@@ -15,12 +15,13 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from domain.errors import SotayError
-from domain.i18n import t
+from domain.i18n import Lang, t
 
 
 class _Modal(ModalScreen[Any]):
-    def text(self, key: str, **params: object) -> str:
-        return t(key, getattr(self.app, "ui_lang", "vi"), **params)
+    @property
+    def lang(self) -> Lang:
+        return getattr(self.app, "ui_lang", "vi")
 
 
 class ConfirmScreen(_Modal):
@@ -38,7 +39,7 @@ class ConfirmScreen(_Modal):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(Text(self.question), classes="dialog-question")
-            yes, no = self.text("ui.key.yes"), self.text("ui.key.no")
+            yes, no = t("ui.key.yes", self.lang), t("ui.key.no", self.lang)
             yield Static(
                 Text.assemble(
                     (" Enter / C / Y ", "reverse"),
@@ -76,7 +77,7 @@ class PromptScreen(_Modal):
             result = self.check(event.value)
         except SotayError as exc:
             error = self.query_one("#prompt-error", Static)
-            error.update(Text(exc.message(getattr(self.app, "ui_lang", "vi"))))
+            error.update(Text(exc.message(self.lang)))
             error.display = True
             return
         self.dismiss(result)

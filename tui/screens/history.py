@@ -75,8 +75,8 @@ class HistoryScreen(SotayScreen):
             COLUMNS,
             cell=cell,
             row_id=lambda r: r.id,
-            label=self.text,
-            empty=lambda: self.text("ui.empty"),
+            label=lambda key: t(key, self.lang),
+            empty=lambda: t("ui.empty", self.lang),
             id="history",
         )
         yield Static("", id="history-note")
@@ -85,10 +85,10 @@ class HistoryScreen(SotayScreen):
         super().on_mount()
         self.query_one("#history", VirtualTable).focus()
         if self.sotay.sync_client is not None:
-            self.server_note = self.text("ui.history.loading")
+            self.server_note = t("ui.history.loading", self.lang)
             self._fetch()
         else:
-            self.server_note = self.text("ui.history.offline")
+            self.server_note = t("ui.history.offline", self.lang)
         self._note()
 
     @work(exclusive=True, group="history", exit_on_error=False)
@@ -114,7 +114,9 @@ class HistoryScreen(SotayScreen):
         self.refresh_data()
 
     def on_history_failed(self, message: HistoryFailed) -> None:
-        self.server_note = self.text("ui.history.offline") + " " + message.error.message(self.lang)
+        self.server_note = (
+            t("ui.history.offline", self.lang) + " " + message.error.message(self.lang)
+        )
         self._note()
 
     def _note(self) -> None:
@@ -126,7 +128,7 @@ class HistoryScreen(SotayScreen):
         kind = record.kind if record is not None else ""
         title = safe_display(record.title) if record is not None else self.record_id
         self.query_one("#history-title", Static).update(
-            Text(self.text("ui.history.title", title=title), "bold")
+            Text(t("ui.history.title", self.lang, title=title), "bold")
         )
         rows = [
             self._local_row(store, kind, entry) for entry in reversed(store.history(self.record_id))
@@ -139,7 +141,7 @@ class HistoryScreen(SotayScreen):
         changes = entry.get("changes") or {}
         parts = [change_text(store, kind, k, v[0], v[1], self.lang) for k, v in changes.items()]
         if entry.get("created"):
-            parts.insert(0, self.text("ui.history.created"))
+            parts.insert(0, t("ui.history.created", self.lang))
         source = (
             "ui.history.src.server" if entry.get("source") == "server" else "ui.history.src.local"
         )
@@ -147,7 +149,7 @@ class HistoryScreen(SotayScreen):
             str(entry.get("id")),
             {
                 "when": local_time(entry.get("at"), self.lang, self.sotay.display_tz),
-                "source": self.text(source),
+                "source": t(source, self.lang),
                 "who": safe_display(entry.get("author")),
                 "office": safe_display(entry.get("office")),
                 "changes": "; ".join(parts),
@@ -167,7 +169,7 @@ class HistoryScreen(SotayScreen):
                 "when": local_time(
                     entry.get("edited_at") or entry.get("at"), self.lang, self.sotay.display_tz
                 ),
-                "source": self.text("ui.history.server"),
+                "source": t("ui.history.server", self.lang),
                 "who": safe_display(who),
                 "office": safe_display(entry.get("office")),
                 "changes": "; ".join(parts),

@@ -52,7 +52,7 @@ class RollupScreen(SotayScreen):
             row_id=lambda r: r.scope,
             sort_key=self._sort_key,
             label=lambda k: t(k, self.lang),
-            empty=lambda: self.text("ui.empty"),
+            empty=lambda: t("ui.empty", self.lang),
             id="rollup",
         )
 

@@ -65,8 +65,8 @@ class UnitsScreen(SotayScreen):
             row_id=lambda r: r.id,
             row_class=lambda r: r.style,
             sort_key=sort_value,
-            label=self.text,
-            empty=lambda: self.text("ui.empty"),
+            label=lambda key: t(key, self.lang),
+            empty=lambda: t("ui.empty", self.lang),
             id=id,
         )
 
@@ -75,9 +75,11 @@ class UnitsScreen(SotayScreen):
         self.query_one("#units", VirtualTable).focus()
 
     def relabel(self) -> None:
-        self.query_one("#roster-filter", Input).placeholder = self.text("ui.filter.text")
-        self.query_one("#units-title", Static).update(Text(self.text("ui.units.units"), "bold"))
-        self.query_one("#people-title", Static).update(Text(self.text("ui.units.people"), "bold"))
+        self.query_one("#roster-filter", Input).placeholder = t("ui.filter.text", self.lang)
+        self.query_one("#units-title", Static).update(Text(t("ui.units.units", self.lang), "bold"))
+        self.query_one("#people-title", Static).update(
+            Text(t("ui.units.people", self.lang), "bold")
+        )
 
     def refresh_data(self) -> None:
         store = self.sotay.store
@@ -113,7 +115,7 @@ class UnitsScreen(SotayScreen):
                 "unit": names.get(str(flat.get("unit_id") or ""), ""),
                 "role": t(f"committee_role.{role}", lang) if role else "",
                 "term": term,
-                "serving": self.text("ui.serving.yes" if serving else "ui.serving.no"),
+                "serving": t("ui.serving.yes" if serving else "ui.serving.no", self.lang),
             }
             self.person_rows.append(
                 list_row(
