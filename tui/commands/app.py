@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from domain.i18n import Lang, resolve_lang, t
 from sync.store import Store
+from tui.commands import command
 
 if TYPE_CHECKING:
     from sync.client import SyncClient
@@ -27,8 +28,7 @@ FIRST_PAINT_ENV = "SOTAY_FIRST_PAINT"
 
 def register(sub: Any, lang: Lang) -> None:
     """``demo``; the app itself opens when ``sotay`` is run without a subcommand."""
-    p = sub.add_parser("demo", help=t("cli.cmd.demo", lang))
-    p.set_defaults(func=cmd_demo)
+    p = command(sub, lang, "demo", cmd_demo)
     p.add_argument(
         "--no-ui",
         action="store_true",

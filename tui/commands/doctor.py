@@ -17,18 +17,15 @@ from domain.errors import NotFound
 from domain.i18n import Lang, t
 from sync import doctor
 from sync.store import Store
+from tui.commands import command
 
 if TYPE_CHECKING:
     from tui.cli import Context
 
 
 def register(sub: Any, lang: Lang) -> None:
-    p = sub.add_parser(
-        "doctor",
-        help=t("cli.cmd.doctor", lang),
-    )
+    p = command(sub, lang, "doctor", cmd_doctor)
     p.add_argument("--recover", action="store_true")
-    p.set_defaults(func=cmd_doctor)
 
 
 def cmd_doctor(args: argparse.Namespace, ctx: Context) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,19 +22,14 @@ from domain.periods import KINDS as PERIOD_KINDS
 from domain.periods import parse_period
 from domain.ranking import parse_bands
 from sync.store import Store
+from tui.commands import command
 
 if TYPE_CHECKING:
     from tui.cli import Context
 
 
 def register_commands(sub: Any, lang: Lang) -> dict[str, argparse.ArgumentParser]:
-    def cmd(
-        name: str, func: Callable[[argparse.Namespace, Context], int]
-    ) -> argparse.ArgumentParser:
-        help_key = "cli.cmd." + name.replace("-", "_")
-        p: argparse.ArgumentParser = sub.add_parser(name, help=t(help_key, lang))
-        p.set_defaults(func=func)
-        return p
+    cmd = partial(command, sub, lang)
 
     parsers = {
         "report": cmd("report", cmd_report),

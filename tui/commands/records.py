@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,7 @@ from domain.text import fold, safe_display
 from sync.record import Record
 from sync.store import Store
 from tui import present
+from tui.commands import command
 from tui.inputs import match_kind, parse_assignments, resolve_ref, to_logical
 
 if TYPE_CHECKING:
@@ -27,13 +29,7 @@ if TYPE_CHECKING:
 
 
 def register(sub: Any, lang: Lang) -> None:
-    def cmd(
-        name: str, func: Callable[[argparse.Namespace, Context], int]
-    ) -> argparse.ArgumentParser:
-        help_key = "cli.cmd." + name.replace("-", "_")
-        p: argparse.ArgumentParser = sub.add_parser(name, help=t(help_key, lang))
-        p.set_defaults(func=func)
-        return p
+    cmd = partial(command, sub, lang)
 
     p = cmd("init", cmd_init)
     p.add_argument("--office", required=True, help="vn/bac-giang")

@@ -15,6 +15,7 @@ from sync.credentials import forget_token, load_token, save_token
 from sync.errors import NotLoggedIn
 from sync.store import Store
 from tui import present
+from tui.commands import command
 
 if TYPE_CHECKING:  # httpx is imported only by the commands that talk to the server
     from sync.client import SyncClient, SyncResult
@@ -22,18 +23,13 @@ if TYPE_CHECKING:  # httpx is imported only by the commands that talk to the ser
 
 
 def register(sub: Any, lang: Lang) -> None:
-    p = sub.add_parser(
-        "login",
-        help=t("cli.cmd.login", lang),
-    )
+    p = command(sub, lang, "login", cmd_login)
     p.add_argument("--server", required=True, metavar="URL")
     p.add_argument("--token", required=True)
-    p.set_defaults(func=cmd_login)
 
-    p = sub.add_parser("logout", help=t("cli.cmd.logout", lang))
-    p.set_defaults(func=cmd_logout)
+    command(sub, lang, "logout", cmd_logout)
 
-    p = sub.add_parser("sync", help=t("cli.cmd.sync", lang))
+    p = command(sub, lang, "sync", cmd_sync)
     p.add_argument(
         "--server",
         metavar="URL",
@@ -49,26 +45,19 @@ def register(sub: Any, lang: Lang) -> None:
         action="store_true",
         help=t("cli.help.adopt_new_server", lang),
     )
-    p.set_defaults(func=cmd_sync)
 
-    p = sub.add_parser("conflicts", help=t("cli.cmd.conflicts", lang))
-    p.set_defaults(func=cmd_conflicts)
+    command(sub, lang, "conflicts", cmd_conflicts)
 
-    p = sub.add_parser("resolve", help=t("cli.cmd.resolve", lang))
+    p = command(sub, lang, "resolve", cmd_resolve)
     p.add_argument("conflict_id")
     p.add_argument("--keep", required=True, metavar="mine|theirs|current|other|copy|VALUE")
-    p.set_defaults(func=cmd_resolve)
 
-    p = sub.add_parser(
-        "removals",
-        help=t("cli.cmd.removals", lang),
-    )
+    p = command(sub, lang, "removals", cmd_removals)
     p.add_argument(
         "--accept",
         action="store_true",
         help=t("cli.help.accept_removals", lang),
     )
-    p.set_defaults(func=cmd_removals)
 
 
 def client_for(ctx: Context, store: Store, server: str | None = None) -> SyncClient:
