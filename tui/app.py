@@ -231,7 +231,8 @@ class SotayApp(App[int]):
         self.notify(exc.message(self.ui_lang), severity="error", markup=False, timeout=8)
 
     def say(self, key: str, *, severity: str = "information", **params: object) -> None:
-        self.notify(t(key, self.ui_lang, **params), markup=False, severity=severity)  # type: ignore[arg-type]
+        text = t(key, self.ui_lang, **params)
+        self.notify(text, markup=False, severity=severity)  # type: ignore[arg-type]
 
     # ---------------------------------------------------------------- actions
     def action_command_palette(self) -> None:
