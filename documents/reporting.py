@@ -533,8 +533,8 @@ def next_section(inp: ReportInput) -> Section:
     if not tasks:
         section.blocks.append(Para(t("doc.no_next", lang)))
         return section
-    section.blocks.append(Para(t("doc.next_intro", lang, period=inp.next_period.label(lang))))
-    section.blocks.append(task_table("next", inp.next_period.label(lang), tasks, inp))
+    section.blocks.append(Para(t("doc.next_intro", lang, period=inp.next_period.title(lang))))
+    section.blocks.append(task_table("next", inp.next_period.title(lang), tasks, inp))
     return section
 
 
@@ -556,7 +556,7 @@ def build_report(inp: ReportInput) -> Document:
         lang,
         inp.header,
         t("doc.report", lang),
-        t("doc.report_subtitle", lang, period=period.label(lang)),
+        t("doc.report_subtitle", lang, period=period.title(lang)),
         [
             t(
                 "doc.cutoff",

@@ -66,7 +66,7 @@ class Period:
             return str(self.year)
         return f"{self.start.isoformat()}..{self.end.isoformat()}"
 
-    def label(self, lang: Lang = "vi") -> str:
+    def title(self, lang: Lang = "vi") -> str:
         """The period as a report's title names it: "Quý II/2022", "Q2 2022"."""
         n, year = self.index, self.year
         if self.kind == "month":

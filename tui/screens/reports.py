@@ -164,7 +164,7 @@ class ReportsScreen(FormSectionScreen):
             return
         self.built = event.built
         await self.query_one("#report-preview", Markdown).update(event.built.markdown)
-        self.set_status(t("reports.ready", self.lang, period=event.built.period.label(self.lang)))
+        self.set_status(t("reports.ready", self.lang, period=event.built.period.title(self.lang)))
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
