@@ -42,7 +42,7 @@ def register_commands(sub: Any, lang: Lang) -> dict[str, argparse.ArgumentParser
         if p is not parsers["import-plan"]:
             p.add_argument(
                 "--format",
-                help="docx, md, csv (" + t("cli.several_docx_md_csv", lang) + ")",
+                help="docx, md, csv (" + t("cli.help.several_formats", lang) + ")",
             )
             p.add_argument("-o", "--output", metavar="FILE")
     return parsers
@@ -57,9 +57,9 @@ def register(sub: Any, lang: Lang) -> None:
     r.add_argument("--unit", help=t("cli.help.reporting_unit", lang))
     r.add_argument("--number", help=t("cli.help.number_symbol", lang))
     r.add_argument("--place", help=t("cli.help.place", lang))
-    r.add_argument("--date", help=t("cli.help.report_date_dd_mm", lang))
+    r.add_argument("--date", help=t("cli.help.report_date", lang))
     r.add_argument("--signer", help=t("cli.help.signed_by", lang))
-    r.add_argument("--recommendations", help=t("cli.help.section_v_text", lang))
+    r.add_argument("--recommendations", help=t("cli.help.recommendations", lang))
     r.add_argument(
         "--save",
         action="store_true",

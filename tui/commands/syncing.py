@@ -150,7 +150,7 @@ def _side_text(store: Store, data: dict[str, Any], side: str, lang: Lang) -> str
     if field == "deleted":
         text = t("ui.conflict.deleted_yes" if value else "ui.conflict.deleted_no", lang)
     elif field == "scope":
-        text = t("cli.text", lang, value=value)
+        text = t("cli.conflict.in_scope", lang, value=value)
     else:
         text = safe_display(value)
     kept = data.get("other_fields") if side == "other" else None
@@ -162,7 +162,7 @@ def _side_text(store: Store, data: dict[str, Any], side: str, lang: Lang) -> str
             if k != "scope"
         )
         if edits:
-            text += t("cli.edit", lang, edits=edits)
+            text += t("cli.conflict.kept_edits", lang, edits=edits)
     return text
 
 
@@ -195,7 +195,7 @@ def cmd_conflicts(args: argparse.Namespace, ctx: Context) -> int:
             t("field.current_office", ctx.lang),
             t("field.other_value", ctx.lang),
             t("field.other_office", ctx.lang),
-            t("cli.mine", ctx.lang),
+            t("ui.conflict.mine", ctx.lang),
         ]
         if rows:
             ctx.console.table(headers, rows, [9, 30, 14, 24, 24, 24, 24, 10])
