@@ -130,8 +130,10 @@ def cmd_rm(args: argparse.Namespace, ctx: Context) -> int:
     with ctx.open_store() as store:
         record = store.require(args.id)
         if not args.yes and sys.stdin.isatty():
-            kind = t(f"kind.{record.kind}", ctx.lang) if ctx.lang == "vi" else record.kind
-            question = t("cli.confirm_delete", ctx.lang, kind=kind, title=record.title)
+            label = t(f"kind.{record.kind}", ctx.lang)
+            question = t(
+                "cli.confirm_delete", ctx.lang, kind=record.kind, label=label, title=record.title
+            )
             answer = input(safe_display(question)).strip().lower()
             if answer not in ("c", "co", "có", "y", "yes"):
                 return 1
