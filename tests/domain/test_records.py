@@ -10,7 +10,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.errors import ValidationError
-from domain.models import KINDS
 from domain.records import check_field, from_flat, prepare, to_flat
 from domain.rules import attainment, due_within, plan_progress, stt_key, task_status
 
