@@ -1,14 +1,17 @@
 """Every word a person reads, in Vietnamese and English, through one function: :func:`t`.
 
 Vietnamese is the default.  Each package keeps its own words in ``strings.json`` beside its
-modules (``{"key": {"vi": "…", "en": "…"}}``): record kinds, fields and enumerations in
-``domain``, errors of the replica and of syncing in ``sync``, the documents' words in
-``documents``, the interface in ``tui``, the service's in ``server_stub``.  Importing a module
-registers nothing: the entry points (the CLI, the app, the server, the tests' conftest) call
-:func:`load_catalogues` for the packages they show (all five load in about 1 ms).  A test
-checks that every key the code names exists in both languages, and the tests load strictly: an
-unknown key or a missing parameter raises there.  Templates use ``str.format`` fields; nothing
-here reads the terminal; the caller says which language it wants (see :func:`resolve_lang`).
+modules (``{"key": {"vi": "…", "en": "…"}}``): record kinds and fields in ``domain``, errors
+of the replica and of syncing in ``sync``, the documents' words in ``documents``, the
+interface in ``tui``, the service's in ``server_stub``; the codes of the schema's label sets
+carry their own labels (:data:`domain.schema.LABEL_SETS`, keys ``<set>.<code>``).
+
+Importing a module registers nothing: the entry points (the CLI, the app, the server, the
+tests' conftest) call :func:`load_catalogues` for the packages they show (all five load in
+about 1 ms).  A test checks that every key the code names exists in both languages, and the
+tests load strictly: an unknown key or a missing parameter raises there.  Templates use
+``str.format`` fields; nothing here reads the terminal; the caller says which language it
+wants (see :func:`resolve_lang`).
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
+
+from domain.schema import LABEL_SETS
 
 Lang = Literal["vi", "en"]
 LANGS: tuple[Lang, ...] = ("vi", "en")
@@ -47,13 +52,19 @@ _STRICT = False
 
 
 def load_catalogues(*packages: str, strict: bool = False) -> None:
-    """Load the catalogue of ``domain`` and of each named package; loading again is a no-op.
+    """Load the catalogue of ``domain`` (with the labels of the schema's label sets) and of
+    each named package; loading again is a no-op.
 
     ``strict`` (the tests) makes :func:`t` raise on an unknown key or a missing parameter
     instead of showing the key's last part or the bare template.
     """
     global _STRICT
     _STRICT = _STRICT or strict
+    if "domain" not in _LOADED:
+        labels = {
+            f"{p}.{code}": pair for p, codes in LABEL_SETS.items() for code, pair in codes.items()
+        }
+        _add("domain.schema", labels)
     for package in ("domain", *packages):
         if package in _LOADED:
             continue
@@ -61,11 +72,15 @@ def load_catalogues(*packages: str, strict: bool = False) -> None:
         if module_file is None:
             raise ValueError(f"{package} is not a package with a strings.json")
         raw = json.loads(Path(module_file).with_name("strings.json").read_text("utf-8"))
-        for key, pair in raw.items():
-            if key in CATALOGUE:
-                raise ValueError(f"the string {key!r} of {package} is already in a catalogue")
-            CATALOGUE[key] = (pair["vi"], pair["en"])
+        _add(package, {key: (pair["vi"], pair["en"]) for key, pair in raw.items()})
         _LOADED.add(package)
+
+
+def _add(source: str, entries: Mapping[str, tuple[str, str]]) -> None:
+    for key, pair in entries.items():
+        if key in CATALOGUE:
+            raise ValueError(f"the string {key!r} of {source} is already in a catalogue")
+        CATALOGUE[key] = pair
 
 
 def known(key: str) -> bool:

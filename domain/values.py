@@ -185,7 +185,7 @@ def _symbol(value: Any) -> Any:
 def choice(prefix: str, codes: Mapping[str, tuple[str, str]]) -> Callable[[Any], Any]:
     """A validator accepting a code or its Vietnamese / English label (accent-insensitive).
 
-    The catalogue shows the same labels as ``{prefix}.{code}`` (a test checks they agree).
+    The catalogue shows the same labels as ``{prefix}.{code}`` (it takes them from the schema).
     """
     lookup: dict[str, str] = {}
     for code, (vi, en) in codes.items():
