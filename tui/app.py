@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import partial
 from pathlib import Path
@@ -32,9 +32,7 @@ from sync.store import Store
 from tui.context import text_for
 from tui.derived import Derived
 from tui.editing import Editor
-from tui.palette import SotayCommands
 from tui.sections import KIND_SECTION, SECTIONS, Section
-from tui.widgets.frame import SyncView
 
 if TYPE_CHECKING:
     from sync.client import SyncClient, SyncProgress, SyncResult
@@ -43,6 +41,20 @@ Clock = Callable[[], datetime]
 DEFAULT_SYNC_INTERVAL = 300.0
 RETRY_DELAYS = (30.0, 60.0, 120.0, 300.0)
 FIRST_SYNC_DELAY = 2.0
+
+
+@dataclass(frozen=True)
+class SyncView:
+    """What the status line says about the link to headquarters."""
+
+    configured: bool = False
+    state: str = "unknown"  # unknown | online | offline | syncing
+    error: SotayError | None = None
+    retry_at: datetime | None = None
+    skew: float | None = None
+    sent: int = 0
+    to_send: int = 0
+    received: int = 0
 
 
 class StoreChanged(Message):
@@ -59,6 +71,12 @@ class SyncFailed(Message):
     def __init__(self, error: SotayError) -> None:
         super().__init__()
         self.error = error
+
+
+def _commands() -> type[Provider]:
+    from tui.palette import SotayCommands  # it reaches the app through ``getters.app``
+
+    return SotayCommands
 
 
 class SotayApp(App[int]):
@@ -86,7 +104,7 @@ class SotayApp(App[int]):
     TITLE = "Sổ tay"
     #: Below 100 columns (an old laptop's terminal) the sidebar gives its room to the lists.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012
-    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {SotayCommands}
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {_commands}
     ENABLE_COMMAND_PALETTE = True
     BINDINGS: ClassVar[list[BindingType]] = [
         # Priority: moving between fields happens before the next key is delivered, so a fast

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -17,12 +17,10 @@ from domain.errors import SotayError
 from domain.i18n import Lang, label
 from domain.text import fold
 from sync.record import Record
+from tui.app import SotayApp
 from tui.context import text_for
 from tui.widgets.frame import KeyBar, Sidebar, StatusLine, TitleBar
 from tui.widgets.table import Column, VirtualTable
-
-if TYPE_CHECKING:
-    from tui.app import SotayApp
 
 
 class SotayScreen(Screen[Any]):
@@ -33,6 +31,7 @@ class SotayScreen(Screen[Any]):
     words are redrawn when the language changes (``relabel``).
     """
 
+    app = getters.app(SotayApp)
     section_key: ClassVar[str] = "ui.app.title"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "ui.key.back", show=False)]
 
@@ -41,12 +40,8 @@ class SotayScreen(Screen[Any]):
         self._stale = False
 
     @property
-    def sotay(self) -> SotayApp:
-        return self.app  # type: ignore[return-value]
-
-    @property
     def lang(self) -> Lang:
-        return self.sotay.ui_lang
+        return self.app.ui_lang
 
     def text(self, key: str, **params: object) -> str:
         return text_for(key, self.lang, **params)
@@ -247,27 +242,27 @@ class ListScreen(SotayScreen):
         self.open_row(event.row)
 
     def open_row(self, row: ListRow) -> None:
-        self.sotay.edit_record(self.kind, row.id)
+        self.app.edit_record(self.kind, row.id)
 
     def action_add(self) -> None:
-        self.sotay.edit_record(self.kind, None)
+        self.app.edit_record(self.kind, None)
 
     def action_edit(self) -> None:
         row = self.table.current
         if row is not None:
-            self.sotay.edit_record(self.kind, row.id)
+            self.app.edit_record(self.kind, row.id)
 
     def action_delete(self) -> None:
         row = self.table.current
         if row is not None:
-            self.sotay.confirm_delete(row.id)
+            self.app.confirm_delete(row.id)
 
     def action_history(self) -> None:
         row = self.table.current
         if row is not None:
-            self.sotay.show_history(row.id)
+            self.app.show_history(row.id)
 
     def action_move(self) -> None:
         row = self.table.current
         if row is not None:
-            self.sotay.ask_move(row.id)
+            self.app.ask_move(row.id)

@@ -84,7 +84,7 @@ class HistoryScreen(SotayScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#history", VirtualTable).focus()
-        if self.sotay.sync_client is not None:
+        if self.app.sync_client is not None:
             self.server_note = self.text("ui.history.loading")
             self._fetch()
         else:
@@ -93,7 +93,7 @@ class HistoryScreen(SotayScreen):
 
     @work(exclusive=True, group="history", exit_on_error=False)
     async def _fetch(self) -> None:
-        client = self.sotay.sync_client
+        client = self.app.sync_client
         if client is None:
             return
         try:
@@ -121,7 +121,7 @@ class HistoryScreen(SotayScreen):
         self.query_one("#history-note", Static).update(Text(self.server_note, "dim"))
 
     def refresh_data(self) -> None:
-        store = self.sotay.store
+        store = self.app.store
         record = store.get(self.record_id)
         kind = record.kind if record is not None else ""
         title = safe_display(record.title) if record is not None else self.record_id
@@ -146,7 +146,7 @@ class HistoryScreen(SotayScreen):
         return ListRow(
             str(entry.get("id")),
             {
-                "when": local_time(entry.get("at"), self.lang, self.sotay.display_tz),
+                "when": local_time(entry.get("at"), self.lang, self.app.display_tz),
                 "source": self.text(source),
                 "who": safe_display(entry.get("author")),
                 "office": safe_display(entry.get("office")),
@@ -165,7 +165,7 @@ class HistoryScreen(SotayScreen):
             f"server-{entry.get('seq')}",
             {
                 "when": local_time(
-                    entry.get("edited_at") or entry.get("at"), self.lang, self.sotay.display_tz
+                    entry.get("edited_at") or entry.get("at"), self.lang, self.app.display_tz
                 ),
                 "source": self.text("ui.history.server"),
                 "who": safe_display(who),

@@ -148,7 +148,7 @@ class ImportScreen(FormSectionScreen):
         status.set_class(error, "error")
 
     def _plan_id(self, text: str) -> str:
-        store = self.sotay.store
+        store = self.app.store
         text = text.strip()
         found = [p.id for p in store.list("plan") if p.flat.get("number") == text]
         return found[0] if len(found) == 1 else store.require(text).id
@@ -173,7 +173,7 @@ class ImportScreen(FormSectionScreen):
                 self.post_message(self.Progress(rows))
 
             result = plan_import.preview(
-                self.sotay.store, path, plan_id, self.lang, progress=progress
+                self.app.store, path, plan_id, self.lang, progress=progress
             )
             self.post_message(self.Previewed(result, None))
         except SotayError as exc:
@@ -185,7 +185,7 @@ class ImportScreen(FormSectionScreen):
 
     def _row(self, row: plan_import.RowResult) -> PreviewRow:
         state = "error" if row.errors else row.state
-        lead = self.sotay.store.get(str(row.fields.get("lead_unit_id") or ""))
+        lead = self.app.store.get(str(row.fields.get("lead_unit_id") or ""))
         cells = {
             "line": str(row.line),
             "state": self.t(f"importer.state.{state}"),
@@ -220,7 +220,7 @@ class ImportScreen(FormSectionScreen):
     @work(thread=True, exit_on_error=False, exclusive=True, group="import")
     def save(self, result: plan_import.Preview) -> None:
         try:
-            self.post_message(self.Saved(plan_import.save(self.sotay.store, result), None))
+            self.post_message(self.Saved(plan_import.save(self.app.store, result), None))
         except SotayError as exc:
             self.post_message(self.Saved(None, exc.message(self.lang)))
 

@@ -122,7 +122,7 @@ class ReportsScreen(FormSectionScreen):
                 yield Label("", id="label-period")
                 yield Input(EXAMPLES["quarter"], id="period")
                 yield Label("", id="label-scope")
-                yield Input(self.sotay.store.office, id="scope")
+                yield Input(self.app.store.office, id="scope")
             yield Label("", id="label-recommendations")
             yield TextArea(id="recommendations")
             with Horizontal(classes="row"):
@@ -155,7 +155,7 @@ class ReportsScreen(FormSectionScreen):
     def _options(self) -> ReportOptions:
         kind = str(self.query_one("#kind", Select).value)
         period = parse_period(self.query_one("#period", Input).value, kind)
-        scope = self.query_one("#scope", Input).value.strip() or self.sotay.store.office
+        scope = self.query_one("#scope", Input).value.strip() or self.app.store.office
         text = self.query_one("#recommendations", TextArea).text
         return ReportOptions(scope, period, self.lang, recommendations=text)
 
@@ -173,7 +173,7 @@ class ReportsScreen(FormSectionScreen):
     @work(thread=True, exit_on_error=False, exclusive=True, group="report")
     def build(self, opts: ReportOptions) -> None:
         try:
-            data = collect_report(self.sotay.store, opts)
+            data = collect_report(self.app.store, opts)
             self.post_message(self.Progress(1))
             document = build_report(data)
             self.post_message(self.Progress(2))
@@ -204,7 +204,7 @@ class ReportsScreen(FormSectionScreen):
         text = self.query_one("#recommendations", TextArea).text
         try:
             save_report(
-                self.sotay.store,
+                self.app.store,
                 self.built.document,
                 self.built.period,
                 self.built.scope,
@@ -232,7 +232,7 @@ class ReportsScreen(FormSectionScreen):
         self.set_status(self.t("reports.exported", path=", ".join(map(str, written))))
 
     def action_rollup(self) -> None:
-        self.sotay.show_rollup()
+        self.app.show_rollup()
 
     @on(Select.Changed, "#kind")
     def _kind_changed(self, event: Select.Changed) -> None:
