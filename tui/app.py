@@ -57,6 +57,14 @@ class SyncView:
     received: int = 0
 
 
+def failure_of(error: BaseException | None) -> SotayError:
+    """What a failed worker shows: its own :class:`SotayError`, or for any other exception a
+    calm internal error naming only its type (never a traceback)."""
+    if isinstance(error, SotayError):
+        return error
+    return SotayError("error.internal", detail=type(error).__name__)
+
+
 class StoreChanged(Message):
     """The store committed a change (posted from whichever thread saved)."""
 

@@ -12,12 +12,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Input, Static
+from textual.worker import Worker, WorkerState
 
 from domain.errors import SotayError
 from domain.i18n import Lang, label
 from domain.text import fold
 from sync.record import Record
-from tui.app import SotayApp
+from tui.app import SotayApp, failure_of
 from tui.context import text_for
 from tui.widgets.frame import KeyBar, Sidebar, StatusLine, TitleBar
 from tui.widgets.table import Column, VirtualTable
@@ -95,6 +96,16 @@ class SotayScreen(Screen[Any]):
 
     def show_error(self, exc: SotayError) -> None:
         self.notify(exc.message(self.lang), severity="error", markup=False, timeout=8)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one boundary of every worker a screen starts: whatever it raises (a
+        :class:`SotayError` or any other exception) is shown, never a stuck "working…"."""
+        if event.state is WorkerState.ERROR:
+            self.worker_failed(event.worker.group, failure_of(event.worker.error))
+
+    def worker_failed(self, group: str, error: SotayError) -> None:
+        """A worker of ``group`` failed; screens with a status line show it there."""
+        self.show_error(error)
 
 
 class FormSectionScreen(SotayScreen):

@@ -53,12 +53,6 @@ class HistoryLoaded(Message):
         self.entries = entries
 
 
-class HistoryFailed(Message):
-    def __init__(self, error: SotayError) -> None:
-        super().__init__()
-        self.error = error
-
-
 class HistoryScreen(SotayScreen):
     section_key = "ui.key.history"
     AUTO_FOCUS = "#history"
@@ -96,16 +90,8 @@ class HistoryScreen(SotayScreen):
         client = self.app.sync_client
         if client is None:
             return
-        try:
-            entries = await client.history(self.record_id)
-        except SotayError as exc:
-            self.post_message(HistoryFailed(exc))
-        except Exception as exc:  # the UI boundary: shown, never raised
-            self.post_message(
-                HistoryFailed(SotayError("error.internal", detail=type(exc).__name__))
-            )
-        else:
-            self.post_message(HistoryLoaded(list(entries)))
+        entries = await client.history(self.record_id)
+        self.post_message(HistoryLoaded(list(entries)))
 
     def on_history_loaded(self, message: HistoryLoaded) -> None:
         self.server_entries = message.entries
@@ -113,8 +99,8 @@ class HistoryScreen(SotayScreen):
         self._note()
         self.refresh_data()
 
-    def on_history_failed(self, message: HistoryFailed) -> None:
-        self.server_note = self.text("ui.history.offline") + " " + message.error.message(self.lang)
+    def worker_failed(self, group: str, error: SotayError) -> None:
+        self.server_note = self.text("ui.history.offline") + " " + error.message(self.lang)
         self._note()
 
     def _note(self) -> None:

@@ -78,14 +78,14 @@ class ImportScreen(FormSectionScreen):
     ]
 
     class Previewed(Message):
-        def __init__(self, preview: plan_import.Preview | None, error: str | None) -> None:
+        def __init__(self, preview: plan_import.Preview) -> None:
             super().__init__()
-            self.preview, self.error = preview, error
+            self.preview = preview
 
     class Saved(Message):
-        def __init__(self, counts: dict[str, int] | None, error: str | None) -> None:
+        def __init__(self, counts: dict[str, int]) -> None:
             super().__init__()
-            self.counts, self.error = counts, error
+            self.counts = counts
 
     class Progress(Message):
         def __init__(self, rows: int) -> None:
@@ -167,17 +167,16 @@ class ImportScreen(FormSectionScreen):
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="import")
     def read(self, path: Path, plan_id: str) -> None:
-        try:
 
-            def progress(rows: int) -> None:
-                self.post_message(self.Progress(rows))
+        def progress(rows: int) -> None:
+            self.post_message(self.Progress(rows))
 
-            result = plan_import.preview(
-                self.app.store, path, plan_id, self.lang, progress=progress
-            )
-            self.post_message(self.Previewed(result, None))
-        except SotayError as exc:
-            self.post_message(self.Previewed(None, exc.message(self.lang)))
+        result = plan_import.preview(self.app.store, path, plan_id, self.lang, progress=progress)
+        self.post_message(self.Previewed(result))
+
+    def worker_failed(self, group: str, error: SotayError) -> None:
+        self.query_one("#progress", ProgressBar).update(total=1, progress=1)
+        self.set_status(error.message(self.lang), error=True)
 
     @on(Progress)
     def _progress(self, event: Progress) -> None:
@@ -198,9 +197,6 @@ class ImportScreen(FormSectionScreen):
     @on(Previewed)
     def _previewed(self, event: Previewed) -> None:
         self.query_one("#progress", ProgressBar).update(total=1, progress=1)
-        if event.preview is None:
-            self.set_status(event.error or "", error=True)
-            return
         self.result = event.preview
         self.table.set_rows([self._row(row) for row in event.preview.rows])
         good, bad = len(event.preview.good), len(event.preview.bad)
@@ -219,15 +215,9 @@ class ImportScreen(FormSectionScreen):
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="import")
     def save(self, result: plan_import.Preview) -> None:
-        try:
-            self.post_message(self.Saved(plan_import.save(self.app.store, result), None))
-        except SotayError as exc:
-            self.post_message(self.Saved(None, exc.message(self.lang)))
+        self.post_message(self.Saved(plan_import.save(self.app.store, result)))
 
     @on(Saved)
     def _saved(self, event: Saved) -> None:
-        if event.counts is None:
-            self.set_status(event.error or "", error=True)
-            return
         self.set_status(message("out.import_done", self.lang, **event.counts))
         self.result = None

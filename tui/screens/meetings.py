@@ -139,13 +139,6 @@ class MeetingSaved(Message):
         self.tasks = tasks
 
 
-class MeetingSaveFailed(Message):
-    def __init__(self, error: SotayError, item: int | None = None) -> None:
-        super().__init__()
-        self.error = error
-        self.item = item
-
-
 class MeetingEditor(SotayScreen):
     section_key = "ui.nav.meetings"
     AUTO_FOCUS = "#field-title Input"
@@ -328,21 +321,10 @@ class MeetingEditor(SotayScreen):
         removed: list[str],
         what: str,
     ) -> None:
-        editor = self.app.editor
-        try:
-            meeting, tasks = editor.save_meeting(
-                self.meeting_id, changes, notice, items, removed, what=what
-            )
-        except ItemInvalid as exc:
-            self.post_message(MeetingSaveFailed(exc, exc.index))
-        except SotayError as exc:
-            self.post_message(MeetingSaveFailed(exc))
-        except Exception as exc:  # the UI boundary: a calm message, never a traceback
-            self.post_message(
-                MeetingSaveFailed(SotayError("error.internal", detail=type(exc).__name__))
-            )
-        else:
-            self.post_message(MeetingSaved(meeting.id, len(tasks)))
+        meeting, tasks = self.app.editor.save_meeting(
+            self.meeting_id, changes, notice, items, removed, what=what
+        )
+        self.post_message(MeetingSaved(meeting.id, len(tasks)))
 
     def on_meeting_saved(self, message: MeetingSaved) -> None:
         self.saving = False
@@ -352,11 +334,10 @@ class MeetingEditor(SotayScreen):
         self.removed.clear()
         self.dismiss(message.meeting_id)
 
-    def on_meeting_save_failed(self, message: MeetingSaveFailed) -> None:
+    def worker_failed(self, group: str, error: SotayError) -> None:
         self.saving = False
-        error = message.error
         if isinstance(error, ValidationError):
-            self._place(error, message.item)
+            self._place(error, error.index if isinstance(error, ItemInvalid) else None)
         self.notify(
             self.text("ui.save_failed", detail=error.message(self.lang)),
             severity="error",

@@ -99,9 +99,9 @@ class ReportsScreen(FormSectionScreen):
     ]
 
     class Done(Message):
-        def __init__(self, built: Built | None, error: str | None) -> None:
+        def __init__(self, built: Built) -> None:
             super().__init__()
-            self.built, self.error = built, error
+            self.built = built
 
     class Progress(Message):
         def __init__(self, step: int) -> None:
@@ -172,16 +172,16 @@ class ReportsScreen(FormSectionScreen):
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="report")
     def build(self, opts: ReportOptions) -> None:
-        try:
-            data = collect_report(self.app.store, opts)
-            self.post_message(self.Progress(1))
-            document = build_report(data)
-            self.post_message(self.Progress(2))
-            markdown = safe_display(to_markdown(document))
-            self.post_message(self.Progress(3))
-            self.post_message(self.Done(Built(document, markdown, opts.period, opts.scope), None))
-        except SotayError as exc:
-            self.post_message(self.Done(None, exc.message(self.lang)))
+        data = collect_report(self.app.store, opts)
+        self.post_message(self.Progress(1))
+        document = build_report(data)
+        self.post_message(self.Progress(2))
+        markdown = safe_display(to_markdown(document))
+        self.post_message(self.Progress(3))
+        self.post_message(self.Done(Built(document, markdown, opts.period, opts.scope)))
+
+    def worker_failed(self, group: str, error: SotayError) -> None:
+        self.set_status(error.message(self.lang), error=True)
 
     @on(Progress)
     def _progress(self, event: Progress) -> None:
@@ -189,9 +189,6 @@ class ReportsScreen(FormSectionScreen):
 
     @on(Done)
     async def _done(self, event: Done) -> None:
-        if event.built is None:
-            self.set_status(event.error or "", error=True)
-            return
         self.built = event.built
         await self.query_one("#report-preview", Markdown).update(event.built.markdown)
         self.set_status(self.t("reports.ready", period=event.built.period.label(self.lang)))

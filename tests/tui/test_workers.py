@@ -1,0 +1,83 @@
+"""Every worker has the same boundary: a failure that is not a SotayError (a bug, a KeyError
+deep in a library) becomes a calm message on screen, in the person's language, and the
+screen stays usable — never a stuck "working…" or a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Button, Input, Static
+from tui_helpers import SIZE, make_app
+
+from sync.store import Store
+from tui.app import SotayApp
+from tui.screens import importer, reports
+from tui.screens.importer import ImportScreen
+from tui.screens.reports import ReportsScreen
+
+
+def status(app: SotayApp) -> str:
+    return str(app.screen.query_one("#status", Static).render())
+
+
+async def settle(app: SotayApp, pilot: Pilot[Any]) -> None:
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
+def broken(error: Exception) -> Any:
+    def fail(*_args: object, **_kwargs: object) -> Any:
+        raise error
+
+    return fail
+
+
+async def test_a_report_that_fails_unexpectedly_says_so_and_the_screen_goes_on(
+    store: Store, ids: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(reports, "build_report", broken(RuntimeError("boom")))
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("9")
+        await pilot.pause()
+        assert isinstance(app.screen, ReportsScreen)
+        app.screen.query_one("#period", Input).value = "2024-Q2"
+        await pilot.click("#preview")
+        await settle(app, pilot)
+        shown = status(app)
+        assert "Lỗi không mong muốn (RuntimeError)" in shown
+        assert "Đang lập báo cáo" not in shown and "Traceback" not in shown
+        monkeypatch.undo()
+        await pilot.click("#preview")  # the same screen works again
+        await settle(app, pilot)
+        assert "Lỗi" not in status(app)
+        assert app.screen.query_one("#report-preview").source  # type: ignore[attr-defined]
+
+
+async def test_a_plan_import_that_fails_unexpectedly_says_so_in_english_too(
+    store: Store, ids: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "plan.csv"
+    path.write_text("STT;Nội dung nhiệm vụ\n1;Nâng cấp mạng\n", encoding="utf-8")
+    monkeypatch.setattr(importer.plan_import, "preview", broken(KeyError("lead")))
+    app = make_app(store, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("0")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ImportScreen)
+        screen.query_one("#file", Input).value = str(path)
+        screen.query_one("#plan", Input).value = ids["plan"]
+        await pilot.click("#preview")
+        await settle(app, pilot)
+        shown = status(app)
+        assert "Unexpected error (KeyError)" in shown
+        assert "Reading the file" not in shown
+        assert screen.query_one("#confirm", Button).disabled
+        await pilot.press("3")  # still answering keys
+        assert app.screen.__class__.__name__ == "TasksScreen"
