@@ -1,9 +1,11 @@
 """The Sổ tay terminal app, built by :func:`build_app` from a store and a sync client.
 
 Sections are Textual modes (see :mod:`tui.sections`), switched with the number keys or the
-sidebar.  The store is read on the app thread; big saves and every exchange with the server
-run in workers (``exit_on_error=False``) that report back with messages, so a failure is a
-calm line in the status bar, never a traceback or a frozen screen.
+sidebar.  The store is read on the app thread; store work never runs on the event loop: big
+saves run in thread workers, and the sync client (HTTP and applying the answer) on a thread of
+its own (:mod:`tui.client_loop`).  Every worker has one boundary: its results come back as
+messages, and whatever it raises becomes a calm message (:func:`failure_of`), never a
+traceback or a stuck "working…".
 """
 
 from __future__ import annotations
@@ -24,11 +26,13 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.widgets import Input, TextArea
+from textual.worker import Worker, WorkerState
 
 from domain.errors import SotayError
 from domain.i18n import Lang, label
 from domain.text import safe_display
 from sync.store import Store
+from tui.client_loop import ClientLoop
 from tui.context import text_for
 from tui.derived import Derived
 from tui.editing import Editor
@@ -75,10 +79,12 @@ class SyncFinished(Message):
         self.result = result
 
 
-class SyncFailed(Message):
-    def __init__(self, error: SotayError) -> None:
+class SyncProgressed(Message):
+    """How far the sync has got (posted from the client's thread)."""
+
+    def __init__(self, progress: SyncProgress) -> None:
         super().__init__()
-        self.error = error
+        self.progress = progress
 
 
 def _commands() -> type[Provider]:
@@ -165,6 +171,7 @@ class SotayApp(App[int]):
         self._next_sync: float | None = None
         self._failures = 0
         self.syncing = False
+        self.client_loop = ClientLoop()
         for section in self.sections:
             self.add_mode(section.name, partial(section.factory, self))
         self.set_reactive(SotayApp.lang, lang)
@@ -234,9 +241,10 @@ class SotayApp(App[int]):
             self.store.listeners.remove(self._committed)
         if self.sync_client is not None:
             try:
-                await self.sync_client.aclose()
+                await self.client_loop.run(self.sync_client.aclose())
             except Exception:  # closing a dead connection must not turn an exit into a crash
                 self.log.warning("sync client did not close cleanly")
+        self.client_loop.stop()
 
     def first_paint(self) -> None:
         if not self._painted:
@@ -475,19 +483,26 @@ class SotayApp(App[int]):
 
     @work(exclusive=True, group="sync", exit_on_error=False)
     async def _run_sync(self) -> None:
-        client = self.sync_client
-        if client is None:
+        """The sync, on the client's own thread (:mod:`tui.client_loop`); a failure comes
+        back as the worker's state change."""
+        assert self.sync_client is not None  # start_sync checked
+        result = await self.client_loop.run(self.sync_client.sync())
+        self.post_message(SyncFinished(result))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The boundary of the sync worker: any exception it raises is shown calmly."""
+        if event.worker.group != "sync":
             return
-        try:
-            result = await client.sync()
-        except SotayError as exc:
-            self.post_message(SyncFailed(exc))
-        except Exception as exc:  # the UI boundary: any other failure is reported, never raised
-            self.post_message(SyncFailed(SotayError("error.internal", detail=type(exc).__name__)))
-        else:
-            self.post_message(SyncFinished(result))
+        if event.state is WorkerState.ERROR:
+            self._sync_failed(failure_of(event.worker.error))
+        elif event.state is WorkerState.CANCELLED:
+            self.syncing = False
 
     def _on_progress(self, progress: SyncProgress) -> None:
+        self.post_message(SyncProgressed(progress))
+
+    def on_sync_progressed(self, message: SyncProgressed) -> None:
+        progress = message.progress
         self.sync_view = replace(
             self.sync_view, sent=progress.sent, to_send=progress.to_send, received=progress.received
         )
@@ -510,11 +525,10 @@ class SotayApp(App[int]):
         self.derived.invalidate()
         self.revision += 1
 
-    def on_sync_failed(self, message: SyncFailed) -> None:
+    def _sync_failed(self, error: SotayError) -> None:
         from sync.errors import Offline, ServerUnavailable
 
         self.syncing = False
-        error = message.error
         transient = isinstance(error, Offline | ServerUnavailable)
         delay = RETRY_DELAYS[min(self._failures, len(RETRY_DELAYS) - 1)]
         self._failures += 1

@@ -4,13 +4,14 @@ screen stays usable — never a stuck "working…" or a traceback."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, Static
-from tui_helpers import SIZE, make_app
+from tui_helpers import SIZE, Server, make_app
 
 from sync.store import Store
 from tui.app import SotayApp
@@ -81,3 +82,24 @@ async def test_a_plan_import_that_fails_unexpectedly_says_so_in_english_too(
         assert screen.query_one("#confirm", Button).disabled
         await pilot.press("3")  # still answering keys
         assert app.screen.__class__.__name__ == "TasksScreen"
+
+
+async def test_the_sync_applies_off_the_event_loop_and_any_failure_is_shown(
+    store: Store, ids: dict[str, str], server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client, _switch = server.client(store)
+    committed_on: set[int] = set()
+    store.listeners.append(lambda _store: committed_on.add(threading.get_ident()))
+    app = make_app(store, client)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f5")
+        await settle(app, pilot)
+        assert store.pending_count() == 0
+        assert committed_on and threading.get_ident() not in committed_on
+        monkeypatch.setattr(client, "sync", broken(KeyError("seq")))
+        await pilot.press("f5")
+        await settle(app, pilot)
+        assert not app.syncing
+        assert app.sync_view.state == "offline"
+        shown = [str(n.message) for n in app._notifications]
+        assert any("Lỗi không mong muốn (KeyError)" in text for text in shown), shown

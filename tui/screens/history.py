@@ -90,7 +90,7 @@ class HistoryScreen(SotayScreen):
         client = self.app.sync_client
         if client is None:
             return
-        entries = await client.history(self.record_id)
+        entries = await self.app.client_loop.run(client.history(self.record_id))
         self.post_message(HistoryLoaded(list(entries)))
 
     def on_history_loaded(self, message: HistoryLoaded) -> None:

@@ -91,7 +91,7 @@ class RollupScreen(SotayScreen):
         if client is None:
             return
         try:
-            self.server = await client.offices()
+            self.server = await self.app.client_loop.run(client.offices())
         except SyncError:
             return
         self.refresh_data()
