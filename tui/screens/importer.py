@@ -71,7 +71,6 @@ class ImportScreen(FormSectionScreen):
     """The Nhập kế hoạch section; ``path`` and ``plan_id`` fill the form in advance."""
 
     section_key = "ui.nav.import"
-    CSS_PATH = "importer.tcss"
     AUTO_FOCUS = "#preview"  # not a text field: the number keys still switch sections
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "preview", "ui.key.preview"),

@@ -89,7 +89,6 @@ class ReportsScreen(FormSectionScreen):
     """The Báo cáo section of the app."""
 
     section_key = "ui.nav.reports"
-    CSS_PATH = "reports.tcss"
     AUTO_FOCUS = "#preview"  # not a text field: the number keys still switch sections
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "preview", "ui.key.preview"),

@@ -35,7 +35,6 @@ COLUMNS = [
 
 class RollupScreen(SotayScreen):
     section_key = "ui.rollup.title"
-    CSS_PATH = "rollup.tcss"
     AUTO_FOCUS = "#rollup"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("f5", "fetch", "ui.key.sync")]
 
