@@ -18,10 +18,10 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import work
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.command import CommandPalette, Provider
+from textual.command import CommandInput, CommandPalette, Provider
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen
@@ -275,13 +275,11 @@ class SotayApp(App[int]):
         self.notify(self.text(key, **params), markup=False, severity=severity)  # type: ignore[arg-type]
 
     # ---------------------------------------------------------------- actions
-    def action_command_palette(self) -> None:
-        if not CommandPalette.is_open(self):  # type: ignore[arg-type]
-            self.push_screen(
-                CommandPalette(
-                    placeholder=self.text("ui.palette.placeholder"), id="--command-palette"
-                )
-            )
+    @on(CommandPalette.Opened)
+    def _palette_opened(self) -> None:
+        """Textual's own palette (Ctrl+P), its prompt in the person's language."""
+        if isinstance(self.screen, CommandPalette):
+            self.screen.query_one(CommandInput).placeholder = self.text("ui.palette.placeholder")
 
     async def action_quit(self) -> None:
         """Leave, asking first when a form on screen has unsaved changes."""
