@@ -17,7 +17,6 @@ from sync.store import Store
 from tui.strings import tr
 
 if TYPE_CHECKING:
-    from sync.client import SyncClient
     from tui.app import SotayApp
     from tui.cli import Context
 
@@ -46,18 +45,6 @@ def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
     return open_demo(args, ctx)
 
 
-def make_client(store: Store, data: Path) -> SyncClient | None:
-    from sync.credentials import load_token
-
-    saved = load_token(data)
-    if saved is None:
-        return None
-    from sync.client import SyncClient
-
-    url, token = saved
-    return SyncClient(store, server_url=url, token=token)
-
-
 def _first_paint_hook() -> Callable[[SotayApp], None] | None:
     target = os.environ.get(FIRST_PAINT_ENV)
     if not target:
@@ -73,7 +60,7 @@ def _first_paint_hook() -> Callable[[SotayApp], None] | None:
 def run_app(
     store: Store, data: Path, lang: Lang, on_first_paint: Callable[[SotayApp], None] | None = None
 ) -> int:
-    from sync.credentials import load_token
+    from sync.credentials import client_for, load_token
     from tui.app import build_app
 
     logged_in = load_token(data) is not None
@@ -83,7 +70,7 @@ def run_app(
         lang=lang,
         data_dir=data,
         on_first_paint=on_first_paint or _first_paint_hook(),
-        connect=(lambda: make_client(store, data)) if logged_in else None,
+        connect=(lambda: client_for(store, data)) if logged_in else None,
     )
     headless = bool(os.environ.get(FIRST_PAINT_ENV))
     app.run(headless=headless)
