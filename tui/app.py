@@ -23,6 +23,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import CommandInput, CommandPalette, Provider
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.widgets import Input, TextArea
@@ -271,8 +272,8 @@ class SotayApp(App[int]):
     def notify_error(self, exc: SotayError) -> None:
         self.notify(exc.message(self.ui_lang), severity="error", markup=False, timeout=8)
 
-    def say(self, key: str, *, severity: str = "information", **params: object) -> None:
-        self.notify(self.text(key, **params), markup=False, severity=severity)  # type: ignore[arg-type]
+    def say(self, key: str, *, severity: SeverityLevel = "information", **params: object) -> None:
+        self.notify(self.text(key, **params), markup=False, severity=severity)
 
     # ---------------------------------------------------------------- actions
     @on(CommandPalette.Opened)
