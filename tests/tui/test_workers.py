@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Input, Markdown, Static
 from tui_helpers import SIZE, Server, make_app
 
 from sync.store import Store
@@ -57,7 +57,7 @@ async def test_a_report_that_fails_unexpectedly_says_so_and_the_screen_goes_on(
         await pilot.click("#preview")  # the same screen works again
         await settle(app, pilot)
         assert "Lỗi" not in status(app)
-        assert app.screen.query_one("#report-preview").source  # type: ignore[attr-defined]
+        assert app.screen.query_one("#report-preview", Markdown).source
 
 
 async def test_a_plan_import_that_fails_unexpectedly_says_so_in_english_too(
