@@ -4,10 +4,12 @@ screen stays usable — never a stuck "working…" or a traceback."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, Markdown, Static
@@ -103,3 +105,34 @@ async def test_the_sync_applies_off_the_event_loop_and_any_failure_is_shown(
         assert app.sync_view.state == "offline"
         shown = [str(n.message) for n in app._notifications]
         assert any("Lỗi không mong muốn (KeyError)" in text for text in shown), shown
+
+
+async def test_leaving_during_a_sync_stops_it_and_closes_the_client(
+    store: Store, ids: dict[str, str], server: Server
+) -> None:
+    client, switch = server.client(store)
+    stuck = threading.Event()  # set on the client's thread
+
+    cancelled = threading.Event()
+
+    async def hang(request: httpx.Request) -> httpx.Response:
+        stuck.set()
+        try:
+            await asyncio.Event().wait()  # a server that never answers
+        except asyncio.CancelledError:
+            cancelled.set()
+            raise
+        raise AssertionError("unreachable")
+
+    switch.handle_async_request = hang  # type: ignore[method-assign]
+    app = make_app(store, client)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f5")
+        for _ in range(100):
+            if stuck.is_set():
+                break
+            await pilot.pause(0.02)
+        assert app.syncing
+        app.exit(0)
+    assert cancelled.is_set() and client._http.is_closed
+    assert store.pending_count() > 0  # nothing was lost or half-applied
