@@ -101,10 +101,10 @@ class SotayScreen(Screen[Any]):
         """The one boundary of every worker a screen starts: whatever it raises (a
         :class:`SotayError` or any other exception) is shown, never a stuck "working…"."""
         if event.state is WorkerState.ERROR:
-            self.worker_failed(event.worker.group, failure_of(event.worker.error))
+            self.worker_failed(failure_of(event.worker.error))
 
-    def worker_failed(self, group: str, error: SotayError) -> None:
-        """A worker of ``group`` failed; screens with a status line show it there."""
+    def worker_failed(self, error: SotayError) -> None:
+        """A worker failed; screens with a status line show it there."""
         self.show_error(error)
 
 

@@ -99,7 +99,7 @@ class HistoryScreen(SotayScreen):
         self._note()
         self.refresh_data()
 
-    def worker_failed(self, group: str, error: SotayError) -> None:
+    def worker_failed(self, error: SotayError) -> None:
         self.server_note = self.text("ui.history.offline") + " " + error.message(self.lang)
         self._note()
 

@@ -173,7 +173,7 @@ class ImportScreen(FormSectionScreen):
         result = plan_import.preview(self.app.store, path, plan_id, self.lang, progress=progress)
         self.post_message(self.Previewed(result))
 
-    def worker_failed(self, group: str, error: SotayError) -> None:
+    def worker_failed(self, error: SotayError) -> None:
         self.query_one("#progress", ProgressBar).update(total=1, progress=1)
         self.set_status(error.message(self.lang), error=True)
 

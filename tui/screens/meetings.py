@@ -334,7 +334,7 @@ class MeetingEditor(SotayScreen):
         self.removed.clear()
         self.dismiss(message.meeting_id)
 
-    def worker_failed(self, group: str, error: SotayError) -> None:
+    def worker_failed(self, error: SotayError) -> None:
         self.saving = False
         if isinstance(error, ValidationError):
             self._place(error, error.index if isinstance(error, ItemInvalid) else None)

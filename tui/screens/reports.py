@@ -179,7 +179,7 @@ class ReportsScreen(FormSectionScreen):
         self.post_message(self.Progress(3))
         self.post_message(self.Done(Built(document, markdown, opts.period, opts.scope)))
 
-    def worker_failed(self, group: str, error: SotayError) -> None:
+    def worker_failed(self, error: SotayError) -> None:
         self.set_status(error.message(self.lang), error=True)
 
     @on(Progress)
