@@ -13,12 +13,13 @@ import httpx
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, Markdown, Static
-from tui_helpers import SIZE, Server, make_app
+from tui_helpers import SIZE, Server, make_app, type_text
 
 from sync.store import Store
 from tui.app import SotayApp
 from tui.screens import importer, reports
 from tui.screens.importer import ImportScreen
+from tui.screens.meetings import MeetingEditor
 from tui.screens.reports import ReportsScreen
 
 
@@ -136,3 +137,22 @@ async def test_leaving_during_a_sync_stops_it_and_closes_the_client(
         app.exit(0)
     assert cancelled.is_set() and client._http.is_closed
     assert store.pending_count() > 0  # nothing was lost or half-applied
+
+
+async def test_a_meeting_save_that_fails_unexpectedly_keeps_the_editor_and_its_input(
+    store: Store, ids: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app(store)
+    monkeypatch.setattr(app.editor, "save_meeting", broken(RuntimeError("disk")))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4", "a")
+        await type_text(pilot, "Họp quý II")
+        app.screen.query_one("#field-date Input", Input).value = "03/06/2024"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, MeetingEditor)
+        assert not screen.saving
+        shown = [str(n.message) for n in app._notifications]
+        assert any("Lỗi không mong muốn (RuntimeError)" in text for text in shown), shown
+        assert not store.list("meeting")
