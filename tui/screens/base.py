@@ -33,7 +33,8 @@ class SotayScreen(Screen[Any]):
     """
 
     app = getters.app(SotayApp)
-    section_key: ClassVar[str] = "ui.app.title"
+    #: the title bar's words (a class's own, or an instance's, as in the record form)
+    section_key: str = "ui.app.title"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "ui.key.back", show=False)]
 
     def __init__(self, name: str | None = None, id: str | None = None) -> None:

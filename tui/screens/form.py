@@ -39,10 +39,7 @@ class RecordFormScreen(SotayScreen):
         self.kind = kind
         self.record_id = record_id
         self.defaults = dict(defaults or {})
-
-    @property
-    def section_key(self) -> str:  # type: ignore[override]
-        return f"kind.{self.kind}"
+        self.section_key = f"kind.{kind}"
 
     def compose_main(self) -> ComposeResult:
         record = self.app.store.get(self.record_id) if self.record_id else None
