@@ -23,6 +23,7 @@ import platformdirs
 
 from domain.errors import SotayError
 from domain.i18n import Lang, message, resolve_lang
+from domain.version import version
 from sync.store import Store
 from tui.console import Console
 
@@ -122,6 +123,12 @@ def build_parser(lang: Lang) -> Parser:
         else "data directory (default: SOTAY_DATA or the user data dir)",
     )
     parser.add_argument("--lang", choices=["vi", "en"], help="ngôn ngữ / language")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"sotay {version()}",
+        help="in số phiên bản" if vi else "show the version",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for name in COMMAND_MODULES:
         try:

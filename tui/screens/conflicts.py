@@ -142,9 +142,9 @@ class ConflictsScreen(SotayScreen):
         self.table.focus()
 
     def refresh_data(self) -> None:
-        store = self.sotay.store
+        store = self.app.store
         rows = []
-        for conflict in self.sotay.derived.open_conflicts():
+        for conflict in self.app.derived.open_conflicts():
             data = conflict.data
             kind = str(data.get("record_kind") or "")
             record = store.get(str(data.get("record_id")))
@@ -155,9 +155,7 @@ class ConflictsScreen(SotayScreen):
                     {
                         "record": f"{label('kind.' + kind, self.lang)}: {title}",
                         "field": field_label(kind, str(data.get("field")), store, self.lang),
-                        "when": local_time(
-                            data.get("current_at"), self.lang, self.sotay.display_tz
-                        ),
+                        "when": local_time(data.get("current_at"), self.lang, self.app.display_tz),
                     },
                     record=conflict,
                 )
@@ -179,7 +177,7 @@ class ConflictsScreen(SotayScreen):
 
     def _sides(self, conflict: Record) -> tuple[str, str]:
         """(left side, right side) as "current" / "other": mine on the left when known."""
-        mapping = rules.sides(self.sotay.store, conflict)
+        mapping = rules.sides(self.app.store, conflict)
         if mapping:
             return mapping["mine"], mapping["theirs"]
         return "current", "other"
@@ -191,7 +189,7 @@ class ConflictsScreen(SotayScreen):
             return
         detail.display = True
         conflict = row.record
-        store, lang = self.sotay.store, self.lang
+        store, lang = self.app.store, self.lang
         data = conflict.data
         kind, key = str(data.get("record_kind") or ""), str(data.get("field"))
         record = store.get(str(data.get("record_id")))
@@ -219,7 +217,7 @@ class ConflictsScreen(SotayScreen):
                 "ui.conflict.by",
                 author=safe_display(data.get(f"{side}_author") or "?"),
                 office=safe_display(data.get(f"{side}_office") or "?"),
-                when=local_time(data.get(f"{side}_at"), lang, self.sotay.display_tz),
+                when=local_time(data.get(f"{side}_at"), lang, self.app.display_tz),
             )
             box.query_one(".side-who", Static).update(Text(who, "dim"))
             value = value_text(store, kind, key, data.get(f"{side}_value"), lang)
@@ -251,7 +249,7 @@ class ConflictsScreen(SotayScreen):
         self._resolve(conflict, side)
 
     def action_removals(self) -> None:
-        store = self.sotay.store
+        store = self.app.store
         held = [r for r in (store.get(rid) for rid in store.held_removals()) if r is not None]
         if not held:
             return
@@ -265,7 +263,7 @@ class ConflictsScreen(SotayScreen):
             with store.transaction() as tx:
                 dropped = accept_removals(tx)
             self.notify(self.text("ui.conflict.held_done", count=dropped), markup=False)
-            self.sotay.derived.invalidate()
+            self.app.derived.invalidate()
             self.refresh_data()
 
         question = self.text("ui.conflict.held_question", count=len(held), titles=titles)
@@ -274,7 +272,7 @@ class ConflictsScreen(SotayScreen):
     def _resolve(self, conflict: Record, keep: str, value: Any = None) -> None:
         what = self.text("ui.nav.conflicts")
         try:
-            self.sotay.editor.resolve(conflict.id, keep, value, what=what)
+            self.app.editor.resolve(conflict.id, keep, value, what=what)
         except SotayError as exc:
             self.show_error(exc)
             return
@@ -292,10 +290,10 @@ class ConflictsScreen(SotayScreen):
         start = (
             current
             if isinstance(current, str)
-            else value_text(self.sotay.store, kind, key, current, self.lang)
+            else value_text(self.app.store, kind, key, current, self.lang)
         )
         title = self.text(
-            "ui.conflict.merged_title", field=field_label(kind, key, self.sotay.store, self.lang)
+            "ui.conflict.merged_title", field=field_label(kind, key, self.app.store, self.lang)
         )
 
         def merged(value: str | None) -> None:
@@ -307,4 +305,4 @@ class ConflictsScreen(SotayScreen):
     def action_history(self) -> None:
         conflict = self._current()
         if conflict is not None:
-            self.sotay.show_history(str(conflict.data.get("record_id")))
+            self.app.show_history(str(conflict.data.get("record_id")))

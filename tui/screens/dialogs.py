@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -15,12 +15,15 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from domain.errors import SotayError
+from tui.app import SotayApp
 from tui.context import text_for
 
 
 class _Modal(ModalScreen[Any]):
+    app = getters.app(SotayApp)
+
     def text(self, key: str, **params: object) -> str:
-        return text_for(key, getattr(self.app, "ui_lang", "vi"), **params)
+        return text_for(key, self.app.ui_lang, **params)
 
 
 class ConfirmScreen(_Modal):
@@ -76,7 +79,7 @@ class PromptScreen(_Modal):
             result = self.check(event.value)
         except SotayError as exc:
             error = self.query_one("#prompt-error", Static)
-            error.update(Text(exc.message(getattr(self.app, "ui_lang", "vi"))))
+            error.update(Text(exc.message(self.app.ui_lang)))
             error.display = True
             return
         self.dismiss(result)

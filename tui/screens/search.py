@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -16,7 +16,8 @@ from domain.dates import format_date
 from domain.i18n import label
 from domain.text import safe_display
 from sync.record import Record
-from tui.context import services, text_for
+from tui.app import SotayApp
+from tui.context import text_for
 from tui.widgets.table import Column, VirtualTable
 
 LIMIT = 200
@@ -43,6 +44,8 @@ def describe_hit(record: Record, lang: str) -> dict[str, str]:
 
 
 class SearchScreen(ModalScreen[None]):
+    app = getters.app(SotayApp)
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "ui.key.back"),
         Binding("down", "into_results", show=False),
@@ -62,7 +65,7 @@ class SearchScreen(ModalScreen[None]):
             )
 
     def text(self, key: str, **params: object) -> str:
-        return text_for(key, services(self).ui_lang, **params)
+        return text_for(key, self.app.ui_lang, **params)
 
     def on_mount(self) -> None:
         self.query_one("#search-input", Input).focus()
@@ -73,10 +76,10 @@ class SearchScreen(ModalScreen[None]):
 
     def _cell(self, record: Record, key: str) -> str:
         """Cells are made only for the results on screen, not for all two hundred."""
-        return describe_hit(record, services(self).ui_lang)[key]
+        return describe_hit(record, self.app.ui_lang)[key]
 
     def run_search(self, query: str) -> list[Record]:
-        app = services(self)
+        app = self.app
         found = app.store.search(query, limit=LIMIT + 1) if query.strip() else []
         rows = found[:LIMIT]
         self.query_one("#search-results", VirtualTable).set_rows(rows)
@@ -101,7 +104,7 @@ class SearchScreen(ModalScreen[None]):
 
     def _open(self, row: Record) -> None:
         self.dismiss(None)
-        services(self).open_record(row.id)
+        self.app.open_record(row.id)
 
     def action_into_results(self) -> None:
         table = self.query_one("#search-results", VirtualTable)
