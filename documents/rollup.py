@@ -12,6 +12,7 @@ from typing import Any
 
 from documents.reporting import Document, Header, Section, Table
 from domain.dates import format_date
+from domain.errors import SotayError
 from domain.i18n import Lang, t
 from domain.money import format_percent
 from domain.rules import attainment, task_status
@@ -92,20 +93,18 @@ def server_offices(
     store: Store, data_dir: Path, timeout: float = 10.0
 ) -> list[dict[str, Any]] | None:
     """The server's office list, or None when not logged in, offline or refused."""
-    from sync.client import SyncClient
-    from sync.credentials import load_token
+    from sync.credentials import client_for
+
+    async def fetch() -> list[dict[str, Any]] | None:
+        client = client_for(store, data_dir, retries=0)
+        if client is None:
+            return None
+        async with client:
+            return await asyncio.wait_for(client.offices(), timeout)
 
     try:
-        saved = load_token(data_dir)
-        if saved is None:
-            return None
-
-        async def fetch() -> list[dict[str, Any]]:
-            async with SyncClient(store, server_url=saved[0], token=saved[1], retries=0) as client:
-                return await asyncio.wait_for(client.offices(), timeout)
-
         return asyncio.run(fetch())
-    except Exception:  # offline, refused, timed out: the roll-up still shows local figures
+    except (SotayError, TimeoutError):  # offline, refused, timed out: local figures only
         return None
 
 

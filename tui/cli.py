@@ -23,6 +23,7 @@ import platformdirs
 
 from domain.errors import SotayError
 from domain.i18n import Lang, resolve_lang, t
+from domain.version import version
 from sync.store import Store
 from tui import strings
 from tui.console import Console
@@ -109,6 +110,12 @@ def build_parser(lang: Lang) -> Parser:
     parser = Parser(prog="sotay", description=t("cli.description", lang))
     parser.add_argument("--data", metavar="DIR", help=t("cli.help.data", lang))
     parser.add_argument("--lang", choices=["vi", "en"], help="ngôn ngữ / language")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"sotay {version()}",
+        help=t("cli.help.version", lang),
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for name in COMMAND_MODULES:
         try:

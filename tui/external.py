@@ -7,6 +7,7 @@ import shlex
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from textual.app import App, SuspendNotSupported
 
@@ -19,7 +20,7 @@ def editor_command() -> list[str]:
     return shlex.split(raw)
 
 
-def edit_text(app: App[object], text: str, lang: Lang) -> str | None:
+def edit_text(app: App[Any], text: str, lang: Lang) -> str | None:
     """Open ``text`` in $VISUAL / $EDITOR (nano by default) while the app is suspended.
 
     Returns the edited text, or ``None`` when the editor could not run (the reason is shown

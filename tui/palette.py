@@ -7,15 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from domain.i18n import t
 from domain.text import fold, safe_display
-
-if TYPE_CHECKING:
-    from tui.app import SotayApp
+from tui.app import SotayApp
 
 Command = tuple[str, Callable[[], object], str]
 
@@ -23,7 +20,10 @@ Command = tuple[str, Callable[[], object], str]
 class SotayCommands(Provider):
     @property
     def sotay(self) -> SotayApp:
-        return self.app  # type: ignore[return-value]
+        """The app (a provider is not a DOM node, so ``getters.app`` does not apply)."""
+        app = self.app
+        assert isinstance(app, SotayApp)
+        return app
 
     def commands(self) -> list[Command]:
         app = self.sotay

@@ -4,10 +4,8 @@
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,13 +15,8 @@ from sync.store import Store
 from tui.commands import command
 
 if TYPE_CHECKING:
-    from sync.client import SyncClient
     from tui.app import SotayApp
     from tui.cli import Context
-
-#: Set to a file path, the app writes the time of its first painted dashboard there and
-#: exits (the benchmark's start-up measurement).
-FIRST_PAINT_ENV = "SOTAY_FIRST_PAINT"
 
 
 def register(sub: Any, lang: Lang) -> None:
@@ -44,34 +37,10 @@ def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
     return open_demo(args, ctx)
 
 
-def make_client(store: Store, data: Path) -> SyncClient | None:
-    from sync.credentials import load_token
-
-    saved = load_token(data)
-    if saved is None:
-        return None
-    from sync.client import SyncClient
-
-    url, token = saved
-    return SyncClient(store, server_url=url, token=token)
-
-
-def _first_paint_hook() -> Callable[[SotayApp], None] | None:
-    target = os.environ.get(FIRST_PAINT_ENV)
-    if not target:
-        return None
-
-    def painted(app: SotayApp) -> None:
-        Path(target).write_text(f"{time.time():.6f}\n", encoding="utf-8")
-        app.exit(0)
-
-    return painted
-
-
 def run_app(
     store: Store, data: Path, lang: Lang, on_first_paint: Callable[[SotayApp], None] | None = None
 ) -> int:
-    from sync.credentials import load_token
+    from sync.credentials import client_for, load_token
     from tui.app import build_app
 
     logged_in = load_token(data) is not None
@@ -80,11 +49,10 @@ def run_app(
         None,
         lang=lang,
         data_dir=data,
-        on_first_paint=on_first_paint or _first_paint_hook(),
-        connect=(lambda: make_client(store, data)) if logged_in else None,
+        on_first_paint=on_first_paint,
+        connect=(lambda: client_for(store, data)) if logged_in else None,
     )
-    headless = bool(os.environ.get(FIRST_PAINT_ENV))
-    app.run(headless=headless)
+    app.run()
     return int(app.return_code or 0)
 
 
@@ -146,9 +114,6 @@ def open_demo(args: argparse.Namespace, ctx: Context) -> int:
 
             def welcome(app: SotayApp) -> None:
                 app.notify(f"{ready}\n{second}", markup=False, timeout=20)
-                hook = _first_paint_hook()
-                if hook is not None:
-                    hook(app)
 
             return run_app(store, hq, ctx.lang, on_first_paint=welcome)
     finally:

@@ -11,14 +11,14 @@ from domain.ids import short
 from domain.text import safe_display
 from sync import conflicts as conflict_rules
 from sync.apply import accept_removals
-from sync.credentials import forget_token, load_token, save_token
+from sync.credentials import client_for, forget_token, save_token
 from sync.errors import NotLoggedIn
 from sync.store import Store
 from tui import present
 from tui.commands import command
 
 if TYPE_CHECKING:  # httpx is imported only by the commands that talk to the server
-    from sync.client import SyncClient, SyncResult
+    from sync.client import SyncResult
     from tui.cli import Context
 
 
@@ -60,16 +60,6 @@ def register(sub: Any, lang: Lang) -> None:
     )
 
 
-def client_for(ctx: Context, store: Store, server: str | None = None) -> SyncClient:
-    from sync.client import SyncClient
-
-    saved = load_token(ctx.data)
-    if saved is None:
-        raise NotLoggedIn()
-    url, token = saved
-    return SyncClient(store, server_url=server or url, token=token)
-
-
 def cmd_login(args: argparse.Namespace, ctx: Context) -> int:
     from sync.client import SyncClient
 
@@ -109,7 +99,9 @@ def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
             store.adopt_new_server()
         if args.full:
             store.set_meta(cursor=0, feed_tag=None, full_pull=True)
-        client = client_for(ctx, store, args.server)
+        client = client_for(store, ctx.data, server=args.server)
+        if client is None:
+            raise NotLoggedIn()
 
         async def run() -> SyncResult:
             async with client:

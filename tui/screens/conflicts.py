@@ -141,9 +141,9 @@ class ConflictsScreen(SotayScreen):
         self.table.focus()
 
     def refresh_data(self) -> None:
-        store = self.sotay.store
+        store = self.app.store
         rows = []
-        for conflict in self.sotay.derived.open_conflicts():
+        for conflict in self.app.derived.open_conflicts():
             data = conflict.data
             kind = str(data.get("record_kind") or "")
             record = store.get(str(data.get("record_id")))
@@ -154,9 +154,7 @@ class ConflictsScreen(SotayScreen):
                     {
                         "record": f"{t('kind.' + kind, self.lang)}: {title}",
                         "field": field_label(kind, str(data.get("field")), store, self.lang),
-                        "when": local_time(
-                            data.get("current_at"), self.lang, self.sotay.display_tz
-                        ),
+                        "when": local_time(data.get("current_at"), self.lang, self.app.display_tz),
                     },
                     record=conflict,
                 )
@@ -178,7 +176,7 @@ class ConflictsScreen(SotayScreen):
 
     def _sides(self, conflict: Record) -> tuple[str, str]:
         """(left side, right side) as "current" / "other": mine on the left when known."""
-        mapping = rules.sides(self.sotay.store, conflict)
+        mapping = rules.sides(self.app.store, conflict)
         if mapping:
             return mapping["mine"], mapping["theirs"]
         return "current", "other"
@@ -190,7 +188,7 @@ class ConflictsScreen(SotayScreen):
             return
         detail.display = True
         conflict = row.record
-        store, lang = self.sotay.store, self.lang
+        store, lang = self.app.store, self.lang
         data = conflict.data
         kind, key = str(data.get("record_kind") or ""), str(data.get("field"))
         record = store.get(str(data.get("record_id")))
@@ -220,7 +218,7 @@ class ConflictsScreen(SotayScreen):
                 self.lang,
                 author=safe_display(data.get(f"{side}_author") or "?"),
                 office=safe_display(data.get(f"{side}_office") or "?"),
-                when=local_time(data.get(f"{side}_at"), lang, self.sotay.display_tz),
+                when=local_time(data.get(f"{side}_at"), lang, self.app.display_tz),
             )
             box.query_one(".side-who", Static).update(Text(who, "dim"))
             value = value_text(store, kind, key, data.get(f"{side}_value"), lang)
@@ -252,7 +250,7 @@ class ConflictsScreen(SotayScreen):
         self._resolve(conflict, side)
 
     def action_removals(self) -> None:
-        store = self.sotay.store
+        store = self.app.store
         held = [r for r in (store.get(rid) for rid in store.held_removals()) if r is not None]
         if not held:
             return
@@ -266,7 +264,7 @@ class ConflictsScreen(SotayScreen):
             with store.transaction() as tx:
                 dropped = accept_removals(tx)
             self.notify(t("ui.conflict.held_done", self.lang, count=dropped), markup=False)
-            self.sotay.derived.invalidate()
+            self.app.derived.invalidate()
             self.refresh_data()
 
         question = t("ui.conflict.held_question", self.lang, count=len(held), titles=titles)
@@ -275,7 +273,7 @@ class ConflictsScreen(SotayScreen):
     def _resolve(self, conflict: Record, keep: str, value: Any = None) -> None:
         what = t("ui.nav.conflicts", self.lang)
         try:
-            self.sotay.editor.resolve(conflict.id, keep, value, what=what)
+            self.app.editor.resolve(conflict.id, keep, value, what=what)
         except SotayError as exc:
             self.show_error(exc)
             return
@@ -293,12 +291,12 @@ class ConflictsScreen(SotayScreen):
         start = (
             current
             if isinstance(current, str)
-            else value_text(self.sotay.store, kind, key, current, self.lang)
+            else value_text(self.app.store, kind, key, current, self.lang)
         )
         title = t(
             "ui.conflict.merged_title",
             self.lang,
-            field=field_label(kind, key, self.sotay.store, self.lang),
+            field=field_label(kind, key, self.app.store, self.lang),
         )
 
         def merged(value: str | None) -> None:
@@ -310,4 +308,4 @@ class ConflictsScreen(SotayScreen):
     def action_history(self) -> None:
         conflict = self._current()
         if conflict is not None:
-            self.sotay.show_history(str(conflict.data.get("record_id")))
+            self.app.show_history(str(conflict.data.get("record_id")))

@@ -77,7 +77,7 @@ class DashboardScreen(SotayScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        callback = self.sotay.first_paint
+        callback = self.app.first_paint
         self.call_after_refresh(callback)
 
     def _task_cell(self, row: TaskRow, key: str) -> str:
@@ -86,14 +86,14 @@ class DashboardScreen(SotayScreen):
         if key == "title":
             return safe_display(row.title)
         if key == "lead":
-            return self.sotay.derived.name_of(row.lead_id)
-        days = (date.fromisoformat(row.due) - self.sotay.today()).days if row.due else 0
+            return self.app.derived.name_of(row.lead_id)
+        days = (date.fromisoformat(row.due) - self.app.today()).days if row.due else 0
         if days < 0:
             return t("ui.dash.days_over", self.lang, days=-days)
         return t("ui.dash.days_left", self.lang, days=days)
 
     def refresh_data(self) -> None:
-        board = self.sotay.derived.dashboard()
+        board = self.app.derived.dashboard()
         self.query_one("#overdue", VirtualTable).set_rows(board.overdue)
         self.query_one("#due-soon", VirtualTable).set_rows(board.due_soon)
         self._cards(board)
@@ -192,4 +192,4 @@ class DashboardScreen(SotayScreen):
     @on(VirtualTable.Selected, ".dash-table")
     def _open_task(self, event: VirtualTable.Selected) -> None:
         row: Any = event.row
-        self.sotay.edit_record("task", row.id)
+        self.app.edit_record("task", row.id)

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -16,12 +16,15 @@ from textual.widgets.option_list import Option
 
 from domain.errors import SotayError
 from domain.i18n import Lang, t
+from tui.app import SotayApp
 
 
 class _Modal(ModalScreen[Any]):
+    app = getters.app(SotayApp)
+
     @property
     def lang(self) -> Lang:
-        return getattr(self.app, "ui_lang", "vi")
+        return self.app.ui_lang
 
 
 class ConfirmScreen(_Modal):
@@ -77,7 +80,7 @@ class PromptScreen(_Modal):
             result = self.check(event.value)
         except SotayError as exc:
             error = self.query_one("#prompt-error", Static)
-            error.update(Text(exc.message(self.lang)))
+            error.update(Text(exc.message(self.app.ui_lang)))
             error.display = True
             return
         self.dismiss(result)

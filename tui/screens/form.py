@@ -39,13 +39,10 @@ class RecordFormScreen(SotayScreen):
         self.kind = kind
         self.record_id = record_id
         self.defaults = dict(defaults or {})
-
-    @property
-    def section_key(self) -> str:  # type: ignore[override]
-        return f"kind.{self.kind}"
+        self.section_key = f"kind.{kind}"
 
     def compose_main(self) -> ComposeResult:
-        record = self.sotay.store.get(self.record_id) if self.record_id else None
+        record = self.app.store.get(self.record_id) if self.record_id else None
         yield Static("", id="form-title")
         yield RecordForm(self.kind, record, defaults=self.defaults, id="form")
 
@@ -64,7 +61,7 @@ class RecordFormScreen(SotayScreen):
             title = f"{t('ui.new', self.lang)}: {kind}"
         else:
             title = f"{t('ui.editing', self.lang)} {kind}: {safe_display(record.title)}"
-            store = self.sotay.store
+            store = self.app.store
             if store.role != "hq" and not within(record.scope, store.office):
                 title += "  — " + t("ui.read_only", self.lang)
         self.query_one("#form-title", Static).update(Text(title, "bold"))
@@ -83,7 +80,7 @@ class RecordFormScreen(SotayScreen):
             return
         kind = t(f"kind.{self.kind}", self.lang)
         try:
-            record = self.sotay.editor.save(self.kind, self.record_id, changes, what=f"{kind}")
+            record = self.app.editor.save(self.kind, self.record_id, changes, what=f"{kind}")
         except ValidationError as exc:
             left = form.show_problems(exc.problems, self.lang)
             if left:

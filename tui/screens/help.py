@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from rich.text import Text
+from textual import getters
 from textual.app import App, ComposeResult
 from textual.binding import ActiveBinding, Binding, BindingType
 from textual.containers import VerticalScroll
@@ -13,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from domain.i18n import Lang, t
+from tui.app import SotayApp
 
 
 def key_groups(
@@ -45,6 +47,7 @@ def key_groups(
 
 
 class HelpScreen(ModalScreen[None]):
+    app = getters.app(SotayApp)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,f1,question_mark", "close", "ui.key.back"),
     ]
@@ -54,7 +57,7 @@ class HelpScreen(ModalScreen[None]):
         self.bindings = dict(bindings)
 
     def compose(self) -> ComposeResult:
-        lang: Lang = getattr(self.app, "ui_lang", "vi")
+        lang = self.app.ui_lang
         here, everywhere = key_groups(self.bindings, self.app, lang)
         text = Text()
         text.append(t("ui.help.title", lang) + "\n\n", "bold")

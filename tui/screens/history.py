@@ -53,12 +53,6 @@ class HistoryLoaded(Message):
         self.entries = entries
 
 
-class HistoryFailed(Message):
-    def __init__(self, error: SotayError) -> None:
-        super().__init__()
-        self.error = error
-
-
 class HistoryScreen(SotayScreen):
     section_key = "ui.key.history"
     AUTO_FOCUS = "#history"
@@ -84,7 +78,7 @@ class HistoryScreen(SotayScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#history", VirtualTable).focus()
-        if self.sotay.sync_client is not None:
+        if self.app.sync_client is not None:
             self.server_note = t("ui.history.loading", self.lang)
             self._fetch()
         else:
@@ -93,19 +87,11 @@ class HistoryScreen(SotayScreen):
 
     @work(exclusive=True, group="history", exit_on_error=False)
     async def _fetch(self) -> None:
-        client = self.sotay.sync_client
+        client = self.app.sync_client
         if client is None:
             return
-        try:
-            entries = await client.history(self.record_id)
-        except SotayError as exc:
-            self.post_message(HistoryFailed(exc))
-        except Exception as exc:  # the UI boundary: shown, never raised
-            self.post_message(
-                HistoryFailed(SotayError("error.internal", detail=type(exc).__name__))
-            )
-        else:
-            self.post_message(HistoryLoaded(list(entries)))
+        entries = await self.app.client_loop.run(client.history(self.record_id))
+        self.post_message(HistoryLoaded(list(entries)))
 
     def on_history_loaded(self, message: HistoryLoaded) -> None:
         self.server_entries = message.entries
@@ -113,17 +99,15 @@ class HistoryScreen(SotayScreen):
         self._note()
         self.refresh_data()
 
-    def on_history_failed(self, message: HistoryFailed) -> None:
-        self.server_note = (
-            t("ui.history.offline", self.lang) + " " + message.error.message(self.lang)
-        )
+    def worker_failed(self, error: SotayError) -> None:
+        self.server_note = t("ui.history.offline", self.lang) + " " + error.message(self.lang)
         self._note()
 
     def _note(self) -> None:
         self.query_one("#history-note", Static).update(Text(self.server_note, "dim"))
 
     def refresh_data(self) -> None:
-        store = self.sotay.store
+        store = self.app.store
         record = store.get(self.record_id)
         kind = record.kind if record is not None else ""
         title = safe_display(record.title) if record is not None else self.record_id
@@ -148,7 +132,7 @@ class HistoryScreen(SotayScreen):
         return ListRow(
             str(entry.get("id")),
             {
-                "when": local_time(entry.get("at"), self.lang, self.sotay.display_tz),
+                "when": local_time(entry.get("at"), self.lang, self.app.display_tz),
                 "source": t(source, self.lang),
                 "who": safe_display(entry.get("author")),
                 "office": safe_display(entry.get("office")),
@@ -167,7 +151,7 @@ class HistoryScreen(SotayScreen):
             f"server-{entry.get('seq')}",
             {
                 "when": local_time(
-                    entry.get("edited_at") or entry.get("at"), self.lang, self.sotay.display_tz
+                    entry.get("edited_at") or entry.get("at"), self.lang, self.app.display_tz
                 ),
                 "source": t("ui.history.server", self.lang),
                 "who": safe_display(who),

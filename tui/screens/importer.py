@@ -49,21 +49,20 @@ class ImportScreen(FormSectionScreen):
     """The Nhập kế hoạch section; ``path`` and ``plan_id`` fill the form in advance."""
 
     section_key = "ui.nav.import"
-    CSS_PATH = "importer.tcss"
     AUTO_FOCUS = "#preview"  # not a text field: the number keys still switch sections
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "preview", "ui.key.preview"),
     ]
 
     class Previewed(Message):
-        def __init__(self, preview: plan_import.Preview | None, error: str | None) -> None:
+        def __init__(self, preview: plan_import.Preview) -> None:
             super().__init__()
-            self.preview, self.error = preview, error
+            self.preview = preview
 
     class Saved(Message):
-        def __init__(self, counts: dict[str, int] | None, error: str | None) -> None:
+        def __init__(self, counts: dict[str, int]) -> None:
             super().__init__()
-            self.counts, self.error = counts, error
+            self.counts = counts
 
     class Progress(Message):
         def __init__(self, rows: int) -> None:
@@ -128,7 +127,7 @@ class ImportScreen(FormSectionScreen):
         status.set_class(error, "error")
 
     def _plan_id(self, text: str) -> str:
-        store = self.sotay.store
+        store = self.app.store
         text = text.strip()
         found = [p.id for p in store.list("plan") if p.flat.get("number") == text]
         return found[0] if len(found) == 1 else store.require(text).id
@@ -147,17 +146,16 @@ class ImportScreen(FormSectionScreen):
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="import")
     def read(self, path: Path, plan_id: str) -> None:
-        try:
 
-            def progress(rows: int) -> None:
-                self.post_message(self.Progress(rows))
+        def progress(rows: int) -> None:
+            self.post_message(self.Progress(rows))
 
-            result = plan_import.preview(
-                self.sotay.store, path, plan_id, self.lang, progress=progress
-            )
-            self.post_message(self.Previewed(result, None))
-        except SotayError as exc:
-            self.post_message(self.Previewed(None, exc.message(self.lang)))
+        result = plan_import.preview(self.app.store, path, plan_id, self.lang, progress=progress)
+        self.post_message(self.Previewed(result))
+
+    def worker_failed(self, error: SotayError) -> None:
+        self.query_one("#progress", ProgressBar).update(total=1, progress=1)
+        self.set_status(error.message(self.lang), error=True)
 
     @on(Progress)
     def _progress(self, event: Progress) -> None:
@@ -165,7 +163,7 @@ class ImportScreen(FormSectionScreen):
 
     def _row(self, row: plan_import.RowResult) -> PreviewRow:
         state = "error" if row.errors else row.state
-        lead = self.sotay.store.get(str(row.fields.get("lead_unit_id") or ""))
+        lead = self.app.store.get(str(row.fields.get("lead_unit_id") or ""))
         cells = {
             "line": str(row.line),
             "state": t(f"importer.state.{state}", self.lang),
@@ -178,9 +176,6 @@ class ImportScreen(FormSectionScreen):
     @on(Previewed)
     def _previewed(self, event: Previewed) -> None:
         self.query_one("#progress", ProgressBar).update(total=1, progress=1)
-        if event.preview is None:
-            self.set_status(event.error or "", error=True)
-            return
         self.result = event.preview
         self.table.set_rows([self._row(row) for row in event.preview.rows])
         good, bad = len(event.preview.good), len(event.preview.bad)
@@ -199,15 +194,9 @@ class ImportScreen(FormSectionScreen):
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="import")
     def save(self, result: plan_import.Preview) -> None:
-        try:
-            self.post_message(self.Saved(plan_import.save(self.sotay.store, result), None))
-        except SotayError as exc:
-            self.post_message(self.Saved(None, exc.message(self.lang)))
+        self.post_message(self.Saved(plan_import.save(self.app.store, result)))
 
     @on(Saved)
     def _saved(self, event: Saved) -> None:
-        if event.counts is None:
-            self.set_status(event.error or "", error=True)
-            return
         self.set_status(t("out.import_done", self.lang, **event.counts))
         self.result = None

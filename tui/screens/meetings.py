@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -26,7 +26,7 @@ from domain.i18n import t
 from domain.schema import element_of
 from domain.text import collation_key, safe_display
 from sync.record import Record
-from tui.context import services
+from tui.app import SotayApp
 from tui.editing import ItemEdit, ItemInvalid, follow_ups, notice_of
 from tui.screens.base import ListRow, ListScreen, SotayScreen, list_row
 from tui.screens.dialogs import close_editor
@@ -51,8 +51,8 @@ class MeetingsScreen(ListScreen):
     columns = LIST_COLUMNS
 
     def build_rows(self) -> list[ListRow]:
-        store = self.sotay.store
-        derived = self.sotay.derived
+        store = self.app.store
+        derived = self.app.derived
         rows = []
         for meeting in store.list("meeting"):
             flat = meeting.flat
@@ -85,6 +85,8 @@ class MeetingsScreen(ListScreen):
 class ConclusionItem(Vertical):
     """One conclusion of the meeting: what is assigned, to whom, with whom, by when."""
 
+    app = getters.app(SotayApp)
+
     class Remove(Message):
         def __init__(self, item: ConclusionItem) -> None:
             super().__init__()
@@ -110,7 +112,7 @@ class ConclusionItem(Vertical):
         self.relabel()
 
     def relabel(self) -> None:
-        lang = services(self).ui_lang
+        lang = self.app.ui_lang
 
         self.query_one(".item-title", Static).update(
             Text(t("ui.meeting.item", lang, n=self.number), "bold")
@@ -136,13 +138,6 @@ class MeetingSaved(Message):
         self.tasks = tasks
 
 
-class MeetingSaveFailed(Message):
-    def __init__(self, error: SotayError, item: int | None = None) -> None:
-        super().__init__()
-        self.error = error
-        self.item = item
-
-
 class MeetingEditor(SotayScreen):
     section_key = "ui.nav.meetings"
     AUTO_FOCUS = "#field-title Input"
@@ -161,12 +156,12 @@ class MeetingEditor(SotayScreen):
 
     @property
     def meeting(self) -> Record | None:
-        return self.sotay.store.get(self.meeting_id) if self.meeting_id else None
+        return self.app.store.get(self.meeting_id) if self.meeting_id else None
 
     def compose_main(self) -> ComposeResult:
         meeting = self.meeting
         data = meeting.data if meeting is not None else {}
-        notice = notice_of(self.sotay.store, meeting.id) if meeting is not None else None
+        notice = notice_of(self.app.store, meeting.id) if meeting is not None else None
         with VerticalScroll(id="meeting-form"):
             yield Static("", id="meeting-heading")
             yield Static("", id="sec-main", classes="form-section")
@@ -186,7 +181,7 @@ class MeetingEditor(SotayScreen):
                 label_key="ui.meeting.notice_number",
             )
             with Vertical(id="items"):
-                for task in follow_ups(self.sotay.store, meeting.id) if meeting else []:
+                for task in follow_ups(self.app.store, meeting.id) if meeting else []:
                     yield ConclusionItem(self._take_number(), task)
             yield Static("", id="no-items")
 
@@ -325,21 +320,10 @@ class MeetingEditor(SotayScreen):
         removed: list[str],
         what: str,
     ) -> None:
-        editor = self.sotay.editor
-        try:
-            meeting, tasks = editor.save_meeting(
-                self.meeting_id, changes, notice, items, removed, what=what
-            )
-        except ItemInvalid as exc:
-            self.post_message(MeetingSaveFailed(exc, exc.index))
-        except SotayError as exc:
-            self.post_message(MeetingSaveFailed(exc))
-        except Exception as exc:  # the UI boundary: a calm message, never a traceback
-            self.post_message(
-                MeetingSaveFailed(SotayError("error.internal", detail=type(exc).__name__))
-            )
-        else:
-            self.post_message(MeetingSaved(meeting.id, len(tasks)))
+        meeting, tasks = self.app.editor.save_meeting(
+            self.meeting_id, changes, notice, items, removed, what=what
+        )
+        self.post_message(MeetingSaved(meeting.id, len(tasks)))
 
     def on_meeting_saved(self, message: MeetingSaved) -> None:
         self.saving = False
@@ -349,11 +333,10 @@ class MeetingEditor(SotayScreen):
         self.removed.clear()
         self.dismiss(message.meeting_id)
 
-    def on_meeting_save_failed(self, message: MeetingSaveFailed) -> None:
+    def worker_failed(self, error: SotayError) -> None:
         self.saving = False
-        error = message.error
         if isinstance(error, ValidationError):
-            self._place(error, message.item)
+            self._place(error, error.index if isinstance(error, ItemInvalid) else None)
         self.notify(
             t("ui.save_failed", self.lang, detail=error.message(self.lang)),
             severity="error",

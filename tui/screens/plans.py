@@ -65,7 +65,7 @@ class PlansScreen(ListScreen):
     columns = PLAN_COLUMNS
 
     def build_rows(self) -> list[ListRow]:
-        store = self.sotay.store
+        store = self.app.store
         lang = self.lang
         rows = []
         for plan in store.list("plan"):
@@ -102,7 +102,7 @@ class PlansScreen(ListScreen):
         def saved(plan_id: str) -> None:
             self.app.push_screen(PlanScreen(plan_id))
 
-        self.sotay.edit_record("plan", None, on_saved=saved)
+        self.app.edit_record("plan", None, on_saved=saved)
 
 
 class PlanScreen(SotayScreen):
@@ -153,7 +153,7 @@ class PlanScreen(SotayScreen):
 
     @property
     def plan(self) -> Record | None:
-        return self.sotay.store.get(self.plan_id)
+        return self.app.store.get(self.plan_id)
 
     def relabel(self) -> None:
         self.query_one("#plan-tasks-title", Static).update(
@@ -171,7 +171,7 @@ class PlanScreen(SotayScreen):
         if plan is None or plan.deleted:
             self.app.call_later(self.action_back)
             return
-        derived = self.sotay.derived
+        derived = self.app.derived
         tasks = [r for r in derived.tasks() if r.plan_id == self.plan_id]
         self.query_one("#plan-title", Static).update(Text(safe_display(plan.title), "bold"))
         self._summary(plan, tasks)
@@ -219,8 +219,8 @@ class PlanScreen(SotayScreen):
         return out
 
     def _indicators(self) -> list[ListRow]:
-        store = self.sotay.store
-        today = self.sotay.today()
+        store = self.app.store
+        today = self.app.today()
         rows = []
         for indicator in store.children(self.plan_id, "indicator"):
             result = attainment(indicator.data, today)
@@ -245,7 +245,7 @@ class PlanScreen(SotayScreen):
         if isinstance(row, ListRow):
             return row.cells.get(key, "")
         if key == "lead":
-            return self.sotay.derived.name_of(row.lead_id)
+            return self.app.derived.name_of(row.lead_id)
         if key == "due":
             return format_date(row.due)
         if key == "budget":
@@ -279,16 +279,16 @@ class PlanScreen(SotayScreen):
         if isinstance(row, ListRow) and row.id.startswith("group:"):
             return
         kind = "indicator" if event.table.id == "plan-indicators" else "task"
-        self.sotay.edit_record(kind, row.id)
+        self.app.edit_record(kind, row.id)
 
     def action_add_task(self) -> None:
-        self.sotay.edit_record("task", None, defaults={"plan_id": self.plan_id})
+        self.app.edit_record("task", None, defaults={"plan_id": self.plan_id})
 
     def action_add_indicator(self) -> None:
-        self.sotay.edit_record("indicator", None, defaults={"plan_id": self.plan_id})
+        self.app.edit_record("indicator", None, defaults={"plan_id": self.plan_id})
 
     def action_edit_plan(self) -> None:
-        self.sotay.edit_record("plan", self.plan_id)
+        self.app.edit_record("plan", self.plan_id)
 
     def _current_id(self) -> str | None:
         row: Any = self._focused_table().current
@@ -299,7 +299,7 @@ class PlanScreen(SotayScreen):
     def action_delete(self) -> None:
         record_id = self._current_id()
         if record_id is not None:
-            self.sotay.confirm_delete(record_id)
+            self.app.confirm_delete(record_id)
 
     def action_history(self) -> None:
-        self.sotay.show_history(self._current_id() or self.plan_id)
+        self.app.show_history(self._current_id() or self.plan_id)

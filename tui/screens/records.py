@@ -35,8 +35,8 @@ class IndicatorsScreen(ListScreen):
     columns = INDICATOR_COLUMNS
 
     def build_rows(self) -> list[ListRow]:
-        store = self.sotay.store
-        today = self.sotay.today()
+        store = self.app.store
+        today = self.app.today()
         rows = []
         for indicator in store.list("indicator"):
             result = attainment(indicator.data, today)
@@ -78,8 +78,8 @@ class ProjectsScreen(ListScreen):
     columns = PROJECT_COLUMNS
 
     def build_rows(self) -> list[ListRow]:
-        store = self.sotay.store
-        derived = self.sotay.derived
+        store = self.app.store
+        derived = self.app.derived
         rows = []
         for project in store.list("project"):
             flat = project.flat

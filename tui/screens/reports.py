@@ -59,7 +59,6 @@ class ReportsScreen(FormSectionScreen):
     """The Báo cáo section of the app."""
 
     section_key = "ui.nav.reports"
-    CSS_PATH = "reports.tcss"
     AUTO_FOCUS = "#preview"  # not a text field: the number keys still switch sections
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "preview", "ui.key.preview"),
@@ -69,9 +68,9 @@ class ReportsScreen(FormSectionScreen):
     ]
 
     class Done(Message):
-        def __init__(self, built: Built | None, error: str | None) -> None:
+        def __init__(self, built: Built) -> None:
             super().__init__()
-            self.built, self.error = built, error
+            self.built = built
 
     class Progress(Message):
         def __init__(self, step: int) -> None:
@@ -92,7 +91,7 @@ class ReportsScreen(FormSectionScreen):
                 yield Label("", id="label-period")
                 yield Input(EXAMPLES["quarter"], id="period")
                 yield Label("", id="label-scope")
-                yield Input(self.sotay.store.office, id="scope")
+                yield Input(self.app.store.office, id="scope")
             yield Label("", id="label-recommendations")
             yield TextArea(id="recommendations")
             with Horizontal(classes="row"):
@@ -125,7 +124,7 @@ class ReportsScreen(FormSectionScreen):
     def _options(self) -> ReportOptions:
         kind = str(self.query_one("#kind", Select).value)
         period = parse_period(self.query_one("#period", Input).value, kind)
-        scope = self.query_one("#scope", Input).value.strip() or self.sotay.store.office
+        scope = self.query_one("#scope", Input).value.strip() or self.app.store.office
         text = self.query_one("#recommendations", TextArea).text
         return ReportOptions(scope, period, self.lang, recommendations=text)
 
@@ -142,16 +141,16 @@ class ReportsScreen(FormSectionScreen):
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="report")
     def build(self, opts: ReportOptions) -> None:
-        try:
-            data = collect_report(self.sotay.store, opts)
-            self.post_message(self.Progress(1))
-            document = build_report(data)
-            self.post_message(self.Progress(2))
-            markdown = safe_display(to_markdown(document))
-            self.post_message(self.Progress(3))
-            self.post_message(self.Done(Built(document, markdown, opts.period, opts.scope), None))
-        except SotayError as exc:
-            self.post_message(self.Done(None, exc.message(self.lang)))
+        data = collect_report(self.app.store, opts)
+        self.post_message(self.Progress(1))
+        document = build_report(data)
+        self.post_message(self.Progress(2))
+        markdown = safe_display(to_markdown(document))
+        self.post_message(self.Progress(3))
+        self.post_message(self.Done(Built(document, markdown, opts.period, opts.scope)))
+
+    def worker_failed(self, error: SotayError) -> None:
+        self.set_status(error.message(self.lang), error=True)
 
     @on(Progress)
     def _progress(self, event: Progress) -> None:
@@ -159,9 +158,6 @@ class ReportsScreen(FormSectionScreen):
 
     @on(Done)
     async def _done(self, event: Done) -> None:
-        if event.built is None:
-            self.set_status(event.error or "", error=True)
-            return
         self.built = event.built
         await self.query_one("#report-preview", Markdown).update(event.built.markdown)
         self.set_status(t("reports.ready", self.lang, period=event.built.period.title(self.lang)))
@@ -174,7 +170,7 @@ class ReportsScreen(FormSectionScreen):
         text = self.query_one("#recommendations", TextArea).text
         try:
             save_report(
-                self.sotay.store,
+                self.app.store,
                 self.built.document,
                 self.built.period,
                 self.built.scope,
@@ -202,7 +198,7 @@ class ReportsScreen(FormSectionScreen):
         self.set_status(t("reports.exported", self.lang, path=", ".join(map(str, written))))
 
     def action_rollup(self) -> None:
-        self.sotay.show_rollup()
+        self.app.show_rollup()
 
     @on(Select.Changed, "#kind")
     def _kind_changed(self, event: Select.Changed) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -16,7 +16,7 @@ from domain.dates import format_date
 from domain.i18n import Lang, t
 from domain.text import safe_display
 from sync.record import Record
-from tui.context import services
+from tui.app import SotayApp
 from tui.widgets.table import Column, VirtualTable
 
 LIMIT = 200
@@ -43,6 +43,8 @@ def describe_hit(record: Record, lang: str) -> dict[str, str]:
 
 
 class SearchScreen(ModalScreen[None]):
+    app = getters.app(SotayApp)
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "ui.key.back"),
         Binding("down", "into_results", show=False),
@@ -63,7 +65,7 @@ class SearchScreen(ModalScreen[None]):
 
     @property
     def lang(self) -> Lang:
-        return services(self).ui_lang
+        return self.app.ui_lang
 
     def on_mount(self) -> None:
         self.query_one("#search-input", Input).focus()
@@ -77,7 +79,7 @@ class SearchScreen(ModalScreen[None]):
         return describe_hit(record, self.lang)[key]
 
     def run_search(self, query: str) -> list[Record]:
-        app = services(self)
+        app = self.app
         found = app.store.search(query, limit=LIMIT + 1) if query.strip() else []
         rows = found[:LIMIT]
         self.query_one("#search-results", VirtualTable).set_rows(rows)
@@ -102,7 +104,7 @@ class SearchScreen(ModalScreen[None]):
 
     def _open(self, row: Record) -> None:
         self.dismiss(None)
-        services(self).open_record(row.id)
+        self.app.open_record(row.id)
 
     def action_into_results(self) -> None:
         table = self.query_one("#search-results", VirtualTable)

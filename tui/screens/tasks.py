@@ -116,7 +116,7 @@ class TasksScreen(SotayScreen):
     def _warm_filter(self) -> None:
         """Fold every task's text for the filter while the person reads the list, so the
         first key typed filters as fast as the next ones (pure computation, no store)."""
-        derived = self.sotay.derived
+        derived = self.app.derived
         for row in derived.tasks():
             derived.folded(row)
 
@@ -128,7 +128,7 @@ class TasksScreen(SotayScreen):
         return out
 
     def _unit_choices(self) -> list[Choice]:
-        return record_choices(self.sotay.store, "unit")
+        return record_choices(self.app.store, "unit")
 
     def relabel(self) -> None:
         self.query_one("#task-text", Input).placeholder = t("ui.filter.text", self.lang)
@@ -142,7 +142,7 @@ class TasksScreen(SotayScreen):
     # ---------------------------------------------------------------- cells
     def _cell(self, row: TaskRow, key: str) -> str:
         if key == "lead":
-            return self.sotay.derived.name_of(row.lead_id)
+            return self.app.derived.name_of(row.lead_id)
         if key == "due":
             return format_date(row.due)
         if key == "budget":
@@ -167,9 +167,9 @@ class TasksScreen(SotayScreen):
         if key == "stt":
             return stt_key(row.stt)
         if key == "title":
-            return self.sotay.derived.title_key(row)
+            return self.app.derived.title_key(row)
         if key == "lead":
-            return fold(self.sotay.derived.name_of(row.lead_id))
+            return fold(self.app.derived.name_of(row.lead_id))
         if key == "due":
             return row.due or "9999"
         if key == "budget":
@@ -189,7 +189,7 @@ class TasksScreen(SotayScreen):
             widget.remove_class("-invalid")
             return None
         try:
-            day = parse_date(text, "due", today=self.sotay.today())
+            day = parse_date(text, "due", today=self.app.today())
         except SotayError:
             widget.add_class("-invalid")
             return None
@@ -197,7 +197,7 @@ class TasksScreen(SotayScreen):
         return day.isoformat()
 
     def predicate(self) -> Callable[[TaskRow], bool]:
-        derived = self.sotay.derived
+        derived = self.app.derived
         words = fold(self.query_one("#task-text", Input).value).split()
         status_pick = self.query_one("#task-status", PickField)
         status = status_pick.value
@@ -230,7 +230,7 @@ class TasksScreen(SotayScreen):
         return keep
 
     def apply_filters(self) -> None:
-        rows = self.sotay.derived.tasks()
+        rows = self.app.derived.tasks()
         self.total = len(rows)
         keep = self.predicate()
         shown = [r for r in rows if keep(r)]
@@ -277,10 +277,10 @@ class TasksScreen(SotayScreen):
     # ----------------------------------------------------------- quick edits
     @on(VirtualTable.Selected, "#tasks")
     def _open(self, event: VirtualTable.Selected) -> None:
-        self.sotay.edit_record("task", event.row.id)
+        self.app.edit_record("task", event.row.id)
 
     def action_add(self) -> None:
-        self.sotay.edit_record("task", None)
+        self.app.edit_record("task", None)
 
     def _current(self) -> TaskRow | None:
         row = self.table.current
@@ -288,9 +288,7 @@ class TasksScreen(SotayScreen):
 
     def _save(self, row: TaskRow, changes: dict[str, Any], what: str) -> None:
         try:
-            self.sotay.editor.save(
-                "task", row.id, changes, what=f"{what}: {safe_display(row.title)}"
-            )
+            self.app.editor.save("task", row.id, changes, what=f"{what}: {safe_display(row.title)}")
         except SotayError as exc:
             self.show_error(exc)
 
@@ -300,7 +298,7 @@ class TasksScreen(SotayScreen):
             return
         options = [(code, t(f"status.{code}", self.lang)) for code in TASK_STATUSES]
         stored = "done" if row.status.startswith("done") else row.status
-        current = self.sotay.store.get(row.id)
+        current = self.app.store.get(row.id)
         if current is not None:
             stored = str(current.flat.get("status") or stored)
 
@@ -337,9 +335,9 @@ class TasksScreen(SotayScreen):
     def action_delete(self) -> None:
         row = self._current()
         if row is not None:
-            self.sotay.confirm_delete(row.id)
+            self.app.confirm_delete(row.id)
 
     def action_history(self) -> None:
         row = self._current()
         if row is not None:
-            self.sotay.show_history(row.id)
+            self.app.show_history(row.id)

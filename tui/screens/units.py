@@ -82,8 +82,8 @@ class UnitsScreen(SotayScreen):
         )
 
     def refresh_data(self) -> None:
-        store = self.sotay.store
-        names = self.sotay.derived.unit_names()
+        store = self.app.store
+        names = self.app.derived.unit_names()
         lang = self.lang
         self.unit_rows = []
         for unit in store.list("unit"):
@@ -99,7 +99,7 @@ class UnitsScreen(SotayScreen):
                 list_row(unit, unit.id, cells, sort={"name": collation_key(cells["name"])})
             )
         self.unit_rows.sort(key=lambda r: r.sort["name"])
-        today = self.sotay.today().isoformat()
+        today = self.app.today().isoformat()
         self.person_rows = []
         for person in store.list("person"):
             flat = person.flat
@@ -154,21 +154,21 @@ class UnitsScreen(SotayScreen):
     @on(VirtualTable.Selected)
     def _open(self, event: VirtualTable.Selected) -> None:
         kind = "person" if event.table.id == "people" else "unit"
-        self.sotay.edit_record(kind, event.row.id)
+        self.app.edit_record(kind, event.row.id)
 
     def action_add(self) -> None:
         _table, kind = self._table_kind()
-        self.sotay.edit_record(kind, None)
+        self.app.edit_record(kind, None)
 
     def action_delete(self) -> None:
         table, _kind = self._table_kind()
         if table.current is not None:
-            self.sotay.confirm_delete(table.current.id)
+            self.app.confirm_delete(table.current.id)
 
     def action_history(self) -> None:
         table, _kind = self._table_kind()
         if table.current is not None:
-            self.sotay.show_history(table.current.id)
+            self.app.show_history(table.current.id)
 
 
 def _person_key(name: str) -> object:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -32,7 +32,7 @@ from domain.schema import SPECS, Codes
 from domain.text import collation_key, safe_display
 from sync.record import Record
 from sync.store import Store
-from tui.context import services
+from tui.app import SotayApp
 from tui.inputs import to_logical
 from tui.widgets.pick import Choice, MultiPick, PickField
 
@@ -128,6 +128,8 @@ def record_choices(store: Store, kind: str) -> list[Choice]:
 class FieldBox(Vertical):
     """One field of a form: label, editor, and the validation message under it."""
 
+    app = getters.app(SotayApp)
+
     class Edited(Message):
         def __init__(self, box: FieldBox) -> None:
             super().__init__()
@@ -162,7 +164,7 @@ class FieldBox(Vertical):
 
     @property
     def lang(self) -> Lang:
-        return services(self).ui_lang
+        return self.app.ui_lang
 
     def relabel(self) -> None:
         text = t(self.label_key, self.lang)
@@ -280,7 +282,7 @@ class DateBox(TextBox):
         text = self.input.value
         if not text.strip():
             return self.check(None)
-        day = parse_date(text, self.spec.name, today=services(self).today())
+        day = parse_date(text, self.spec.name, today=self.app.today())
         return self.check(day.isoformat())
 
     @on(Input.Blurred, ".field-input")
@@ -401,7 +403,7 @@ class PickBox(FieldBox):
 
     def choices(self) -> list[Choice]:
         if self.spec.widget == "ref" and self.spec.target:
-            return record_choices(services(self).store, self.spec.target)
+            return record_choices(self.app.store, self.spec.target)
         return enum_choices(self.spec, self.lang)
 
     @property
@@ -477,7 +479,7 @@ class MultiBox(FieldBox):
         )
 
     def choices(self) -> list[Choice]:
-        return record_choices(services(self).store, self.spec.target or "unit")
+        return record_choices(self.app.store, self.spec.target or "unit")
 
     def role_label(self, role: str) -> str:
         return t(f"{self.spec.prefix}.{role}", self.lang)
@@ -537,7 +539,7 @@ class ReadingsBox(TextBox):
         text = self.input.value
         if not text.strip():
             return self.check(None)
-        store = services(self).store
+        store = self.app.store
         readings = to_logical(store, self.spec.kind, {"readings": text.replace(": ", ":")})
         return self.check(readings["readings"])
 

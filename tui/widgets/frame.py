@@ -2,49 +2,28 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rich.text import Text
+from textual import getters
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widget import Widget
 from textual.widgets import ProgressBar, Static
 
-from domain.errors import SotayError
 from domain.i18n import t
-from tui.context import services
+from tui.app import SotayApp, SyncView
 from tui.present import local_time
-
-if TYPE_CHECKING:
-    from tui.app import SotayApp
 
 SKEW_WARNING_SECONDS = 300.0
 #: Keys the key bar always shows when they are active, in this order (the rest: help).
 KEYBAR_LIMIT = 9
 
 
-@dataclass(frozen=True)
-class SyncView:
-    """What the status line says about the link to headquarters."""
-
-    configured: bool = False
-    state: str = "unknown"  # unknown | online | offline | syncing
-    error: SotayError | None = None
-    retry_at: datetime | None = None
-    skew: float | None = None
-    sent: int = 0
-    to_send: int = 0
-    received: int = 0
-
-
-def _app(widget: Widget) -> SotayApp:
-    return widget.app  # type: ignore[return-value]
-
-
 class LangAware(Widget):
     """A widget that redraws its words when the interface language changes."""
+
+    app = getters.app(SotayApp)
 
     def on_mount(self) -> None:
         self.watch(self.app, "lang", self._lang_changed, init=False)
@@ -63,7 +42,7 @@ class TitleBar(LangAware, Static):
         self.section_key = section_key
 
     def relabel(self) -> None:
-        app = services(self)
+        app = self.app
         office = app.store.meta("name") or app.store.office
         text = Text.assemble(
             (" Sổ tay ", "bold"),
@@ -77,7 +56,7 @@ class Sidebar(LangAware, Static):
     """The sections and their number keys; the current one highlighted."""
 
     def relabel(self) -> None:
-        app = _app(self)
+        app = self.app
         current = app.current_mode
         text = Text()
         for section in app.sections:
@@ -88,7 +67,7 @@ class Sidebar(LangAware, Static):
         self.update(text)
 
     def on_click(self, event: Any) -> None:
-        app = _app(self)
+        app = self.app
         index = int(getattr(event, "y", -1))
         if 0 <= index < len(app.sections):
             app.goto_section(app.sections[index].name)
@@ -110,7 +89,7 @@ class StatusLine(LangAware, Horizontal):
         self.relabel()
 
     def relabel(self) -> None:
-        app = _app(self)
+        app = self.app
         view = app.sync_view
         self.query_one("#status-text", Static).update(status_text(app, view))
         bar = self.query_one("#sync-progress", ProgressBar)
@@ -187,7 +166,7 @@ class KeyBar(LangAware, Static):
     def relabel(self) -> None:
         if not self.is_attached:
             return
-        lang = services(self).ui_lang
+        lang = self.app.ui_lang
         text = Text(" ")
         shown = 0
         seen: set[str] = set()
