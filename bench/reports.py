@@ -29,6 +29,7 @@ from documents import plan_import
 from documents.assemble import ReportOptions, collect_report
 from documents.render_docx import write_docx
 from documents.reporting import build_report
+from domain.i18n import load_catalogues
 from domain.periods import parse_period
 from sync.store import Store
 
@@ -197,6 +198,7 @@ def timed(label: str, budget: float, func: object) -> float:
 
 
 def main() -> int:
+    load_catalogues("documents")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         t0 = time.perf_counter()

@@ -7,7 +7,7 @@ element — its flat prefix (``published_to`` → ``pub:<scope>``, ``attendees``
 ``attendee:<person id>``).  Everything else derives from it: the pydantic models
 (:mod:`domain.models`), the forms (``tui/widgets/forms.py``), the presenters
 (``tui/present.py``) and the server's handling of flat keys; adding a field to a kind is one
-line here plus its label in :mod:`domain.i18n`.
+line here plus its label in ``domain/strings.json``.
 
 The read path (opening a store, lists, search, the dashboard) needs only this; the pydantic
 models are built from it when a record is first validated, so starting the app does not pay

@@ -35,7 +35,6 @@ import orjson
 
 from domain.errors import SotayError
 from domain.schema import is_open_conflict
-from server_stub import messages as _messages  # noqa: F401  (registers the message keys)
 from server_stub.state import PUBLISHED_MARK, Stored
 
 DB_VERSION = 1

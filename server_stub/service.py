@@ -22,7 +22,7 @@ from typing import Any
 
 import orjson
 
-from domain.i18n import message
+from domain.i18n import t
 from domain.ids import uuid7
 from domain.records import from_flat
 from domain.schema import element_of, is_open_conflict
@@ -571,7 +571,7 @@ class _Batch:
             result["conflicts"] = [c.id for c in outcome.conflicts]
         if outcome.status == "rejected":
             result["reason"] = outcome.reason
-            result["message"] = message(outcome.reason or "error.generic", "vi", **outcome.params)
+            result["message"] = t(outcome.reason or "error.generic", "vi", **outcome.params)
         # What the token may see of the record now (the outcome's record for a rejection:
         # the state the reason allows it to learn; server-owned refusals show nothing).
         after = record if outcome.status == "rejected" else self.records.get(op.record_id)

@@ -1,4 +1,5 @@
-"""Shared test configuration: hypothesis profiles, the crash-loop switch, store fixtures.
+"""Shared test configuration: the catalogues (strict), hypothesis profiles, the crash-loop
+switch, store fixtures.
 
 ``pytest --kill-points 1000`` runs the SIGKILL crash test at 1,000 points (CI default 200);
 ``SOTAY_HYPOTHESIS=deep`` runs the property tests with many more examples.
@@ -13,6 +14,11 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+from domain.i18n import load_catalogues
+
+# Every package's words, strict: an unknown key or a missing parameter fails the test.
+load_catalogues("sync", "documents", "tui", "server_stub", strict=True)
 
 settings.register_profile(
     "ci",

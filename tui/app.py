@@ -30,11 +30,11 @@ from textual.widgets import Input, TextArea
 from textual.worker import Worker, WorkerState
 
 from domain.errors import SotayError
-from domain.i18n import Lang, label
+from domain.i18n import Lang, t
 from domain.text import safe_display
 from sync.store import Store
+from tui import strings
 from tui.client_loop import ClientLoop
-from tui.context import text_for
 from tui.derived import Derived
 from tui.editing import Editor
 from tui.sections import KIND_SECTION, SECTIONS, Section
@@ -213,9 +213,6 @@ class SotayApp(App[int]):
             return shown.upper()
         return {"delete": "Del", "esc": "Esc", "escape": "Esc"}.get(shown, shown)
 
-    def text(self, key: str, **params: object) -> str:
-        return text_for(key, self.ui_lang, **params)
-
     def on_mount(self) -> None:
         self.store.listeners.append(self._committed)
         self.switch_mode(self.sections[0].name)
@@ -273,14 +270,16 @@ class SotayApp(App[int]):
         self.notify(exc.message(self.ui_lang), severity="error", markup=False, timeout=8)
 
     def say(self, key: str, *, severity: SeverityLevel = "information", **params: object) -> None:
-        self.notify(self.text(key, **params), markup=False, severity=severity)
+        self.notify(t(key, self.ui_lang, **params), markup=False, severity=severity)
 
     # ---------------------------------------------------------------- actions
     @on(CommandPalette.Opened)
     def _palette_opened(self) -> None:
         """Textual's own palette (Ctrl+P), its prompt in the person's language."""
         if isinstance(self.screen, CommandPalette):
-            self.screen.query_one(CommandInput).placeholder = self.text("ui.palette.placeholder")
+            self.screen.query_one(CommandInput).placeholder = t(
+                "ui.palette.placeholder", self.ui_lang
+            )
 
     async def action_quit(self) -> None:
         """Leave, asking first when a form on screen has unsaved changes."""
@@ -294,7 +293,7 @@ class SotayApp(App[int]):
             if yes:
                 self.exit(0)
 
-        self.push_screen(ConfirmScreen(self.text("ui.confirm.discard")), answered)
+        self.push_screen(ConfirmScreen(t("ui.confirm.discard", self.ui_lang)), answered)
 
     def action_help_quit(self) -> None:
         self.say("ui.key.quit")
@@ -402,15 +401,17 @@ class SotayApp(App[int]):
         record = self.store.get(record_id)
         if record is None or record.kind == "conflict":
             return
-        kind = label(f"kind.{record.kind}", self.ui_lang)
+        kind = t(f"kind.{record.kind}", self.ui_lang)
         title = safe_display(record.title)
-        question = self.text("ui.confirm.delete", kind=kind, title=title)
+        question = t("ui.confirm.delete", self.ui_lang, kind=kind, title=title)
 
         def answered(yes: bool | None) -> None:
             if not yes:
                 return
             try:
-                self.editor.delete(record_id, what=self.text("ui.deleted", kind=kind, title=title))
+                self.editor.delete(
+                    record_id, what=t("ui.deleted", self.ui_lang, kind=kind, title=title)
+                )
             except SotayError as exc:
                 self.notify_error(exc)
                 return
@@ -426,7 +427,7 @@ class SotayApp(App[int]):
         record = self.store.get(record_id)
         if record is None or record.kind == "conflict":
             return
-        kind = label(f"kind.{record.kind}", self.ui_lang)
+        kind = t(f"kind.{record.kind}", self.ui_lang)
         title = safe_display(record.title)
 
         def moved(scope: str | None) -> None:
@@ -436,14 +437,14 @@ class SotayApp(App[int]):
                 self.editor.move(
                     record_id,
                     scope,
-                    what=self.text("ui.moved", kind=kind, title=title, scope=scope),
+                    what=t("ui.moved", self.ui_lang, kind=kind, title=title, scope=scope),
                 )
             except SotayError as exc:
                 self.notify_error(exc)
                 return
             self.say("ui.moved", kind=kind, title=title, scope=scope)
 
-        question = self.text("ui.move.prompt", kind=kind, title=title, scope=record.scope)
+        question = t("ui.move.prompt", self.ui_lang, kind=kind, title=title, scope=record.scope)
         self.push_screen(PromptScreen(question, record.scope, check_scope), moved)
 
     def show_history(self, record_id: str) -> None:
@@ -542,7 +543,7 @@ class SotayApp(App[int]):
             retry_at = self.now() + timedelta(seconds=wait)
         self.sync_view = replace(self.sync_view, state="offline", error=error, retry_at=retry_at)
         self.notify(
-            self.text("ui.sync.failed", detail=error.message(self.ui_lang)),
+            t("ui.sync.failed", self.ui_lang, detail=error.message(self.ui_lang)),
             severity="warning",
             markup=False,
             timeout=6,
@@ -566,6 +567,7 @@ def build_app(
     """The app on ``store``; ``sync_client`` None works offline.  ``clock`` fixes "now"
     (tests, snapshots); ``sync_interval`` None turns off background sync; ``connect`` makes
     the sync client once the dashboard is on screen."""
+    strings.load()
     return SotayApp(
         store,
         sync_client,

@@ -17,7 +17,6 @@ import httpx
 import orjson
 
 from domain.errors import SotayError
-from tui import strings  # noqa: F401  (registers the ui.demo.* messages)
 
 OFFICES = (
     ("vn", "Ban Chỉ đạo Trung ương (dữ liệu mẫu)"),

@@ -11,9 +11,8 @@ from typing import Any
 
 from textual.app import App, SuspendNotSupported
 
-from domain.i18n import Lang
+from domain.i18n import Lang, t
 from domain.text import clean_input
-from tui.strings import tr
 
 
 def editor_command() -> list[str]:
@@ -37,7 +36,7 @@ def edit_text(app: App[Any], text: str, lang: Lang) -> str | None:
                 subprocess.run([*editor_command(), str(path)], check=True)
         except (OSError, subprocess.SubprocessError, SuspendNotSupported) as exc:
             app.notify(
-                tr("ui.editor_failed", lang, detail=type(exc).__name__),
+                t("ui.editor_failed", lang, detail=type(exc).__name__),
                 markup=False,
                 severity="warning",
             )

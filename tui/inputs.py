@@ -13,6 +13,7 @@ from typing import Any
 import orjson
 
 from domain.errors import NotFound, Problem, ValidationError
+from domain.i18n import LANGS, t
 from domain.records import spec_for
 from domain.schema import SPECS
 from domain.text import fold
@@ -148,11 +149,9 @@ def known_kinds() -> list[str]:
 def match_kind(text: str) -> str:
     """A kind from its code or its Vietnamese / English label ("nhiem vu" → task)."""
     key = fold(text.strip())
-    from domain.i18n import LABELS
-
     for kind in SPECS:
-        vi, en = LABELS.get(f"kind.{kind}", (kind, kind))
-        if key in (kind, fold(vi), fold(en)) or key == kind + "s":
+        names = {fold(t(f"kind.{kind}", lang)) for lang in LANGS}
+        if key in names or key in (kind, kind + "s"):
             return kind
     raise ValidationError.single(
         "kind", "validation.unknown_kind", kind=text, known=", ".join(known_kinds())

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 from domain.dates import format_date
-from domain.i18n import Lang, label
+from domain.i18n import Lang, t
 from domain.ids import short
 from domain.money import format_money, format_percent
 from domain.rules import attainment, task_status
@@ -20,7 +20,6 @@ from domain.schema import SPECS, logical_name
 from domain.text import safe_display
 from sync.record import Record
 from sync.store import Store
-from tui.strings import tr
 
 
 def ref_name(store: Store, record_id: Any) -> str:
@@ -36,7 +35,7 @@ def ref_name(store: Store, record_id: Any) -> str:
 
 
 def status_text(code: str | None, lang: Lang) -> str:
-    return label(f"status.{code}", lang) if code else ""
+    return t(f"status.{code}", lang) if code else ""
 
 
 def display_value(store: Store, kind: str, name: str, value: Any, lang: Lang = "vi") -> str:
@@ -58,14 +57,13 @@ def display_value(store: Store, kind: str, name: str, value: Any, lang: Lang = "
             return ", ".join(ref_name(store, v) for v in value)
         if isinstance(value, dict):
             return ", ".join(
-                f"{ref_name(store, k)} ({label(f'{field.labels}.{v}', lang)})"
-                for k, v in value.items()
+                f"{ref_name(store, k)} ({t(f'{field.labels}.{v}', lang)})" for k, v in value.items()
             )
         return ref_name(store, value)
     if field.item == "reading" and isinstance(value, dict):
         return _readings(value)
     if field.labels and isinstance(value, str):
-        return safe_display(label(f"{field.labels}.{value}", lang))
+        return safe_display(t(f"{field.labels}.{value}", lang))
     return _plain(value, lang)
 
 
@@ -81,7 +79,7 @@ def _readings(value: Mapping[str, Any]) -> str:
 
 def _plain(value: Any, lang: Lang) -> str:
     if isinstance(value, bool):
-        return label("word.yes" if value else "word.no", lang)
+        return t("word.yes" if value else "word.no", lang)
     if isinstance(value, list):
         return ", ".join(safe_display(v) for v in value)
     if isinstance(value, dict):
@@ -176,7 +174,7 @@ def record_rows(
     store: Store, records: list[Record], lang: Lang, today: date
 ) -> tuple[list[str], list[list[str]], list[int]]:
     cols = columns(records[0].kind) if records else []
-    headers = [label(key, lang) for key, _get, _w in cols]
+    headers = [t(key, lang) for key, _get, _w in cols]
     rows = [[get(store, r, lang, today) for _key, get, _w in cols] for r in records]
     limits = [w for _key, _get, w in cols]
     return headers, rows, limits
@@ -187,19 +185,19 @@ def describe(store: Store, record: Record, lang: Lang, today: date) -> list[tupl
     spec = SPECS.get(record.kind)
     names = list(spec.fields) if spec else list(record.data)
     pairs = [
-        (label("field.id", lang), record.id),
-        (label("field.kind", lang), label(f"kind.{record.kind}", lang)),
-        (label("field.scope", lang), record.scope),
+        (t("field.id", lang), record.id),
+        (t("field.kind", lang), t(f"kind.{record.kind}", lang)),
+        (t("field.scope", lang), record.scope),
     ]
     for name in names:
         value = record.data.get(name)
         if value in (None, "", [], {}):
             continue
         pairs.append(
-            (label(f"field.{name}", lang), display_value(store, record.kind, name, value, lang))
+            (t(f"field.{name}", lang), display_value(store, record.kind, name, value, lang))
         )
     if record.kind == "task":
-        pairs.append((label("field.status", lang) + " *", _task_status(store, record, lang, today)))
+        pairs.append((t("field.status", lang) + " *", _task_status(store, record, lang, today)))
     return pairs
 
 
@@ -221,13 +219,13 @@ def sort_key(record: Record) -> Any:
 
 def field_label(kind: str, key: str, lang: Lang) -> str:
     """A flat key's field label; ``scope`` and ``deleted`` are fields of every record."""
-    return label(f"field.{logical_name(kind, key)}", lang)
+    return t(f"field.{logical_name(kind, key)}", lang)
 
 
 def local_time(iso: str | None, lang: Lang = "vi", tz: tzinfo | None = None) -> str:
     """A stored UTC time as the person reads it: dd/mm/yyyy HH:MM in ``tz`` (default: local)."""
     if not iso:
-        return tr("ui.status.never", lang)
+        return t("ui.status.never", lang)
     try:
         when = datetime.fromisoformat(str(iso).replace("Z", "+00:00"))
     except ValueError:

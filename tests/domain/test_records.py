@@ -10,7 +10,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.errors import ValidationError
-from domain.models import KINDS
 from domain.records import check_field, from_flat, prepare, to_flat
 from domain.rules import attainment, due_within, plan_progress, stt_key, task_status
 
@@ -145,17 +144,6 @@ def test_plan_progress_and_stt_order() -> None:
         "II.2",
         "II.3.a",
     ]
-
-
-def test_every_kind_has_labels_in_both_languages() -> None:
-    from domain.i18n import LABELS, MESSAGES
-
-    for kind, model in KINDS.items():
-        assert f"kind.{kind}" in LABELS
-        for name in model.model_fields:
-            assert f"field.{name}" in LABELS, f"{kind}.{name}"
-    for key, (vi, en) in [*MESSAGES.items(), *LABELS.items()]:
-        assert vi.strip() and en.strip(), key
 
 
 @given(st.integers(min_value=0, max_value=100))

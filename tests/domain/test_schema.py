@@ -14,7 +14,7 @@ from textual.widgets import Input
 
 from domain import schema
 from domain.errors import ValidationError
-from domain.i18n import LABELS
+from domain.i18n import CATALOGUE, known
 from domain.models import KINDS, model_of
 from domain.records import to_flat, validate
 from domain.schema import SPECS, Field
@@ -40,7 +40,7 @@ def with_grant(monkeypatch: pytest.MonkeyPatch) -> Field:
     extended = dataclasses.replace(spec, declared=(*spec.declared[:at], grant, *spec.declared[at:]))
     monkeypatch.setitem(SPECS, "project", extended)
     monkeypatch.setitem(KINDS, "project", model_of(extended))
-    monkeypatch.setitem(LABELS, "field.grant", ("Vốn hỗ trợ", "Grant"))
+    monkeypatch.setitem(CATALOGUE, "field.grant", ("Vốn hỗ trợ", "Grant"))
     return grant
 
 
@@ -80,7 +80,7 @@ def test_a_field_added_to_the_schema_is_shown_formatted(with_grant: Field, store
     shown = describe(store, Record(doc), "vi", date(2024, 1, 1))
     labels = [name for name, _value in shown]
     assert ("Vốn hỗ trợ", "1.500.000 đ") in shown
-    assert labels.index("Vốn hỗ trợ") == labels.index(LABELS["field.budget"][0]) + 1
+    assert labels.index("Vốn hỗ trợ") == labels.index(CATALOGUE["field.budget"][0]) + 1
 
 
 def test_the_models_and_the_schema_describe_the_same_fields() -> None:
@@ -101,7 +101,7 @@ def test_every_code_of_a_choice_has_its_label() -> None:
     for kind, spec in SPECS.items():
         for f in spec.declared:
             for code in f.codes:
-                assert f"{f.labels}.{code}" in LABELS, f"{kind}.{f.name}: {code}"
+                assert known(f"{f.labels}.{code}"), f"{kind}.{f.name}: {code}"
 
 
 def test_a_flat_prefix_names_one_field_in_every_kind() -> None:

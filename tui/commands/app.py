@@ -10,9 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from domain.i18n import Lang, resolve_lang
+from domain.i18n import Lang, resolve_lang, t
 from sync.store import Store
-from tui.strings import tr
+from tui.commands import command
 
 if TYPE_CHECKING:
     from tui.app import SotayApp
@@ -21,13 +21,11 @@ if TYPE_CHECKING:
 
 def register(sub: Any, lang: Lang) -> None:
     """``demo``; the app itself opens when ``sotay`` is run without a subcommand."""
-    vi = lang == "vi"
-    p = sub.add_parser("demo", help="nạp dữ liệu mẫu" if vi else "load the demo data")
-    p.set_defaults(func=cmd_demo)
+    p = command(sub, lang, "demo", cmd_demo)
     p.add_argument(
         "--no-ui",
         action="store_true",
-        help="chỉ nạp dữ liệu, không mở ứng dụng" if vi else "load only, do not open the app",
+        help=t("cli.help.demo_no_ui", lang),
     )
 
 
@@ -97,7 +95,7 @@ def open_demo(args: argparse.Namespace, ctx: Context) -> int:
     folder = Path(tempfile.mkdtemp(prefix="sotay-demo-"))
     server: DemoServer | None = None
     try:
-        ctx.console.print(tr("ui.demo.starting", ctx.lang))
+        ctx.console.print(t("ui.demo.starting", ctx.lang))
         server = DemoServer.start(folder)
         hq, office = folder / "hq", folder / "bac-giang"
         with Store.create(office, office="vn/bac-giang", name="Văn phòng Bắc Giang", lang=ctx.lang):
@@ -109,8 +107,8 @@ def open_demo(args: argparse.Namespace, ctx: Context) -> int:
             load_demo(store)
             save_token(hq, server.url, server.tokens["hq"])
             store.set_meta(server_url=server.url)
-            ready = tr("ui.demo.ready", ctx.lang, url=server.url, path=folder)
-            second = tr("ui.demo.second", ctx.lang, path=office)
+            ready = t("ui.demo.ready", ctx.lang, url=server.url, path=folder)
+            second = t("ui.demo.second", ctx.lang, path=office)
             ctx.console.print(ready)
             ctx.console.print(second)
 
@@ -122,4 +120,4 @@ def open_demo(args: argparse.Namespace, ctx: Context) -> int:
         if server is not None:
             server.stop()
         shutil.rmtree(folder, ignore_errors=True)
-        ctx.console.print(tr("ui.demo.stopped", ctx.lang))
+        ctx.console.print(t("ui.demo.stopped", ctx.lang))

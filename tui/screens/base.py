@@ -15,11 +15,10 @@ from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState
 
 from domain.errors import SotayError
-from domain.i18n import Lang, label
+from domain.i18n import Lang, t
 from domain.text import fold
 from sync.record import Record
 from tui.app import SotayApp, failure_of
-from tui.context import text_for
 from tui.widgets.frame import KeyBar, Sidebar, StatusLine, TitleBar
 from tui.widgets.table import Column, VirtualTable
 
@@ -44,9 +43,6 @@ class SotayScreen(Screen[Any]):
     @property
     def lang(self) -> Lang:
         return self.app.ui_lang
-
-    def text(self, key: str, **params: object) -> str:
-        return text_for(key, self.lang, **params)
 
     def compose(self) -> ComposeResult:
         yield TitleBar(self.section_key, id="title-bar")
@@ -113,7 +109,7 @@ class FormSectionScreen(SotayScreen):
     """A section that is one form above a preview (reports, import).
 
     Esc leaves a text field for the ``#preview`` button, so the number keys switch sections
-    again; ``t`` reads the section's own labels (registered in :mod:`domain.i18n`)."""
+    again."""
 
     def action_back(self) -> None:
         from textual.widgets import Button, TextArea  # not needed before such a screen opens
@@ -122,9 +118,6 @@ class FormSectionScreen(SotayScreen):
             self.query_one("#preview", Button).focus()
             return
         super().action_back()
-
-    def t(self, key: str, **params: object) -> str:
-        return label(key, self.lang).format(**params) if params else label(key, self.lang)
 
 
 @dataclass(slots=True)
@@ -200,8 +193,8 @@ class ListScreen(SotayScreen):
             row_id=lambda r: r.id,
             row_class=lambda r: r.style,
             sort_key=sort_value,
-            label=self.text,
-            empty=lambda: self.text("ui.empty"),
+            label=lambda key: t(key, self.lang),
+            empty=lambda: t("ui.empty", self.lang),
             id="list",
         )
 
@@ -214,7 +207,7 @@ class ListScreen(SotayScreen):
         self.table.focus()
 
     def relabel(self) -> None:
-        self.query_one("#list-filter", Input).placeholder = self.text("ui.filter.text")
+        self.query_one("#list-filter", Input).placeholder = t("ui.filter.text", self.lang)
         self.table.refresh()
 
     def build_rows(self) -> list[ListRow]:
@@ -229,7 +222,7 @@ class ListScreen(SotayScreen):
         shown = filter_rows(self.all_rows, text)
         self.table.set_rows(shown)
         self.query_one("#list-count", Static).update(
-            self.text("ui.count", shown=len(shown), total=len(self.all_rows))
+            t("ui.count", self.lang, shown=len(shown), total=len(self.all_rows))
         )
 
     @on(Input.Changed, "#list-filter")

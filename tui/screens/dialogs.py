@@ -15,15 +15,16 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from domain.errors import SotayError
+from domain.i18n import Lang, t
 from tui.app import SotayApp
-from tui.context import text_for
 
 
 class _Modal(ModalScreen[Any]):
     app = getters.app(SotayApp)
 
-    def text(self, key: str, **params: object) -> str:
-        return text_for(key, self.app.ui_lang, **params)
+    @property
+    def lang(self) -> Lang:
+        return self.app.ui_lang
 
 
 class ConfirmScreen(_Modal):
@@ -41,7 +42,7 @@ class ConfirmScreen(_Modal):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(Text(self.question), classes="dialog-question")
-            yes, no = self.text("ui.key.yes"), self.text("ui.key.no")
+            yes, no = t("ui.key.yes", self.lang), t("ui.key.no", self.lang)
             yield Static(
                 Text.assemble(
                     (" Enter / C / Y ", "reverse"),

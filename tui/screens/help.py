@@ -13,9 +13,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from domain.i18n import Lang
+from domain.i18n import Lang, t
 from tui.app import SotayApp
-from tui.context import text_for
 
 
 def key_groups(
@@ -29,7 +28,7 @@ def key_groups(
         if not binding.description.startswith("ui.") or not active.enabled:
             continue
         target = everywhere if active.node is app else here
-        shown = text_for(binding.description, lang)
+        shown = t(binding.description, lang)
         keys = target.setdefault(shown, [])
         display = app.get_key_display(binding)
         if display not in keys:
@@ -61,19 +60,19 @@ class HelpScreen(ModalScreen[None]):
         lang = self.app.ui_lang
         here, everywhere = key_groups(self.bindings, self.app, lang)
         text = Text()
-        text.append(text_for("ui.help.title", lang) + "\n\n", "bold")
+        text.append(t("ui.help.title", lang) + "\n\n", "bold")
         for title, pairs in (("ui.help.here", here), ("ui.help.everywhere", everywhere)):
             if not pairs:
                 continue
-            text.append(text_for(title, lang) + "\n", "bold underline")
+            text.append(t(title, lang) + "\n", "bold underline")
             for keys, description in pairs:
                 text.append(f"  {keys:<22}", "bold")
                 text.append(f"{description}\n")
             text.append("\n")
-        text.append(text_for("ui.help.forms", lang) + "\n", "bold underline")
-        for line in text_for("ui.help.forms_text", lang).splitlines():
+        text.append(t("ui.help.forms", lang) + "\n", "bold underline")
+        for line in t("ui.help.forms_text", lang).splitlines():
             text.append(f"  {line}\n")
-        text.append("\n" + text_for("ui.help.close", lang), "dim")
+        text.append("\n" + t("ui.help.close", lang), "dim")
         with VerticalScroll(classes="dialog help-dialog"):
             yield Static(text, id="help-text")
 

@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from domain.errors import SotayError
-from domain.i18n import Lang, label
+from domain.i18n import Lang, t
 from domain.schema import logical_name, split_key
 from domain.text import safe_display
 from sync.store import Store
@@ -33,18 +33,18 @@ def change_text(store: Store, kind: str, key: str, old: Any, new: Any, lang: Lan
     """``Thời hạn: 30/09/2022 → 31/12/2022`` for one flat key of a change."""
     logical, element = logical_name(kind, key), split_key(key)[1]
     if element is not None and logical != key:
-        shown = label(f"field.{logical}", lang)
+        shown = t(f"field.{logical}", lang)
         target = display_value(store, kind, logical, [element], lang) or element[-8:]
         verb = "−" if new is None else "+"
         return f"{shown}: {verb}{target}"
     if key == "deleted":
-        return label("field.deleted", lang) + ": " + label("word.yes" if new else "word.no", lang)
+        return t("field.deleted", lang) + ": " + t("word.yes" if new else "word.no", lang)
 
     def show(value: Any) -> str:
         text = display_value(store, kind, key, value, lang) if value is not None else "∅"
         return text if len(text) <= 40 else text[:39] + "…"
 
-    return f"{label('field.' + key, lang)}: {show(old)} → {show(new)}"
+    return f"{t('field.' + key, lang)}: {show(old)} → {show(new)}"
 
 
 class HistoryLoaded(Message):
@@ -69,8 +69,8 @@ class HistoryScreen(SotayScreen):
             COLUMNS,
             cell=cell,
             row_id=lambda r: r.id,
-            label=self.text,
-            empty=lambda: self.text("ui.empty"),
+            label=lambda key: t(key, self.lang),
+            empty=lambda: t("ui.empty", self.lang),
             id="history",
         )
         yield Static("", id="history-note")
@@ -79,10 +79,10 @@ class HistoryScreen(SotayScreen):
         super().on_mount()
         self.query_one("#history", VirtualTable).focus()
         if self.app.sync_client is not None:
-            self.server_note = self.text("ui.history.loading")
+            self.server_note = t("ui.history.loading", self.lang)
             self._fetch()
         else:
-            self.server_note = self.text("ui.history.offline")
+            self.server_note = t("ui.history.offline", self.lang)
         self._note()
 
     @work(exclusive=True, group="history", exit_on_error=False)
@@ -100,7 +100,7 @@ class HistoryScreen(SotayScreen):
         self.refresh_data()
 
     def worker_failed(self, error: SotayError) -> None:
-        self.server_note = self.text("ui.history.offline") + " " + error.message(self.lang)
+        self.server_note = t("ui.history.offline", self.lang) + " " + error.message(self.lang)
         self._note()
 
     def _note(self) -> None:
@@ -112,7 +112,7 @@ class HistoryScreen(SotayScreen):
         kind = record.kind if record is not None else ""
         title = safe_display(record.title) if record is not None else self.record_id
         self.query_one("#history-title", Static).update(
-            Text(self.text("ui.history.title", title=title), "bold")
+            Text(t("ui.history.title", self.lang, title=title), "bold")
         )
         rows = [
             self._local_row(store, kind, entry) for entry in reversed(store.history(self.record_id))
@@ -125,7 +125,7 @@ class HistoryScreen(SotayScreen):
         changes = entry.get("changes") or {}
         parts = [change_text(store, kind, k, v[0], v[1], self.lang) for k, v in changes.items()]
         if entry.get("created"):
-            parts.insert(0, self.text("ui.history.created"))
+            parts.insert(0, t("ui.history.created", self.lang))
         source = (
             "ui.history.src.server" if entry.get("source") == "server" else "ui.history.src.local"
         )
@@ -133,7 +133,7 @@ class HistoryScreen(SotayScreen):
             str(entry.get("id")),
             {
                 "when": local_time(entry.get("at"), self.lang, self.app.display_tz),
-                "source": self.text(source),
+                "source": t(source, self.lang),
                 "who": safe_display(entry.get("author")),
                 "office": safe_display(entry.get("office")),
                 "changes": "; ".join(parts),
@@ -153,7 +153,7 @@ class HistoryScreen(SotayScreen):
                 "when": local_time(
                     entry.get("edited_at") or entry.get("at"), self.lang, self.app.display_tz
                 ),
-                "source": self.text("ui.history.server"),
+                "source": t("ui.history.server", self.lang),
                 "who": safe_display(who),
                 "office": safe_display(entry.get("office")),
                 "changes": "; ".join(parts),

@@ -19,32 +19,10 @@ from textual.widgets import Button, Input, Label, ProgressBar, Static
 
 from documents import plan_import
 from domain.errors import SotayError
-from domain.i18n import message, register
+from domain.i18n import t
 from domain.text import fold, safe_display
 from tui.screens.base import FormSectionScreen
 from tui.widgets.table import Column, VirtualTable
-
-register(
-    labels={
-        "importer.title": ("Nhập bảng nhiệm vụ của kế hoạch", "Import a plan's task table"),
-        "importer.file": ("Tệp (.csv, .xlsx)", "File (.csv, .xlsx)"),
-        "importer.plan": ("Kế hoạch (mã hoặc số hiệu)", "Plan (ID or number)"),
-        "importer.preview": ("Xem trước", "Preview"),
-        "importer.confirm": ("Nhập {n} dòng hợp lệ", "Import {n} good rows"),
-        "importer.confirm_none": ("Nhập", "Import"),
-        "importer.reading": ("Đang đọc tệp…", "Reading the file…"),
-        "importer.col_line": ("Dòng", "Line"),
-        "importer.col_state": ("Tình trạng", "State"),
-        "importer.col_task": ("Nội dung nhiệm vụ", "Task"),
-        "importer.col_lead": ("Chủ trì", "Lead"),
-        "importer.col_issue": ("Lỗi / ghi chú", "Errors / notes"),
-        "importer.state.new": ("Mới", "New"),
-        "importer.state.update": ("Cập nhật", "Update"),
-        "importer.state.same": ("Đã có", "Already there"),
-        "importer.state.error": ("Lỗi", "Error"),
-        "importer.state.heading": ("Tiêu đề nhóm", "Group heading"),
-    }
-)
 
 COLUMNS = [
     Column("line", "importer.col_line", 6, align="right"),
@@ -115,7 +93,7 @@ class ImportScreen(FormSectionScreen):
             row_id=lambda row: str(row.line),
             row_class=lambda row: row.style,
             sort_key=self._sort_key,
-            label=self.t,
+            label=lambda key: t(key, self.lang),
             empty=lambda: "",
             id="rows",
         )
@@ -126,14 +104,16 @@ class ImportScreen(FormSectionScreen):
 
     def relabel(self) -> None:
         for selector, key in WORDS.items():
-            shown = escape(self.t(key))
+            shown = escape(t(key, self.lang))
             self.query_one(selector, Static).update(
                 f"[b]{shown}[/b]" if key == "importer.title" else shown
             )
-        self.query_one("#preview", Button).label = self.t("importer.preview")
+        self.query_one("#preview", Button).label = t("importer.preview", self.lang)
         good = len(self.result.good) if self.result is not None else 0
         self.query_one("#confirm", Button).label = (
-            self.t("importer.confirm", n=good) if good else self.t("importer.confirm_none")
+            t("importer.confirm", self.lang, n=good)
+            if good
+            else t("importer.confirm_none", self.lang)
         )
         self.table.refresh()
 
@@ -161,7 +141,7 @@ class ImportScreen(FormSectionScreen):
             self.set_status(exc.message(self.lang), error=True)
             return
         self.query_one("#confirm", Button).disabled = True
-        self.set_status(self.t("importer.reading"))
+        self.set_status(t("importer.reading", self.lang))
         self.read(path, plan_id)
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="import")
@@ -186,7 +166,7 @@ class ImportScreen(FormSectionScreen):
         lead = self.app.store.get(str(row.fields.get("lead_unit_id") or ""))
         cells = {
             "line": str(row.line),
-            "state": self.t(f"importer.state.{state}"),
+            "state": t(f"importer.state.{state}", self.lang),
             "title": row.cells.get("title", ""),
             "lead": lead.title if lead is not None else row.cells.get("lead", ""),
             "issue": "; ".join([*row.errors, *row.notes]),
@@ -200,9 +180,9 @@ class ImportScreen(FormSectionScreen):
         self.table.set_rows([self._row(row) for row in event.preview.rows])
         good, bad = len(event.preview.good), len(event.preview.bad)
         same = event.preview.counts().get("same", 0)
-        self.set_status(message("out.import_summary", self.lang, good=good, bad=bad, same=same))
+        self.set_status(t("out.import_summary", self.lang, good=good, bad=bad, same=same))
         confirm = self.query_one("#confirm", Button)
-        confirm.label = self.t("importer.confirm", n=good)
+        confirm.label = t("importer.confirm", self.lang, n=good)
         confirm.disabled = good == 0
 
     @on(Button.Pressed, "#confirm")
@@ -218,5 +198,5 @@ class ImportScreen(FormSectionScreen):
 
     @on(Saved)
     def _saved(self, event: Saved) -> None:
-        self.set_status(message("out.import_done", self.lang, **event.counts))
+        self.set_status(t("out.import_done", self.lang, **event.counts))
         self.result = None

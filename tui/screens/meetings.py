@@ -22,12 +22,11 @@ from textual.widgets import Button, Input, Static
 
 from domain.dates import format_date
 from domain.errors import Problem, SotayError, ValidationError
-from domain.i18n import label
+from domain.i18n import t
 from domain.schema import element_of
 from domain.text import collation_key, safe_display
 from sync.record import Record
 from tui.app import SotayApp
-from tui.context import text_for
 from tui.editing import ItemEdit, ItemInvalid, follow_ups, notice_of
 from tui.screens.base import ListRow, ListScreen, SotayScreen, list_row
 from tui.screens.dialogs import close_editor
@@ -116,9 +115,9 @@ class ConclusionItem(Vertical):
         lang = self.app.ui_lang
 
         self.query_one(".item-title", Static).update(
-            Text(text_for("ui.meeting.item", lang, n=self.number), "bold")
+            Text(t("ui.meeting.item", lang, n=self.number), "bold")
         )
-        self.query_one(".item-remove", Button).label = text_for("ui.meeting.remove_item", lang)
+        self.query_one(".item-remove", Button).label = t("ui.meeting.remove_item", lang)
         for box in self.query(FieldBox):
             box.relabel()
 
@@ -197,11 +196,11 @@ class MeetingEditor(SotayScreen):
 
     def relabel(self) -> None:
         meeting = self.meeting
-        kind = label("kind.meeting", self.lang)
+        kind = t("kind.meeting", self.lang)
         heading = (
-            f"{self.text('ui.editing')} {kind}: {safe_display(meeting.title)}"
+            f"{t('ui.editing', self.lang)} {kind}: {safe_display(meeting.title)}"
             if meeting
-            else f"{self.text('ui.new')}: {kind}"
+            else f"{t('ui.new', self.lang)}: {kind}"
         )
         self.query_one("#meeting-heading", Static).update(Text(heading, "bold"))
         for selector, key in (
@@ -210,12 +209,12 @@ class MeetingEditor(SotayScreen):
             ("#sec-text", "ui.meeting.section.text"),
             ("#sec-conclusions", "ui.meeting.section.conclusions"),
         ):
-            self.query_one(selector, Static).update(Text(self.text(key), "bold underline"))
+            self.query_one(selector, Static).update(Text(t(key, self.lang), "bold underline"))
         for box in self.query(FieldBox):
             box.relabel()
         for item in self.query(ConclusionItem):
             item.relabel()
-        self.query_one("#no-items", Static).update(Text(self.text("ui.meeting.no_items"), "dim"))
+        self.query_one("#no-items", Static).update(Text(t("ui.meeting.no_items", self.lang), "dim"))
 
     def _update_empty(self) -> None:
         self.query_one("#no-items", Static).display = not self.query(ConclusionItem)
@@ -283,13 +282,13 @@ class MeetingEditor(SotayScreen):
         if problems:
             self._focus_first_invalid()
             self.notify(
-                self.text("ui.fix_fields", count=len(problems)), severity="error", markup=False
+                t("ui.fix_fields", self.lang, count=len(problems)), severity="error", markup=False
             )
             return None
         title = changes.get("title") or (self.meeting.title if self.meeting else "")
         notice = {
             "number": notice_box.value(),
-            "title": self.text("ui.meeting.notice_title", title=title),
+            "title": t("ui.meeting.notice_title", self.lang, title=title),
         }
         return changes, notice, items
 
@@ -308,8 +307,8 @@ class MeetingEditor(SotayScreen):
             return
         changes, notice, items = collected
         self.saving = True
-        self.notify(self.text("ui.saving"), markup=False, timeout=2)
-        what = f"{label('kind.meeting', self.lang)}: {changes.get('title') or ''}".strip()
+        self.notify(t("ui.saving", self.lang), markup=False, timeout=2)
+        what = f"{t('kind.meeting', self.lang)}: {changes.get('title') or ''}".strip()
         self._save(changes, notice, items, list(self.removed), what)
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
@@ -328,7 +327,7 @@ class MeetingEditor(SotayScreen):
 
     def on_meeting_saved(self, message: MeetingSaved) -> None:
         self.saving = False
-        self.notify(self.text("ui.meeting.saved", count=message.tasks), markup=False)
+        self.notify(t("ui.meeting.saved", self.lang, count=message.tasks), markup=False)
         for box in self.query(FieldBox):
             box.mark_saved()
         self.removed.clear()
@@ -339,7 +338,7 @@ class MeetingEditor(SotayScreen):
         if isinstance(error, ValidationError):
             self._place(error, error.index if isinstance(error, ItemInvalid) else None)
         self.notify(
-            self.text("ui.save_failed", detail=error.message(self.lang)),
+            t("ui.save_failed", self.lang, detail=error.message(self.lang)),
             severity="error",
             markup=False,
             timeout=8,
@@ -358,4 +357,4 @@ class MeetingEditor(SotayScreen):
         self._focus_first_invalid()
 
     def action_back(self) -> None:
-        close_editor(self, self.dirty, self.text("ui.confirm.discard"))
+        close_editor(self, self.dirty, t("ui.confirm.discard", self.lang))

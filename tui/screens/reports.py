@@ -23,40 +23,10 @@ from documents.export import formats_for, save_report, write_document
 from documents.render_md import to_markdown
 from documents.reporting import Document, build_report
 from domain.errors import SotayError
-from domain.i18n import register
+from domain.i18n import t
 from domain.periods import KINDS, Period, parse_period
 from domain.text import safe_display
 from tui.screens.base import FormSectionScreen
-
-register(
-    labels={
-        "reports.title": ("Báo cáo định kỳ", "Periodic reports"),
-        "reports.kind": ("Loại kỳ", "Period kind"),
-        "reports.period": ("Kỳ báo cáo", "Period"),
-        "reports.scope": ("Phạm vi", "Scope"),
-        "reports.recommendations": ("V. Kiến nghị", "V. Recommendations"),
-        "reports.path": ("Xuất ra tệp (.docx, .md, .csv)", "Export to (.docx, .md, .csv)"),
-        "reports.preview": ("Xem trước", "Preview"),
-        "reports.save": ("Lưu báo cáo", "Save report"),
-        "reports.export": ("Xuất tệp", "Export"),
-        "reports.working": ("Đang lập báo cáo…", "Building the report…"),
-        "reports.ready": ("Đã lập báo cáo {period}.", "Report for {period} ready."),
-        "reports.saved": (
-            "Đã lưu báo cáo (sẽ đồng bộ về trung ương).",
-            "Report saved (it will sync).",
-        ),
-        "reports.exported": ("Đã xuất {path}", "Exported {path}"),
-        "reports.need_preview": (
-            "Hãy xem trước báo cáo trước khi lưu hoặc xuất.",
-            "Preview the report before saving or exporting.",
-        ),
-        "period_kind.month": ("Tháng", "Month"),
-        "period_kind.quarter": ("Quý", "Quarter"),
-        "period_kind.half": ("6 tháng", "Half-year"),
-        "period_kind.year": ("Năm", "Year"),
-        "period_kind.custom": ("Khoảng tùy chọn", "Custom range"),
-    }
-)
 
 EXAMPLES = {
     "month": "2022-05",
@@ -112,7 +82,7 @@ class ReportsScreen(FormSectionScreen):
         self.built: Built | None = None
 
     def compose_main(self) -> ComposeResult:
-        kinds = [(self.t(f"period_kind.{k}"), k) for k in KINDS]
+        kinds = [(t(f"period_kind.{k}", self.lang), k) for k in KINDS]
         with Vertical(id="reports-form"):
             yield Static("", id="reports-title")
             with Horizontal(classes="row"):
@@ -138,12 +108,12 @@ class ReportsScreen(FormSectionScreen):
 
     def relabel(self) -> None:
         for selector, key in WORDS.items():
-            shown = escape(self.t(key))
+            shown = escape(t(key, self.lang))
             self.query_one(selector, Static).update(
                 f"[b]{shown}[/b]" if key == "reports.title" else shown
             )
         for selector, key in BUTTONS.items():
-            self.query_one(selector, Button).label = self.t(key)
+            self.query_one(selector, Button).label = t(key, self.lang)
 
     # ------------------------------------------------------------------ actions
     def set_status(self, text: str, error: bool = False) -> None:
@@ -166,7 +136,7 @@ class ReportsScreen(FormSectionScreen):
             self.set_status(exc.message(self.lang), error=True)
             return
         self.query_one("#progress", ProgressBar).update(progress=0)
-        self.set_status(self.t("reports.working"))
+        self.set_status(t("reports.working", self.lang))
         self.build(opts)
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="report")
@@ -190,12 +160,12 @@ class ReportsScreen(FormSectionScreen):
     async def _done(self, event: Done) -> None:
         self.built = event.built
         await self.query_one("#report-preview", Markdown).update(event.built.markdown)
-        self.set_status(self.t("reports.ready", period=event.built.period.label(self.lang)))
+        self.set_status(t("reports.ready", self.lang, period=event.built.period.title(self.lang)))
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         if self.built is None:
-            self.set_status(self.t("reports.need_preview"), error=True)
+            self.set_status(t("reports.need_preview", self.lang), error=True)
             return
         text = self.query_one("#recommendations", TextArea).text
         try:
@@ -210,12 +180,12 @@ class ReportsScreen(FormSectionScreen):
         except SotayError as exc:
             self.set_status(exc.message(self.lang), error=True)
             return
-        self.set_status(self.t("reports.saved"))
+        self.set_status(t("reports.saved", self.lang))
 
     @on(Button.Pressed, "#export")
     def action_export(self) -> None:
         if self.built is None:
-            self.set_status(self.t("reports.need_preview"), error=True)
+            self.set_status(t("reports.need_preview", self.lang), error=True)
             return
         path = Path(self.query_one("#path", Input).value.strip() or "bao-cao.docx").expanduser()
         try:
@@ -225,7 +195,7 @@ class ReportsScreen(FormSectionScreen):
         except SotayError as exc:
             self.set_status(exc.message(self.lang), error=True)
             return
-        self.set_status(self.t("reports.exported", path=", ".join(map(str, written))))
+        self.set_status(t("reports.exported", self.lang, path=", ".join(map(str, written))))
 
     def action_rollup(self) -> None:
         self.app.show_rollup()

@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
 from documents import rollup
-from domain.i18n import label
+from domain.i18n import t
 from domain.text import fold
 from sync.errors import SyncError
 from tui.screens.base import SotayScreen
@@ -50,8 +50,8 @@ class RollupScreen(SotayScreen):
             cell=self._cell,
             row_id=lambda r: r.scope,
             sort_key=self._sort_key,
-            label=lambda k: label(k, self.lang),
-            empty=lambda: self.text("ui.empty"),
+            label=lambda k: t(k, self.lang),
+            empty=lambda: t("ui.empty", self.lang),
             id="rollup",
         )
 
@@ -71,7 +71,7 @@ class RollupScreen(SotayScreen):
 
     def relabel(self) -> None:
         when = self.app.today().strftime("%d/%m/%Y")
-        title = f"{label('rollup.title', self.lang)} {label('rollup.as_of', self.lang).format(date=when)}"
+        title = f"{t('rollup.title', self.lang)} {t('rollup.as_of', self.lang).format(date=when)}"
         self.query_one("#rollup-title", Static).update(f"[b]{escape(title)}[/b]")
         self.query_one(VirtualTable).refresh()
 

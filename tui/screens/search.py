@@ -13,11 +13,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from domain.dates import format_date
-from domain.i18n import label
+from domain.i18n import Lang, t
 from domain.text import safe_display
 from sync.record import Record
 from tui.app import SotayApp
-from tui.context import text_for
 from tui.widgets.table import Column, VirtualTable
 
 LIMIT = 200
@@ -37,7 +36,7 @@ def describe_hit(record: Record, lang: str) -> dict[str, str]:
             detail = format_date(value) if key in ("date", "due") else safe_display(value)
             break
     return {
-        "kind": label(f"kind.{record.kind}", "en" if lang == "en" else "vi"),
+        "kind": t(f"kind.{record.kind}", "en" if lang == "en" else "vi"),
         "title": safe_display(record.title),
         "detail": detail,
     }
@@ -53,19 +52,20 @@ class SearchScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search-box"):
-            yield Input(placeholder=self.text("ui.search.placeholder"), id="search-input")
+            yield Input(placeholder=t("ui.search.placeholder", self.lang), id="search-input")
             yield Static("", id="search-count")
             yield VirtualTable(
                 COLUMNS,
                 cell=self._cell,
                 row_id=lambda r: r.id,
-                label=self.text,
+                label=lambda key: t(key, self.lang),
                 empty=lambda: "",
                 id="search-results",
             )
 
-    def text(self, key: str, **params: object) -> str:
-        return text_for(key, self.app.ui_lang, **params)
+    @property
+    def lang(self) -> Lang:
+        return self.app.ui_lang
 
     def on_mount(self) -> None:
         self.query_one("#search-input", Input).focus()
@@ -76,7 +76,7 @@ class SearchScreen(ModalScreen[None]):
 
     def _cell(self, record: Record, key: str) -> str:
         """Cells are made only for the results on screen, not for all two hundred."""
-        return describe_hit(record, self.app.ui_lang)[key]
+        return describe_hit(record, self.lang)[key]
 
     def run_search(self, query: str) -> list[Record]:
         app = self.app
@@ -86,9 +86,9 @@ class SearchScreen(ModalScreen[None]):
         if not query.strip():
             shown = ""
         elif len(found) > LIMIT:
-            shown = self.text("ui.search.more", count=LIMIT)
+            shown = t("ui.search.more", self.lang, count=LIMIT)
         else:
-            shown = self.text("ui.search.results", count=len(found))
+            shown = t("ui.search.results", self.lang, count=len(found))
         self.query_one("#search-count", Static).update(shown)
         return rows
 

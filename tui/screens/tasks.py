@@ -19,7 +19,7 @@ from textual.widgets import Input, Static
 
 from domain.dates import format_date, parse_date
 from domain.errors import SotayError
-from domain.i18n import label
+from domain.i18n import t
 from domain.money import format_money, format_percent
 from domain.records import check_field
 from domain.rules import stt_key
@@ -96,8 +96,8 @@ class TasksScreen(SotayScreen):
             row_id=lambda r: r.id,
             row_class=self._row_class,
             sort_key=self._sort_key,
-            label=self.text,
-            empty=lambda: self.text("ui.empty"),
+            label=lambda key: t(key, self.lang),
+            empty=lambda: t("ui.empty", self.lang),
             id="tasks",
         )
         table.sort_column = "due"
@@ -123,20 +123,20 @@ class TasksScreen(SotayScreen):
     def _status_choices(self) -> list[Choice]:
         out = []
         for code in DERIVED:
-            vi, en = label(f"status.{code}", "vi"), label(f"status.{code}", "en")
-            out.append(Choice.make(code, label(f"status.{code}", self.lang), "", vi, en, code))
+            vi, en = t(f"status.{code}", "vi"), t(f"status.{code}", "en")
+            out.append(Choice.make(code, t(f"status.{code}", self.lang), "", vi, en, code))
         return out
 
     def _unit_choices(self) -> list[Choice]:
         return record_choices(self.app.store, "unit")
 
     def relabel(self) -> None:
-        self.query_one("#task-text", Input).placeholder = self.text("ui.filter.text")
-        self.query_one("#task-status", PickField).set_placeholder(self.text("ui.filter.status"))
+        self.query_one("#task-text", Input).placeholder = t("ui.filter.text", self.lang)
+        self.query_one("#task-status", PickField).set_placeholder(t("ui.filter.status", self.lang))
         self.query_one("#task-status", PickField).reset_choices()
-        self.query_one("#task-lead", PickField).set_placeholder(self.text("ui.filter.lead"))
-        self.query_one("#due-from", Input).placeholder = self.text("ui.filter.due_from")
-        self.query_one("#due-to", Input).placeholder = self.text("ui.filter.due_to")
+        self.query_one("#task-lead", PickField).set_placeholder(t("ui.filter.lead", self.lang))
+        self.query_one("#due-from", Input).placeholder = t("ui.filter.due_from", self.lang)
+        self.query_one("#due-to", Input).placeholder = t("ui.filter.due_to", self.lang)
         self.table.refresh()
 
     # ---------------------------------------------------------------- cells
@@ -236,9 +236,9 @@ class TasksScreen(SotayScreen):
         shown = [r for r in rows if keep(r)]
         self.table.set_rows(shown)
         self.query_one("#task-count", Static).update(
-            self.text("ui.count", shown=len(shown), total=self.total)
+            t("ui.count", self.lang, shown=len(shown), total=self.total)
         )
-        flags = self.text("ui.filter.overdue_on") if self.overdue_only else ""
+        flags = t("ui.filter.overdue_on", self.lang) if self.overdue_only else ""
         self.query_one("#task-flags", Static).update(flags)
 
     @on(Input.Changed)
@@ -296,7 +296,7 @@ class TasksScreen(SotayScreen):
         row = self._current()
         if row is None:
             return
-        options = [(code, label(f"status.{code}", self.lang)) for code in TASK_STATUSES]
+        options = [(code, t(f"status.{code}", self.lang)) for code in TASK_STATUSES]
         stored = "done" if row.status.startswith("done") else row.status
         current = self.app.store.get(row.id)
         if current is not None:
@@ -304,9 +304,9 @@ class TasksScreen(SotayScreen):
 
         def chosen(code: str | None) -> None:
             if code:
-                self._save(row, {"status": code}, self.text("ui.key.status"))
+                self._save(row, {"status": code}, t("ui.key.status", self.lang))
 
-        title = self.text("ui.task.status_prompt", title=safe_display(row.title))
+        title = t("ui.task.status_prompt", self.lang, title=safe_display(row.title))
         self.app.push_screen(ChooseScreen(title, options, stored), chosen)
 
     def action_progress(self) -> None:
@@ -319,9 +319,9 @@ class TasksScreen(SotayScreen):
 
         def entered(value: Any) -> None:
             if value is not None:
-                self._save(row, {"progress": value}, self.text("ui.key.progress"))
+                self._save(row, {"progress": value}, t("ui.key.progress", self.lang))
 
-        question = self.text("ui.task.progress_prompt", title=safe_display(row.title))
+        question = t("ui.task.progress_prompt", self.lang, title=safe_display(row.title))
         current = "" if row.progress is None else str(row.progress)
         self.app.push_screen(PromptScreen(question, current, check), entered)
 
@@ -330,7 +330,7 @@ class TasksScreen(SotayScreen):
         if row is None:
             return
         value = max(0, min(100, (row.progress or 0) + delta))
-        self._save(row, {"progress": value}, self.text("ui.key.progress"))
+        self._save(row, {"progress": value}, t("ui.key.progress", self.lang))
 
     def action_delete(self) -> None:
         row = self._current()

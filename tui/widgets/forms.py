@@ -24,7 +24,7 @@ from textual.widgets import Input, Label, Static, TextArea
 
 from domain.dates import format_date, parse_date
 from domain.errors import Problem, SotayError, ValidationError
-from domain.i18n import Lang, label
+from domain.i18n import Lang, t
 from domain.money import group_thousands
 from domain.records import check_field
 from domain.rules import stt_key
@@ -34,7 +34,6 @@ from sync.record import Record
 from sync.store import Store
 from tui.app import SotayApp
 from tui.inputs import to_logical
-from tui.strings import tr
 from tui.widgets.pick import Choice, MultiPick, PickField
 
 YES_NO: Codes = {"true": ("Có", "Yes"), "false": ("Không", "No")}
@@ -168,8 +167,7 @@ class FieldBox(Vertical):
         return self.app.ui_lang
 
     def relabel(self) -> None:
-        key = self.label_key
-        text = tr(key, self.lang) if key.startswith("ui.") else label(key, self.lang)
+        text = t(self.label_key, self.lang)
         self.query_one(".field-label", Label).update(text + (" *" if self.spec.required else ""))
 
     def snapshot(self) -> Any:
@@ -247,7 +245,7 @@ class TextBox(FieldBox):
     def relabel(self) -> None:
         super().relabel()
         if self.placeholder_key:
-            self.input.placeholder = tr(self.placeholder_key, self.lang)
+            self.input.placeholder = t(self.placeholder_key, self.lang)
 
     def snapshot(self) -> Any:
         return self.input.value
@@ -414,7 +412,7 @@ class PickBox(FieldBox):
 
     def relabel(self) -> None:
         super().relabel()
-        self.picker.set_placeholder(tr("ui.form.pick_hint", self.lang))
+        self.picker.set_placeholder(t("ui.form.pick_hint", self.lang))
         if self.spec.widget == "choice":
             self.picker.reset_choices()
             if self.picker.choice is not None:
@@ -484,7 +482,7 @@ class MultiBox(FieldBox):
         return record_choices(self.app.store, self.spec.target or "unit")
 
     def role_label(self, role: str) -> str:
-        return label(f"{self.spec.prefix}.{role}", self.lang)
+        return t(f"{self.spec.prefix}.{role}", self.lang)
 
     @property
     def multi(self) -> MultiPick:
@@ -492,7 +490,7 @@ class MultiBox(FieldBox):
 
     def relabel(self) -> None:
         super().relabel()
-        self.multi.picker.set_placeholder(tr("ui.form.multi_hint", self.lang))
+        self.multi.picker.set_placeholder(t("ui.form.multi_hint", self.lang))
         if self.is_mounted and self.multi.is_mounted:
             self.multi.render_chosen()
 

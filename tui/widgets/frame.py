@@ -11,10 +11,9 @@ from textual.containers import Horizontal
 from textual.widget import Widget
 from textual.widgets import ProgressBar, Static
 
+from domain.i18n import t
 from tui.app import SotayApp, SyncView
-from tui.context import text_for
 from tui.present import local_time
-from tui.strings import tr
 
 SKEW_WARNING_SECONDS = 300.0
 #: Keys the key bar always shows when they are active, in this order (the rest: help).
@@ -48,7 +47,7 @@ class TitleBar(LangAware, Static):
         text = Text.assemble(
             (" Sổ tay ", "bold"),
             f"· {office} ({app.store.office}) · ",
-            (text_for(self.section_key, app.ui_lang), "bold"),
+            (t(self.section_key, app.ui_lang), "bold"),
         )
         self.update(text)
 
@@ -61,7 +60,7 @@ class Sidebar(LangAware, Static):
         current = app.current_mode
         text = Text()
         for section in app.sections:
-            name = text_for(section.label_key, app.ui_lang)
+            name = t(section.label_key, app.ui_lang)
             style = "reverse bold" if section.name == current else ""
             text.append(f" {section.key} {name} ", style=style)
             text.append("\n")
@@ -102,25 +101,25 @@ class StatusLine(LangAware, Horizontal):
 def status_text(app: SotayApp, view: SyncView) -> Text:
     lang = app.ui_lang
     if not view.configured:
-        link, style = tr("ui.status.local", lang), "dim"
+        link, style = t("ui.status.local", lang), "dim"
     else:
         key = {
             "online": "ui.status.online",
             "offline": "ui.status.offline",
             "syncing": "ui.status.syncing",
         }.get(view.state, "ui.status.unknown")
-        link, style = tr(key, lang), {"online": "green", "offline": "yellow"}.get(view.state, "")
+        link, style = t(key, lang), {"online": "green", "offline": "yellow"}.get(view.state, "")
     parts: list[tuple[str, str]] = [
         (link, style),
         (
-            tr("ui.status.pending", lang, count=app.store.pending_count()),
+            t("ui.status.pending", lang, count=app.store.pending_count()),
             "bold" if app.store.pending_count() else "",
         ),
     ]
     if view.configured:
         parts.append(
             (
-                tr(
+                t(
                     "ui.status.last_sync",
                     lang,
                     when=local_time(app.store.meta("last_sync_at"), lang, app.display_tz),
@@ -129,20 +128,16 @@ def status_text(app: SotayApp, view: SyncView) -> Text:
             )
         )
     conflicts = len(app.derived.open_conflicts())
-    parts.append(
-        (tr("ui.status.conflicts", lang, count=conflicts), "bold red" if conflicts else "")
-    )
+    parts.append((t("ui.status.conflicts", lang, count=conflicts), "bold red" if conflicts else ""))
     rejected = len(app.store.rejected())
     if rejected:
-        parts.append((tr("ui.status.rejected", lang, count=rejected), "red"))
+        parts.append((t("ui.status.rejected", lang, count=rejected), "red"))
     if view.skew is not None and abs(view.skew) > SKEW_WARNING_SECONDS:
-        parts.append(
-            (tr("ui.status.skew", lang, minutes=round(abs(view.skew) / 60)), "bold yellow")
-        )
+        parts.append((t("ui.status.skew", lang, minutes=round(abs(view.skew) / 60)), "bold yellow"))
     if view.state == "offline" and view.retry_at is not None:
         parts.append(
             (
-                tr(
+                t(
                     "ui.status.retry",
                     lang,
                     when=view.retry_at.astimezone(app.display_tz).strftime("%H:%M"),
@@ -187,6 +182,6 @@ class KeyBar(LangAware, Static):
                 break
             seen.add(binding.description)
             text.append(f" {self.app.get_key_display(binding)} ", "reverse bold")
-            text.append(f" {text_for(binding.description, lang)}  ")
+            text.append(f" {t(binding.description, lang)}  ")
             shown += 1
         self.update(text)
