@@ -18,11 +18,11 @@ from typing import Any
 import pytest
 import schemathesis
 from schemathesis.config import SchemathesisConfig
-from server_helpers import seed
 
 from server_stub.app import create_app
 from server_stub.db import Database
 from server_stub.settings import ServerSettings
+from tests.helpers.server import seed
 
 EXAMPLES = int(os.environ.get("SOTAY_SCHEMATHESIS_EXAMPLES", "25"))
 NEGATIVE_OK = [

@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from readonly_fs import digest, read_only_folder
 
 from domain.errors import StoreReadOnly
 from sync import snapshot
 from sync import store as store_module
 from sync.store import Store
+from tests.helpers.readonly_fs import digest, read_only_folder
 
 
 def _profile(path: Path) -> dict[str, str]:

@@ -81,9 +81,9 @@ def test_office_cannot_edit_records_of_another_scope(store: Any) -> None:
 
 def test_history_and_state_at_a_past_moment(store: Any, clock: Any) -> None:
     u = unit(store)
-    clock.set(2022, 6, 1)
+    clock.at(2022, 6, 1)
     t = store.add("task", {"title": "Việc", "lead_unit_id": u.id, "due": "30/06/2022"})
-    clock.set(2022, 6, 20)
+    clock.at(2022, 6, 20)
     store.update(t.id, {"status": "done"})
     assert store.state_at(t.id, datetime(2022, 6, 14, tzinfo=UTC)).get("status") is None
     assert store.state_at(t.id, datetime(2022, 6, 21, tzinfo=UTC))["status"] == "done"

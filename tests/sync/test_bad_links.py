@@ -16,12 +16,12 @@ from typing import Any
 
 import httpx
 import pytest
-from flaky import FlakyProxy
-from servers import Server, admin, token
 
 from sync.client import SyncClient
 from sync.errors import SyncError
 from sync.store import Store
+from tests.helpers.flaky import FlakyProxy
+from tests.helpers.server_process import Server, admin, token
 
 # A connection cut mid-response can leave httpcore's socket to the garbage collector.
 pytestmark = [

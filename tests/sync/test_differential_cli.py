@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_world import Replica, World, assert_converged, write_jsonl
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, rule
+
+from tests.helpers.cli_world import Replica, World, assert_converged, write_jsonl
 
 pytestmark = pytest.mark.e2e
 

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_world import Replica, World, assert_converged, backup, write_jsonl
 
 from domain.ids import short
 from sync.errors import ServerMismatch
+from tests.helpers.cli_world import Replica, World, assert_converged, backup, write_jsonl
 
 pytestmark = pytest.mark.e2e
 

@@ -6,9 +6,9 @@ from typing import Any
 
 from textual.pilot import Pilot
 from textual.widget import Widget
-from tui_helpers import SIZE, make_app, type_text
 
 from sync.store import Store
+from tests.helpers.app import SIZE, make_app, type_text
 from tui.app import SotayApp
 from tui.screens.form import RecordFormScreen
 from tui.screens.plans import PlanScreen

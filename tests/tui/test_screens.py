@@ -7,10 +7,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from textual.widgets import Static
-from tui_helpers import SIZE, make_app, type_text
 
 from domain.i18n import MESSAGES
 from sync.store import Store
+from tests.helpers.app import SIZE, make_app, type_text
 from tui.screens.setup import SetupApp, check_answers
 from tui.widgets.table import VirtualTable
 
