@@ -67,7 +67,7 @@ def make_op(
     return op
 
 
-def task(title: str = "Triển khai phần mềm quản lý văn bản", **more: Any) -> dict[str, Any]:
+def task(title: object = "Triển khai phần mềm quản lý văn bản", **more: Any) -> dict[str, Any]:
     return {"title": title, "lead_unit_id": "unit-so-tttt", **more}
 
 

@@ -98,7 +98,7 @@ def test_everything_survives_reopen_including_history(tmp_path: Path, clock: Any
     store.update(t.id, {"progress": 10})
     store.close()
     again = Store.open(tmp_path / "p", clock=clock)
-    assert again.get(t.id).data["progress"] == 10
+    assert again.require(t.id).data["progress"] == 10
     assert again.pending_count() == 3
     assert len(again.history(t.id)) == 2
     again.update(t.id, {"progress": 20})
@@ -118,7 +118,7 @@ def test_kinds_load_on_first_use(tmp_path: Path, clock: Any) -> None:
     assert again.loaded_kinds == set()
     assert len(again.list("task")) == 1
     assert again.loaded_kinds == {"task"}
-    assert again.get(u.id).title == "Sở Thông tin và Truyền thông"  # loads the rest on a miss
+    assert again.require(u.id).title == "Sở Thông tin và Truyền thông"  # loads the rest on a miss
     assert again.loaded_kinds == {"task", "unit", "person"}
     again.close()
 

@@ -15,7 +15,7 @@ from server_stub.auth import add_office, create_token
 from server_stub.db import Database
 from server_stub.settings import ServerSettings
 from sync.apply import accept_removals
-from sync.client import SyncClient
+from sync.client import SyncClient, SyncProgress
 from sync.errors import AuthFailed, ServerMismatch
 from sync.store import Store
 
@@ -52,7 +52,7 @@ def test_a_push_confirms_the_base_without_echoing_records_back(hq: dict[str, Any
     task = store.add("task", {"title": "Việc", "lead_unit_id": unit.id})
     result = run(client.sync())
     assert result.pushed == 2 and result.pulled == 0, "its own records are not sent back"
-    doc = store.get(task.id).doc
+    doc = store.require(task.id).doc
     assert doc["seq"] > 0 and doc["pending"] == 0 and doc["base"] is None
     store.update(task.id, {"progress": 30})
     assert store.pending_ops()[0]["changes"]["progress"] == {"value": 30}
@@ -83,7 +83,7 @@ def test_a_second_laptop_of_the_office_receives_everything(hq: dict[str, Any]) -
     unit = a.add("unit", {"name": "Sở TT&TT"})
     run(ca.sync())
     run(cb.sync())
-    assert b.get(unit.id).data == {"name": "Sở TT&TT"}
+    assert b.require(unit.id).data == {"name": "Sở TT&TT"}
 
 
 def test_a_different_server_is_refused_and_nothing_is_deleted(
@@ -119,7 +119,7 @@ def test_a_mass_removal_is_held_back_while_the_rest_of_the_page_is_taken(
             tx.add("unit", {"name": f"Đơn vị {i}"})
     run(client.sync())
     ids = sorted(r.id for r in store.list("unit"))
-    arriving = {
+    arriving: dict[str, Any] = {
         "id": "0190aaaa-0000-7000-8000-000000000001",
         "kind": "plan",
         "scope": "vn",
@@ -175,7 +175,7 @@ def test_a_bad_token_is_a_clear_error_and_keeps_the_outbox(hq: dict[str, Any]) -
 
 
 def test_progress_is_reported_for_the_progress_bar(hq: dict[str, Any]) -> None:
-    seen = []
+    seen: list[SyncProgress] = []
     store, client = replica(hq, "a", progress=seen.append, batch_ops=10)
     with store.transaction() as tx:
         for i in range(35):

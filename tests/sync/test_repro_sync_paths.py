@@ -93,7 +93,7 @@ def test_a_mass_unpublish_holds_back_only_the_removals(world: World, tmp_path: P
     bg1 = world.replica(tmp_path / "bg1", BG)
     bg2 = world.replica(tmp_path / "bg2", BG)
     hq = world.replica(tmp_path / "hq", HQ, "hq")
-    plans = [
+    plans: list[dict[str, Any]] = [
         {
             "id": str(uuid.uuid4()),
             "kind": "plan",
