@@ -18,6 +18,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -148,7 +149,7 @@ def _cell(value: Any) -> str:
         return str(int(value))
     if isinstance(value, float):
         return str(value).replace(".", ",")
-    if hasattr(value, "strftime"):
+    if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
     return str(value)
 

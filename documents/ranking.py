@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -281,7 +280,3 @@ def save_ranking(store: Store, result: RankingResult, title: str) -> Record:
     if same:
         return store.update(same[0].id, fields)
     return store.add("ranking", fields, scope=spec.scope if store.role == "hq" else None)
-
-
-def typed_scores(values: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, float]]:
-    return {m: {k: parse_score(v) for k, v in s.items()} for m, s in values.items()}

@@ -89,9 +89,6 @@ class ValidationError(SotayError):
     def single(cls, field_name: str, key: str, **params: Any) -> ValidationError:
         return cls([Problem(field_name, key, params)])
 
-    def for_field(self, name: str) -> list[Problem]:
-        return [p for p in self.problems if p.field == name]
-
     def message(self, lang: Lang | None = None) -> str:
         lang = lang or resolve_lang()
         lines = []

@@ -176,7 +176,7 @@ class Journal:
         self.size += len(data)
         self.next_n += 1
         self.entries += 1
-        return entry["n"]
+        return int(entry["n"])
 
     def _cut_back(self) -> None:
         try:

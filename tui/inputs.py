@@ -96,7 +96,7 @@ def _parse_set(store: Store, target: str | None, value: str, field: str) -> list
 def _parse_map(store: Store, kind: str, name: str, value: str) -> dict[str, Any]:
     model = spec_for(kind)
     items = [v for v in _SPLIT.split(value.strip()) if v]
-    if name == "readings":
+    if model.by_name[name].item == "reading":
         return dict(_parse_reading(item, name) for item in items)
     target = model.refs.get(name)
     out: dict[str, Any] = {}
@@ -135,7 +135,7 @@ def _one_value(store: Store, model: Any, kind: str, name: str, value: str) -> An
         return _parse_map(store, kind, name, value)
     target = model.refs.get(name)
     if target is not None:
-        if name == "lead_unit_id" and len([v for v in _SPLIT.split(value) if v]) > 1:
+        if model.by_name[name].type == "lead" and len([v for v in _SPLIT.split(value) if v]) > 1:
             raise ValidationError.single(name, "validation.one_lead_unit")
         return resolve_ref(store, target, value, name)
     return value

@@ -161,14 +161,3 @@ def test_every_kind_has_labels_in_both_languages() -> None:
 @given(st.integers(min_value=0, max_value=100))
 def test_any_progress_in_range_is_kept(value: int) -> None:
     assert task(progress=str(value))["progress"] == value
-
-
-def test_the_models_and_the_schema_describe_the_same_fields() -> None:
-    from domain.schema import SPECS
-
-    assert set(KINDS) == set(SPECS)
-    for kind, model in KINDS.items():
-        spec = SPECS[kind]
-        assert tuple(model.model_fields) == spec.fields, kind
-        assert set(spec.required) <= set(spec.fields) and spec.title in spec.fields, kind
-        assert set(spec.sets) | set(spec.refs) | spec.long_text <= set(spec.fields), kind

@@ -16,7 +16,7 @@ from domain.errors import Problem, SotayError, ValidationError
 from domain.i18n import Lang, label
 from domain.rules import task_status
 from domain.schema import SPECS
-from domain.text import fold
+from domain.text import fold, safe_display
 from sync.record import Record
 from sync.store import Store
 from tui import present
@@ -169,7 +169,7 @@ def cmd_rm(args: argparse.Namespace, ctx: Context) -> int:
                 f"Xóa {label('kind.' + record.kind, ctx.lang)} “{record.title}”? [c/K] ",
                 f"Delete {record.kind} “{record.title}”? [y/N] ",
             )
-            answer = input(present.safe_display(question)).strip().lower()
+            answer = input(safe_display(question)).strip().lower()
             if answer not in ("c", "co", "có", "y", "yes"):
                 return 1
         store.delete(record.id)
@@ -219,7 +219,7 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
 def _print_history(ctx: Context, store: Store, record: Record) -> None:
     lang = ctx.lang
     for entry in store.history(record.id):
-        who = present.safe_display(entry.get("author") or "")
+        who = safe_display(entry.get("author") or "")
         where = entry.get("office") or ""
         parts = [
             tr(f"ui.history.{mark}", lang)
@@ -232,7 +232,7 @@ def _print_history(ctx: Context, store: Store, record: Record) -> None:
         if not entry.get("created") and not entry.get("removed"):
             parts += [
                 f"{present.field_label(record.kind, k, lang)}: "
-                f"{present.safe_display(v[0])} → {present.safe_display(v[1])}"
+                f"{safe_display(v[0])} → {safe_display(v[1])}"
                 for k, v in entry["changes"].items()
             ]
         when = present.local_time(entry["at"], lang)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from domain.i18n import Lang, label, message
 from domain.ids import short
+from domain.text import safe_display
 from sync import conflicts as conflict_rules
 from sync.apply import accept_removals
 from sync.credentials import forget_token, load_token, save_token
@@ -198,12 +199,12 @@ def _side_text(store: Store, data: dict[str, Any], side: str, lang: Lang) -> str
     elif field == "scope":
         text = _t(lang, f"ở {value}", f"in {value}")
     else:
-        text = present.safe_display(value)
+        text = safe_display(value)
     kept = data.get("other_fields") if side == "other" else None
     if kept:
         kind = str(data.get("record_kind") or "")
         edits = "; ".join(
-            f"{present.field_label(kind, k, lang)}={present.safe_display(v)}"
+            f"{present.field_label(kind, k, lang)}={safe_display(v)}"
             for k, v in sorted(kept.items())
             if k != "scope"
         )
@@ -215,23 +216,21 @@ def _side_text(store: Store, data: dict[str, Any], side: str, lang: Lang) -> str
 def cmd_conflicts(args: argparse.Namespace, ctx: Context) -> int:
     with ctx.open_store() as store:
         rows = []
-        for conflict in conflict_rules.open_conflicts(store):
+        for conflict in store.open_conflicts():
             d = conflict.data
             mine = conflict_rules.sides(store, conflict).get("mine", "")
             kind = str(d.get("record_kind") or "")
             rows.append(
                 [
                     short(conflict.id),
-                    present.safe_display(d.get("record_title") or short(d["record_id"])),
+                    safe_display(d.get("record_title") or short(d["record_id"])),
                     present.field_label(kind, str(d.get("field", "")), ctx.lang),
                     _side_text(store, d, "current", ctx.lang),
-                    present.safe_display(
+                    safe_display(
                         f"{d.get('current_office') or ''} {d.get('current_author') or ''}"
                     ),
                     _side_text(store, d, "other", ctx.lang),
-                    present.safe_display(
-                        f"{d.get('other_office') or ''} {d.get('other_author') or ''}"
-                    ),
+                    safe_display(f"{d.get('other_office') or ''} {d.get('other_author') or ''}"),
                     label("word.yes", ctx.lang) if mine else "",
                 ]
             )
@@ -254,7 +253,7 @@ def cmd_conflicts(args: argparse.Namespace, ctx: Context) -> int:
             ctx.console.print(
                 _t(ctx.lang, "Bị từ chối", "Refused")
                 + f": {short(op['record_id'])} "
-                + present.safe_display(item.get("message") or item.get("reason"))
+                + safe_display(item.get("message") or item.get("reason"))
             )
         held = store.held_removals()
         if held:

@@ -19,13 +19,14 @@ from textual.widgets import Static, TextArea
 
 from domain.errors import SotayError
 from domain.i18n import Lang, label
+from domain.schema import logical_name, split_key
 from domain.text import safe_display
 from sync import conflicts as rules
 from sync.apply import accept_removals
 from sync.record import Record
 from sync.store import Store
 from tui.context import text_for
-from tui.present import display_value, local_time, logical_name
+from tui.present import display_value, local_time
 from tui.present import field_label as present_label
 from tui.screens.base import ListRow, SotayScreen, cell
 from tui.screens.dialogs import ConfirmScreen
@@ -41,8 +42,8 @@ COLUMNS = [
 def field_label(kind: str, key: str, store: Store, lang: Lang) -> str:
     name = logical_name(kind, key)
     shown = present_label(kind, key, lang)
-    _prefix, sep, element = key.partition(":")
-    if sep:
+    element = split_key(key)[1]
+    if element is not None:
         shown += f" · {display_value(store, kind, name, [element], lang) or element[-8:]}"
     return shown
 

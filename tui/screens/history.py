@@ -13,7 +13,7 @@ from textual.widgets import Static
 
 from domain.errors import SotayError
 from domain.i18n import Lang, label
-from domain.schema import SPECS
+from domain.schema import logical_name, split_key
 from domain.text import safe_display
 from sync.store import Store
 from tui.present import display_value, local_time
@@ -31,10 +31,8 @@ COLUMNS = [
 
 def change_text(store: Store, kind: str, key: str, old: Any, new: Any, lang: Lang) -> str:
     """``Thời hạn: 30/09/2022 → 31/12/2022`` for one flat key of a change."""
-    name, sep, element = key.partition(":")
-    model = SPECS.get(kind)
-    if sep and model is not None:
-        logical = next((n for n, (p, _s) in model.sets.items() if p == name), name)
+    logical, element = logical_name(kind, key), split_key(key)[1]
+    if element is not None and logical != key:
         shown = label(f"field.{logical}", lang)
         target = display_value(store, kind, logical, [element], lang) or element[-8:]
         verb = "−" if new is None else "+"

@@ -23,6 +23,7 @@ from textual.widgets import Button, Input, Static
 from domain.dates import format_date
 from domain.errors import Problem, SotayError, ValidationError
 from domain.i18n import label
+from domain.schema import element_of
 from domain.text import collation_key, safe_display
 from sync.record import Record
 from tui.context import services, text_for
@@ -55,7 +56,7 @@ class MeetingsScreen(ListScreen):
         rows = []
         for meeting in store.list("meeting"):
             flat = meeting.flat
-            attendees = sum(1 for key in flat if key.startswith("attendee:"))
+            attendees = sum(1 for key in flat if element_of("attendees", key) is not None)
             cells = {
                 "date": format_date(flat.get("date")),
                 "time": safe_display(flat.get("time")),
