@@ -1,8 +1,11 @@
-"""Shared test configuration: hypothesis profiles, the crash-loop switch, and the one clock,
-store and in-process server fixtures (built from tests.helpers).
+"""Shared test configuration: hypothesis profiles, the crash-loop switch, store fixtures.
 
 ``pytest --kill-points 1000`` runs the SIGKILL crash test at 1,000 points (CI default 200);
 ``SOTAY_HYPOTHESIS=deep`` runs the property tests with many more examples.
+
+The ``clock``, ``store`` and in-process ``server`` fixtures are the only ones (built from
+tests.helpers): tests/tui and tests/reports start the clock elsewhere, and tests/sync's
+``server`` is a real process.
 """
 
 from __future__ import annotations
