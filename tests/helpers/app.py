@@ -17,10 +17,7 @@ ICT = timezone(timedelta(hours=7))
 NOW = datetime(2024, 6, 3, 9, 0, tzinfo=ICT)  # a Monday
 OFFICE = "vn/bac-giang"
 SIZE = (140, 44)
-
-
 fixed_clock = Clock(NOW)  # never moved: the app's tests and snapshots see this instant
-
 
 UNITS = [
     ("Sở Thông tin và Truyền thông", "STTTT"),

@@ -6,13 +6,13 @@ from __future__ import annotations
 import pytest
 
 from sync.store import Store
-from tests.helpers.app import fill_office, fixed_clock
+from tests.helpers.app import NOW, fill_office
 from tests.helpers.clock import Clock
 
 
 @pytest.fixture
 def clock() -> Clock:
-    return fixed_clock
+    return Clock(NOW)  # the instant make_app's fixed_clock shows
 
 
 @pytest.fixture
