@@ -11,23 +11,21 @@ import httpx
 import pytest
 
 from server_stub.app import create_app
-from server_stub.auth import add_office, create_token
 from server_stub.db import Database
 from server_stub.settings import ServerSettings
 from sync.apply import accept_removals
 from sync.client import SyncClient, SyncProgress
 from sync.errors import AuthFailed, ServerMismatch
 from sync.store import Store
+from tests.helpers.server import Server
 
 
 @pytest.fixture
 def hq(tmp_path: Path) -> Iterator[dict[str, Any]]:
-    settings = ServerSettings(db=tmp_path / "hq.db", rate=1e6, burst=10**6, synchronous="NORMAL")
-    db = Database(settings.db, synchronous="NORMAL")
-    add_office(db, "vn/bac-giang", "Bắc Giang")
-    token = create_token(db, "vn/bac-giang", "office", "bg").token
-    yield {"app": create_app(settings, db=db), "token": token, "db": db, "root": tmp_path}
-    db.close()
+    server = Server.make(tmp_path / "hq.db")
+    app = server.app(rate=1e6, burst=10**6)
+    yield {"app": app, "token": server.tokens["bg"], "db": server.db, "root": tmp_path}
+    server.db.close()
 
 
 def replica(hq: dict[str, Any], name: str, **kw: Any) -> tuple[Store, SyncClient]:
@@ -92,22 +90,19 @@ def test_a_different_server_is_refused_and_nothing_is_deleted(
     store, client = replica(hq, "a")
     store.add("unit", {"name": "Sở TT&TT"})
     run(client.sync())
-    other = ServerSettings(db=tmp_path / "other.db", rate=1e6, burst=10**6)
-    odb = Database(other.db)
-    add_office(odb, "vn/bac-giang", "x")
-    token = create_token(odb, "vn/bac-giang", "office").token
+    other = Server.make(tmp_path / "other.db")
     wrong = SyncClient(
         store,
         server_url="http://other",
-        token=token,
-        transport=httpx.ASGITransport(app=create_app(other, db=odb)),
+        token=other.tokens["bg"],
+        transport=httpx.ASGITransport(app=other.app(rate=1e6, burst=10**6)),
     )
     store.add("unit", {"name": "Sở Nội vụ"})
     with pytest.raises(ServerMismatch) as err:
         run(wrong.sync())
     assert "adopt-server" in err.value.message("en")
     assert len(store.list("unit")) == 2 and store.pending_count() == 1
-    odb.close()
+    other.db.close()
 
 
 def test_a_mass_removal_is_held_back_while_the_rest_of_the_page_is_taken(
