@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_world import Replica, World, assert_converged, write_jsonl
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, rule
 
 from domain.schema import is_open_conflict
+from tests.helpers.cli_world import Replica, World, assert_converged, write_jsonl
 
 pytestmark = pytest.mark.e2e
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from textual.command import CommandInput
 from textual.widgets import Static
-from tui_helpers import SIZE, make_app, type_text
 
 from sync.store import Store
+from tests.helpers.app import SIZE, make_app, type_text
 from tui.app import SotayApp
 from tui.screens.help import HelpScreen
 from tui.screens.search import SearchScreen

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from textual.widgets import Static
-from tui_helpers import SIZE, make_app, type_text
 
 from sync.store import Store
+from tests.helpers.app import SIZE, make_app, type_text
 from tui.screens.setup import SetupApp, check_answers
 from tui.widgets.table import VirtualTable
 
