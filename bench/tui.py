@@ -375,9 +375,8 @@ def main() -> int:
     print(f"    first-paint runs: {', '.join(f'{r * 1000:.0f}' for r in runs)} ms")
     print(f"    of which Python imports (cli, app, dashboard): {imports * 1000:.0f} ms")
     print(f"    store open in-process (100k records): {opened * 1000:.0f} ms")
-    print(
-        f"    dashboard summary (computed once per change): {figures['dashboard_summary'] * 1000:.1f} ms"
-    )
+    summary_ms = figures["dashboard_summary"] * 1000
+    print(f"    dashboard summary (computed once per change): {summary_ms:.1f} ms")
     print(f"    all-tasks list until painted: {figures['open_tasks_painted'] * 1000:.1f} ms")
     print(f"    all-tasks list rebuilt after an edit: {figures['tasks_after_edit'] * 1000:.1f} ms")
     print(
