@@ -10,6 +10,7 @@ f, r, t 0,39 em, digits 0,5 em, spaces 0,25 em, other marks 0,4 em.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -24,6 +25,7 @@ _WIDE = frozenset("MWmwƯƠ")
 _NARROW = frozenset("IJfijlrtĨÌÍỈỊ")
 
 
+@functools.cache
 def _em(char: str) -> float:
     if char == " ":
         return 0.25
@@ -42,7 +44,7 @@ def _em(char: str) -> float:
 
 def text_width(text: str, pt: float) -> int:
     """The width of ``text`` on one line at ``pt`` points, in dxa (an upper estimate)."""
-    return round(sum(_em(c) for c in text) * pt * 20)
+    return round(sum(map(_em, text)) * pt * 20)
 
 
 def _widest_word(words: set[str], pt: float) -> int:

@@ -101,7 +101,10 @@ def _no_borders(table: Any) -> None:
         )
         + "</w:tblBorders>"
     )
-    table._tbl.tblPr.append(borders)
+    # in the schema's order (Word rejects a tblPr whose children are out of order)
+    table._tbl.tblPr.insert_element_before(
+        borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook"
+    )
 
 
 def _rule(cell_or_doc: Any, length: int, width: int) -> None:
@@ -135,9 +138,8 @@ def _fixed_grid(table: Any, widths: tuple[int, ...]) -> None:
         column.width = Twips(width)
         for cell in column.cells:
             cell.width = Twips(width)
-    tbl_pr = table._tbl.tblPr
-    tbl_pr.append(parse_xml(f'<w:tblLayout {nsdecls("w")} w:type="fixed"/>'))
-    tbl_w = tbl_pr.find(qn("w:tblW"))
+    table.autofit = False  # w:tblLayout fixed
+    tbl_w = table._tbl.tblPr.find(qn("w:tblW"))
     tbl_w.set(qn("w:w"), str(sum(widths)))
     tbl_w.set(qn("w:type"), "dxa")
 
@@ -154,7 +156,8 @@ def national_header(doc: Any, document: Document) -> None:
     for i, text in enumerate(lines):
         last = i == len(lines) - 1
         _line(left, text, bold=last, size=12 if not last else 13, first=i == 0)
-    _short_rule(left, lines[-1], 13, HEADER_DXA[0] - CELL_PADDING_DXA)
+    if lines[-1]:
+        _short_rule(left, lines[-1], 13, HEADER_DXA[0] - CELL_PADDING_DXA)
     _line(number, header.number, size=13, first=True)
     _line(right, t("doc.nation", lang), bold=True, size=NATION_PT, first=True)
     _line(right, t("doc.motto", lang), bold=True, size=13, underline=True)
@@ -255,6 +258,8 @@ def _cell_xml(
     text: str, width: int, *, bold: bool = False, span: int = 1, center: bool = False
 ) -> str:
     opening, head = _cell_parts(width, bold, span, center)
+    if "/" in text:
+        text = pad_dates(text)
     if "\n" in text:
         body = f"</w:t></w:r></w:p>{head}".join(escape(line) for line in text.split("\n"))
     else:
@@ -313,7 +318,8 @@ def add_table(doc: Any, table: Table, tables: list[Table]) -> None:
 
 def _splice(data: bytes, tables: list[Table]) -> bytes:
     """Replace each marked paragraph in word/document.xml by its table, and write every
-    date of the text dd/mm/yyyy (free text typed as "31/3/2010" too)."""
+    date dd/mm/yyyy (free text typed as "31/3/2010" too: here outside the tables, by
+    :func:`_cell_xml` in them)."""
     source = zipfile.ZipFile(io.BytesIO(data))
     xml = pad_dates(source.read("word/document.xml").decode("utf-8"))
     parts, pos = [], 0
@@ -321,7 +327,7 @@ def _splice(data: bytes, tables: list[Table]) -> bytes:
         at = xml.index(MARK.format(n), pos)
         start = max(xml.rfind("<w:p>", pos, at), xml.rfind("<w:p ", pos, at))
         end = xml.index("</w:p>", at) + len("</w:p>")
-        parts += [xml[pos:start], pad_dates(table_xml(table, namespaces=False))]
+        parts += [xml[pos:start], table_xml(table, namespaces=False)]
         pos = end
     parts.append(xml[pos:])
     out = io.BytesIO()

@@ -99,8 +99,34 @@ def check_page(document: Any) -> None:
     assert normal.paragraph_format.space_after.pt == 6
 
 
+TBLPR_ORDER = [  # ECMA-376 CT_TblPr
+    qn(f"w:{tag}")
+    for tag in [
+        "tblStyle",
+        "tblpPr",
+        "tblOverlap",
+        "bidiVisual",
+        "tblStyleRowBandSize",
+        "tblStyleColBandSize",
+        "tblW",
+        "jc",
+        "tblCellSpacing",
+        "tblInd",
+        "tblBorders",
+        "shd",
+        "tblLayout",
+        "tblCellMar",
+        "tblLook",
+    ]
+]
+
+
 def check_tables(document: Any) -> None:
+    """Grids equal to cells and filling the text width, children of w:tblPr in the schema's
+    order (Word refuses the file otherwise), header rows repeated and rows kept whole."""
     for table in document.tables:
+        tags = [child.tag for child in table._tbl.tblPr]
+        assert tags == sorted(tags, key=TBLPR_ORDER.index)
         cells = [
             int(tc.tcPr.find(qn("w:tcW")).get(qn("w:w"))) for tc in table._tbl.tr_lst[0].tc_lst
         ]
