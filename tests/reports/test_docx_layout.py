@@ -16,6 +16,7 @@ from typing import Any
 
 import docx
 import pytest
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from hypothesis import given
 from hypothesis import strategies as st
@@ -28,7 +29,9 @@ from documents.render_docx import HEADER_DXA, NATION_PT, write_docx
 from documents.reporting import Document, build_report
 from domain.dates import format_long_date
 from domain.demo import demo_id
+from domain.money import group_thousands
 from domain.periods import parse_period
+from domain.rules import attainment
 from sync.store import Store
 from tests.helpers.clock import Clock
 
@@ -93,7 +96,7 @@ def check_page(document: Any) -> None:
     assert section.different_first_page_header_footer
     header_xml = section.header._element.xml
     assert "<w:instrText" in header_xml and " PAGE " in header_xml
-    assert section.header.paragraphs[0].alignment == 1  # centred
+    assert section.header.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.CENTER
     normal = document.styles["Normal"]
     assert normal.font.name == "Times New Roman" and normal.font.size.pt == 13
     assert normal.paragraph_format.space_after.pt == 6
@@ -293,6 +296,15 @@ def test_loose_dates_in_text_are_written_dd_mm_yyyy(when: date, around: str) -> 
     loose = f"{when.day}/{when.month}/{when.year}"
     assert pad_dates(f"trước {loose}.") == f"trước {when:%d/%m/%Y}."
     assert pad_dates(f"239/QĐ-BCĐ {around}") == f"239/QĐ-BCĐ {pad_dates(around)}"
+
+
+@given(st.integers(min_value=0, max_value=10**12), st.integers(min_value=1, max_value=10**6))
+def test_indicator_figures_carry_thousands_dots(value: int, den: int) -> None:
+    count = attainment({"measure": "count", "target": value}).target_text
+    ratio = attainment({"measure": "ratio", "target": value, "target_denominator": den})
+    assert count == group_thousands(value)
+    assert ratio.target_text == f"{group_thousands(value)}/{group_thousands(den)}"
+    assert re.fullmatch(r"\d{1,3}(\.\d{3})*", count) and int(count.replace(".", "")) == value
 
 
 cells = st.text(alphabet="abcđ ĐƯXM0123456789%/", max_size=30)
