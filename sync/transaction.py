@@ -433,31 +433,29 @@ class Transaction:
         The server answers compactly only when the replica can compute its state: the op
         created the record, or the replica's base plus the op is the server's record (see
         :mod:`sync.protocol`).  The new base is then the old base plus the op, with the op's
-        keys at ``seq``; versions are kept in the protocol's compact form.
+        keys at ``seq``; versions compacted by the protocol's rule.
         """
+        from sync.protocol import compact_versions, version_of  # loaded by the client
+
         doc = self.doc(op["record_id"])
         if doc is None or int(doc.get("seq", 0)) > seq:
             return
         values = {k: c.get("value") for k, c in op["changes"].items()}
         deleted_change = values.pop(DELETED, None)
         old = base_state(doc)
-        if old is None:  # the create: nothing but the op, every key at seq
+        absolute: dict[str, int] = {}
+        if old is None:  # the create: nothing but the op
             fields = {k: v for k, v in values.items() if v is not None}
             deleted = bool(deleted_change)
-            versions = {k: seq for k, v in values.items() if v is None}
         else:
-            keys = {*old["fields"], *(doc.get("versions") or {}), DELETED}
-            absolute = {k: field_version(doc, k) for k in keys}
-            absolute.update(dict.fromkeys(op["changes"], seq))
+            versions = doc.get("versions") or {}
+            for key in {*old["fields"], *versions, DELETED}:
+                absolute[key] = version_of(
+                    key, old["fields"], old[DELETED], int(doc["seq"]), versions
+                )
             fields = apply_flat(old["fields"], values)
             deleted = bool(old[DELETED] if deleted_change is None else deleted_change)
-            versions = {}
-            for key, version in absolute.items():
-                present = deleted if key == DELETED else key in fields
-                if version != (seq if present else 0):
-                    versions[key] = version
-        if deleted_change is not None and not deleted:
-            versions[DELETED] = seq  # an undelete: the replica cannot infer its version
+        absolute.update(dict.fromkeys(op["changes"], seq))
         self.take_base(
             {
                 "id": doc["id"],
@@ -465,7 +463,7 @@ class Transaction:
                 "scope": op["scope"],
                 "fields": fields,
                 "deleted": deleted,
-                "versions": versions,
+                "versions": compact_versions(absolute.items(), fields, deleted, seq),
                 "seq": seq,
             }
         )
