@@ -172,7 +172,7 @@ class SyncClient:
     def _delay(self, attempt: int, retry_after: float | None) -> float:
         if retry_after is not None:
             return min(self.max_backoff, retry_after)
-        base = min(self.max_backoff, self.backoff * (2 ** (attempt - 1)))
+        base = min(self.max_backoff, self.backoff * (2.0 ** (attempt - 1)))
         return base * (0.5 + random.random() / 2)
 
     def _decode(self, response: httpx.Response) -> Any:

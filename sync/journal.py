@@ -19,7 +19,6 @@ import itertools
 import os
 import struct
 import zlib
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -176,7 +175,7 @@ class Journal:
         self.size += len(data)
         self.next_n += 1
         self.entries += 1
-        return entry["n"]
+        return int(entry["n"])
 
     def _cut_back(self) -> None:
         try:
@@ -209,8 +208,3 @@ class ReadOnlyJournal:
 
     def close(self) -> None:
         pass
-
-
-def iter_entries(*scans: JournalScan) -> Iterator[dict[str, Any]]:
-    for scan in scans:
-        yield from scan.entries

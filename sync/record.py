@@ -36,7 +36,8 @@ class Record:
 
     @property
     def flat(self) -> Mapping[str, Any]:
-        return self.doc["fields"]
+        fields: Mapping[str, Any] = self.doc["fields"]
+        return fields
 
     @property
     def data(self) -> dict[str, Any]:
