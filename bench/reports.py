@@ -29,8 +29,10 @@ from documents import plan_import
 from documents.assemble import ReportOptions, collect_report
 from documents.render_docx import write_docx
 from documents.reporting import build_report
+from domain.i18n import load_catalogues
 from domain.periods import parse_period
 from sync.store import Store
+from tests.helpers.clock import Clock  # the one settable clock (the tests' too)
 
 VN = timezone(timedelta(hours=7))
 TASKS = 10_000
@@ -38,16 +40,8 @@ IMPORT_ROWS = 5_000
 BUDGETS = {"report_docx": 2.0, "xlsx_preview": 3.0}
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2021, 1, 4, 9, tzinfo=VN)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 def build_store(path: Path) -> tuple[Store, str]:
-    clock = Clock()
+    clock = Clock(datetime(2021, 1, 4, 9, tzinfo=VN))
     store = Store.create(path, office="vn/bench", name="Bench", role="office", clock=clock)
     rnd = random.Random(7)
     with store.transaction() as tx:
@@ -197,6 +191,7 @@ def timed(label: str, budget: float, func: object) -> float:
 
 
 def main() -> int:
+    load_catalogues("documents")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         t0 = time.perf_counter()

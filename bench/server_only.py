@@ -38,6 +38,7 @@ from typing import Any
 import httpx
 import orjson
 
+from domain.schema import flat_key
 from server_stub import auth
 from server_stub.db import Database
 
@@ -64,8 +65,8 @@ def task_fields(i: int) -> dict[str, Any]:
         "stt": f"{i // 100}.{i % 100}",
         "deliverable": "Hệ thống vận hành chính thức, kết nối liên thông 4 cấp",
         "notes": "Sở TT&TT chủ trì, phối hợp Văn phòng UBND tỉnh.\nBáo cáo kết quả hằng quý.",
-        f"coord:{uuid.UUID(int=1000 + i % 7)}": True,
-        f"coord:{uuid.UUID(int=2000 + i % 5)}": True,
+        flat_key("coordinators", str(uuid.UUID(int=1000 + i % 7))): True,
+        flat_key("coordinators", str(uuid.UUID(int=2000 + i % 5))): True,
     }
 
 

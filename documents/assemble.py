@@ -16,7 +16,7 @@ from documents.asof import Snapshot, day_before, snapshot_at_day_end
 from documents.reporting import Header, ReportInput, day, default_recipients, task_at
 from domain.dates import format_date
 from domain.holidays import WorkCalendar, load_calendar
-from domain.i18n import Lang, label
+from domain.i18n import Lang, t
 from domain.periods import Period, next_period
 from domain.scopes import within
 from sync.record import Record
@@ -56,10 +56,10 @@ def source_label(record: Record, lang: Lang) -> str:
     """ "Kế hoạch 1772/KH-BCĐ", "Thông báo kết luận …" — how a task's source is named."""
     data = record.data
     if record.kind == "plan":
-        head = label("kind.plan", lang)
+        head = t("kind.plan", lang)
         return f"{head} {data['number']}" if data.get("number") else record.title
     if record.kind == "conclusion":
-        kind = label(f"doc_type.{data.get('doc_type') or 'notice'}", lang)
+        kind = t(f"doc_type.{data.get('doc_type') or 'notice'}", lang)
         return f"{kind} {data['number']}" if data.get("number") else record.title
     when = format_date(data.get("date"))
     return f"{record.title} ({when})" if when else record.title
@@ -168,7 +168,7 @@ def signer_block(store: Store, scope: str, name: str | None, lang: Lang) -> tupl
     if person is None:
         return [], name or ""
     role = person.flat.get("committee_role")
-    title = [label(f"committee_role.{role}", lang).upper()] if role else []
+    title = [t(f"committee_role.{role}", lang).upper()] if role else []
     return title, person.title
 
 
@@ -191,7 +191,7 @@ def header_for(store: Store, opts: ReportOptions, prefix: str = "BC") -> Header:
     recipients = opts.recipients or default_recipients(opts.lang)
     return Header(
         org_lines(store, unit),
-        f"{label('doc.number', opts.lang)}: {number}",
+        f"{t('doc.number', opts.lang)}: {number}",
         place,
         opts.date or store.today(),
         title,

@@ -9,22 +9,12 @@ from documents.render_csv import write_csv
 from documents.render_md import to_markdown
 from documents.reporting import Document
 from domain.errors import SotayError, ValidationError
-from domain.i18n import register
 from domain.periods import Period
 from domain.values import LONG_TEXT_LIMIT
 from sync.record import Record
 from sync.store import Store
 
 FORMATS = ("docx", "md", "csv")
-
-register(
-    messages={
-        "out.write_failed": (
-            "Không ghi được tệp {path} ({detail}).",
-            "Could not write {path} ({detail}).",
-        ),
-    }
-)
 
 
 def formats_for(path: Path | None, wanted: str | None) -> list[str]:

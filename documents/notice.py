@@ -7,10 +7,10 @@ from datetime import date
 from typing import Any
 
 from documents.assemble import org_lines, symbol, unit_names
-from documents.reporting import Document, Header, NoticeInput, build_notice, day, t
+from documents.reporting import Document, Header, NoticeInput, build_notice, day
 from domain.errors import ValidationError
 from domain.holidays import NoticeTiming, WorkCalendar, load_calendar, notice_timing
-from domain.i18n import Lang, label
+from domain.i18n import Lang, t
 from sync.record import Record
 from sync.store import Store
 
@@ -71,11 +71,11 @@ def notice_header(store: Store, meeting: Record, notice: Record | None, lang: La
     signer = store.get(str(data.get("signer_id") or meeting.flat.get("chair_id") or ""))
     title: list[str] = []
     if signer is not None and signer.flat.get("committee_role"):
-        title = [label(f"committee_role.{signer.flat['committee_role']}", lang).upper()]
+        title = [t(f"committee_role.{signer.flat['committee_role']}", lang).upper()]
     recipients = [t("doc.notice_members", lang)]
     return Header(
         org_lines(store, unit),
-        f"{label('doc.number', lang)}: {number}",
+        f"{t('doc.number', lang)}: {number}",
         "",
         day(data.get("date")) or store.today(),
         title,

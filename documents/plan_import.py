@@ -18,11 +18,12 @@ import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from domain.errors import SotayError, ValidationError
-from domain.i18n import Lang, message, register
+from domain.i18n import Lang, t
 from domain.money import parse_millions, parse_money
 from domain.records import validate
 from domain.text import clean_input, fold
@@ -42,29 +43,6 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "notes": ("ghi chu",),
 }
 ROMAN = re.compile(r"^(?:[ivxlc]+|[a-z])\.?$")
-
-register(
-    messages={
-        "import.empty_content": ("thiếu nội dung nhiệm vụ", "the task content is empty"),
-        "import.no_lead": ("thiếu đơn vị chủ trì", "no lead unit"),
-        "import.unknown_unit": ("không có đơn vị '{name}'", "no unit named '{name}'"),
-        "import.ambiguous_unit": (
-            "'{name}' khớp nhiều đơn vị: {candidates} — hãy chọn một",
-            "'{name}' matches several units: {candidates} — choose one",
-        ),
-        "import.guessed_unit": ("'{name}' được hiểu là {unit}", "'{name}' read as {unit}"),
-        "import.no_header": (
-            "Không tìm thấy dòng tiêu đề (STT | Nội dung nhiệm vụ | Đơn vị chủ trì …) "
-            "trong {file}.",
-            "No header row (STT | Nội dung nhiệm vụ | Đơn vị chủ trì …) in {file}.",
-        ),
-        "import.bad_format": (
-            "Chỉ nhập được tệp .csv hoặc .xlsx, không phải {file}.",
-            "Only .csv or .xlsx files can be imported, not {file}.",
-        ),
-        "import.row_error": ("Dòng {line}: {reason}", "Line {line}: {reason}"),
-    }
-)
 
 
 @dataclass
@@ -148,7 +126,7 @@ def _cell(value: Any) -> str:
         return str(int(value))
     if isinstance(value, float):
         return str(value).replace(".", ",")
-    if hasattr(value, "strftime"):
+    if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
     return str(value)
 
@@ -275,10 +253,8 @@ def stable_id(plan_id: str, stt: str, title: str) -> str:
 
 def _unit_problem(m: UnitMatch, lang: Lang) -> str:
     if m.candidates:
-        return message(
-            "import.ambiguous_unit", lang, name=m.text, candidates="; ".join(m.candidates)
-        )
-    return message("import.unknown_unit", lang, name=m.text)
+        return t("import.ambiguous_unit", lang, name=m.text, candidates="; ".join(m.candidates))
+    return t("import.unknown_unit", lang, name=m.text)
 
 
 def _units(row: RowResult, text: str, index: UnitIndex, lang: Lang, *, lead: bool) -> list[str]:
@@ -290,7 +266,7 @@ def _units(row: RowResult, text: str, index: UnitIndex, lang: Lang, *, lead: boo
             continue
         if m.guessed:
             row.notes.append(
-                message("import.guessed_unit", lang, name=m.text, unit=index.names[m.unit_id])
+                t("import.guessed_unit", lang, name=m.text, unit=index.names[m.unit_id])
             )
         ids.append(m.unit_id)
     return ids
@@ -326,12 +302,12 @@ def _task_fields(row: RowResult, ctx: Context) -> dict[str, Any]:
     cells, lang = row.cells, ctx.lang
     fields: dict[str, Any] = {"plan_id": ctx.plan_id, "title": cells.get("title")}
     if not cells.get("title"):
-        row.errors.append(message("import.empty_content", lang))
+        row.errors.append(t("import.empty_content", lang))
     if cells.get("lead"):
         leads = _units(row, cells["lead"], ctx.index, lang, lead=True)
         fields["lead_unit_id"] = leads[0] if leads else None
     else:
-        row.errors.append(message("import.no_lead", lang))
+        row.errors.append(t("import.no_lead", lang))
     if cells.get("coordinators"):
         fields["coordinators"] = _units(row, cells["coordinators"], ctx.index, lang, lead=False)
     if cells.get("budget"):
@@ -421,7 +397,7 @@ def _mark_duplicates(rows: list[RowResult], lang: Lang) -> None:
         if not row.record_id or row.errors:
             continue
         if row.record_id in seen:
-            row.errors.append(message("import.duplicate_row", lang, line=seen[row.record_id]))
+            row.errors.append(t("import.duplicate_row", lang, line=seen[row.record_id]))
             row.state = "error"
         else:
             seen[row.record_id] = row.line
@@ -443,21 +419,3 @@ def save(store: Store, result: Preview) -> dict[str, int]:
                 before = tx.update(row.record_id, row.fields).doc
                 counts["updated" if before is not current else "unchanged"] += 1
     return counts
-
-
-register(
-    messages={
-        "out.import_summary": (
-            "Dòng hợp lệ: {good}; dòng lỗi: {bad} (bỏ qua); đã có sẵn: {same}.",
-            "Good rows: {good}; rows with errors: {bad} (skipped); already there: {same}.",
-        ),
-        "out.import_done": (
-            "Đã nhập: thêm {added}, cập nhật {updated}, không đổi {unchanged}.",
-            "Imported: {added} added, {updated} updated, {unchanged} unchanged.",
-        ),
-        "import.duplicate_row": (
-            "trùng với dòng {line} (cùng STT và nội dung)",
-            "same STT and content as line {line}",
-        ),
-    }
-)

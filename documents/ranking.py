@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from documents.assemble import head_of, org_lines, reporting_unit
-from documents.reporting import Document, Header, Section, Table, t
+from documents.reporting import Document, Header, Section, Table
 from domain.errors import SotayError, ValidationError
-from domain.i18n import Lang, label, register
+from domain.i18n import Lang, t
 from domain.periods import year as year_period
 from domain.ranking import (
     DEFAULT_BANDS,
@@ -35,27 +34,6 @@ GROUP_UNIT_KINDS = {
     "districts": {"district"},
     "communes": {"commune"},
 }
-register(
-    labels={
-        "ranking.col_rank": ("Hạng", "Rank"),
-        "ranking.col_member": ("Đơn vị / cá nhân", "Unit / person"),
-        "ranking.col_total": ("Tổng điểm", "Total"),
-        "ranking.col_grade": ("Xếp loại", "Grade"),
-        "ranking.doc_title": (
-            "Bảng xếp hạng ứng dụng công nghệ thông tin năm {year}",
-            "IT application ranking {year}",
-        ),
-        "ranking.criteria_note": (
-            "(Điểm từng tiêu chí theo thang 0–1, trọng số ghi trong ngoặc; tổng "
-            "điểm là trung bình có trọng số)",
-            "(Scores on a 0–1 scale, weights in brackets; the total is the weighted mean)",
-        ),
-        "import.unknown_member": (
-            "không có đơn vị / cá nhân này trong khối",
-            "no such unit or person in the group",
-        ),
-    }
-)
 
 DEFAULT_CRITERIA = (("completion_rate", 0.4), ("overdue_count", 0.2), ("attainment", 0.4))
 
@@ -98,7 +76,7 @@ def parse_criterion(text: str, lang: Lang = "vi") -> Criterion:
 
 
 def default_criteria(lang: Lang) -> list[Criterion]:
-    return [Criterion(src, label(f"source.{src}", lang), w, src) for src, w in DEFAULT_CRITERIA]
+    return [Criterion(src, t(f"source.{src}", lang), w, src) for src, w in DEFAULT_CRITERIA]
 
 
 def members(store: Store, scope: str, group: str) -> list[Record]:
@@ -136,7 +114,7 @@ def read_scores(
                 "import.bad_line",
                 line=line,
                 file=str(path),
-                detail=label("import.unknown_member", "vi") + f": {row[:1]}",
+                detail=t("import.unknown_member", "vi") + f": {row[:1]}",
             )
         for key, cell in zip(keys, row[1:], strict=False):
             if key and cell.strip():
@@ -204,11 +182,11 @@ def score_text(value: float | None) -> str:
 def ranking_table(result: RankingResult) -> Table:
     lang = result.spec.lang
     headers = [
-        label("ranking.col_rank", lang),
-        label("ranking.col_member", lang),
+        t("ranking.col_rank", lang),
+        t("ranking.col_member", lang),
         *[f"{c.name} ({score_text(c.weight)})" for c in result.spec.criteria],
-        label("ranking.col_total", lang),
-        label("ranking.col_grade", lang),
+        t("ranking.col_total", lang),
+        t("ranking.col_grade", lang),
     ]
     rows = [
         [
@@ -221,7 +199,7 @@ def ranking_table(result: RankingResult) -> Table:
         for p in result.placed
     ]
     widths = [0.7, 4.0, *[1.4] * len(result.spec.criteria), 1.2, 1.4]
-    return Table("ranking", label("kind.ranking", lang), headers, rows, widths=widths)
+    return Table("ranking", t("kind.ranking", lang), headers, rows, widths=widths)
 
 
 def ranking_document(store: Store, result: RankingResult, title: str) -> Document:
@@ -234,18 +212,18 @@ def ranking_document(store: Store, result: RankingResult, title: str) -> Documen
         "",
         "",
         store.today(),
-        [label(f"committee_role.{role}", lang).upper()] if role else [],
+        [t(f"committee_role.{role}", lang).upper()] if role else [],
         head.title if head is not None else "",
         [t("doc.notice_members", lang), t("doc.archive", lang)],
     )
-    group = label(f"ranking_group.{spec.group}", lang)
+    group = t(f"ranking_group.{spec.group}", lang)
     return Document(
         "ranking",
         lang,
         header,
         t("ranking.doc_title", lang, year=spec.year).upper(),
         f"{title} — {group}",
-        [label("ranking.criteria_note", lang)],
+        [t("ranking.criteria_note", lang)],
         [Section("", [ranking_table(result)])],
     )
 
@@ -281,7 +259,3 @@ def save_ranking(store: Store, result: RankingResult, title: str) -> Record:
     if same:
         return store.update(same[0].id, fields)
     return store.add("ranking", fields, scope=spec.scope if store.role == "hq" else None)
-
-
-def typed_scores(values: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, float]]:
-    return {m: {k: parse_score(v) for k, v in s.items()} for m, s in values.items()}

@@ -23,7 +23,8 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt
 
-from documents.reporting import Document, Para, Table, t
+from documents.reporting import Document, Para, Table
+from domain.i18n import t
 
 FONT = "Times New Roman"
 BODY_PT = 13

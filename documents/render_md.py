@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from documents.reporting import Document, Para, Table, t
+from documents.reporting import Document, Para, Table
+from domain.i18n import t
 
 
 def cell(text: str) -> str:

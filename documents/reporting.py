@@ -27,7 +27,7 @@ from typing import Any
 
 from domain.dates import format_date, format_long_date
 from domain.holidays import WorkCalendar, notice_timing
-from domain.i18n import Lang, label, register
+from domain.i18n import Lang, t
 from domain.money import format_percent
 from domain.periods import Period
 from domain.rules import attainment, stt_key, task_status
@@ -99,109 +99,6 @@ class Document:
             where = f"{self.header.place}, " if self.header.place else ""
             return f"{where}{self.header.date.strftime('%d/%m/%Y')}"
         return format_long_date(self.header.date, self.header.place or "……")
-
-
-TEXT: dict[str, tuple[str, str]] = {
-    "doc.nation": ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "SOCIALIST REPUBLIC OF VIET NAM"),
-    "doc.motto": ("Độc lập - Tự do - Hạnh phúc", "Independence - Freedom - Happiness"),
-    "doc.number": ("Số", "No."),
-    "doc.recipients": ("Nơi nhận", "Recipients"),
-    "doc.report": ("BÁO CÁO", "REPORT"),
-    "doc.report_subtitle": (
-        "Tình hình thực hiện nhiệm vụ {period}",
-        "Progress of the committee's work, {period}",
-    ),
-    "doc.cutoff": (
-        "(Số liệu tính từ ngày {start} đến ngày {end})",
-        "(Figures from {start} to {end})",
-    ),
-    "doc.sec1": ("I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH", "I. DIRECTION AND COORDINATION"),
-    "doc.sec2": ("II. KẾT QUẢ ĐẠT ĐƯỢC", "II. RESULTS"),
-    "doc.sec3": ("III. TỒN TẠI, HẠN CHẾ, NGUYÊN NHÂN", "III. SHORTCOMINGS AND CAUSES"),
-    "doc.sec4": ("IV. PHƯƠNG HƯỚNG, NHIỆM VỤ KỲ TỚI", "IV. NEXT PERIOD"),
-    "doc.sec5": ("V. ĐỀ XUẤT, KIẾN NGHỊ", "V. RECOMMENDATIONS"),
-    "doc.meetings": (
-        "Trong kỳ đã tổ chức {n} phiên họp, hội nghị:",
-        "{n} meeting(s) held in the period:",
-    ),
-    "doc.no_meetings": ("Trong kỳ không tổ chức phiên họp.", "No meeting was held in the period."),
-    "doc.meeting_line": ("Ngày {date}: {title}{chair}.", "{date}: {title}{chair}."),
-    "doc.chaired_by": (", do đồng chí {name} chủ trì", ", chaired by {name}"),
-    "doc.notices": (
-        "Đã ban hành {n} văn bản chỉ đạo, thông báo kết luận:",
-        "{n} directive(s) and conclusion notice(s) issued:",
-    ),
-    "doc.no_notices": (
-        "Trong kỳ chưa ban hành văn bản chỉ đạo, thông báo kết luận.",
-        "No directive or conclusion notice was issued in the period.",
-    ),
-    "doc.notice_line": ("{type} {number}ngày {date}: {title}", "{type} {number}of {date}: {title}"),
-    "doc.summary": (
-        "Tổng số nhiệm vụ trong kỳ: {total}; hoàn thành: {done} (đúng hạn {on_time}, "
-        "quá hạn {late}); đang thực hiện: {progress}; chưa thực hiện: {not_started}; "
-        "quá hạn chưa hoàn thành: {overdue}.",
-        "Tasks in the period: {total}; done: {done} ({on_time} on time, {late} late); "
-        "in progress: {progress}; not started: {not_started}; overdue: {overdue}.",
-    ),
-    "doc.ind_title": ("1. Kết quả thực hiện các chỉ tiêu", "1. Targets"),
-    "doc.no_indicators": ("Chưa có chỉ tiêu cho kỳ này.", "No targets for this period."),
-    "doc.task_title": ("2. Kết quả thực hiện nhiệm vụ", "2. Tasks"),
-    "doc.no_tasks": ("Không có nhiệm vụ trong kỳ.", "No tasks in this period."),
-    "doc.overdue_title": ("1. Nhiệm vụ quá hạn", "1. Overdue tasks"),
-    "doc.no_overdue": ("Không có nhiệm vụ quá hạn.", "No overdue tasks."),
-    "doc.stalled_title": (
-        "2. Nhiệm vụ chậm tiến độ (không có tiến triển trong kỳ)",
-        "2. Stalled tasks (no progress in the period)",
-    ),
-    "doc.no_stalled": ("Không có nhiệm vụ chậm tiến độ.", "No stalled tasks."),
-    "doc.stalled_line": (
-        "{title} ({lead}; tiến độ {progress}; {status}).",
-        "{title} ({lead}; progress {progress}; {status}).",
-    ),
-    "doc.late_title": ("3. Thông báo kết luận ban hành chậm", "3. Late conclusion notices"),
-    "doc.no_late": (
-        "Các thông báo kết luận đều ban hành đúng hạn (5 ngày làm việc).",
-        "Every conclusion notice was issued on time (5 working days).",
-    ),
-    "doc.late_issued": (
-        "Phiên họp ngày {meeting} ({title}): thông báo kết luận ban hành ngày "
-        "{issued}, sau {days} ngày làm việc (hạn {deadline}).",
-        "Meeting of {meeting} ({title}): notice issued on {issued}, {days} working "
-        "days after the meeting (due {deadline}).",
-    ),
-    "doc.late_missing": (
-        "Phiên họp ngày {meeting} ({title}): chưa ban hành thông báo kết luận, "
-        "đã quá hạn {deadline} ({days} ngày làm việc kể từ phiên họp).",
-        "Meeting of {meeting} ({title}): no conclusion notice yet, due {deadline} "
-        "({days} working days since the meeting).",
-    ),
-    "doc.next_intro": ("Nhiệm vụ đến hạn trong {period}:", "Tasks due in {period}:"),
-    "doc.no_next": ("Không có nhiệm vụ đến hạn trong kỳ tới.", "No tasks fall due next period."),
-    "doc.no_recommendations": ("Không có.", "None."),
-    "doc.col_no": ("STT", "No."),
-    "doc.col_task": ("Nội dung nhiệm vụ", "Task"),
-    "doc.col_lead": ("Chủ trì", "Lead"),
-    "doc.col_coord": ("Phối hợp", "Coordinating"),
-    "doc.col_time": ("Thời gian", "Timeframe"),
-    "doc.col_due": ("Thời hạn", "Deadline"),
-    "doc.col_progress": ("Tiến độ", "Progress"),
-    "doc.col_status": ("Trạng thái", "Status"),
-    "doc.col_days_late": ("Quá hạn (ngày)", "Days overdue"),
-    "doc.col_indicator": ("Chỉ tiêu", "Target"),
-    "doc.col_plan": ("Kế hoạch", "Planned"),
-    "doc.col_actual": ("Thực hiện", "Actual"),
-    "doc.col_pct": ("%", "%"),
-    "doc.col_result": ("Đạt/Không đạt", "Achieved?"),
-    "doc.reading_of": ("số liệu ngày {date}", "as of {date}"),
-    "doc.other_tasks": ("Nhiệm vụ khác", "Other tasks"),
-    "doc.default_recipients": ("Thành viên Ban Chỉ đạo;|Lưu: VT.", "Committee members;|Archive."),
-}
-register(labels=TEXT)
-
-
-def t(key: str, lang: Lang, **params: Any) -> str:
-    text = label(key, lang)
-    return text.format(**params) if params else text
 
 
 # ---------------------------------------------------------------------------
@@ -363,7 +260,7 @@ def task_table(key: str, title: str, tasks: list[dict[str, Any]], inp: ReportInp
                 _names(task.get("coordinators"), inp.names),
                 _time_text(task),
                 _progress(task),
-                label(f"status.{status}", lang),
+                t(f"status.{status}", lang),
             ]
         )
     return table
@@ -384,7 +281,7 @@ def indicator_row(indicator: Fields, inp: ReportInput) -> list[str]:
     if att.achieved is None:
         result = ""
     else:
-        result = label("word.achieved" if att.achieved else "word.not_achieved", lang)
+        result = t("word.achieved" if att.achieved else "word.not_achieved", lang)
     return [str(indicator.get("name", "")), att.target_text, actual, pct, result]
 
 
@@ -464,8 +361,8 @@ def direction_section(inp: ReportInput) -> Section:
     else:
         section.blocks.append(Para(t("doc.no_notices", lang)))
     for c in issued:
-        kind = label(f"doc_type.{c.get('doc_type') or 'notice'}", lang)
-        number = f"{label('doc.number', lang).lower()} {c['number']} " if c.get("number") else ""
+        kind = t(f"doc_type.{c.get('doc_type') or 'notice'}", lang)
+        number = f"{t('doc.number', lang).lower()} {c['number']} " if c.get("number") else ""
         section.blocks.append(
             Para(
                 t(
@@ -588,7 +485,7 @@ def shortcomings_section(tasks: list[dict[str, Any]], inp: ReportInput) -> Secti
     section.blocks.append(Para(t("doc.stalled_title", lang), "heading"))
     stalled = [x for x in order_tasks(tasks, inp) if is_stalled(x, inp)]
     for task in stalled:
-        status = label(f"status.{task_status(task, cutoff)}", lang)
+        status = t(f"status.{task_status(task, cutoff)}", lang)
         section.blocks.append(
             Para(
                 t(
@@ -636,8 +533,8 @@ def next_section(inp: ReportInput) -> Section:
     if not tasks:
         section.blocks.append(Para(t("doc.no_next", lang)))
         return section
-    section.blocks.append(Para(t("doc.next_intro", lang, period=inp.next_period.label(lang))))
-    section.blocks.append(task_table("next", inp.next_period.label(lang), tasks, inp))
+    section.blocks.append(Para(t("doc.next_intro", lang, period=inp.next_period.title(lang))))
+    section.blocks.append(task_table("next", inp.next_period.title(lang), tasks, inp))
     return section
 
 
@@ -659,7 +556,7 @@ def build_report(inp: ReportInput) -> Document:
         lang,
         inp.header,
         t("doc.report", lang),
-        t("doc.report_subtitle", lang, period=period.label(lang)),
+        t("doc.report_subtitle", lang, period=period.title(lang)),
         [
             t(
                 "doc.cutoff",
@@ -686,40 +583,6 @@ def default_recipients(lang: Lang) -> list[str]:
 # ---------------------------------------------------------------------------
 # Conclusion notice (Thông báo kết luận)
 # ---------------------------------------------------------------------------
-
-register(
-    labels={
-        "doc.notice": ("THÔNG BÁO", "NOTICE"),
-        "doc.notice_subtitle": ("Kết luận tại {meeting}", "Conclusions of {meeting}"),
-        "doc.notice_opening": (
-            "Ngày {date}{venue}, {unit} tổ chức {meeting}. Đồng chí {chair} chủ trì.",
-            "On {date}{venue}, {unit} held the {meeting}. {chair} chaired.",
-        ),
-        "doc.venue": (", tại {venue}", " in {venue}"),
-        "doc.attended": ("Tham dự có các đồng chí: {names}.", "Attending: {names}."),
-        "doc.absent": ("Vắng: {names}.", "Absent: {names}."),
-        "doc.delegated": ("Cử người dự thay: {names}.", "Sent a deputy: {names}."),
-        "doc.concludes": (
-            "Sau khi nghe báo cáo và ý kiến của các đại biểu dự họp, đồng chí {chair} "
-            "kết luận như sau:",
-            "Having heard the reports and the participants' views, {chair} concluded as follows:",
-        ),
-        "doc.assessment": ("Đánh giá chung: {text}", "Overall assessment: {text}"),
-        "doc.assignments": ("Nhiệm vụ thời gian tới:", "Tasks assigned:"),
-        "doc.notice_closing": (
-            "{unit} thông báo để các cơ quan, đơn vị liên quan biết, thực hiện./.",
-            "{unit} issues this notice to the units concerned for action.",
-        ),
-        "doc.assign_lead": ("{lead} chủ trì", "{lead} leads"),
-        "doc.assign_coord": (", phối hợp {units}", ", with {units}"),
-        "doc.assign_due": (", hoàn thành trước {date}", ", to be completed by {date}"),
-        "doc.assign_recurring": (", thực hiện thường xuyên", ", on an ongoing basis"),
-        "doc.assign_when": (" ({timeframe})", " ({timeframe})"),
-        "doc.notice_members": ("Thành viên Ban Chỉ đạo;", "Committee members;"),
-        "doc.archive": ("Lưu: VT.", "Archive."),
-        "doc.the_committee": ("Ban Chỉ đạo", "The committee"),
-    }
-)
 
 
 @dataclass

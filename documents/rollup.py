@@ -12,25 +12,12 @@ from typing import Any
 
 from documents.reporting import Document, Header, Section, Table
 from domain.dates import format_date
-from domain.i18n import Lang, label, register
+from domain.errors import SotayError
+from domain.i18n import Lang, t
 from domain.money import format_percent
 from domain.rules import attainment, task_status
 from sync.store import Store
 
-register(
-    labels={
-        "rollup.title": ("TÌNH HÌNH THỰC HIỆN CỦA CÁC ĐƠN VỊ", "PROGRESS BY OFFICE"),
-        "rollup.as_of": ("(Tính đến ngày {date})", "(As of {date})"),
-        "rollup.office": ("Đơn vị", "Office"),
-        "rollup.tasks": ("Nhiệm vụ", "Tasks"),
-        "rollup.done": ("Hoàn thành", "Done"),
-        "rollup.overdue": ("Quá hạn", "Overdue"),
-        "rollup.done_pct": ("Tỷ lệ hoàn thành", "Done %"),
-        "rollup.attainment": ("Mức đạt chỉ tiêu", "Target attainment"),
-        "rollup.last_sync": ("Đồng bộ lần cuối", "Last sync"),
-        "rollup.unknown": ("không rõ", "unknown"),
-    }
-)
 SORT_KEYS = ("office", "tasks", "done", "overdue", "done_pct", "attainment", "last_sync")
 
 
@@ -106,20 +93,18 @@ def server_offices(
     store: Store, data_dir: Path, timeout: float = 10.0
 ) -> list[dict[str, Any]] | None:
     """The server's office list, or None when not logged in, offline or refused."""
-    from sync.client import SyncClient
-    from sync.credentials import load_token
+    from sync.credentials import client_for
+
+    async def fetch() -> list[dict[str, Any]] | None:
+        client = client_for(store, data_dir, retries=0)
+        if client is None:
+            return None
+        async with client:
+            return await asyncio.wait_for(client.offices(), timeout)
 
     try:
-        saved = load_token(data_dir)
-        if saved is None:
-            return None
-
-        async def fetch() -> list[dict[str, Any]]:
-            async with SyncClient(store, server_url=saved[0], token=saved[1], retries=0) as client:
-                return await asyncio.wait_for(client.offices(), timeout)
-
         return asyncio.run(fetch())
-    except Exception:  # offline, refused, timed out: the roll-up still shows local figures
+    except (SotayError, TimeoutError):  # offline, refused, timed out: local figures only
         return None
 
 
@@ -135,7 +120,7 @@ def cells(r: OfficeRow, lang: Lang) -> list[str]:
     sync = (
         r.last_sync.astimezone().strftime("%d/%m/%Y %H:%M")
         if r.last_sync
-        else label("rollup.unknown", lang)
+        else t("rollup.unknown", lang)
     )
     return [
         f"{r.name} ({r.scope})" if r.name != r.scope else r.scope,
@@ -150,12 +135,12 @@ def cells(r: OfficeRow, lang: Lang) -> list[str]:
 
 def rollup_table(rows: list[OfficeRow], lang: Lang) -> Table:
     headers = [
-        label(f"rollup.{k}", lang)
+        t(f"rollup.{k}", lang)
         for k in ("office", "tasks", "done", "overdue", "done_pct", "attainment", "last_sync")
     ]
     return Table(
         "rollup",
-        label("rollup.title", lang),
+        t("rollup.title", lang),
         headers,
         [cells(r, lang) for r in rows],
         widths=[4.0, 1.0, 1.2, 1.0, 1.3, 1.4, 2.0],
@@ -168,8 +153,8 @@ def rollup_document(rows: list[OfficeRow], today: date, lang: Lang) -> Document:
         "rollup",
         lang,
         header,
-        label("rollup.title", lang),
+        t("rollup.title", lang),
         "",
-        [label("rollup.as_of", lang).format(date=format_date(today))],
+        [t("rollup.as_of", lang).format(date=format_date(today))],
         [Section("", [rollup_table(rows, lang)])],
     )

@@ -120,10 +120,3 @@ def working_days_between(start: date, end: date, holidays: Collection[date]) -> 
         if is_working_day(day, holidays):
             count += 1
     return count
-
-
-def parse_holidays(data: dict[str, list[str]]) -> dict[int, frozenset[date]]:
-    """Turn the holiday table's ``{"2022": ["2022-01-01", …]}`` into dates per year."""
-    return {
-        int(year): frozenset(date.fromisoformat(d) for d in days) for year, days in data.items()
-    }

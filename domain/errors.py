@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from dataclasses import field as dc_field
 from typing import Any
 
-from domain.i18n import Lang, label, message, resolve_lang
+from domain.i18n import Lang, known, resolve_lang, t
 
 
 class SotayError(Exception):
@@ -49,7 +49,7 @@ class SotayError(Exception):
         super().__init__(self.key)
 
     def message(self, lang: Lang | None = None) -> str:
-        return message(self.key, lang or resolve_lang(), **self.params)
+        return t(self.key, lang or resolve_lang(), **self.params)
 
     def __str__(self) -> str:
         return self.message()
@@ -71,7 +71,7 @@ class Problem:
     params: dict[str, Any] = dc_field(default_factory=dict)
 
     def message(self, lang: Lang = "vi") -> str:
-        return message(self.key, lang, **self.params)
+        return t(self.key, lang, **self.params)
 
 
 class ValidationError(SotayError):
@@ -89,21 +89,20 @@ class ValidationError(SotayError):
     def single(cls, field_name: str, key: str, **params: Any) -> ValidationError:
         return cls([Problem(field_name, key, params)])
 
-    def for_field(self, name: str) -> list[Problem]:
-        return [p for p in self.problems if p.field == name]
-
     def message(self, lang: Lang | None = None) -> str:
         lang = lang or resolve_lang()
         lines = []
         for p in self.problems:
             text = p.message(lang)
             if p.field and p.field != "__root__":
-                lines.append(f"{label('field.' + p.field, lang)} ({p.field}): {text}")
+                key = f"field.{p.field}"
+                name = t(key, lang) if known(key) else p.field
+                lines.append(f"{name} ({p.field}): {text}")
             else:
                 lines.append(text)
         if len(lines) == 1:
             return lines[0]
-        return message(self.key, lang) + "\n" + "\n".join(f"  - {line}" for line in lines)
+        return t(self.key, lang) + "\n" + "\n".join(f"  - {line}" for line in lines)
 
     def to_dict(self) -> dict[str, Any]:
         out = super().to_dict()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from importlib import resources
@@ -72,14 +72,6 @@ def load_calendar() -> WorkCalendar:
     return calendar_from_data(json.loads(text))
 
 
-def days_off_by_year(calendar: WorkCalendar) -> dict[int, list[str]]:
-    """The days off as :func:`domain.dates.parse_holidays` takes them."""
-    out: dict[int, list[str]] = {}
-    for day in sorted(calendar.days_off):
-        out.setdefault(day.year, []).append(day.isoformat())
-    return out
-
-
 def add_working_days(start: date, count: int, calendar: WorkCalendar) -> date:
     """The date ``count`` working days after ``start`` (``start`` itself not counted)."""
     day, remaining = start, count
@@ -127,8 +119,3 @@ def notice_timing(
     spent = working_days_between(meeting_date, until, calendar)
     late = spent > NOTICE_WORKING_DAYS
     return NoticeTiming(meeting_date, deadline, issued, spent, late)
-
-
-def uncovered_years(days: Iterable[date], calendar: WorkCalendar) -> list[int]:
-    """Years among ``days`` that the holiday table does not cover (warn the person)."""
-    return sorted({d.year for d in days} - set(calendar.years))

@@ -20,6 +20,7 @@ from datetime import date, timedelta
 
 from domain.dates import parse_date
 from domain.errors import ValidationError
+from domain.i18n import Lang, t
 from domain.text import fold
 
 KINDS = ("month", "quarter", "half", "year", "custom")
@@ -65,24 +66,19 @@ class Period:
             return str(self.year)
         return f"{self.start.isoformat()}..{self.end.isoformat()}"
 
-    def label(self, lang: str = "vi") -> str:
-        vi = lang == "vi"
+    def title(self, lang: Lang = "vi") -> str:
+        """The period as a report's title names it: "Quý II/2022", "Q2 2022"."""
+        n, year = self.index, self.year
         if self.kind == "month":
-            return (
-                f"Tháng {self.index}/{self.year}"
-                if vi
-                else f"{_MONTHS_EN[self.index - 1]} {self.year}"
-            )
+            return t("period.month", lang, n=n, year=year, month=_MONTHS_EN[n - 1])
         if self.kind == "quarter":
-            return f"Quý {ROMAN[self.index]}/{self.year}" if vi else f"Q{self.index} {self.year}"
+            return t("period.quarter", lang, n=n, roman=ROMAN[n], year=year)
         if self.kind == "half":
-            if vi:
-                return f"6 tháng {'đầu' if self.index == 1 else 'cuối'} năm {self.year}"
-            return f"{'First' if self.index == 1 else 'Second'} half of {self.year}"
+            return t(f"period.half.{n}", lang, year=year)
         if self.kind == "year":
-            return f"Năm {self.year}" if vi else f"Year {self.year}"
-        a, b = self.start.strftime("%d/%m/%Y"), self.end.strftime("%d/%m/%Y")
-        return f"Từ {a} đến {b}" if vi else f"{a} to {b}"
+            return t("period.year", lang, year=year)
+        start, end = self.start.strftime("%d/%m/%Y"), self.end.strftime("%d/%m/%Y")
+        return t("period.range", lang, start=start, end=end)
 
     def contains(self, day: date) -> bool:
         """Is ``day`` inside the cut-off window (the facts this period reports)?"""

@@ -20,50 +20,11 @@ from datetime import date
 from typing import Any
 
 from domain.errors import ValidationError
-from domain.i18n import LABELS, Lang, label, register
+from domain.i18n import Lang, known, t
 from domain.rules import attainment, task_status
 
 SOURCES = ("manual", "completion_rate", "overdue_count", "attainment")
 PLACES = 4
-
-register(
-    labels={
-        "source.manual": ("Nhập tay", "Typed"),
-        "source.completion_rate": ("Tỷ lệ hoàn thành nhiệm vụ", "Task completion rate"),
-        "source.overdue_count": ("Nhiệm vụ quá hạn", "Overdue tasks"),
-        "source.attainment": ("Mức đạt chỉ tiêu", "Target attainment"),
-        "grade.excellent": ("Xuất sắc", "Excellent"),
-        "grade.good": ("Tốt", "Good"),
-        "grade.fair": ("Khá", "Fair"),
-        "grade.average": ("Trung bình", "Average"),
-        "grade.weak": ("Yếu", "Weak"),
-    },
-    messages={
-        "ranking.no_weight": (
-            "Chưa có tiêu chí nào có trọng số dương.",
-            "No criterion has a positive weight.",
-        ),
-        "ranking.bad_score": (
-            "Điểm '{value}' không hợp lệ: nhập số từ 0 đến 1 (ví dụ 0,85) hoặc phần trăm (85%).",
-            "Score '{value}' is not valid: type a number from 0 to 1 (e.g. 0.85) "
-            "or a percentage (85%).",
-        ),
-        "ranking.bad_bands": (
-            "Thang xếp loại '{value}' không hợp lệ: viết dạng Xuất sắc=0,9,Tốt=0,8.",
-            "Grade bands '{value}' are not valid: write Excellent=0.9,Good=0.8.",
-        ),
-        "ranking.bad_criterion": (
-            "Tiêu chí '{value}' không hợp lệ: viết Tên=trọng_số[:nguồn], nguồn "
-            "là manual, completion_rate, overdue_count hoặc attainment.",
-            "Criterion '{value}' is not valid: write Name=weight[:source], "
-            "source one of manual, completion_rate, overdue_count, attainment.",
-        ),
-        "ranking.no_entries": (
-            "Không có đơn vị / cá nhân nào trong khối đã chọn.",
-            "No units or people in the chosen group.",
-        ),
-    },
-)
 
 
 @dataclass(frozen=True)
@@ -206,4 +167,4 @@ def computed_scores(
 
 
 def band_label(code: str, lang: Lang) -> str:
-    return label(f"grade.{code}", lang) if f"grade.{code}" in LABELS else code
+    return t(f"grade.{code}", lang) if known(f"grade.{code}") else code

@@ -43,10 +43,6 @@ def model_for(kind: str) -> type[RecordModel]:
     return KINDS[kind]
 
 
-def field_names(kind: str) -> list[str]:
-    return list(spec_for(kind).fields)
-
-
 # ---------------------------------------------------------------------------
 # Validation
 # ---------------------------------------------------------------------------

@@ -46,14 +46,6 @@ def task_status(task: Mapping[str, Any], today: date) -> str:
     return stored
 
 
-def is_overdue(task: Mapping[str, Any], today: date) -> bool:
-    return task_status(task, today) == "overdue"
-
-
-def is_done(task: Mapping[str, Any]) -> bool:
-    return task.get("status") == "done"
-
-
 def due_within(task: Mapping[str, Any], today: date, days: int) -> bool:
     """Open tasks whose due date falls in the next ``days`` days (today included)."""
     due = _day(task.get("due"))

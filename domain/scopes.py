@@ -23,9 +23,3 @@ def is_scope(value: str) -> bool:
 def within(scope: str, office: str) -> bool:
     """True when ``scope`` is ``office`` itself or lies inside its subtree."""
     return scope == office or scope.startswith(office + "/")
-
-
-def ancestors(scope: str) -> list[str]:
-    """``vn/a/b`` → ``["vn", "vn/a", "vn/a/b"]``."""
-    parts = scope.split("/")
-    return ["/".join(parts[: i + 1]) for i in range(len(parts))]

@@ -9,7 +9,6 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from domain.errors import ValidationError
 from domain.text import clean_input, fold
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
@@ -131,11 +130,3 @@ def parse_timeframe(text: str, year: int | None = None) -> Timeframe:
     if m:
         return Timeframe(raw, None, _safe_date(*m.group(1, 2, 3)))
     return Timeframe(raw)
-
-
-def require_timeframe(text: str, year: int | None = None) -> Timeframe:
-    """Like :func:`parse_timeframe` but refuses empty text."""
-    tf = parse_timeframe(text, year)
-    if not tf.text:
-        raise ValidationError.single("timeframe", "validation.required")
-    return tf

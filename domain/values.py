@@ -16,7 +16,6 @@ from pydantic import BeforeValidator, PlainSerializer
 
 from domain.dates import parse_date
 from domain.errors import Problem, ValidationError
-from domain.i18n import LABELS
 from domain.money import parse_money
 from domain.scopes import check_scope
 from domain.text import clean_input, fold
@@ -186,9 +185,8 @@ def _symbol(value: Any) -> Any:
 def choice(prefix: str, codes: Mapping[str, tuple[str, str]]) -> Callable[[Any], Any]:
     """A validator accepting a code or its Vietnamese / English label (accent-insensitive).
 
-    The labels are registered in the catalogue as ``{prefix}.{code}``.
+    The catalogue shows the same labels as ``{prefix}.{code}`` (it takes them from the schema).
     """
-    LABELS.update({f"{prefix}.{code}": pair for code, pair in codes.items()})
     lookup: dict[str, str] = {}
     for code, (vi, en) in codes.items():
         for name in (code, vi, en):

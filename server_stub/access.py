@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from domain.schema import element_of
 from domain.scopes import within
 
 
@@ -38,8 +39,9 @@ def can_write(office: str, is_hq: bool, scope: str) -> bool:
 def may_hold(office: str, audience: Iterable[str]) -> bool:
     """Could an office's replica hold a record with this audience (so needs a ``remove``)?"""
     for entry in audience:
-        if entry.startswith("pub:"):
-            if within(office, entry[4:]):
+        published = element_of("published_to", entry)
+        if published is not None:
+            if within(office, published):
                 return True
         elif within(entry, office):
             return True

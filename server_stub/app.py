@@ -34,6 +34,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
 from domain.errors import SotayError
+from domain.i18n import load_catalogues
 from server_stub import __version__, wire
 from server_stub.auth import Principal, bearer
 from server_stub.db import Database
@@ -353,6 +354,7 @@ def _routes(app: FastAPI, service: Service, limiter: Limiter) -> None:
 def create_app(settings: ServerSettings | None = None, *, db: Database | None = None) -> FastAPI:
     """Build the service: ``settings`` default to ``ServerSettings()`` (environment);
     ``db`` lets a caller share an open :class:`~server_stub.db.Database` (tests, CLI)."""
+    load_catalogues("server_stub")
     settings = settings or ServerSettings()
     own_db = db is None
     database = db or Database(settings.db, synchronous=settings.synchronous)

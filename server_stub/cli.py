@@ -32,7 +32,7 @@ import orjson
 import pydantic
 
 from domain.errors import SotayError
-from domain.i18n import Lang, message, resolve_lang
+from domain.i18n import Lang, load_catalogues, resolve_lang, t
 from server_stub import auth, logs
 from server_stub.db import Database
 from server_stub.settings import ServerSettings
@@ -123,14 +123,14 @@ def _office(args: argparse.Namespace, db: Database, lang: Lang) -> None:
         if args.json:
             _dump({"scope": scope, "name": args.name.strip()})
         else:
-            _out(message("server.office_added", lang, scope=scope, name=args.name.strip()))
+            _out(t("server.office_added", lang, scope=scope, name=args.name.strip()))
         return
     if args.action == "remove":
         count = auth.remove_office(db, args.scope)
         if args.json:
             _dump({"scope": args.scope, "removed": True, "tokens_revoked": count})
         else:
-            _out(message("server.office_removed", lang, scope=args.scope, count=count))
+            _out(t("server.office_removed", lang, scope=args.scope, count=count))
         return
     with db.read() as r:
         offices = r.offices()
@@ -156,7 +156,7 @@ def _token(args: argparse.Namespace, db: Database, lang: Lang) -> None:
                 }
             )
         else:
-            _out(message("server.token_created", lang, id=row.id, office=row.office, role=row.role))
+            _out(t("server.token_created", lang, id=row.id, office=row.office, role=row.role))
             _out(new.token)
         return
     if args.action == "revoke":
@@ -164,7 +164,7 @@ def _token(args: argparse.Namespace, db: Database, lang: Lang) -> None:
         if args.json:
             _dump({"id": args.token_id, "revoked": True})
         else:
-            _out(message("server.token_revoked", lang, id=args.token_id))
+            _out(t("server.token_revoked", lang, id=args.token_id))
         return
     with db.read() as r:
         tokens = r.tokens()
@@ -240,7 +240,7 @@ def _serve(args: argparse.Namespace, db: Database, settings: ServerSettings, lan
     sock = _bind(args.host, args.port)
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
-    _out(message("server.listening", lang, url=f"http://{shown}:{port}"))
+    _out(t("server.listening", lang, url=f"http://{shown}:{port}"))
     # Parsing a 5,000-op push allocates ~10^6 objects: without this, the cyclic collector
     # would walk the whole heap many times per request.  Startup objects are frozen.
     gc.freeze()
@@ -261,6 +261,7 @@ def _serve(args: argparse.Namespace, db: Database, settings: ServerSettings, lan
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    load_catalogues("server_stub")
     parser = _parser()
     args = parser.parse_args(argv)
     lang: Lang = resolve_lang(args.lang)
@@ -284,16 +285,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except pydantic.ValidationError as exc:  # a bad SOTAY_SERVER_* environment variable
         where = ", ".join(str(e["loc"][0]).upper() for e in exc.errors() if e.get("loc"))
         detail = f"SOTAY_SERVER_{where}"
-        sys.stderr.write(f"sotay-server: {message('validation.bad_value', lang, detail=detail)}\n")
+        sys.stderr.write(f"sotay-server: {t('validation.bad_value', lang, detail=detail)}\n")
         return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return 0
     except Exception as exc:  # never a traceback for a person
-        sys.stderr.write(
-            f"sotay-server: {message('error.internal', lang, detail=type(exc).__name__)}\n"
-        )
+        sys.stderr.write(f"sotay-server: {t('error.internal', lang, detail=type(exc).__name__)}\n")
         return 1
     return 0
 

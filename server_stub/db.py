@@ -34,8 +34,8 @@ from typing import Any
 import orjson
 
 from domain.errors import SotayError
-from server_stub import messages as _messages  # noqa: F401  (registers the message keys)
-from server_stub.state import Stored
+from domain.schema import is_open_conflict
+from server_stub.state import PUBLISHED_MARK, Stored
 
 DB_VERSION = 1
 _IN_CHUNK = 500  # ids per "IN (…)" query: far below every backend's parameter limit
@@ -275,7 +275,7 @@ class Reader:
         rows = self.conn.execute(
             "SELECT scope, fields FROM records WHERE kind = 'conflict' AND deleted = 0"
         )
-        return [r[0] for r in rows if orjson.loads(r[1]).get("status", "open") == "open"]
+        return [r[0] for r in rows if is_open_conflict("conflict", orjson.loads(r[1]))]
 
     # --- records ------------------------------------------------------------------------
     def replica_last_op(self, office: str, replica_id: str) -> int:
@@ -318,9 +318,9 @@ class Reader:
         if office is not None:
             where += (
                 " AND (scope = ? OR substr(scope, 1, ?) = ? OR length(published) > 2"
-                " OR instr(audience, ?) > 0 OR instr(audience, '\"pub:') > 0)"
+                " OR instr(audience, ?) > 0 OR instr(audience, ?) > 0)"
             )
-            params += [office, len(office) + 1, office + "/", office]
+            params += [office, len(office) + 1, office + "/", office, PUBLISHED_MARK]
         if skip_writer is not None:
             where += " AND (sole_writer IS NULL OR sole_writer != ?)"
             params.append(skip_writer)

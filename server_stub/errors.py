@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from domain.errors import SotayError
-from server_stub import messages as _messages  # noqa: F401  (registers the message keys)
 
 
 class HttpError(SotayError):

@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 from domain.ids import uuid7
 from domain.records import check_flat_key, check_flat_value, long_text_fields
-from domain.schema import SPECS
+from domain.schema import SPECS, elements, flat_key
 from domain.scopes import is_scope
 from server_stub.state import DELETED, SCOPE_KEY, Stored, Writer
 from server_stub.textmerge import merge_text
@@ -187,7 +187,7 @@ def _bad_value(current: Stored | None, key: str) -> Outcome:
 # Building records
 # ---------------------------------------------------------------------------
 def _audience(record: Stored) -> list[str]:
-    wanted = [record.scope, *("pub:" + p for p in record.published)]
+    wanted = [record.scope, *(flat_key("published_to", p) for p in record.published)]
     if all(a in record.audience for a in wanted):
         return record.audience
     return sorted({*record.audience, *wanted})
@@ -329,7 +329,7 @@ def _create(op: OpIn, who: Who, next_seq: Callable[[], int]) -> Outcome:
         versions = dict.fromkeys(fields, seq)
         created = fields
     versions[SCOPE_KEY] = seq
-    published = sorted(k[4:] for k in fields if k[:4] == "pub:")
+    published = elements("published_to", fields)
     record = Stored(
         op.record_id,
         op.kind,
@@ -342,7 +342,7 @@ def _create(op: OpIn, who: Who, next_seq: Callable[[], int]) -> Outcome:
         who.now,
         who.author or None,
         who.office or None,
-        sorted({op.scope, *("pub:" + p for p in published)}),
+        sorted({op.scope, *(flat_key("published_to", p) for p in published)}),
         published,
     )
     return Outcome("applied", record, created=created)

@@ -22,9 +22,10 @@ from typing import Any
 
 import orjson
 
-from domain.i18n import message
+from domain.i18n import t
 from domain.ids import uuid7
 from domain.records import from_flat
+from domain.schema import element_of, is_open_conflict
 from domain.scopes import within
 from server_stub import merge, validation
 from server_stub.access import can_read, can_write, may_hold
@@ -32,7 +33,7 @@ from server_stub.auth import Principal, authenticate, bearer
 from server_stub.db import CREATED, ChangeRow, Database, ScanRow, Writer, now_iso
 from server_stub.errors import FeedChanged, Forbidden, NotFoundError
 from server_stub.settings import ServerSettings
-from server_stub.state import SCOPE_KEY, Stored
+from server_stub.state import PUBLISHED_MARK, SCOPE_KEY, Stored
 from server_stub.wire import Batch, OpIn
 from sync.protocol import SCHEMA_VERSION
 
@@ -195,7 +196,7 @@ class Service:
         inside = office + "/"
         # an office could hold a record only if its scope (or a publication) is in the
         # record's audience: test the bytes before decoding the JSON of every row
-        mark = office.encode()
+        mark, published_mark = office.encode(), PUBLISHED_MARK.encode()
         budget = self.settings.pull_max_bytes - 512
         size = scanned = 0
         docs, remove = page.docs, page.remove
@@ -216,7 +217,7 @@ class Service:
                     return
                 docs.append(doc)
                 size += len(doc) + 1
-            elif (mark in audience or b'"pub:' in audience) and may_hold(
+            elif (mark in audience or published_mark in audience) and may_hold(
                 office, orjson.loads(audience)
             ):
                 if len(remove) >= limit or size + len(rid) + 3 > budget:
@@ -468,7 +469,7 @@ class _Batch:
             return False
         moved_after_base = current.version(SCOPE_KEY) > op.base_seq
         return moved_after_base and any(
-            within(a, office) for a in current.audience if not a.startswith("pub:")
+            within(a, office) for a in current.audience if element_of("published_to", a) is None
         )
 
     def _server_owned(self, op: OpIn, known: Stored | None) -> merge.Outcome | None:
@@ -493,8 +494,7 @@ class _Batch:
             or conflict.fields.get("record_id") != op.record_id
         ):
             return None, _reject("sync.reject.not_a_conflict", target, id=op.resolves)
-        status = conflict.fields.get("status", "open")
-        if status != "open":
+        if not is_open_conflict(conflict.kind, conflict.fields, conflict.deleted):
             return None, _reject(
                 "sync.reject.already_resolved",
                 target,
@@ -571,7 +571,7 @@ class _Batch:
             result["conflicts"] = [c.id for c in outcome.conflicts]
         if outcome.status == "rejected":
             result["reason"] = outcome.reason
-            result["message"] = message(outcome.reason or "error.generic", "vi", **outcome.params)
+            result["message"] = t(outcome.reason or "error.generic", "vi", **outcome.params)
         # What the token may see of the record now (the outcome's record for a rejection:
         # the state the reason allows it to learn; server-owned refusals show nothing).
         after = record if outcome.status == "rejected" else self.records.get(op.record_id)

@@ -17,12 +17,16 @@ from typing import Any
 
 import orjson
 
+from domain.schema import elements, flat_key
 from sync.protocol import compact_versions
 
 DELETED = "deleted"
 SCOPE_KEY = "@scope"
 #: A writer entry: [writer id, author, office, edited_at ISO text, op_seq].
 Writer = list[Any]
+#: How a publication (``pub:<scope>``) starts in the JSON text of an audience: the byte and
+#: SQL prefilters of a pull look for it before decoding a row.
+PUBLISHED_MARK = '"' + flat_key("published_to", "")
 
 
 @dataclass
@@ -61,7 +65,7 @@ class Stored:
         return self.fields.get(key)
 
     def refresh_published(self) -> None:
-        self.published = sorted(k[4:] for k in self.fields if k.startswith("pub:"))
+        self.published = elements("published_to", self.fields)
 
     def packed_versions(self) -> dict[str, int]:
         """The versions worth storing: a key in ``fields`` absent from it was set at ``seq``."""

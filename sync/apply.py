@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from domain.schema import is_open_conflict
 from sync.errors import ProtocolError
 from sync.store import Store
 from sync.transaction import Transaction
@@ -201,12 +202,8 @@ def take_page(
         tx.take_base(state)
         held.discard(state["id"])
         taken.pulled += 1
-        fields = state.get("fields") or {}
-        if (
-            state.get("kind") == "conflict"
-            and not known
-            and not state.get("deleted")
-            and fields.get("status", "open") == "open"
+        if not known and is_open_conflict(
+            state.get("kind"), state.get("fields") or {}, state.get("deleted")
         ):
             taken.new_conflicts.append(state["id"])
     for rid in removes:

@@ -26,7 +26,8 @@ from typing import Any
 
 from domain.errors import Conflict, NotFound, ValidationError
 from domain.ids import short
-from domain.records import apply_flat, from_flat, spec_for
+from domain.records import apply_flat, from_flat
+from domain.schema import logical_name
 from domain.scopes import within
 from sync.record import Record
 from sync.store import Store
@@ -57,10 +58,6 @@ def sides(store: Store, conflict: Record) -> dict[str, str]:
         if current == mine and other != mine:
             return {"mine": "current", "theirs": "other"}
     return {}
-
-
-def open_conflicts(store: Store) -> list[Record]:
-    return store.open_conflicts()
 
 
 def _choice(store: Store, conflict: Record, keep: str) -> str:
@@ -115,13 +112,7 @@ def resolve(store: Store, conflict_id: str, keep: str, *, value: Any = None) -> 
 
 def _logical(kind: str, flat: Mapping[str, Any], keys: set[str]) -> dict[str, Any]:
     """The logical fields that hold ``keys`` (flat keys or set elements), from ``flat``."""
-    names = set()
-    for key in keys:
-        prefix, sep, _element = key.partition(":")
-        name = key
-        if sep:
-            name = next((n for n, (p, _s) in spec_for(kind).sets.items() if p == prefix), key)
-        names.add(name)
+    names = {logical_name(kind, key) for key in keys}
     logical = from_flat(kind, flat)
     return {name: logical.get(name) for name in names}
 

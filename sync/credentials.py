@@ -1,4 +1,6 @@
-"""The server address and token, kept outside the store in a file only the user can read.
+"""The server address and token, kept outside the store in a file only the user can read,
+and the one factory of sync clients from them (:func:`client_for`: the CLI, the app and the
+demo all use it).
 
 The token never enters the replica's snapshot or journal (those may be copied for backup or
 support).  ``credentials.json`` is written atomically with mode 0600.
@@ -8,11 +10,16 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from domain.errors import SotayError
 from sync import fsio
+
+if TYPE_CHECKING:  # httpx is imported only when a client is made
+    from sync.client import SyncClient
+    from sync.store import Store
 
 FILE = "credentials.json"
 
@@ -44,3 +51,17 @@ def forget_token(data_dir: Path) -> bool:
         path.unlink()
         return True
     return False
+
+
+def client_for(
+    store: Store, data_dir: Path, *, server: str | None = None, **options: Any
+) -> SyncClient | None:
+    """The sync client of the profile at ``data_dir`` (``server`` overrides the saved address
+    this once; ``options`` go to :class:`SyncClient`), or None when not logged in."""
+    saved = load_token(data_dir)
+    if saved is None:
+        return None
+    from sync.client import SyncClient
+
+    url, token = saved
+    return SyncClient(store, server_url=server or url, token=token, **options)

@@ -33,7 +33,6 @@ from domain.errors import (
     StoreNewerFormat,
     StoreUnreadable,
 )
-from domain.i18n import register
 from sync import fsio, snapshot
 from sync.durable import (
     CORE,
@@ -53,47 +52,6 @@ from sync.store import Store
 #: Lines per block when a damaged history is written afresh.
 REBUILT_BLOCK_LINES = 5000
 
-register(
-    messages={
-        "doctor.unreadable": ("không đọc được: {detail}", "cannot read: {detail}"),
-        "doctor.newer": (
-            "được ghi bởi phiên bản Sổ tay mới hơn (định dạng {found}): hãy nâng cấp Sổ tay",
-            "written by a newer Sổ tay (format {found}): upgrade Sổ tay",
-        ),
-        "doctor.torn": (
-            "{bytes} byte cuối bị ghi dở, sẽ được để riêng",
-            "the last {bytes} bytes are a cut-short write; they will be set aside",
-        ),
-        "doctor.history_missing": (
-            "thiếu khối {blocks} trong {expected} khối đã ghi: tệp bị cắt ngắn hoặc hỏng, "
-            "những dòng lịch sử trong đó đã mất",
-            "blocks {blocks} of the {expected} written are missing: the file was cut short or "
-            "damaged, and the history lines in them are lost",
-        ),
-        "doctor.history_gone": (
-            "tệp không còn, dù đã ghi {expected} khối",
-            "the file is gone, though {expected} blocks were written to it",
-        ),
-        "doctor.history_damaged": (
-            "{bytes} byte hỏng ở byte {offset}",
-            "{bytes} damaged bytes at byte {offset}",
-        ),
-        "doctor.recover_newer": (
-            "Không khôi phục: {file} được ghi bởi phiên bản Sổ tay mới hơn (định dạng {found}). "
-            "Tệp không hỏng; khôi phục sẽ quay về bản cũ hơn và làm mất những gì bản mới đã ghi. "
-            "Hãy nâng cấp Sổ tay. Không tệp nào bị thay đổi.",
-            "Not recovering: {file} was written by a newer Sổ tay (format {found}). It is not "
-            "damaged; recovering would go back to an older copy and lose what the newer version "
-            "wrote. Upgrade Sổ tay. No file was changed.",
-        ),
-        "doctor.recover_unreadable": (
-            "Không khôi phục: không đọc được {file} ({detail}). Tệp không hỏng; hãy sửa quyền "
-            "truy cập rồi chạy lại 'sotay doctor'. Không tệp nào bị thay đổi.",
-            "Not recovering: cannot read {file} ({detail}). It is not damaged; fix its "
-            "permissions and run 'sotay doctor' again. No file was changed.",
-        ),
-    }
-)
 
 Note = tuple[str, dict[str, Any]]
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from domain.errors import NotFound, ValidationError
+from domain.schema import is_open_conflict
 from domain.text import fold
 from sync.docs import op_key
 from sync.durable import Durable, locked
@@ -168,13 +169,11 @@ class Queries(Durable):
         return sorted(self._raw("rejected").values(), key=lambda r: r["op"]["op_seq"])
 
     def is_open_conflict(self, record: Record) -> bool:
-        """THE test for a conflict waiting for a person: a conflict record the server made,
-        still open on the server, and not resolved here by an op waiting to be sent."""
+        """A conflict waiting for a person here: open (:func:`domain.schema.is_open_conflict`),
+        made by the server, and not resolved here by an op waiting to be sent."""
         return (
-            record.kind == "conflict"
-            and not record.deleted
+            is_open_conflict(record.kind, record.flat, record.deleted)
             and record.seq > 0
-            and record.flat.get("status", "open") == "open"
             and record.id not in self.index.resolving
         )
 

@@ -1,18 +1,31 @@
-"""Shared test configuration: hypothesis profiles, the crash-loop switch, store fixtures.
+"""Shared test configuration: the catalogues (strict), hypothesis profiles, the crash-loop
+switch, store fixtures.
 
 ``pytest --kill-points 1000`` runs the SIGKILL crash test at 1,000 points (CI default 200);
 ``SOTAY_HYPOTHESIS=deep`` runs the property tests with many more examples.
+
+The ``clock``, ``store`` and in-process ``server`` fixtures are the only ones (built from
+tests.helpers): tests/tui and tests/reports start the clock elsewhere, and tests/sync's
+``server`` is a real process.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+from domain.i18n import load_catalogues
+from sync.store import Store
+from tests.helpers.clock import Clock
+from tests.helpers.server import Server
+
+# Every package's words, strict: an unknown key or a missing parameter fails the test.
+load_catalogues("sync", "documents", "tui", "server_stub", strict=True)
 
 settings.register_profile(
     "ci",
@@ -49,45 +62,27 @@ def kill_points(request: pytest.FixtureRequest) -> int:
     return int(request.config.getoption("--kill-points"))
 
 
-class Clock:
-    """A controllable clock for stores: ``clock.set(2022, 6, 20)``, ``clock.advance(days=1)``."""
-
-    def __init__(self, start: datetime | None = None) -> None:
-        self.now = start or datetime(2022, 5, 2, 8, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def set(self, year: int, month: int, day: int, hour: int = 9) -> None:
-        self.now = datetime(year, month, day, hour, tzinfo=UTC)
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(datetime(2022, 5, 2, 8, 0, tzinfo=UTC))
 
 
 @pytest.fixture
-def store_factory(tmp_path: Path, clock: Clock) -> Iterator[Callable[..., object]]:
-    from sync.store import Store
-
-    opened: list[Store] = []
-
-    def make(name: str = "office", office: str = "vn/bac-giang", role: str = "office") -> Store:
-        store = Store.create(
-            tmp_path / name, office=office, name=f"Văn phòng {name}", role=role, clock=clock
-        )
-        opened.append(store)
-        return store
-
-    yield make
-    for store in opened:
-        store.close()
+def store(tmp_path: Path, clock: Clock) -> Iterator[Store]:
+    """The office's store: Bắc Giang, written by Nguyễn Thị Lan, on the ``clock`` fixture."""
+    with Store.create(
+        tmp_path / "office",
+        office="vn/bac-giang",
+        name="Văn phòng BCĐ tỉnh Bắc Giang",
+        author="Nguyễn Thị Lan",
+        clock=clock,
+    ) as made:
+        yield made
 
 
 @pytest.fixture
-def store(store_factory: Callable[..., object]) -> object:
-    return store_factory()
+def server(tmp_path: Path) -> Iterator[Server]:
+    """The central service in-process on a seeded database (tests.helpers.server.seed)."""
+    made = Server.make(tmp_path / "server.db")
+    yield made
+    made.db.close()

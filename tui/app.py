@@ -1,40 +1,43 @@
 """The Sổ tay terminal app, built by :func:`build_app` from a store and a sync client.
 
 Sections are Textual modes (see :mod:`tui.sections`), switched with the number keys or the
-sidebar.  The store is read on the app thread; big saves and every exchange with the server
-run in workers (``exit_on_error=False``) that report back with messages, so a failure is a
-calm line in the status bar, never a traceback or a frozen screen.
+sidebar.  The store is read on the app thread; store work never runs on the event loop: big
+saves run in thread workers, and the sync client (HTTP and applying the answer) on a thread of
+its own (:mod:`tui.client_loop`).  Every worker has one boundary: its results come back as
+messages, and whatever it raises becomes a calm message (:func:`failure_of`), never a
+traceback or a stuck "working…".
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import work
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.command import CommandPalette, Provider
+from textual.command import CommandInput, CommandPalette, Provider
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.widgets import Input, TextArea
+from textual.worker import Worker, WorkerState
 
 from domain.errors import SotayError
-from domain.i18n import Lang, label
+from domain.i18n import Lang, t
 from domain.text import safe_display
 from sync.store import Store
-from tui.context import text_for
+from tui import strings
+from tui.client_loop import ClientLoop
 from tui.derived import Derived
 from tui.editing import Editor
-from tui.palette import SotayCommands
 from tui.sections import KIND_SECTION, SECTIONS, Section
-from tui.widgets.frame import SyncView
 
 if TYPE_CHECKING:
     from sync.client import SyncClient, SyncProgress, SyncResult
@@ -43,6 +46,28 @@ Clock = Callable[[], datetime]
 DEFAULT_SYNC_INTERVAL = 300.0
 RETRY_DELAYS = (30.0, 60.0, 120.0, 300.0)
 FIRST_SYNC_DELAY = 2.0
+
+
+@dataclass(frozen=True)
+class SyncView:
+    """What the status line says about the link to headquarters."""
+
+    configured: bool = False
+    state: str = "unknown"  # unknown | online | offline | syncing
+    error: SotayError | None = None
+    retry_at: datetime | None = None
+    skew: float | None = None
+    sent: int = 0
+    to_send: int = 0
+    received: int = 0
+
+
+def failure_of(error: BaseException | None) -> SotayError:
+    """What a failed worker shows: its own :class:`SotayError`, or for any other exception a
+    calm internal error naming only its type (never a traceback)."""
+    if isinstance(error, SotayError):
+        return error
+    return SotayError("error.internal", detail=type(error).__name__)
 
 
 class StoreChanged(Message):
@@ -55,15 +80,24 @@ class SyncFinished(Message):
         self.result = result
 
 
-class SyncFailed(Message):
-    def __init__(self, error: SotayError) -> None:
+class SyncProgressed(Message):
+    """How far the sync has got (posted from the client's thread)."""
+
+    def __init__(self, progress: SyncProgress) -> None:
         super().__init__()
-        self.error = error
+        self.progress = progress
+
+
+def _commands() -> type[Provider]:
+    from tui.palette import SotayCommands  # it reaches the app through ``getters.app``
+
+    return SotayCommands
 
 
 class SotayApp(App[int]):
-    #: Every screen's styles (each file beside its screen), parsed once at start: a screen
-    #: bringing its own CSS_PATH makes Textual re-parse all styles when it first opens.
+    #: Every screen's styles (each file beside its screen), parsed once at start.  The one
+    #: mechanism: no screen has a CSS_PATH of its own, since a screen bringing one makes
+    #: Textual re-parse every style when it first opens (about 60 ms, measured).
     CSS_PATH = [  # noqa: RUF012  (Textual reads a list; never mutated)
         "app.tcss",
         "widgets/widgets.tcss",
@@ -80,13 +114,16 @@ class SotayApp(App[int]):
                 "form",
                 "dialogs",
                 "search",
+                "reports",
+                "importer",
+                "rollup",
             )
         ),
     ]
     TITLE = "Sổ tay"
     #: Below 100 columns (an old laptop's terminal) the sidebar gives its room to the lists.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012
-    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {SotayCommands}
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {_commands}
     ENABLE_COMMAND_PALETTE = True
     BINDINGS: ClassVar[list[BindingType]] = [
         # Priority: moving between fields happens before the next key is delivered, so a fast
@@ -139,6 +176,7 @@ class SotayApp(App[int]):
         self._next_sync: float | None = None
         self._failures = 0
         self.syncing = False
+        self.client_loop = ClientLoop()
         for section in self.sections:
             self.add_mode(section.name, partial(section.factory, self))
         self.set_reactive(SotayApp.lang, lang)
@@ -175,9 +213,6 @@ class SotayApp(App[int]):
             return shown.upper()
         return {"delete": "Del", "esc": "Esc", "escape": "Esc"}.get(shown, shown)
 
-    def text(self, key: str, **params: object) -> str:
-        return text_for(key, self.ui_lang, **params)
-
     def on_mount(self) -> None:
         self.store.listeners.append(self._committed)
         self.switch_mode(self.sections[0].name)
@@ -208,9 +243,10 @@ class SotayApp(App[int]):
             self.store.listeners.remove(self._committed)
         if self.sync_client is not None:
             try:
-                await self.sync_client.aclose()
+                await self.client_loop.run(self.sync_client.aclose())
             except Exception:  # closing a dead connection must not turn an exit into a crash
                 self.log.warning("sync client did not close cleanly")
+        self.client_loop.stop()
 
     def first_paint(self) -> None:
         if not self._painted:
@@ -233,16 +269,16 @@ class SotayApp(App[int]):
     def notify_error(self, exc: SotayError) -> None:
         self.notify(exc.message(self.ui_lang), severity="error", markup=False, timeout=8)
 
-    def say(self, key: str, *, severity: str = "information", **params: object) -> None:
-        self.notify(self.text(key, **params), markup=False, severity=severity)  # type: ignore[arg-type]
+    def say(self, key: str, *, severity: SeverityLevel = "information", **params: object) -> None:
+        self.notify(t(key, self.ui_lang, **params), markup=False, severity=severity)
 
     # ---------------------------------------------------------------- actions
-    def action_command_palette(self) -> None:
-        if not CommandPalette.is_open(self):  # type: ignore[arg-type]
-            self.push_screen(
-                CommandPalette(
-                    placeholder=self.text("ui.palette.placeholder"), id="--command-palette"
-                )
+    @on(CommandPalette.Opened)
+    def _palette_opened(self) -> None:
+        """Textual's own palette (Ctrl+P), its prompt in the person's language."""
+        if isinstance(self.screen, CommandPalette):
+            self.screen.query_one(CommandInput).placeholder = t(
+                "ui.palette.placeholder", self.ui_lang
             )
 
     async def action_quit(self) -> None:
@@ -257,7 +293,7 @@ class SotayApp(App[int]):
             if yes:
                 self.exit(0)
 
-        self.push_screen(ConfirmScreen(self.text("ui.confirm.discard")), answered)
+        self.push_screen(ConfirmScreen(t("ui.confirm.discard", self.ui_lang)), answered)
 
     def action_help_quit(self) -> None:
         self.say("ui.key.quit")
@@ -365,15 +401,17 @@ class SotayApp(App[int]):
         record = self.store.get(record_id)
         if record is None or record.kind == "conflict":
             return
-        kind = label(f"kind.{record.kind}", self.ui_lang)
+        kind = t(f"kind.{record.kind}", self.ui_lang)
         title = safe_display(record.title)
-        question = self.text("ui.confirm.delete", kind=kind, title=title)
+        question = t("ui.confirm.delete", self.ui_lang, kind=kind, title=title)
 
         def answered(yes: bool | None) -> None:
             if not yes:
                 return
             try:
-                self.editor.delete(record_id, what=self.text("ui.deleted", kind=kind, title=title))
+                self.editor.delete(
+                    record_id, what=t("ui.deleted", self.ui_lang, kind=kind, title=title)
+                )
             except SotayError as exc:
                 self.notify_error(exc)
                 return
@@ -389,7 +427,7 @@ class SotayApp(App[int]):
         record = self.store.get(record_id)
         if record is None or record.kind == "conflict":
             return
-        kind = label(f"kind.{record.kind}", self.ui_lang)
+        kind = t(f"kind.{record.kind}", self.ui_lang)
         title = safe_display(record.title)
 
         def moved(scope: str | None) -> None:
@@ -399,14 +437,14 @@ class SotayApp(App[int]):
                 self.editor.move(
                     record_id,
                     scope,
-                    what=self.text("ui.moved", kind=kind, title=title, scope=scope),
+                    what=t("ui.moved", self.ui_lang, kind=kind, title=title, scope=scope),
                 )
             except SotayError as exc:
                 self.notify_error(exc)
                 return
             self.say("ui.moved", kind=kind, title=title, scope=scope)
 
-        question = self.text("ui.move.prompt", kind=kind, title=title, scope=record.scope)
+        question = t("ui.move.prompt", self.ui_lang, kind=kind, title=title, scope=record.scope)
         self.push_screen(PromptScreen(question, record.scope, check_scope), moved)
 
     def show_history(self, record_id: str) -> None:
@@ -449,19 +487,26 @@ class SotayApp(App[int]):
 
     @work(exclusive=True, group="sync", exit_on_error=False)
     async def _run_sync(self) -> None:
-        client = self.sync_client
-        if client is None:
+        """The sync, on the client's own thread (:mod:`tui.client_loop`); a failure comes
+        back as the worker's state change."""
+        assert self.sync_client is not None  # start_sync checked
+        result = await self.client_loop.run(self.sync_client.sync())
+        self.post_message(SyncFinished(result))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The boundary of the sync worker: any exception it raises is shown calmly."""
+        if event.worker.group != "sync":
             return
-        try:
-            result = await client.sync()
-        except SotayError as exc:
-            self.post_message(SyncFailed(exc))
-        except Exception as exc:  # the UI boundary: any other failure is reported, never raised
-            self.post_message(SyncFailed(SotayError("error.internal", detail=type(exc).__name__)))
-        else:
-            self.post_message(SyncFinished(result))
+        if event.state is WorkerState.ERROR:
+            self._sync_failed(failure_of(event.worker.error))
+        elif event.state is WorkerState.CANCELLED:
+            self.syncing = False
 
     def _on_progress(self, progress: SyncProgress) -> None:
+        self.post_message(SyncProgressed(progress))
+
+    def on_sync_progressed(self, message: SyncProgressed) -> None:
+        progress = message.progress
         self.sync_view = replace(
             self.sync_view, sent=progress.sent, to_send=progress.to_send, received=progress.received
         )
@@ -484,11 +529,10 @@ class SotayApp(App[int]):
         self.derived.invalidate()
         self.revision += 1
 
-    def on_sync_failed(self, message: SyncFailed) -> None:
+    def _sync_failed(self, error: SotayError) -> None:
         from sync.errors import Offline, ServerUnavailable
 
         self.syncing = False
-        error = message.error
         transient = isinstance(error, Offline | ServerUnavailable)
         delay = RETRY_DELAYS[min(self._failures, len(RETRY_DELAYS) - 1)]
         self._failures += 1
@@ -499,7 +543,7 @@ class SotayApp(App[int]):
             retry_at = self.now() + timedelta(seconds=wait)
         self.sync_view = replace(self.sync_view, state="offline", error=error, retry_at=retry_at)
         self.notify(
-            self.text("ui.sync.failed", detail=error.message(self.ui_lang)),
+            t("ui.sync.failed", self.ui_lang, detail=error.message(self.ui_lang)),
             severity="warning",
             markup=False,
             timeout=6,
@@ -523,6 +567,7 @@ def build_app(
     """The app on ``store``; ``sync_client`` None works offline.  ``clock`` fixes "now"
     (tests, snapshots); ``sync_interval`` None turns off background sync; ``connect`` makes
     the sync client once the dashboard is on screen."""
+    strings.load()
     return SotayApp(
         store,
         sync_client,

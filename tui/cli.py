@@ -22,8 +22,10 @@ from typing import Any, NoReturn
 import platformdirs
 
 from domain.errors import SotayError
-from domain.i18n import Lang, message, resolve_lang
+from domain.i18n import Lang, resolve_lang, t
+from domain.version import version
 from sync.store import Store
+from tui import strings
 from tui.console import Console
 
 COMMAND_MODULES = (
@@ -97,7 +99,7 @@ class Parser(argparse.ArgumentParser):
     lang: Lang = "vi"
 
     def error(self, text: str) -> NoReturn:
-        prefix = "Lệnh chưa đúng" if self.lang == "vi" else "Invalid command"
+        prefix = t("cli.invalid_command", self.lang)
         self.print_usage(sys.stderr)
         sys.stderr.write(f"{self.prog}: {prefix}: {text}\n")
         raise SystemExit(2)
@@ -105,23 +107,15 @@ class Parser(argparse.ArgumentParser):
 
 def build_parser(lang: Lang) -> Parser:
     Parser.lang = lang
-    vi = lang == "vi"
-    parser = Parser(
-        prog="sotay",
-        description=(
-            "Sổ tay — sổ tay điện tử của Ban Chỉ đạo CNTT / chuyển đổi số"
-            if vi
-            else "Sổ tay — the steering committee secretariat's notebook"
-        ),
-    )
-    parser.add_argument(
-        "--data",
-        metavar="DIR",
-        help="thư mục dữ liệu (mặc định: SOTAY_DATA hoặc thư mục người dùng)"
-        if vi
-        else "data directory (default: SOTAY_DATA or the user data dir)",
-    )
+    parser = Parser(prog="sotay", description=t("cli.description", lang))
+    parser.add_argument("--data", metavar="DIR", help=t("cli.help.data", lang))
     parser.add_argument("--lang", choices=["vi", "en"], help="ngôn ngữ / language")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"sotay {version()}",
+        help=t("cli.help.version", lang),
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for name in COMMAND_MODULES:
         try:
@@ -181,13 +175,12 @@ def _parse(parser: Parser, argv: Sequence[str]) -> argparse.Namespace:
     if extra and isinstance(fields, list) and not any(w.startswith("-") for w in extra):
         fields.extend(extra)
     elif extra:
-        parser.error(
-            ("không hiểu: " if parser.lang == "vi" else "unrecognised: ") + " ".join(extra)
-        )
+        parser.error(t("cli.unrecognised", parser.lang, args=" ".join(extra)))
     return args
 
 
 def run(argv: Sequence[str] | None = None) -> int:
+    strings.load()
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = _pre_lang(argv)
     console = Console(lang)
@@ -209,14 +202,14 @@ def run(argv: Sequence[str] | None = None) -> int:
         console.note(exc.message(lang))
         return exc.exit_code
     except KeyboardInterrupt:
-        console.note("Đã dừng." if lang == "vi" else "Stopped.")
+        console.note(t("cli.stopped", lang))
         return 130
     except BrokenPipeError:
         return 0
     except Exception as exc:  # the last line of defence: no traceback on the terminal
         log = _log_crash(data)
         detail = f"{type(exc).__name__}" + (f"; {log}" if log else "")
-        console.note(message("error.internal", lang, detail=detail))
+        console.note(t("error.internal", lang, detail=detail))
         return 70
 
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from domain.i18n import Lang, label, message
+from domain.i18n import Lang
 from domain.text import escape_for_terminal_json, safe_display
 
 
@@ -41,12 +41,6 @@ class Console:
     lang: Lang = "vi"
     out: TextIO = field(default_factory=lambda: sys.stdout)
     err: TextIO = field(default_factory=lambda: sys.stderr)
-
-    def label(self, key: str) -> str:
-        return label(key, self.lang)
-
-    def msg(self, key: str, **params: object) -> str:
-        return message(key, self.lang, **params)
 
     def print(self, text: str = "") -> None:
         """Print text that may come from other offices: escapes and controls removed."""

@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +18,6 @@ import httpx
 import orjson
 
 from domain.errors import SotayError
-from tui import strings  # noqa: F401  (registers the ui.demo.* messages)
 
 OFFICES = (
     ("vn", "Ban Chỉ đạo Trung ương (dữ liệu mẫu)"),
@@ -63,6 +63,19 @@ class DemoServer:
             if not isinstance(made, dict) or "token" not in made:
                 raise SotayError("ui.demo.failed", detail="token")
             tokens[key] = str(made["token"])
+        return cls.serve(db, tokens)
+
+    @classmethod
+    def serve(
+        cls,
+        db: Path,
+        tokens: dict[str, str] | None = None,
+        port: int = 0,
+        env: Mapping[str, str] | None = None,
+    ) -> DemoServer:
+        """``sotay-server serve`` on ``db`` at a loopback ``port`` (0: a free one), once healthy.
+
+        The tests start their real servers here too (with ``env`` and a fixed port to restart)."""
         command = [
             sys.executable,
             "-m",
@@ -73,14 +86,14 @@ class DemoServer:
             "--host",
             "127.0.0.1",
             "--port",
-            "0",
+            str(port),
             "--log-level",
             "warning",
         ]
         process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+            command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env
         )
-        server = cls(db, "", process, tokens)
+        server = cls(db, "", process, dict(tokens or {}))
         try:
             server.url = server._read_url()
             server._wait_healthy()

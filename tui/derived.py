@@ -128,7 +128,8 @@ class Derived:
         stamp = (self.revision, self.today())
         hit = self._cache.get(name)
         if hit is not None and hit[0] == stamp:
-            return hit[1]
+            cached: T = hit[1]
+            return cached
         value = build()
         self._cache[name] = (stamp, value)
         return value
@@ -153,12 +154,6 @@ class Derived:
             }
 
         return self._cached("unit_search", build)
-
-    def titles(self, kind: str) -> dict[str, str]:
-        def build() -> dict[str, str]:
-            return {r.id: safe_display(r.title) for r in self.store.list(kind)}
-
-        return self._cached(f"titles:{kind}", build)
 
     def name_of(self, record_id: str | None) -> str:
         if not record_id:
@@ -280,11 +275,8 @@ class Derived:
         """Every target's standing, furthest behind first (those without a reading last)."""
         lines = []
         for record in self.store.list("indicator"):
-            flat = record.flat
-            fields = {k: v for k, v in flat.items() if ":" not in k}
-            fields["readings"] = {k[8:]: v for k, v in flat.items() if k.startswith("reading:")}
             lines.append(
-                IndicatorLine(record.id, safe_display(record.title), attainment(fields, today))
+                IndicatorLine(record.id, safe_display(record.title), attainment(record.data, today))
             )
 
         def order(line: IndicatorLine) -> tuple[int, float, str]:

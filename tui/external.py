@@ -7,12 +7,12 @@ import shlex
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from textual.app import App, SuspendNotSupported
 
-from domain.i18n import Lang
+from domain.i18n import Lang, t
 from domain.text import clean_input
-from tui.strings import tr
 
 
 def editor_command() -> list[str]:
@@ -20,7 +20,7 @@ def editor_command() -> list[str]:
     return shlex.split(raw)
 
 
-def edit_text(app: App[object], text: str, lang: Lang) -> str | None:
+def edit_text(app: App[Any], text: str, lang: Lang) -> str | None:
     """Open ``text`` in $VISUAL / $EDITOR (nano by default) while the app is suspended.
 
     Returns the edited text, or ``None`` when the editor could not run (the reason is shown
@@ -36,7 +36,7 @@ def edit_text(app: App[object], text: str, lang: Lang) -> str | None:
                 subprocess.run([*editor_command(), str(path)], check=True)
         except (OSError, subprocess.SubprocessError, SuspendNotSupported) as exc:
             app.notify(
-                tr("ui.editor_failed", lang, detail=type(exc).__name__),
+                t("ui.editor_failed", lang, detail=type(exc).__name__),
                 markup=False,
                 severity="warning",
             )

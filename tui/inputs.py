@@ -13,6 +13,7 @@ from typing import Any
 import orjson
 
 from domain.errors import NotFound, Problem, ValidationError
+from domain.i18n import LANGS, t
 from domain.records import spec_for
 from domain.schema import SPECS
 from domain.text import fold
@@ -96,7 +97,7 @@ def _parse_set(store: Store, target: str | None, value: str, field: str) -> list
 def _parse_map(store: Store, kind: str, name: str, value: str) -> dict[str, Any]:
     model = spec_for(kind)
     items = [v for v in _SPLIT.split(value.strip()) if v]
-    if name == "readings":
+    if model.by_name[name].item == "reading":
         return dict(_parse_reading(item, name) for item in items)
     target = model.refs.get(name)
     out: dict[str, Any] = {}
@@ -135,7 +136,7 @@ def _one_value(store: Store, model: Any, kind: str, name: str, value: str) -> An
         return _parse_map(store, kind, name, value)
     target = model.refs.get(name)
     if target is not None:
-        if name == "lead_unit_id" and len([v for v in _SPLIT.split(value) if v]) > 1:
+        if model.by_name[name].type == "lead" and len([v for v in _SPLIT.split(value) if v]) > 1:
             raise ValidationError.single(name, "validation.one_lead_unit")
         return resolve_ref(store, target, value, name)
     return value
@@ -148,11 +149,9 @@ def known_kinds() -> list[str]:
 def match_kind(text: str) -> str:
     """A kind from its code or its Vietnamese / English label ("nhiem vu" → task)."""
     key = fold(text.strip())
-    from domain.i18n import LABELS
-
     for kind in SPECS:
-        vi, en = LABELS.get(f"kind.{kind}", (kind, kind))
-        if key in (kind, fold(vi), fold(en)) or key == kind + "s":
+        names = {fold(t(f"kind.{kind}", lang)) for lang in LANGS}
+        if key in names or key in (kind, kind + "s"):
             return kind
     raise ValidationError.single(
         "kind", "validation.unknown_kind", kind=text, known=", ".join(known_kinds())

@@ -7,14 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from domain.i18n import t
 from domain.text import fold, safe_display
-
-if TYPE_CHECKING:
-    from tui.app import SotayApp
+from tui.app import SotayApp
 
 Command = tuple[str, Callable[[], object], str]
 
@@ -22,26 +20,29 @@ Command = tuple[str, Callable[[], object], str]
 class SotayCommands(Provider):
     @property
     def sotay(self) -> SotayApp:
-        return self.app  # type: ignore[return-value]
+        """The app (a provider is not a DOM node, so ``getters.app`` does not apply)."""
+        app = self.app
+        assert isinstance(app, SotayApp)
+        return app
 
     def commands(self) -> list[Command]:
         app = self.sotay
-        t = app.text
+        lang = app.ui_lang
         out: list[Command] = [
-            (t("ui.cmd.new_task"), partial(app.edit_record, "task", None), ""),
-            (t("ui.cmd.new_meeting"), partial(app.edit_record, "meeting", None), ""),
-            (t("ui.cmd.new_plan"), partial(app.edit_record, "plan", None), ""),
-            (t("ui.cmd.sync"), app.action_sync, "F5"),
-            (t("ui.cmd.lang"), app.action_toggle_lang, "F2"),
-            (t("ui.cmd.search"), app.action_search, "/"),
-            (t("ui.cmd.undo"), app.action_undo, "u"),
-            (t("ui.cmd.help"), app.action_help, "F1"),
-            (t("ui.cmd.rollup"), app.show_rollup, ""),
+            (t("ui.cmd.new_task", lang), partial(app.edit_record, "task", None), ""),
+            (t("ui.cmd.new_meeting", lang), partial(app.edit_record, "meeting", None), ""),
+            (t("ui.cmd.new_plan", lang), partial(app.edit_record, "plan", None), ""),
+            (t("ui.cmd.sync", lang), app.action_sync, "F5"),
+            (t("ui.cmd.lang", lang), app.action_toggle_lang, "F2"),
+            (t("ui.cmd.search", lang), app.action_search, "/"),
+            (t("ui.cmd.undo", lang), app.action_undo, "u"),
+            (t("ui.cmd.help", lang), app.action_help, "F1"),
+            (t("ui.cmd.rollup", lang), app.show_rollup, ""),
         ]
         for section in app.sections:
             out.append(
                 (
-                    t("ui.cmd.goto", name=t(section.label_key)),
+                    t("ui.cmd.goto", lang, name=t(section.label_key, lang)),
                     partial(app.goto_section, section.name),
                     section.key,
                 )
@@ -50,8 +51,10 @@ class SotayCommands(Provider):
             number = safe_display(plan.flat.get("number"))
             title = safe_display(plan.title)
             shown = f"{number} {title}".strip()
-            out.append((t("ui.cmd.goto_plan", title=shown), partial(app.open_record, plan.id), ""))
-        out.append((t("ui.cmd.quit"), app.exit, "Ctrl+Q"))
+            out.append(
+                (t("ui.cmd.goto_plan", lang, title=shown), partial(app.open_record, plan.id), "")
+            )
+        out.append((t("ui.cmd.quit", lang), app.exit, "Ctrl+Q"))
         return out
 
     async def discover(self) -> Hits:

@@ -12,47 +12,14 @@ from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 from domain.dates import format_date
-from domain.i18n import Lang, label
+from domain.i18n import Lang, t
 from domain.ids import short
 from domain.money import format_money, format_percent
 from domain.rules import attainment, task_status
-from domain.schema import SPECS
+from domain.schema import SPECS, logical_name
 from domain.text import safe_display
 from sync.record import Record
 from sync.store import Store
-from tui.strings import tr
-
-DATE_FIELDS = frozenset(
-    {
-        "valid_from",
-        "valid_to",
-        "term_from",
-        "term_to",
-        "issued_on",
-        "start",
-        "due",
-        "completed_on",
-        "date",
-        "end",
-        "cutoff_from",
-        "cutoff_to",
-    }
-)
-MONEY_FIELDS = frozenset({"budget"})
-CHOICE_PREFIX = {
-    "unit_kind": "unit_kind",
-    "committee_role": "committee_role",
-    "plan_kind": "plan_kind",
-    "group": "group",
-    "funding": "funding",
-    "framework": "framework",
-    "measure": "measure",
-    "meeting_kind": "meeting_kind",
-    "doc_type": "doc_type",
-    "stage": "stage",
-    "report_kind": "report_kind",
-    "ranking_group": "ranking_group",
-}
 
 
 def ref_name(store: Store, record_id: Any) -> str:
@@ -68,52 +35,51 @@ def ref_name(store: Store, record_id: Any) -> str:
 
 
 def status_text(code: str | None, lang: Lang) -> str:
-    return label(f"status.{code}", lang) if code else ""
-
-
-def _choice_label(kind: str, name: str, value: str, lang: Lang) -> str:
-    if name == "status":
-        prefix = {"task": "status", "plan": "plan_status", "conflict": "conflict_status"}.get(kind)
-        return label(f"{prefix}.{value}", lang) if prefix else value
-    prefix = CHOICE_PREFIX.get(name)
-    return label(f"{prefix}.{value}", lang) if prefix else value
+    return t(f"status.{code}", lang) if code else ""
 
 
 def display_value(store: Store, kind: str, name: str, value: Any, lang: Lang = "vi") -> str:
-    """One logical field value as text for a person."""
+    """One logical field value as text for a person, as the field schema types it."""
     if value is None or value == "" or value == [] or value == {}:
         return ""
     spec = SPECS.get(kind)
-    refs = spec.refs if spec else {}
-    if name in DATE_FIELDS and isinstance(value, str):
+    field = spec.field(name) if spec else None
+    if field is None:
+        return _plain(value, lang)
+    if field.type == "date" and isinstance(value, str):
         return format_date(value)
-    if name in MONEY_FIELDS and isinstance(value, int):
+    if field.type == "money" and isinstance(value, int):
         return format_money(value)
-    if name == "progress" and isinstance(value, int | float):
+    if field.type == "percent" and isinstance(value, int | float):
         return format_percent(float(value))
-    if name in refs:
+    if field.target:
         if isinstance(value, list):
             return ", ".join(ref_name(store, v) for v in value)
         if isinstance(value, dict):
             return ", ".join(
-                f"{ref_name(store, k)} ({label('attendance.' + str(v), lang)})"
-                for k, v in value.items()
+                f"{ref_name(store, k)} ({t(f'{field.labels}.{v}', lang)})" for k, v in value.items()
             )
         return ref_name(store, value)
-    if name == "readings" and isinstance(value, dict):
-        parts = []
-        for when in sorted(value):
-            reading = value[when]
-            num, den = reading.get("numerator"), reading.get("denominator")
-            shown = (
-                f"{num}/{den}" if num is not None and den else format_percent(reading.get("value"))
-            )
-            parts.append(f"{format_date(when)}: {shown}")
-        return "; ".join(parts)
+    if field.item == "reading" and isinstance(value, dict):
+        return _readings(value)
+    if field.labels and isinstance(value, str):
+        return safe_display(t(f"{field.labels}.{value}", lang))
+    return _plain(value, lang)
+
+
+def _readings(value: Mapping[str, Any]) -> str:
+    parts = []
+    for when in sorted(value):
+        reading = value[when]
+        num, den = reading.get("numerator"), reading.get("denominator")
+        shown = f"{num}/{den}" if num is not None and den else format_percent(reading.get("value"))
+        parts.append(f"{format_date(when)}: {shown}")
+    return "; ".join(parts)
+
+
+def _plain(value: Any, lang: Lang) -> str:
     if isinstance(value, bool):
-        return label("word.yes" if value else "word.no", lang)
-    if isinstance(value, str):
-        return safe_display(_choice_label(kind, name, value, lang))
+        return t("word.yes" if value else "word.no", lang)
     if isinstance(value, list):
         return ", ".join(safe_display(v) for v in value)
     if isinstance(value, dict):
@@ -208,7 +174,7 @@ def record_rows(
     store: Store, records: list[Record], lang: Lang, today: date
 ) -> tuple[list[str], list[list[str]], list[int]]:
     cols = columns(records[0].kind) if records else []
-    headers = [label(key, lang) for key, _get, _w in cols]
+    headers = [t(key, lang) for key, _get, _w in cols]
     rows = [[get(store, r, lang, today) for _key, get, _w in cols] for r in records]
     limits = [w for _key, _get, w in cols]
     return headers, rows, limits
@@ -219,19 +185,19 @@ def describe(store: Store, record: Record, lang: Lang, today: date) -> list[tupl
     spec = SPECS.get(record.kind)
     names = list(spec.fields) if spec else list(record.data)
     pairs = [
-        (label("field.id", lang), record.id),
-        (label("field.kind", lang), label(f"kind.{record.kind}", lang)),
-        (label("field.scope", lang), record.scope),
+        (t("field.id", lang), record.id),
+        (t("field.kind", lang), t(f"kind.{record.kind}", lang)),
+        (t("field.scope", lang), record.scope),
     ]
     for name in names:
         value = record.data.get(name)
         if value in (None, "", [], {}):
             continue
         pairs.append(
-            (label(f"field.{name}", lang), display_value(store, record.kind, name, value, lang))
+            (t(f"field.{name}", lang), display_value(store, record.kind, name, value, lang))
         )
     if record.kind == "task":
-        pairs.append((label("field.status", lang) + " *", _task_status(store, record, lang, today)))
+        pairs.append((t("field.status", lang) + " *", _task_status(store, record, lang, today)))
     return pairs
 
 
@@ -251,30 +217,15 @@ def sort_key(record: Record) -> Any:
     return collation_key(record.title)
 
 
-def mapping_text(values: Mapping[str, Any]) -> str:
-    return ", ".join(f"{k}={v}" for k, v in values.items())
-
-
-def logical_name(kind: str, key: str) -> str:
-    """The field a flat key belongs to (``attendee:<id>`` → ``attendees``)."""
-    prefix, sep, _element = key.partition(":")
-    model = SPECS.get(kind)
-    if sep and model is not None:
-        for name, (p, _shape) in model.sets.items():
-            if p == prefix:
-                return name
-    return key
-
-
 def field_label(kind: str, key: str, lang: Lang) -> str:
     """A flat key's field label; ``scope`` and ``deleted`` are fields of every record."""
-    return label(f"field.{logical_name(kind, key)}", lang)
+    return t(f"field.{logical_name(kind, key)}", lang)
 
 
 def local_time(iso: str | None, lang: Lang = "vi", tz: tzinfo | None = None) -> str:
     """A stored UTC time as the person reads it: dd/mm/yyyy HH:MM in ``tz`` (default: local)."""
     if not iso:
-        return tr("ui.status.never", lang)
+        return t("ui.status.never", lang)
     try:
         when = datetime.fromisoformat(str(iso).replace("Z", "+00:00"))
     except ValueError:

@@ -6,7 +6,7 @@ Nhiệm vụ).  Screens are imported when first opened, so starting the app load
 dashboard.
 
 To add a section, append a :class:`Section` to :data:`SECTIONS` (or pass your own list to
-:func:`tui.app.build_app`), with its label registered in :mod:`tui.strings`.  The factory
+:func:`tui.app.build_app`), with its label in ``tui/strings.json``.  The factory
 gets the running app (its ``store``, ``ui_lang``, ``sync_client``…)::
 
     def _reports(app: Any) -> Screen[Any]:

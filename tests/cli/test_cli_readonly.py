@@ -9,9 +9,9 @@ from pathlib import Path
 
 import orjson
 import pytest
-from readonly_fs import digest, read_only_folder
 
 from sync.store import Store
+from tests.helpers.readonly_fs import digest, read_only_folder
 from tui.cli import run
 
 

@@ -10,7 +10,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.errors import ValidationError
-from domain.models import KINDS
 from domain.records import check_field, from_flat, prepare, to_flat
 from domain.rules import attainment, due_within, plan_progress, stt_key, task_status
 
@@ -147,28 +146,6 @@ def test_plan_progress_and_stt_order() -> None:
     ]
 
 
-def test_every_kind_has_labels_in_both_languages() -> None:
-    from domain.i18n import LABELS, MESSAGES
-
-    for kind, model in KINDS.items():
-        assert f"kind.{kind}" in LABELS
-        for name in model.model_fields:
-            assert f"field.{name}" in LABELS, f"{kind}.{name}"
-    for key, (vi, en) in [*MESSAGES.items(), *LABELS.items()]:
-        assert vi.strip() and en.strip(), key
-
-
 @given(st.integers(min_value=0, max_value=100))
 def test_any_progress_in_range_is_kept(value: int) -> None:
     assert task(progress=str(value))["progress"] == value
-
-
-def test_the_models_and_the_schema_describe_the_same_fields() -> None:
-    from domain.schema import SPECS
-
-    assert set(KINDS) == set(SPECS)
-    for kind, model in KINDS.items():
-        spec = SPECS[kind]
-        assert tuple(model.model_fields) == spec.fields, kind
-        assert set(spec.required) <= set(spec.fields) and spec.title in spec.fields, kind
-        assert set(spec.sets) | set(spec.refs) | spec.long_text <= set(spec.fields), kind

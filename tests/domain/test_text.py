@@ -9,7 +9,10 @@ from hypothesis import strategies as st
 
 from domain.text import clean_input, collation_key, fold, nfc, safe_display, strip_terminal
 
-VIETNAMESE = "aăâbcdđeêghiklmnoôơpqrstuưvxyAĂÂBCDĐEÊGHIKLMNOÔƠPQRSTUƯVXY àáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
+VIETNAMESE = (
+    "aăâbcdđeêghiklmnoôơpqrstuưvxyAĂÂBCDĐEÊGHIKLMNOÔƠPQRSTUƯVXY "
+    "àáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
+)
 vn_text = st.text(alphabet=st.sampled_from(VIETNAMESE + " ,.-/0123456789"), max_size=60)
 any_text = st.text(max_size=60)
 

@@ -1,5 +1,5 @@
-"""Fixtures for the outputs: a profile loaded with the demo data, and stores whose clock the
-test moves (for edits at controlled dates)."""
+"""Fixtures for the outputs: a profile loaded with the demo data, and a clock the test moves
+(for edits at controlled dates in the ``store`` of tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -10,23 +10,11 @@ from pathlib import Path
 import pytest
 
 from sync.store import Store
+from tests.helpers.clock import Clock
 from tui.cli import run
 from tui.commands.records import load_demo
 
 VN = timezone(timedelta(hours=7))
-
-
-class Clock:
-    """A clock the test sets: ``clock.at(2022, 6, 20)``."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2022, 1, 3, 9, 0, tzinfo=VN)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def at(self, year: int, month: int, day: int, hour: int = 9) -> None:
-        self.now = datetime(year, month, day, hour, 0, tzinfo=VN)
 
 
 @pytest.fixture
@@ -45,15 +33,7 @@ def demo_store(demo_dir: Path) -> Iterator[Store]:
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def clocked_store(tmp_path: Path, clock: Clock) -> Iterator[Store]:
-    with Store.create(
-        tmp_path / "clocked", office="vn/test", name="Test", role="office", clock=clock
-    ) as store:
-        yield store
+    return Clock(datetime(2022, 1, 3, 9, 0, tzinfo=VN))
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from sync.store import Store
 
 
 def statuses(store: Store, period: str) -> dict[str, str]:
-    doc = build_report(collect_report(store, ReportOptions("vn/test", parse_period(period))))
+    doc = build_report(collect_report(store, ReportOptions("vn/bac-giang", parse_period(period))))
     table = next((t for t in doc.tables() if isinstance(t, Table) and t.key == "tasks"), None)
     if table is None:
         return {}
@@ -39,30 +39,30 @@ def setup_task(store: Store, clock: Any) -> str:
 
 
 def test_task_completed_after_the_cutoff_is_not_done_in_that_report(
-    clocked_store: Store, clock: Any
+    store: Store, clock: Any
 ) -> None:
-    task_id = setup_task(clocked_store, clock)
+    task_id = setup_task(store, clock)
     clock.at(2022, 6, 20)  # after the Q2 cut-off (14/06/2022)
-    clocked_store.update(task_id, {"status": "done"})
-    assert statuses(clocked_store, "2022-Q2")["Nâng cấp cổng thông tin"] == "Đang thực hiện"
-    assert statuses(clocked_store, "2022-Q3")["Nâng cấp cổng thông tin"] == "Hoàn thành đúng hạn"
+    store.update(task_id, {"status": "done"})
+    assert statuses(store, "2022-Q2")["Nâng cấp cổng thông tin"] == "Đang thực hiện"
+    assert statuses(store, "2022-Q3")["Nâng cấp cổng thông tin"] == "Hoàn thành đúng hạn"
 
 
-def test_task_completed_before_the_cutoff_is_done(clocked_store: Store, clock: Any) -> None:
-    task_id = setup_task(clocked_store, clock)
+def test_task_completed_before_the_cutoff_is_done(store: Store, clock: Any) -> None:
+    task_id = setup_task(store, clock)
     clock.at(2022, 6, 10)
-    clocked_store.update(task_id, {"status": "done"})
-    assert statuses(clocked_store, "2022-Q2")["Nâng cấp cổng thông tin"] == "Hoàn thành đúng hạn"
+    store.update(task_id, {"status": "done"})
+    assert statuses(store, "2022-Q2")["Nâng cấp cổng thông tin"] == "Hoàn thành đúng hạn"
 
 
-def test_progress_is_taken_at_the_cutoff(clocked_store: Store, clock: Any) -> None:
-    task_id = setup_task(clocked_store, clock)
+def test_progress_is_taken_at_the_cutoff(store: Store, clock: Any) -> None:
+    task_id = setup_task(store, clock)
     clock.at(2022, 6, 1)
-    clocked_store.update(task_id, {"progress": 70})
+    store.update(task_id, {"progress": 70})
     clock.at(2022, 7, 1)
-    clocked_store.update(task_id, {"progress": 90})
+    store.update(task_id, {"progress": 90})
     doc = build_report(
-        collect_report(clocked_store, ReportOptions("vn/test", parse_period("2022-Q2")))
+        collect_report(store, ReportOptions("vn/bac-giang", parse_period("2022-Q2")))
     )
     table = next(t for t in doc.tables() if t.key == "tasks")
     row = next(r for r in table.rows if r[1].startswith("Nâng"))
@@ -70,22 +70,22 @@ def test_progress_is_taken_at_the_cutoff(clocked_store: Store, clock: Any) -> No
 
 
 def test_task_added_after_cutoff_with_later_dates_is_not_in_the_report(
-    clocked_store: Store, clock: Any
+    store: Store, clock: Any
 ) -> None:
-    setup_task(clocked_store, clock)
+    setup_task(store, clock)
     clock.at(2022, 7, 5)
-    unit = clocked_store.find_by_name("unit", "TTTT")[0]
-    clocked_store.add(
+    unit = store.find_by_name("unit", "TTTT")[0]
+    store.add(
         "task", {"title": "Việc mới quý III", "lead_unit_id": unit.id, "timeframe": "Quý III/2022"}
     )
-    assert "Việc mới quý III" not in statuses(clocked_store, "2022-Q2")
+    assert "Việc mới quý III" not in statuses(store, "2022-Q2")
 
 
-def test_backfilled_completion_after_cutoff_is_undone(clocked_store: Store, clock: Any) -> None:
+def test_backfilled_completion_after_cutoff_is_undone(store: Store, clock: Any) -> None:
     """Typed in July: done on 20/06 — after the cut-off, so not done in Q2."""
     clock.at(2022, 7, 5)
-    unit = clocked_store.add("unit", {"name": "Văn phòng"})
-    clocked_store.add(
+    unit = store.add("unit", {"name": "Văn phòng"})
+    store.add(
         "task",
         {
             "title": "Số hóa văn bản",
@@ -96,23 +96,23 @@ def test_backfilled_completion_after_cutoff_is_undone(clocked_store: Store, cloc
             "completed_on": "20/06/2022",
         },
     )
-    assert statuses(clocked_store, "2022-Q2")["Số hóa văn bản"] == "Đang thực hiện"
+    assert statuses(store, "2022-Q2")["Số hóa văn bản"] == "Đang thực hiện"
 
 
 def test_task_deleted_after_the_cutoff_still_counts_in_that_period(
-    clocked_store: Store, clock: Any
+    store: Store, clock: Any
 ) -> None:
-    task_id = setup_task(clocked_store, clock)
+    task_id = setup_task(store, clock)
     clock.at(2022, 7, 2)
-    clocked_store.delete(task_id)
-    assert "Nâng cấp cổng thông tin" in statuses(clocked_store, "2022-Q2")
-    assert "Nâng cấp cổng thông tin" not in statuses(clocked_store, "2022-Q3")
+    store.delete(task_id)
+    assert "Nâng cấp cổng thông tin" in statuses(store, "2022-Q2")
+    assert "Nâng cấp cổng thông tin" not in statuses(store, "2022-Q3")
 
 
-def test_unchanged_task_through_the_period_is_stalled(clocked_store: Store, clock: Any) -> None:
-    setup_task(clocked_store, clock)  # 40% on 01/04/2022, nothing since
+def test_unchanged_task_through_the_period_is_stalled(store: Store, clock: Any) -> None:
+    setup_task(store, clock)  # 40% on 01/04/2022, nothing since
     doc = build_report(
-        collect_report(clocked_store, ReportOptions("vn/test", parse_period("2022-05")))
+        collect_report(store, ReportOptions("vn/bac-giang", parse_period("2022-05")))
     )
     texts = [b.text for s in doc.sections for b in s.blocks if hasattr(b, "text")]
     assert any(t.startswith("Nâng cấp cổng thông tin (") and "40%" in t for t in texts)

@@ -83,13 +83,16 @@ def write_xlsx(path: Path) -> Path:
 
 @pytest.mark.parametrize("maker,offset", [(write_csv, 1), (write_xlsx, 2)])
 def test_preview_reports_each_bad_row_with_line_and_reason(
-    demo_store: Store, tmp_path: Path, maker, offset
-) -> None:  # type: ignore[no-untyped-def]
+    demo_store: Store, tmp_path: Path, maker: Callable[[Path], Path], offset: int
+) -> None:
     path = maker(tmp_path / f"plan{offset}")
     path = path.rename(path.with_suffix(".csv" if maker is write_csv else ".xlsx"))
     preview = plan_import.preview(demo_store, path, demo_id("pl.1772"))
     bad = {r.line: r.errors for r in preview.bad}
-    line = lambda n: n + 1 + offset  # noqa: E731  (header line, then the heading row)
+
+    def line(n: int) -> int:
+        return n + 1 + offset  # the header line, then the heading row
+
     assert set(bad) == {line(17), line(58), line(123)}
     assert "Sở Xây dựng" in bad[line(17)][0]
     assert "tỷ" in bad[line(58)][0]

@@ -102,10 +102,10 @@ def test_cutoff_rules(day: date, kind: str) -> None:
 def test_period_examples() -> None:
     q2 = parse_period("2022-Q2")
     assert (q2.cutoff_from, q2.cutoff_to) == (date(2022, 3, 15), date(2022, 6, 14))
-    assert parse_period("Quý II/2022") == q2 and q2.label() == "Quý II/2022"
+    assert parse_period("Quý II/2022") == q2 and q2.title() == "Quý II/2022"
     h1 = parse_period("2011-H1")
     assert (h1.cutoff_from, h1.cutoff_to) == (date(2010, 12, 15), date(2011, 6, 14))
-    assert h1.label() == "6 tháng đầu năm 2011" and h1.label("en") == "First half of 2011"
+    assert h1.title() == "6 tháng đầu năm 2011" and h1.title("en") == "First half of 2011"
     year = parse_period("2022")
     assert (year.cutoff_from, year.cutoff_to) == (date(2021, 12, 15), date(2022, 12, 14))
     custom = parse_period("01/03/2022..30/06/2022")

@@ -1,27 +1,14 @@
-"""Fixtures for the central service: a fresh database with offices and tokens, and an HTTP
-client that talks to the app in-process (httpx + ASGITransport, no sockets)."""
+"""Fixtures for the central service: an HTTP client that talks to the in-process app (httpx +
+ASGITransport, no sockets) with the seeded tokens; the ``server`` itself is tests/conftest.py's."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from server_helpers import Api, Server, seed
 
-from server_stub.db import Database
-from server_stub.settings import ServerSettings
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    path = tmp_path / "server.db"
-    settings = ServerSettings(db=path, synchronous="NORMAL")
-    db = Database(path, synchronous="NORMAL")
-    tokens, ids = seed(db)
-    yield Server(db, settings, tokens, ids, path)
-    db.close()
+from tests.helpers.server import Api, Server
 
 
 @pytest.fixture

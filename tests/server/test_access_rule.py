@@ -18,6 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from domain.schema import flat_key
 from server_stub.access import can_read, may_hold
 from server_stub.auth import Principal
 from server_stub.db import Database
@@ -28,7 +29,8 @@ from server_stub.state import Stored
 #: Offices whose names contain one another ("vn/a" in "vn/ab") and cousins of each other.
 SCOPES = ["vn", "vn/a", "vn/a/x", "vn/ab", "vn/ab/y", "vn/b", "hn", "hn/a"]
 scopes = st.sampled_from(SCOPES)
-audiences = st.lists(st.one_of(scopes, scopes.map(lambda s: "pub:" + s)), unique=True)
+publications = scopes.map(lambda s: flat_key("published_to", s))  # audience entries
+audiences = st.lists(st.one_of(scopes, publications), unique=True)
 
 
 @pytest.fixture(scope="module")

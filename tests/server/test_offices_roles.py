@@ -7,12 +7,12 @@ from pathlib import Path
 
 import orjson
 import pytest
-from server_helpers import BG, Api, Server, task
-from test_server_cli import cli
 
 from server_stub import auth
 from server_stub.db import Database
 from server_stub.errors import AdminError, Unauthorized
+from tests.helpers.server import BG, Api, Server, task
+from tests.server.test_server_cli import cli
 
 
 @pytest.fixture

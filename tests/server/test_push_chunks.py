@@ -6,13 +6,12 @@ from __future__ import annotations
 import threading
 import time
 
-from server_helpers import BG, HN, Server, make_op, task
-
 from server_stub.auth import Principal
 from server_stub.db import FairLock
 from server_stub.service import Service
 from server_stub.wire import OpIn
 from sync.protocol import Op
+from tests.helpers.server import BG, HN, Server, make_op, task
 
 BG_WHO = Principal("tk-bg", BG, "office", "u")
 

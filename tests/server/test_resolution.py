@@ -12,9 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from server_helpers import BG, HN, YT, Api, change, make_op, task
 
 from server_stub.merge import SERVER_WRITER
+from tests.helpers.server import BG, HN, YT, Api, change, make_op, task
 
 
 async def _field_conflict(api: Api) -> tuple[str, str, int]:

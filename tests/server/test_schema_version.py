@@ -32,4 +32,4 @@ def test_what_schema_version_gets(version: object, error: type[Exception]) -> No
     with pytest.raises(error) as caught:
         parse(body, sync=True)
     if error is Invalid:
-        assert caught.value.status == 422
+        assert isinstance(caught.value, Invalid) and caught.value.status == 422

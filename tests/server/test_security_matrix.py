@@ -1,6 +1,6 @@
 """Issue 13, acceptance 2 and 3: the attacks of the security review, over real HTTP.
 
-Each case starts a real ``sotay-server serve`` on loopback (tests/sync/servers.py) with the
+Each case starts a real ``sotay-server serve`` on loopback (tests/sync/server_process.py) with the
 limits it needs, makes the attack with a plain HTTP client and checks what the server
 answers and what it stored.
 
@@ -42,13 +42,11 @@ from typing import Any
 import httpx
 import orjson
 import pytest
-from server_helpers import BG, HN, make_op, task
 
 from server_stub import auth
 from server_stub.db import Database
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sync"))
-import servers
+from tests.helpers import server_process
+from tests.helpers.server import BG, HN, make_op, task
 
 pytestmark = pytest.mark.e2e
 MIB = 1024 * 1024
@@ -59,7 +57,7 @@ class World:
     """A real server with offices vn (HQ), Bắc Giang and Hà Nội; ``token(office)`` makes a
     fresh token (so each attack starts with full buckets)."""
 
-    server: servers.Server
+    server: server_process.Server
     db_path: Path
 
     @property
@@ -86,11 +84,11 @@ def _world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **env: Any) -> Itera
         auth.add_office(db, scope, name)
     db.close()
     monkeypatch.setattr(
-        servers,
+        server_process,
         "ENV",
-        {**servers.ENV, **{f"SOTAY_SERVER_{k.upper()}": str(v) for k, v in env.items()}},
+        {**server_process.ENV, **{f"SOTAY_SERVER_{k.upper()}": str(v) for k, v in env.items()}},
     )
-    server = servers.Server(path)
+    server = server_process.Server(path)
     try:
         yield World(server, path)
     finally:
@@ -343,7 +341,7 @@ def removed_office(world: World) -> None:
     with world.client(token) as hn:
         made = hn.post("/v1/sync", json=body([make_op(1, "h1", task(), scope=HN)]))
         assert made.status_code == 200
-        servers.admin(world.db_path, "office", "remove", HN)
+        server_process.admin(world.db_path, "office", "remove", HN)
         after = [
             hn.post("/v1/sync", json=body([make_op(2, "h2", task(), scope=HN)])),
             hn.get("/v1/pull"),
@@ -371,7 +369,7 @@ def hq_role_elsewhere(world: World) -> None:
         ],
         capture_output=True,
         text=True,
-        env=servers.ENV,
+        env=server_process.ENV,
         timeout=60,
     )
     assert done.returncode != 0 and "headquarters office" in done.stderr

@@ -13,7 +13,6 @@ from typing import Any
 import httpx
 import orjson
 import pytest
-from server_helpers import make_op, task
 
 from server_stub.auth import Principal, add_office, authenticate
 from server_stub.db import Database
@@ -22,6 +21,7 @@ from server_stub.service import Service
 from server_stub.settings import ServerSettings
 from server_stub.wire import OpIn
 from sync.protocol import Op
+from tests.helpers.server import make_op, task
 
 _SCRIPT = Path(sys.executable).with_name("sotay-server")
 COMMAND = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "server_stub.cli"]

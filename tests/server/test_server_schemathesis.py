@@ -11,18 +11,13 @@ OpenAPI), so 426 joins the statuses ``negative_data_rejection`` accepts for inva
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 import schemathesis
 from schemathesis.config import SchemathesisConfig
-from server_helpers import seed
 
-from server_stub.app import create_app
-from server_stub.db import Database
-from server_stub.settings import ServerSettings
+from tests.helpers.server import Server
 
 EXAMPLES = int(os.environ.get("SOTAY_SCHEMATHESIS_EXAMPLES", "25"))
 NEGATIVE_OK = [
@@ -43,12 +38,8 @@ NEGATIVE_OK = [
 
 
 @pytest.fixture
-def hq_token(tmp_path: Path) -> Iterator[tuple[Any, str]]:
-    db = Database(tmp_path / "server.db", synchronous="NORMAL")
-    tokens, _ids = seed(db)
-    app = create_app(ServerSettings(db=tmp_path / "server.db", rate=10_000, burst=10_000), db=db)
-    yield app, tokens["hq"]
-    db.close()
+def hq_token(server: Server) -> tuple[Any, str]:
+    return server.app(rate=10_000, burst=10_000), server.tokens["hq"]
 
 
 @pytest.fixture

@@ -13,10 +13,10 @@ from typing import Any
 import httpx
 import orjson
 import pytest
-from server_helpers import BG, HN, Api, Server, make_op, task
 
 from server_stub import auth, logs
 from sync.protocol import ErrorBody
+from tests.helpers.server import BG, HN, Api, Server, make_op, task
 
 MIB = 1024 * 1024
 ENDPOINTS = ("sync", "push", "pull", "history", "offices", "health")

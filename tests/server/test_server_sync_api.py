@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from server_helpers import BG, HN, YT, Api, Server, change, make_op, task
 
 from server_stub.auth import Principal
 from server_stub.service import Service
 from server_stub.settings import ServerSettings
 from server_stub.wire import OpIn
 from sync.protocol import Op, PullResponse, PushResponse, SyncResponse
+from tests.helpers.server import BG, HN, YT, Api, Server, change, make_op, task
 
 MINUTES = (  # as the domain stores a long text: no trailing newline (see clean_input)
     "I. Thành phần: Ban Chỉ đạo CNTT tỉnh.\n"

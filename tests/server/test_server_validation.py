@@ -14,7 +14,6 @@ import pydantic
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from server_helpers import BG, Api, make_op, task
 
 from domain.demo import records as demo_records
 from domain.errors import ValidationError
@@ -23,6 +22,7 @@ from domain.schema import SPECS
 from server_stub import validation
 from server_stub.validation import check_changes, check_value, model_accepts
 from server_stub.wire import Change, OpIn
+from tests.helpers.server import BG, Api, make_op, task
 
 KINDS = sorted(k for k in SPECS if k != "conflict")
 TEXTS = st.one_of(

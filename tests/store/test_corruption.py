@@ -67,6 +67,7 @@ def test_a_damaged_journal_entry_in_the_middle_is_corruption_not_a_torn_tail(
     for i in range(3):
         store.add("task", {"title": f"việc {i}", "lead_unit_id": u.id})
     store._journal.close()  # simulate a crash: no checkpoint
+    assert store._lock is not None
     store._lock.release()
     journal = path / "store.journal"
     _flip(journal, 40)
@@ -81,6 +82,7 @@ def test_a_torn_tail_is_set_aside_and_the_rest_opens(tmp_path: Path) -> None:
     u = store.add("unit", {"name": "Đơn vị"})
     store.add("task", {"title": "đã lưu", "lead_unit_id": u.id})
     store._journal.close()
+    assert store._lock is not None
     store._lock.release()
     journal = path / "store.journal"
     journal.write_bytes(journal.read_bytes() + b"SJ\x00\x00\x01\x00garbage")

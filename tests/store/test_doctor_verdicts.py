@@ -15,11 +15,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from readonly_fs import digest
 
 from domain.errors import StoreNewerFormat, StoreUnreadable
 from sync import snapshot
 from sync.store import Store
+from tests.helpers.readonly_fs import digest
 from tui.cli import run
 
 

@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from readonly_fs import digest, read_only_folder
 
 from domain.errors import StoreReadOnly
-from sync import durable, snapshot
+from sync import snapshot
 from sync.store import Store
+from tests.helpers.readonly_fs import digest, read_only_folder
 
 
 def _profile(path: Path) -> dict[str, str]:
@@ -152,7 +152,7 @@ def test_a_checkpoint_between_the_readers_reads_is_survived(
             writer.checkpoint()
         return found
 
-    monkeypatch.setattr(durable.snapshot, "read", read_then_checkpoint)
+    monkeypatch.setattr(snapshot, "read", read_then_checkpoint)
     reader = Store.open(path, read_only=True)
     assert sorted(r.title for r in reader.list("unit")) == ["ba 0", "hai", "một"]
     assert reader.pending_count() == writer.pending_count() == 3, "the outbox is current too"
@@ -168,7 +168,7 @@ def test_a_checkpoint_between_the_readers_reads_is_survived(
             writer.checkpoint()
         return found
 
-    monkeypatch.setattr(durable.snapshot, "read", read_then_two_checkpoints)
+    monkeypatch.setattr(snapshot, "read", read_then_two_checkpoints)
     reader = Store.open(path, read_only=True)
     assert len(reader.list("unit")) == 5
     assert reader.pending_count() == writer.pending_count() == 5

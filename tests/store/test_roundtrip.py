@@ -95,7 +95,7 @@ class StoreMachine(RuleBasedStateMachine):
         self.store.close()
         self.store = Store.open(self.dir / "p")
         rid = data.draw(st.sampled_from(sorted(self.model)))
-        assert self.store.get(rid).export() == self.model[rid]
+        assert self.store.require(rid).export() == self.model[rid]
 
     @invariant()
     def same_as_model(self) -> None:

@@ -81,9 +81,9 @@ def test_office_cannot_edit_records_of_another_scope(store: Any) -> None:
 
 def test_history_and_state_at_a_past_moment(store: Any, clock: Any) -> None:
     u = unit(store)
-    clock.set(2022, 6, 1)
+    clock.at(2022, 6, 1)
     t = store.add("task", {"title": "Việc", "lead_unit_id": u.id, "due": "30/06/2022"})
-    clock.set(2022, 6, 20)
+    clock.at(2022, 6, 20)
     store.update(t.id, {"status": "done"})
     assert store.state_at(t.id, datetime(2022, 6, 14, tzinfo=UTC)).get("status") is None
     assert store.state_at(t.id, datetime(2022, 6, 21, tzinfo=UTC))["status"] == "done"
@@ -98,7 +98,7 @@ def test_everything_survives_reopen_including_history(tmp_path: Path, clock: Any
     store.update(t.id, {"progress": 10})
     store.close()
     again = Store.open(tmp_path / "p", clock=clock)
-    assert again.get(t.id).data["progress"] == 10
+    assert again.require(t.id).data["progress"] == 10
     assert again.pending_count() == 3
     assert len(again.history(t.id)) == 2
     again.update(t.id, {"progress": 20})
@@ -118,7 +118,7 @@ def test_kinds_load_on_first_use(tmp_path: Path, clock: Any) -> None:
     assert again.loaded_kinds == set()
     assert len(again.list("task")) == 1
     assert again.loaded_kinds == {"task"}
-    assert again.get(u.id).title == "Sở Thông tin và Truyền thông"  # loads the rest on a miss
+    assert again.require(u.id).title == "Sở Thông tin và Truyền thông"  # loads the rest on a miss
     assert again.loaded_kinds == {"task", "unit", "person"}
     again.close()
 

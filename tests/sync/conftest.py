@@ -1,14 +1,14 @@
+"""The sync tests' ``server`` is a real ``sotay-server`` process (tests.helpers.server_process),
+not the in-process one of tests/conftest.py."""
+
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from servers import Server
+from tests.helpers.server_process import Server
 
 
 @pytest.fixture

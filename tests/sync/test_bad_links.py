@@ -16,12 +16,12 @@ from typing import Any
 
 import httpx
 import pytest
-from flaky import FlakyProxy
-from servers import Server, admin, token
 
 from sync.client import SyncClient
 from sync.errors import SyncError
 from sync.store import Store
+from tests.helpers.flaky import FlakyProxy
+from tests.helpers.server_process import Server, admin, token
 
 # A connection cut mid-response can leave httpcore's socket to the garbage collector.
 pytestmark = [
@@ -91,7 +91,7 @@ def test_500_edits_over_a_flaky_link_converge_without_loss_or_duplicates(
                 target = store.add(
                     "task", {"title": f"việc {i} của {scope}", "lead_unit_id": units[scope]}
                 )
-            expected[target.title] = dict(store.get(target.id).flat)
+            expected[target.title] = dict(store.require(target.id).flat)
             if i % 9 == 0:
                 await _sync_quietly(clients[scope])
         proxy.faulty = False

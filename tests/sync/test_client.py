@@ -11,23 +11,21 @@ import httpx
 import pytest
 
 from server_stub.app import create_app
-from server_stub.auth import add_office, create_token
 from server_stub.db import Database
 from server_stub.settings import ServerSettings
 from sync.apply import accept_removals
-from sync.client import SyncClient
+from sync.client import SyncClient, SyncProgress
 from sync.errors import AuthFailed, ServerMismatch
 from sync.store import Store
+from tests.helpers.server import Server
 
 
 @pytest.fixture
 def hq(tmp_path: Path) -> Iterator[dict[str, Any]]:
-    settings = ServerSettings(db=tmp_path / "hq.db", rate=1e6, burst=10**6, synchronous="NORMAL")
-    db = Database(settings.db, synchronous="NORMAL")
-    add_office(db, "vn/bac-giang", "Bắc Giang")
-    token = create_token(db, "vn/bac-giang", "office", "bg").token
-    yield {"app": create_app(settings, db=db), "token": token, "db": db, "root": tmp_path}
-    db.close()
+    server = Server.make(tmp_path / "hq.db")
+    app = server.app(rate=1e6, burst=10**6)
+    yield {"app": app, "token": server.tokens["bg"], "db": server.db, "root": tmp_path}
+    server.db.close()
 
 
 def replica(hq: dict[str, Any], name: str, **kw: Any) -> tuple[Store, SyncClient]:
@@ -52,7 +50,7 @@ def test_a_push_confirms_the_base_without_echoing_records_back(hq: dict[str, Any
     task = store.add("task", {"title": "Việc", "lead_unit_id": unit.id})
     result = run(client.sync())
     assert result.pushed == 2 and result.pulled == 0, "its own records are not sent back"
-    doc = store.get(task.id).doc
+    doc = store.require(task.id).doc
     assert doc["seq"] > 0 and doc["pending"] == 0 and doc["base"] is None
     store.update(task.id, {"progress": 30})
     assert store.pending_ops()[0]["changes"]["progress"] == {"value": 30}
@@ -83,7 +81,7 @@ def test_a_second_laptop_of_the_office_receives_everything(hq: dict[str, Any]) -
     unit = a.add("unit", {"name": "Sở TT&TT"})
     run(ca.sync())
     run(cb.sync())
-    assert b.get(unit.id).data == {"name": "Sở TT&TT"}
+    assert b.require(unit.id).data == {"name": "Sở TT&TT"}
 
 
 def test_a_different_server_is_refused_and_nothing_is_deleted(
@@ -92,22 +90,19 @@ def test_a_different_server_is_refused_and_nothing_is_deleted(
     store, client = replica(hq, "a")
     store.add("unit", {"name": "Sở TT&TT"})
     run(client.sync())
-    other = ServerSettings(db=tmp_path / "other.db", rate=1e6, burst=10**6)
-    odb = Database(other.db)
-    add_office(odb, "vn/bac-giang", "x")
-    token = create_token(odb, "vn/bac-giang", "office").token
+    other = Server.make(tmp_path / "other.db")
     wrong = SyncClient(
         store,
         server_url="http://other",
-        token=token,
-        transport=httpx.ASGITransport(app=create_app(other, db=odb)),
+        token=other.tokens["bg"],
+        transport=httpx.ASGITransport(app=other.app(rate=1e6, burst=10**6)),
     )
     store.add("unit", {"name": "Sở Nội vụ"})
     with pytest.raises(ServerMismatch) as err:
         run(wrong.sync())
     assert "adopt-server" in err.value.message("en")
     assert len(store.list("unit")) == 2 and store.pending_count() == 1
-    odb.close()
+    other.db.close()
 
 
 def test_a_mass_removal_is_held_back_while_the_rest_of_the_page_is_taken(
@@ -119,7 +114,7 @@ def test_a_mass_removal_is_held_back_while_the_rest_of_the_page_is_taken(
             tx.add("unit", {"name": f"Đơn vị {i}"})
     run(client.sync())
     ids = sorted(r.id for r in store.list("unit"))
-    arriving = {
+    arriving: dict[str, Any] = {
         "id": "0190aaaa-0000-7000-8000-000000000001",
         "kind": "plan",
         "scope": "vn",
@@ -175,7 +170,7 @@ def test_a_bad_token_is_a_clear_error_and_keeps_the_outbox(hq: dict[str, Any]) -
 
 
 def test_progress_is_reported_for_the_progress_bar(hq: dict[str, Any]) -> None:
-    seen = []
+    seen: list[SyncProgress] = []
     store, client = replica(hq, "a", progress=seen.append, batch_ops=10)
     with store.transaction() as tx:
         for i in range(35):

@@ -39,7 +39,6 @@ import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, rule
-from test_model import readable
 
 from documents import plan_import
 from domain.errors import SotayError
@@ -53,6 +52,7 @@ from sync.apply import accept_removals
 from sync.client import SyncClient
 from sync.errors import ServerMismatch
 from sync.store import Store
+from tests.sync.test_model import readable
 from tui.editing import Editor, ItemEdit
 
 REPLICAS = {

@@ -19,10 +19,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_world import Replica, World, assert_converged, write_jsonl
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, rule
+
+from domain.schema import is_open_conflict
+from tests.helpers.cli_world import Replica, World, assert_converged, write_jsonl
 
 pytestmark = pytest.mark.e2e
 
@@ -147,11 +149,8 @@ class CliDifferential(RuleBasedStateMachine):
         keep=st.sampled_from(["mine", "theirs", "current", "other"]),
     )
     def resolve(self, name: str, data: st.DataObject, keep: str) -> None:
-        open_ = [
-            r["id"]
-            for r in self.reps[name].export("conflict")
-            if r["fields"].get("status") == "open"
-        ]
+        conflicts = self.reps[name].export("conflict")
+        open_ = [r["id"] for r in conflicts if is_open_conflict("conflict", r["fields"])]
         if open_:
             self.reps[name].run("resolve", data.draw(st.sampled_from(open_)), "--keep", keep)
 

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from servers import Server, admin, token
+
+from tests.helpers.server_process import Server, admin, token
 
 pytestmark = pytest.mark.e2e
 

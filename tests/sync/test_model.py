@@ -214,6 +214,7 @@ class World:
         store = self.stores[name]
         self.loop.run_until_complete(self.clients[name].aclose())
         store._journal.close()
+        assert store._lock is not None
         store._lock.release()
         self.stores[name] = Store.open(self.root / name, clock=self.clocks[name])
         self._client(name)

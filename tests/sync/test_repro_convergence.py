@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from cli_world import Replica, World, assert_converged, by_id, unique_tag, write_jsonl
 
 from domain.ids import short
+from tests.helpers.cli_world import Replica, World, assert_converged, by_id, unique_tag, write_jsonl
 
 pytestmark = pytest.mark.e2e
 

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_world import Replica, World, assert_converged, backup, write_jsonl
 
 from domain.ids import short
 from sync.errors import ServerMismatch
+from tests.helpers.cli_world import Replica, World, assert_converged, backup, write_jsonl
 
 pytestmark = pytest.mark.e2e
 
@@ -93,7 +93,7 @@ def test_a_mass_unpublish_holds_back_only_the_removals(world: World, tmp_path: P
     bg1 = world.replica(tmp_path / "bg1", BG)
     bg2 = world.replica(tmp_path / "bg2", BG)
     hq = world.replica(tmp_path / "hq", HQ, "hq")
-    plans = [
+    plans: list[dict[str, Any]] = [
         {
             "id": str(uuid.uuid4()),
             "kind": "plan",

@@ -17,13 +17,11 @@ import httpx
 import pytest
 
 from domain.errors import Conflict as Refused
-from server_stub.app import create_app
-from server_stub.auth import add_office, create_token
-from server_stub.db import Database
-from server_stub.settings import ServerSettings
+from server_stub.auth import create_token
 from sync import conflicts
 from sync.client import SyncClient
 from sync.store import Store
+from tests.helpers.server import Server
 
 OFFICE = "vn/bac-giang"
 
@@ -32,11 +30,9 @@ class Office:
     """Replicas by name, each with its own token, over one in-process server."""
 
     def __init__(self, root: Path) -> None:
-        settings = ServerSettings(db=root / "hq.db", rate=1e6, burst=10**6, synchronous="NORMAL")
-        self.db = Database(settings.db, synchronous="NORMAL")
-        add_office(self.db, "vn", "Trung ương")
-        add_office(self.db, OFFICE, "Bắc Giang")
-        self.app = create_app(settings, db=self.db)
+        server = Server.make(root / "hq.db")
+        self.db = server.db
+        self.app = server.app(rate=1e6, burst=10**6)
         self.root = root
         self.stores: dict[str, Store] = {}
         self.clients: dict[str, SyncClient] = {}
@@ -173,8 +169,8 @@ def test_a_field_conflict_on_a_record_deleted_since_can_be_closed(office: Office
 
 
 def _moved(office: Office) -> tuple[str, str, Any]:
-    """HQ moves Bắc Giang's unit to Hà Nội while Lan edits it: a scope conflict."""
-    add_office(office.db, "vn/ha-noi", "Hà Nội")
+    """HQ moves Bắc Giang's unit to Hà Nội (an office of the seed) while Lan edits it: a scope
+    conflict."""
     lan, hq = office.replica("lan"), office.replica("hq", "vn", "hq")
     unit = lan.add("unit", {"name": "Sẽ chuyển"}).id
     office.sync("lan", "hq")

@@ -6,13 +6,14 @@ from typing import Any
 
 from textual.pilot import Pilot
 from textual.widget import Widget
-from tui_helpers import SIZE, make_app, type_text
 
 from sync.store import Store
+from tests.helpers.app import SIZE, make_app, type_text
 from tui.app import SotayApp
 from tui.screens.form import RecordFormScreen
 from tui.screens.plans import PlanScreen
 from tui.screens.tasks import TasksScreen
+from tui.widgets.forms import FieldBox
 from tui.widgets.table import VirtualTable
 
 
@@ -129,7 +130,7 @@ async def test_meeting_with_attendees_minutes_and_two_conclusions(
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.screen.__class__.__name__ == "MeetingsScreen", [
-            (b.id, b.error_text) for b in app.screen.query(".-invalid")
+            (b.id, b.error_text) for b in app.screen.query(".-invalid").results(FieldBox)
         ]
 
     assert len(commits) == 1, "the meeting, its notice and its tasks are one transaction"

@@ -3,10 +3,11 @@ from other offices drawn safely."""
 
 from __future__ import annotations
 
+from textual.command import CommandInput
 from textual.widgets import Static
-from tui_helpers import SIZE, make_app, type_text
 
 from sync.store import Store
+from tests.helpers.app import SIZE, make_app, type_text
 from tui.app import SotayApp
 from tui.screens.help import HelpScreen
 from tui.screens.search import SearchScreen
@@ -59,6 +60,9 @@ async def test_command_palette_runs_the_apps_commands_accent_insensitively(
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+p")
+        await pilot.pause()
+        prompt = app.screen.query_one(CommandInput)
+        assert prompt.placeholder == "Gõ lệnh hoặc tên kế hoạch…"
         await type_text(pilot, "them nhiem vu")
         await pilot.pause(0.3)
         await pilot.press("enter")

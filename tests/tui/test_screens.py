@@ -2,47 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
-from pathlib import Path
 
 from textual.widgets import Static
-from tui_helpers import SIZE, make_app, type_text
 
-from domain.i18n import MESSAGES
 from sync.store import Store
+from tests.helpers.app import SIZE, make_app, type_text
 from tui.screens.setup import SetupApp, check_answers
 from tui.widgets.table import VirtualTable
-
-TUI = Path(__file__).resolve().parents[2] / "tui"
-MINE = (
-    "app.py",
-    "strings.py",
-    "palette.py",
-    "derived.py",
-    "editing.py",
-    "context.py",
-    "demo_server.py",
-    "external.py",
-    "commands/app.py",
-    "widgets",
-    "screens",
-)
-
-
-def test_every_interface_word_exists_in_vietnamese_and_english() -> None:
-    used: set[str] = set()
-    for part in MINE:
-        path = TUI / part
-        for file in [path] if path.is_file() else sorted(path.glob("*.py")):
-            if file.name in ("reports.py", "importer.py"):
-                continue
-            used |= set(re.findall(r'"(ui\.[a-z_]+\.?[a-z_.]*[a-z_])"', file.read_text("utf-8")))
-    missing = sorted(k for k in used if k not in MESSAGES and not k.endswith("."))
-    assert not missing
-    for key in used & set(MESSAGES):
-        vi, en = MESSAGES[key]
-        assert vi and en
 
 
 async def test_units_and_roster_with_terms_of_service(store: Store, ids: dict[str, str]) -> None:

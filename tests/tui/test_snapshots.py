@@ -7,16 +7,15 @@ and look at the report before committing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
-from tui_helpers import OFFICE, fixed_clock, make_app, seed
 
 from sync.store import Store
+from tests.helpers.app import OFFICE, fill_office, make_app
 from tui.app import SotayApp
 from tui.screens.plans import PlanScreen
 
@@ -25,15 +24,8 @@ Snap = Callable[..., bool]
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> Iterator[tuple[Store, dict[str, str]]]:
-    store = Store.create(
-        tmp_path / "office",
-        office=OFFICE,
-        name="Văn phòng BCĐ tỉnh Bắc Giang",
-        author="Nguyễn Thị Lan",
-        clock=fixed_clock,
-    )
-    ids = seed(store)
+def world(store: Store) -> tuple[Store, dict[str, str]]:
+    ids = fill_office(store)
     with store.transaction() as tx:
         held = tx.add(
             "meeting",
@@ -121,8 +113,7 @@ def world(tmp_path: Path) -> Iterator[tuple[Store, dict[str, str]]]:
                 },
             }
         )
-    yield store, ids
-    store.close()
+    return store, ids
 
 
 def _still(pilot: Pilot[Any]) -> None:

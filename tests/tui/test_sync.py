@@ -6,9 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.widgets import Static
-from tui_helpers import OFFICE, SIZE, Server, fixed_clock, make_app
 
 from sync.store import Store
+from tests.helpers.app import OFFICE, SIZE, fixed_clock, make_app
+from tests.helpers.server import Server
 from tui.app import SotayApp
 from tui.screens.conflicts import ConflictsScreen
 from tui.screens.history import HistoryScreen

@@ -51,7 +51,7 @@ async def test_a_hundred_thousand_rows_cost_one_screenful_of_cells() -> None:
         app.cells = 0
         await pilot.press("end")
         await pilot.pause()
-        assert table.current.n == 99_999
+        assert table.current is not None and table.current.n == 99_999
         assert app.cells <= 4 * 20 * 2
         assert "99999" in table.render_line(table.size.height - 1).text
 

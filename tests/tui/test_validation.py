@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from tui_helpers import SIZE, make_app, type_text
 
 from sync.store import Store
+from tests.helpers.app import SIZE, make_app, type_text
 from tui.screens.form import RecordFormScreen
 from tui.widgets.forms import FieldBox, TextBox
 

@@ -1,1 +1,23 @@
-"""The ``sotay`` subcommands, one module per area."""
+"""The ``sotay`` subcommands, one module per area; each adds its own with :func:`command`."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from domain.i18n import Lang, t
+
+if TYPE_CHECKING:
+    from tui.cli import Context
+
+
+def command(
+    sub: Any, lang: Lang, name: str, func: Callable[[argparse.Namespace, Context], int]
+) -> argparse.ArgumentParser:
+    """The subcommand ``name`` running ``func``; its help is ``cli.cmd.<name>`` in ``lang``."""
+    parser: argparse.ArgumentParser = sub.add_parser(
+        name, help=t("cli.cmd." + name.replace("-", "_"), lang)
+    )
+    parser.set_defaults(func=func)
+    return parser

@@ -4,37 +4,28 @@
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from domain.i18n import Lang, resolve_lang
+from domain.i18n import Lang, resolve_lang, t
 from sync.store import Store
-from tui.strings import tr
+from tui.commands import command
 
 if TYPE_CHECKING:
-    from sync.client import SyncClient
     from tui.app import SotayApp
     from tui.cli import Context
-
-#: Set to a file path, the app writes the time of its first painted dashboard there and
-#: exits (the benchmark's start-up measurement).
-FIRST_PAINT_ENV = "SOTAY_FIRST_PAINT"
 
 
 def register(sub: Any, lang: Lang) -> None:
     """``demo``; the app itself opens when ``sotay`` is run without a subcommand."""
-    vi = lang == "vi"
-    p = sub.add_parser("demo", help="nạp dữ liệu mẫu" if vi else "load the demo data")
-    p.set_defaults(func=cmd_demo)
+    p = command(sub, lang, "demo", cmd_demo)
     p.add_argument(
         "--no-ui",
         action="store_true",
-        help="chỉ nạp dữ liệu, không mở ứng dụng" if vi else "load only, do not open the app",
+        help=t("cli.help.demo_no_ui", lang),
     )
 
 
@@ -46,34 +37,10 @@ def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
     return open_demo(args, ctx)
 
 
-def make_client(store: Store, data: Path) -> SyncClient | None:
-    from sync.credentials import load_token
-
-    saved = load_token(data)
-    if saved is None:
-        return None
-    from sync.client import SyncClient
-
-    url, token = saved
-    return SyncClient(store, server_url=url, token=token)
-
-
-def _first_paint_hook() -> Callable[[SotayApp], None] | None:
-    target = os.environ.get(FIRST_PAINT_ENV)
-    if not target:
-        return None
-
-    def painted(app: SotayApp) -> None:
-        Path(target).write_text(f"{time.time():.6f}\n", encoding="utf-8")
-        app.exit(0)
-
-    return painted
-
-
 def run_app(
     store: Store, data: Path, lang: Lang, on_first_paint: Callable[[SotayApp], None] | None = None
 ) -> int:
-    from sync.credentials import load_token
+    from sync.credentials import client_for, load_token
     from tui.app import build_app
 
     logged_in = load_token(data) is not None
@@ -82,11 +49,10 @@ def run_app(
         None,
         lang=lang,
         data_dir=data,
-        on_first_paint=on_first_paint or _first_paint_hook(),
-        connect=(lambda: make_client(store, data)) if logged_in else None,
+        on_first_paint=on_first_paint,
+        connect=(lambda: client_for(store, data)) if logged_in else None,
     )
-    headless = bool(os.environ.get(FIRST_PAINT_ENV))
-    app.run(headless=headless)
+    app.run()
     return int(app.return_code or 0)
 
 
@@ -129,7 +95,7 @@ def open_demo(args: argparse.Namespace, ctx: Context) -> int:
     folder = Path(tempfile.mkdtemp(prefix="sotay-demo-"))
     server: DemoServer | None = None
     try:
-        ctx.console.print(tr("ui.demo.starting", ctx.lang))
+        ctx.console.print(t("ui.demo.starting", ctx.lang))
         server = DemoServer.start(folder)
         hq, office = folder / "hq", folder / "bac-giang"
         with Store.create(office, office="vn/bac-giang", name="Văn phòng Bắc Giang", lang=ctx.lang):
@@ -141,20 +107,17 @@ def open_demo(args: argparse.Namespace, ctx: Context) -> int:
             load_demo(store)
             save_token(hq, server.url, server.tokens["hq"])
             store.set_meta(server_url=server.url)
-            ready = tr("ui.demo.ready", ctx.lang, url=server.url, path=folder)
-            second = tr("ui.demo.second", ctx.lang, path=office)
+            ready = t("ui.demo.ready", ctx.lang, url=server.url, path=folder)
+            second = t("ui.demo.second", ctx.lang, path=office)
             ctx.console.print(ready)
             ctx.console.print(second)
 
             def welcome(app: SotayApp) -> None:
                 app.notify(f"{ready}\n{second}", markup=False, timeout=20)
-                hook = _first_paint_hook()
-                if hook is not None:
-                    hook(app)
 
             return run_app(store, hq, ctx.lang, on_first_paint=welcome)
     finally:
         if server is not None:
             server.stop()
         shutil.rmtree(folder, ignore_errors=True)
-        ctx.console.print(tr("ui.demo.stopped", ctx.lang))
+        ctx.console.print(t("ui.demo.stopped", ctx.lang))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,97 +15,34 @@ from documents.export import formats_for, save_report, write_document
 from documents.notice import late_meetings, notice_document
 from documents.render_md import to_markdown
 from documents.reporting import Document, build_report
-from domain import i18n
 from domain.dates import format_date, parse_date
 from domain.errors import ValidationError
-from domain.i18n import Lang, label, message
+from domain.i18n import Lang, t
 from domain.periods import KINDS as PERIOD_KINDS
 from domain.periods import parse_period
 from domain.ranking import parse_bands
 from sync.store import Store
+from tui.commands import command
 
 if TYPE_CHECKING:
     from tui.cli import Context
 
-i18n.register(
-    messages={
-        "out.written": ("Đã ghi {path}", "Wrote {path}"),
-        "out.saved": (
-            "Đã lưu báo cáo {id} (sẽ được đồng bộ).",
-            "Saved report {id} (it will sync).",
-        ),
-        "out.notice_late": (
-            "Cảnh báo: thông báo kết luận của phiên họp ngày {meeting} {state} — hạn "
-            "{deadline} (5 ngày làm việc), đã {days} ngày làm việc.",
-            "Warning: the conclusion notice of the meeting of {meeting} {state} — due "
-            "{deadline} (5 working days); {days} working days so far.",
-        ),
-        "out.notice_missing": ("chưa ban hành", "is not issued"),
-        "out.notice_issued_late": ("ban hành chậm ngày {date}", "was issued late, on {date}"),
-        "out.notice_ok": (
-            "Thông báo kết luận đúng hạn (hạn {deadline}).",
-            "The conclusion notice is on time (due {deadline}).",
-        ),
-        "out.no_late": ("Không có thông báo kết luận nào chậm.", "No conclusion notice is late."),
-        "out.import_confirm": (
-            "Nhập {n} nhiệm vụ hợp lệ vào kế hoạch? [c/K] ",
-            "Import the {n} good tasks into the plan? [y/N] ",
-        ),
-        "out.import_not_confirmed": (
-            "Chưa nhập gì (cần xác nhận, hoặc dùng --yes).",
-            "Nothing imported (confirm, or pass --yes).",
-        ),
-        "out.ranking_saved": ("Đã lưu bảng xếp hạng {id}.", "Saved ranking {id}."),
-    }
-)
-
-
-def _t(lang: Lang, vi: str, en: str) -> str:
-    return vi if lang == "vi" else en
-
 
 def register_commands(sub: Any, lang: Lang) -> dict[str, argparse.ArgumentParser]:
-    def cmd(
-        name: str, vi: str, en: str, func: Callable[[argparse.Namespace, Context], int]
-    ) -> argparse.ArgumentParser:
-        p: argparse.ArgumentParser = sub.add_parser(name, help=_t(lang, vi, en))
-        p.set_defaults(func=func)
-        return p
+    cmd = partial(command, sub, lang)
 
     parsers = {
-        "report": cmd(
-            "report",
-            "lập báo cáo định kỳ (docx, md, csv)",
-            "produce a periodic report (docx, md, csv)",
-            cmd_report,
-        ),
-        "notice": cmd(
-            "notice",
-            "lập thông báo kết luận của phiên họp",
-            "produce a meeting's conclusion notice",
-            cmd_notice,
-        ),
-        "ranking": cmd("ranking", "lập bảng xếp hạng", "produce a ranking", cmd_ranking),
-        "import-plan": cmd(
-            "import-plan",
-            "nhập bảng nhiệm vụ của kế hoạch (CSV, XLSX)",
-            "import a plan's task table (CSV, XLSX)",
-            cmd_import_plan,
-        ),
-        "rollup": cmd(
-            "rollup",
-            "tổng hợp tiến độ các đơn vị (HQ)",
-            "progress of every office (HQ)",
-            cmd_rollup,
-        ),
+        "report": cmd("report", cmd_report),
+        "notice": cmd("notice", cmd_notice),
+        "ranking": cmd("ranking", cmd_ranking),
+        "import-plan": cmd("import-plan", cmd_import_plan),
+        "rollup": cmd("rollup", cmd_rollup),
     }
     for p in parsers.values():
         if p is not parsers["import-plan"]:
             p.add_argument(
                 "--format",
-                help="docx, md, csv ("
-                + _t(lang, "nhiều: docx,md,csv", "several: docx,md,csv")
-                + ")",
+                help="docx, md, csv (" + t("cli.help.several_formats", lang) + ")",
             )
             p.add_argument("-o", "--output", metavar="FILE")
     return parsers
@@ -114,32 +51,28 @@ def register_commands(sub: Any, lang: Lang) -> dict[str, argparse.ArgumentParser
 def register(sub: Any, lang: Lang) -> None:
     p = register_commands(sub, lang)
     r = p["report"]
-    r.add_argument("kind", choices=PERIOD_KINDS, help=_t(lang, "loại kỳ", "period kind"))
+    r.add_argument("kind", choices=PERIOD_KINDS, help=t("cli.help.period_kind", lang))
     r.add_argument("period", help="2022-Q2, 2011-H1, 2022-05, 2022, 01/03/2022..30/06/2022")
-    r.add_argument(
-        "--scope", help=_t(lang, "phạm vi (mặc định: văn phòng)", "scope (default: office)")
-    )
-    r.add_argument("--unit", help=_t(lang, "đơn vị báo cáo", "reporting unit"))
-    r.add_argument("--number", help=_t(lang, "số, ký hiệu", "number / symbol"))
-    r.add_argument("--place", help=_t(lang, "địa danh", "place"))
-    r.add_argument("--date", help=_t(lang, "ngày báo cáo (dd/mm/yyyy)", "report date (dd/mm/yyyy)"))
-    r.add_argument("--signer", help=_t(lang, "người ký", "signed by"))
-    r.add_argument("--recommendations", help=_t(lang, "mục V. Kiến nghị", "section V text"))
+    r.add_argument("--scope", help=t("cli.help.scope_default_office", lang))
+    r.add_argument("--unit", help=t("cli.help.reporting_unit", lang))
+    r.add_argument("--number", help=t("cli.help.number_symbol", lang))
+    r.add_argument("--place", help=t("cli.help.place", lang))
+    r.add_argument("--date", help=t("cli.help.report_date", lang))
+    r.add_argument("--signer", help=t("cli.help.signed_by", lang))
+    r.add_argument("--recommendations", help=t("cli.help.recommendations", lang))
     r.add_argument(
         "--save",
         action="store_true",
-        help=_t(lang, "lưu thành bản ghi báo cáo (đồng bộ về HQ)", "save as a report record"),
+        help=t("cli.help.save_as_report_record", lang),
     )
 
     n = p["notice"]
-    n.add_argument(
-        "id", nargs="?", help=_t(lang, "mã phiên họp hoặc thông báo", "meeting or notice ID")
-    )
+    n.add_argument("id", nargs="?", help=t("cli.help.meeting_notice_id", lang))
     n.add_argument("--place")
     n.add_argument(
         "--late",
         action="store_true",
-        help=_t(lang, "liệt kê thông báo kết luận chậm", "list late notices"),
+        help=t("cli.help.list_late_notices", lang),
     )
 
     k = p["ranking"]
@@ -151,18 +84,16 @@ def register(sub: Any, lang: Lang) -> None:
     )
     k.add_argument("--scope")
     k.add_argument("--criterion", action="append", default=[], metavar="NAME=WEIGHT[:SOURCE]")
-    k.add_argument("--scores", metavar="CSV", help=_t(lang, "điểm nhập tay", "typed scores"))
+    k.add_argument("--scores", metavar="CSV", help=t("cli.help.typed_scores", lang))
     k.add_argument("--bands", metavar="Xuất sắc=0,9,Tốt=0,8,…")
     k.add_argument("--title")
     k.add_argument("--save", action="store_true")
 
     i = p["import-plan"]
     i.add_argument("file")
-    i.add_argument(
-        "--plan", required=True, help=_t(lang, "mã hoặc số hiệu kế hoạch", "plan ID or number")
-    )
-    i.add_argument("--yes", "-y", action="store_true", help=_t(lang, "không hỏi lại", "do not ask"))
-    i.add_argument("--dry-run", action="store_true", help=_t(lang, "chỉ xem trước", "preview only"))
+    i.add_argument("--plan", required=True, help=t("cli.help.plan_id_number", lang))
+    i.add_argument("--yes", "-y", action="store_true", help=t("cli.help.do_not_ask", lang))
+    i.add_argument("--dry-run", action="store_true", help=t("cli.help.preview_only", lang))
 
     u = p["rollup"]
     u.add_argument("--sort", choices=rollup.SORT_KEYS, default="office")
@@ -170,7 +101,7 @@ def register(sub: Any, lang: Lang) -> None:
     u.add_argument(
         "--offline",
         action="store_true",
-        help=_t(lang, "không hỏi máy chủ", "do not ask the server"),
+        help=t("cli.help.do_not_ask_server", lang),
     )
 
 
@@ -183,7 +114,7 @@ def emit(ctx: Context, document: Document, args: argparse.Namespace) -> None:
     for fmt in formats_for(path, args.format):
         target = path or Path(f"{document.kind}.{fmt}")
         written = write_document(document, target, fmt)
-        ctx.console.print(message("out.written", ctx.lang, path=written))
+        ctx.console.print(t("out.written", ctx.lang, path=written))
 
 
 def _resolve_plan(store: Store, text: str) -> str:
@@ -214,7 +145,7 @@ def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
             record = save_report(
                 store, document, period, scope, opts.unit_id, args.recommendations or ""
             )
-            ctx.console.print(message("out.saved", ctx.lang, id=record.id))
+            ctx.console.print(t("out.saved", ctx.lang, id=record.id))
     return 0
 
 
@@ -225,7 +156,7 @@ def cmd_notice(args: argparse.Namespace, ctx: Context) -> int:
             for item in late:
                 ctx.console.print(_late_line(ctx.lang, item.timing) + f"  {item.meeting.title}")
             if not late:
-                ctx.console.print(message("out.no_late", ctx.lang))
+                ctx.console.print(t("out.no_late", ctx.lang))
             return 0
         if not args.id:
             raise ValidationError.single("id", "validation.required")
@@ -234,19 +165,17 @@ def cmd_notice(args: argparse.Namespace, ctx: Context) -> int:
         if timing.late:
             ctx.console.note(_late_line(ctx.lang, timing))
         else:
-            ctx.console.note(
-                message("out.notice_ok", ctx.lang, deadline=format_date(timing.deadline))
-            )
+            ctx.console.note(t("out.notice_ok", ctx.lang, deadline=format_date(timing.deadline)))
     return 0
 
 
 def _late_line(lang: Lang, timing: Any) -> str:
     state = (
-        message("out.notice_issued_late", lang, date=format_date(timing.issued_on))
+        t("out.notice_issued_late", lang, date=format_date(timing.issued_on))
         if timing.issued_on
-        else message("out.notice_missing", lang)
+        else t("out.notice_missing", lang)
     )
-    return message(
+    return t(
         "out.notice_late",
         lang,
         meeting=format_date(timing.meeting_date),
@@ -273,23 +202,23 @@ def cmd_ranking(args: argparse.Namespace, ctx: Context) -> int:
                 store, Path(args.scores), spec.criteria, rk.members(store, spec.scope, spec.group)
             )
         result = rk.compute(store, spec)
-        title = args.title or f"{label('kind.ranking', ctx.lang)} {args.year}"
+        title = args.title or f"{t('kind.ranking', ctx.lang)} {args.year}"
         emit(ctx, rk.ranking_document(store, result, title), args)
         if args.save:
             record = rk.save_ranking(store, result, title)
-            ctx.console.print(message("out.ranking_saved", ctx.lang, id=record.id))
+            ctx.console.print(t("out.ranking_saved", ctx.lang, id=record.id))
     return 0
 
 
 def print_preview(ctx: Context, preview: plan_import.Preview) -> None:
     for row in preview.rows:
         for reason in row.errors:
-            ctx.console.print(message("import.row_error", ctx.lang, line=row.line, reason=reason))
+            ctx.console.print(t("import.row_error", ctx.lang, line=row.line, reason=reason))
         for note in row.notes:
-            ctx.console.print(message("import.row_error", ctx.lang, line=row.line, reason=note))
+            ctx.console.print(t("import.row_error", ctx.lang, line=row.line, reason=note))
     counts = preview.counts()
     ctx.console.print(
-        message(
+        t(
             "out.import_summary",
             ctx.lang,
             good=len(preview.good),
@@ -304,7 +233,7 @@ def _confirmed(ctx: Context, args: argparse.Namespace, n: int) -> bool:
         return True
     if args.dry_run or not sys.stdin.isatty():
         return False
-    answer = input(message("out.import_confirm", ctx.lang, n=n)).strip().lower()
+    answer = input(t("out.import_confirm", ctx.lang, n=n)).strip().lower()
     return answer in ("c", "co", "có", "y", "yes")
 
 
@@ -316,10 +245,10 @@ def cmd_import_plan(args: argparse.Namespace, ctx: Context) -> int:
         if not preview.good:
             return 1 if preview.bad else 0
         if not _confirmed(ctx, args, len(preview.good)):
-            ctx.console.print(message("out.import_not_confirmed", ctx.lang))
+            ctx.console.print(t("out.import_not_confirmed", ctx.lang))
             return 0 if args.dry_run else 1
         counts = plan_import.save(store, preview)
-        ctx.console.print(message("out.import_done", ctx.lang, **counts))
+        ctx.console.print(t("out.import_done", ctx.lang, **counts))
     return 0
 
 

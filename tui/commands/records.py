@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,105 +14,78 @@ import orjson
 
 from domain import demo
 from domain.errors import Problem, SotayError, ValidationError
-from domain.i18n import Lang, label
+from domain.i18n import Lang, t
 from domain.rules import task_status
 from domain.schema import SPECS
-from domain.text import fold
+from domain.text import fold, safe_display
 from sync.record import Record
 from sync.store import Store
 from tui import present
+from tui.commands import command
 from tui.inputs import match_kind, parse_assignments, resolve_ref, to_logical
-from tui.strings import tr
 
 if TYPE_CHECKING:
     from tui.cli import Context
 
 
-def _t(lang: Lang, vi: str, en: str) -> str:
-    return vi if lang == "vi" else en
-
-
 def register(sub: Any, lang: Lang) -> None:
-    def cmd(
-        name: str, vi: str, en: str, func: Callable[[argparse.Namespace, Context], int]
-    ) -> argparse.ArgumentParser:
-        p: argparse.ArgumentParser = sub.add_parser(name, help=_t(lang, vi, en))
-        p.set_defaults(func=func)
-        return p
+    cmd = partial(command, sub, lang)
 
-    p = cmd(
-        "init", "tạo hồ sơ dữ liệu cho một văn phòng", "create a profile for an office", cmd_init
-    )
+    p = cmd("init", cmd_init)
     p.add_argument("--office", required=True, help="vn/bac-giang")
     p.add_argument("--name", required=True)
     p.add_argument("--role", choices=["office", "hq"], default="office")
-    p.add_argument("--author", help=_t(lang, "tên người sử dụng", "your name"))
+    p.add_argument("--author", help=t("cli.help.your_name", lang))
 
-    p = cmd("add", "thêm bản ghi, in ra mã", "add a record, print its ID", cmd_add)
+    p = cmd("add", cmd_add)
     p.add_argument("kind")
     p.add_argument("fields", nargs="*", metavar="field=value")
     p.add_argument("--scope")
 
-    p = cmd("set", "sửa các trường của bản ghi", "change fields of a record", cmd_set)
+    p = cmd("set", cmd_set)
     p.add_argument("id")
     p.add_argument("fields", nargs="+", metavar="field=value")
 
-    p = cmd("rm", "xóa bản ghi", "delete a record", cmd_rm)
+    p = cmd("rm", cmd_rm)
     p.add_argument("id")
     p.add_argument("--yes", "-y", action="store_true")
 
-    p = cmd("restore", "khôi phục bản ghi đã xóa", "restore a deleted record", cmd_restore)
+    p = cmd("restore", cmd_restore)
     p.add_argument("id")
 
-    p = cmd(
-        "move",
-        "chuyển bản ghi sang phạm vi (văn phòng) khác",
-        "move a record to another scope (office)",
-        cmd_move,
-    )
+    p = cmd("move", cmd_move)
     p.add_argument("id")
     p.add_argument("scope", help="vn/bac-giang/yen-the")
 
-    p = cmd("show", "xem một bản ghi", "show a record", cmd_show)
+    p = cmd("show", cmd_show)
     p.add_argument("id")
     p.add_argument("--json", action="store_true")
     p.add_argument("--history", action="store_true")
 
-    p = cmd("ls", "liệt kê bản ghi theo loại", "list records of a kind", cmd_ls)
+    p = cmd("ls", cmd_ls)
     p.add_argument("kind")
     p.add_argument("filters", nargs="*", metavar="field=value")
     p.add_argument(
         "--overdue",
         action="store_true",
-        help=_t(lang, "chỉ nhiệm vụ quá hạn", "overdue tasks only"),
+        help=t("cli.help.overdue_tasks_only", lang),
     )
-    p.add_argument(
-        "--all", action="store_true", help=_t(lang, "kể cả bản ghi đã xóa", "include deleted")
-    )
+    p.add_argument("--all", action="store_true", help=t("cli.help.include_deleted", lang))
     p.add_argument("--json", action="store_true")
 
-    p = cmd("find", "tìm kiếm không dấu", "accent-insensitive search", cmd_find)
+    p = cmd("find", cmd_find)
     p.add_argument("text", nargs="+")
     p.add_argument("--kind")
     p.add_argument("--json", action="store_true")
 
-    p = cmd(
-        "export", "xuất mọi bản ghi (JSON lines)", "export every record (JSON lines)", cmd_export
-    )
+    p = cmd("export", cmd_export)
     p.add_argument("--format", choices=["jsonl", "json"], default="jsonl")
     p.add_argument("--kind")
 
-    p = cmd(
-        "import", "nhập bản ghi từ tệp export", "import records from an export file", cmd_import
-    )
+    p = cmd("import", cmd_import)
     p.add_argument("file")
 
-    cmd(
-        "status",
-        "tình trạng hồ sơ: số bản ghi, thay đổi chưa đồng bộ",
-        "profile status: counts, pending changes",
-        cmd_status,
-    )
+    cmd("status", cmd_status)
 
 
 # ---------------------------------------------------------------------------
@@ -126,11 +100,7 @@ def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
     )
     with store:
         ctx.console.print(
-            _t(
-                ctx.lang,
-                f"Đã tạo hồ sơ {store.office} ({args.name}) tại {ctx.data}",
-                f"Created profile {store.office} ({args.name}) in {ctx.data}",
-            )
+            t("cli.created_profile", ctx.lang, office=store.office, name=args.name, data=ctx.data)
         )
     return 0
 
@@ -151,11 +121,7 @@ def cmd_set(args: argparse.Namespace, ctx: Context) -> int:
         after = store.update(record.id, changes)
         same = after.doc is record.doc
         ctx.console.print(
-            _t(
-                ctx.lang,
-                "Không có gì thay đổi." if same else f"Đã lưu {after.id}.",
-                "Nothing changed." if same else f"Saved {after.id}.",
-            )
+            t("ui.nothing_changed", ctx.lang) if same else t("cli.saved", ctx.lang, id=after.id)
         )
     return 0
 
@@ -164,23 +130,22 @@ def cmd_rm(args: argparse.Namespace, ctx: Context) -> int:
     with ctx.open_store() as store:
         record = store.require(args.id)
         if not args.yes and sys.stdin.isatty():
-            question = _t(
-                ctx.lang,
-                f"Xóa {label('kind.' + record.kind, ctx.lang)} “{record.title}”? [c/K] ",
-                f"Delete {record.kind} “{record.title}”? [y/N] ",
+            label = t(f"kind.{record.kind}", ctx.lang)
+            question = t(
+                "cli.confirm_delete", ctx.lang, kind=record.kind, label=label, title=record.title
             )
-            answer = input(present.safe_display(question)).strip().lower()
+            answer = input(safe_display(question)).strip().lower()
             if answer not in ("c", "co", "có", "y", "yes"):
                 return 1
         store.delete(record.id)
-        ctx.console.print(_t(ctx.lang, f"Đã xóa {record.id}.", f"Deleted {record.id}."))
+        ctx.console.print(t("cli.deleted", ctx.lang, id=record.id))
     return 0
 
 
 def cmd_restore(args: argparse.Namespace, ctx: Context) -> int:
     with ctx.open_store() as store:
         record = store.restore(store.require(args.id).id)
-        ctx.console.print(_t(ctx.lang, f"Đã khôi phục {record.id}.", f"Restored {record.id}."))
+        ctx.console.print(t("cli.restored", ctx.lang, id=record.id))
     return 0
 
 
@@ -189,13 +154,7 @@ def cmd_move(args: argparse.Namespace, ctx: Context) -> int:
         record = store.require(args.id)
         with store.transaction() as tx:
             moved = tx.move(record.id, args.scope)
-        ctx.console.print(
-            _t(
-                ctx.lang,
-                f"Đã chuyển {moved.id} sang {moved.scope}.",
-                f"Moved {moved.id} to {moved.scope}.",
-            )
-        )
+        ctx.console.print(t("cli.moved", ctx.lang, id=moved.id, scope=moved.scope))
     return 0
 
 
@@ -208,9 +167,9 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
         for name, value in present.describe(store, record, ctx.lang, store.today()):
             ctx.console.print(f"{name}: {value}")
         if record.deleted:
-            ctx.console.print(label("field.deleted", ctx.lang) + ": " + label("word.yes", ctx.lang))
+            ctx.console.print(t("field.deleted", ctx.lang) + ": " + t("word.yes", ctx.lang))
         if record.pending:
-            ctx.console.print(f"{label('word.not_synced', ctx.lang)}: {record.pending}")
+            ctx.console.print(f"{t('word.not_synced', ctx.lang)}: {record.pending}")
         if args.history:
             _print_history(ctx, store, record)
     return 0
@@ -219,24 +178,24 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
 def _print_history(ctx: Context, store: Store, record: Record) -> None:
     lang = ctx.lang
     for entry in store.history(record.id):
-        who = present.safe_display(entry.get("author") or "")
+        who = safe_display(entry.get("author") or "")
         where = entry.get("office") or ""
         parts = [
-            tr(f"ui.history.{mark}", lang)
+            t(f"ui.history.{mark}", lang)
             for mark in ("created", "arrived", "removed")
             if entry.get(mark)
         ]
         if entry.get("scope"):
             old, new = entry["scope"]
-            parts.append(tr("ui.history.moved", lang, old=old, new=new))
+            parts.append(t("ui.history.moved", lang, old=old, new=new))
         if not entry.get("created") and not entry.get("removed"):
             parts += [
                 f"{present.field_label(record.kind, k, lang)}: "
-                f"{present.safe_display(v[0])} → {present.safe_display(v[1])}"
+                f"{safe_display(v[0])} → {safe_display(v[1])}"
                 for k, v in entry["changes"].items()
             ]
         when = present.local_time(entry["at"], lang)
-        source = tr(f"ui.history.src.{entry['source']}", lang)
+        source = t(f"ui.history.src.{entry['source']}", lang)
         ctx.console.print(f"{when} {source} {who} {where}: {', '.join(parts)}")
 
 
@@ -255,8 +214,7 @@ def _status_matcher(value: str) -> Callable[[Record, Any], bool]:
             "paused",
             "cancelled",
         )
-        if wanted
-        in (code, fold(label(f"status.{code}", "vi")), fold(label(f"status.{code}", "en")))
+        if wanted in (code, fold(t(f"status.{code}", "vi")), fold(t(f"status.{code}", "en")))
     }
     if not codes:
         raise ValidationError.single(
@@ -264,8 +222,7 @@ def _status_matcher(value: str) -> Callable[[Record, Any], bool]:
             "validation.bad_choice",
             value=value,
             choices=", ".join(
-                label(f"status.{c}", "vi")
-                for c in ("not_started", "in_progress", "done", "overdue")
+                t(f"status.{c}", "vi") for c in ("not_started", "in_progress", "done", "overdue")
             ),
         )
 
@@ -328,14 +285,14 @@ def _show_records(ctx: Context, store: Store, records: list[Record], as_json: bo
             ctx.console.raw(orjson.dumps(record.export()).decode())
         return
     if not records:
-        ctx.console.note(_t(ctx.lang, "Không có bản ghi nào.", "No records."))
+        ctx.console.note(t("cli.no_records", ctx.lang))
         return
     by_kind: dict[str, list[Record]] = {}
     for record in records:
         by_kind.setdefault(record.kind, []).append(record)
     for kind, group in by_kind.items():
         if len(by_kind) > 1:
-            ctx.console.print(f"\n{label('kind.' + kind, ctx.lang)}")
+            ctx.console.print(f"\n{t('kind.' + kind, ctx.lang)}")
         headers, rows, limits = present.record_rows(store, group, ctx.lang, store.today())
         ctx.console.table(headers, rows, limits)
 
@@ -402,12 +359,12 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
     with ctx.open_store() as store:
         counts = store.import_records(items, enforce_scope=False, file=path.name)
     ctx.console.print(
-        _t(
+        t(
+            "cli.imported",
             ctx.lang,
-            f"Đã nhập: {counts['added']} mới, {counts['updated']} cập nhật, "
-            f"{counts['unchanged']} không đổi.",
-            f"Imported: {counts['added']} new, {counts['updated']} updated, "
-            f"{counts['unchanged']} unchanged.",
+            added=counts["added"],
+            updated=counts["updated"],
+            unchanged=counts["unchanged"],
         )
     )
     return 0
@@ -441,9 +398,9 @@ def load_demo_profile(ctx: Context) -> int:
 
 
 def print_demo_summary(ctx: Context, summary: dict[str, dict[str, int]]) -> None:
-    ctx.console.print(_t(ctx.lang, "Đã nạp dữ liệu mẫu:", "Loaded the demo data:"))
+    ctx.console.print(t("cli.loaded_demo_data", ctx.lang))
     for office, counts in summary.items():
-        parts = ", ".join(f"{n} {label('kind.' + k, ctx.lang)}" for k, n in counts.items())
+        parts = ", ".join(f"{n} {t('kind.' + k, ctx.lang)}" for k, n in counts.items())
         ctx.console.print(f"  {office}: {parts}")
 
 
@@ -452,22 +409,14 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
         stats = store.stats()
         c = ctx.console
         c.print(
-            f"{label('field.scope', ctx.lang)}: {store.office} ({store.meta('name')}), {store.role}"
+            f"{t('field.scope', ctx.lang)}: {store.office} ({store.meta('name')}), {store.role}"
         )
         for kind, n in stats["counts"].items():
-            c.print(f"  {label('kind.' + kind, ctx.lang)}: {n}")
-        c.print(f"{label('word.not_synced', ctx.lang)}: {stats['pending']}")
-        c.print(f"{label('kind.conflict', ctx.lang)}: {stats['open_conflicts']}")
+            c.print(f"  {t('kind.' + kind, ctx.lang)}: {n}")
+        c.print(f"{t('word.not_synced', ctx.lang)}: {stats['pending']}")
+        c.print(f"{t('kind.conflict', ctx.lang)}: {stats['open_conflicts']}")
         if stats["rejected"]:
-            c.print(
-                _t(
-                    ctx.lang,
-                    f"Thay đổi bị máy chủ từ chối: {stats['rejected']}",
-                    f"Changes refused by the server: {stats['rejected']}",
-                )
-            )
+            c.print(t("cli.changes_refused", ctx.lang, rejected=stats["rejected"]))
         last = store.meta("last_sync_at")
-        c.print(
-            _t(ctx.lang, f"Đồng bộ lần cuối: {last or 'chưa'}", f"Last sync: {last or 'never'}")
-        )
+        c.print(t("ui.status.last_sync", ctx.lang, when=last or t("ui.status.never", ctx.lang)))
     return 0

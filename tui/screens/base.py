@@ -4,25 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Input, Static
+from textual.worker import Worker, WorkerState
 
 from domain.errors import SotayError
-from domain.i18n import Lang, label
+from domain.i18n import Lang, t
 from domain.text import fold
 from sync.record import Record
-from tui.context import text_for
+from tui.app import SotayApp, failure_of
 from tui.widgets.frame import KeyBar, Sidebar, StatusLine, TitleBar
 from tui.widgets.table import Column, VirtualTable
-
-if TYPE_CHECKING:
-    from tui.app import SotayApp
 
 
 class SotayScreen(Screen[Any]):
@@ -33,7 +31,9 @@ class SotayScreen(Screen[Any]):
     words are redrawn when the language changes (``relabel``).
     """
 
-    section_key: ClassVar[str] = "ui.app.title"
+    app = getters.app(SotayApp)
+    #: the title bar's words (a class's own, or an instance's, as in the record form)
+    section_key: str = "ui.app.title"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "ui.key.back", show=False)]
 
     def __init__(self, name: str | None = None, id: str | None = None) -> None:
@@ -41,15 +41,8 @@ class SotayScreen(Screen[Any]):
         self._stale = False
 
     @property
-    def sotay(self) -> SotayApp:
-        return self.app  # type: ignore[return-value]
-
-    @property
     def lang(self) -> Lang:
-        return self.sotay.ui_lang
-
-    def text(self, key: str, **params: object) -> str:
-        return text_for(key, self.lang, **params)
+        return self.app.ui_lang
 
     def compose(self) -> ComposeResult:
         yield TitleBar(self.section_key, id="title-bar")
@@ -101,12 +94,22 @@ class SotayScreen(Screen[Any]):
     def show_error(self, exc: SotayError) -> None:
         self.notify(exc.message(self.lang), severity="error", markup=False, timeout=8)
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one boundary of every worker a screen starts: whatever it raises (a
+        :class:`SotayError` or any other exception) is shown, never a stuck "working…"."""
+        if event.state is WorkerState.ERROR:
+            self.worker_failed(failure_of(event.worker.error))
+
+    def worker_failed(self, error: SotayError) -> None:
+        """A worker failed; screens with a status line show it there."""
+        self.show_error(error)
+
 
 class FormSectionScreen(SotayScreen):
     """A section that is one form above a preview (reports, import).
 
     Esc leaves a text field for the ``#preview`` button, so the number keys switch sections
-    again; ``t`` reads the section's own labels (registered in :mod:`domain.i18n`)."""
+    again."""
 
     def action_back(self) -> None:
         from textual.widgets import Button, TextArea  # not needed before such a screen opens
@@ -115,9 +118,6 @@ class FormSectionScreen(SotayScreen):
             self.query_one("#preview", Button).focus()
             return
         super().action_back()
-
-    def t(self, key: str, **params: object) -> str:
-        return label(key, self.lang).format(**params) if params else label(key, self.lang)
 
 
 @dataclass(slots=True)
@@ -193,8 +193,8 @@ class ListScreen(SotayScreen):
             row_id=lambda r: r.id,
             row_class=lambda r: r.style,
             sort_key=sort_value,
-            label=self.text,
-            empty=lambda: self.text("ui.empty"),
+            label=lambda key: t(key, self.lang),
+            empty=lambda: t("ui.empty", self.lang),
             id="list",
         )
 
@@ -207,7 +207,7 @@ class ListScreen(SotayScreen):
         self.table.focus()
 
     def relabel(self) -> None:
-        self.query_one("#list-filter", Input).placeholder = self.text("ui.filter.text")
+        self.query_one("#list-filter", Input).placeholder = t("ui.filter.text", self.lang)
         self.table.refresh()
 
     def build_rows(self) -> list[ListRow]:
@@ -222,7 +222,7 @@ class ListScreen(SotayScreen):
         shown = filter_rows(self.all_rows, text)
         self.table.set_rows(shown)
         self.query_one("#list-count", Static).update(
-            self.text("ui.count", shown=len(shown), total=len(self.all_rows))
+            t("ui.count", self.lang, shown=len(shown), total=len(self.all_rows))
         )
 
     @on(Input.Changed, "#list-filter")
@@ -247,27 +247,27 @@ class ListScreen(SotayScreen):
         self.open_row(event.row)
 
     def open_row(self, row: ListRow) -> None:
-        self.sotay.edit_record(self.kind, row.id)
+        self.app.edit_record(self.kind, row.id)
 
     def action_add(self) -> None:
-        self.sotay.edit_record(self.kind, None)
+        self.app.edit_record(self.kind, None)
 
     def action_edit(self) -> None:
         row = self.table.current
         if row is not None:
-            self.sotay.edit_record(self.kind, row.id)
+            self.app.edit_record(self.kind, row.id)
 
     def action_delete(self) -> None:
         row = self.table.current
         if row is not None:
-            self.sotay.confirm_delete(row.id)
+            self.app.confirm_delete(row.id)
 
     def action_history(self) -> None:
         row = self.table.current
         if row is not None:
-            self.sotay.show_history(row.id)
+            self.app.show_history(row.id)
 
     def action_move(self) -> None:
         row = self.table.current
         if row is not None:
-            self.sotay.ask_move(row.id)
+            self.app.ask_move(row.id)

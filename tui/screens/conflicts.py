@@ -18,14 +18,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
 from domain.errors import SotayError
-from domain.i18n import Lang, label
+from domain.i18n import Lang, t
+from domain.schema import logical_name, split_key
 from domain.text import safe_display
 from sync import conflicts as rules
 from sync.apply import accept_removals
 from sync.record import Record
 from sync.store import Store
-from tui.context import text_for
-from tui.present import display_value, local_time, logical_name
+from tui.present import display_value, local_time
 from tui.present import field_label as present_label
 from tui.screens.base import ListRow, SotayScreen, cell
 from tui.screens.dialogs import ConfirmScreen
@@ -41,26 +41,26 @@ COLUMNS = [
 def field_label(kind: str, key: str, store: Store, lang: Lang) -> str:
     name = logical_name(kind, key)
     shown = present_label(kind, key, lang)
-    _prefix, sep, element = key.partition(":")
-    if sep:
+    element = split_key(key)[1]
+    if element is not None:
         shown += f" · {display_value(store, kind, name, [element], lang) or element[-8:]}"
     return shown
 
 
 def value_text(store: Store, kind: str, key: str, value: Any, lang: Lang) -> str:
     if key == "deleted":
-        return text_for("ui.conflict.deleted_yes" if value else "ui.conflict.deleted_no", lang)
+        return t("ui.conflict.deleted_yes" if value else "ui.conflict.deleted_no", lang)
     if value is None:
         return "∅"
     name = logical_name(kind, key)
     if ":" in key:
-        return safe_display(value if not isinstance(value, bool) else label("word.yes", lang))
+        return safe_display(value if not isinstance(value, bool) else t("word.yes", lang))
     return display_value(store, kind, name, value, lang) or safe_display(value)
 
 
 def diff_text(mine: str, theirs: str, lang: Lang) -> Text:
     """A line diff of two long texts: ``-`` lines only in mine, ``+`` only in theirs."""
-    text = Text(text_for("ui.conflict.diff", lang) + "\n", "bold")
+    text = Text(t("ui.conflict.diff", lang) + "\n", "bold")
     for line in difflib.unified_diff(mine.splitlines(), theirs.splitlines(), lineterm="", n=1):
         if line.startswith(("---", "+++")):
             continue
@@ -115,8 +115,8 @@ class ConflictsScreen(SotayScreen):
             COLUMNS,
             cell=cell,
             row_id=lambda r: r.id,
-            label=self.text,
-            empty=lambda: self.text("ui.conflict.none"),
+            label=lambda key: t(key, self.lang),
+            empty=lambda: t("ui.conflict.none", self.lang),
             id="conflicts",
         )
         with VerticalScroll(id="conflict-detail"):
@@ -141,9 +141,9 @@ class ConflictsScreen(SotayScreen):
         self.table.focus()
 
     def refresh_data(self) -> None:
-        store = self.sotay.store
+        store = self.app.store
         rows = []
-        for conflict in self.sotay.derived.open_conflicts():
+        for conflict in self.app.derived.open_conflicts():
             data = conflict.data
             kind = str(data.get("record_kind") or "")
             record = store.get(str(data.get("record_id")))
@@ -152,11 +152,9 @@ class ConflictsScreen(SotayScreen):
                 ListRow(
                     conflict.id,
                     {
-                        "record": f"{label('kind.' + kind, self.lang)}: {title}",
+                        "record": f"{t('kind.' + kind, self.lang)}: {title}",
                         "field": field_label(kind, str(data.get("field")), store, self.lang),
-                        "when": local_time(
-                            data.get("current_at"), self.lang, self.sotay.display_tz
-                        ),
+                        "when": local_time(data.get("current_at"), self.lang, self.app.display_tz),
                     },
                     record=conflict,
                 )
@@ -166,7 +164,7 @@ class ConflictsScreen(SotayScreen):
         held = len(store.held_removals())
         notice = self.query_one("#held-removals", Static)
         notice.display = bool(held)
-        notice.update(Text(self.text("ui.conflict.held", count=held), "bold yellow"))
+        notice.update(Text(t("ui.conflict.held", self.lang, count=held), "bold yellow"))
 
     def relabel(self) -> None:
         self.table.refresh()
@@ -178,7 +176,7 @@ class ConflictsScreen(SotayScreen):
 
     def _sides(self, conflict: Record) -> tuple[str, str]:
         """(left side, right side) as "current" / "other": mine on the left when known."""
-        mapping = rules.sides(self.sotay.store, conflict)
+        mapping = rules.sides(self.app.store, conflict)
         if mapping:
             return mapping["mine"], mapping["theirs"]
         return "current", "other"
@@ -190,16 +188,17 @@ class ConflictsScreen(SotayScreen):
             return
         detail.display = True
         conflict = row.record
-        store, lang = self.sotay.store, self.lang
+        store, lang = self.app.store, self.lang
         data = conflict.data
         kind, key = str(data.get("record_kind") or ""), str(data.get("field"))
         record = store.get(str(data.get("record_id")))
         title = safe_display(record.title if record else data.get("record_title") or "")
         self.query_one("#conflict-header", Static).update(
             Text(
-                self.text(
+                t(
                     "ui.conflict.header",
-                    kind=label(f"kind.{kind}", lang),
+                    self.lang,
+                    kind=t(f"kind.{kind}", lang),
                     title=title,
                     field=field_label(kind, key, store, lang),
                 ),
@@ -213,12 +212,13 @@ class ConflictsScreen(SotayScreen):
             ("#side-theirs", right, "ui.conflict.theirs" if known else "ui.conflict.other"),
         ):
             box = self.query_one(pane)
-            box.query_one(".side-title", Static).update(Text(self.text(title_key), "bold"))
-            who = self.text(
+            box.query_one(".side-title", Static).update(Text(t(title_key, self.lang), "bold"))
+            who = t(
                 "ui.conflict.by",
+                self.lang,
                 author=safe_display(data.get(f"{side}_author") or "?"),
                 office=safe_display(data.get(f"{side}_office") or "?"),
-                when=local_time(data.get(f"{side}_at"), lang, self.sotay.display_tz),
+                when=local_time(data.get(f"{side}_at"), lang, self.app.display_tz),
             )
             box.query_one(".side-who", Static).update(Text(who, "dim"))
             value = value_text(store, kind, key, data.get(f"{side}_value"), lang)
@@ -250,12 +250,12 @@ class ConflictsScreen(SotayScreen):
         self._resolve(conflict, side)
 
     def action_removals(self) -> None:
-        store = self.sotay.store
+        store = self.app.store
         held = [r for r in (store.get(rid) for rid in store.held_removals()) if r is not None]
         if not held:
             return
         titles = "\n".join(
-            f"· {label('kind.' + r.kind, self.lang)}: {safe_display(r.title)}" for r in held[:12]
+            f"· {t('kind.' + r.kind, self.lang)}: {safe_display(r.title)}" for r in held[:12]
         ) + ("\n…" if len(held) > 12 else "")
 
         def answered(yes: bool | None) -> None:
@@ -263,21 +263,21 @@ class ConflictsScreen(SotayScreen):
                 return
             with store.transaction() as tx:
                 dropped = accept_removals(tx)
-            self.notify(self.text("ui.conflict.held_done", count=dropped), markup=False)
-            self.sotay.derived.invalidate()
+            self.notify(t("ui.conflict.held_done", self.lang, count=dropped), markup=False)
+            self.app.derived.invalidate()
             self.refresh_data()
 
-        question = self.text("ui.conflict.held_question", count=len(held), titles=titles)
+        question = t("ui.conflict.held_question", self.lang, count=len(held), titles=titles)
         self.app.push_screen(ConfirmScreen(question), answered)
 
     def _resolve(self, conflict: Record, keep: str, value: Any = None) -> None:
-        what = self.text("ui.nav.conflicts")
+        what = t("ui.nav.conflicts", self.lang)
         try:
-            self.sotay.editor.resolve(conflict.id, keep, value, what=what)
+            self.app.editor.resolve(conflict.id, keep, value, what=what)
         except SotayError as exc:
             self.show_error(exc)
             return
-        self.notify(self.text("ui.conflict.resolved"), markup=False)
+        self.notify(t("ui.conflict.resolved", self.lang), markup=False)
 
     def action_merge(self) -> None:
         conflict = self._current()
@@ -291,10 +291,12 @@ class ConflictsScreen(SotayScreen):
         start = (
             current
             if isinstance(current, str)
-            else value_text(self.sotay.store, kind, key, current, self.lang)
+            else value_text(self.app.store, kind, key, current, self.lang)
         )
-        title = self.text(
-            "ui.conflict.merged_title", field=field_label(kind, key, self.sotay.store, self.lang)
+        title = t(
+            "ui.conflict.merged_title",
+            self.lang,
+            field=field_label(kind, key, self.app.store, self.lang),
         )
 
         def merged(value: str | None) -> None:
@@ -306,4 +308,4 @@ class ConflictsScreen(SotayScreen):
     def action_history(self) -> None:
         conflict = self._current()
         if conflict is not None:
-            self.sotay.show_history(str(conflict.data.get("record_id")))
+            self.app.show_history(str(conflict.data.get("record_id")))

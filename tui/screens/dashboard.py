@@ -17,6 +17,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Static
 
 from domain.dates import format_date
+from domain.i18n import t
 from domain.money import format_percent
 from domain.text import safe_display
 from tui.derived import DUE_SOON_DAYS, Dashboard, TaskRow
@@ -68,15 +69,15 @@ class DashboardScreen(SotayScreen):
             cell=self._task_cell,
             row_id=lambda r: r.id,
             row_class=lambda r: "overdue" if r.status == "overdue" else None,
-            label=self.text,
-            empty=lambda: self.text("ui.dash.nothing"),
+            label=lambda key: t(key, self.lang),
+            empty=lambda: t("ui.dash.nothing", self.lang),
             id=id,
             classes="dash-table",
         )
 
     def on_mount(self) -> None:
         super().on_mount()
-        callback = self.sotay.first_paint
+        callback = self.app.first_paint
         self.call_after_refresh(callback)
 
     def _task_cell(self, row: TaskRow, key: str) -> str:
@@ -85,14 +86,14 @@ class DashboardScreen(SotayScreen):
         if key == "title":
             return safe_display(row.title)
         if key == "lead":
-            return self.sotay.derived.name_of(row.lead_id)
-        days = (date.fromisoformat(row.due) - self.sotay.today()).days if row.due else 0
+            return self.app.derived.name_of(row.lead_id)
+        days = (date.fromisoformat(row.due) - self.app.today()).days if row.due else 0
         if days < 0:
-            return self.text("ui.dash.days_over", days=-days)
-        return self.text("ui.dash.days_left", days=days)
+            return t("ui.dash.days_over", self.lang, days=-days)
+        return t("ui.dash.days_left", self.lang, days=days)
 
     def refresh_data(self) -> None:
-        board = self.sotay.derived.dashboard()
+        board = self.app.derived.dashboard()
         self.query_one("#overdue", VirtualTable).set_rows(board.overdue)
         self.query_one("#due-soon", VirtualTable).set_rows(board.due_soon)
         self._cards(board)
@@ -120,27 +121,27 @@ class DashboardScreen(SotayScreen):
         for index, (key, count, style) in enumerate(cards):
             if index:
                 text.append("  │  ", "dim")
-            text.append(f"{self.text(key)}: ")
+            text.append(f"{t(key, self.lang)}: ")
             text.append(str(count), style if count else "")
         self.query_one("#cards", Static).update(text)
 
     def _titles(self, board: Dashboard) -> None:
         pairs = [
-            ("#overdue-title", self.text("ui.dash.overdue") + f" ({len(board.overdue)})"),
+            ("#overdue-title", t("ui.dash.overdue", self.lang) + f" ({len(board.overdue)})"),
             (
                 "#due-title",
-                self.text("ui.dash.due_soon", days=DUE_SOON_DAYS) + f" ({len(board.due_soon)})",
+                t("ui.dash.due_soon", self.lang, days=DUE_SOON_DAYS) + f" ({len(board.due_soon)})",
             ),
-            ("#meetings-title", self.text("ui.dash.meetings")),
-            ("#notices-title", self.text("ui.dash.notices")),
-            ("#indicators-title", self.text("ui.dash.indicators")),
+            ("#meetings-title", t("ui.dash.meetings", self.lang)),
+            ("#notices-title", t("ui.dash.notices", self.lang)),
+            ("#indicators-title", t("ui.dash.indicators", self.lang)),
         ]
         for selector, title in pairs:
             self.query_one(selector, Static).update(Text(title, "bold"))
 
     def _more(self, text: Text, total: int, limit: int = LIST_LIMIT) -> None:
         if total > limit:
-            text.append(self.text("ui.dash.more", count=total - limit) + "\n", "dim")
+            text.append(t("ui.dash.more", self.lang, count=total - limit) + "\n", "dim")
 
     def _meetings(self, board: Dashboard) -> Text:
         text = Text()
@@ -150,7 +151,7 @@ class DashboardScreen(SotayScreen):
             text.append(f"{when} {hour}".strip() + "  ", "bold")
             text.append(safe_display(meeting.title) + "\n")
         self._more(text, len(board.meetings))
-        return text or Text(self.text("ui.dash.nothing"), "dim")
+        return text or Text(t("ui.dash.nothing", self.lang), "dim")
 
     def _notices(self, board: Dashboard) -> Text:
         text = Text()
@@ -158,14 +159,17 @@ class DashboardScreen(SotayScreen):
             text.append(format_date(notice.meeting_date) + "  ", "bold")
             text.append(safe_display(notice.title) + "\n")
             if notice.issued_on is None:
-                detail = self.text("ui.dash.not_issued", days=notice.days_late)
+                detail = t("ui.dash.not_issued", self.lang, days=notice.days_late)
             else:
-                detail = self.text(
-                    "ui.dash.issued_late", date=format_date(notice.issued_on), days=notice.days_late
+                detail = t(
+                    "ui.dash.issued_late",
+                    self.lang,
+                    date=format_date(notice.issued_on),
+                    days=notice.days_late,
                 )
             text.append("    " + detail + "\n", "yellow")
         self._more(text, len(board.late_notices))
-        return text or Text(self.text("ui.dash.nothing"), "dim")
+        return text or Text(t("ui.dash.nothing", self.lang), "dim")
 
     def _indicators(self, board: Dashboard) -> Text:
         text = Text()
@@ -176,14 +180,16 @@ class DashboardScreen(SotayScreen):
             text.append(line.name + "\n")
             text.append("  " + attainment_bar(percent), style)
             shown = (
-                format_percent(percent) if percent is not None else self.text("ui.dash.no_reading")
+                format_percent(percent)
+                if percent is not None
+                else t("ui.dash.no_reading", self.lang)
             )
             mark = " ✓" if result.achieved else (" ✗" if result.achieved is False else "")
             text.append(f" {shown}{mark}\n", style)
         self._more(text, len(board.indicators), LIST_LIMIT * 2)
-        return text or Text(self.text("ui.dash.nothing"), "dim")
+        return text or Text(t("ui.dash.nothing", self.lang), "dim")
 
     @on(VirtualTable.Selected, ".dash-table")
     def _open_task(self, event: VirtualTable.Selected) -> None:
         row: Any = event.row
-        self.sotay.edit_record("task", row.id)
+        self.app.edit_record("task", row.id)

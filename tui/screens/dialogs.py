@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -15,12 +15,16 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from domain.errors import SotayError
-from tui.context import text_for
+from domain.i18n import Lang, t
+from tui.app import SotayApp
 
 
 class _Modal(ModalScreen[Any]):
-    def text(self, key: str, **params: object) -> str:
-        return text_for(key, getattr(self.app, "ui_lang", "vi"), **params)
+    app = getters.app(SotayApp)
+
+    @property
+    def lang(self) -> Lang:
+        return self.app.ui_lang
 
 
 class ConfirmScreen(_Modal):
@@ -38,7 +42,7 @@ class ConfirmScreen(_Modal):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(Text(self.question), classes="dialog-question")
-            yes, no = self.text("ui.key.yes"), self.text("ui.key.no")
+            yes, no = t("ui.key.yes", self.lang), t("ui.key.no", self.lang)
             yield Static(
                 Text.assemble(
                     (" Enter / C / Y ", "reverse"),
@@ -76,7 +80,7 @@ class PromptScreen(_Modal):
             result = self.check(event.value)
         except SotayError as exc:
             error = self.query_one("#prompt-error", Static)
-            error.update(Text(exc.message(getattr(self.app, "ui_lang", "vi"))))
+            error.update(Text(exc.message(self.app.ui_lang)))
             error.display = True
             return
         self.dismiss(result)

@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
 from domain.errors import SotayError, ValidationError
-from domain.i18n import label
+from domain.i18n import t
 from domain.scopes import within
 from domain.text import safe_display
 from tui.screens.base import SotayScreen
@@ -39,13 +39,10 @@ class RecordFormScreen(SotayScreen):
         self.kind = kind
         self.record_id = record_id
         self.defaults = dict(defaults or {})
-
-    @property
-    def section_key(self) -> str:  # type: ignore[override]
-        return f"kind.{self.kind}"
+        self.section_key = f"kind.{kind}"
 
     def compose_main(self) -> ComposeResult:
-        record = self.sotay.store.get(self.record_id) if self.record_id else None
+        record = self.app.store.get(self.record_id) if self.record_id else None
         yield Static("", id="form-title")
         yield RecordForm(self.kind, record, defaults=self.defaults, id="form")
 
@@ -59,14 +56,14 @@ class RecordFormScreen(SotayScreen):
 
     def relabel(self) -> None:
         record = self.form.record
-        kind = label(f"kind.{self.kind}", self.lang)
+        kind = t(f"kind.{self.kind}", self.lang)
         if record is None:
-            title = f"{self.text('ui.new')}: {kind}"
+            title = f"{t('ui.new', self.lang)}: {kind}"
         else:
-            title = f"{self.text('ui.editing')} {kind}: {safe_display(record.title)}"
-            store = self.sotay.store
+            title = f"{t('ui.editing', self.lang)} {kind}: {safe_display(record.title)}"
+            store = self.app.store
             if store.role != "hq" and not within(record.scope, store.office):
-                title += "  — " + self.text("ui.read_only")
+                title += "  — " + t("ui.read_only", self.lang)
         self.query_one("#form-title", Static).update(Text(title, "bold"))
         self.form.relabel()
 
@@ -76,26 +73,28 @@ class RecordFormScreen(SotayScreen):
             changes = form.collect()
         except FormInvalid as exc:
             self.notify(
-                self.text("ui.fix_fields", count=len(exc.problems)), severity="error", markup=False
+                t("ui.fix_fields", self.lang, count=len(exc.problems)),
+                severity="error",
+                markup=False,
             )
             return
-        kind = label(f"kind.{self.kind}", self.lang)
+        kind = t(f"kind.{self.kind}", self.lang)
         try:
-            record = self.sotay.editor.save(self.kind, self.record_id, changes, what=f"{kind}")
+            record = self.app.editor.save(self.kind, self.record_id, changes, what=f"{kind}")
         except ValidationError as exc:
             left = form.show_problems(exc.problems, self.lang)
             if left:
                 self.show_error(ValidationError(left))
             else:
                 self.notify(
-                    self.text("ui.fix_fields", count=len(exc.problems)),
+                    t("ui.fix_fields", self.lang, count=len(exc.problems)),
                     severity="error",
                     markup=False,
                 )
             return
         except SotayError as exc:
             self.notify(
-                self.text("ui.save_failed", detail=exc.message(self.lang)),
+                t("ui.save_failed", self.lang, detail=exc.message(self.lang)),
                 severity="error",
                 markup=False,
                 timeout=8,
@@ -103,9 +102,10 @@ class RecordFormScreen(SotayScreen):
             return
         form.mark_saved()
         self.notify(
-            self.text("ui.saved_record", kind=kind, title=safe_display(record.title)), markup=False
+            t("ui.saved_record", self.lang, kind=kind, title=safe_display(record.title)),
+            markup=False,
         )
         self.dismiss(record.id)
 
     def action_back(self) -> None:
-        close_editor(self, self.dirty, self.text("ui.confirm.discard"))
+        close_editor(self, self.dirty, t("ui.confirm.discard", self.lang))

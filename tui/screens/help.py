@@ -6,14 +6,15 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from rich.text import Text
+from textual import getters
 from textual.app import App, ComposeResult
 from textual.binding import ActiveBinding, Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from domain.i18n import Lang
-from tui.context import text_for
+from domain.i18n import Lang, t
+from tui.app import SotayApp
 
 
 def key_groups(
@@ -27,7 +28,7 @@ def key_groups(
         if not binding.description.startswith("ui.") or not active.enabled:
             continue
         target = everywhere if active.node is app else here
-        shown = text_for(binding.description, lang)
+        shown = t(binding.description, lang)
         keys = target.setdefault(shown, [])
         display = app.get_key_display(binding)
         if display not in keys:
@@ -46,6 +47,7 @@ def key_groups(
 
 
 class HelpScreen(ModalScreen[None]):
+    app = getters.app(SotayApp)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,f1,question_mark", "close", "ui.key.back"),
     ]
@@ -55,22 +57,22 @@ class HelpScreen(ModalScreen[None]):
         self.bindings = dict(bindings)
 
     def compose(self) -> ComposeResult:
-        lang: Lang = getattr(self.app, "ui_lang", "vi")
+        lang = self.app.ui_lang
         here, everywhere = key_groups(self.bindings, self.app, lang)
         text = Text()
-        text.append(text_for("ui.help.title", lang) + "\n\n", "bold")
+        text.append(t("ui.help.title", lang) + "\n\n", "bold")
         for title, pairs in (("ui.help.here", here), ("ui.help.everywhere", everywhere)):
             if not pairs:
                 continue
-            text.append(text_for(title, lang) + "\n", "bold underline")
+            text.append(t(title, lang) + "\n", "bold underline")
             for keys, description in pairs:
                 text.append(f"  {keys:<22}", "bold")
                 text.append(f"{description}\n")
             text.append("\n")
-        text.append(text_for("ui.help.forms", lang) + "\n", "bold underline")
-        for line in text_for("ui.help.forms_text", lang).splitlines():
+        text.append(t("ui.help.forms", lang) + "\n", "bold underline")
+        for line in t("ui.help.forms_text", lang).splitlines():
             text.append(f"  {line}\n")
-        text.append("\n" + text_for("ui.help.close", lang), "dim")
+        text.append("\n" + t("ui.help.close", lang), "dim")
         with VerticalScroll(classes="dialog help-dialog"):
             yield Static(text, id="help-text")
 

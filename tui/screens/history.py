@@ -12,8 +12,8 @@ from textual.message import Message
 from textual.widgets import Static
 
 from domain.errors import SotayError
-from domain.i18n import Lang, label
-from domain.schema import SPECS
+from domain.i18n import Lang, t
+from domain.schema import logical_name, split_key
 from domain.text import safe_display
 from sync.store import Store
 from tui.present import display_value, local_time
@@ -31,34 +31,26 @@ COLUMNS = [
 
 def change_text(store: Store, kind: str, key: str, old: Any, new: Any, lang: Lang) -> str:
     """``Thời hạn: 30/09/2022 → 31/12/2022`` for one flat key of a change."""
-    name, sep, element = key.partition(":")
-    model = SPECS.get(kind)
-    if sep and model is not None:
-        logical = next((n for n, (p, _s) in model.sets.items() if p == name), name)
-        shown = label(f"field.{logical}", lang)
+    logical, element = logical_name(kind, key), split_key(key)[1]
+    if element is not None and logical != key:
+        shown = t(f"field.{logical}", lang)
         target = display_value(store, kind, logical, [element], lang) or element[-8:]
         verb = "−" if new is None else "+"
         return f"{shown}: {verb}{target}"
     if key == "deleted":
-        return label("field.deleted", lang) + ": " + label("word.yes" if new else "word.no", lang)
+        return t("field.deleted", lang) + ": " + t("word.yes" if new else "word.no", lang)
 
     def show(value: Any) -> str:
         text = display_value(store, kind, key, value, lang) if value is not None else "∅"
         return text if len(text) <= 40 else text[:39] + "…"
 
-    return f"{label('field.' + key, lang)}: {show(old)} → {show(new)}"
+    return f"{t('field.' + key, lang)}: {show(old)} → {show(new)}"
 
 
 class HistoryLoaded(Message):
     def __init__(self, entries: list[dict[str, Any]]) -> None:
         super().__init__()
         self.entries = entries
-
-
-class HistoryFailed(Message):
-    def __init__(self, error: SotayError) -> None:
-        super().__init__()
-        self.error = error
 
 
 class HistoryScreen(SotayScreen):
@@ -77,8 +69,8 @@ class HistoryScreen(SotayScreen):
             COLUMNS,
             cell=cell,
             row_id=lambda r: r.id,
-            label=self.text,
-            empty=lambda: self.text("ui.empty"),
+            label=lambda key: t(key, self.lang),
+            empty=lambda: t("ui.empty", self.lang),
             id="history",
         )
         yield Static("", id="history-note")
@@ -86,28 +78,20 @@ class HistoryScreen(SotayScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#history", VirtualTable).focus()
-        if self.sotay.sync_client is not None:
-            self.server_note = self.text("ui.history.loading")
+        if self.app.sync_client is not None:
+            self.server_note = t("ui.history.loading", self.lang)
             self._fetch()
         else:
-            self.server_note = self.text("ui.history.offline")
+            self.server_note = t("ui.history.offline", self.lang)
         self._note()
 
     @work(exclusive=True, group="history", exit_on_error=False)
     async def _fetch(self) -> None:
-        client = self.sotay.sync_client
+        client = self.app.sync_client
         if client is None:
             return
-        try:
-            entries = await client.history(self.record_id)
-        except SotayError as exc:
-            self.post_message(HistoryFailed(exc))
-        except Exception as exc:  # the UI boundary: shown, never raised
-            self.post_message(
-                HistoryFailed(SotayError("error.internal", detail=type(exc).__name__))
-            )
-        else:
-            self.post_message(HistoryLoaded(list(entries)))
+        entries = await self.app.client_loop.run(client.history(self.record_id))
+        self.post_message(HistoryLoaded(list(entries)))
 
     def on_history_loaded(self, message: HistoryLoaded) -> None:
         self.server_entries = message.entries
@@ -115,20 +99,20 @@ class HistoryScreen(SotayScreen):
         self._note()
         self.refresh_data()
 
-    def on_history_failed(self, message: HistoryFailed) -> None:
-        self.server_note = self.text("ui.history.offline") + " " + message.error.message(self.lang)
+    def worker_failed(self, error: SotayError) -> None:
+        self.server_note = t("ui.history.offline", self.lang) + " " + error.message(self.lang)
         self._note()
 
     def _note(self) -> None:
         self.query_one("#history-note", Static).update(Text(self.server_note, "dim"))
 
     def refresh_data(self) -> None:
-        store = self.sotay.store
+        store = self.app.store
         record = store.get(self.record_id)
         kind = record.kind if record is not None else ""
         title = safe_display(record.title) if record is not None else self.record_id
         self.query_one("#history-title", Static).update(
-            Text(self.text("ui.history.title", title=title), "bold")
+            Text(t("ui.history.title", self.lang, title=title), "bold")
         )
         rows = [
             self._local_row(store, kind, entry) for entry in reversed(store.history(self.record_id))
@@ -141,15 +125,15 @@ class HistoryScreen(SotayScreen):
         changes = entry.get("changes") or {}
         parts = [change_text(store, kind, k, v[0], v[1], self.lang) for k, v in changes.items()]
         if entry.get("created"):
-            parts.insert(0, self.text("ui.history.created"))
+            parts.insert(0, t("ui.history.created", self.lang))
         source = (
             "ui.history.src.server" if entry.get("source") == "server" else "ui.history.src.local"
         )
         return ListRow(
             str(entry.get("id")),
             {
-                "when": local_time(entry.get("at"), self.lang, self.sotay.display_tz),
-                "source": self.text(source),
+                "when": local_time(entry.get("at"), self.lang, self.app.display_tz),
+                "source": t(source, self.lang),
                 "who": safe_display(entry.get("author")),
                 "office": safe_display(entry.get("office")),
                 "changes": "; ".join(parts),
@@ -167,9 +151,9 @@ class HistoryScreen(SotayScreen):
             f"server-{entry.get('seq')}",
             {
                 "when": local_time(
-                    entry.get("edited_at") or entry.get("at"), self.lang, self.sotay.display_tz
+                    entry.get("edited_at") or entry.get("at"), self.lang, self.app.display_tz
                 ),
-                "source": self.text("ui.history.server"),
+                "source": t("ui.history.server", self.lang),
                 "who": safe_display(who),
                 "office": safe_display(entry.get("office")),
                 "changes": "; ".join(parts),

@@ -19,32 +19,10 @@ from textual.widgets import Button, Input, Label, ProgressBar, Static
 
 from documents import plan_import
 from domain.errors import SotayError
-from domain.i18n import message, register
+from domain.i18n import t
 from domain.text import fold, safe_display
 from tui.screens.base import FormSectionScreen
 from tui.widgets.table import Column, VirtualTable
-
-register(
-    labels={
-        "importer.title": ("Nhập bảng nhiệm vụ của kế hoạch", "Import a plan's task table"),
-        "importer.file": ("Tệp (.csv, .xlsx)", "File (.csv, .xlsx)"),
-        "importer.plan": ("Kế hoạch (mã hoặc số hiệu)", "Plan (ID or number)"),
-        "importer.preview": ("Xem trước", "Preview"),
-        "importer.confirm": ("Nhập {n} dòng hợp lệ", "Import {n} good rows"),
-        "importer.confirm_none": ("Nhập", "Import"),
-        "importer.reading": ("Đang đọc tệp…", "Reading the file…"),
-        "importer.col_line": ("Dòng", "Line"),
-        "importer.col_state": ("Tình trạng", "State"),
-        "importer.col_task": ("Nội dung nhiệm vụ", "Task"),
-        "importer.col_lead": ("Chủ trì", "Lead"),
-        "importer.col_issue": ("Lỗi / ghi chú", "Errors / notes"),
-        "importer.state.new": ("Mới", "New"),
-        "importer.state.update": ("Cập nhật", "Update"),
-        "importer.state.same": ("Đã có", "Already there"),
-        "importer.state.error": ("Lỗi", "Error"),
-        "importer.state.heading": ("Tiêu đề nhóm", "Group heading"),
-    }
-)
 
 COLUMNS = [
     Column("line", "importer.col_line", 6, align="right"),
@@ -71,21 +49,20 @@ class ImportScreen(FormSectionScreen):
     """The Nhập kế hoạch section; ``path`` and ``plan_id`` fill the form in advance."""
 
     section_key = "ui.nav.import"
-    CSS_PATH = "importer.tcss"
     AUTO_FOCUS = "#preview"  # not a text field: the number keys still switch sections
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "preview", "ui.key.preview"),
     ]
 
     class Previewed(Message):
-        def __init__(self, preview: plan_import.Preview | None, error: str | None) -> None:
+        def __init__(self, preview: plan_import.Preview) -> None:
             super().__init__()
-            self.preview, self.error = preview, error
+            self.preview = preview
 
     class Saved(Message):
-        def __init__(self, counts: dict[str, int] | None, error: str | None) -> None:
+        def __init__(self, counts: dict[str, int]) -> None:
             super().__init__()
-            self.counts, self.error = counts, error
+            self.counts = counts
 
     class Progress(Message):
         def __init__(self, rows: int) -> None:
@@ -116,7 +93,7 @@ class ImportScreen(FormSectionScreen):
             row_id=lambda row: str(row.line),
             row_class=lambda row: row.style,
             sort_key=self._sort_key,
-            label=self.t,
+            label=lambda key: t(key, self.lang),
             empty=lambda: "",
             id="rows",
         )
@@ -127,14 +104,16 @@ class ImportScreen(FormSectionScreen):
 
     def relabel(self) -> None:
         for selector, key in WORDS.items():
-            shown = escape(self.t(key))
+            shown = escape(t(key, self.lang))
             self.query_one(selector, Static).update(
                 f"[b]{shown}[/b]" if key == "importer.title" else shown
             )
-        self.query_one("#preview", Button).label = self.t("importer.preview")
+        self.query_one("#preview", Button).label = t("importer.preview", self.lang)
         good = len(self.result.good) if self.result is not None else 0
         self.query_one("#confirm", Button).label = (
-            self.t("importer.confirm", n=good) if good else self.t("importer.confirm_none")
+            t("importer.confirm", self.lang, n=good)
+            if good
+            else t("importer.confirm_none", self.lang)
         )
         self.table.refresh()
 
@@ -148,7 +127,7 @@ class ImportScreen(FormSectionScreen):
         status.set_class(error, "error")
 
     def _plan_id(self, text: str) -> str:
-        store = self.sotay.store
+        store = self.app.store
         text = text.strip()
         found = [p.id for p in store.list("plan") if p.flat.get("number") == text]
         return found[0] if len(found) == 1 else store.require(text).id
@@ -162,22 +141,21 @@ class ImportScreen(FormSectionScreen):
             self.set_status(exc.message(self.lang), error=True)
             return
         self.query_one("#confirm", Button).disabled = True
-        self.set_status(self.t("importer.reading"))
+        self.set_status(t("importer.reading", self.lang))
         self.read(path, plan_id)
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="import")
     def read(self, path: Path, plan_id: str) -> None:
-        try:
 
-            def progress(rows: int) -> None:
-                self.post_message(self.Progress(rows))
+        def progress(rows: int) -> None:
+            self.post_message(self.Progress(rows))
 
-            result = plan_import.preview(
-                self.sotay.store, path, plan_id, self.lang, progress=progress
-            )
-            self.post_message(self.Previewed(result, None))
-        except SotayError as exc:
-            self.post_message(self.Previewed(None, exc.message(self.lang)))
+        result = plan_import.preview(self.app.store, path, plan_id, self.lang, progress=progress)
+        self.post_message(self.Previewed(result))
+
+    def worker_failed(self, error: SotayError) -> None:
+        self.query_one("#progress", ProgressBar).update(total=1, progress=1)
+        self.set_status(error.message(self.lang), error=True)
 
     @on(Progress)
     def _progress(self, event: Progress) -> None:
@@ -185,10 +163,10 @@ class ImportScreen(FormSectionScreen):
 
     def _row(self, row: plan_import.RowResult) -> PreviewRow:
         state = "error" if row.errors else row.state
-        lead = self.sotay.store.get(str(row.fields.get("lead_unit_id") or ""))
+        lead = self.app.store.get(str(row.fields.get("lead_unit_id") or ""))
         cells = {
             "line": str(row.line),
-            "state": self.t(f"importer.state.{state}"),
+            "state": t(f"importer.state.{state}", self.lang),
             "title": row.cells.get("title", ""),
             "lead": lead.title if lead is not None else row.cells.get("lead", ""),
             "issue": "; ".join([*row.errors, *row.notes]),
@@ -198,16 +176,13 @@ class ImportScreen(FormSectionScreen):
     @on(Previewed)
     def _previewed(self, event: Previewed) -> None:
         self.query_one("#progress", ProgressBar).update(total=1, progress=1)
-        if event.preview is None:
-            self.set_status(event.error or "", error=True)
-            return
         self.result = event.preview
         self.table.set_rows([self._row(row) for row in event.preview.rows])
         good, bad = len(event.preview.good), len(event.preview.bad)
         same = event.preview.counts().get("same", 0)
-        self.set_status(message("out.import_summary", self.lang, good=good, bad=bad, same=same))
+        self.set_status(t("out.import_summary", self.lang, good=good, bad=bad, same=same))
         confirm = self.query_one("#confirm", Button)
-        confirm.label = self.t("importer.confirm", n=good)
+        confirm.label = t("importer.confirm", self.lang, n=good)
         confirm.disabled = good == 0
 
     @on(Button.Pressed, "#confirm")
@@ -219,15 +194,9 @@ class ImportScreen(FormSectionScreen):
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="import")
     def save(self, result: plan_import.Preview) -> None:
-        try:
-            self.post_message(self.Saved(plan_import.save(self.sotay.store, result), None))
-        except SotayError as exc:
-            self.post_message(self.Saved(None, exc.message(self.lang)))
+        self.post_message(self.Saved(plan_import.save(self.app.store, result)))
 
     @on(Saved)
     def _saved(self, event: Saved) -> None:
-        if event.counts is None:
-            self.set_status(event.error or "", error=True)
-            return
-        self.set_status(message("out.import_done", self.lang, **event.counts))
+        self.set_status(t("out.import_done", self.lang, **event.counts))
         self.result = None

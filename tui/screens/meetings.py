@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -22,10 +22,11 @@ from textual.widgets import Button, Input, Static
 
 from domain.dates import format_date
 from domain.errors import Problem, SotayError, ValidationError
-from domain.i18n import label
+from domain.i18n import t
+from domain.schema import element_of
 from domain.text import collation_key, safe_display
 from sync.record import Record
-from tui.context import services, text_for
+from tui.app import SotayApp
 from tui.editing import ItemEdit, ItemInvalid, follow_ups, notice_of
 from tui.screens.base import ListRow, ListScreen, SotayScreen, list_row
 from tui.screens.dialogs import close_editor
@@ -50,12 +51,12 @@ class MeetingsScreen(ListScreen):
     columns = LIST_COLUMNS
 
     def build_rows(self) -> list[ListRow]:
-        store = self.sotay.store
-        derived = self.sotay.derived
+        store = self.app.store
+        derived = self.app.derived
         rows = []
         for meeting in store.list("meeting"):
             flat = meeting.flat
-            attendees = sum(1 for key in flat if key.startswith("attendee:"))
+            attendees = sum(1 for key in flat if element_of("attendees", key) is not None)
             cells = {
                 "date": format_date(flat.get("date")),
                 "time": safe_display(flat.get("time")),
@@ -84,6 +85,8 @@ class MeetingsScreen(ListScreen):
 class ConclusionItem(Vertical):
     """One conclusion of the meeting: what is assigned, to whom, with whom, by when."""
 
+    app = getters.app(SotayApp)
+
     class Remove(Message):
         def __init__(self, item: ConclusionItem) -> None:
             super().__init__()
@@ -109,12 +112,12 @@ class ConclusionItem(Vertical):
         self.relabel()
 
     def relabel(self) -> None:
-        lang = services(self).ui_lang
+        lang = self.app.ui_lang
 
         self.query_one(".item-title", Static).update(
-            Text(text_for("ui.meeting.item", lang, n=self.number), "bold")
+            Text(t("ui.meeting.item", lang, n=self.number), "bold")
         )
-        self.query_one(".item-remove", Button).label = text_for("ui.meeting.remove_item", lang)
+        self.query_one(".item-remove", Button).label = t("ui.meeting.remove_item", lang)
         for box in self.query(FieldBox):
             box.relabel()
 
@@ -135,13 +138,6 @@ class MeetingSaved(Message):
         self.tasks = tasks
 
 
-class MeetingSaveFailed(Message):
-    def __init__(self, error: SotayError, item: int | None = None) -> None:
-        super().__init__()
-        self.error = error
-        self.item = item
-
-
 class MeetingEditor(SotayScreen):
     section_key = "ui.nav.meetings"
     AUTO_FOCUS = "#field-title Input"
@@ -160,12 +156,12 @@ class MeetingEditor(SotayScreen):
 
     @property
     def meeting(self) -> Record | None:
-        return self.sotay.store.get(self.meeting_id) if self.meeting_id else None
+        return self.app.store.get(self.meeting_id) if self.meeting_id else None
 
     def compose_main(self) -> ComposeResult:
         meeting = self.meeting
         data = meeting.data if meeting is not None else {}
-        notice = notice_of(self.sotay.store, meeting.id) if meeting is not None else None
+        notice = notice_of(self.app.store, meeting.id) if meeting is not None else None
         with VerticalScroll(id="meeting-form"):
             yield Static("", id="meeting-heading")
             yield Static("", id="sec-main", classes="form-section")
@@ -185,7 +181,7 @@ class MeetingEditor(SotayScreen):
                 label_key="ui.meeting.notice_number",
             )
             with Vertical(id="items"):
-                for task in follow_ups(self.sotay.store, meeting.id) if meeting else []:
+                for task in follow_ups(self.app.store, meeting.id) if meeting else []:
                     yield ConclusionItem(self._take_number(), task)
             yield Static("", id="no-items")
 
@@ -200,11 +196,11 @@ class MeetingEditor(SotayScreen):
 
     def relabel(self) -> None:
         meeting = self.meeting
-        kind = label("kind.meeting", self.lang)
+        kind = t("kind.meeting", self.lang)
         heading = (
-            f"{self.text('ui.editing')} {kind}: {safe_display(meeting.title)}"
+            f"{t('ui.editing', self.lang)} {kind}: {safe_display(meeting.title)}"
             if meeting
-            else f"{self.text('ui.new')}: {kind}"
+            else f"{t('ui.new', self.lang)}: {kind}"
         )
         self.query_one("#meeting-heading", Static).update(Text(heading, "bold"))
         for selector, key in (
@@ -213,12 +209,12 @@ class MeetingEditor(SotayScreen):
             ("#sec-text", "ui.meeting.section.text"),
             ("#sec-conclusions", "ui.meeting.section.conclusions"),
         ):
-            self.query_one(selector, Static).update(Text(self.text(key), "bold underline"))
+            self.query_one(selector, Static).update(Text(t(key, self.lang), "bold underline"))
         for box in self.query(FieldBox):
             box.relabel()
         for item in self.query(ConclusionItem):
             item.relabel()
-        self.query_one("#no-items", Static).update(Text(self.text("ui.meeting.no_items"), "dim"))
+        self.query_one("#no-items", Static).update(Text(t("ui.meeting.no_items", self.lang), "dim"))
 
     def _update_empty(self) -> None:
         self.query_one("#no-items", Static).display = not self.query(ConclusionItem)
@@ -286,13 +282,13 @@ class MeetingEditor(SotayScreen):
         if problems:
             self._focus_first_invalid()
             self.notify(
-                self.text("ui.fix_fields", count=len(problems)), severity="error", markup=False
+                t("ui.fix_fields", self.lang, count=len(problems)), severity="error", markup=False
             )
             return None
         title = changes.get("title") or (self.meeting.title if self.meeting else "")
         notice = {
             "number": notice_box.value(),
-            "title": self.text("ui.meeting.notice_title", title=title),
+            "title": t("ui.meeting.notice_title", self.lang, title=title),
         }
         return changes, notice, items
 
@@ -311,8 +307,8 @@ class MeetingEditor(SotayScreen):
             return
         changes, notice, items = collected
         self.saving = True
-        self.notify(self.text("ui.saving"), markup=False, timeout=2)
-        what = f"{label('kind.meeting', self.lang)}: {changes.get('title') or ''}".strip()
+        self.notify(t("ui.saving", self.lang), markup=False, timeout=2)
+        what = f"{t('kind.meeting', self.lang)}: {changes.get('title') or ''}".strip()
         self._save(changes, notice, items, list(self.removed), what)
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
@@ -324,37 +320,25 @@ class MeetingEditor(SotayScreen):
         removed: list[str],
         what: str,
     ) -> None:
-        editor = self.sotay.editor
-        try:
-            meeting, tasks = editor.save_meeting(
-                self.meeting_id, changes, notice, items, removed, what=what
-            )
-        except ItemInvalid as exc:
-            self.post_message(MeetingSaveFailed(exc, exc.index))
-        except SotayError as exc:
-            self.post_message(MeetingSaveFailed(exc))
-        except Exception as exc:  # the UI boundary: a calm message, never a traceback
-            self.post_message(
-                MeetingSaveFailed(SotayError("error.internal", detail=type(exc).__name__))
-            )
-        else:
-            self.post_message(MeetingSaved(meeting.id, len(tasks)))
+        meeting, tasks = self.app.editor.save_meeting(
+            self.meeting_id, changes, notice, items, removed, what=what
+        )
+        self.post_message(MeetingSaved(meeting.id, len(tasks)))
 
     def on_meeting_saved(self, message: MeetingSaved) -> None:
         self.saving = False
-        self.notify(self.text("ui.meeting.saved", count=message.tasks), markup=False)
+        self.notify(t("ui.meeting.saved", self.lang, count=message.tasks), markup=False)
         for box in self.query(FieldBox):
             box.mark_saved()
         self.removed.clear()
         self.dismiss(message.meeting_id)
 
-    def on_meeting_save_failed(self, message: MeetingSaveFailed) -> None:
+    def worker_failed(self, error: SotayError) -> None:
         self.saving = False
-        error = message.error
         if isinstance(error, ValidationError):
-            self._place(error, message.item)
+            self._place(error, error.index if isinstance(error, ItemInvalid) else None)
         self.notify(
-            self.text("ui.save_failed", detail=error.message(self.lang)),
+            t("ui.save_failed", self.lang, detail=error.message(self.lang)),
             severity="error",
             markup=False,
             timeout=8,
@@ -373,4 +357,4 @@ class MeetingEditor(SotayScreen):
         self._focus_first_invalid()
 
     def action_back(self) -> None:
-        close_editor(self, self.dirty, self.text("ui.confirm.discard"))
+        close_editor(self, self.dirty, t("ui.confirm.discard", self.lang))

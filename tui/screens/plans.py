@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
 from domain.dates import format_date
-from domain.i18n import label
+from domain.i18n import t
 from domain.money import format_money, format_percent
 from domain.rules import attainment, plan_progress, stt_key
 from domain.text import collation_key, safe_display
@@ -65,7 +65,7 @@ class PlansScreen(ListScreen):
     columns = PLAN_COLUMNS
 
     def build_rows(self) -> list[ListRow]:
-        store = self.sotay.store
+        store = self.app.store
         lang = self.lang
         rows = []
         for plan in store.list("plan"):
@@ -76,7 +76,7 @@ class PlansScreen(ListScreen):
                 "number": safe_display(plan.flat.get("number")),
                 "title": safe_display(plan.title),
                 "period": period(plan.flat),
-                "status": label(f"plan_status.{status}", lang) if status else "",
+                "status": t(f"plan_status.{status}", lang) if status else "",
                 "done": format_percent(done) if done is not None else "",
                 "tasks": str(len(tasks)),
             }
@@ -102,7 +102,7 @@ class PlansScreen(ListScreen):
         def saved(plan_id: str) -> None:
             self.app.push_screen(PlanScreen(plan_id))
 
-        self.sotay.edit_record("plan", None, on_saved=saved)
+        self.app.edit_record("plan", None, on_saved=saved)
 
 
 class PlanScreen(SotayScreen):
@@ -132,8 +132,8 @@ class PlanScreen(SotayScreen):
             cell=self._task_cell,
             row_id=lambda r: r.id,
             row_class=self._task_class,
-            label=self.text,
-            empty=lambda: self.text("ui.empty"),
+            label=lambda key: t(key, self.lang),
+            empty=lambda: t("ui.empty", self.lang),
             id="plan-tasks",
         )
         yield Static("", id="plan-indicators-title", classes="plan-section")
@@ -142,8 +142,8 @@ class PlanScreen(SotayScreen):
             cell=cell,
             row_id=lambda r: r.id,
             row_class=lambda r: r.style,
-            label=self.text,
-            empty=lambda: self.text("ui.empty"),
+            label=lambda key: t(key, self.lang),
+            empty=lambda: t("ui.empty", self.lang),
             id="plan-indicators",
         )
 
@@ -153,12 +153,14 @@ class PlanScreen(SotayScreen):
 
     @property
     def plan(self) -> Record | None:
-        return self.sotay.store.get(self.plan_id)
+        return self.app.store.get(self.plan_id)
 
     def relabel(self) -> None:
-        self.query_one("#plan-tasks-title", Static).update(Text(self.text("ui.plan.tasks"), "bold"))
+        self.query_one("#plan-tasks-title", Static).update(
+            Text(t("ui.plan.tasks", self.lang), "bold")
+        )
         self.query_one("#plan-indicators-title", Static).update(
-            Text(self.text("ui.plan.indicators"), "bold")
+            Text(t("ui.plan.indicators", self.lang), "bold")
         )
         for table in self.query(VirtualTable):
             table.refresh()
@@ -169,7 +171,7 @@ class PlanScreen(SotayScreen):
         if plan is None or plan.deleted:
             self.app.call_later(self.action_back)
             return
-        derived = self.sotay.derived
+        derived = self.app.derived
         tasks = [r for r in derived.tasks() if r.plan_id == self.plan_id]
         self.query_one("#plan-title", Static).update(Text(safe_display(plan.title), "bold"))
         self._summary(plan, tasks)
@@ -185,11 +187,12 @@ class PlanScreen(SotayScreen):
         budget = plan.flat.get("budget")
         if not isinstance(budget, int):
             budget = sum(r.budget or 0 for r in tasks) or None
-        summary = self.text(
+        summary = t(
             "ui.plan.summary",
+            self.lang,
             number=safe_display(plan.flat.get("number")) or "—",
             period=period(plan.flat) or "—",
-            status=label(f"plan_status.{status}", self.lang) if status else "—",
+            status=t(f"plan_status.{status}", self.lang) if status else "—",
             done=format_percent(done) if done is not None else "—",
             tasks=len(tasks),
             budget=format_money(budget) if budget else "—",
@@ -208,7 +211,7 @@ class PlanScreen(SotayScreen):
             groups.setdefault(row.group, []).append(row)
         out: list[Any] = []
         for group, members in sorted(groups.items(), key=lambda g: (g[0] == "", g[0])):
-            name = label(f"group.{group}", self.lang) if group else self.text("ui.plan.no_group")
+            name = t(f"group.{group}", self.lang) if group else t("ui.plan.no_group", self.lang)
             out.append(
                 ListRow(f"group:{group}", {"title": f"{name} ({len(members)})"}, style="group")
             )
@@ -216,20 +219,20 @@ class PlanScreen(SotayScreen):
         return out
 
     def _indicators(self) -> list[ListRow]:
-        store = self.sotay.store
-        today = self.sotay.today()
+        store = self.app.store
+        today = self.app.today()
         rows = []
         for indicator in store.children(self.plan_id, "indicator"):
             result = attainment(indicator.data, today)
             verdict = (
                 ""
                 if result.achieved is None
-                else label("word.achieved" if result.achieved else "word.not_achieved", self.lang)
+                else t("word.achieved" if result.achieved else "word.not_achieved", self.lang)
             )
             cells = {
                 "name": safe_display(indicator.title),
                 "target": result.target_text,
-                "actual": result.actual_text or self.text("ui.dash.no_reading"),
+                "actual": result.actual_text or t("ui.dash.no_reading", self.lang),
                 "pct": format_percent(result.percent_of_target),
                 "result": verdict,
             }
@@ -242,7 +245,7 @@ class PlanScreen(SotayScreen):
         if isinstance(row, ListRow):
             return row.cells.get(key, "")
         if key == "lead":
-            return self.sotay.derived.name_of(row.lead_id)
+            return self.app.derived.name_of(row.lead_id)
         if key == "due":
             return format_date(row.due)
         if key == "budget":
@@ -276,16 +279,16 @@ class PlanScreen(SotayScreen):
         if isinstance(row, ListRow) and row.id.startswith("group:"):
             return
         kind = "indicator" if event.table.id == "plan-indicators" else "task"
-        self.sotay.edit_record(kind, row.id)
+        self.app.edit_record(kind, row.id)
 
     def action_add_task(self) -> None:
-        self.sotay.edit_record("task", None, defaults={"plan_id": self.plan_id})
+        self.app.edit_record("task", None, defaults={"plan_id": self.plan_id})
 
     def action_add_indicator(self) -> None:
-        self.sotay.edit_record("indicator", None, defaults={"plan_id": self.plan_id})
+        self.app.edit_record("indicator", None, defaults={"plan_id": self.plan_id})
 
     def action_edit_plan(self) -> None:
-        self.sotay.edit_record("plan", self.plan_id)
+        self.app.edit_record("plan", self.plan_id)
 
     def _current_id(self) -> str | None:
         row: Any = self._focused_table().current
@@ -296,7 +299,7 @@ class PlanScreen(SotayScreen):
     def action_delete(self) -> None:
         record_id = self._current_id()
         if record_id is not None:
-            self.sotay.confirm_delete(record_id)
+            self.app.confirm_delete(record_id)
 
     def action_history(self) -> None:
-        self.sotay.show_history(self._current_id() or self.plan_id)
+        self.app.show_history(self._current_id() or self.plan_id)

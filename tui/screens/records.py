@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from domain.dates import format_date
-from domain.i18n import label
+from domain.i18n import t
 from domain.money import format_money, format_percent
 from domain.rules import attainment
 from domain.text import collation_key, safe_display
@@ -35,15 +35,15 @@ class IndicatorsScreen(ListScreen):
     columns = INDICATOR_COLUMNS
 
     def build_rows(self) -> list[ListRow]:
-        store = self.sotay.store
-        today = self.sotay.today()
+        store = self.app.store
+        today = self.app.today()
         rows = []
         for indicator in store.list("indicator"):
             result = attainment(indicator.data, today)
             verdict = (
                 ""
                 if result.achieved is None
-                else label("word.achieved" if result.achieved else "word.not_achieved", self.lang)
+                else t("word.achieved" if result.achieved else "word.not_achieved", self.lang)
             )
             plan = store.get(str(indicator.flat.get("plan_id") or ""))
             cells = {
@@ -78,8 +78,8 @@ class ProjectsScreen(ListScreen):
     columns = PROJECT_COLUMNS
 
     def build_rows(self) -> list[ListRow]:
-        store = self.sotay.store
-        derived = self.sotay.derived
+        store = self.app.store
+        derived = self.app.derived
         rows = []
         for project in store.list("project"):
             flat = project.flat
@@ -88,14 +88,14 @@ class ProjectsScreen(ListScreen):
             cells = {
                 "name": safe_display(project.title),
                 "investor": derived.name_of(flat.get("investor_id")),
-                "stage": label(f"stage.{stage}", self.lang) if stage else "",
+                "stage": t(f"stage.{stage}", self.lang) if stage else "",
                 "budget": format_money(
                     flat.get("budget") if isinstance(flat.get("budget"), int) else None
                 ),
                 "end": format_date(flat.get("end")),
                 "complete": ""
                 if complete is None
-                else label("word.yes" if complete else "word.no", self.lang),
+                else t("word.yes" if complete else "word.no", self.lang),
             }
             rows.append(
                 list_row(

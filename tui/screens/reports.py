@@ -23,40 +23,10 @@ from documents.export import formats_for, save_report, write_document
 from documents.render_md import to_markdown
 from documents.reporting import Document, build_report
 from domain.errors import SotayError
-from domain.i18n import register
+from domain.i18n import t
 from domain.periods import KINDS, Period, parse_period
 from domain.text import safe_display
 from tui.screens.base import FormSectionScreen
-
-register(
-    labels={
-        "reports.title": ("Báo cáo định kỳ", "Periodic reports"),
-        "reports.kind": ("Loại kỳ", "Period kind"),
-        "reports.period": ("Kỳ báo cáo", "Period"),
-        "reports.scope": ("Phạm vi", "Scope"),
-        "reports.recommendations": ("V. Kiến nghị", "V. Recommendations"),
-        "reports.path": ("Xuất ra tệp (.docx, .md, .csv)", "Export to (.docx, .md, .csv)"),
-        "reports.preview": ("Xem trước", "Preview"),
-        "reports.save": ("Lưu báo cáo", "Save report"),
-        "reports.export": ("Xuất tệp", "Export"),
-        "reports.working": ("Đang lập báo cáo…", "Building the report…"),
-        "reports.ready": ("Đã lập báo cáo {period}.", "Report for {period} ready."),
-        "reports.saved": (
-            "Đã lưu báo cáo (sẽ đồng bộ về trung ương).",
-            "Report saved (it will sync).",
-        ),
-        "reports.exported": ("Đã xuất {path}", "Exported {path}"),
-        "reports.need_preview": (
-            "Hãy xem trước báo cáo trước khi lưu hoặc xuất.",
-            "Preview the report before saving or exporting.",
-        ),
-        "period_kind.month": ("Tháng", "Month"),
-        "period_kind.quarter": ("Quý", "Quarter"),
-        "period_kind.half": ("6 tháng", "Half-year"),
-        "period_kind.year": ("Năm", "Year"),
-        "period_kind.custom": ("Khoảng tùy chọn", "Custom range"),
-    }
-)
 
 EXAMPLES = {
     "month": "2022-05",
@@ -89,7 +59,6 @@ class ReportsScreen(FormSectionScreen):
     """The Báo cáo section of the app."""
 
     section_key = "ui.nav.reports"
-    CSS_PATH = "reports.tcss"
     AUTO_FOCUS = "#preview"  # not a text field: the number keys still switch sections
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "preview", "ui.key.preview"),
@@ -99,9 +68,9 @@ class ReportsScreen(FormSectionScreen):
     ]
 
     class Done(Message):
-        def __init__(self, built: Built | None, error: str | None) -> None:
+        def __init__(self, built: Built) -> None:
             super().__init__()
-            self.built, self.error = built, error
+            self.built = built
 
     class Progress(Message):
         def __init__(self, step: int) -> None:
@@ -113,7 +82,7 @@ class ReportsScreen(FormSectionScreen):
         self.built: Built | None = None
 
     def compose_main(self) -> ComposeResult:
-        kinds = [(self.t(f"period_kind.{k}"), k) for k in KINDS]
+        kinds = [(t(f"period_kind.{k}", self.lang), k) for k in KINDS]
         with Vertical(id="reports-form"):
             yield Static("", id="reports-title")
             with Horizontal(classes="row"):
@@ -122,7 +91,7 @@ class ReportsScreen(FormSectionScreen):
                 yield Label("", id="label-period")
                 yield Input(EXAMPLES["quarter"], id="period")
                 yield Label("", id="label-scope")
-                yield Input(self.sotay.store.office, id="scope")
+                yield Input(self.app.store.office, id="scope")
             yield Label("", id="label-recommendations")
             yield TextArea(id="recommendations")
             with Horizontal(classes="row"):
@@ -139,12 +108,12 @@ class ReportsScreen(FormSectionScreen):
 
     def relabel(self) -> None:
         for selector, key in WORDS.items():
-            shown = escape(self.t(key))
+            shown = escape(t(key, self.lang))
             self.query_one(selector, Static).update(
                 f"[b]{shown}[/b]" if key == "reports.title" else shown
             )
         for selector, key in BUTTONS.items():
-            self.query_one(selector, Button).label = self.t(key)
+            self.query_one(selector, Button).label = t(key, self.lang)
 
     # ------------------------------------------------------------------ actions
     def set_status(self, text: str, error: bool = False) -> None:
@@ -155,7 +124,7 @@ class ReportsScreen(FormSectionScreen):
     def _options(self) -> ReportOptions:
         kind = str(self.query_one("#kind", Select).value)
         period = parse_period(self.query_one("#period", Input).value, kind)
-        scope = self.query_one("#scope", Input).value.strip() or self.sotay.store.office
+        scope = self.query_one("#scope", Input).value.strip() or self.app.store.office
         text = self.query_one("#recommendations", TextArea).text
         return ReportOptions(scope, period, self.lang, recommendations=text)
 
@@ -167,21 +136,21 @@ class ReportsScreen(FormSectionScreen):
             self.set_status(exc.message(self.lang), error=True)
             return
         self.query_one("#progress", ProgressBar).update(progress=0)
-        self.set_status(self.t("reports.working"))
+        self.set_status(t("reports.working", self.lang))
         self.build(opts)
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="report")
     def build(self, opts: ReportOptions) -> None:
-        try:
-            data = collect_report(self.sotay.store, opts)
-            self.post_message(self.Progress(1))
-            document = build_report(data)
-            self.post_message(self.Progress(2))
-            markdown = safe_display(to_markdown(document))
-            self.post_message(self.Progress(3))
-            self.post_message(self.Done(Built(document, markdown, opts.period, opts.scope), None))
-        except SotayError as exc:
-            self.post_message(self.Done(None, exc.message(self.lang)))
+        data = collect_report(self.app.store, opts)
+        self.post_message(self.Progress(1))
+        document = build_report(data)
+        self.post_message(self.Progress(2))
+        markdown = safe_display(to_markdown(document))
+        self.post_message(self.Progress(3))
+        self.post_message(self.Done(Built(document, markdown, opts.period, opts.scope)))
+
+    def worker_failed(self, error: SotayError) -> None:
+        self.set_status(error.message(self.lang), error=True)
 
     @on(Progress)
     def _progress(self, event: Progress) -> None:
@@ -189,22 +158,19 @@ class ReportsScreen(FormSectionScreen):
 
     @on(Done)
     async def _done(self, event: Done) -> None:
-        if event.built is None:
-            self.set_status(event.error or "", error=True)
-            return
         self.built = event.built
         await self.query_one("#report-preview", Markdown).update(event.built.markdown)
-        self.set_status(self.t("reports.ready", period=event.built.period.label(self.lang)))
+        self.set_status(t("reports.ready", self.lang, period=event.built.period.title(self.lang)))
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         if self.built is None:
-            self.set_status(self.t("reports.need_preview"), error=True)
+            self.set_status(t("reports.need_preview", self.lang), error=True)
             return
         text = self.query_one("#recommendations", TextArea).text
         try:
             save_report(
-                self.sotay.store,
+                self.app.store,
                 self.built.document,
                 self.built.period,
                 self.built.scope,
@@ -214,12 +180,12 @@ class ReportsScreen(FormSectionScreen):
         except SotayError as exc:
             self.set_status(exc.message(self.lang), error=True)
             return
-        self.set_status(self.t("reports.saved"))
+        self.set_status(t("reports.saved", self.lang))
 
     @on(Button.Pressed, "#export")
     def action_export(self) -> None:
         if self.built is None:
-            self.set_status(self.t("reports.need_preview"), error=True)
+            self.set_status(t("reports.need_preview", self.lang), error=True)
             return
         path = Path(self.query_one("#path", Input).value.strip() or "bao-cao.docx").expanduser()
         try:
@@ -229,10 +195,10 @@ class ReportsScreen(FormSectionScreen):
         except SotayError as exc:
             self.set_status(exc.message(self.lang), error=True)
             return
-        self.set_status(self.t("reports.exported", path=", ".join(map(str, written))))
+        self.set_status(t("reports.exported", self.lang, path=", ".join(map(str, written))))
 
     def action_rollup(self) -> None:
-        self.sotay.show_rollup()
+        self.app.show_rollup()
 
     @on(Select.Changed, "#kind")
     def _kind_changed(self, event: Select.Changed) -> None:

@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
 from documents import rollup
-from domain.i18n import label
+from domain.i18n import t
 from domain.text import fold
 from sync.errors import SyncError
 from tui.screens.base import SotayScreen
@@ -35,7 +35,6 @@ COLUMNS = [
 
 class RollupScreen(SotayScreen):
     section_key = "ui.rollup.title"
-    CSS_PATH = "rollup.tcss"
     AUTO_FOCUS = "#rollup"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("f5", "fetch", "ui.key.sync")]
 
@@ -51,8 +50,8 @@ class RollupScreen(SotayScreen):
             cell=self._cell,
             row_id=lambda r: r.scope,
             sort_key=self._sort_key,
-            label=lambda k: label(k, self.lang),
-            empty=lambda: self.text("ui.empty"),
+            label=lambda k: t(k, self.lang),
+            empty=lambda: t("ui.empty", self.lang),
             id="rollup",
         )
 
@@ -71,14 +70,14 @@ class RollupScreen(SotayScreen):
         self.action_fetch()
 
     def relabel(self) -> None:
-        when = self.sotay.today().strftime("%d/%m/%Y")
-        title = f"{label('rollup.title', self.lang)} {label('rollup.as_of', self.lang).format(date=when)}"
+        when = self.app.today().strftime("%d/%m/%Y")
+        title = f"{t('rollup.title', self.lang)} {t('rollup.as_of', self.lang).format(date=when)}"
         self.query_one("#rollup-title", Static).update(f"[b]{escape(title)}[/b]")
         self.query_one(VirtualTable).refresh()
 
     def refresh_data(self) -> None:
-        names = {u.scope: u.title for u in self.sotay.store.list("unit") if u.scope.count("/") == 1}
-        self.rows = rollup.office_rows(self.sotay.store, self.sotay.today(), names)
+        names = {u.scope: u.title for u in self.app.store.list("unit") if u.scope.count("/") == 1}
+        self.rows = rollup.office_rows(self.app.store, self.app.today(), names)
         if self.server:
             rollup.merge_server(self.rows, self.server)
         table = self.query_one(VirtualTable)
@@ -87,11 +86,11 @@ class RollupScreen(SotayScreen):
     @work(exclusive=True, exit_on_error=False, group="rollup")
     async def action_fetch(self) -> None:
         """The server's last sync per office (headquarters only; offline it stays unknown)."""
-        client = self.sotay.sync_client
+        client = self.app.sync_client
         if client is None:
             return
         try:
-            self.server = await client.offices()
+            self.server = await self.app.client_loop.run(client.offices())
         except SyncError:
             return
         self.refresh_data()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -13,10 +13,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from domain.dates import format_date
-from domain.i18n import label
+from domain.i18n import Lang, t
 from domain.text import safe_display
 from sync.record import Record
-from tui.context import services, text_for
+from tui.app import SotayApp
 from tui.widgets.table import Column, VirtualTable
 
 LIMIT = 200
@@ -36,13 +36,15 @@ def describe_hit(record: Record, lang: str) -> dict[str, str]:
             detail = format_date(value) if key in ("date", "due") else safe_display(value)
             break
     return {
-        "kind": label(f"kind.{record.kind}", "en" if lang == "en" else "vi"),
+        "kind": t(f"kind.{record.kind}", "en" if lang == "en" else "vi"),
         "title": safe_display(record.title),
         "detail": detail,
     }
 
 
 class SearchScreen(ModalScreen[None]):
+    app = getters.app(SotayApp)
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "ui.key.back"),
         Binding("down", "into_results", show=False),
@@ -50,19 +52,20 @@ class SearchScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search-box"):
-            yield Input(placeholder=self.text("ui.search.placeholder"), id="search-input")
+            yield Input(placeholder=t("ui.search.placeholder", self.lang), id="search-input")
             yield Static("", id="search-count")
             yield VirtualTable(
                 COLUMNS,
                 cell=self._cell,
                 row_id=lambda r: r.id,
-                label=self.text,
+                label=lambda key: t(key, self.lang),
                 empty=lambda: "",
                 id="search-results",
             )
 
-    def text(self, key: str, **params: object) -> str:
-        return text_for(key, services(self).ui_lang, **params)
+    @property
+    def lang(self) -> Lang:
+        return self.app.ui_lang
 
     def on_mount(self) -> None:
         self.query_one("#search-input", Input).focus()
@@ -73,19 +76,19 @@ class SearchScreen(ModalScreen[None]):
 
     def _cell(self, record: Record, key: str) -> str:
         """Cells are made only for the results on screen, not for all two hundred."""
-        return describe_hit(record, services(self).ui_lang)[key]
+        return describe_hit(record, self.lang)[key]
 
     def run_search(self, query: str) -> list[Record]:
-        app = services(self)
+        app = self.app
         found = app.store.search(query, limit=LIMIT + 1) if query.strip() else []
         rows = found[:LIMIT]
         self.query_one("#search-results", VirtualTable).set_rows(rows)
         if not query.strip():
             shown = ""
         elif len(found) > LIMIT:
-            shown = self.text("ui.search.more", count=LIMIT)
+            shown = t("ui.search.more", self.lang, count=LIMIT)
         else:
-            shown = self.text("ui.search.results", count=len(found))
+            shown = t("ui.search.results", self.lang, count=len(found))
         self.query_one("#search-count", Static).update(shown)
         return rows
 
@@ -101,7 +104,7 @@ class SearchScreen(ModalScreen[None]):
 
     def _open(self, row: Record) -> None:
         self.dismiss(None)
-        services(self).open_record(row.id)
+        self.app.open_record(row.id)
 
     def action_into_results(self) -> None:
         table = self.query_one("#search-results", VirtualTable)

@@ -17,9 +17,8 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
 from domain.errors import SotayError
-from domain.i18n import Lang
+from domain.i18n import Lang, t
 from domain.scopes import check_scope
-from tui.strings import tr
 
 DEFAULT_OFFICE = "vn"
 DEFAULT_NAME = "Sổ tay"
@@ -51,15 +50,15 @@ def check_answers(
     except SotayError as exc:
         errors["office"] = exc.message(lang)
     if not name:
-        errors["name"] = tr("validation.required", lang)
+        errors["name"] = t("validation.required", lang)
     server = values.get("server", "").strip()
     token = values.get("token", "").strip()
     if offline:
         server = token = ""
     elif bool(server) != bool(token):
-        errors["server" if not server else "token"] = tr("ui.setup.need_both", lang)
+        errors["server" if not server else "token"] = t("ui.setup.need_both", lang)
     elif server and not server.startswith(("http://", "https://")):
-        errors["server"] = tr("ui.setup.bad_url", lang)
+        errors["server"] = t("ui.setup.bad_url", lang)
     if errors:
         return None, errors
     return SetupAnswers(office, name, server or None, token or None), {}
@@ -80,18 +79,18 @@ class SetupApp(App[SetupAnswers | None]):
     def compose(self) -> ComposeResult:
         lang = self.ui_lang
         with Vertical(id="setup"):
-            yield Static(Text(tr("ui.setup.title", lang), "bold"), id="setup-title")
-            yield Static(tr("ui.setup.intro", lang), id="setup-intro")
+            yield Static(Text(t("ui.setup.title", lang), "bold"), id="setup-title")
+            yield Static(t("ui.setup.intro", lang), id="setup-intro")
             for key, label_key in FIELDS:
-                yield Label(tr(label_key, lang))
+                yield Label(t(label_key, lang))
                 yield Input(password=key == "token", id=f"setup-{key}")
                 yield Static("", id=f"setup-{key}-error", classes="setup-error")
             yield Static(
                 Text.assemble(
                     (" Ctrl+S ", "reverse"),
-                    " " + tr("ui.setup.start", lang) + "   ",
+                    " " + t("ui.setup.start", lang) + "   ",
                     (" Esc ", "reverse"),
-                    " " + tr("ui.setup.offline", lang),
+                    " " + t("ui.setup.offline", lang),
                 ),
                 id="setup-keys",
             )

@@ -19,7 +19,7 @@ from textual.widgets import Input, Static
 
 from domain.dates import format_date, parse_date
 from domain.errors import SotayError
-from domain.i18n import label
+from domain.i18n import t
 from domain.money import format_money, format_percent
 from domain.records import check_field
 from domain.rules import stt_key
@@ -96,8 +96,8 @@ class TasksScreen(SotayScreen):
             row_id=lambda r: r.id,
             row_class=self._row_class,
             sort_key=self._sort_key,
-            label=self.text,
-            empty=lambda: self.text("ui.empty"),
+            label=lambda key: t(key, self.lang),
+            empty=lambda: t("ui.empty", self.lang),
             id="tasks",
         )
         table.sort_column = "due"
@@ -116,33 +116,33 @@ class TasksScreen(SotayScreen):
     def _warm_filter(self) -> None:
         """Fold every task's text for the filter while the person reads the list, so the
         first key typed filters as fast as the next ones (pure computation, no store)."""
-        derived = self.sotay.derived
+        derived = self.app.derived
         for row in derived.tasks():
             derived.folded(row)
 
     def _status_choices(self) -> list[Choice]:
         out = []
         for code in DERIVED:
-            vi, en = label(f"status.{code}", "vi"), label(f"status.{code}", "en")
-            out.append(Choice.make(code, label(f"status.{code}", self.lang), "", vi, en, code))
+            vi, en = t(f"status.{code}", "vi"), t(f"status.{code}", "en")
+            out.append(Choice.make(code, t(f"status.{code}", self.lang), "", vi, en, code))
         return out
 
     def _unit_choices(self) -> list[Choice]:
-        return record_choices(self.sotay.store, "unit")
+        return record_choices(self.app.store, "unit")
 
     def relabel(self) -> None:
-        self.query_one("#task-text", Input).placeholder = self.text("ui.filter.text")
-        self.query_one("#task-status", PickField).set_placeholder(self.text("ui.filter.status"))
+        self.query_one("#task-text", Input).placeholder = t("ui.filter.text", self.lang)
+        self.query_one("#task-status", PickField).set_placeholder(t("ui.filter.status", self.lang))
         self.query_one("#task-status", PickField).reset_choices()
-        self.query_one("#task-lead", PickField).set_placeholder(self.text("ui.filter.lead"))
-        self.query_one("#due-from", Input).placeholder = self.text("ui.filter.due_from")
-        self.query_one("#due-to", Input).placeholder = self.text("ui.filter.due_to")
+        self.query_one("#task-lead", PickField).set_placeholder(t("ui.filter.lead", self.lang))
+        self.query_one("#due-from", Input).placeholder = t("ui.filter.due_from", self.lang)
+        self.query_one("#due-to", Input).placeholder = t("ui.filter.due_to", self.lang)
         self.table.refresh()
 
     # ---------------------------------------------------------------- cells
     def _cell(self, row: TaskRow, key: str) -> str:
         if key == "lead":
-            return self.sotay.derived.name_of(row.lead_id)
+            return self.app.derived.name_of(row.lead_id)
         if key == "due":
             return format_date(row.due)
         if key == "budget":
@@ -167,9 +167,9 @@ class TasksScreen(SotayScreen):
         if key == "stt":
             return stt_key(row.stt)
         if key == "title":
-            return self.sotay.derived.title_key(row)
+            return self.app.derived.title_key(row)
         if key == "lead":
-            return fold(self.sotay.derived.name_of(row.lead_id))
+            return fold(self.app.derived.name_of(row.lead_id))
         if key == "due":
             return row.due or "9999"
         if key == "budget":
@@ -189,7 +189,7 @@ class TasksScreen(SotayScreen):
             widget.remove_class("-invalid")
             return None
         try:
-            day = parse_date(text, "due", today=self.sotay.today())
+            day = parse_date(text, "due", today=self.app.today())
         except SotayError:
             widget.add_class("-invalid")
             return None
@@ -197,7 +197,7 @@ class TasksScreen(SotayScreen):
         return day.isoformat()
 
     def predicate(self) -> Callable[[TaskRow], bool]:
-        derived = self.sotay.derived
+        derived = self.app.derived
         words = fold(self.query_one("#task-text", Input).value).split()
         status_pick = self.query_one("#task-status", PickField)
         status = status_pick.value
@@ -230,15 +230,15 @@ class TasksScreen(SotayScreen):
         return keep
 
     def apply_filters(self) -> None:
-        rows = self.sotay.derived.tasks()
+        rows = self.app.derived.tasks()
         self.total = len(rows)
         keep = self.predicate()
         shown = [r for r in rows if keep(r)]
         self.table.set_rows(shown)
         self.query_one("#task-count", Static).update(
-            self.text("ui.count", shown=len(shown), total=self.total)
+            t("ui.count", self.lang, shown=len(shown), total=self.total)
         )
-        flags = self.text("ui.filter.overdue_on") if self.overdue_only else ""
+        flags = t("ui.filter.overdue_on", self.lang) if self.overdue_only else ""
         self.query_one("#task-flags", Static).update(flags)
 
     @on(Input.Changed)
@@ -277,10 +277,10 @@ class TasksScreen(SotayScreen):
     # ----------------------------------------------------------- quick edits
     @on(VirtualTable.Selected, "#tasks")
     def _open(self, event: VirtualTable.Selected) -> None:
-        self.sotay.edit_record("task", event.row.id)
+        self.app.edit_record("task", event.row.id)
 
     def action_add(self) -> None:
-        self.sotay.edit_record("task", None)
+        self.app.edit_record("task", None)
 
     def _current(self) -> TaskRow | None:
         row = self.table.current
@@ -288,9 +288,7 @@ class TasksScreen(SotayScreen):
 
     def _save(self, row: TaskRow, changes: dict[str, Any], what: str) -> None:
         try:
-            self.sotay.editor.save(
-                "task", row.id, changes, what=f"{what}: {safe_display(row.title)}"
-            )
+            self.app.editor.save("task", row.id, changes, what=f"{what}: {safe_display(row.title)}")
         except SotayError as exc:
             self.show_error(exc)
 
@@ -298,17 +296,17 @@ class TasksScreen(SotayScreen):
         row = self._current()
         if row is None:
             return
-        options = [(code, label(f"status.{code}", self.lang)) for code in TASK_STATUSES]
+        options = [(code, t(f"status.{code}", self.lang)) for code in TASK_STATUSES]
         stored = "done" if row.status.startswith("done") else row.status
-        current = self.sotay.store.get(row.id)
+        current = self.app.store.get(row.id)
         if current is not None:
             stored = str(current.flat.get("status") or stored)
 
         def chosen(code: str | None) -> None:
             if code:
-                self._save(row, {"status": code}, self.text("ui.key.status"))
+                self._save(row, {"status": code}, t("ui.key.status", self.lang))
 
-        title = self.text("ui.task.status_prompt", title=safe_display(row.title))
+        title = t("ui.task.status_prompt", self.lang, title=safe_display(row.title))
         self.app.push_screen(ChooseScreen(title, options, stored), chosen)
 
     def action_progress(self) -> None:
@@ -321,9 +319,9 @@ class TasksScreen(SotayScreen):
 
         def entered(value: Any) -> None:
             if value is not None:
-                self._save(row, {"progress": value}, self.text("ui.key.progress"))
+                self._save(row, {"progress": value}, t("ui.key.progress", self.lang))
 
-        question = self.text("ui.task.progress_prompt", title=safe_display(row.title))
+        question = t("ui.task.progress_prompt", self.lang, title=safe_display(row.title))
         current = "" if row.progress is None else str(row.progress)
         self.app.push_screen(PromptScreen(question, current, check), entered)
 
@@ -332,14 +330,14 @@ class TasksScreen(SotayScreen):
         if row is None:
             return
         value = max(0, min(100, (row.progress or 0) + delta))
-        self._save(row, {"progress": value}, self.text("ui.key.progress"))
+        self._save(row, {"progress": value}, t("ui.key.progress", self.lang))
 
     def action_delete(self) -> None:
         row = self._current()
         if row is not None:
-            self.sotay.confirm_delete(row.id)
+            self.app.confirm_delete(row.id)
 
     def action_history(self) -> None:
         row = self._current()
         if row is not None:
-            self.sotay.show_history(row.id)
+            self.app.show_history(row.id)

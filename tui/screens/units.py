@@ -13,7 +13,7 @@ from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
 from domain.dates import format_date
-from domain.i18n import label
+from domain.i18n import t
 from domain.text import collation_key, safe_display
 from tui.screens.base import ListRow, SotayScreen, cell, filter_rows, list_row, sort_value
 from tui.widgets.table import Column, VirtualTable
@@ -65,8 +65,8 @@ class UnitsScreen(SotayScreen):
             row_id=lambda r: r.id,
             row_class=lambda r: r.style,
             sort_key=sort_value,
-            label=self.text,
-            empty=lambda: self.text("ui.empty"),
+            label=lambda key: t(key, self.lang),
+            empty=lambda: t("ui.empty", self.lang),
             id=id,
         )
 
@@ -75,13 +75,15 @@ class UnitsScreen(SotayScreen):
         self.query_one("#units", VirtualTable).focus()
 
     def relabel(self) -> None:
-        self.query_one("#roster-filter", Input).placeholder = self.text("ui.filter.text")
-        self.query_one("#units-title", Static).update(Text(self.text("ui.units.units"), "bold"))
-        self.query_one("#people-title", Static).update(Text(self.text("ui.units.people"), "bold"))
+        self.query_one("#roster-filter", Input).placeholder = t("ui.filter.text", self.lang)
+        self.query_one("#units-title", Static).update(Text(t("ui.units.units", self.lang), "bold"))
+        self.query_one("#people-title", Static).update(
+            Text(t("ui.units.people", self.lang), "bold")
+        )
 
     def refresh_data(self) -> None:
-        store = self.sotay.store
-        names = self.sotay.derived.unit_names()
+        store = self.app.store
+        names = self.app.derived.unit_names()
         lang = self.lang
         self.unit_rows = []
         for unit in store.list("unit"):
@@ -90,14 +92,14 @@ class UnitsScreen(SotayScreen):
             cells = {
                 "abbr": safe_display(flat.get("abbr")),
                 "name": safe_display(unit.title),
-                "unit_kind": label(f"unit_kind.{kind}", lang) if kind else "",
+                "unit_kind": t(f"unit_kind.{kind}", lang) if kind else "",
                 "parent": names.get(str(flat.get("parent_id") or ""), ""),
             }
             self.unit_rows.append(
                 list_row(unit, unit.id, cells, sort={"name": collation_key(cells["name"])})
             )
         self.unit_rows.sort(key=lambda r: r.sort["name"])
-        today = self.sotay.today().isoformat()
+        today = self.app.today().isoformat()
         self.person_rows = []
         for person in store.list("person"):
             flat = person.flat
@@ -111,9 +113,9 @@ class UnitsScreen(SotayScreen):
                 "name": safe_display(person.title),
                 "position": safe_display(flat.get("position")),
                 "unit": names.get(str(flat.get("unit_id") or ""), ""),
-                "role": label(f"committee_role.{role}", lang) if role else "",
+                "role": t(f"committee_role.{role}", lang) if role else "",
                 "term": term,
-                "serving": self.text("ui.serving.yes" if serving else "ui.serving.no"),
+                "serving": t("ui.serving.yes" if serving else "ui.serving.no", self.lang),
             }
             self.person_rows.append(
                 list_row(
@@ -152,21 +154,21 @@ class UnitsScreen(SotayScreen):
     @on(VirtualTable.Selected)
     def _open(self, event: VirtualTable.Selected) -> None:
         kind = "person" if event.table.id == "people" else "unit"
-        self.sotay.edit_record(kind, event.row.id)
+        self.app.edit_record(kind, event.row.id)
 
     def action_add(self) -> None:
         _table, kind = self._table_kind()
-        self.sotay.edit_record(kind, None)
+        self.app.edit_record(kind, None)
 
     def action_delete(self) -> None:
         table, _kind = self._table_kind()
         if table.current is not None:
-            self.sotay.confirm_delete(table.current.id)
+            self.app.confirm_delete(table.current.id)
 
     def action_history(self) -> None:
         table, _kind = self._table_kind()
         if table.current is not None:
-            self.sotay.show_history(table.current.id)
+            self.app.show_history(table.current.id)
 
 
 def _person_key(name: str) -> object:

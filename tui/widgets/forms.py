@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -24,153 +24,32 @@ from textual.widgets import Input, Label, Static, TextArea
 
 from domain.dates import format_date, parse_date
 from domain.errors import Problem, SotayError, ValidationError
-from domain.i18n import Lang, label
+from domain.i18n import Lang, t
 from domain.money import group_thousands
 from domain.records import check_field
 from domain.rules import stt_key
-from domain.schema import (
-    ATTENDANCE,
-    COMMITTEE_ROLES,
-    CONFLICT_STATUSES,
-    DOC_TYPES,
-    FRAMEWORKS,
-    FUNDING,
-    MEASURES,
-    MEETING_KINDS,
-    PLAN_KINDS,
-    PLAN_STATUSES,
-    PROJECT_STAGES,
-    RANKING_GROUPS,
-    REPORT_KINDS,
-    SPECS,
-    TASK_GROUPS,
-    TASK_STATUSES,
-    UNIT_KINDS,
-)
+from domain.schema import SPECS, Codes
 from domain.text import collation_key, safe_display
 from sync.record import Record
 from sync.store import Store
-from tui.context import services
+from tui.app import SotayApp
 from tui.inputs import to_logical
-from tui.present import DATE_FIELDS, MONEY_FIELDS
-from tui.strings import tr
 from tui.widgets.pick import Choice, MultiPick, PickField
 
-Codes = dict[str, tuple[str, str]]
-ENUMS: dict[str, tuple[str, Codes]] = {
-    "unit_kind": ("unit_kind", UNIT_KINDS),
-    "committee_role": ("committee_role", COMMITTEE_ROLES),
-    "plan_kind": ("plan_kind", PLAN_KINDS),
-    "group": ("group", TASK_GROUPS),
-    "funding": ("funding", FUNDING),
-    "framework": ("framework", FRAMEWORKS),
-    "measure": ("measure", MEASURES),
-    "meeting_kind": ("meeting_kind", MEETING_KINDS),
-    "doc_type": ("doc_type", DOC_TYPES),
-    "stage": ("stage", PROJECT_STAGES),
-    "report_kind": ("report_kind", REPORT_KINDS),
-    "ranking_group": ("ranking_group", RANKING_GROUPS),
-}
-STATUS_ENUMS: dict[str, tuple[str, Codes]] = {
-    "task": ("status", TASK_STATUSES),
-    "plan": ("plan_status", PLAN_STATUSES),
-    "conflict": ("conflict_status", CONFLICT_STATUSES),
-}
 YES_NO: Codes = {"true": ("Có", "Yes"), "false": ("Không", "No")}
-INTS = frozenset({"year_from", "year_to", "target_denominator", "year"})
-NUMBERS = frozenset({"baseline", "target"})
-
-#: The fields each kind's form shows, in order.
-FORM_FIELDS: dict[str, list[str]] = {
-    "plan": [
-        "title",
-        "number",
-        "issuer_id",
-        "issued_on",
-        "plan_kind",
-        "year_from",
-        "year_to",
-        "status",
-        "budget",
-        "legal_bases",
-        "objectives",
-        "notes",
-    ],
-    "task": [
-        "title",
-        "plan_id",
-        "stt",
-        "group",
-        "lead_unit_id",
-        "coordinators",
-        "timeframe",
-        "start",
-        "due",
-        "budget",
-        "funding",
-        "deliverable",
-        "progress",
-        "status",
-        "notes",
-    ],
-    "indicator": [
-        "name",
-        "plan_id",
-        "unit_id",
-        "framework",
-        "measure",
-        "unit_label",
-        "baseline",
-        "target",
-        "target_denominator",
-        "readings",
-        "notes",
-    ],
-    "project": [
-        "name",
-        "investor_id",
-        "plan_id",
-        "task_id",
-        "budget",
-        "stage",
-        "start",
-        "end",
-        "records_complete",
-        "packages",
-        "notes",
-    ],
-    "unit": [
-        "name",
-        "abbr",
-        "unit_kind",
-        "parent_id",
-        "area_code",
-        "valid_from",
-        "valid_to",
-        "successor_id",
-    ],
-    "person": [
-        "name",
-        "position",
-        "unit_id",
-        "committee_role",
-        "term_from",
-        "term_to",
-        "email",
-        "phone",
-        "notes",
-    ],
-    "conclusion": [
-        "title",
-        "number",
-        "doc_type",
-        "meeting_id",
-        "date",
-        "issuer_id",
-        "signer_id",
-        "assessment",
-        "directives",
-    ],
+#: The editor of each schema field type (maps: see :func:`spec_for`); others are text.
+WIDGETS = {
+    "long": "long",
+    "date": "date",
+    "money": "money",
+    "int": "number",
+    "number": "number",
+    "percent": "number",
+    "choice": "choice",
+    "yesno": "choice",
+    "ref": "ref",
+    "lead": "ref",
+    "refs": "refs",
 }
 
 
@@ -186,34 +65,25 @@ class FieldSpec:
 
 
 def spec_for(kind: str, name: str) -> FieldSpec:
-    """How the form edits ``kind.name``, read from the model's metadata."""
-    model = SPECS[kind]
-    required = name in model.required
-    if name == "status" and kind in STATUS_ENUMS:
-        prefix, codes = STATUS_ENUMS[kind]
-        return FieldSpec(kind, name, "choice", required, prefix=prefix, codes=codes)
-    if name in ENUMS:
-        prefix, codes = ENUMS[name]
-        return FieldSpec(kind, name, "choice", required, prefix=prefix, codes=codes)
-    if name == "records_complete":
-        return FieldSpec(kind, name, "choice", required, prefix="", codes=YES_NO)
-    if name == "attendees":
-        return FieldSpec(kind, name, "attendees", required, target="person")
-    if name == "readings":
-        return FieldSpec(kind, name, "readings", required)
-    if name in model.sets and name in model.refs:
-        return FieldSpec(kind, name, "refs", required, target=model.refs[name])
-    if name in model.refs:
-        return FieldSpec(kind, name, "ref", required, target=model.refs[name])
-    if name in model.long_text:
-        return FieldSpec(kind, name, "long", required)
-    if name in DATE_FIELDS:
-        return FieldSpec(kind, name, "date", required)
-    if name in MONEY_FIELDS:
-        return FieldSpec(kind, name, "money", required)
-    if name == "progress" or name in INTS or name in NUMBERS:
-        return FieldSpec(kind, name, "number", required)
-    return FieldSpec(kind, name, "text", required)
+    """How the form edits ``kind.name``, read from the field schema."""
+    field = SPECS[kind].field(name)
+    if field is None:
+        return FieldSpec(kind, name, "text")
+    widget = WIDGETS.get(field.type, "text")
+    if field.type == "map":
+        widget = "attendees" if field.labels else "readings" if field.item == "reading" else "text"
+    elif widget == "ref" and not field.target:
+        widget = "text"  # a reference to a record of any kind (a conflict's record)
+    codes = YES_NO if field.type == "yesno" else field.codes or None
+    return FieldSpec(
+        kind,
+        name,
+        widget,
+        field.required,
+        target=field.target or None,
+        prefix=field.labels,
+        codes=codes,
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -258,6 +128,8 @@ def record_choices(store: Store, kind: str) -> list[Choice]:
 class FieldBox(Vertical):
     """One field of a form: label, editor, and the validation message under it."""
 
+    app = getters.app(SotayApp)
+
     class Edited(Message):
         def __init__(self, box: FieldBox) -> None:
             super().__init__()
@@ -292,11 +164,10 @@ class FieldBox(Vertical):
 
     @property
     def lang(self) -> Lang:
-        return services(self).ui_lang
+        return self.app.ui_lang
 
     def relabel(self) -> None:
-        key = self.label_key
-        text = tr(key, self.lang) if key.startswith("ui.") else label(key, self.lang)
+        text = t(self.label_key, self.lang)
         self.query_one(".field-label", Label).update(text + (" *" if self.spec.required else ""))
 
     def snapshot(self) -> Any:
@@ -374,7 +245,7 @@ class TextBox(FieldBox):
     def relabel(self) -> None:
         super().relabel()
         if self.placeholder_key:
-            self.input.placeholder = tr(self.placeholder_key, self.lang)
+            self.input.placeholder = t(self.placeholder_key, self.lang)
 
     def snapshot(self) -> Any:
         return self.input.value
@@ -411,7 +282,7 @@ class DateBox(TextBox):
         text = self.input.value
         if not text.strip():
             return self.check(None)
-        day = parse_date(text, self.spec.name, today=services(self).today())
+        day = parse_date(text, self.spec.name, today=self.app.today())
         return self.check(day.isoformat())
 
     @on(Input.Blurred, ".field-input")
@@ -532,7 +403,7 @@ class PickBox(FieldBox):
 
     def choices(self) -> list[Choice]:
         if self.spec.widget == "ref" and self.spec.target:
-            return record_choices(services(self).store, self.spec.target)
+            return record_choices(self.app.store, self.spec.target)
         return enum_choices(self.spec, self.lang)
 
     @property
@@ -541,7 +412,7 @@ class PickBox(FieldBox):
 
     def relabel(self) -> None:
         super().relabel()
-        self.picker.set_placeholder(tr("ui.form.pick_hint", self.lang))
+        self.picker.set_placeholder(t("ui.form.pick_hint", self.lang))
         if self.spec.widget == "choice":
             self.picker.reset_choices()
             if self.picker.choice is not None:
@@ -595,7 +466,7 @@ class MultiBox(FieldBox):
     def editor(self) -> ComposeResult:
         if self.spec.widget == "attendees":
             values = dict(self.initial or {})
-            roles: Iterable[str] = ATTENDANCE
+            roles: Iterable[str] = self.spec.codes or {}
         else:
             values = {v: "" for v in (self.initial or [])}
             roles = ()
@@ -608,10 +479,10 @@ class MultiBox(FieldBox):
         )
 
     def choices(self) -> list[Choice]:
-        return record_choices(services(self).store, self.spec.target or "unit")
+        return record_choices(self.app.store, self.spec.target or "unit")
 
     def role_label(self, role: str) -> str:
-        return label(f"attendance.{role}", self.lang)
+        return t(f"{self.spec.prefix}.{role}", self.lang)
 
     @property
     def multi(self) -> MultiPick:
@@ -619,7 +490,7 @@ class MultiBox(FieldBox):
 
     def relabel(self) -> None:
         super().relabel()
-        self.multi.picker.set_placeholder(tr("ui.form.multi_hint", self.lang))
+        self.multi.picker.set_placeholder(t("ui.form.multi_hint", self.lang))
         if self.is_mounted and self.multi.is_mounted:
             self.multi.render_chosen()
 
@@ -668,7 +539,7 @@ class ReadingsBox(TextBox):
         text = self.input.value
         if not text.strip():
             return self.check(None)
-        store = services(self).store
+        store = self.app.store
         readings = to_logical(store, self.spec.kind, {"readings": text.replace(": ", ":")})
         return self.check(readings["readings"])
 
@@ -717,7 +588,7 @@ class RecordForm(VerticalScroll):
         super().__init__(id=id, classes="record-form")
         self.kind = kind
         self.record = record
-        self.names = names or FORM_FIELDS[kind]
+        self.names = names or list(SPECS[kind].form_fields)
         self.defaults = dict(defaults or {})
 
     def compose(self) -> ComposeResult:

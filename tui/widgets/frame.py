@@ -2,49 +2,28 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rich.text import Text
+from textual import getters
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widget import Widget
 from textual.widgets import ProgressBar, Static
 
-from domain.errors import SotayError
-from tui.context import services, text_for
+from domain.i18n import t
+from tui.app import SotayApp, SyncView
 from tui.present import local_time
-from tui.strings import tr
-
-if TYPE_CHECKING:
-    from tui.app import SotayApp
 
 SKEW_WARNING_SECONDS = 300.0
 #: Keys the key bar always shows when they are active, in this order (the rest: help).
 KEYBAR_LIMIT = 9
 
 
-@dataclass(frozen=True)
-class SyncView:
-    """What the status line says about the link to headquarters."""
-
-    configured: bool = False
-    state: str = "unknown"  # unknown | online | offline | syncing
-    error: SotayError | None = None
-    retry_at: datetime | None = None
-    skew: float | None = None
-    sent: int = 0
-    to_send: int = 0
-    received: int = 0
-
-
-def _app(widget: Widget) -> SotayApp:
-    return widget.app  # type: ignore[return-value]
-
-
 class LangAware(Widget):
     """A widget that redraws its words when the interface language changes."""
+
+    app = getters.app(SotayApp)
 
     def on_mount(self) -> None:
         self.watch(self.app, "lang", self._lang_changed, init=False)
@@ -63,12 +42,12 @@ class TitleBar(LangAware, Static):
         self.section_key = section_key
 
     def relabel(self) -> None:
-        app = services(self)
+        app = self.app
         office = app.store.meta("name") or app.store.office
         text = Text.assemble(
             (" Sổ tay ", "bold"),
             f"· {office} ({app.store.office}) · ",
-            (text_for(self.section_key, app.ui_lang), "bold"),
+            (t(self.section_key, app.ui_lang), "bold"),
         )
         self.update(text)
 
@@ -77,18 +56,18 @@ class Sidebar(LangAware, Static):
     """The sections and their number keys; the current one highlighted."""
 
     def relabel(self) -> None:
-        app = _app(self)
+        app = self.app
         current = app.current_mode
         text = Text()
         for section in app.sections:
-            name = text_for(section.label_key, app.ui_lang)
+            name = t(section.label_key, app.ui_lang)
             style = "reverse bold" if section.name == current else ""
             text.append(f" {section.key} {name} ", style=style)
             text.append("\n")
         self.update(text)
 
     def on_click(self, event: Any) -> None:
-        app = _app(self)
+        app = self.app
         index = int(getattr(event, "y", -1))
         if 0 <= index < len(app.sections):
             app.goto_section(app.sections[index].name)
@@ -110,7 +89,7 @@ class StatusLine(LangAware, Horizontal):
         self.relabel()
 
     def relabel(self) -> None:
-        app = _app(self)
+        app = self.app
         view = app.sync_view
         self.query_one("#status-text", Static).update(status_text(app, view))
         bar = self.query_one("#sync-progress", ProgressBar)
@@ -122,25 +101,25 @@ class StatusLine(LangAware, Horizontal):
 def status_text(app: SotayApp, view: SyncView) -> Text:
     lang = app.ui_lang
     if not view.configured:
-        link, style = tr("ui.status.local", lang), "dim"
+        link, style = t("ui.status.local", lang), "dim"
     else:
         key = {
             "online": "ui.status.online",
             "offline": "ui.status.offline",
             "syncing": "ui.status.syncing",
         }.get(view.state, "ui.status.unknown")
-        link, style = tr(key, lang), {"online": "green", "offline": "yellow"}.get(view.state, "")
+        link, style = t(key, lang), {"online": "green", "offline": "yellow"}.get(view.state, "")
     parts: list[tuple[str, str]] = [
         (link, style),
         (
-            tr("ui.status.pending", lang, count=app.store.pending_count()),
+            t("ui.status.pending", lang, count=app.store.pending_count()),
             "bold" if app.store.pending_count() else "",
         ),
     ]
     if view.configured:
         parts.append(
             (
-                tr(
+                t(
                     "ui.status.last_sync",
                     lang,
                     when=local_time(app.store.meta("last_sync_at"), lang, app.display_tz),
@@ -149,20 +128,16 @@ def status_text(app: SotayApp, view: SyncView) -> Text:
             )
         )
     conflicts = len(app.derived.open_conflicts())
-    parts.append(
-        (tr("ui.status.conflicts", lang, count=conflicts), "bold red" if conflicts else "")
-    )
+    parts.append((t("ui.status.conflicts", lang, count=conflicts), "bold red" if conflicts else ""))
     rejected = len(app.store.rejected())
     if rejected:
-        parts.append((tr("ui.status.rejected", lang, count=rejected), "red"))
+        parts.append((t("ui.status.rejected", lang, count=rejected), "red"))
     if view.skew is not None and abs(view.skew) > SKEW_WARNING_SECONDS:
-        parts.append(
-            (tr("ui.status.skew", lang, minutes=round(abs(view.skew) / 60)), "bold yellow")
-        )
+        parts.append((t("ui.status.skew", lang, minutes=round(abs(view.skew) / 60)), "bold yellow"))
     if view.state == "offline" and view.retry_at is not None:
         parts.append(
             (
-                tr(
+                t(
                     "ui.status.retry",
                     lang,
                     when=view.retry_at.astimezone(app.display_tz).strftime("%H:%M"),
@@ -191,7 +166,7 @@ class KeyBar(LangAware, Static):
     def relabel(self) -> None:
         if not self.is_attached:
             return
-        lang = services(self).ui_lang
+        lang = self.app.ui_lang
         text = Text(" ")
         shown = 0
         seen: set[str] = set()
@@ -207,6 +182,6 @@ class KeyBar(LangAware, Static):
                 break
             seen.add(binding.description)
             text.append(f" {self.app.get_key_display(binding)} ", "reverse bold")
-            text.append(f" {text_for(binding.description, lang)}  ")
+            text.append(f" {t(binding.description, lang)}  ")
             shown += 1
         self.update(text)

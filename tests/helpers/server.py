@@ -1,6 +1,7 @@
-"""Helpers for the central service tests: ops as replicas send them, a seeded database, and
-an HTTP client wrapper.  (A module of its own so test files can import it; fixtures are in
-``conftest.py``.)"""
+"""The central service in-process, for every test that needs one: a seeded database
+(``seed``), ops as replicas send them, an HTTP client wrapper (``Api``) and sync clients that
+reach the app over ASGI behind a switch that can cut the link (``Server.client``).  The
+fixtures ``server`` and ``api`` (conftest.py) are built from here."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from server_stub import auth
 from server_stub.app import create_app
 from server_stub.db import Database
 from server_stub.settings import ServerSettings
+from sync.client import SyncClient
+from sync.store import Store
 
 EDITED_AT = "2024-05-01T09:00:00+07:00"
 BG = "vn/bac-giang"
@@ -64,7 +67,7 @@ def make_op(
     return op
 
 
-def task(title: str = "Triển khai phần mềm quản lý văn bản", **more: Any) -> dict[str, Any]:
+def task(title: object = "Triển khai phần mềm quản lý văn bản", **more: Any) -> dict[str, Any]:
     return {"title": title, "lead_unit_id": "unit-so-tttt", **more}
 
 
@@ -149,20 +152,74 @@ class Api:
         return records[record_id]
 
 
+class Switch(httpx.AsyncBaseTransport):
+    """The in-process server behind a switch: ``down`` makes every request fail as a cut
+    link would (the server "stopped"); ``fail_after`` lets N more requests through first."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.down = False
+        self.fail_after: int | None = None
+        self.requests = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.fail_after is not None:
+            if self.fail_after <= 0:
+                self.down = True
+            self.fail_after -= 1
+        if self.down:
+            raise httpx.ConnectError("server stopped", request=request)
+        self.requests += 1
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+async def _no_wait(_seconds: float) -> None:
+    return None
+
+
 @dataclass
 class Server:
+    """A seeded database and the settings to serve it; ``tokens`` by name (see ``seed``)."""
+
     db: Database
     settings: ServerSettings
     tokens: dict[str, str]
     token_ids: dict[str, str]
     path: Path
 
+    @classmethod
+    def make(cls, path: Path) -> Server:
+        settings = ServerSettings(db=path, synchronous="NORMAL")
+        db = Database(path, synchronous="NORMAL")
+        tokens, ids = seed(db)
+        return cls(db, settings, tokens, ids, path)
+
     def app(self, **overrides: Any) -> Any:
         settings = self.settings.model_copy(update=overrides) if overrides else self.settings
         return create_app(settings, db=self.db)
 
+    def client(self, store: Store, who: str = "bg", **kwargs: Any) -> tuple[SyncClient, Switch]:
+        """A sync client for ``store`` with ``who``'s token, one retry and no waiting."""
+        switch = Switch(httpx.ASGITransport(app=self.app()))
+        client = SyncClient(
+            store,
+            server_url="http://sotay.test",
+            token=self.tokens[who],
+            transport=switch,
+            retries=1,
+            sleep=_no_wait,
+            **kwargs,
+        )
+        return client, switch
+
 
 def seed(db: Database) -> tuple[dict[str, str], dict[str, str]]:
+    """Offices vn, Bắc Giang, Yên Thế, Hà Nội; tokens by name and their ids.
+
+    ``bad`` is a token the server never issued; ``revoked`` and ``expired`` are what they say."""
     for scope, name in (
         ("vn", "Ban Chỉ đạo Trung ương"),
         (BG, "Bắc Giang"),

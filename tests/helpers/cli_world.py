@@ -2,7 +2,7 @@
 tests of ../shared/repro: every command a person types is one fresh process (``python -m tui``),
 so every store is closed and reopened between steps exactly as in daily use.
 
-``World`` owns one server (``servers.Server``) and the offices and tokens on it; ``Replica``
+``World`` owns one server (``server_process.Server``) and the offices and tokens on it; ``Replica``
 is one profile directory.  ``assert_converged`` is the check every script's "fixed" output
 comes down to: each replica's export equals the server's export restricted to what that
 replica may read, and nothing is pending.
@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from servers import Server, admin, token
 
 from server_stub.access import can_read
+from tests.helpers.server_process import Server, admin, token
 
 NOT_SYNCED = "Not yet synced"
 _PROXIES = (

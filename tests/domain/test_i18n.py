@@ -1,0 +1,69 @@
+"""The one catalogue: every key the code names exists in Vietnamese and English, every kind
+and field has a label, and an unknown key fails loudly in the tests."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from domain.i18n import CATALOGUE, known, t
+from domain.models import KINDS
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGES = ("domain", "sync", "documents", "tui", "server_stub")
+KEY = re.compile(r"[a-z_]+(\.[a-z0-9_]+)+")
+#: File names shaped like keys.
+NOT_KEYS = {"store.core", "store.history", "store.journal", "store.journal.prev", "store.lock"}
+NOT_KEYS |= {"server.db", "importer.tcss", "reports.tcss", "rollup.tcss"}
+
+
+def _keys_named_in(source: str, namespaces: set[str]) -> set[str]:
+    """String literals shaped like a key of a catalogue's namespace (``"ui.saved"``)."""
+    tree = ast.parse(source)
+    in_fstrings = {
+        id(part)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.JoinedStr)
+        for part in node.values
+    }
+    return {
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in in_fstrings
+        and KEY.fullmatch(node.value)
+        and node.value not in NOT_KEYS
+        and node.value.split(".", 1)[0] in namespaces
+    }
+
+
+def test_every_key_in_the_code_exists_in_vietnamese_and_english() -> None:
+    namespaces = {key.split(".", 1)[0] for key in CATALOGUE}
+    missing = {}
+    for package in PACKAGES:
+        for file in sorted((ROOT / package).rglob("*.py")):
+            unknown = _keys_named_in(file.read_text("utf-8"), namespaces) - set(CATALOGUE)
+            if unknown:
+                missing[str(file.relative_to(ROOT))] = sorted(unknown)
+    assert not missing
+    for key, (vi, en) in CATALOGUE.items():
+        assert vi.strip() and en.strip(), key
+
+
+def test_every_kind_and_field_has_a_label() -> None:
+    for kind, model in KINDS.items():
+        assert known(f"kind.{kind}")
+        for name in model.model_fields:
+            assert known(f"field.{name}"), f"{kind}.{name}"
+
+
+def test_an_unknown_key_or_a_missing_parameter_fails_in_the_tests() -> None:
+    with pytest.raises(KeyError):
+        t("ui.no_such_words", "vi")
+    with pytest.raises(KeyError):
+        t("ui.saved_record", "en", kind="Task")
+    assert t("ui.saved_record", "en", kind="§kind.task", title="X") == "Saved task: X"
