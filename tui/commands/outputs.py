@@ -44,7 +44,7 @@ def register_commands(sub: Any, lang: Lang) -> dict[str, argparse.ArgumentParser
                 "--format",
                 help="docx, md, csv (" + t("cli.help.several_formats", lang) + ")",
             )
-            p.add_argument("-o", "--output", metavar="FILE")
+            p.add_argument("-o", "--output", help=t("cli.help.output", lang))
     return parsers
 
 
@@ -68,7 +68,7 @@ def register(sub: Any, lang: Lang) -> None:
 
     n = p["notice"]
     n.add_argument("id", nargs="?", help=t("cli.help.meeting_notice_id", lang))
-    n.add_argument("--place")
+    n.add_argument("--place", help=t("cli.help.place", lang))
     n.add_argument(
         "--late",
         action="store_true",
@@ -76,28 +76,31 @@ def register(sub: Any, lang: Lang) -> None:
     )
 
     k = p["ranking"]
-    k.add_argument("year", type=int)
+    k.add_argument("year", type=int, help=t("cli.help.ranking_year", lang))
     k.add_argument(
         "--group",
         default="units",
         choices=["departments", "districts", "communes", "units", "individuals"],
+        help=t("cli.help.ranking_group", lang),
     )
-    k.add_argument("--scope")
-    k.add_argument("--criterion", action="append", default=[], metavar="NAME=WEIGHT[:SOURCE]")
+    k.add_argument("--scope", help=t("cli.help.scope_default_office", lang))
+    k.add_argument("--criterion", action="append", default=[], help=t("cli.help.criterion", lang))
     k.add_argument("--scores", metavar="CSV", help=t("cli.help.typed_scores", lang))
-    k.add_argument("--bands", metavar="Xuất sắc=0,9,Tốt=0,8,…")
-    k.add_argument("--title")
-    k.add_argument("--save", action="store_true")
+    k.add_argument("--bands", metavar=t("cli.metavar.bands", lang), help=t("cli.help.bands", lang))
+    k.add_argument("--title", help=t("cli.help.ranking_title", lang))
+    k.add_argument("--save", action="store_true", help=t("cli.help.save_ranking", lang))
 
     i = p["import-plan"]
-    i.add_argument("file")
+    i.add_argument("file", help=t("cli.help.plan_file", lang))
     i.add_argument("--plan", required=True, help=t("cli.help.plan_id_number", lang))
     i.add_argument("--yes", "-y", action="store_true", help=t("cli.help.do_not_ask", lang))
     i.add_argument("--dry-run", action="store_true", help=t("cli.help.preview_only", lang))
 
     u = p["rollup"]
-    u.add_argument("--sort", choices=rollup.SORT_KEYS, default="office")
-    u.add_argument("--desc", action="store_true")
+    u.add_argument(
+        "--sort", choices=rollup.SORT_KEYS, default="office", help=t("cli.help.sort", lang)
+    )
+    u.add_argument("--desc", action="store_true", help=t("cli.help.reverse", lang))
     u.add_argument(
         "--offline",
         action="store_true",
