@@ -150,3 +150,15 @@ def test_sotay_server_lists_with_ls_under_vietnamese_headers(
         if line[:4] == " " * 4 and line[4] != " "
     ]
     assert listed == ["add", "ls", "remove"]
+
+
+def test_doctor_on_a_new_healthy_store_says_so_in_words(
+    data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    assert run(["--data", str(data), "--lang", "vi", "doctor"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "store.core: bình thường",
+        "store.journal: bình thường",
+        "Dữ liệu đọc được bình thường.",
+    ]
