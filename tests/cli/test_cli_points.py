@@ -71,7 +71,7 @@ def test_a_missing_import_file_is_named(
     )
 
 
-def test_status_shows_the_last_sync_in_local_time(
+def test_status_shows_the_role_in_words_and_the_last_sync_in_local_time(
     data: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("TZ", "Asia/Ho_Chi_Minh")
@@ -81,11 +81,12 @@ def test_status_shows_the_last_sync_in_local_time(
             store.set_meta(last_sync_at="2026-03-01T01:30:00+00:00")
         capsys.readouterr()
         assert run(["--data", str(data), "--lang", "vi", "status"]) == 0
-        last = capsys.readouterr().out.splitlines()[-1]
+        lines = capsys.readouterr().out.splitlines()
     finally:
         monkeypatch.undo()
         time.tzset()
-    assert last == "Đồng bộ lần cuối: 01/03/2026 08:30"
+    assert lines[0] == "Phạm vi: vn (HQ), cơ quan thường trực trung ương"
+    assert lines[-1] == "Đồng bộ lần cuối: 01/03/2026 08:30"
 
 
 def _overdue_column(data: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> list[int]:

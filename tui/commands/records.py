@@ -458,9 +458,8 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
     with ctx.open_store() as store:
         stats = store.stats()
         c = ctx.console
-        c.print(
-            f"{t('field.scope', ctx.lang)}: {store.office} ({store.meta('name')}), {store.role}"
-        )
+        role = t(f"cli.role.{store.role}", ctx.lang)
+        c.print(f"{t('field.scope', ctx.lang)}: {store.office} ({store.meta('name')}), {role}")
         for kind, n in stats["counts"].items():
             c.print(f"  {t('kind.' + kind, ctx.lang)}: {n}")
         c.print(f"{t('word.not_synced', ctx.lang)}: {stats['pending']}")
