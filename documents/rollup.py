@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from documents.reporting import Document, Header, Section, Table
-from domain.dates import format_date
+from domain.dates import format_date, format_time
 from domain.errors import SotayError
 from domain.i18n import Lang, t
 from domain.money import format_percent
@@ -125,11 +125,7 @@ def sort_rows(rows: list[OfficeRow], key: str = "office", reverse: bool = False)
 
 
 def cells(r: OfficeRow, lang: Lang) -> list[str]:
-    sync = (
-        r.last_sync.astimezone().strftime("%d/%m/%Y %H:%M")
-        if r.last_sync
-        else t("rollup.unknown", lang)
-    )
+    sync = format_time(r.last_sync) if r.last_sync else t("rollup.unknown", lang)
     return [
         f"{r.name} ({r.scope})" if r.name != r.scope else r.scope,
         str(r.tasks),

@@ -33,6 +33,7 @@ import orjson
 import pydantic
 
 from domain.arguments import Parser, lang_of
+from domain.dates import format_time
 from domain.errors import SotayError
 from domain.i18n import Lang, load_catalogues, t
 from server_stub import auth, logs
@@ -115,6 +116,11 @@ def _table(rows: list[list[str]]) -> None:
         _out("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
 
 
+def _when(value: Any) -> str:
+    """A stored time in the administrator's local dd/mm/yyyy HH:MM; "-" for none."""
+    return format_time(str(value)) if value else "-"
+
+
 def _dump(data: Any) -> None:
     _out(orjson.dumps(data).decode())
 
@@ -143,7 +149,7 @@ def _office(args: argparse.Namespace, db: Database, lang: Lang) -> None:
         _dump([{"scope": s, "name": n, "created_at": c} for s, n, c in offices])
     else:
         heads = [t(f"server.cli.head.{k}", lang) for k in ("scope", "name", "created")]
-        _table([heads, *[[s, n, c] for s, n, c in offices]])
+        _table([heads, *[[s, n, _when(c)] for s, n, c in offices]])
 
 
 def _token(args: argparse.Namespace, db: Database, lang: Lang) -> None:
@@ -191,11 +197,14 @@ def _token(args: argparse.Namespace, db: Database, lang: Lang) -> None:
     if args.json:
         _dump(listed)
         return
-    columns = TOKEN_COLUMNS
-    shown = [[str(item[k] or "-") for k in columns] for item in listed]
-    for cells, item in zip(shown, listed, strict=True):
-        cells[columns.index("status")] = t(f"server.cli.status.{item['status']}", lang)
-    _table([[t(f"server.cli.head.{k}", lang) for k in columns], *shown])
+    heads = [t(f"server.cli.head.{k}", lang) for k in TOKEN_COLUMNS]
+    _table([heads, *[[_cell(k, item[k], lang) for k in TOKEN_COLUMNS] for item in listed]])
+
+
+def _cell(column: str, value: Any, lang: Lang) -> str:
+    if column == "status":
+        return t(f"server.cli.status.{value}", lang)
+    return _when(value) if column.endswith("_at") else str(value or "-")
 
 
 #: The columns of ``token ls`` (its JSON has the same keys).

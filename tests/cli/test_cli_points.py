@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import time
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -115,6 +118,25 @@ def test_rollup_sorting_keeps_unknown_values_last_both_ways() -> None:
 
 def _server(db: Path, *argv: str) -> int:
     return server_cli.main(["--db", str(db), *argv])
+
+
+def test_sotay_server_shows_times_in_local_dd_mm_yyyy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "central.db"
+    assert _server(db, "office", "add", "vn", "--name", "HQ") == 0
+    assert _server(db, "--json", "office", "ls") == 0
+    (office,) = json.loads(capsys.readouterr().out.splitlines()[-1])
+    stored = datetime.fromisoformat(office["created_at"])
+    monkeypatch.setenv("TZ", "Asia/Ho_Chi_Minh")
+    time.tzset()
+    try:
+        assert _server(db, "--lang", "vi", "office", "ls") == 0
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    shown = stored.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%d/%m/%Y %H:%M")
+    assert capsys.readouterr().out.splitlines()[1].split() == ["vn", "HQ", *shown.split()]
 
 
 def test_sotay_server_lists_with_ls_under_vietnamese_headers(

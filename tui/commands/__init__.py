@@ -15,9 +15,11 @@ if TYPE_CHECKING:
 def command(
     sub: Any, lang: Lang, name: str, func: Callable[[argparse.Namespace, Context], int]
 ) -> argparse.ArgumentParser:
-    """The subcommand ``name`` running ``func``; its help is ``cli.cmd.<name>`` in ``lang``."""
+    """The subcommand ``name`` running ``func``; its help (in the list of commands and atop
+    its own ``--help``) is ``cli.cmd.<name>`` in ``lang``."""
+    text = t("cli.cmd." + name.replace("-", "_"), lang)
     parser: argparse.ArgumentParser = sub.add_parser(
-        name, help=t("cli.cmd." + name.replace("-", "_"), lang)
+        name, help=text, description=text[:1].upper() + text[1:]
     )
     parser.set_defaults(func=func)
     return parser
