@@ -5,12 +5,16 @@ words ("usage:", "options:", "show this help message and exit", "error:") includ
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from domain.i18n import Lang
+from domain.i18n import LANGS, Lang
 from server_stub import cli as server_cli
 from tui.cli import build_parser, run
 
@@ -72,16 +76,18 @@ def _command_names() -> frozenset[str]:
     return frozenset(name for path in paths for name in path)
 
 
-def _words_of_the_other_language(text: str, lang: Lang) -> list[str]:
-    """What in ``text`` belongs to the other language; option names, choices and command
-    names aside."""
+def _words_of_the_other_language(text: str, lang: Lang, typed: Sequence[str] = ()) -> list[str]:
+    """What in ``text`` belongs to the other language; option names, choices, command
+    names and the words the person typed (echoed back) aside."""
     text = re.sub(r"--?[\w-]+|\{[^}]*\}|sotay(-server)?", " ", text)
+    echoed = {w for word in typed for w in re.findall(r"\w+", word)}
     if lang == "vi":
         words = re.findall(r"\w+", text)
-        return [w for w in words if w.lower() in ENGLISH and w not in _command_names()]
-    for name in NAMES:
+        ignored = _command_names() | echoed
+        return [w for w in words if w.lower() in ENGLISH and w not in ignored]
+    for name in (*NAMES, *(w for word in typed for w in (repr(word), word) if not w.isascii())):
         text = text.replace(name, " ")
-    words = [w for w in re.findall(r"\w+", text) if w.lower() in VIETNAMESE_WORDS]
+    words = [w for w in re.findall(r"\w+", text) if w.lower() in VIETNAMESE_WORDS - echoed]
     return VIETNAMESE.findall(text.lower()) + words
 
 
@@ -172,3 +178,28 @@ def test_argparse_elsewhere_in_the_process_keeps_its_own_words() -> None:
     other = argparse.ArgumentParser(prog="x")
     assert "usage: x" in other.format_help()
     assert "show this help message and exit" in other.format_help()
+
+
+_WORDS = st.sampled_from(
+    [
+        *("ls", "add", "show", "export", "import", "rollup", "init", "task", "xml", "overdue"),
+        *("--format", "--sort", "--office", "--kind", "--json", "-o", "--bogus", "=", "-"),
+        "nhiệm vụ",
+    ]
+)
+
+
+@settings(max_examples=60)
+@given(argv=st.lists(_WORDS | st.text(max_size=6), max_size=5), lang=st.sampled_from(LANGS))
+def test_any_command_line_is_answered_in_one_language(argv: list[str], lang: Lang) -> None:
+    """Whatever is typed, parsing answers in ``lang`` (the typed words aside), never with a
+    traceback: exit 0 (parsed) or 2 (explained)."""
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        try:
+            build_parser(lang).parse_args(argv)
+            code = 0
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+    assert code in (0, 2)
+    assert _words_of_the_other_language(err.getvalue(), lang, argv) == [], (argv, err.getvalue())
