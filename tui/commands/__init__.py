@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from domain.i18n import Lang, t
+from domain.text import fold
 
 if TYPE_CHECKING:
     from tui.cli import Context
@@ -23,3 +24,9 @@ def command(
     )
     parser.set_defaults(func=func)
     return parser
+
+
+def as_typed(code: str, label: str) -> str:
+    """A choice as typed and as read, for help texts: "task (Nhiệm vụ)"; the code alone when
+    its label says the same ("unit", not "unit (Unit)")."""
+    return code if fold(label) == fold(code) else f"{code} ({label})"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,8 +22,9 @@ from domain.i18n import Lang, t
 from domain.periods import KINDS as PERIOD_KINDS
 from domain.periods import parse_period
 from domain.ranking import parse_bands
+from domain.schema import RANKING_GROUPS
 from sync.store import Store
-from tui.commands import command
+from tui.commands import as_typed, command
 
 if TYPE_CHECKING:
     from tui.cli import Context
@@ -51,7 +53,11 @@ def register_commands(sub: Any, lang: Lang) -> dict[str, argparse.ArgumentParser
 def register(sub: Any, lang: Lang) -> None:
     p = register_commands(sub, lang)
     r = p["report"]
-    r.add_argument("kind", choices=PERIOD_KINDS, help=t("cli.help.period_kind", lang))
+    r.add_argument(
+        "kind",
+        choices=PERIOD_KINDS,
+        help=_choices("cli.help.period_kind", PERIOD_KINDS, "period_kind", lang),
+    )
     r.add_argument("period", help="2022-Q2, 2011-H1, 2022-05, 2022, 01/03/2022..30/06/2022")
     r.add_argument("--scope", help=t("cli.help.scope_default_office", lang))
     r.add_argument("--unit", help=t("cli.help.reporting_unit", lang))
@@ -80,8 +86,8 @@ def register(sub: Any, lang: Lang) -> None:
     k.add_argument(
         "--group",
         default="units",
-        choices=["departments", "districts", "communes", "units", "individuals"],
-        help=t("cli.help.ranking_group", lang),
+        choices=list(RANKING_GROUPS),
+        help=_choices("cli.help.ranking_group", RANKING_GROUPS, "ranking_group", lang),
     )
     k.add_argument("--scope", help=t("cli.help.scope_default_office", lang))
     k.add_argument("--criterion", action="append", default=[], help=t("cli.help.criterion", lang))
@@ -98,7 +104,10 @@ def register(sub: Any, lang: Lang) -> None:
 
     u = p["rollup"]
     u.add_argument(
-        "--sort", choices=rollup.SORT_KEYS, default="office", help=t("cli.help.sort", lang)
+        "--sort",
+        choices=rollup.SORT_KEYS,
+        default="office",
+        help=_choices("cli.help.sort", rollup.SORT_KEYS, "rollup", lang),
     )
     u.add_argument("--desc", action="store_true", help=t("cli.help.reverse", lang))
     u.add_argument(
@@ -106,6 +115,12 @@ def register(sub: Any, lang: Lang) -> None:
         action="store_true",
         help=t("cli.help.do_not_ask_server", lang),
     )
+
+
+def _choices(key: str, codes: Iterable[str], labels: str, lang: Lang) -> str:
+    """A help text naming each choice as typed and as read: "month (Tháng), quarter (Quý)"."""
+    named = ", ".join(as_typed(code, t(f"{labels}.{code}", lang)) for code in codes)
+    return t(key, lang, choices=named).replace("%", "%%")  # argparse formats help with %
 
 
 def emit(ctx: Context, document: Document, args: argparse.Namespace) -> None:

@@ -23,7 +23,7 @@ from sync.record import Record
 from sync.store import Store
 from sync.transaction import SERVER_OWNED
 from tui import present
-from tui.commands import command
+from tui.commands import as_typed, command
 from tui.inputs import match_kind, parse_assignments, resolve_ref, to_logical
 
 if TYPE_CHECKING:
@@ -96,9 +96,7 @@ ADDABLE = tuple(kind for kind in SPECS if kind not in SERVER_OWNED)
 
 
 def _kind_name(kind: str, lang: Lang) -> str:
-    """A kind as typed and as read: "task (Nhiệm vụ)"; "unit" alone when they are the same."""
-    label = t(f"kind.{kind}", lang)
-    return kind if fold(label) == kind else f"{kind} ({label})"
+    return as_typed(kind, t(f"kind.{kind}", lang))
 
 
 def kinds_and_fields(lang: Lang) -> str:
