@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Collection
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from domain.errors import ValidationError
 
@@ -81,6 +81,15 @@ def format_date(value: date | str | None) -> str:
     if isinstance(value, str):
         value = parse_date(value)
     return value.strftime("%d/%m/%Y")
+
+
+def format_time(value: datetime | str, tz: tzinfo | None = None) -> str:
+    """A moment as a person reads it: dd/mm/yyyy HH:MM in ``tz`` (default: this computer's
+    zone).  A time without a zone is UTC, as stored; text that is no time raises ValueError."""
+    when = datetime.fromisoformat(value.replace("Z", "+00:00")) if isinstance(value, str) else value
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(tz).strftime("%d/%m/%Y %H:%M")
 
 
 def format_long_date(value: date, place: str = "") -> str:
