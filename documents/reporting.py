@@ -605,22 +605,34 @@ def lower_first(text: str) -> str:
 
 
 def assignment_text(task: Fields, names: Mapping[str, str], lang: Lang) -> str:
-    """ "Trung tâm Thông tin chủ trì, phối hợp Văn phòng 1719 tăng cường …, hoàn thành trước
-    30/09/2022."""
-    text = t("doc.assign_lead", lang, lead=names.get(task.get("lead_unit_id", ""), ""))
+    """ "Giao Trung tâm Thông tin chủ trì, phối hợp với Văn phòng 1719 tăng cường …, hoàn
+    thành trước 30/09/2022." — the standard wording of an assignment."""
+    work = str(task.get("title", "")).strip().rstrip(".")
+    lead = names.get(task.get("lead_unit_id", ""), "")
     coords = [names.get(c, c) for c in task.get("coordinators") or []]
-    if coords:
-        text += t("doc.assign_coord", lang, units=", ".join(coords))
-    text += " " + lower_first(str(task.get("title", "")).rstrip("."))
+    if lead:
+        text = t("doc.assign_lead", lang, lead=lead)
+        if coords:
+            text += t("doc.assign_coord", lang, units=", ".join(coords))
+        text += " " + lower_first(work)
+    else:
+        text = work[:1].upper() + work[1:]
     due = day(task.get("due"))
-    timeframe = str(task.get("timeframe") or "")
+    timeframe = str(task.get("timeframe") or "").strip()
     if due:
         text += t("doc.assign_due", lang, date=format_date(due))
     elif timeframe and not any(w in timeframe.lower() for w in ("thường xuyên", "hằng", "hàng")):
         text += t("doc.assign_when", lang, timeframe=timeframe)
     elif timeframe:
-        text += t("doc.assign_recurring", lang)
+        text += t("doc.assign_recurring", lang, timeframe=lower_first(timeframe))
     return text + "."
+
+
+def has_conclusions(conclusion: Fields | None, tasks: list[dict[str, Any]]) -> bool:
+    """Whether a notice would say anything after "kết luận như sau:"."""
+    data = conclusion or {}
+    texts = (data.get("assessment"), data.get("directives"))
+    return bool(tasks) or any(str(x or "").strip() for x in texts)
 
 
 def _person(pid: str | None, inp: NoticeInput) -> str:
@@ -674,7 +686,7 @@ def notice_body(inp: NoticeInput) -> list[Block]:
     if inp.tasks:
         n += 1
         blocks.append(Para(f"{n}. " + t("doc.assignments", lang)))
-        ordered = sorted(inp.tasks, key=lambda x: (stt_key(x.get("stt")), str(x.get("title"))))
+        ordered = sorted(inp.tasks, key=lambda x: stt_key(x.get("stt")))  # else as entered
         for i, task in enumerate(ordered, start=1):
             blocks.append(Para(f"{n}.{i}. " + assignment_text(task, inp.names, lang)))
     for line in str(conclusion.get("directives") or "").split("\n"):
