@@ -223,10 +223,26 @@ def ranking_notes(result: RankingResult) -> list[str]:
     return notes
 
 
+def issuing_scope(store: Store, result: RankingResult) -> str:
+    """The scope of the body whose units are ranked: the narrowest scope holding every
+    ranked member (every member, when none is ranked), never wider than the spec's."""
+    ranked = [p.key for p in result.placed if p.rank is not None] or list(result.names)
+    scopes = [r.scope for r in (store.get(k) for k in ranked) if r is not None]
+    parts = [s.split("/") for s in scopes]
+    common: list[str] = []
+    for level in zip(*parts, strict=False):
+        if len(set(level)) > 1:
+            break
+        common.append(level[0])
+    found = "/".join(common)
+    return found if found and within(found, result.spec.scope) else result.spec.scope
+
+
 def ranking_document(store: Store, result: RankingResult, title: str) -> Document:
     spec, lang = result.spec, result.spec.lang
-    unit = reporting_unit(store, spec.scope, year_period(spec.year).cutoff_to)
-    head = head_of(store, spec.scope)
+    scope = issuing_scope(store, result)
+    unit = reporting_unit(store, scope, year_period(spec.year).cutoff_to)
+    head = head_of(store, unit.scope if unit is not None else scope)  # a person of that body
     role = head.flat.get("committee_role") if head is not None else None
     header = Header(
         org_lines(store, unit),

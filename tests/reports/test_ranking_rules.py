@@ -83,3 +83,19 @@ def test_no_data_units_are_not_ranked_and_missing_criteria_are_marked(
 def test_a_missing_criterion_is_left_out_not_counted_as_zero() -> None:
     assert weighted_total({"a": 0.8, "b": None}, {"a": 1.0, "b": 3.0}) == 0.8
     assert weighted_total({"a": None}, {"a": 1.0}) is None
+
+
+def test_the_issuing_body_is_the_one_whose_units_are_ranked(demo_store: Store) -> None:
+    bac_giang = [u for u in rk.members(demo_store, "vn", "units") if u.scope == "vn/bac-giang"]
+    spec = rk.RankingSpec(
+        2022,
+        "vn",
+        "units",
+        [rk.Criterion("danh-gia", "Đánh giá", 1.0)],
+        manual={u.id: {"danh-gia": 0.5} for u in bac_giang},
+    )
+    header = rk.ranking_document(demo_store, rk.compute(demo_store, spec), "Xếp hạng").header
+    assert (header.org_lines, header.signer_name) == (
+        ["UBND TỈNH BẮC GIANG", "BAN CHỈ ĐẠO CNTT TỈNH BẮC GIANG"],
+        "Bùi Văn Hạnh",
+    )
