@@ -439,10 +439,11 @@ def overdue_table(tasks: list[dict[str, Any]], inp: ReportInput) -> Table:
     return table
 
 
-def late_notices(inp: ReportInput) -> list[str]:
-    """Lines for meetings of the period whose notice is late (issued late or still missing)."""
+def late_notices(inp: ReportInput) -> list[str] | None:
+    """Lines for the period's meetings whose notice is late (issued late or still missing) or
+    not issued and not yet due at the cut-off; None when the period had no meeting."""
     lang, period = inp.lang, inp.period
-    lines = []
+    lines, judged = [], 0
     for meeting in sorted(inp.meetings, key=lambda m: str(m.get("date"))):
         held = day(meeting.get("date"))
         if held is None or held > period.cutoff_to:
@@ -450,12 +451,15 @@ def late_notices(inp: ReportInput) -> list[str]:
         notice = _notice_for(meeting["id"], inp.conclusions)
         issued = day(notice.get("date")) if notice else None
         timing = notice_timing(held, issued, period.cutoff_to, inp.calendar)
-        if not timing.late or not (period.contains(held) or period.contains(timing.deadline)):
+        if not (period.contains(held) or period.contains(timing.deadline)):
             continue
-        key = "doc.late_issued" if timing.issued_on else "doc.late_missing"
+        judged += 1
+        if timing.state == "on_time":
+            continue
+        missing = "doc.late_missing" if timing.late else "doc.notice_pending"
         lines.append(
             t(
-                key,
+                "doc.late_issued" if timing.issued_on else missing,
                 lang,
                 meeting=format_date(held),
                 title=meeting.get("title", ""),
@@ -464,7 +468,7 @@ def late_notices(inp: ReportInput) -> list[str]:
                 deadline=format_date(timing.deadline),
             )
         )
-    return lines
+    return lines if judged else None
 
 
 def _notice_for(meeting_id: str, conclusions: Iterable[Fields]) -> Fields | None:
@@ -503,9 +507,9 @@ def shortcomings_section(tasks: list[dict[str, Any]], inp: ReportInput) -> Secti
         section.blocks.append(Para(t("doc.no_stalled", lang)))
     section.blocks.append(Para(t("doc.late_title", lang), "heading"))
     late = late_notices(inp)
-    section.blocks.extend(Para(line, "item") for line in late)
+    section.blocks.extend(Para(line, "item") for line in late or [])
     if not late:
-        section.blocks.append(Para(t("doc.no_late", lang)))
+        section.blocks.append(Para(t("doc.no_late" if late == [] else "doc.no_meeting", lang)))
     return section
 
 

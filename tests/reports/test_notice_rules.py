@@ -258,3 +258,26 @@ def test_the_notice_csv_is_not_empty(cli: Cli, tmp_path: Path) -> None:
     assert [r[0][:40] for r in rows if r[0].startswith("2.1. ")] == [
         "2.1. Giao Trung tâm Thông tin chủ trì, p"
     ]
+
+
+def late_section(store: Store, start: date, end: date) -> list[str]:
+    md = to_markdown(
+        build_report(collect_report(store, ReportOptions("vn/bac-giang", custom(start, end))))
+    )
+    lines = md.splitlines()
+    first = lines.index(next(x for x in lines if "Thông báo kết luận ban hành chậm" in x))
+    return [x for x in lines[first + 1 :] if x.strip()][:1]
+
+
+def test_the_report_says_chua_den_han_or_no_meeting_never_dung_han_for_nothing(
+    store: Store,
+) -> None:
+    assert late_section(store, date(2024, 4, 1), date(2024, 4, 30)) == [
+        "Trong kỳ không có phiên họp nào phải ban hành thông báo kết luận."
+    ]
+    lead = office(store)["Sở Nội vụ"]
+    meeting_with(store, "2024-05-02", [{"title": "Họp", "lead_unit_id": lead}])
+    assert late_section(store, date(2024, 4, 1), date(2024, 5, 6)) == [
+        "- Phiên họp ngày 02/05/2024 (Phiên họp Ban Chỉ đạo quý II): chưa ban hành thông báo "
+        "kết luận, chưa đến hạn (hạn 08/05/2024)."
+    ]
