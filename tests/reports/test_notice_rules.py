@@ -252,7 +252,8 @@ def test_the_notice_csv_is_not_empty(cli: Cli, tmp_path: Path) -> None:
     assert code == 0 and rows[:2] == [
         ["THÔNG BÁO"],
         [
-            "Kết luận của Bộ trưởng, Chủ nhiệm tại phiên họp Ban Chỉ đạo Chuyển đổi số quý II năm 2022"
+            "Kết luận của Bộ trưởng, Chủ nhiệm tại phiên họp Ban Chỉ đạo Chuyển đổi số quý II "
+            "năm 2022"
         ],
     ]
     assert [r[0][:40] for r in rows if r[0].startswith("2.1. ")] == [
