@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from documents.layout import pad_dates
 from documents.reporting import Document, Para, Table
 from domain.i18n import t
 
@@ -74,7 +75,7 @@ def to_markdown(document: Document) -> str:
         for block in section.blocks:
             lines += block_lines(block)
     lines += signature_lines(document)
-    text = "\n".join(lines)
+    text = pad_dates("\n".join(lines))  # dd/mm/yyyy, free text typed "31/3/2010" too
     while "\n\n\n" in text:
         text = text.replace("\n\n\n", "\n\n")
     return text.strip() + "\n"

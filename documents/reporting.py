@@ -28,7 +28,7 @@ from typing import Any
 from domain.dates import format_date, format_long_date
 from domain.holidays import WorkCalendar, notice_timing
 from domain.i18n import Lang, t
-from domain.money import format_percent
+from domain.money import format_percent, group_thousands
 from domain.periods import Period
 from domain.rules import attainment, stt_key, task_status
 from domain.text import collation_key
@@ -254,7 +254,7 @@ def task_table(key: str, title: str, tasks: list[dict[str, Any]], inp: ReportInp
         status = task_status(task, cutoff)
         table.rows.append(
             [
-                str(n),
+                group_thousands(n),
                 str(task.get("title", "")),
                 inp.names.get(task.get("lead_unit_id", ""), ""),
                 _names(task.get("coordinators"), inp.names),
@@ -334,7 +334,7 @@ def direction_section(inp: ReportInput) -> Section:
         key=lambda m: str(m.get("date")),
     )
     if meetings:
-        section.blocks.append(Para(t("doc.meetings", lang, n=len(meetings))))
+        section.blocks.append(Para(t("doc.meetings", lang, n=group_thousands(len(meetings)))))
     else:
         section.blocks.append(Para(t("doc.no_meetings", lang)))
     for m in meetings:
@@ -357,7 +357,7 @@ def direction_section(inp: ReportInput) -> Section:
         key=lambda c: str(c.get("date")),
     )
     if issued:
-        section.blocks.append(Para(t("doc.notices", lang, n=len(issued))))
+        section.blocks.append(Para(t("doc.notices", lang, n=group_thousands(len(issued)))))
     else:
         section.blocks.append(Para(t("doc.no_notices", lang)))
     for c in issued:
@@ -385,17 +385,16 @@ def summary_line(tasks: list[dict[str, Any]], inp: ReportInput) -> str:
         status = task_status(task, inp.period.cutoff_to)
         counts[status] = counts.get(status, 0) + 1
     on_time, late = counts.get("done_on_time", 0), counts.get("done_late", 0)
-    return t(
-        "doc.summary",
-        inp.lang,
-        total=len(tasks),
-        done=on_time + late,
-        on_time=on_time,
-        late=late,
-        progress=counts.get("in_progress", 0) + counts.get("paused", 0),
-        not_started=counts.get("not_started", 0),
-        overdue=counts.get("overdue", 0),
-    )
+    figures = {
+        "total": len(tasks),
+        "done": on_time + late,
+        "on_time": on_time,
+        "late": late,
+        "progress": counts.get("in_progress", 0) + counts.get("paused", 0),
+        "not_started": counts.get("not_started", 0),
+        "overdue": counts.get("overdue", 0),
+    }
+    return t("doc.summary", inp.lang, **{k: group_thousands(v) for k, v in figures.items()})
 
 
 def results_section(tasks: list[dict[str, Any]], inp: ReportInput) -> Section:
@@ -428,12 +427,12 @@ def overdue_table(tasks: list[dict[str, Any]], inp: ReportInput) -> Table:
         days = (cutoff - due).days if due else 0
         table.rows.append(
             [
-                str(n),
+                group_thousands(n),
                 str(task.get("title", "")),
                 inp.names.get(task.get("lead_unit_id", ""), ""),
                 format_date(due),
                 _progress(task),
-                str(days),
+                group_thousands(days),
             ]
         )
     return table
@@ -464,7 +463,7 @@ def late_notices(inp: ReportInput) -> list[str] | None:
                 meeting=format_date(held),
                 title=meeting.get("title", ""),
                 issued=format_date(timing.issued_on),
-                days=timing.working_days,
+                days=group_thousands(timing.working_days),
                 deadline=format_date(timing.deadline),
             )
         )

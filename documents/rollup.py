@@ -14,7 +14,7 @@ from documents.reporting import Document, Header, Section, Table
 from domain.dates import format_date
 from domain.errors import SotayError
 from domain.i18n import Lang, t
-from domain.money import format_percent
+from domain.money import format_percent, group_thousands
 from domain.rules import attainment, task_status
 from sync.store import Store
 
@@ -124,9 +124,9 @@ def cells(r: OfficeRow, lang: Lang) -> list[str]:
     )
     return [
         f"{r.name} ({r.scope})" if r.name != r.scope else r.scope,
-        str(r.tasks),
-        str(r.done),
-        str(r.overdue),
+        group_thousands(r.tasks),
+        group_thousands(r.done),
+        group_thousands(r.overdue),
         format_percent(r.done_pct),
         format_percent(r.attainment),
         sync,

@@ -84,8 +84,14 @@ def format_date(value: date | str | None) -> str:
 
 
 def format_long_date(value: date, place: str = "") -> str:
-    """The date line of an official document: "Hà Nội, ngày 05 tháng 3 năm 2020"."""
-    text = f"ngày {value.day:02d} tháng {value.month} năm {value.year}"
+    """The date line of an official document: "Hà Nội, ngày 05 tháng 3 năm 2020".
+
+    NĐ 30/2020, Phụ lục I: a day below 10 and the months 1 and 2 take a leading 0 ("ngày
+    05", "tháng 01", "tháng 02"; "tháng 3" … "tháng 12" as they are), so that no digit can be
+    added in front of them later.
+    """
+    month = f"{value.month:02d}" if value.month <= 2 else str(value.month)
+    text = f"ngày {value.day:02d} tháng {month} năm {value.year}"
     return f"{place}, {text}" if place else text[0].upper() + text[1:]
 
 

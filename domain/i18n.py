@@ -92,7 +92,8 @@ def t(key: str, lang: Lang, **params: object) -> str:
     """The string ``key`` in ``lang``, its ``{fields}`` filled from ``params``.
 
     A parameter written ``"§kind.task"`` is itself a key, shown lower-case in the same
-    language.  An unknown key shows its last part (``status.weird`` → ``weird``: a code from
+    language; a value that merely starts with ``§`` but names no key (an id or text someone
+    typed) is shown as it is.  An unknown key shows its last part (``status.weird`` → ``weird``: a code from
     newer data stays readable); in strict mode it raises ``KeyError``.
     """
     pair = CATALOGUE.get(key)
@@ -103,16 +104,20 @@ def t(key: str, lang: Lang, **params: object) -> str:
     template = pair[0] if lang == "vi" else pair[1]
     if not params:
         return template
-    values = {
-        k: _lower_first(t(v[1:], lang)) if isinstance(v, str) and v.startswith("§") else v
-        for k, v in params.items()
-    }
+    values = {k: _param(v, lang) for k, v in params.items()}
     try:
         return template.format(**values)
     except (KeyError, IndexError, ValueError):
         if _STRICT:
             raise
         return template
+
+
+def _param(value: object, lang: Lang) -> object:
+    """A ``§key`` parameter in words; any other value (a typed id, a path) untouched."""
+    if isinstance(value, str) and value.startswith("§") and value[1:] in CATALOGUE:
+        return _lower_first(t(value[1:], lang))
+    return value
 
 
 def _lower_first(text: str) -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from domain.money import format_percent
+from domain.money import format_percent, group_thousands
 
 CLOSED = frozenset({"done", "cancelled"})
 
@@ -80,18 +80,21 @@ def latest_reading(
     return best
 
 
-def _number_text(value: float | None) -> str:
+def _number_text(value: Any) -> str:
+    """A figure as Vietnamese write it: ``4367`` → ``4.367``, ``1234.5`` → ``1.234,5``."""
     if value is None:
         return ""
     if float(value).is_integer():
-        return str(int(value))
-    return f"{value:.1f}".replace(".", ",")
+        return group_thousands(int(value))
+    sign = "-" if value < 0 else ""
+    whole, tenth = f"{abs(float(value)):.1f}".split(".")
+    return f"{sign}{group_thousands(int(whole))},{tenth}"
 
 
 def _describe(measure: str, value: float | None, num: Any, den: Any, unit_label: str) -> str:
     suffix = f" {unit_label}" if unit_label else ""
     if num is not None and den:
-        return f"{num}/{den}{suffix}"
+        return f"{_number_text(num)}/{_number_text(den)}{suffix}"
     if value is None:
         return ""
     if measure == "count":
@@ -115,7 +118,8 @@ def attainment(indicator: Mapping[str, Any], as_of: date | None = None) -> Attai
     if target is None:
         target_text = ""
     elif target_den:
-        target_text = f"{_number_text(target)}/{target_den}{' ' + unit_label if unit_label else ''}"
+        label = f" {unit_label}" if unit_label else ""
+        target_text = f"{_number_text(target)}/{_number_text(target_den)}{label}"
     else:
         target_text = _describe(measure, target, None, None, unit_label)
     found = latest_reading(indicator, as_of)

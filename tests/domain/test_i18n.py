@@ -67,3 +67,10 @@ def test_an_unknown_key_or_a_missing_parameter_fails_in_the_tests() -> None:
     with pytest.raises(KeyError):
         t("ui.saved_record", "en", kind="Task")
     assert t("ui.saved_record", "en", kind="§kind.task", title="X") == "Saved task: X"
+
+
+def test_a_value_that_only_looks_like_a_key_is_shown_as_typed() -> None:
+    """A record id starting with "§" (a request from anyone) is data, not a key: before,
+    the server answered 500 (strict) or showed the id cut down to its "last part"."""
+    shown = t("server.record_not_found", "en", id="§x.y")
+    assert shown == "No record '§x.y' within this office's scope."
