@@ -75,9 +75,15 @@ def timing_for(
     return notice_timing(held, issued, as_of or store.today(), calendar or load_calendar())
 
 
+def issuer_id(meeting: Record, notice: Record | None) -> str:
+    """The unit issuing the notice: the notice's own issuer, else the meeting's organiser."""
+    data = notice.data if notice is not None else {}
+    return str(data.get("issuer_id") or meeting.flat.get("unit_id") or "")
+
+
 def notice_header(store: Store, meeting: Record, notice: Record | None, lang: Lang) -> Header:
     data = notice.data if notice is not None else {}
-    unit = store.get(str(data.get("issuer_id") or meeting.flat.get("unit_id") or ""))
+    unit = store.get(issuer_id(meeting, notice))
     number = data.get("number") or f"      /{symbol(unit, 'TB')}"
     signer = store.get(str(data.get("signer_id") or meeting.flat.get("chair_id") or ""))
     title: list[str] = []
@@ -111,7 +117,8 @@ def notice_document(
         )
     header = notice_header(store, meeting, notice, lang)
     header.place = place or ""
-    header.recipients += [f"{name};" for name in concerned_units(tasks, names)]
+    concerned = concerned_units(tasks, names, issuer_id(meeting, notice))
+    header.recipients += [f"{name};" for name in concerned]
     header.recipients.append(t("doc.archive", lang))
     unit = store.get(str(meeting.flat.get("unit_id") or ""))
     positions = {
@@ -130,11 +137,12 @@ def notice_document(
     return build_notice(inp), timing_for(store, meeting, notice)
 
 
-def concerned_units(tasks: list[dict[str, Any]], names: dict[str, str]) -> list[str]:
-    """The leading and coordinating units of the assignments, once each, by name."""
+def concerned_units(tasks: list[dict[str, Any]], names: dict[str, str], issuer: str) -> list[str]:
+    """The leading and coordinating units of the assignments, once each, by name (not the
+    issuing unit: a body does not send its notice to itself)."""
     ids = [x.get("lead_unit_id") for x in tasks]
     ids += [c for x in tasks for c in x.get("coordinators") or []]
-    found = {names.get(str(i), "") for i in ids if i}
+    found = {names.get(str(i), "") for i in ids if i and i != issuer}
     return sorted(found - {""}, key=collation_key)
 
 

@@ -607,12 +607,17 @@ def lower_first(text: str) -> str:
     return text
 
 
+def in_sentence(name: str) -> str:
+    """ "Các Sở, ngành tỉnh …" inside a sentence is "các Sở, ngành tỉnh …"; names stay."""
+    return "c" + name[1:] if name.startswith("Các ") else name
+
+
 def assignment_text(task: Fields, names: Mapping[str, str], lang: Lang) -> str:
     """ "Giao Trung tâm Thông tin chủ trì, phối hợp với Văn phòng 1719 tăng cường …, hoàn
     thành trước 30/09/2022." — the standard wording of an assignment."""
     work = str(task.get("title", "")).strip().rstrip(".")
-    lead = names.get(task.get("lead_unit_id", ""), "")
-    coords = [names.get(c, c) for c in task.get("coordinators") or []]
+    lead = in_sentence(names.get(task.get("lead_unit_id", ""), ""))
+    coords = [in_sentence(names.get(c, c)) for c in task.get("coordinators") or []]
     if lead:
         text = t("doc.assign_lead", lang, lead=lead)
         if coords:

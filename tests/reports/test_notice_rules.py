@@ -282,3 +282,22 @@ def test_the_report_says_chua_den_han_or_no_meeting_never_dung_han_for_nothing(
         "- Phiên họp ngày 02/05/2024 (Phiên họp Ban Chỉ đạo quý II): chưa ban hành thông báo "
         "kết luận, chưa đến hạn (hạn 08/05/2024)."
     ]
+
+
+def test_bac_giang_notice_reads_in_sentence_and_is_not_sent_to_its_issuer(
+    demo_store: Store,
+) -> None:
+    doc, _timing = notice_document(demo_store, demo_id("m.bg2011"))
+    assert numbered(to_markdown(doc))[3] == (
+        "2.2. Giao Sở Thông tin và Truyền thông Bắc Giang chủ trì, phối hợp với UBND các huyện, "
+        "thành phố tỉnh Bắc Giang, các Sở, ngành tỉnh Bắc Giang chú trọng đào tạo, tập huấn "
+        "cho cán bộ công chức, đặc biệt lãnh đạo và công chức cấp xã, lồng ghép với chương "
+        "trình của các ngành, hoàn thành trước 31/12/2011."
+    )
+    assert doc.header.recipients == [
+        "Thành viên Ban Chỉ đạo;",
+        "Các Sở, ngành tỉnh Bắc Giang;",
+        "Sở Thông tin và Truyền thông Bắc Giang;",
+        "UBND các huyện, thành phố tỉnh Bắc Giang;",
+        "Lưu: VT.",
+    ]
