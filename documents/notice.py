@@ -21,6 +21,7 @@ from domain.dates import format_date
 from domain.errors import Conflict, ValidationError
 from domain.holidays import NoticeTiming, WorkCalendar, load_calendar, notice_timing
 from domain.i18n import Lang, t
+from domain.money import group_thousands
 from domain.text import collation_key
 from sync.record import Record
 from sync.store import Store
@@ -177,7 +178,7 @@ def late_document(late: list[MeetingNotice], as_of: date, lang: Lang) -> Documen
             format_date(item.timing.meeting_date),
             format_date(item.timing.deadline),
             format_date(item.timing.issued_on) or t("notice.not_issued", lang),
-            str(item.timing.working_days),
+            group_thousands(item.timing.working_days),
             timing_note(item.timing, lang),
         ]
         for i, item in enumerate(late, start=1)

@@ -24,6 +24,7 @@ from documents.reporting import build_report
 from domain.demo import demo_id
 from domain.errors import Conflict
 from domain.holidays import load_calendar, notice_timing, working_days_between
+from domain.money import group_thousands
 from domain.periods import custom
 from sync.store import Store
 from tests.helpers.app import SIZE, make_app
@@ -156,7 +157,7 @@ async def dashboard_notices(app: Any) -> str:
 async def test_late_count_is_one_number_in_the_cli_the_late_list_and_the_app(
     cli: Cli, demo_dir: Path, tmp_path: Path
 ) -> None:
-    days = working_days_between(date(2022, 5, 27), date.today(), CAL)
+    days = group_thousands(working_days_between(date(2022, 5, 27), date.today(), CAL))
     _code, out, _err = cli("notice", "--late")
     assert (
         "Cảnh báo: thông báo kết luận của phiên họp ngày 27/05/2022 chưa ban hành — hạn "
@@ -170,7 +171,7 @@ async def test_late_count_is_one_number_in_the_cli_the_late_list_and_the_app(
         "27/05/2022",
         "03/06/2022",
         "Chưa ban hành",
-        str(days),
+        days,
     ]
     with Store.open(demo_dir) as store:
         shown = await dashboard_notices(build_app(store, None, sync_interval=None))

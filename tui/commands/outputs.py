@@ -19,6 +19,7 @@ from domain.dates import format_date, parse_date
 from domain.errors import ValidationError
 from domain.holidays import NoticeTiming
 from domain.i18n import Lang, t
+from domain.money import group_thousands
 from domain.periods import KINDS as PERIOD_KINDS
 from domain.periods import parse_period
 from domain.ranking import parse_bands
@@ -184,7 +185,9 @@ def _timing_line(lang: Lang, timing: NoticeTiming) -> str:
     if timing.state == "on_time":
         return t("out.notice_ok", lang, deadline=deadline)
     if timing.state == "pending":
-        return t("out.notice_pending", lang, deadline=deadline, days=timing.working_days)
+        return t(
+            "out.notice_pending", lang, deadline=deadline, days=group_thousands(timing.working_days)
+        )
     state = (
         t("out.notice_issued_late", lang, date=format_date(timing.issued_on))
         if timing.issued_on
@@ -196,7 +199,7 @@ def _timing_line(lang: Lang, timing: NoticeTiming) -> str:
         meeting=format_date(timing.meeting_date),
         state=state,
         deadline=deadline,
-        days=timing.working_days,
+        days=group_thousands(timing.working_days),
     )
 
 

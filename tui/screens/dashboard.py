@@ -19,7 +19,7 @@ from textual.widgets import Static
 from documents.notice import timing_note
 from domain.dates import format_date
 from domain.i18n import t
-from domain.money import format_percent
+from domain.money import format_percent, group_thousands
 from domain.text import safe_display
 from tui.derived import DUE_SOON_DAYS, Dashboard, TaskRow
 from tui.screens.base import SotayScreen
@@ -161,13 +161,15 @@ class DashboardScreen(SotayScreen):
             text.append(format_date(timing.meeting_date) + "  ", "bold")
             text.append(safe_display(item.meeting.title) + "\n")
             if timing.issued_on is None:
-                detail = t("ui.dash.not_issued", self.lang, days=timing.working_days)
+                detail = t(
+                    "ui.dash.not_issued", self.lang, days=group_thousands(timing.working_days)
+                )
             else:
                 detail = t(
                     "ui.dash.issued_late",
                     self.lang,
                     date=format_date(timing.issued_on),
-                    days=timing.working_days,
+                    days=group_thousands(timing.working_days),
                 )
             text.append("    " + detail + "\n", "yellow")
             if timing.uncovered:
