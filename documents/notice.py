@@ -121,7 +121,7 @@ def notice_document(
     concerned = concerned_units(tasks, names, issuer_id(meeting, notice))
     header.recipients += [f"{name};" for name in concerned]
     header.recipients.append(t("doc.archive", lang))
-    unit = store.get(str(meeting.flat.get("unit_id") or ""))
+    unit = store.get(issuer_id(meeting, notice))
     positions = {
         p.id: str(p.flat.get("position")) for p in store.list("person") if p.flat.get("position")
     }

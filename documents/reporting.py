@@ -670,6 +670,7 @@ def notice_body(inp: NoticeInput) -> list[Block]:
     lang, meeting = inp.lang, inp.meeting
     venue = t("doc.venue", lang, venue=meeting["venue"]) if meeting.get("venue") else ""
     chair = _person(meeting.get("chair_id"), inp) or "…"
+    unit = inp.unit_name or t("doc.the_committee", lang)
     blocks: list[Block] = [
         Para(
             t(
@@ -677,7 +678,7 @@ def notice_body(inp: NoticeInput) -> list[Block]:
                 lang,
                 date=format_date(meeting.get("date")),
                 venue=venue,
-                unit=inp.unit_name,
+                unit=unit,
                 meeting=lower_first(str(meeting.get("title", ""))),
                 chair=chair,
             )
@@ -701,9 +702,7 @@ def notice_body(inp: NoticeInput) -> list[Block]:
         if line.strip():
             n += 1
             blocks.append(Para(f"{n}. {line.strip()}"))
-    blocks.append(
-        Para(t("doc.notice_closing", lang, unit=inp.unit_name or t("doc.the_committee", lang)))
-    )
+    blocks.append(Para(t("doc.notice_closing", lang, unit=unit)))
     return blocks
 
 

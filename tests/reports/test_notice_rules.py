@@ -302,3 +302,19 @@ def test_bac_giang_notice_reads_in_sentence_and_is_not_sent_to_its_issuer(
         "UBND các huyện, thành phố tỉnh Bắc Giang;",
         "Lưu: VT.",
     ]
+
+
+def test_a_meeting_without_an_organiser_is_held_by_the_committee(store: Store) -> None:
+    lead = office(store)["Sở Nội vụ"]
+    meeting = meeting_with(store, "2024-05-02", [{"title": "Họp", "lead_unit_id": lead}])
+    store.update(meeting, {"venue": "UBND tỉnh"})
+    doc, _timing = notice_document(store, meeting)
+    assert (
+        to_markdown(doc)
+        .splitlines()
+        .count(
+            "Ngày 02/05/2024, tại UBND tỉnh, Ban Chỉ đạo tổ chức phiên họp Ban Chỉ đạo quý II. "
+            "Đồng chí … chủ trì."
+        )
+        == 1
+    )
