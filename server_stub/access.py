@@ -9,6 +9,11 @@
 * A record an office may once have read but no longer can (moved out, unpublished) reaches it
   as a ``remove``; the record's *audience* (every scope it was ever readable through) says
   which offices might hold it.  A spurious remove is harmless: the replica had nothing.
+
+This module is THE rule.  The pull applies it twice more for speed — the SQL of
+:meth:`server_stub.db.Reader.scan` (a coarse filter: it may let through more rows, never
+fewer) and the byte test of :meth:`server_stub.service.Service._fill` (exact) — and
+``tests/server/test_access_rule.py`` checks, as a property, that the three agree.
 """
 
 from __future__ import annotations

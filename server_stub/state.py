@@ -18,6 +18,7 @@ from typing import Any
 import orjson
 
 from domain.schema import elements, flat_key
+from sync.protocol import compact_versions
 
 DELETED = "deleted"
 SCOPE_KEY = "@scope"
@@ -94,23 +95,11 @@ class Stored:
         return found
 
     def wire_versions(self) -> dict[str, int]:
-        """The versions a replica cannot infer (see :mod:`sync.protocol`).
-
-        A replica reads a key missing from ``versions`` as set at ``seq`` when the record has
-        it (a field present, or ``deleted`` true) and as never set (0) otherwise; so only the
-        keys whose version differs from that are sent — including cleared fields and an
-        undelete, whose versions must reach the replica for its next edit to be seen as
-        based on them.
-        """
-        seq, fields, deleted = self.seq, self.fields, self.deleted
-        out = {}
-        for key, version in self.versions.items():
-            if key[0] == "@":
-                continue
-            present = key in fields or (key == DELETED and deleted)
-            if version != (seq if present else 0):
-                out[key] = version
-        return out
+        """The versions a replica cannot infer (:func:`sync.protocol.compact_versions`) —
+        cleared fields and an undelete included, whose versions must reach the replica for
+        its next edit to be seen as based on them; ``@scope`` is never sent."""
+        sent = ((k, v) for k, v in self.versions.items() if k[0] != "@")
+        return compact_versions(sent, self.fields, self.deleted, self.seq)
 
     def wire(self) -> dict[str, Any]:
         """The :class:`sync.protocol.RecordState` as a plain dict (fields by reference)."""

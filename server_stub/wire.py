@@ -301,8 +301,3 @@ def parse(body: bytes, *, sync: bool) -> Batch:
             request.since_tag,
         )
     return Batch(request.replica_id, ops)
-
-
-def validation_detail(exc: pydantic.ValidationError) -> list[dict[str, Any]]:
-    """FastAPI's or pydantic's errors as short JSON (no inputs echoed back)."""
-    return _detail(exc)

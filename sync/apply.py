@@ -1,8 +1,12 @@
-"""Taking a sync answer into the replica: the results of the pushed ops, the pulled page,
-the cursor — inside ONE store transaction that the client opens (see :mod:`sync.client`).
+"""The replica's side of a sync: where it stands, and taking an answer in.
 
-The HTTP client knows nothing of the replica's document layout: it hands the decoded answer
-here.  What each result means (see :mod:`sync.protocol`):
+:func:`position` says what the next request starts from (the cursor, its tag, whether
+everything is being fetched again); :func:`take_answer` commits the results of the pushed
+ops, the pulled page and the new cursor in ONE store transaction; :func:`finish` closes a
+sync.  The HTTP client (:mod:`sync.client`) does HTTP, the protocol and retries and knows
+nothing of the replica's documents or meta values: it hands the decoded answer here.
+
+What each result means (see :mod:`sync.protocol`):
 
 * ``record`` — the server's state after the op: it becomes the record's base, and the
   record's still-pending ops are re-applied on top;
@@ -23,7 +27,13 @@ from typing import Any
 
 from domain.schema import is_open_conflict
 from sync.errors import ProtocolError
+from sync.store import Store
 from sync.transaction import Transaction
+
+#: A page that would remove at least this many records, and more than this share of the
+#: office's records, is held back for a person to accept (see :func:`mass_removal`).
+MASS_REMOVAL_MIN = 20
+MASS_REMOVAL_SHARE = 0.5
 
 
 @dataclass
@@ -39,6 +49,105 @@ class Taken:
     new_conflicts: list[str] = field(default_factory=list)
     #: an answer gave nothing to rebase on: fetch everything again (see module docstring)
     refetch: bool = False
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where the replica stands with the server, for the next request."""
+
+    replica_id: str
+    server_id: str | None
+    #: the pull cursor and the server's tag for it
+    since: int
+    since_tag: str | None
+    #: the highest ``last_op_seq`` a server has acknowledged to this replica
+    acked: int
+    #: everything is being fetched again (own records included)
+    full: bool
+
+
+def position(store: Store) -> Position:
+    return Position(
+        replica_id=store.replica_id,
+        server_id=store.meta("server_id"),
+        since=int(store.meta("cursor", 0) or 0),
+        since_tag=store.meta("feed_tag"),
+        acked=int(store.meta("acked_op_seq", 0) or 0),
+        full=bool(store.meta("full_pull")),
+    )
+
+
+def take_answer(
+    store: Store,
+    answer: Mapping[str, Any],
+    batch: Sequence[Mapping[str, Any]],
+    taken: Taken,
+    *,
+    hold: bool,
+    clock_skew: float | None,
+) -> None:
+    """The answers to ``batch``, the page and the cursor, committed together; afterwards
+    ``taken.refetch`` says the replica asked for everything again (the cursor is back at 0)."""
+    last = int(answer.get("last_op_seq", 0))
+    taken.refetch = False
+    with store.transaction() as tx:
+        take_results(tx, answer, batch, taken)
+        take_page(tx, answer.get("records") or [], answer.get("remove") or [], taken, hold=hold)
+        if taken.refetch:  # nothing to rebase some record on: read everything again
+            tx.set_meta("cursor", 0)
+            tx.set_meta("feed_tag", None)
+            tx.set_meta("full_pull", True)
+        else:
+            tx.set_meta("cursor", int(answer["cursor"]))
+            tx.set_meta("feed_tag", answer.get("cursor_tag"))
+        tx.set_meta("acked_op_seq", max(int(tx.meta("acked_op_seq", 0) or 0), last))
+        if answer.get("server_id") and not tx.meta("server_id"):
+            tx.set_meta("server_id", answer["server_id"])
+        if clock_skew is not None:
+            tx.set_meta("clock_skew", clock_skew)
+
+
+def finish(store: Store, *, sweep: bool, at: str) -> None:
+    """A sync ended well; after a complete full pull, :func:`sweep_unconfirmed` too."""
+    with store.transaction() as tx:
+        if sweep:
+            sweep_unconfirmed(tx)
+        tx.set_meta("last_sync_at", at)
+        tx.set_meta("last_sync_ok", True)
+        tx.set_meta("full_pull", False)
+
+
+def mass_removal(store: Store, removes: Sequence[str], removed: int) -> bool:
+    """Would this page (after ``removed`` removals already taken) remove most of the
+    office's records?  Then its removals wait for a person (the rest is still taken)."""
+    if not removes:
+        return False
+    present = [rid for rid in removes if store.get(rid) is not None]
+    total = sum(store.stats()["counts"].values())
+    count = len(present) + removed
+    return count >= MASS_REMOVAL_MIN and count > MASS_REMOVAL_SHARE * total
+
+
+def gap_noops(store: Store, last: int, at: str) -> list[dict[str, Any]]:
+    """Placeholders for op numbers after the server's ``last`` that this replica no longer
+    has (lost in a recovery): sent before its first pending op."""
+    pending = store.pending_ops(1)
+    if not pending or pending[0]["op_seq"] <= last + 1:
+        return []
+    return [
+        {
+            "op_seq": n,
+            "record_id": "-",
+            "kind": "noop",
+            "scope": store.office,
+            "changes": {},
+            "base_seq": 0,
+            "edited_at": at,
+            "author": "",
+            "noop": True,
+        }
+        for n in range(last + 1, pending[0]["op_seq"])
+    ]
 
 
 def take_results(

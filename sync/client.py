@@ -26,7 +26,7 @@ import orjson
 
 from domain.i18n import resolve_lang
 from sync import apply
-from sync.apply import Taken
+from sync.apply import Position, Taken
 from sync.errors import (
     AuthFailed,
     Forbidden,
@@ -46,8 +46,6 @@ from sync.store import Store
 DEFAULT_TIMEOUT = httpx.Timeout(connect=15.0, read=120.0, write=120.0, pool=15.0)
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 CLOCK_WARNING_SECONDS = 300.0
-MASS_REMOVAL_SHARE = 0.5
-MASS_REMOVAL_MIN = 20
 GZIP_MIN_BYTES = 1024
 USER_AGENT = "sotay/0.1"
 
@@ -221,7 +219,7 @@ class SyncClient:
         self._refetch = self._refetched = False
         noops: list[dict[str, Any]] = []
         total = self.store.pending_count()
-        full = bool(self.store.meta("full_pull"))
+        full = apply.position(self.store).full
         while True:
             batch = self._batch(noops)
             try:
@@ -231,19 +229,11 @@ class SyncClient:
                     raise ProtocolError(detail="413") from None
                 self.batch_ops = max(1, len(batch) // 2)
                 continue
-            noops = self._apply(answer, batch, result)
+            noops = self._take(answer, batch, result)
             self._report("push" if self.store.pending_count() else "pull", result, total)
             if not self._more(answer, batch, noops):
                 break
-        with self.store.transaction() as tx:
-            if full or self._refetched:
-                apply.sweep_unconfirmed(tx)
-            for key, value in (
-                ("last_sync_at", self._clock().isoformat()),
-                ("last_sync_ok", True),
-                ("full_pull", False),
-            ):
-                tx.set_meta(key, value)
+        apply.finish(self.store, sweep=full or self._refetched, at=self._clock().isoformat())
         self._report("done", result, total)
         return result
 
@@ -270,36 +260,37 @@ class SyncClient:
         return ops
 
     async def _exchange(self, batch: list[dict[str, Any]], result: SyncResult) -> dict[str, Any]:
-        since = int(self.store.meta("cursor", 0) or 0)
+        at = apply.position(self.store)
         body = {
             "schema_version": SCHEMA_VERSION,
-            "replica_id": self.store.replica_id,
+            "replica_id": at.replica_id,
             "ops": batch,
-            "since": since,
+            "since": at.since,
             "limit": self.pull_limit,
         }
-        if self.store.meta("full_pull"):
+        if at.full:
             body["include_own"] = True
-        tag = self.store.meta("feed_tag")
-        if since and tag:
-            body["since_tag"] = tag
+        if at.since and at.since_tag:
+            body["since_tag"] = at.since_tag
         answer = await self._request("POST", "/v1/sync", body=orjson.dumps(body))
         result.requests += 1
         if not isinstance(answer, dict) or "cursor" not in answer or "results" not in answer:
             raise ProtocolError(detail="sync response")
-        self._check_server(answer, since)
+        self._check_server(answer, at)
         self._clock_check(answer, result)
         return answer
 
-    def _check_server(self, answer: dict[str, Any], since: int) -> None:
-        """Never trust a different or reset server with this replica's data."""
-        known = self.store.meta("server_id")
+    def _check_server(self, answer: dict[str, Any], at: Position) -> None:
+        """Never trust a different, reset or restored server with this replica's data."""
         server_id = answer.get("server_id")
-        if known and server_id != known:
+        if at.server_id and server_id != at.server_id:
             raise ServerMismatch(server=self.server_url, detail=f"server_id {server_id}")
         head = answer.get("head")
-        if isinstance(head, int) and head < since:
-            raise ServerMismatch(server=self.server_url, detail=f"head {head} < cursor {since}")
+        if isinstance(head, int) and head < at.since:
+            raise ServerMismatch(server=self.server_url, detail=f"head {head} < cursor {at.since}")
+        last = int(answer.get("last_op_seq", 0))
+        if last < at.acked:  # checked before anything of this answer is taken
+            raise ServerForgot(server=self.server_url, acked=at.acked, last=last)
 
     def _clock_check(self, answer: dict[str, Any], result: SyncResult) -> None:
         raw = answer.get("server_time")
@@ -318,66 +309,20 @@ class SyncClient:
         if self.progress is not None:
             self.progress(SyncProgress(phase, result.pushed, total, result.pulled))
 
-    # ----------------------------------------------------------------- apply
-    def _apply(
+    def _take(
         self, answer: dict[str, Any], batch: list[dict[str, Any]], result: SyncResult
     ) -> list[dict[str, Any]]:
-        """Commit the answers, the page and the cursor together; return gap noops to send."""
-        last = int(answer.get("last_op_seq", 0))
-        acked = int(self.store.meta("acked_op_seq", 0) or 0)
-        if last < acked:  # checked before anything of this answer is taken
-            raise ServerForgot(server=self.server_url, acked=acked, last=last)
+        """Hand the answer to the replica (:func:`sync.apply.take_answer`); return the gap
+        noops to send next."""
         removes = answer.get("remove") or []
-        self._holding = self._holding or self._mass_removal(removes, result)
-        result.refetch = False
-        with self.store.transaction() as tx:
-            apply.take_results(tx, answer, batch, result)
-            apply.take_page(tx, answer.get("records") or [], removes, result, hold=self._holding)
-            if result.refetch:  # nothing to rebase some record on: read everything again
-                tx.set_meta("cursor", 0)
-                tx.set_meta("feed_tag", None)
-                tx.set_meta("full_pull", True)
-                self._refetch = self._refetched = True
-            else:
-                tx.set_meta("cursor", int(answer["cursor"]))
-                tx.set_meta("feed_tag", answer.get("cursor_tag"))
-            tx.set_meta("acked_op_seq", max(acked, last))
-            if answer.get("server_id") and not self.store.meta("server_id"):
-                tx.set_meta("server_id", answer["server_id"])
-            if result.clock_skew is not None:
-                tx.set_meta("clock_skew", result.clock_skew)
-        return self._gap_noops(last)
-
-    def _mass_removal(self, removes: list[str], result: SyncResult) -> bool:
-        """Would this page remove most of the office's records?  Then the removals wait for
-        a person (everything else of the page is still taken)."""
-        if not removes:
-            return False
-        present = [rid for rid in removes if self.store.get(rid) is not None]
-        total = sum(self.store.stats()["counts"].values())
-        count = len(present) + result.removed
-        return count >= MASS_REMOVAL_MIN and count > MASS_REMOVAL_SHARE * total
-
-    def _gap_noops(self, last: int) -> list[dict[str, Any]]:
-        """Placeholders for op numbers this replica no longer has (lost in a recovery)."""
-        pending = self.store.pending_ops(1)
-        if not pending or pending[0]["op_seq"] <= last + 1:
-            return []
-        now = self._clock().isoformat()
-        return [
-            {
-                "op_seq": n,
-                "record_id": "-",
-                "kind": "noop",
-                "scope": self.store.office,
-                "changes": {},
-                "base_seq": 0,
-                "edited_at": now,
-                "author": "",
-                "noop": True,
-            }
-            for n in range(last + 1, pending[0]["op_seq"])
-        ]
+        self._holding = self._holding or apply.mass_removal(self.store, removes, result.removed)
+        apply.take_answer(
+            self.store, answer, batch, result, hold=self._holding, clock_skew=result.clock_skew
+        )
+        if result.refetch:
+            self._refetch = self._refetched = True
+        last = int(answer.get("last_op_seq", 0))
+        return apply.gap_noops(self.store, last, self._clock().isoformat())
 
     # ----------------------------------------------------------------- reads
     async def health(self) -> dict[str, Any]:
@@ -387,7 +332,7 @@ class SyncClient:
     async def check(self) -> dict[str, Any]:
         """Reachable and the token accepted (a one-record read that changes nothing)."""
         health = await self.health()
-        since = int(self.store.meta("cursor", 0) or 0)
+        since = apply.position(self.store).since
         await self._request("GET", "/v1/pull", params={"since": since, "limit": 1})
         return health
 

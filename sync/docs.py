@@ -47,12 +47,11 @@ def base_state(doc: Mapping[str, Any]) -> dict[str, Any] | None:
 
 
 def field_version(doc: Mapping[str, Any], key: str) -> int:
-    """The server version of ``key`` in the record's base (see sync.protocol on compaction)."""
+    """The server version of ``key`` in the record's base (its ``versions`` are compact)."""
+    from sync.protocol import version_of  # pydantic: never before the first paint
+
     versions = doc.get("versions") or {}
-    if key in versions:
-        return int(versions[key])
     base = base_state(doc)
     if base is None:
-        return 0
-    present = base["deleted"] if key == "deleted" else key in base["fields"]
-    return int(doc["seq"]) if present else 0
+        return int(versions.get(key, 0))
+    return version_of(key, base["fields"], base["deleted"], int(doc["seq"]), versions)

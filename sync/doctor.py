@@ -34,10 +34,7 @@ from domain.errors import (
     StoreUnreadable,
 )
 from sync import fsio, snapshot
-from sync.history import HistoryLog, HistoryScan, HistoryState, scan_file
-from sync.index import search_text
-from sync.journal import MAGIC, _entry_at, encode_entry, scan_bytes
-from sync.store import (
+from sync.durable import (
     CORE,
     CORE_TABLES,
     HISTORY,
@@ -45,9 +42,12 @@ from sync.store import (
     JOURNAL,
     JOURNAL_PREV,
     KIND_PREFIX,
-    Store,
     prev,
 )
+from sync.history import HistoryLog, HistoryScan, HistoryState, scan_file
+from sync.index import search_text
+from sync.journal import MAGIC, _entry_at, encode_entry, scan_bytes
+from sync.store import Store
 
 #: Lines per block when a damaged history is written afresh.
 REBUILT_BLOCK_LINES = 5000

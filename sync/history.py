@@ -29,7 +29,6 @@ reads a file written by this one (it ignores the numbers).  Nothing is migrated.
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -171,7 +170,6 @@ class HistoryLog:
             self._by_record = {}
             for hid, line in lines.items():
                 self._by_record.setdefault(line["rid"], []).append(hid)
-            gc.freeze()  # years of history: keep them out of every later collection
         return self._lines
 
     def for_record(self, record_id: str) -> list[dict[str, Any]]:

@@ -19,7 +19,6 @@ import itertools
 import os
 import struct
 import zlib
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -209,8 +208,3 @@ class ReadOnlyJournal:
 
     def close(self) -> None:
         pass
-
-
-def iter_entries(*scans: JournalScan) -> Iterator[dict[str, Any]]:
-    for scan in scans:
-        yield from scan.entries

@@ -33,12 +33,15 @@ protocol".  In short:
 Field versions are global sequence numbers.  To keep pulls small, :attr:`RecordState.versions`
 lists only fields whose version differs from the record's ``seq``; a field absent from it
 was last set at ``seq`` (a key the record does not have — a cleared field, ``deleted`` when
-false — is listed unless it was never set).  A change's ``base_version`` is the version of
+false — is listed unless it was never set).  Both ends apply this rule through
+:func:`compact_versions` (server → wire, replica after a compact result) and
+:func:`version_of` (wire → a key's version).  A change's ``base_version`` is the version of
 the field the edit was made on (0 for a field the replica never saw on the server).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -55,6 +58,8 @@ MAX_FIELDS_PER_OP = 2_000
 MAX_ID_LENGTH = 64
 #: Largest sequence number on the wire (exact in every JSON parser and 64-bit database).
 MAX_SEQ = 2**53 - 1
+#: The tombstone's key in a change and in :attr:`RecordState.versions`.
+DELETED = "deleted"
 
 
 def _whole_number(value: Any) -> Any:
@@ -63,6 +68,31 @@ def _whole_number(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
+
+
+def _present(key: str, fields: Mapping[str, Any], deleted: bool) -> bool:
+    """Does the record have ``key``: a field it holds, or ``deleted`` when it is deleted?"""
+    return deleted if key == DELETED else key in fields
+
+
+def version_of(
+    key: str, fields: Mapping[str, Any], deleted: bool, seq: int, versions: Mapping[str, int]
+) -> int:
+    """The version of ``key`` in a record state whose ``versions`` are compact."""
+    if key in versions:
+        return int(versions[key])
+    return seq if _present(key, fields, deleted) else 0
+
+
+def compact_versions(
+    versions: Iterable[tuple[str, int]], fields: Mapping[str, Any], deleted: bool, seq: int
+) -> dict[str, int]:
+    """The (key, version) pairs :func:`version_of` cannot infer, as the wire carries them."""
+    return {
+        key: version
+        for key, version in versions
+        if version != (seq if _present(key, fields, deleted) else 0)
+    }
 
 
 _WHOLE = BeforeValidator(_whole_number)

@@ -14,7 +14,6 @@ higher than :data:`FORMAT` was written by a newer Sổ tay and is reported as su
 
 from __future__ import annotations
 
-import gc
 import zlib
 from pathlib import Path
 from typing import Any
@@ -69,9 +68,7 @@ def verify(data: bytes, path: Path) -> tuple[int, int]:
 
 
 def decode_body(data: bytes, offset: int, path: Path) -> dict[str, dict[str, Any]]:
-    """Parse a verified file's tables (the garbage collector paused: millions of objects)."""
-    enabled = gc.isenabled()
-    gc.disable()
+    """Parse a verified file's tables."""
     try:
         doc = orjson.loads(memoryview(data)[offset:])
         tables = doc["tables"]
@@ -80,9 +77,6 @@ def decode_body(data: bytes, offset: int, path: Path) -> dict[str, dict[str, Any
         return tables
     except (orjson.JSONDecodeError, KeyError, TypeError):
         raise StoreCorrupt(file=str(path), detail="nội dung không đọc được") from None
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def read_bytes(path: Path) -> bytes:

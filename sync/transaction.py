@@ -13,7 +13,10 @@ Two halves share the staged state:
 * **Sync answers** — :meth:`take_base`, :meth:`confirm`, :meth:`drop_op`, :meth:`forget`
   (see :mod:`sync.apply`).
 
-Every read goes through :meth:`doc`: the staged write if there is one, else
+Its public interface is the staged reads — :meth:`doc`, :meth:`require`, :meth:`meta`,
+:meth:`staged_ops`: the record, meta value or ops as they will be after this transaction —
+and :meth:`commit`; it reads the store only through the store's public methods.  Every read
+of a record goes through :meth:`doc`: the staged write if there is one, else
 :meth:`Store.doc`, which parses a lazily loaded kind when it must — a transaction in a
 freshly opened store sees exactly what one in a store open all day sees.
 """
@@ -62,7 +65,7 @@ class Transaction:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.writes: dict[tuple[str, str], dict[str, Any] | None] = {}
+        self._writes: dict[tuple[str, str], dict[str, Any] | None] = {}
         # record id -> {op_seq: op or None (dropped)} for ops staged in this transaction
         self._staged_ops: dict[str, dict[int, dict[str, Any] | None]] = {}
         self._next_op_seq = int(store.meta("next_op_seq", 1))
@@ -75,8 +78,8 @@ class Transaction:
     def doc(self, record_id: str) -> dict[str, Any] | None:
         """The record as this transaction sees it: staged, or as the store holds it."""
         key = ("records", record_id)
-        if key in self.writes:
-            return self.writes[key]
+        if key in self._writes:
+            return self._writes[key]
         return self.store.doc(record_id)
 
     def require(self, record_id: str) -> dict[str, Any]:
@@ -98,22 +101,22 @@ class Transaction:
         return [ops[s] for s in sorted(ops)]
 
     def meta(self, key: str, default: Any = None) -> Any:
-        staged = self.writes.get(("meta", key))
+        staged = self._writes.get(("meta", key))
         if staged is not None:
             return staged["value"]
         return self.store.meta(key, default)
 
     def _stage_op(self, record_id: str, op_seq: int, op: dict[str, Any] | None) -> None:
-        self.writes[("outbox", op_key(op_seq))] = op
+        self._writes[("outbox", op_key(op_seq))] = op
         self._staged_ops.setdefault(record_id, {})[op_seq] = op
 
     def _put(self, doc: dict[str, Any]) -> None:
         """Stage a record; its ``pending`` count is always its staged ops (one definition)."""
         doc["pending"] = len(self.staged_ops(doc["id"]))
-        self.writes[("records", doc["id"])] = doc
+        self._writes[("records", doc["id"])] = doc
 
     def set_meta(self, key: str, value: Any) -> None:
-        self.writes[("meta", key)] = {"value": value}
+        self._writes[("meta", key)] = {"value": value}
 
     # -- local edits -------------------------------------------------------
     def add(
@@ -344,7 +347,7 @@ class Transaction:
             entry["created"] = True
         if mark is not None:
             entry[mark] = True
-        self.writes[("history", hid)] = entry
+        self._writes[("history", hid)] = entry
 
     # -- sync: results and pulled records -------------------------------------
     def drop_op(self, op: Mapping[str, Any]) -> None:
@@ -352,7 +355,7 @@ class Transaction:
         self._stage_op(op["record_id"], op["op_seq"], None)
 
     def keep_rejected(self, op: Mapping[str, Any], reason: str | None, message: str | None) -> None:
-        self.writes[("rejected", op_key(op["op_seq"]))] = {
+        self._writes[("rejected", op_key(op["op_seq"]))] = {
             "op": dict(op),
             "reason": reason,
             "message": message,
@@ -433,31 +436,29 @@ class Transaction:
         The server answers compactly only when the replica can compute its state: the op
         created the record, or the replica's base plus the op is the server's record (see
         :mod:`sync.protocol`).  The new base is then the old base plus the op, with the op's
-        keys at ``seq``; versions are kept in the protocol's compact form.
+        keys at ``seq``; versions compacted by the protocol's rule.
         """
+        from sync.protocol import compact_versions, version_of  # loaded by the client
+
         doc = self.doc(op["record_id"])
         if doc is None or int(doc.get("seq", 0)) > seq:
             return
         values = {k: c.get("value") for k, c in op["changes"].items()}
         deleted_change = values.pop(DELETED, None)
         old = base_state(doc)
-        if old is None:  # the create: nothing but the op, every key at seq
+        absolute: dict[str, int] = {}
+        if old is None:  # the create: nothing but the op
             fields = {k: v for k, v in values.items() if v is not None}
             deleted = bool(deleted_change)
-            versions = {k: seq for k, v in values.items() if v is None}
         else:
-            keys = {*old["fields"], *(doc.get("versions") or {}), DELETED}
-            absolute = {k: field_version(doc, k) for k in keys}
-            absolute.update(dict.fromkeys(op["changes"], seq))
+            versions = doc.get("versions") or {}
+            for key in {*old["fields"], *versions, DELETED}:
+                absolute[key] = version_of(
+                    key, old["fields"], old[DELETED], int(doc["seq"]), versions
+                )
             fields = apply_flat(old["fields"], values)
             deleted = bool(old[DELETED] if deleted_change is None else deleted_change)
-            versions = {}
-            for key, version in absolute.items():
-                present = deleted if key == DELETED else key in fields
-                if version != (seq if present else 0):
-                    versions[key] = version
-        if deleted_change is not None and not deleted:
-            versions[DELETED] = seq  # an undelete: the replica cannot infer its version
+        absolute.update(dict.fromkeys(op["changes"], seq))
         self.take_base(
             {
                 "id": doc["id"],
@@ -465,7 +466,7 @@ class Transaction:
                 "scope": op["scope"],
                 "fields": fields,
                 "deleted": deleted,
-                "versions": versions,
+                "versions": compact_versions(absolute.items(), fields, deleted, seq),
                 "seq": seq,
             }
         )
@@ -505,7 +506,7 @@ class Transaction:
             return False
         doc = self.doc(record_id)
         if doc is not None:
-            self.writes[("records", record_id)] = None
+            self._writes[("records", record_id)] = None
             self._history(
                 record_id,
                 doc["fields"],
@@ -520,4 +521,6 @@ class Transaction:
         return True
 
     def commit(self) -> None:
-        self.store.commit_writes(self.writes)
+        """Save everything staged as ONE journal entry, through the store's one write
+        (:meth:`sync.durable.Durable.commit_writes`); :meth:`Store.transaction` calls it."""
+        self.store.commit_writes(self._writes)

@@ -20,14 +20,13 @@ from typing import Any
 import pytest
 
 from domain.errors import DiskFull, StoreError
-from sync import fsio
-from sync import store as store_module
+from sync import durable, fsio
 from sync.store import Store
 
 
 def _child_loop(path: Path, ack_fd: int) -> None:
     """Save forever: each round one transaction (a meeting, two tasks and the counter)."""
-    store_module.CHECKPOINT_BYTES = 40_000  # checkpoints (file renames) happen often
+    durable.CHECKPOINT_BYTES = 40_000  # checkpoints (file renames) happen often
     store = Store.open(path)
     unit = store.find_by_name("unit", "Đơn vị")[0].id
     counter = store.find_by_name("task", "counter")[0]

@@ -14,9 +14,10 @@ import pytest
 
 from domain.errors import StoreWriteFailed
 from sync import doctor, fsio, snapshot
+from sync.durable import HISTORY_TABLE
 from sync.history import scan_file
 from sync.journal import MAGIC, _entry_at, encode_entry
-from sync.store import HISTORY_TABLE, Store
+from sync.store import Store
 from tui.cli import run
 
 

@@ -12,7 +12,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, precondition, rule
 
-from sync import store as store_module
+from sync import durable
 from sync.store import Store
 
 TITLES = (
@@ -28,8 +28,8 @@ class StoreMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.dir = Path(tempfile.mkdtemp(prefix="sotay-rt-"))
-        self.old_bound = store_module.CHECKPOINT_BYTES
-        store_module.CHECKPOINT_BYTES = 6_000  # checkpoints happen inside the run too
+        self.old_bound = durable.CHECKPOINT_BYTES
+        durable.CHECKPOINT_BYTES = 6_000  # checkpoints happen inside the run too
         self.store = Store.create(self.dir / "p", office="vn/x", name="x")
         self.unit = self.store.add("unit", {"name": "Đơn vị"}).id
         self.model: dict[str, dict[str, Any]] = {self.unit: self._snapshot(self.unit)}
@@ -104,7 +104,7 @@ class StoreMachine(RuleBasedStateMachine):
 
     def teardown(self) -> None:
         self.store.close()
-        store_module.CHECKPOINT_BYTES = self.old_bound
+        durable.CHECKPOINT_BYTES = self.old_bound
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
