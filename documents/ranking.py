@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from documents.assemble import head_of, org_lines, reporting_unit
+from documents.assemble import head_of, org_lines, reporting_unit, symbol
 from documents.reporting import Document, Header, Section, Table
 from domain.errors import SotayError, ValidationError
 from domain.i18n import Lang, t
@@ -246,7 +246,7 @@ def ranking_document(store: Store, result: RankingResult, title: str) -> Documen
     role = head.flat.get("committee_role") if head is not None else None
     header = Header(
         org_lines(store, unit),
-        "",
+        f"{t('doc.number', lang)}:       /{symbol(unit, 'BXH')}",  # the number is written in
         "",
         store.today(),
         [t(f"committee_role.{role}", lang).upper()] if role else [],
