@@ -13,12 +13,14 @@ from documents import plan_import, rollup
 from documents import ranking as rk
 from documents.assemble import ReportOptions, collect_report
 from documents.export import formats_for, save_report, write_document
-from documents.notice import late_meetings, notice_document
+from documents.notice import late_document, late_meetings, notice_document, timing_note
 from documents.render_md import to_markdown
 from documents.reporting import Document, build_report
 from domain.dates import format_date, parse_date
 from domain.errors import ValidationError
+from domain.holidays import NoticeTiming
 from domain.i18n import Lang, t
+from domain.money import group_thousands
 from domain.periods import KINDS as PERIOD_KINDS
 from domain.periods import parse_period
 from domain.ranking import parse_bands
@@ -170,24 +172,40 @@ def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_notice(args: argparse.Namespace, ctx: Context) -> int:
     with ctx.open_store() as store:
         if args.late:
-            late = late_meetings(store)
-            for item in late:
-                ctx.console.print(_late_line(ctx.lang, item.timing) + f"  {item.meeting.title}")
-            if not late:
-                ctx.console.print(t("out.no_late", ctx.lang))
+            _late_list(ctx, store, args)
             return 0
         if not args.id:
             raise ValidationError.single("id", "validation.required")
         document, timing = notice_document(store, args.id, ctx.lang, args.place)
         emit(ctx, document, args)
-        if timing.late:
-            ctx.console.note(_late_line(ctx.lang, timing))
-        else:
-            ctx.console.note(t("out.notice_ok", ctx.lang, deadline=format_date(timing.deadline)))
+        ctx.console.note(_timing_line(ctx.lang, timing))
+        if timing.uncovered:
+            ctx.console.note(timing_note(timing, ctx.lang))
     return 0
 
 
-def _late_line(lang: Lang, timing: Any) -> str:
+def _late_list(ctx: Context, store: Store, args: argparse.Namespace) -> None:
+    """The late notices on screen, or written to the file / formats asked for."""
+    late = late_meetings(store)
+    if args.output or args.format:
+        emit(ctx, late_document(late, store.today(), ctx.lang), args)
+        return
+    for item in late:
+        ctx.console.print(_timing_line(ctx.lang, item.timing) + f"  {item.meeting.title}")
+        if item.timing.uncovered:
+            ctx.console.print("  " + timing_note(item.timing, ctx.lang))
+    if not late:
+        ctx.console.print(t("out.no_late", ctx.lang))
+
+
+def _timing_line(lang: Lang, timing: NoticeTiming) -> str:
+    deadline = format_date(timing.deadline)
+    if timing.state == "on_time":
+        return t("out.notice_ok", lang, deadline=deadline)
+    if timing.state == "pending":
+        return t(
+            "out.notice_pending", lang, deadline=deadline, days=group_thousands(timing.working_days)
+        )
     state = (
         t("out.notice_issued_late", lang, date=format_date(timing.issued_on))
         if timing.issued_on
@@ -198,8 +216,8 @@ def _late_line(lang: Lang, timing: Any) -> str:
         lang,
         meeting=format_date(timing.meeting_date),
         state=state,
-        deadline=format_date(timing.deadline),
-        days=timing.working_days,
+        deadline=deadline,
+        days=group_thousands(timing.working_days),
     )
 
 
