@@ -31,6 +31,7 @@ from documents.render_docx import write_docx
 from documents.reporting import build_report
 from domain.i18n import load_catalogues
 from domain.periods import parse_period
+from domain.runtime import tune_collector
 from sync.store import Store
 from tests.helpers.clock import Clock  # the one settable clock (the tests' too)
 
@@ -191,6 +192,7 @@ def timed(label: str, budget: float, func: object) -> float:
 
 
 def main() -> int:
+    tune_collector()  # as the sotay entry point does (domain.runtime)
     load_catalogues("documents")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)

@@ -28,6 +28,7 @@ from pathlib import Path
 _HERE = Path(__file__).resolve().parent
 sys.path[:] = [str(_HERE.parent)] + [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 
+from domain.runtime import tune_collector
 from sync.store import Store
 
 WORDS = [
@@ -213,6 +214,7 @@ def row(label: str, value: str, budget: str, ok: bool | None) -> None:
 
 
 def main() -> None:
+    tune_collector()  # as the sotay entry point does (domain.runtime)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--saves", type=int, default=300)

@@ -39,6 +39,7 @@ sys.path[:] = [str(_HERE.parent)] + [p for p in sys.path if Path(p or ".").resol
 import httpx
 import orjson
 
+from domain.runtime import tune_collector
 from sync.client import SyncClient
 from sync.store import Store
 from tui.demo_server import DemoServer
@@ -316,6 +317,7 @@ def offices(
 
 
 def main() -> None:
+    tune_collector()  # as the sotay entry point does (domain.runtime)
     parser = argparse.ArgumentParser(description="Sổ tay sync benchmark")
     parser.add_argument("--records", type=int, default=10_000)
     parser.add_argument("--offices", type=int, default=200)

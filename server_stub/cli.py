@@ -36,6 +36,7 @@ from domain.arguments import Parser, lang_of
 from domain.dates import format_time
 from domain.errors import SotayError
 from domain.i18n import Lang, load_catalogues, t
+from domain.runtime import tune_collector
 from server_stub import auth, logs
 from server_stub.db import Database
 from server_stub.settings import ServerSettings
@@ -266,7 +267,7 @@ def _serve(args: argparse.Namespace, db: Database, settings: ServerSettings, lan
     # Parsing a 5,000-op push allocates ~10^6 objects: without this, the cyclic collector
     # would walk the whole heap many times per request.  Startup objects are frozen.
     gc.freeze()
-    gc.set_threshold(100_000, 50, 100)
+    tune_collector()
     # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1 and
     # let any local client pick its own address; the service decides who the client is
     # (settings.trusted_proxies).

@@ -24,6 +24,7 @@ import platformdirs
 from domain.arguments import Parser, lang_of, translate
 from domain.errors import SotayError
 from domain.i18n import Lang, t
+from domain.runtime import tune_collector
 from domain.version import version
 from sync.store import Store
 from tui import strings
@@ -206,4 +207,5 @@ def _default_handler(parser: Callable[[], Parser]) -> Handler:
 
 
 def main() -> NoReturn:
+    tune_collector()  # the entry point's to decide, not the library's
     raise SystemExit(run())
