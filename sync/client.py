@@ -382,12 +382,10 @@ class SyncClient:
         answer: dict[str, Any] = await self._request("GET", "/v1/health")
         return answer
 
-    async def check(self) -> dict[str, Any]:
-        """Reachable and the token accepted (a one-record read that changes nothing)."""
-        health = await self.health()
-        since = apply.position(self.store).since
-        await self._request("GET", "/v1/pull", params={"since": since, "limit": 1})
-        return health
+    async def whoami(self) -> dict[str, Any]:
+        """The office and role the server decided from the token."""
+        answer: dict[str, Any] = await self._request("GET", "/v1/whoami")
+        return answer
 
     async def history(self, record_id: str) -> list[dict[str, Any]]:
         answer: list[dict[str, Any]] = await self._request(
