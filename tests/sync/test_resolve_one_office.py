@@ -16,6 +16,7 @@ from sync import conflicts
 from sync.client import SyncClient
 from sync.store import Store
 from tests.helpers.server import Server
+from tui.cli import run
 
 OFFICE = "vn/bac-giang"
 
@@ -69,3 +70,24 @@ def test_mine_keeps_this_laptops_value(laptops: tuple[Store, Store, str, str]) -
 def test_the_sides_name_this_computers_value(laptops: tuple[Store, Store, str, str]) -> None:
     a, _b, _task, conflict = laptops
     assert conflicts.sides(a, a.require(conflict)) == {"mine": "other", "theirs": "current"}
+
+
+def test_sotay_conflicts_shows_the_label_and_both_values(
+    laptops: tuple[Store, Store, str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    a, _b, _task, _conflict = laptops
+    a.close()
+    capsys.readouterr()
+    assert run(["--data", str(a.path), "--lang", "vi", "conflicts"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split("  ")[-1].strip() for line in lines[:1]] == ["Của tôi"]
+    cells = [cell.strip() for cell in lines[2].split("  ") if cell.strip()]
+    assert cells[1:] == [
+        "Báo cáo quý",
+        "Tiến độ",
+        "60",
+        "vn/bac-giang Văn thư",
+        "40",
+        "vn/bac-giang Văn thư",
+        "40",
+    ]

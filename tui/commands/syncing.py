@@ -211,7 +211,7 @@ def cmd_conflicts(args: argparse.Namespace, ctx: Context) -> int:
                     ),
                     _side_text(store, d, "other", ctx.lang),
                     safe_display(f"{d.get('other_office') or ''} {d.get('other_author') or ''}"),
-                    t("word.yes", ctx.lang) if mine else "",
+                    _side_text(store, d, mine, ctx.lang) if mine else "",
                 ]
             )
         headers = [
