@@ -10,13 +10,17 @@ from pathlib import Path
 
 import httpx
 import pytest
+from textual.widgets import Static
 
 from server_stub.auth import create_token
 from sync import conflicts
 from sync.client import SyncClient
 from sync.store import Store
+from tests.helpers.app import SIZE, make_app
 from tests.helpers.server import Server
 from tui.cli import run
+from tui.screens.conflicts import ConflictsScreen
+from tui.widgets.table import VirtualTable
 
 OFFICE = "vn/bac-giang"
 
@@ -91,3 +95,26 @@ def test_sotay_conflicts_shows_the_label_and_both_values(
         "vn/bac-giang Văn thư",
         "40",
     ]
+
+
+async def test_the_apps_conflicts_screen_shows_the_label_and_mine_beside_theirs(
+    laptops: tuple[Store, Store, str, str],
+) -> None:
+    a, _b, task, _conflict = laptops
+    app = make_app(a)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("8")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ConflictsScreen)
+        (row,) = screen.query_one("#conflicts", VirtualTable).rows
+        assert row.cells["field"] == "Tiến độ"
+
+        def pane(which: str, part: str) -> str:
+            return str(screen.query_one(f"#side-{which} .{part}", Static).render())
+
+        assert [pane("mine", "side-title"), pane("mine", "side-value")] == ["Của tôi", "40%"]
+        assert [pane("theirs", "side-title"), pane("theirs", "side-value")] == ["Của họ", "60%"]
+        await pilot.press("t")
+        await pilot.pause()
+    assert a.require(task).data["progress"] == 60
