@@ -76,3 +76,31 @@ def test_a_stopped_server_shows_offline_in_time_and_the_next_sync_succeeds(
     exported = [orjson.loads(line) for line in admin(server.db, "export").splitlines() if line]
     titles = {r["fields"].get("title") for r in exported if r.get("kind") == "task"}
     assert titles == {"Việc lúc mất mạng"}
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+def test_login_without_a_token_asks_for_it_on_the_terminal(tmp_path: Path) -> None:
+    """Not on the command line (``ps``, shell history): a prompt that does not echo it."""
+    server = Server(tmp_path / "server.db")
+    admin(server.db, "office", "add", OFFICE, "--name", "Bắc Giang")
+    secret = token(server.db, OFFICE)
+    data = tmp_path / "profile"
+    env = {**os.environ, "SOTAY_LANG": "vi"}
+    sotay = [str(BIN / "sotay"), "--data", str(data)]
+    run(*sotay, "init", "--office", OFFICE, "--name", "Văn phòng Bắc Giang", env=env)
+    name = f"sotay-login-{uuid.uuid4().hex[:8]}"
+    command = " ".join(f"'{part}'" for part in [*sotay, "login", "--server", server.url])
+    run("tmux", "new-session", "-d", "-s", name, "-x", "160", "-y", "20", "-e", "SOTAY_LANG=vi")
+    term = Terminal(name)
+    try:
+        term.keys(f"{command}; echo XONG$((1+1))", "Enter")
+        term.wait_for("Mã truy cập:")
+        term.keys(secret, literal=True)
+        term.keys("Enter")
+        shown = term.wait_for("XONG2")
+        assert secret not in shown, "the token is not echoed"
+        assert f"Đã kết nối máy chủ {server.url}" in shown
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True, check=False)
+        server.stop()
+    assert (data / "credentials.json").read_text().count(secret) == 1

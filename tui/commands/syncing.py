@@ -94,13 +94,14 @@ def cmd_login(args: argparse.Namespace, ctx: Context) -> int:
 def _token_given(arg: str | None, lang: Lang) -> str:
     """The token from ``--token``, ``--token -`` (standard input), ``SOTAY_TOKEN``, or a
     prompt that does not echo when none is given on a terminal."""
-    if arg == "-":
-        return sys.stdin.readline()
+    stdin = sys.stdin
+    if arg == "-" and stdin is not None:
+        return stdin.readline()
     if arg:
         return arg
     if os.environ.get("SOTAY_TOKEN"):
         return os.environ["SOTAY_TOKEN"]
-    if sys.stdin.isatty():
+    if stdin is not None and stdin.isatty():
         return getpass.getpass(t("sync.token_prompt", lang))
     raise SotayError("sync.token_missing")
 
