@@ -8,6 +8,7 @@ included), with one clear line in the user's language and the changes kept.
 from __future__ import annotations
 
 import asyncio
+import secrets
 import socket
 import subprocess
 import sys
@@ -108,3 +109,24 @@ def test_the_retries_of_one_request_stay_within_the_budget(tmp_path: Path, hung:
             asyncio.run(run())
         assert time.monotonic() - start <= 20.0
         assert caught.value.params["detail"] == "§sync.reason.no_answer"
+
+
+def test_a_big_batch_to_a_server_that_never_reads_fails_within_20_s(
+    tmp_path: Path, hung: str
+) -> None:
+    """The request itself stalls (the server's socket buffer is full): the write times out."""
+    with Store.create(tmp_path / "p", office="vn", name="Ban") as store:
+        with store.transaction() as tx:
+            for _ in range(1500):
+                tx.add("unit", {"name": secrets.token_hex(500)})
+
+        async def run() -> None:
+            async with SyncClient(store, server_url=hung, token="t") as client:
+                await client.sync()
+
+        start = time.monotonic()
+        with pytest.raises(Offline) as caught:
+            asyncio.run(run())
+        assert time.monotonic() - start <= 20.0
+        assert caught.value.params["detail"] == "§sync.reason.no_answer"
+        assert store.pending_count() == 1500
