@@ -493,6 +493,8 @@ SPECS: dict[str, KindSpec] = {
                 F("other_office", system=True),
                 F("current_at", system=True),
                 F("other_at", system=True),
+                F("current_replica", system=True),
+                F("other_replica", system=True),
                 F("status", "choice", labels="conflict_status"),
                 F("resolution"),
                 F("resolved_by"),

@@ -8,6 +8,7 @@ POST     /v1/push                        push only
 GET      /v1/pull?since=&limit=&replica_id=   one page of the change feed
 GET      /v1/records/{id}/history        who changed what (404 outside the token's reach)
 GET      /v1/offices                     every office's sync status (headquarters only)
+GET      /v1/whoami                      the token's office and role
 GET      /v1/health                      liveness, server id and time (no token)
 =======  ==============================  ==========================================
 
@@ -57,6 +58,7 @@ from sync.protocol import (
     PushResponse,
     SyncRequest,
     SyncResponse,
+    Whoami,
 )
 
 JSON = "application/json"
@@ -339,6 +341,17 @@ def _routes(app: FastAPI, service: Service, limiter: Limiter) -> None:
     def offices(request: Request) -> Response:
         who = enter(request)
         return _json(orjson.dumps(service.offices(who)))
+
+    @app.get(
+        "/v1/whoami",
+        response_model=Whoami,
+        responses=_COMMON,
+        dependencies=auth,
+        summary="The token's office and role",
+    )
+    def whoami(request: Request) -> Response:
+        who = enter(request)
+        return _json(orjson.dumps({"office": who.office, "role": who.role}))
 
     @app.get(
         "/v1/health",

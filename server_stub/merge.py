@@ -229,6 +229,13 @@ class _Pending:
     other: Writer | None = None
 
 
+def _replica(writer: str) -> str | None:
+    """The replica id in a writer id (``office|replica``): which computer wrote a side, so
+    two computers of one office with the same author still tell "mine" from "theirs"."""
+    _office, bar, replica = writer.partition("|")
+    return replica.removesuffix(MERGED_SUFFIX) or None if bar else None
+
+
 def _conflict_record(
     pending: _Pending, record: Stored, seq: int, record_id: str, who: Who, scope: str | None = None
 ) -> Stored:
@@ -250,6 +257,8 @@ def _conflict_record(
         "other_author": other[1] or None,
         "other_office": other[2] or None,
         "other_at": other[3] or None,
+        "current_replica": _replica(cur[0]),
+        "other_replica": _replica(other[0]),
         "status": "open",
     }
     fields = {k: v for k, v in values.items() if v is not None}

@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import gzip
 import random
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -42,8 +43,14 @@ from sync.errors import (
 from sync.protocol import DEFAULT_PULL_LIMIT, MAX_OPS_PER_PUSH, SCHEMA_VERSION
 from sync.store import Store
 
-#: Generous read/write timeouts: a 2 MB batch over a 50 kbit/s link takes minutes.
-DEFAULT_TIMEOUT = httpx.Timeout(connect=15.0, read=120.0, write=120.0, pool=15.0)
+#: A server that is there accepts within 2 s and starts answering within 12 s.  Timeouts are
+#: per read or write, not per request: a 2 MB batch over a 50 kbit/s link takes minutes, but
+#: each 64 KiB chunk of it goes in about 10 s.
+DEFAULT_TIMEOUT = httpx.Timeout(connect=2.0, read=12.0, write=15.0, pool=2.0)
+#: How long one request may go on failing before it gives up: a refused or unreachable
+#: server fails within CONNECT_BUDGET, a hung one (accepts, never answers) within BUDGET.
+CONNECT_BUDGET = 1.5
+BUDGET = 17.0
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 CLOCK_WARNING_SECONDS = 300.0
 GZIP_MIN_BYTES = 1024
@@ -73,6 +80,26 @@ class SyncResult(Taken):
         return self.clock_skew is not None and abs(self.clock_skew) > CLOCK_WARNING_SECONDS
 
 
+def _no_connection(exc: httpx.TransportError) -> bool:
+    """Nobody took the connection: refused, unreachable, or no answer to the handshake."""
+    return isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout)
+
+
+def _reason(exc: httpx.TransportError) -> str:
+    """Why the server could not be reached, as a key a person reads in their language."""
+    if isinstance(exc, httpx.ConnectTimeout):
+        return "§sync.reason.unreachable"
+    if isinstance(exc, httpx.ConnectError):
+        return "§sync.reason.refused"
+    if isinstance(exc, httpx.TimeoutException):
+        return "§sync.reason.no_answer"
+    return "§sync.reason.cut"
+
+
+def _past(budget: float | None, spent: float) -> bool:
+    return budget is not None and spent > budget
+
+
 class _TooLarge(Exception):
     """413: the batch must be split."""
 
@@ -90,6 +117,7 @@ class SyncClient:
         transport: httpx.AsyncBaseTransport | None = None,
         timeout: httpx.Timeout | None = None,
         retries: int = 6,
+        budget: float | None = BUDGET,
         backoff: float = 0.5,
         max_backoff: float = 60.0,
         batch_ops: int = 2000,
@@ -104,6 +132,7 @@ class SyncClient:
         self.store = store
         self.server_url = server_url.rstrip("/")
         self.retries = retries
+        self.budget = budget
         self.backoff = backoff
         self.max_backoff = max_backoff
         self.batch_ops = min(batch_ops, MAX_OPS_PER_PUSH)
@@ -115,10 +144,11 @@ class SyncClient:
         #: within one sync: removals are being held back / everything is being fetched again
         self._holding = False
         self._refetch = self._refetched = False
+        self._timeout = timeout or DEFAULT_TIMEOUT
         self._http = httpx.AsyncClient(
             base_url=self.server_url,
             transport=transport,
-            timeout=timeout or DEFAULT_TIMEOUT,
+            timeout=self._timeout,
             headers={
                 "Authorization": f"Bearer {token}",
                 "User-Agent": USER_AGENT,
@@ -152,22 +182,48 @@ class SyncClient:
                 body = gzip.compress(body, compresslevel=5)
                 headers["Content-Encoding"] = "gzip"
         attempt = 0
+        start = time.monotonic()
         while True:
             try:
                 response = await self._http.request(
-                    method, path, content=body, params=params, headers=headers
+                    method,
+                    path,
+                    content=body,
+                    params=params,
+                    headers=headers,
+                    timeout=self._attempt_timeout(attempt, time.monotonic() - start),
                 )
             except httpx.TransportError as exc:
-                error: SyncError = Offline(server=self.server_url, detail=type(exc).__name__)
+                error: SyncError = Offline(server=self.server_url, detail=_reason(exc))
                 wait = None
+                budget = CONNECT_BUDGET if _no_connection(exc) else self.budget
             else:
                 if response.status_code < 300:
                     return self._decode(response)
                 error, wait = self._failure(response)
+                budget = self.budget
             attempt += 1
-            if attempt > self.retries:
+            delay = self._delay(attempt, wait)
+            if attempt > self.retries or _past(budget, time.monotonic() - start + delay):
                 raise error
-            await self._sleep(self._delay(attempt, wait))
+            await self._sleep(delay)
+
+    def _attempt_timeout(self, attempt: int, spent: float) -> httpx.Timeout:
+        """The client's timeouts; on a retry, cut to what is left of the budget."""
+        base = self._timeout
+        if attempt == 0 or self.budget is None:
+            return base
+        left = max(0.1, self.budget - spent)
+
+        def cut(value: float | None) -> float:
+            return left if value is None else min(value, left)
+
+        return httpx.Timeout(
+            connect=cut(base.connect),
+            read=cut(base.read),
+            write=cut(base.write),
+            pool=cut(base.pool),
+        )
 
     def _delay(self, attempt: int, retry_after: float | None) -> float:
         if retry_after is not None:
@@ -329,12 +385,10 @@ class SyncClient:
         answer: dict[str, Any] = await self._request("GET", "/v1/health")
         return answer
 
-    async def check(self) -> dict[str, Any]:
-        """Reachable and the token accepted (a one-record read that changes nothing)."""
-        health = await self.health()
-        since = apply.position(self.store).since
-        await self._request("GET", "/v1/pull", params={"since": since, "limit": 1})
-        return health
+    async def whoami(self) -> dict[str, Any]:
+        """The office and role the server decided from the token."""
+        answer: dict[str, Any] = await self._request("GET", "/v1/whoami")
+        return answer
 
     async def history(self, record_id: str) -> list[dict[str, Any]]:
         answer: list[dict[str, Any]] = await self._request(

@@ -49,9 +49,10 @@ KEEP_WORDS = {
 
 def sides(store: Store, conflict: Record) -> dict[str, str]:
     """Which side is mine and which theirs: by office, and between two computers of one
-    office by author (``{}`` when neither or both sides are mine)."""
+    office by author, then by computer (``{}`` when neither or both sides are mine)."""
     data = conflict.data
-    for who, mine in (("office", store.office), ("author", store.author)):
+    mine_by = (("office", store.office), ("author", store.author), ("replica", store.replica_id))
+    for who, mine in mine_by:
         current, other = data.get(f"current_{who}"), data.get(f"other_{who}")
         if other == mine and current != mine:
             return {"mine": "other", "theirs": "current"}

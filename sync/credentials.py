@@ -9,6 +9,7 @@ support).  ``credentials.json`` is written atomically with mode 0600.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,17 @@ if TYPE_CHECKING:  # httpx is imported only when a client is made
     from sync.store import Store
 
 FILE = "credentials.json"
+#: What ``sotay-server token create`` prints: ``st_`` and URL-safe base64.
+TOKEN_FORM = re.compile(r"st_[A-Za-z0-9_-]{16,200}")
+
+
+def check_token(token: str) -> str:
+    """``token`` without surrounding blanks, or a clear error for anything that is not a whole
+    token (a placeholder like ``st_…``, a cut paste): it goes into an HTTP header."""
+    token = token.strip()
+    if not TOKEN_FORM.fullmatch(token):
+        raise SotayError("sync.token_form")
+    return token
 
 
 def save_token(data_dir: Path, server_url: str, token: str) -> Path:

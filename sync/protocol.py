@@ -245,6 +245,13 @@ class Health(_Wire):
     version: str
 
 
+class Whoami(_Wire):
+    """What the server decided from the token: the office it belongs to and its role."""
+
+    office: str
+    role: str
+
+
 class OfficeStatus(_Wire):
     scope: str
     name: str

@@ -53,7 +53,7 @@ class SyncView:
     """What the status line says about the link to headquarters."""
 
     configured: bool = False
-    state: str = "unknown"  # unknown | online | offline | syncing
+    state: str = "unknown"  # unknown | online | offline | syncing | cancelled
     error: SotayError | None = None
     retry_at: datetime | None = None
     skew: float | None = None
@@ -176,6 +176,8 @@ class SotayApp(App[int]):
         self._next_sync: float | None = None
         self._failures = 0
         self.syncing = False
+        #: the person asked to stop the running sync (F5, then yes)
+        self._cancelled = False
         self.client_loop = ClientLoop()
         for section in self.sections:
             self.add_mode(section.name, partial(section.factory, self))
@@ -469,7 +471,7 @@ class SotayApp(App[int]):
             return
         if self.syncing:
             if manual:
-                self.say("ui.sync.busy")
+                self._offer_cancel()
             return
         self.syncing = True
         self._next_sync = None
@@ -484,6 +486,29 @@ class SotayApp(App[int]):
             retry_at=None,
         )
         self._run_sync()
+
+    def _offer_cancel(self) -> None:
+        """F5 while a sync runs: a small confirm to stop it (the replica stays consistent:
+        what was answered is kept, the rest stays pending)."""
+        from tui.screens.dialogs import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes and self.syncing:
+                self._cancelled = True
+                self.workers.cancel_group(self, "sync")
+
+        self.push_screen(ConfirmScreen(t("ui.sync.cancel_question", self.ui_lang)), answered)
+
+    def _sync_cancelled(self) -> None:
+        self.syncing = False
+        retry_at = None
+        if self.sync_interval is not None:
+            self._next_sync = time.monotonic() + self.sync_interval
+            retry_at = self.now() + timedelta(seconds=self.sync_interval)
+        self.sync_view = replace(self.sync_view, state="cancelled", error=None, retry_at=retry_at)
+        if self._cancelled:
+            self._cancelled = False
+            self.say("ui.sync.cancelled")
 
     @work(exclusive=True, group="sync", exit_on_error=False)
     async def _run_sync(self) -> None:
@@ -500,7 +525,7 @@ class SotayApp(App[int]):
         if event.state is WorkerState.ERROR:
             self._sync_failed(failure_of(event.worker.error))
         elif event.state is WorkerState.CANCELLED:
-            self.syncing = False
+            self._sync_cancelled()
 
     def _on_progress(self, progress: SyncProgress) -> None:
         self.post_message(SyncProgressed(progress))

@@ -154,6 +154,8 @@ def test_concurrent_edit_wins_and_keeps_the_other_value(created: Stored, counter
         "other_author": "Bình",
         "other_office": "vn/bac-giang",
         "other_at": "2024-05-01T10:00:00+07:00",
+        "current_replica": "c",
+        "other_replica": "b",
         "status": "open",
     }
     assert conflict.seq == later.record.seq + 1

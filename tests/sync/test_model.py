@@ -444,11 +444,12 @@ class SyncModel(RuleBasedStateMachine):
             twin.close()
 
 
-_TIMES = {"current_at", "other_at"}
+#: shown, never compared: edit times, and which computer wrote a side (random per world)
+_TIMES = {"current_at", "other_at", "current_replica", "other_replica"}
 
 
 def _outcome(records: list[dict[str, Any]]) -> list[Any]:
-    """Server state without server-made conflict IDs and edit times (shown, never compared)."""
+    """Server state without server-made conflict IDs, edit times and replica ids."""
     out = []
     for r in records:
         if r["kind"] == "conflict":

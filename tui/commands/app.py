@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from domain.errors import Conflict
 from domain.i18n import Lang, resolve_lang, t
 from sync.store import Store
 from tui.commands import command
@@ -27,14 +28,26 @@ def register(sub: Any, lang: Lang) -> None:
         action="store_true",
         help=t("cli.help.demo_no_ui", lang),
     )
+    p.add_argument("--force", action="store_true", help=t("cli.help.demo_force", lang))
 
 
 def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
     if args.no_ui:
         from tui.commands.records import load_demo_profile
 
+        _refuse_a_real_office(ctx, force=args.force)
         return load_demo_profile(ctx)
     return open_demo(args, ctx)
+
+
+def _refuse_a_real_office(ctx: Context, *, force: bool) -> None:
+    """Demo data in a profile logged in to a server would be pushed there on the next sync:
+    refused unless ``--force``."""
+    from sync.credentials import load_token
+
+    saved = load_token(ctx.data) if Store.exists(ctx.data) else None
+    if saved is not None and not force:
+        raise Conflict("cli.demo_logged_in", server=saved[0], path=str(ctx.data))
 
 
 def run_app(
@@ -94,6 +107,7 @@ def open_demo(args: argparse.Namespace, ctx: Context) -> int:
 
     folder = Path(tempfile.mkdtemp(prefix="sotay-demo-"))
     server: DemoServer | None = None
+    offered = False  # the Bắc Giang window was offered: its folder outlives the demo
     try:
         ctx.console.print(t("ui.demo.starting", ctx.lang))
         server = DemoServer.start(folder)
@@ -111,6 +125,7 @@ def open_demo(args: argparse.Namespace, ctx: Context) -> int:
             second = t("ui.demo.second", ctx.lang, path=office)
             ctx.console.print(ready)
             ctx.console.print(second)
+            offered = True
 
             def welcome(app: SotayApp) -> None:
                 app.notify(f"{ready}\n{second}", markup=False, timeout=20)
@@ -119,5 +134,8 @@ def open_demo(args: argparse.Namespace, ctx: Context) -> int:
     finally:
         if server is not None:
             server.stop()
-        shutil.rmtree(folder, ignore_errors=True)
-        ctx.console.print(t("ui.demo.stopped", ctx.lang))
+        if offered:
+            ctx.console.print(t("ui.demo.stopped_kept", ctx.lang, path=folder))
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+            ctx.console.print(t("ui.demo.stopped", ctx.lang))

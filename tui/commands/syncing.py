@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
+import os
+import sys
 from typing import TYPE_CHECKING, Any
 
+from domain.errors import SotayError
 from domain.i18n import Lang, t
 from domain.ids import short
 from domain.text import safe_display
 from sync import conflicts as conflict_rules
 from sync.apply import accept_removals
-from sync.credentials import client_for, forget_token, save_token
+from sync.credentials import check_token, client_for, forget_token, save_token
 from sync.errors import NotLoggedIn
 from sync.store import Store
 from tui import present
@@ -25,7 +29,9 @@ if TYPE_CHECKING:  # httpx is imported only by the commands that talk to the ser
 def register(sub: Any, lang: Lang) -> None:
     p = command(sub, lang, "login", cmd_login)
     p.add_argument("--server", required=True, metavar="URL")
-    p.add_argument("--token", required=True)
+    p.add_argument(
+        "--token", metavar="MÃ" if lang == "vi" else "TOKEN", help=t("cli.help.token", lang)
+    )
 
     command(sub, lang, "logout", cmd_logout)
 
@@ -61,16 +67,14 @@ def register(sub: Any, lang: Lang) -> None:
 
 
 def cmd_login(args: argparse.Namespace, ctx: Context) -> int:
-    from sync.client import SyncClient
-
+    token = check_token(_token_given(args.token, ctx.lang))
     with ctx.open_store() as store:
-
-        async def check() -> dict[str, Any]:
-            async with SyncClient(store, server_url=args.server, token=args.token) as client:
-                return await client.check()
-
-        health = asyncio.run(check())
-        path = save_token(ctx.data, args.server, args.token)
+        health, who = asyncio.run(_ask_server(store, args.server, token))
+        if who.get("office") != store.office:
+            raise SotayError(
+                "sync.login_other_office", token_office=who.get("office"), office=store.office
+            )
+        path = save_token(ctx.data, args.server, token)
         store.set_meta(server_url=args.server.rstrip("/"))
         ctx.console.print(
             t(
@@ -85,6 +89,38 @@ def cmd_login(args: argparse.Namespace, ctx: Context) -> int:
         if known and health.get("server_id") != known:
             ctx.console.note(t("sync.login_other_server", ctx.lang, server=args.server))
     return 0
+
+
+def _token_given(arg: str | None, lang: Lang) -> str:
+    """The token from ``--token``, ``--token -`` (standard input), ``SOTAY_TOKEN``, or a
+    prompt that does not echo when none is given on a terminal."""
+    stdin = sys.stdin
+    if arg == "-" and stdin is not None:
+        return stdin.readline()
+    if arg:
+        return arg
+    if os.environ.get("SOTAY_TOKEN"):
+        return os.environ["SOTAY_TOKEN"]
+    if stdin is not None and stdin.isatty():
+        return getpass.getpass(t("sync.token_prompt", lang))
+    raise SotayError("sync.token_missing")
+
+
+async def _ask_server(
+    store: Store, server: str, token: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The server's health and the token's office, or an error that says nothing was saved
+    (not the sync's "your changes are kept": a login keeps nothing)."""
+    from sync.client import SyncClient
+    from sync.errors import Offline, ServerUnavailable
+
+    try:
+        async with SyncClient(store, server_url=server, token=token) as client:
+            return await client.health(), await client.whoami()
+    except Offline as exc:
+        raise Offline("sync.login_offline", **exc.params) from None
+    except ServerUnavailable as exc:
+        raise ServerUnavailable("sync.login_unavailable", **exc.params) from None
 
 
 def cmd_logout(args: argparse.Namespace, ctx: Context) -> int:
@@ -176,7 +212,7 @@ def cmd_conflicts(args: argparse.Namespace, ctx: Context) -> int:
                     ),
                     _side_text(store, d, "other", ctx.lang),
                     safe_display(f"{d.get('other_office') or ''} {d.get('other_author') or ''}"),
-                    t("word.yes", ctx.lang) if mine else "",
+                    _side_text(store, d, mine, ctx.lang) if mine else "",
                 ]
             )
         headers = [

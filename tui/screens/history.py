@@ -78,10 +78,10 @@ class HistoryScreen(SotayScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#history", VirtualTable).focus()
-        if self.app.sync_client is not None:
+        if self.app.sync_client is not None and self.app.sync_view.state != "offline":
             self.server_note = t("ui.history.loading", self.lang)
             self._fetch()
-        else:
+        else:  # known offline: the local history at once, not a wait for the timeout
             self.server_note = t("ui.history.offline", self.lang)
         self._note()
 

@@ -11,13 +11,23 @@ from textual.containers import Horizontal
 from textual.widget import Widget
 from textual.widgets import ProgressBar, Static
 
-from domain.i18n import t
+from domain.errors import SotayError
+from domain.i18n import Lang, t
 from tui.app import SotayApp, SyncView
 from tui.present import local_time
 
 SKEW_WARNING_SECONDS = 300.0
 #: Keys the key bar always shows when they are active, in this order (the rest: help).
 KEYBAR_LIMIT = 9
+#: The status line's few words for a sync that failed on an answer (by the error's key).
+REASONS = {
+    "sync.unavailable": "ui.status.reason_busy",
+    "sync.auth": "ui.status.reason_token",
+    "sync.forbidden": "ui.status.reason_token",
+    "sync.upgrade": "ui.status.reason_upgrade",
+    "sync.server_mismatch": "ui.status.reason_other_server",
+    "sync.server_forgot": "ui.status.reason_other_server",
+}
 
 
 class LangAware(Widget):
@@ -98,6 +108,15 @@ class StatusLine(LangAware, Horizontal):
             bar.update(total=max(1, view.to_send), progress=view.sent)
 
 
+def offline_reason(error: SotayError, lang: Lang) -> str:
+    """Why the last sync failed, in a few words: the link's reason (refused, no answer…),
+    or the kind of failure for an answer the server gave."""
+    detail = error.params.get("detail")
+    if isinstance(detail, str) and detail.startswith("§sync.reason."):
+        return t(detail[1:], lang)
+    return t(REASONS.get(error.key, "ui.status.reason_error"), lang)
+
+
 def status_text(app: SotayApp, view: SyncView) -> Text:
     lang = app.ui_lang
     if not view.configured:
@@ -107,8 +126,11 @@ def status_text(app: SotayApp, view: SyncView) -> Text:
             "online": "ui.status.online",
             "offline": "ui.status.offline",
             "syncing": "ui.status.syncing",
+            "cancelled": "ui.status.cancelled",
         }.get(view.state, "ui.status.unknown")
         link, style = t(key, lang), {"online": "green", "offline": "yellow"}.get(view.state, "")
+        if view.state == "offline" and view.error is not None:
+            link += ": " + offline_reason(view.error, lang)
     parts: list[tuple[str, str]] = [
         (link, style),
         (
@@ -134,7 +156,7 @@ def status_text(app: SotayApp, view: SyncView) -> Text:
         parts.append((t("ui.status.rejected", lang, count=rejected), "red"))
     if view.skew is not None and abs(view.skew) > SKEW_WARNING_SECONDS:
         parts.append((t("ui.status.skew", lang, minutes=round(abs(view.skew) / 60)), "bold yellow"))
-    if view.state == "offline" and view.retry_at is not None:
+    if view.state in ("offline", "cancelled") and view.retry_at is not None:
         parts.append(
             (
                 t(
