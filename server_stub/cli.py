@@ -25,7 +25,6 @@ import logging
 import socket
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import orjson
@@ -44,9 +43,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--db",
-        type=Path,
         default=None,
-        help="database file (default $SOTAY_SERVER_DB or ./sotay-server.db)",
+        help="database file or postgresql:// URL (default $SOTAY_SERVER_DB or ./sotay-server.db)",
     )
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.add_argument("--lang", choices=("vi", "en"), default=None)

@@ -41,8 +41,8 @@ class ServerSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="SOTAY_SERVER_", extra="ignore")
 
-    #: The SQLite database file (created on first use).
-    db: Path = Path("sotay-server.db")
+    #: The database: a SQLite file (created on first use) or a ``postgresql://`` URL.
+    db: str | Path = "sotay-server.db"
     #: ``FULL`` fsyncs the WAL on every commit, so an acknowledged push survives even a power
     #: cut (a replica drops acknowledged ops from its outbox, so losing one would lose data for
     #: good).  ``NORMAL`` survives a killed server process but may lose the last commits on
