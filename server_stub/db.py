@@ -502,7 +502,8 @@ class Database:
             return PostgresEngine(str(location))
         except Exception as exc:  # the driver's errors: no connection, bad URL
             where = PostgresEngine.safe_url(str(location))
-            raise ServerDbError(path=where, detail=str(exc).strip() or type(exc).__name__) from None
+            detail = (str(exc).strip() or type(exc).__name__).splitlines()[0]
+            raise ServerDbError(path=where, detail=detail) from None
 
     @property
     def path(self) -> Path:

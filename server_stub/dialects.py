@@ -194,6 +194,7 @@ class PostgresEngine:
         self.errors: tuple[type[Exception], ...] = (psycopg.Error, psycopg_pool.PoolTimeout)
         self.where = self.safe_url(url)
         self.closed = False
+        psycopg.connect(url, connect_timeout=10).close()  # a clear error at once, no retries
         self._pool = psycopg_pool.ConnectionPool(
             url, min_size=1, max_size=max_size, kwargs={"autocommit": True}, open=False
         )

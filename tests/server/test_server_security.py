@@ -16,7 +16,7 @@ import pytest
 
 from server_stub import auth, logs
 from sync.protocol import ErrorBody
-from tests.helpers.server import BG, HN, Api, Server, make_op, task
+from tests.helpers.server import BG, HN, Api, Server, make_op, stored_bytes, task
 
 MIB = 1024 * 1024
 ENDPOINTS = ("sync", "push", "pull", "history", "offices", "health")
@@ -122,7 +122,7 @@ async def test_the_database_file_holds_no_token(api: Api, server: Server) -> Non
     for who in ("hq", "bg", "yt", "hn", "revoked", "expired"):
         await api.client.get("/v1/pull", headers=api.headers(who))
     await api.edit("bg", "a", "t1", task())
-    raw = b"".join(p.read_bytes() for p in server.path.parent.glob("server.db*"))
+    raw = stored_bytes(server.location)
     assert hashlib.sha256(server.tokens["hq"].encode()).hexdigest().encode() in raw  # scan works
     for token in server.tokens.values():
         assert token.encode() not in raw
