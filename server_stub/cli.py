@@ -8,8 +8,12 @@
     sotay-server token create --office SCOPE --role office|hq [--user NAME] [--expires-days N]
     sotay-server token list                        sotay-server token revoke TOKEN_ID
     sotay-server export                            (JSON lines on stdout)
+    sotay-server migrate                           (also done at every start, under a lock)
+    sotay-server copy --from FILE.db --to postgresql://…   (into an empty database)
 
-``--db`` defaults to ``$SOTAY_SERVER_DB``, else ``./sotay-server.db``.  ``serve --port 0``
+``--db`` (a SQLite file or a ``postgresql://`` URL) defaults to ``$SOTAY_SERVER_DB``, else
+``./sotay-server.db``.  ``copy`` moves a deployment: every table, the server id and the feed
+counter, tokens (hashed) as they are, so replicas sync on with their cursors.  ``serve --port 0``
 picks a free port; the first stdout line names the URL actually listened on.
 ``token create`` prints the token once, alone on the last stdout line; it is never stored.
 ``--role hq`` is only for a headquarters office (a top-level scope such as ``vn``).
@@ -32,7 +36,7 @@ import pydantic
 
 from domain.errors import SotayError
 from domain.i18n import Lang, load_catalogues, resolve_lang, t
-from server_stub import auth, logs
+from server_stub import auth, logs, migrations
 from server_stub.db import Database
 from server_stub.settings import ServerSettings
 
@@ -83,6 +87,10 @@ def _parser() -> argparse.ArgumentParser:
     token.add_parser("list", help="list tokens (never the tokens themselves)")
 
     sub.add_parser("export", help="every record as JSON lines on stdout")
+    sub.add_parser("migrate", help="apply the database's missing migrations")
+    copy = sub.add_parser("copy", help="copy a whole database into an empty one")
+    copy.add_argument("--from", dest="source", required=True, help="file or URL to copy")
+    copy.add_argument("--to", dest="target", required=True, help="an empty database (URL)")
     return parser
 
 
@@ -206,6 +214,31 @@ def _export(db: Database, settings: ServerSettings) -> None:
     out.flush()
 
 
+def _migrate(args: argparse.Namespace, db: Database, lang: Lang) -> None:
+    version = migrations.LATEST
+    if args.json:
+        _dump({"applied": db.applied, "version": version})
+        return
+    key = "server.migrated" if db.applied else "server.migrate_current"
+    _out(t(key, lang, path=db.where, version=version))
+
+
+def _copy(args: argparse.Namespace, settings: ServerSettings, lang: Lang) -> None:
+    source = Database(args.source, synchronous=settings.synchronous)
+    try:
+        target = Database(args.target, synchronous=settings.synchronous)
+        try:
+            counts = source.copy_to(target)
+        finally:
+            target.close()
+    finally:
+        source.close()
+    if args.json:
+        _dump(counts)
+    else:
+        _out(t("server.copied", lang, target=target.where, **counts))
+
+
 def _bind(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
@@ -265,6 +298,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     lang: Lang = resolve_lang(args.lang)
     try:
         settings = _settings(args)
+        if args.command == "copy":
+            _copy(args, settings, lang)
+            return 0
         db = Database(settings.db, synchronous=settings.synchronous)
         try:
             if args.command == "serve":
@@ -273,6 +309,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 _office(args, db, lang)
             elif args.command == "token":
                 _token(args, db, lang)
+            elif args.command == "migrate":
+                _migrate(args, db, lang)
             else:
                 _export(db, settings)
         finally:

@@ -59,6 +59,17 @@ _RECORD_COLUMNS = (
 )
 
 
+#: The tables :meth:`Database.copy_to` moves, with their columns (``meta`` is set apart).
+_COPIED = {
+    "offices": "scope, name, created_at",
+    "tokens": "id, hash, office, role, user_name, created_at, expires_at, revoked_at, last_used_at",
+    "replicas": "office, replica_id, last_op_seq, last_sync_at",
+    "records": f"{_RECORD_COLUMNS}, doc, sole_writer",
+    "changes": "seq, record_id, at, edited_at, author, user_name, office, replica_id, op_seq, "
+    "status, changes",
+}
+
+
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
@@ -506,6 +517,11 @@ class Database:
             raise ServerDbError(path=where, detail=detail) from None
 
     @property
+    def where(self) -> str:
+        """The file, or the URL without its password, as messages name it."""
+        return self._engine.where
+
+    @property
     def path(self) -> Path:
         """The SQLite file (tests and backups of the file)."""
         if not isinstance(self._engine, SqliteEngine):
@@ -513,7 +529,7 @@ class Database:
         return self._engine.path
 
     def _migrate(self) -> list[int]:
-        where = self._engine.where
+        where = self.where
         try:
             with self._write_lock, self._engine.migrating() as conn:
                 applied = migrations.apply(conn, self.dialect, now_iso())
@@ -539,9 +555,32 @@ class Database:
     def close(self) -> None:
         self._engine.close()
 
+    def copy_to(self, target: Database) -> dict[str, int]:
+        """Copy every row into ``target``, an empty database (refused otherwise), in one
+        transaction: the server id and the feed counter come along, so replicas sync on
+        with their cursors; tokens keep their hashes.  The rows copied, by table."""
+        counts: dict[str, int] = {}
+        with self.read() as r, target.write() as w:
+            if any(w.conn.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone() for t in _COPIED):
+                raise ServerDbError("server.copy_not_empty", path=target.where)
+            for table, columns in _COPIED.items():
+                rows = r.conn.execute(f"SELECT {columns} FROM {table}")
+                marks = ", ".join("?" * len(columns.split(",")))
+                counts[table] = 0
+                while batch := rows.fetchmany(1000):
+                    insert = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+                    w.conn.executemany(insert, batch)
+                    counts[table] += len(batch)
+            meta = r.conn.execute("SELECT server_id, seq, created_at FROM meta").fetchone()
+            w.conn.execute(
+                "UPDATE meta SET server_id = ?, seq = ?, created_at = ? WHERE id = 1", tuple(meta)
+            )
+        target.server_id = meta[0]
+        return counts
+
     def _check_open(self) -> None:
         if self._engine.closed:
-            raise ServerDbError(path=self._engine.where, detail="closed")
+            raise ServerDbError(path=self.where, detail="closed")
 
     # --- transactions -----------------------------------------------------------------------
     @contextmanager
