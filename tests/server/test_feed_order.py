@@ -113,3 +113,37 @@ def test_no_pull_skips_a_committed_change(server: Server, monkeypatch: pytest.Mo
     assert len(finals) == PULLERS
     for have in finals:
         assert have == expected
+
+
+def test_a_replicas_ops_apply_once_in_order_whichever_worker_takes_them(
+    server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same push retried on every worker at once (a client whose answer was lost): each op
+    is applied once, in op order, and the replica's position is its last op."""
+    _slow_commits(monkeypatch)
+    workers = [Database(server.location, synchronous="NORMAL") for _ in range(WORKERS)]
+    settings = ServerSettings(db=server.location, synchronous="NORMAL")
+    services = [Service(db, settings) for db in workers]
+    who = Principal("tk-bg", BG, "office", "Văn thư")
+    ops = [make_op(k, f"r-{k}", task(f"Việc {k}")) for k in range(1, 21)]
+    answers: list[int] = []
+
+    def push(service: Service) -> None:
+        batch = [OpIn.from_model(Op.model_validate(op)) for op in ops]
+        answers.append(service.push(who, "laptop", batch).last_op_seq)
+
+    threads = [threading.Thread(target=push, args=(services[n % WORKERS],)) for n in range(6)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+    finally:
+        for db in workers:
+            db.close()
+    assert answers == [20] * 6
+    with server.db.read() as r:
+        rows = [row for k in range(1, 21) for row in r.history(f"r-{k}")]
+        assert r.replica_last_op(BG, "laptop") == 20
+    assert [(row.replica_id, row.op_seq) for row in rows] == [("laptop", k) for k in range(1, 21)]
+    assert [row.seq for row in rows] == sorted(row.seq for row in rows)
