@@ -280,7 +280,7 @@ class Reader:
         if skip_writer is not None:
             where += " AND (sole_writer IS NULL OR sole_writer != ?)"
             params.append(skip_writer)
-        cursor = self.conn.execute(
+        cursor = self.conn.stream(
             "SELECT seq, id, scope, published, audience, doc, sole_writer FROM records "
             f"WHERE {where} ORDER BY seq LIMIT ?",
             (*params, limit),

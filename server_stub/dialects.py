@@ -51,6 +51,15 @@ class Conn(Protocol):
 
     def executemany(self, sql: str, params: Sequence[Sequence[Any]], /) -> Cursor: ...
 
+    def stream(self, sql: str, params: Sequence[Any], /) -> Cursor:
+        """A query whose rows are fetched as they are read (a page may stop early)."""
+        ...
+
+
+class _SqliteConn(sqlite3.Connection):
+    def stream(self, sql: str, params: Sequence[Any], /) -> sqlite3.Cursor:
+        return self.execute(sql, params)  # SQLite steps through rows as they are fetched
+
 
 @dataclass(frozen=True)
 class Dialect:
@@ -109,15 +118,19 @@ class SqliteEngine:
         self.where = str(path)
         self._synchronous = synchronous
         self._local = threading.local()
-        self._conns: list[sqlite3.Connection] = []
+        self._conns: list[_SqliteConn] = []
         self._conns_lock = threading.Lock()
         self.closed = False
 
-    def _conn(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+    def _conn(self) -> _SqliteConn:
+        conn: _SqliteConn | None = getattr(self._local, "conn", None)
         if conn is None:
             conn = sqlite3.connect(
-                self.path, isolation_level=None, check_same_thread=False, timeout=30.0
+                self.path,
+                isolation_level=None,
+                check_same_thread=False,
+                timeout=30.0,
+                factory=_SqliteConn,
             )
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute(f"PRAGMA synchronous={self._synchronous}")
@@ -172,8 +185,16 @@ class _PgConn:
         return out
 
     def execute(self, sql: str, params: Sequence[Any] = (), /) -> Cursor:
-        cursor: Cursor = self.conn.execute(self._sql(sql), params)
+        cursor: Cursor = self.conn.execute(self._sql(sql), params, binary=True)
         return cursor
+
+    def stream(self, sql: str, params: Sequence[Any], /) -> Cursor:
+        """A server-side cursor: a page that fills up early transfers no further rows."""
+        cursor = self.conn.cursor("stream", binary=True)
+        cursor.itersize = 256
+        cursor.execute(self._sql(sql), params)
+        result: Cursor = cursor
+        return result
 
     def executemany(self, sql: str, params: Sequence[Sequence[Any]], /) -> Cursor:
         cursor = self.conn.cursor()
