@@ -301,7 +301,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "copy":
             _copy(args, settings, lang)
             return 0
-        db = Database(settings.db, synchronous=settings.synchronous)
+        db = Database(
+            settings.db, synchronous=settings.synchronous, pool_size=settings.db_pool_size
+        )
         try:
             if args.command == "serve":
                 _serve(args, db, settings, lang)

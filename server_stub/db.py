@@ -494,23 +494,29 @@ class Database:
     """One server database, a SQLite file or a ``postgresql://`` URL: its migrations applied
     on opening; hands out transactions."""
 
-    def __init__(self, location: Path | str, *, synchronous: str = "FULL") -> None:
+    def __init__(
+        self, location: Path | str, *, synchronous: str = "FULL", pool_size: int = 8
+    ) -> None:
         if synchronous not in ("FULL", "NORMAL"):
             raise ValueError(synchronous)
         self.location = str(location)
         self._write_lock = FairLock()
-        self._engine = self._open(location, synchronous)
+        self._engine = self._open(location, synchronous, pool_size)
         self.dialect = self._engine.dialect
-        self.applied = self._migrate()
-        with self.read() as r:
-            self.server_id = r.meta()[0]
+        try:
+            self.applied = self._migrate()
+            with self.read() as r:
+                self.server_id = r.meta()[0]
+        except BaseException:
+            self._engine.close()
+            raise
 
     @staticmethod
-    def _open(location: Path | str, synchronous: str) -> Engine:
+    def _open(location: Path | str, synchronous: str, pool_size: int) -> Engine:
         if not is_postgresql(location):
             return SqliteEngine(Path(location), synchronous)
         try:
-            return PostgresEngine(str(location))
+            return PostgresEngine(str(location), pool_size)
         except Exception as exc:  # the driver's errors: no connection, bad URL
             where = PostgresEngine.safe_url(str(location))
             detail = (str(exc).strip() or type(exc).__name__).splitlines()[0]

@@ -169,6 +169,14 @@ class SqliteEngine:
             self._conns.clear()
 
 
+def _no_nul(params: Sequence[Any]) -> Sequence[Any]:
+    """PostgreSQL text holds no NUL character, SQLite's does: a NUL in a replica id or an
+    author name (data a client sent) is stored as U+FFFD, not answered with a 500."""
+    if not any(type(p) is str and "\x00" in p for p in params):
+        return params
+    return [p.replace("\x00", "\ufffd") if type(p) is str else p for p in params]
+
+
 class _PgConn:
     """A psycopg connection that takes the ``?`` placeholders of :mod:`server_stub.db`."""
 
@@ -185,20 +193,20 @@ class _PgConn:
         return out
 
     def execute(self, sql: str, params: Sequence[Any] = (), /) -> Cursor:
-        cursor: Cursor = self.conn.execute(self._sql(sql), params, binary=True)
+        cursor: Cursor = self.conn.execute(self._sql(sql), _no_nul(params), binary=True)
         return cursor
 
     def stream(self, sql: str, params: Sequence[Any], /) -> Cursor:
         """A server-side cursor: a page that fills up early transfers no further rows."""
         cursor = self.conn.cursor("stream", binary=True)
         cursor.itersize = 256
-        cursor.execute(self._sql(sql), params)
+        cursor.execute(self._sql(sql), _no_nul(params))
         result: Cursor = cursor
         return result
 
     def executemany(self, sql: str, params: Sequence[Sequence[Any]], /) -> Cursor:
         cursor = self.conn.cursor()
-        cursor.executemany(self._sql(sql), params)
+        cursor.executemany(self._sql(sql), [_no_nul(row) for row in params])
         result: Cursor = cursor
         return result
 

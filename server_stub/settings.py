@@ -48,6 +48,9 @@ class ServerSettings(BaseSettings):
     #: good).  ``NORMAL`` survives a killed server process but may lose the last commits on
     #: power loss; it saves about 0.3 ms per push.
     synchronous: Literal["FULL", "NORMAL"] = "FULL"
+    #: PostgreSQL: connections per server process (requests beyond it wait for one).  SQLite
+    #: opens one per thread instead, and ``synchronous`` is SQLite's alone.
+    db_pool_size: int = Field(default=8, ge=1)
     #: Largest request body on the wire (compressed or not).
     max_body_bytes: int = Field(default=8 * MIB, ge=1024)
     #: Largest request body after gzip decompression (zip bombs stop here).  A replica's

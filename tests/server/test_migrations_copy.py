@@ -62,8 +62,10 @@ def test_a_database_of_a_newer_server_is_refused(databases: Databases) -> None:
     with db.write() as w:
         w.conn.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (2, 'x')")
     db.close()
+    before = set(threading.enumerate())
     with pytest.raises(ServerDbError) as caught:
         Database(location)
+    assert set(threading.enumerate()) <= before, "a refused database leaves no pool running"
     assert caught.value.message("en") == (
         f"The database {db.where} was written by a newer server (format 2). "
         "Please upgrade sotay-server."
