@@ -50,6 +50,8 @@ from typing import Any
 import httpx
 import orjson
 
+from tui.demo_server import DemoServer
+
 BUDGET = 0.40  # the share stated in server_stub/settings.py
 VICTIM = "vn/ha-noi"
 FLOODER = "vn/bac-giang"
@@ -66,40 +68,13 @@ def admin(root: Path, db: Path, *args: str) -> str:
     ).stdout
 
 
-def serve(root: Path, db: Path, cpus: set[int] | None) -> tuple[subprocess.Popen[str], str]:
-    def pin() -> None:
-        if cpus:
-            os.sched_setaffinity(0, cpus)
-
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "server_stub.cli",
-            "--db",
-            str(db),
-            "serve",
-            "--port",
-            "0",
-            "--log-level",
-            "warning",
-        ],
-        cwd=root,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(root), "SOTAY_LANG": "en"},
-        preexec_fn=pin,
-    )
-    assert proc.stdout is not None
-    url = proc.stdout.readline().strip().rsplit(" ", 1)[-1]
-    for _ in range(200):
-        try:
-            httpx.get(url + "/v1/health", timeout=1)
-            break
-        except httpx.TransportError:
-            time.sleep(0.05)
-    return proc, url
+def serve(root: Path, db: Path, cpus: set[int] | None) -> DemoServer:
+    """``root``'s server (the demo's and the tests' way to start it), pinned to ``cpus``."""
+    env = {**os.environ, "PYTHONPATH": str(root), "SOTAY_LANG": "en"}
+    server = DemoServer.serve(db, env=env, cwd=root)
+    if cpus:  # every thread the server starts from now on inherits the main thread's CPUs
+        os.sched_setaffinity(server.process.pid, cpus)
+    return server
 
 
 def task_op(seq: int, rid: str, scope: str, n: int, base: int = 0) -> dict[str, Any]:
@@ -361,7 +336,8 @@ def main() -> None:
         flood_token = admin(
             root, db, "token", "create", "--office", FLOODER, "--role", "office"
         ).split()[-1]
-        proc, url = serve(root, db, server_cpus)
+        server = serve(root, db, server_cpus)
+        proc, url = server.process, server.url
         try:
             pinned = f"server alone on CPU {cpus[0]}" if server_cpus else "no pinning"
             print(
@@ -402,8 +378,7 @@ def main() -> None:
                 )
             print(f"worst median reduction {worst:.1%} (stated budget ≤ {BUDGET:.0%})")
         finally:
-            proc.terminate()
-            proc.wait(10)
+            server.stop()
 
 
 if __name__ == "__main__":

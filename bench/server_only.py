@@ -29,7 +29,6 @@ import asyncio
 import gc
 import os
 import statistics
-import subprocess
 import tempfile
 import time
 import uuid
@@ -41,6 +40,7 @@ import orjson
 from domain.schema import flat_key
 from server_stub import auth
 from server_stub.db import Database
+from tui.demo_server import DemoServer
 
 RECORDS = 10_000
 BATCH = 2_500
@@ -174,40 +174,15 @@ async def run(client: httpx.AsyncClient, token: str) -> dict[str, float]:
     return out
 
 
-def serve(db: Path) -> tuple[subprocess.Popen[str], str]:
+def serve(db: Path) -> DemoServer:
+    """The real server (the demo's and the tests' way to start it), rate limits out of the way."""
     env = {
         **os.environ,
         "SOTAY_SERVER_RATE": "100000",
         "SOTAY_SERVER_BURST": "100000",
         "SOTAY_LANG": "en",
     }
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "server_stub.cli",
-            "--db",
-            str(db),
-            "serve",
-            "--port",
-            "0",
-            "--log-level",
-            "warning",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env=env,
-    )
-    assert proc.stdout is not None
-    url = proc.stdout.readline().strip().rsplit(" ", 1)[-1]
-    for _ in range(200):
-        try:
-            httpx.get(url + "/v1/health")
-            break
-        except httpx.TransportError:
-            time.sleep(0.05)
-    return proc, url
+    return DemoServer.serve(db, env=env)
 
 
 async def main_async(inprocess: bool) -> dict[str, float]:
@@ -223,13 +198,12 @@ async def main_async(inprocess: bool) -> dict[str, float]:
             transport: httpx.AsyncBaseTransport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://b") as client:
                 return await run(client, token)
-        proc, url = serve(path)
+        server = serve(path)
         try:
-            async with httpx.AsyncClient(base_url=url, timeout=60) as client:
+            async with httpx.AsyncClient(base_url=server.url, timeout=60) as client:
                 return await run(client, token)
         finally:
-            proc.terminate()
-            proc.wait(10)
+            server.stop()
 
 
 def main() -> int:

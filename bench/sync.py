@@ -41,6 +41,7 @@ import orjson
 
 from sync.client import SyncClient
 from sync.store import Store
+from tui.demo_server import DemoServer
 
 WORDS = [
     "ứng",
@@ -180,36 +181,10 @@ def admin(db: Path, *args: str) -> str:
     ).stdout
 
 
-def start_server(db: Path) -> tuple[subprocess.Popen[str], int]:
+def start_server(db: Path) -> DemoServer:
+    """The real server (the demo's and the tests' way to start it), rate limits out of the way."""
     env = {**os.environ, "SOTAY_SERVER_RATE": "100000", "SOTAY_SERVER_BURST": "100000"}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "server_stub.cli",
-            "--db",
-            str(db),
-            "serve",
-            "--port",
-            "0",
-            "--log-level",
-            "warning",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env=env,
-    )
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    port = int(line.rsplit(":", 1)[1].split()[0].strip(".,/"))
-    for _ in range(200):
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/v1/health", timeout=1)
-            break
-        except httpx.TransportError:
-            time.sleep(0.05)
-    return proc, port
+    return DemoServer.serve(db, env=env)
 
 
 # ---------------------------------------------------------------------------
@@ -348,12 +323,13 @@ def main() -> None:
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="sotay-bench-sync-"))
     loop = asyncio.new_event_loop()
-    proc = None
+    server: DemoServer | None = None
     try:
         db = root / "hq.db"
         admin(db, "office", "add", SCOPE, "--name", "Bắc Giang")
         token = admin(db, "token", "create", "--office", SCOPE, "--role", "office").split()[-1]
-        proc, port = start_server(db)
+        server = start_server(db)
+        port = int(httpx.URL(server.url).port or 0)
         proxy = CountingProxy(port)
         url = f"http://127.0.0.1:{proxy.port}"
         counter = Counter(proxy)
@@ -440,9 +416,8 @@ def main() -> None:
         for c in (ca, cb):
             loop.run_until_complete(c.aclose())
     finally:
-        if proc is not None:
-            proc.terminate()
-            proc.wait()
+        if server is not None:
+            server.stop()
         loop.close()
         shutil.rmtree(root, ignore_errors=True)
 

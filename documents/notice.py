@@ -7,10 +7,22 @@ from datetime import date
 from typing import Any
 
 from documents.assemble import org_lines, symbol, unit_names
-from documents.reporting import Document, Header, NoticeInput, build_notice, day
-from domain.errors import ValidationError
+from documents.reporting import (
+    Document,
+    Header,
+    NoticeInput,
+    Section,
+    Table,
+    build_notice,
+    day,
+    has_conclusions,
+)
+from domain.dates import format_date
+from domain.errors import Conflict, ValidationError
 from domain.holidays import NoticeTiming, WorkCalendar, load_calendar, notice_timing
 from domain.i18n import Lang, t
+from domain.money import group_thousands
+from domain.text import collation_key
 from sync.record import Record
 from sync.store import Store
 
@@ -64,9 +76,15 @@ def timing_for(
     return notice_timing(held, issued, as_of or store.today(), calendar or load_calendar())
 
 
+def issuer_id(meeting: Record, notice: Record | None) -> str:
+    """The unit issuing the notice: the notice's own issuer, else the meeting's organiser."""
+    data = notice.data if notice is not None else {}
+    return str(data.get("issuer_id") or meeting.flat.get("unit_id") or "")
+
+
 def notice_header(store: Store, meeting: Record, notice: Record | None, lang: Lang) -> Header:
     data = notice.data if notice is not None else {}
-    unit = store.get(str(data.get("issuer_id") or meeting.flat.get("unit_id") or ""))
+    unit = store.get(issuer_id(meeting, notice))
     number = data.get("number") or f"      /{symbol(unit, 'TB')}"
     signer = store.get(str(data.get("signer_id") or meeting.flat.get("chair_id") or ""))
     title: list[str] = []
@@ -87,14 +105,23 @@ def notice_header(store: Store, meeting: Record, notice: Record | None, lang: La
 def notice_document(
     store: Store, record_id: str, lang: Lang = "vi", place: str | None = None
 ) -> tuple[Document, NoticeTiming]:
+    """The meeting's conclusion notice; refused (with the reason) when the meeting has no
+    conclusion yet — a notice saying "kết luận như sau:" and then nothing is never produced."""
     meeting, notice = meeting_and_notice(store, record_id)
     names = unit_names(store)
     tasks = assigned_tasks(store, meeting, notice)
+    if not has_conclusions(notice.data if notice is not None else None, tasks):
+        raise Conflict(
+            "notice.no_conclusions",
+            date=format_date(meeting.flat.get("date")),
+            title=meeting.title,
+        )
     header = notice_header(store, meeting, notice, lang)
     header.place = place or ""
-    leads = sorted({names.get(x.get("lead_unit_id", ""), "") for x in tasks} - {""})
-    header.recipients += [f"{name};" for name in leads] + [t("doc.archive", lang)]
-    unit = store.get(str(meeting.flat.get("unit_id") or ""))
+    concerned = concerned_units(tasks, names, issuer_id(meeting, notice))
+    header.recipients += [f"{name};" for name in concerned]
+    header.recipients.append(t("doc.archive", lang))
+    unit = store.get(issuer_id(meeting, notice))
     positions = {
         p.id: str(p.flat.get("position")) for p in store.list("person") if p.flat.get("position")
     }
@@ -111,6 +138,15 @@ def notice_document(
     return build_notice(inp), timing_for(store, meeting, notice)
 
 
+def concerned_units(tasks: list[dict[str, Any]], names: dict[str, str], issuer: str) -> list[str]:
+    """The leading and coordinating units of the assignments, once each, by name (not the
+    issuing unit: a body does not send its notice to itself)."""
+    ids = [x.get("lead_unit_id") for x in tasks]
+    ids += [c for x in tasks for c in x.get("coordinators") or []]
+    found = {names.get(str(i), "") for i in ids if i and i != issuer}
+    return sorted(found - {""}, key=collation_key)
+
+
 def late_meetings(
     store: Store, as_of: date | None = None, calendar: WorkCalendar | None = None
 ) -> list[MeetingNotice]:
@@ -123,3 +159,42 @@ def late_meetings(
             out.append(MeetingNotice(meeting, notice, timing))
     out.sort(key=lambda m: m.timing.meeting_date)
     return out
+
+
+def timing_note(timing: NoticeTiming, lang: Lang) -> str:
+    """The warning when the holiday table does not cover the meeting's years ("" if it does)."""
+    if not timing.uncovered:
+        return ""
+    return t("notice.uncovered", lang, years=", ".join(map(str, timing.uncovered)))
+
+
+def late_document(late: list[MeetingNotice], as_of: date, lang: Lang) -> Document:
+    """The late list as a document (.docx, .md, .csv): one row per late meeting."""
+    cols = ("no", "meeting", "held", "deadline", "issued", "days", "note")
+    rows = [
+        [
+            str(i),
+            item.meeting.title,
+            format_date(item.timing.meeting_date),
+            format_date(item.timing.deadline),
+            format_date(item.timing.issued_on) or t("notice.not_issued", lang),
+            group_thousands(item.timing.working_days),
+            timing_note(item.timing, lang),
+        ]
+        for i, item in enumerate(late, start=1)
+    ]
+    headers = [t(f"notice.col_{c}", lang) for c in cols]
+    table = Table("late_notices", t("notice.late_title", lang), headers, rows)
+    table.widths = [0.6, 5.0, 1.4, 1.4, 1.4, 1.2, 2.4]
+    intro = [t("notice.late_as_of", lang, date=format_date(as_of))]
+    if not rows:
+        intro.append(t("notice.none_late", lang))
+    return Document(
+        "late_notices",
+        lang,
+        Header([], "", "", as_of),
+        t("notice.late_title", lang).upper(),
+        "",
+        intro,
+        [Section("", [table])],
+    )

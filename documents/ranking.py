@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from documents.assemble import head_of, org_lines, reporting_unit
+from documents.assemble import head_of, org_lines, reporting_unit, symbol
 from documents.reporting import Document, Header, Section, Table
 from domain.errors import SotayError, ValidationError
 from domain.i18n import Lang, t
@@ -23,6 +23,7 @@ from domain.ranking import (
     computed_scores,
     parse_score,
     rank,
+    unit_task_figures,
 )
 from domain.scopes import within
 from domain.text import fold
@@ -122,9 +123,17 @@ def read_scores(
     return out
 
 
-def member_scores(
-    store: Store, spec: RankingSpec, people: list[Record]
-) -> dict[str, dict[str, float | None]]:
+@dataclass
+class RankingResult:
+    spec: RankingSpec
+    names: dict[str, str]
+    scores: dict[str, dict[str, float | None]]
+    placed: list[Placed] = field(default_factory=list)
+    overdue: dict[str, int] = field(default_factory=dict)  # member id → overdue tasks
+
+
+def member_scores(store: Store, spec: RankingSpec, people: list[Record]) -> RankingResult:
+    """Each member's score on each criterion (None: no data), and its overdue tasks."""
     period = year_period(spec.year)
     computed_needed = any(c.source != "manual" for c in spec.criteria)
     tasks_by_lead: dict[str, list[dict[str, Any]]] = {}
@@ -134,32 +143,21 @@ def member_scores(
             tasks_by_lead.setdefault(str(task.flat.get("lead_unit_id")), []).append(task.data)
         for ind in store.list("indicator"):
             indicators_by_unit.setdefault(str(ind.flat.get("unit_id")), []).append(ind.data)
-    out: dict[str, dict[str, float | None]] = {}
+    result = RankingResult(spec, {p.id: p.title for p in people}, {})
     for member in people:
-        auto = (
-            computed_scores(
-                tasks_by_lead.get(member.id, []),
-                indicators_by_unit.get(member.id, []),
-                period.cutoff_from,
-                period.cutoff_to,
+        auto: dict[str, float | None] = {}
+        if computed_needed:
+            figures = unit_task_figures(
+                tasks_by_lead.get(member.id, []), period.cutoff_from, period.cutoff_to
             )
-            if computed_needed
-            else {}
-        )
+            result.overdue[member.id] = figures["overdue"]
+            auto = computed_scores(figures, indicators_by_unit.get(member.id, []), period.cutoff_to)
         typed = spec.manual.get(member.id, {})
-        out[member.id] = {
+        result.scores[member.id] = {
             c.key: (typed.get(c.key) if c.source == "manual" else auto.get(c.source))
             for c in spec.criteria
         }
-    return out
-
-
-@dataclass
-class RankingResult:
-    spec: RankingSpec
-    names: dict[str, str]
-    scores: dict[str, dict[str, float | None]]
-    placed: list[Placed]
+    return result
 
 
 def compute(store: Store, spec: RankingSpec) -> RankingResult:
@@ -168,15 +166,39 @@ def compute(store: Store, spec: RankingSpec) -> RankingResult:
     people = members(store, spec.scope, spec.group)
     if not people:
         raise ValidationError.single("group", "ranking.no_entries")
-    scores = member_scores(store, spec, people)
+    result = member_scores(store, spec, people)
     weights = {c.key: c.weight for c in spec.criteria}
-    return RankingResult(
-        spec, {p.id: p.title for p in people}, scores, rank(scores, weights, spec.bands)
-    )
+    result.placed = rank(result.scores, weights, spec.bands, result.names)
+    return result
 
 
 def score_text(value: float | None) -> str:
     return "" if value is None else f"{value:.3f}".replace(".", ",")
+
+
+def criterion_cell(result: RankingResult, key: str, criterion: Criterion) -> str:
+    """The score as printed; the overdue criterion as a count; a missing one marked."""
+    value = result.scores[key].get(criterion.key)
+    if value is None:
+        return t("ranking.missing", result.spec.lang)
+    if criterion.source == "overdue_count":
+        return str(result.overdue.get(key, 0))
+    return score_text(value)
+
+
+def ranking_row(result: RankingResult, placed: Placed) -> list[str]:
+    lang = result.spec.lang
+    cells = [criterion_cell(result, placed.key, c) for c in result.spec.criteria]
+    if placed.rank is None:
+        return ["", result.names[placed.key], *cells, t("ranking.no_data", lang), ""]
+    total = score_text(placed.total)
+    return [
+        str(placed.rank),
+        result.names[placed.key],
+        *cells,
+        total,
+        band_label(placed.grade, lang),
+    ]
 
 
 def ranking_table(result: RankingResult) -> Table:
@@ -188,28 +210,43 @@ def ranking_table(result: RankingResult) -> Table:
         t("ranking.col_total", lang),
         t("ranking.col_grade", lang),
     ]
-    rows = [
-        [
-            str(p.rank),
-            result.names[p.key],
-            *[score_text(result.scores[p.key].get(c.key)) for c in result.spec.criteria],
-            score_text(p.total),
-            band_label(p.grade, lang),
-        ]
-        for p in result.placed
-    ]
+    rows = [ranking_row(result, p) for p in result.placed]
     widths = [0.7, 4.0, *[1.4] * len(result.spec.criteria), 1.2, 1.4]
     return Table("ranking", t("kind.ranking", lang), headers, rows, widths=widths)
 
 
+def ranking_notes(result: RankingResult) -> list[str]:
+    lang = result.spec.lang
+    notes = [t("ranking.criteria_note", lang)]
+    if any(c.source == "overdue_count" for c in result.spec.criteria):
+        notes.append(t("ranking.overdue_note", lang))
+    return notes
+
+
+def issuing_scope(store: Store, result: RankingResult) -> str:
+    """The scope of the body whose units are ranked: the narrowest scope holding every
+    ranked member (every member, when none is ranked), never wider than the spec's."""
+    ranked = [p.key for p in result.placed if p.rank is not None] or list(result.names)
+    scopes = [r.scope for r in (store.get(k) for k in ranked) if r is not None]
+    parts = [s.split("/") for s in scopes]
+    common: list[str] = []
+    for level in zip(*parts, strict=False):
+        if len(set(level)) > 1:
+            break
+        common.append(level[0])
+    found = "/".join(common)
+    return found if found and within(found, result.spec.scope) else result.spec.scope
+
+
 def ranking_document(store: Store, result: RankingResult, title: str) -> Document:
     spec, lang = result.spec, result.spec.lang
-    unit = reporting_unit(store, spec.scope, year_period(spec.year).cutoff_to)
-    head = head_of(store, spec.scope)
+    scope = issuing_scope(store, result)
+    unit = reporting_unit(store, scope, year_period(spec.year).cutoff_to)
+    head = head_of(store, unit.scope if unit is not None else scope)  # a person of that body
     role = head.flat.get("committee_role") if head is not None else None
     header = Header(
         org_lines(store, unit),
-        "",
+        f"{t('doc.number', lang)}:       /{symbol(unit, 'BXH')}",  # the number is written in
         "",
         store.today(),
         [t(f"committee_role.{role}", lang).upper()] if role else [],
@@ -223,7 +260,7 @@ def ranking_document(store: Store, result: RankingResult, title: str) -> Documen
         header,
         t("ranking.doc_title", lang, year=spec.year).upper(),
         f"{title} — {group}",
-        [t("ranking.criteria_note", lang)],
+        ranking_notes(result),
         [Section("", [ranking_table(result)])],
     )
 
@@ -242,9 +279,11 @@ def save_ranking(store: Store, result: RankingResult, title: str) -> Record:
             p.key: {
                 "name": result.names[p.key],
                 "scores": {k: v for k, v in result.scores[p.key].items() if v is not None},
-                "total": p.total,
-                "rank": p.rank,
-                "grade": band_label(p.grade, "vi"),
+                **(
+                    {"total": p.total, "rank": p.rank, "grade": band_label(p.grade, "vi")}
+                    if p.rank is not None
+                    else {}
+                ),
             }
             for p in result.placed
         },

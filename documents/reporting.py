@@ -438,10 +438,11 @@ def overdue_table(tasks: list[dict[str, Any]], inp: ReportInput) -> Table:
     return table
 
 
-def late_notices(inp: ReportInput) -> list[str]:
-    """Lines for meetings of the period whose notice is late (issued late or still missing)."""
+def late_notices(inp: ReportInput) -> list[str] | None:
+    """Lines for the period's meetings whose notice is late (issued late or still missing) or
+    not issued and not yet due at the cut-off; None when the period had no meeting."""
     lang, period = inp.lang, inp.period
-    lines = []
+    lines, judged = [], 0
     for meeting in sorted(inp.meetings, key=lambda m: str(m.get("date"))):
         held = day(meeting.get("date"))
         if held is None or held > period.cutoff_to:
@@ -449,12 +450,15 @@ def late_notices(inp: ReportInput) -> list[str]:
         notice = _notice_for(meeting["id"], inp.conclusions)
         issued = day(notice.get("date")) if notice else None
         timing = notice_timing(held, issued, period.cutoff_to, inp.calendar)
-        if not timing.late or not (period.contains(held) or period.contains(timing.deadline)):
+        if not (period.contains(held) or period.contains(timing.deadline)):
             continue
-        key = "doc.late_issued" if timing.issued_on else "doc.late_missing"
+        judged += 1
+        if timing.state == "on_time":
+            continue
+        missing = "doc.late_missing" if timing.late else "doc.notice_pending"
         lines.append(
             t(
-                key,
+                "doc.late_issued" if timing.issued_on else missing,
                 lang,
                 meeting=format_date(held),
                 title=meeting.get("title", ""),
@@ -463,7 +467,7 @@ def late_notices(inp: ReportInput) -> list[str]:
                 deadline=format_date(timing.deadline),
             )
         )
-    return lines
+    return lines if judged else None
 
 
 def _notice_for(meeting_id: str, conclusions: Iterable[Fields]) -> Fields | None:
@@ -502,9 +506,9 @@ def shortcomings_section(tasks: list[dict[str, Any]], inp: ReportInput) -> Secti
         section.blocks.append(Para(t("doc.no_stalled", lang)))
     section.blocks.append(Para(t("doc.late_title", lang), "heading"))
     late = late_notices(inp)
-    section.blocks.extend(Para(line, "item") for line in late)
+    section.blocks.extend(Para(line, "item") for line in late or [])
     if not late:
-        section.blocks.append(Para(t("doc.no_late", lang)))
+        section.blocks.append(Para(t("doc.no_late" if late == [] else "doc.no_meeting", lang)))
     return section
 
 
@@ -603,23 +607,40 @@ def lower_first(text: str) -> str:
     return text
 
 
+def in_sentence(name: str) -> str:
+    """ "Các Sở, ngành tỉnh …" inside a sentence is "các Sở, ngành tỉnh …"; names stay."""
+    return "c" + name[1:] if name.startswith("Các ") else name
+
+
 def assignment_text(task: Fields, names: Mapping[str, str], lang: Lang) -> str:
-    """ "Trung tâm Thông tin chủ trì, phối hợp Văn phòng 1719 tăng cường …, hoàn thành trước
-    30/09/2022."""
-    text = t("doc.assign_lead", lang, lead=names.get(task.get("lead_unit_id", ""), ""))
-    coords = [names.get(c, c) for c in task.get("coordinators") or []]
-    if coords:
-        text += t("doc.assign_coord", lang, units=", ".join(coords))
-    text += " " + lower_first(str(task.get("title", "")).rstrip("."))
+    """ "Giao Trung tâm Thông tin chủ trì, phối hợp với Văn phòng 1719 tăng cường …, hoàn
+    thành trước 30/09/2022." — the standard wording of an assignment."""
+    work = str(task.get("title", "")).strip().rstrip(".")
+    lead = in_sentence(names.get(task.get("lead_unit_id", ""), ""))
+    coords = [in_sentence(names.get(c, c)) for c in task.get("coordinators") or []]
+    if lead:
+        text = t("doc.assign_lead", lang, lead=lead)
+        if coords:
+            text += t("doc.assign_coord", lang, units=", ".join(coords))
+        text += " " + lower_first(work)
+    else:
+        text = work[:1].upper() + work[1:]
     due = day(task.get("due"))
-    timeframe = str(task.get("timeframe") or "")
+    timeframe = str(task.get("timeframe") or "").strip()
     if due:
         text += t("doc.assign_due", lang, date=format_date(due))
     elif timeframe and not any(w in timeframe.lower() for w in ("thường xuyên", "hằng", "hàng")):
         text += t("doc.assign_when", lang, timeframe=timeframe)
     elif timeframe:
-        text += t("doc.assign_recurring", lang)
+        text += t("doc.assign_recurring", lang, timeframe=lower_first(timeframe))
     return text + "."
+
+
+def has_conclusions(conclusion: Fields | None, tasks: list[dict[str, Any]]) -> bool:
+    """Whether a notice would say anything after "kết luận như sau:"."""
+    data = conclusion or {}
+    texts = (data.get("assessment"), data.get("directives"))
+    return bool(tasks) or any(str(x or "").strip() for x in texts)
 
 
 def _person(pid: str | None, inp: NoticeInput) -> str:
@@ -649,6 +670,7 @@ def notice_body(inp: NoticeInput) -> list[Block]:
     lang, meeting = inp.lang, inp.meeting
     venue = t("doc.venue", lang, venue=meeting["venue"]) if meeting.get("venue") else ""
     chair = _person(meeting.get("chair_id"), inp) or "…"
+    unit = inp.unit_name or t("doc.the_committee", lang)
     blocks: list[Block] = [
         Para(
             t(
@@ -656,7 +678,7 @@ def notice_body(inp: NoticeInput) -> list[Block]:
                 lang,
                 date=format_date(meeting.get("date")),
                 venue=venue,
-                unit=inp.unit_name,
+                unit=unit,
                 meeting=lower_first(str(meeting.get("title", ""))),
                 chair=chair,
             )
@@ -673,16 +695,14 @@ def notice_body(inp: NoticeInput) -> list[Block]:
     if inp.tasks:
         n += 1
         blocks.append(Para(f"{n}. " + t("doc.assignments", lang)))
-        ordered = sorted(inp.tasks, key=lambda x: (stt_key(x.get("stt")), str(x.get("title"))))
+        ordered = sorted(inp.tasks, key=lambda x: stt_key(x.get("stt")))  # else as entered
         for i, task in enumerate(ordered, start=1):
             blocks.append(Para(f"{n}.{i}. " + assignment_text(task, inp.names, lang)))
     for line in str(conclusion.get("directives") or "").split("\n"):
         if line.strip():
             n += 1
             blocks.append(Para(f"{n}. {line.strip()}"))
-    blocks.append(
-        Para(t("doc.notice_closing", lang, unit=inp.unit_name or t("doc.the_committee", lang)))
-    )
+    blocks.append(Para(t("doc.notice_closing", lang, unit=unit)))
     return blocks
 
 

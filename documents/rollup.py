@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from documents.reporting import Document, Header, Section, Table
-from domain.dates import format_date
+from domain.dates import format_date, format_time
 from domain.errors import SotayError
 from domain.i18n import Lang, t
 from domain.money import format_percent, group_thousands
@@ -108,20 +108,24 @@ def server_offices(
         return None
 
 
-def sort_rows(rows: list[OfficeRow], key: str = "office", reverse: bool = False) -> list[OfficeRow]:
-    def value(r: OfficeRow) -> Any:
-        v = r.scope if key == "office" else getattr(r, key)
-        return (v is None, v if v is not None else 0)
+#: The columns whose largest value comes first: the most tasks, the most overdue, …
+MOST_FIRST = frozenset({"tasks", "done", "overdue", "done_pct", "attainment"})
 
-    return sorted(rows, key=value, reverse=reverse)
+
+def sort_rows(rows: list[OfficeRow], key: str = "office", reverse: bool = False) -> list[OfficeRow]:
+    """Offices by name, counts and shares largest first, the last sync oldest first (the
+    office longest out of touch); ``reverse`` flips that.  Unknown values always come last."""
+
+    def value(r: OfficeRow) -> Any:
+        return r.scope if key == "office" else getattr(r, key)
+
+    known = [r for r in rows if value(r) is not None]
+    known.sort(key=value, reverse=(key in MOST_FIRST) != reverse)
+    return known + [r for r in rows if value(r) is None]
 
 
 def cells(r: OfficeRow, lang: Lang) -> list[str]:
-    sync = (
-        r.last_sync.astimezone().strftime("%d/%m/%Y %H:%M")
-        if r.last_sync
-        else t("rollup.unknown", lang)
-    )
+    sync = format_time(r.last_sync) if r.last_sync else t("rollup.unknown", lang)
     return [
         f"{r.name} ({r.scope})" if r.name != r.scope else r.scope,
         group_thousands(r.tasks),

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Collection
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from domain.errors import ValidationError
 
@@ -83,6 +82,15 @@ def format_date(value: date | str | None) -> str:
     return value.strftime("%d/%m/%Y")
 
 
+def format_time(value: datetime | str, tz: tzinfo | None = None) -> str:
+    """A moment as a person reads it: dd/mm/yyyy HH:MM in ``tz`` (default: this computer's
+    zone).  A time without a zone is UTC, as stored; text that is no time raises ValueError."""
+    when = datetime.fromisoformat(value.replace("Z", "+00:00")) if isinstance(value, str) else value
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(tz).strftime("%d/%m/%Y %H:%M")
+
+
 def format_long_date(value: date, place: str = "") -> str:
     """The date line of an official document: "Hà Nội, ngày 05 tháng 3 năm 2020".
 
@@ -97,32 +105,3 @@ def format_long_date(value: date, place: str = "") -> str:
 
 def iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
-
-
-# ---------------------------------------------------------------------------
-# Working days
-# ---------------------------------------------------------------------------
-def is_working_day(day: date, holidays: Collection[date]) -> bool:
-    return day.weekday() < 5 and day not in holidays
-
-
-def add_working_days(start: date, count: int, holidays: Collection[date]) -> date:
-    """The date ``count`` working days after ``start`` (``start`` itself not counted)."""
-    day = start
-    remaining = count
-    while remaining > 0:
-        day += timedelta(days=1)
-        if is_working_day(day, holidays):
-            remaining -= 1
-    return day
-
-
-def working_days_between(start: date, end: date, holidays: Collection[date]) -> int:
-    """Working days after ``start`` up to and including ``end`` (0 when end <= start)."""
-    count = 0
-    day = start
-    while day < end:
-        day += timedelta(days=1)
-        if is_working_day(day, holidays):
-            count += 1
-    return count

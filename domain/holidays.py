@@ -11,6 +11,7 @@ meeting day is not counted, weekends and days off are skipped, a make-up Saturda
 
 from __future__ import annotations
 
+import bisect
 import functools
 import json
 from collections.abc import Mapping
@@ -44,6 +45,17 @@ class WorkCalendar:
 
     def covers(self, year: int) -> bool:
         return year in self.years
+
+    @functools.cached_property
+    def exceptions(self) -> tuple[list[date], list[date]]:
+        """Weekdays off and weekend days worked, each sorted (for counting by bisection)."""
+        off = sorted(d for d in self.days_off if d.weekday() < 5 and d not in self.workdays)
+        return off, sorted(d for d in self.workdays if d.weekday() >= 5)
+
+    @functools.cached_property
+    def notice_deadlines(self) -> dict[date, date]:
+        """Meeting day → its notice's deadline, filled as asked (a memo, not data)."""
+        return {}
 
 
 def calendar_from_data(data: Mapping[str, Any]) -> WorkCalendar:
@@ -83,13 +95,21 @@ def add_working_days(start: date, count: int, calendar: WorkCalendar) -> date:
 
 
 def working_days_between(start: date, end: date, calendar: WorkCalendar) -> int:
-    """Working days after ``start`` up to and including ``end`` (0 when end <= start)."""
-    count, day = 0, start
-    while day < end:
-        day += timedelta(days=1)
-        if calendar.is_working_day(day):
-            count += 1
-    return count
+    """Working days after ``start`` up to and including ``end`` (0 when end <= start).
+
+    Counted, not walked: weekdays in the span, less the days off among them, plus the
+    make-up Saturdays — a meeting held ten years ago costs no more than one held last week."""
+    if end <= start:
+        return 0
+    weeks, rest = divmod((end - start).days, 7)
+    weekdays = weeks * 5 + sum((end - timedelta(days=i)).weekday() < 5 for i in range(rest))
+    off, extra = calendar.exceptions
+    return weekdays - _within(off, start, end) + _within(extra, start, end)
+
+
+def _within(days: list[date], start: date, end: date) -> int:
+    """How many of the sorted ``days`` fall after ``start``, up to and including ``end``."""
+    return bisect.bisect_right(days, end) - bisect.bisect_right(days, start)
 
 
 @dataclass(frozen=True)
@@ -101,10 +121,18 @@ class NoticeTiming:
     issued_on: date | None
     working_days: int  # working days from the meeting to the notice (or to ``as_of``)
     late: bool
+    uncovered: tuple[int, ...] = ()  # years from the meeting to the deadline not in the table
 
     @property
     def days_late(self) -> int:
         return max(0, self.working_days - NOTICE_WORKING_DAYS)
+
+    @property
+    def state(self) -> str:
+        """ "late", "on_time" (issued within the 5 days) or "pending" (not issued, not due)."""
+        if self.late:
+            return "late"
+        return "on_time" if self.issued_on is not None else "pending"
 
 
 def notice_timing(
@@ -112,10 +140,15 @@ def notice_timing(
 ) -> NoticeTiming:
     """Judge a notice: late when issued more than 5 working days after the meeting, or not
     issued by ``as_of`` although that deadline has passed.  A notice dated after ``as_of``
-    counts as not issued yet."""
-    deadline = add_working_days(meeting_date, NOTICE_WORKING_DAYS, calendar)
+    counts as not issued yet.  The count always runs from the meeting."""
+    memo = calendar.notice_deadlines
+    deadline = memo.get(meeting_date) or memo.setdefault(
+        meeting_date, add_working_days(meeting_date, NOTICE_WORKING_DAYS, calendar)
+    )
     issued = issued_on if issued_on is not None and issued_on <= as_of else None
     until = issued if issued is not None else as_of
     spent = working_days_between(meeting_date, until, calendar)
     late = spent > NOTICE_WORKING_DAYS
-    return NoticeTiming(meeting_date, deadline, issued, spent, late)
+    years = range(meeting_date.year, deadline.year + 1)
+    uncovered = tuple(y for y in years if not calendar.covers(y))
+    return NoticeTiming(meeting_date, deadline, issued, spent, late, uncovered)

@@ -93,8 +93,8 @@ def t(key: str, lang: Lang, **params: object) -> str:
 
     A parameter written ``"§kind.task"`` is itself a key, shown lower-case in the same
     language; a value that merely starts with ``§`` but names no key (an id or text someone
-    typed) is shown as it is.  An unknown key shows its last part (``status.weird`` → ``weird``: a code from
-    newer data stays readable); in strict mode it raises ``KeyError``.
+    typed) is shown as it is.  An unknown key shows its last part (``status.weird`` →
+    ``weird``: a code from newer data stays readable); in strict mode it raises ``KeyError``.
     """
     pair = CATALOGUE.get(key)
     if pair is None:

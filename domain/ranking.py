@@ -1,13 +1,15 @@
 """Ranking (Bảng xếp hạng): weighted totals, competition ranks with shared ties, grades.
 
-Scores are on a 0–1 scale (a typed "85%" is 0.85).  The total is the weighted mean of a
-unit's scores (a missing score counts 0).  Ranks are "competition" ranks: equal totals
-(compared at 4 decimals) share a rank and the next rank skips — 0.727, 0.727, 0.701 rank
-1, 1, 3.  Computed criteria, judged at the year's cut-off (15/12 of the year before to
-14/12):
+Scores are on a 0–1 scale (a typed "85%" is 0.85).  The total is the weighted mean of the
+scores a unit has: a missing score is left out (its weight with it), never counted as 0; a
+unit with no score at all is not ranked ("chưa có số liệu").  Ranks are "competition"
+ranks on the printed precision (3 decimals): equal printed totals share a rank and the next
+rank skips — 0,667, 0,667, 0,667, 0,500 rank 1, 1, 1, 4; tied units are listed in
+Vietnamese order of their names.  Computed criteria, judged at the year's cut-off (15/12 of
+the year before to 14/12):
 
 * ``completion_rate`` — tasks led by the unit and due in the window that were done;
-* ``overdue_count``  — scored as 1 − overdue / tasks (the raw count is shown beside it);
+* ``overdue_count``  — scored as 1 − overdue / tasks (the document shows the count);
 * ``attainment``     — mean attainment of the unit's indicators with a target (capped at 100%).
 """
 
@@ -22,9 +24,10 @@ from typing import Any
 from domain.errors import ValidationError
 from domain.i18n import Lang, known, t
 from domain.rules import attainment, task_status
+from domain.text import collation_key
 
 SOURCES = ("manual", "completion_rate", "overdue_count", "attainment")
-PLACES = 4
+PLACES = 3  # the printed precision: ties are what the reader sees as equal
 
 
 @dataclass(frozen=True)
@@ -42,12 +45,17 @@ DEFAULT_BANDS: tuple[Band, ...] = (
 )
 
 
-def weighted_total(scores: Mapping[str, float | None], weights: Mapping[str, float]) -> float:
-    total_weight = sum(w for w in weights.values() if w > 0)
-    if total_weight <= 0:
+def weighted_total(
+    scores: Mapping[str, float | None], weights: Mapping[str, float]
+) -> float | None:
+    """The weighted mean of the scores present (None when there is none)."""
+    if sum(w for w in weights.values() if w > 0) <= 0:
         raise ValidationError.single("criteria", "ranking.no_weight")
-    value = sum(w * float(scores.get(k) or 0.0) for k, w in weights.items() if w > 0)
-    return round(value / total_weight, 6)
+    present = {k: w for k, w in weights.items() if w > 0 and scores.get(k) is not None}
+    if not present:
+        return None
+    value = sum(w * float(scores[k] or 0.0) for k, w in present.items())
+    return round(value / sum(present.values()), 6)
 
 
 def competition_ranks(totals: Sequence[float], places: int = PLACES) -> list[int]:
@@ -100,8 +108,8 @@ def parse_score(value: object) -> float:
 @dataclass(frozen=True)
 class Placed:
     key: str
-    total: float
-    rank: int
+    total: float | None  # None: no data, not ranked
+    rank: int | None
     grade: str
 
 
@@ -109,15 +117,22 @@ def rank(
     scores: Mapping[str, Mapping[str, float | None]],
     weights: Mapping[str, float],
     bands: Sequence[Band] = DEFAULT_BANDS,
+    names: Mapping[str, str] | None = None,
 ) -> list[Placed]:
-    """Totals, ranks and grades of every entry, best first."""
-    keys = list(scores)
-    totals = [weighted_total(scores[k], weights) for k in keys]
-    ranks = competition_ranks(totals)
+    """Totals, ranks and grades, best first; ties and the unranked in order of name."""
+    totals = {k: weighted_total(v, weights) for k, v in scores.items()}
+    ranked = [k for k, total in totals.items() if total is not None]
+    ranks = competition_ranks([totals[k] or 0.0 for k in ranked])
     placed = [
-        Placed(k, tot, r, grade(tot, bands)) for k, tot, r in zip(keys, totals, ranks, strict=True)
+        Placed(k, totals[k], r, grade(totals[k] or 0.0, bands))
+        for k, r in zip(ranked, ranks, strict=True)
     ]
-    return sorted(placed, key=lambda p: (p.rank, p.key))
+    placed += [Placed(k, None, None, "") for k, total in totals.items() if total is None]
+    label = names or {}
+    return sorted(
+        placed,
+        key=lambda p: (p.rank is None, p.rank or 0, collation_key(label.get(p.key, p.key))),
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -147,12 +162,10 @@ def unit_task_figures(
 
 
 def computed_scores(
-    tasks: Iterable[Mapping[str, Any]],
-    indicators: Iterable[Mapping[str, Any]],
-    start: date,
-    cutoff: date,
+    figures: Mapping[str, int], indicators: Iterable[Mapping[str, Any]], cutoff: date
 ) -> dict[str, float | None]:
-    figures = unit_task_figures(tasks, start, cutoff)
+    """The computed criteria from a unit's task figures (:func:`unit_task_figures`) and its
+    indicators; None where there is nothing to judge."""
     total = figures["total"]
     shares = [
         min(a.percent_of_target, 100.0) / 100.0

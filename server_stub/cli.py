@@ -3,10 +3,10 @@
 ::
 
     sotay-server [--db PATH] [--json] [--lang vi|en] serve [--host H] [--port P]
-    sotay-server office add SCOPE --name NAME      sotay-server office list
+    sotay-server office add SCOPE --name NAME      sotay-server office ls
     sotay-server office remove SCOPE               (its tokens stop at once; records stay)
     sotay-server token create --office SCOPE --role office|hq [--user NAME] [--expires-days N]
-    sotay-server token list                        sotay-server token revoke TOKEN_ID
+    sotay-server token ls                          sotay-server token revoke TOKEN_ID
     sotay-server export                            (JSON lines on stdout)
     sotay-server migrate                           (also done at every start, under a lock)
     sotay-server copy --from FILE.db --to postgresql://…   (into an empty database)
@@ -17,7 +17,8 @@ counter, tokens (hashed) as they are, so replicas sync on with their cursors.  `
 picks a free port; the first stdout line names the URL actually listened on.
 ``token create`` prints the token once, alone on the last stdout line; it is never stored.
 ``--role hq`` is only for a headquarters office (a top-level scope such as ``vn``).
-``token list`` shows each token's office, role, user, status and last use (never the token).
+``token ls`` (``list`` still works) shows each token's office, role, user, status and last
+use (never the token).
 Errors are one line on stderr (Vietnamese or English per ``SOTAY_LANG``/``LANG``), exit ≠ 0.
 """
 
@@ -34,64 +35,76 @@ from typing import Any
 import orjson
 import pydantic
 
+from domain.arguments import Parser, lang_of
+from domain.dates import format_time
 from domain.errors import SotayError
-from domain.i18n import Lang, load_catalogues, resolve_lang, t
+from domain.i18n import Lang, load_catalogues, t
 from server_stub import auth, logs, migrations
 from server_stub.db import Database
 from server_stub.settings import ServerSettings
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="sotay-server", description="Sổ tay central service and its admin."
-    )
-    parser.add_argument(
-        "--db",
-        default=None,
-        help="database file or postgresql:// URL (default $SOTAY_SERVER_DB or ./sotay-server.db)",
-    )
-    parser.add_argument("--json", action="store_true", help="machine-readable output")
-    parser.add_argument("--lang", choices=("vi", "en"), default=None)
+def _parser(lang: Lang) -> Parser:
+    def h(key: str) -> str:
+        return t(f"server.cli.help.{key}", lang)
+
+    parser = Parser(prog="sotay-server", description=h("description"), lang=lang)
+    parser.add_argument("--db", default=None, help=h("db"))
+    parser.add_argument("--json", action="store_true", help=h("json"))
+    parser.add_argument("--lang", choices=("vi", "en"), default=None, help=h("lang"))
     sub = parser.add_subparsers(dest="command", required=True)
 
-    serve = sub.add_parser("serve", help="run the HTTP service")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8765, help="0 picks a free port")
-    serve.add_argument("--log-level", choices=("debug", "info", "warning", "error"))
-
-    office = sub.add_parser("office", help="offices").add_subparsers(dest="action", required=True)
-    add = office.add_parser("add", help="add an office (a scope such as vn/bac-giang)")
-    add.add_argument("scope")
-    add.add_argument("--name", required=True)
-    office.add_parser("list", help="list offices")
-    remove = office.add_parser(
-        "remove", help="remove an office: its tokens stop working at once; its records stay"
+    serve = sub.add_parser("serve", help=h("serve"), description=h("serve"))
+    serve.add_argument("--host", default="127.0.0.1", help=h("host"))
+    serve.add_argument("--port", type=int, default=8765, help=h("port"))
+    serve.add_argument(
+        "--log-level", choices=("debug", "info", "warning", "error"), help=h("log_level")
     )
-    remove.add_argument("scope")
 
-    token = sub.add_parser("token", help="access tokens").add_subparsers(
+    office = _group(sub, "office", h("office"))
+    add = office.add_parser("add", help=h("office_add"), description=h("office_add"))
+    add.add_argument("scope", help=h("scope"))
+    add.add_argument("--name", required=True, help=h("office_name"))
+    _listing(office, h("office_ls"))
+    remove = office.add_parser("remove", help=h("office_remove"), description=h("office_remove"))
+    remove.add_argument("scope", help=h("scope"))
+
+    token = _group(sub, "token", h("token"))
+    create = token.add_parser("create", help=h("token_create"), description=h("token_create"))
+    create.add_argument("--office", required=True, help=h("token_office"))
+    create.add_argument("--role", required=True, choices=auth.ROLES, help=h("role"))
+    create.add_argument("--user", default="", help=h("user"))
+    create.add_argument("--expires-days", type=int, default=None, help=h("expires_days"))
+    revoke = token.add_parser("revoke", help=h("token_revoke"), description=h("token_revoke"))
+    revoke.add_argument("token_id", help=h("token_id"))
+    _listing(token, h("token_ls"))
+
+    sub.add_parser("export", help=h("export"), description=h("export"))
+    sub.add_parser("migrate", help=h("migrate"), description=h("migrate"))
+    copy = sub.add_parser("copy", help=h("copy"), description=h("copy"))
+    for flag, dest in (("--from", "source"), ("--to", "target")):
+        copy.add_argument(
+            flag,
+            dest=dest,
+            required=True,
+            metavar=t(f"server.cli.metavar.{dest}", lang),
+            help=h(f"copy_{dest}"),
+        )
+    return parser
+
+
+def _group(sub: Any, name: str, text: str) -> Any:
+    """A command with actions of its own (``office add``, ``token ls``)."""
+    return sub.add_parser(name, help=text, description=text).add_subparsers(
         dest="action", required=True
     )
-    create = token.add_parser("create", help="make a token (shown once)")
-    create.add_argument("--office", required=True)
-    create.add_argument(
-        "--role",
-        required=True,
-        choices=auth.ROLES,
-        help="hq only for a headquarters office (a top-level scope, e.g. vn)",
-    )
-    create.add_argument("--user", default="")
-    create.add_argument("--expires-days", type=int, default=None)
-    revoke = token.add_parser("revoke", help="revoke a token by its id (see token list)")
-    revoke.add_argument("token_id")
-    token.add_parser("list", help="list tokens (never the tokens themselves)")
 
-    sub.add_parser("export", help="every record as JSON lines on stdout")
-    sub.add_parser("migrate", help="apply the database's missing migrations")
-    copy = sub.add_parser("copy", help="copy a whole database into an empty one")
-    copy.add_argument("--from", dest="source", required=True, help="file or URL to copy")
-    copy.add_argument("--to", dest="target", required=True, help="an empty database (URL)")
-    return parser
+
+def _listing(actions: Any, text: str) -> None:
+    """``ls``, the verb ``sotay`` lists with; ``list`` still works but is not shown (a
+    subcommand without ``help`` is not listed, and the actions' name is ``LỆNH``)."""
+    actions.add_parser("ls", help=text, description=text)
+    actions.add_parser("list", description=text)
 
 
 def _settings(args: argparse.Namespace) -> ServerSettings:
@@ -114,6 +127,11 @@ def _table(rows: list[list[str]]) -> None:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for row in rows:
         _out("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+
+
+def _when(value: Any) -> str:
+    """A stored time in the administrator's local dd/mm/yyyy HH:MM; "-" for none."""
+    return format_time(str(value)) if value else "-"
 
 
 def _dump(data: Any) -> None:
@@ -143,7 +161,8 @@ def _office(args: argparse.Namespace, db: Database, lang: Lang) -> None:
     if args.json:
         _dump([{"scope": s, "name": n, "created_at": c} for s, n, c in offices])
     else:
-        _table([["SCOPE", "NAME", "CREATED"], *[[s, n, c] for s, n, c in offices]])
+        heads = [t(f"server.cli.head.{k}", lang) for k in ("scope", "name", "created")]
+        _table([heads, *[[s, n, _when(c)] for s, n, c in offices]])
 
 
 def _token(args: argparse.Namespace, db: Database, lang: Lang) -> None:
@@ -176,33 +195,43 @@ def _token(args: argparse.Namespace, db: Database, lang: Lang) -> None:
         tokens = r.tokens()
     listed = [
         {
-            "id": t.id,
-            "office": t.office,
-            "role": t.role,
-            "user": t.user,
-            "status": auth.token_status(t),
-            "last_used_at": t.last_used_at,
-            "created_at": t.created_at,
-            "expires_at": t.expires_at,
-            "revoked_at": t.revoked_at,
+            "id": row.id,
+            "office": row.office,
+            "role": row.role,
+            "user": row.user,
+            "status": auth.token_status(row),
+            "last_used_at": row.last_used_at,
+            "created_at": row.created_at,
+            "expires_at": row.expires_at,
+            "revoked_at": row.revoked_at,
         }
-        for t in tokens
+        for row in tokens
     ]
     if args.json:
         _dump(listed)
         return
-    header = [
-        "ID",
-        "OFFICE",
-        "ROLE",
-        "USER",
-        "STATUS",
-        "LAST USED",
-        "CREATED",
-        "EXPIRES",
-        "REVOKED",
-    ]
-    _table([header, *[[str(t[k] or "-") for k in t] for t in listed]])
+    heads = [t(f"server.cli.head.{k}", lang) for k in TOKEN_COLUMNS]
+    _table([heads, *[[_cell(k, item[k], lang) for k in TOKEN_COLUMNS] for item in listed]])
+
+
+def _cell(column: str, value: Any, lang: Lang) -> str:
+    if column == "status":
+        return t(f"server.cli.status.{value}", lang)
+    return _when(value) if column.endswith("_at") else str(value or "-")
+
+
+#: The columns of ``token ls`` (its JSON has the same keys).
+TOKEN_COLUMNS = (
+    "id",
+    "office",
+    "role",
+    "user",
+    "status",
+    "last_used_at",
+    "created_at",
+    "expires_at",
+    "revoked_at",
+)
 
 
 def _export(db: Database, settings: ServerSettings) -> None:
@@ -293,9 +322,11 @@ def _serve(args: argparse.Namespace, db: Database, settings: ServerSettings, lan
 
 def main(argv: Sequence[str] | None = None) -> int:
     load_catalogues("server_stub")
-    parser = _parser()
-    args = parser.parse_args(argv)
-    lang: Lang = resolve_lang(args.lang)
+    lang = lang_of(sys.argv[1:] if argv is None else argv)
+    try:
+        args = _parser(lang).parse_args(argv)
+    except SystemExit as exc:  # --help, or a usage error already explained
+        return int(exc.code or 0)
     try:
         settings = _settings(args)
         if args.command == "copy":

@@ -68,3 +68,4 @@ def test_mypy_is_strict_over_the_packages_and_the_tests() -> None:
     assert config["mypy"]["strict"] is True
     checked = {"domain", "sync", "server_stub", "documents", "tui", "tests"}
     assert set(config["mypy"]["packages"]) >= checked
+    assert "E501" not in config["ruff"]["lint"]["ignore"]  # lines within line-length

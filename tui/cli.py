@@ -21,8 +21,9 @@ from typing import Any, NoReturn
 
 import platformdirs
 
+from domain.arguments import Parser, lang_of, translate
 from domain.errors import SotayError
-from domain.i18n import Lang, resolve_lang, t
+from domain.i18n import Lang, t
 from domain.version import version
 from sync.store import Store
 from tui import strings
@@ -93,30 +94,17 @@ class Context:
         return Store.open(self.data, read_only=self.read_only)
 
 
-class Parser(argparse.ArgumentParser):
-    """argparse that reports usage errors in the person's language, without a traceback."""
-
-    lang: Lang = "vi"
-
-    def error(self, text: str) -> NoReturn:
-        prefix = t("cli.invalid_command", self.lang)
-        self.print_usage(sys.stderr)
-        sys.stderr.write(f"{self.prog}: {prefix}: {text}\n")
-        raise SystemExit(2)
-
-
 def build_parser(lang: Lang) -> Parser:
-    Parser.lang = lang
-    parser = Parser(prog="sotay", description=t("cli.description", lang))
-    parser.add_argument("--data", metavar="DIR", help=t("cli.help.data", lang))
-    parser.add_argument("--lang", choices=["vi", "en"], help="ngôn ngữ / language")
+    parser = Parser(prog="sotay", description=t("cli.description", lang), lang=lang)
+    parser.add_argument("--data", help=t("cli.help.data", lang))
+    parser.add_argument("--lang", choices=["vi", "en"], help=t("cli.help.lang", lang))
     parser.add_argument(
         "--version",
         action="version",
         version=f"sotay {version()}",
         help=t("cli.help.version", lang),
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    sub = parser.add_subparsers(dest="command")
     for name in COMMAND_MODULES:
         try:
             module = importlib.import_module(name)
@@ -126,15 +114,6 @@ def build_parser(lang: Lang) -> Parser:
             continue
         module.register(sub, lang)
     return parser
-
-
-def _pre_lang(argv: Sequence[str]) -> Lang:
-    for i, arg in enumerate(argv):
-        if arg == "--lang" and i + 1 < len(argv):
-            return resolve_lang(argv[i + 1])
-        if arg.startswith("--lang="):
-            return resolve_lang(arg.split("=", 1)[1])
-    return resolve_lang()
 
 
 def _log_crash(data: Path) -> Path | None:
@@ -175,14 +154,14 @@ def _parse(parser: Parser, argv: Sequence[str]) -> argparse.Namespace:
     if extra and isinstance(fields, list) and not any(w.startswith("-") for w in extra):
         fields.extend(extra)
     elif extra:
-        parser.error(t("cli.unrecognised", parser.lang, args=" ".join(extra)))
+        parser.error(translate("unrecognized arguments: %s", parser.lang) % " ".join(extra))
     return args
 
 
 def run(argv: Sequence[str] | None = None) -> int:
     strings.load()
     argv = list(sys.argv[1:] if argv is None else argv)
-    lang = _pre_lang(argv)
+    lang = lang_of(argv)
     console = Console(lang)
     args = _global_only(argv)
     if args is None:

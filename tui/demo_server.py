@@ -72,10 +72,12 @@ class DemoServer:
         tokens: dict[str, str] | None = None,
         port: int = 0,
         env: Mapping[str, str] | None = None,
+        cwd: Path | None = None,
     ) -> DemoServer:
         """``sotay-server serve`` on ``db`` at a loopback ``port`` (0: a free one), once healthy.
 
-        The tests start their real servers here too (with ``env`` and a fixed port to restart)."""
+        The tests and the benchmarks start their real servers here too (with ``env``, a fixed
+        port to restart, or another checkout's ``cwd``)."""
         command = [
             sys.executable,
             "-m",
@@ -91,7 +93,7 @@ class DemoServer:
             "warning",
         ]
         process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env
+            command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env, cwd=cwd
         )
         server = cls(db, "", process, dict(tokens or {}))
         try:

@@ -13,12 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
-from domain.holidays import (
-    NOTICE_WORKING_DAYS,
-    add_working_days,
-    load_calendar,
-    working_days_between,
-)
+from documents.notice import MeetingNotice, late_meetings
 from domain.rules import Attainment, attainment, task_status
 from domain.text import collation_key, fold, safe_display
 from sync.record import Record
@@ -78,22 +73,6 @@ def task_row(record: Record, today: date) -> TaskRow:
 
 
 @dataclass(frozen=True)
-class LateNotice:
-    meeting_id: str
-    title: str
-    meeting_date: date
-    issued_on: date | None
-    deadline: date
-    until: date
-
-    @property
-    def days_late(self) -> int:
-        """Working days after the deadline until the notice (or today); counted on demand,
-        only for the notices the dashboard shows."""
-        return working_days_between(self.deadline, self.until, load_calendar())
-
-
-@dataclass(frozen=True)
 class IndicatorLine:
     id: str
     name: str
@@ -105,7 +84,7 @@ class Dashboard:
     overdue: list[TaskRow] = field(default_factory=list)
     due_soon: list[TaskRow] = field(default_factory=list)
     meetings: list[Record] = field(default_factory=list)
-    late_notices: list[LateNotice] = field(default_factory=list)
+    late_notices: list[MeetingNotice] = field(default_factory=list)
     indicators: list[IndicatorLine] = field(default_factory=list)
     pending: int = 0
     open_conflicts: int = 0
@@ -221,55 +200,11 @@ class Derived:
         ]
         return sorted(found, key=lambda m: (str(m.flat.get("date")), str(m.flat.get("time") or "")))
 
-    def _late_notices(self, today: date) -> list[LateNotice]:
+    def _late_notices(self, today: date) -> list[MeetingNotice]:
         """Meetings whose conclusion notice came (or is still missing) later than 5 working
-        days after them (QĐ 45/2018/QĐ-TTg), most recent first.
-
-        Judged against the deadline (the 5th working day after the meeting): late when a
-        working day passed after it before the notice — so a meeting held years ago costs
-        a dozen steps, not a walk over every day since.
-        """
-        calendar = load_calendar()
-        issued = self._notice_dates()
-        deadlines: dict[date, tuple[date, date]] = {}
-        out = []
-        for meeting in self.store.list("meeting"):
-            held = _day(meeting.flat.get("date"))
-            if held is None or held >= today:
-                continue
-            if held not in deadlines:
-                due = add_working_days(held, NOTICE_WORKING_DAYS, calendar)
-                deadlines[held] = (due, add_working_days(due, 1, calendar))
-            deadline, first_late_day = deadlines[held]
-            on = issued.get(meeting.id)
-            until = on if on is not None and on <= today else today
-            if until >= first_late_day:
-                out.append(
-                    LateNotice(
-                        meeting.id,
-                        meeting.title,
-                        held,
-                        on if on is not None and on <= today else None,
-                        deadline,
-                        until,
-                    )
-                )
-        return sorted(out, key=lambda n: n.meeting_date, reverse=True)
-
-    def _notice_dates(self) -> dict[str, date | None]:
-        """Meeting ID → the earliest issue date of its notices (None: a notice not dated yet)."""
-        issued: dict[str, date | None] = {}
-        for conclusion in self.store.list("conclusion"):
-            meeting_id = conclusion.flat.get("meeting_id")
-            if not isinstance(meeting_id, str):
-                continue
-            when = _day(conclusion.flat.get("date"))
-            previous = issued.get(meeting_id)
-            if when is not None and (previous is None or when < previous):
-                issued[meeting_id] = when
-            else:
-                issued.setdefault(meeting_id, previous)
-        return issued
+        days after them (QĐ 45/2018/QĐ-TTg), most recent first — judged by the one rule the
+        CLI and the documents use, so the counts agree."""
+        return late_meetings(self.store, as_of=today)[::-1]
 
     def _indicators(self, today: date) -> list[IndicatorLine]:
         """Every target's standing, furthest behind first (those without a reading last)."""
@@ -287,12 +222,3 @@ class Derived:
 
     def open_conflicts(self) -> list[Record]:
         return self._cached("conflicts", self.store.open_conflicts)
-
-
-def _day(value: Any) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None

@@ -8,10 +8,10 @@ everywhere.  Every string that may come from another office goes through ``safe_
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import UTC, date, datetime, tzinfo
+from datetime import date, tzinfo
 from typing import Any
 
-from domain.dates import format_date
+from domain.dates import format_date, format_time
 from domain.i18n import Lang, t
 from domain.ids import short
 from domain.money import format_money, format_percent
@@ -227,9 +227,6 @@ def local_time(iso: str | None, lang: Lang = "vi", tz: tzinfo | None = None) -> 
     if not iso:
         return t("ui.status.never", lang)
     try:
-        when = datetime.fromisoformat(str(iso).replace("Z", "+00:00"))
+        return format_time(str(iso), tz)
     except ValueError:
         return str(iso)
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return when.astimezone(tz).strftime("%d/%m/%Y %H:%M")

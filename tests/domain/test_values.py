@@ -8,14 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.dates import (
-    add_working_days,
-    format_date,
-    format_long_date,
-    parse_date,
-    working_days_between,
-)
+from domain.dates import format_date, format_long_date, parse_date
 from domain.errors import ValidationError
+from domain.holidays import WorkCalendar, add_working_days, working_days_between
 from domain.money import format_money, format_percent, group_thousands, parse_millions, parse_money
 from domain.timeframe import parse_timeframe
 
@@ -148,7 +143,7 @@ def test_timeframe_parsing_never_fails_and_keeps_the_text(text: str) -> None:
 
 
 def test_working_days_skip_weekends_and_holidays() -> None:
-    holidays = {date(2022, 9, 1), date(2022, 9, 2)}
+    holidays = WorkCalendar(days_off=frozenset({date(2022, 9, 1), date(2022, 9, 2)}))
     # Thursday 25/08/2022 + 5 working days: 26, 29, 30, 31/8, 5/9 (1-2/9 holidays, 3-4/9 weekend)
     assert add_working_days(date(2022, 8, 25), 5, holidays) == date(2022, 9, 5)
     assert working_days_between(date(2022, 8, 25), date(2022, 9, 5), holidays) == 5

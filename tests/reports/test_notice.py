@@ -24,11 +24,11 @@ def test_q2_2022_notice_lists_each_assignment_in_standard_wording(demo_store: St
     md = to_markdown(doc)
     assert "kết luận như sau:" in md
     assert (
-        "2.1. Trung tâm Thông tin chủ trì, phối hợp Văn phòng 1719 tăng cường tập huấn, bồi "
-        "dưỡng nâng cao nhận thức, trình độ, kỹ năng để đưa các sản phẩm CNTT vào khai thác "
-        "hiệu quả, hoàn thành trước 30/09/2022."
+        "2.1. Giao Trung tâm Thông tin chủ trì, phối hợp với Văn phòng 1719 tăng cường tập "
+        "huấn, bồi dưỡng nâng cao nhận thức, trình độ, kỹ năng để đưa các sản phẩm CNTT vào "
+        "khai thác hiệu quả, hoàn thành trước 30/09/2022."
     ) in md
-    assert "Trung tâm Thông tin chủ trì, phối hợp Vụ Kế hoạch làm rõ" in md
+    assert "Giao Trung tâm Thông tin chủ trì, phối hợp với Vụ Kế hoạch làm rõ" in md
     assert "hoàn thành trước 30/06/2022." in md and "hoàn thành trước 31/12/2022." in md
     assignments = [
         line for line in md.splitlines() if line.startswith("2.") and line[2:3].isdigit()

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import orjson
@@ -158,8 +159,10 @@ def test_token_list_shows_office_role_user_status_and_last_use(db_path: Path | s
     }
     assert (rows[bg["id"]]["status"], rows[bg["id"]]["last_used_at"]) == ("office_removed", None)
     table = cli("--db", str(db_path), "token", "list").stdout.splitlines()
-    assert table[0].split()[:6] == ["ID", "OFFICE", "ROLE", "USER", "STATUS", "LAST"]
-    line = next(row for row in table if hq["id"] in row)
-    assert "Thư ký" in line and "active" in line and "2024-05-01" in line
+    header = ["Số hiệu", "Văn phòng", "Vai trò", "Người dùng", "Trạng thái", "Dùng lần cuối"]
+    assert re.split(r"\s{2,}", table[0])[:6] == header
+    line = re.split(r"\s{2,}", next(row for row in table if hq["id"] in row))
+    assert line[1:5] == ["vn", "hq", "Thư ký", "đang dùng"]
+    assert line[5].startswith("01/05/2024 ")  # local dd/mm/yyyy HH:MM
     for token in (hq["token"], bg["token"]):
         assert token not in "\n".join(table)

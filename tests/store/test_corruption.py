@@ -47,7 +47,7 @@ def test_a_flipped_snapshot_byte_is_detected_kept_and_recovered(
 
     assert run(["--data", str(path), "doctor"]) == 7
     out = capsys.readouterr().out
-    assert "store.kind.task: corrupt" in out and "--recover" in out
+    assert "store.kind.task: hỏng" in out and "--recover" in out
 
     assert run(["--data", str(path), "doctor", "--recover"]) == 0
     kept = [p for p in path.iterdir() if p.name.startswith("store.kind.task.corrupt-")]

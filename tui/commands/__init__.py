@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from domain.i18n import Lang, t
+from domain.text import fold
 
 if TYPE_CHECKING:
     from tui.cli import Context
@@ -15,9 +16,17 @@ if TYPE_CHECKING:
 def command(
     sub: Any, lang: Lang, name: str, func: Callable[[argparse.Namespace, Context], int]
 ) -> argparse.ArgumentParser:
-    """The subcommand ``name`` running ``func``; its help is ``cli.cmd.<name>`` in ``lang``."""
+    """The subcommand ``name`` running ``func``; its help (in the list of commands and atop
+    its own ``--help``) is ``cli.cmd.<name>`` in ``lang``."""
+    text = t("cli.cmd." + name.replace("-", "_"), lang)
     parser: argparse.ArgumentParser = sub.add_parser(
-        name, help=t("cli.cmd." + name.replace("-", "_"), lang)
+        name, help=text, description=text[:1].upper() + text[1:]
     )
     parser.set_defaults(func=func)
     return parser
+
+
+def as_typed(code: str, label: str) -> str:
+    """A choice as typed and as read, for help texts: "task (Nhiệm vụ)"; the code alone when
+    its label says the same ("unit", not "unit (Unit)")."""
+    return code if fold(label) == fold(code) else f"{code} ({label})"

@@ -36,7 +36,7 @@ def cmd_doctor(args: argparse.Namespace, ctx: Context) -> int:
     c = ctx.console
     diag = doctor.diagnose(ctx.data)
     for f in diag.files:
-        parts = [f.state]
+        parts = [t(f"doctor.state.{f.state}", c.lang)]
         if f.records is not None:
             parts.append(t("doctor.cli.records", c.lang, n=f.records))
         if f.entries:

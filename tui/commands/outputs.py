@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,17 +13,20 @@ from documents import plan_import, rollup
 from documents import ranking as rk
 from documents.assemble import ReportOptions, collect_report
 from documents.export import formats_for, save_report, write_document
-from documents.notice import late_meetings, notice_document
+from documents.notice import late_document, late_meetings, notice_document, timing_note
 from documents.render_md import to_markdown
 from documents.reporting import Document, build_report
 from domain.dates import format_date, parse_date
 from domain.errors import ValidationError
+from domain.holidays import NoticeTiming
 from domain.i18n import Lang, t
+from domain.money import group_thousands
 from domain.periods import KINDS as PERIOD_KINDS
 from domain.periods import parse_period
 from domain.ranking import parse_bands
+from domain.schema import RANKING_GROUPS
 from sync.store import Store
-from tui.commands import command
+from tui.commands import as_typed, command
 
 if TYPE_CHECKING:
     from tui.cli import Context
@@ -44,14 +48,18 @@ def register_commands(sub: Any, lang: Lang) -> dict[str, argparse.ArgumentParser
                 "--format",
                 help="docx, md, csv (" + t("cli.help.several_formats", lang) + ")",
             )
-            p.add_argument("-o", "--output", metavar="FILE")
+            p.add_argument("-o", "--output", help=t("cli.help.output", lang))
     return parsers
 
 
 def register(sub: Any, lang: Lang) -> None:
     p = register_commands(sub, lang)
     r = p["report"]
-    r.add_argument("kind", choices=PERIOD_KINDS, help=t("cli.help.period_kind", lang))
+    r.add_argument(
+        "kind",
+        choices=PERIOD_KINDS,
+        help=_choices("cli.help.period_kind", PERIOD_KINDS, "period_kind", lang),
+    )
     r.add_argument("period", help="2022-Q2, 2011-H1, 2022-05, 2022, 01/03/2022..30/06/2022")
     r.add_argument("--scope", help=t("cli.help.scope_default_office", lang))
     r.add_argument("--unit", help=t("cli.help.reporting_unit", lang))
@@ -68,7 +76,7 @@ def register(sub: Any, lang: Lang) -> None:
 
     n = p["notice"]
     n.add_argument("id", nargs="?", help=t("cli.help.meeting_notice_id", lang))
-    n.add_argument("--place")
+    n.add_argument("--place", help=t("cli.help.place", lang))
     n.add_argument(
         "--late",
         action="store_true",
@@ -76,33 +84,45 @@ def register(sub: Any, lang: Lang) -> None:
     )
 
     k = p["ranking"]
-    k.add_argument("year", type=int)
+    k.add_argument("year", type=int, help=t("cli.help.ranking_year", lang))
     k.add_argument(
         "--group",
         default="units",
-        choices=["departments", "districts", "communes", "units", "individuals"],
+        choices=list(RANKING_GROUPS),
+        help=_choices("cli.help.ranking_group", RANKING_GROUPS, "ranking_group", lang),
     )
-    k.add_argument("--scope")
-    k.add_argument("--criterion", action="append", default=[], metavar="NAME=WEIGHT[:SOURCE]")
+    k.add_argument("--scope", help=t("cli.help.scope_default_office", lang))
+    k.add_argument("--criterion", action="append", default=[], help=t("cli.help.criterion", lang))
     k.add_argument("--scores", metavar="CSV", help=t("cli.help.typed_scores", lang))
-    k.add_argument("--bands", metavar="Xuất sắc=0,9,Tốt=0,8,…")
-    k.add_argument("--title")
-    k.add_argument("--save", action="store_true")
+    k.add_argument("--bands", metavar=t("cli.metavar.bands", lang), help=t("cli.help.bands", lang))
+    k.add_argument("--title", help=t("cli.help.ranking_title", lang))
+    k.add_argument("--save", action="store_true", help=t("cli.help.save_ranking", lang))
 
     i = p["import-plan"]
-    i.add_argument("file")
+    i.add_argument("file", help=t("cli.help.plan_file", lang))
     i.add_argument("--plan", required=True, help=t("cli.help.plan_id_number", lang))
     i.add_argument("--yes", "-y", action="store_true", help=t("cli.help.do_not_ask", lang))
     i.add_argument("--dry-run", action="store_true", help=t("cli.help.preview_only", lang))
 
     u = p["rollup"]
-    u.add_argument("--sort", choices=rollup.SORT_KEYS, default="office")
-    u.add_argument("--desc", action="store_true")
+    u.add_argument(
+        "--sort",
+        choices=rollup.SORT_KEYS,
+        default="office",
+        help=_choices("cli.help.sort", rollup.SORT_KEYS, "rollup", lang),
+    )
+    u.add_argument("--desc", action="store_true", help=t("cli.help.reverse", lang))
     u.add_argument(
         "--offline",
         action="store_true",
         help=t("cli.help.do_not_ask_server", lang),
     )
+
+
+def _choices(key: str, codes: Iterable[str], labels: str, lang: Lang) -> str:
+    """A help text naming each choice as typed and as read: "month (Tháng), quarter (Quý)"."""
+    named = ", ".join(as_typed(code, t(f"{labels}.{code}", lang)) for code in codes)
+    return t(key, lang, choices=named).replace("%", "%%")  # argparse formats help with %
 
 
 def emit(ctx: Context, document: Document, args: argparse.Namespace) -> None:
@@ -152,24 +172,40 @@ def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_notice(args: argparse.Namespace, ctx: Context) -> int:
     with ctx.open_store() as store:
         if args.late:
-            late = late_meetings(store)
-            for item in late:
-                ctx.console.print(_late_line(ctx.lang, item.timing) + f"  {item.meeting.title}")
-            if not late:
-                ctx.console.print(t("out.no_late", ctx.lang))
+            _late_list(ctx, store, args)
             return 0
         if not args.id:
             raise ValidationError.single("id", "validation.required")
         document, timing = notice_document(store, args.id, ctx.lang, args.place)
         emit(ctx, document, args)
-        if timing.late:
-            ctx.console.note(_late_line(ctx.lang, timing))
-        else:
-            ctx.console.note(t("out.notice_ok", ctx.lang, deadline=format_date(timing.deadline)))
+        ctx.console.note(_timing_line(ctx.lang, timing))
+        if timing.uncovered:
+            ctx.console.note(timing_note(timing, ctx.lang))
     return 0
 
 
-def _late_line(lang: Lang, timing: Any) -> str:
+def _late_list(ctx: Context, store: Store, args: argparse.Namespace) -> None:
+    """The late notices on screen, or written to the file / formats asked for."""
+    late = late_meetings(store)
+    if args.output or args.format:
+        emit(ctx, late_document(late, store.today(), ctx.lang), args)
+        return
+    for item in late:
+        ctx.console.print(_timing_line(ctx.lang, item.timing) + f"  {item.meeting.title}")
+        if item.timing.uncovered:
+            ctx.console.print("  " + timing_note(item.timing, ctx.lang))
+    if not late:
+        ctx.console.print(t("out.no_late", ctx.lang))
+
+
+def _timing_line(lang: Lang, timing: NoticeTiming) -> str:
+    deadline = format_date(timing.deadline)
+    if timing.state == "on_time":
+        return t("out.notice_ok", lang, deadline=deadline)
+    if timing.state == "pending":
+        return t(
+            "out.notice_pending", lang, deadline=deadline, days=group_thousands(timing.working_days)
+        )
     state = (
         t("out.notice_issued_late", lang, date=format_date(timing.issued_on))
         if timing.issued_on
@@ -180,8 +216,8 @@ def _late_line(lang: Lang, timing: Any) -> str:
         lang,
         meeting=format_date(timing.meeting_date),
         state=state,
-        deadline=format_date(timing.deadline),
-        days=timing.working_days,
+        deadline=deadline,
+        days=group_thousands(timing.working_days),
     )
 
 

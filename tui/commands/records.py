@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
@@ -13,15 +14,16 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from domain import demo
-from domain.errors import Problem, SotayError, ValidationError
+from domain.errors import NotFound, Problem, SotayError, ValidationError
 from domain.i18n import Lang, t
 from domain.rules import task_status
 from domain.schema import SPECS
 from domain.text import fold, safe_display
 from sync.record import Record
 from sync.store import Store
+from sync.transaction import SERVER_OWNED
 from tui import present
-from tui.commands import command
+from tui.commands import as_typed, command
 from tui.inputs import match_kind, parse_assignments, resolve_ref, to_logical
 
 if TYPE_CHECKING:
@@ -31,61 +33,101 @@ if TYPE_CHECKING:
 def register(sub: Any, lang: Lang) -> None:
     cmd = partial(command, sub, lang)
 
+    def h(key: str) -> str:
+        return t(f"cli.help.{key}", lang)
+
     p = cmd("init", cmd_init)
-    p.add_argument("--office", required=True, help="vn/bac-giang")
-    p.add_argument("--name", required=True)
-    p.add_argument("--role", choices=["office", "hq"], default="office")
-    p.add_argument("--author", help=t("cli.help.your_name", lang))
+    p.add_argument("--office", required=True, help=h("office_scope"))
+    p.add_argument("--name", required=True, help=h("office_name"))
+    p.add_argument("--role", choices=["office", "hq"], default="office", help=h("role"))
+    p.add_argument("--author", help=h("your_name"))
 
     p = cmd("add", cmd_add)
-    p.add_argument("kind")
-    p.add_argument("fields", nargs="*", metavar="field=value")
-    p.add_argument("--scope")
+    p.formatter_class = argparse.RawDescriptionHelpFormatter
+    p.epilog = kinds_and_fields(lang)
+    p.add_argument("kind", nargs="?", help=h("kind"))
+    p.add_argument("fields", nargs="*", default=[], help=h("fields"))
+    p.add_argument("--scope", help=h("scope_default_office"))
 
     p = cmd("set", cmd_set)
-    p.add_argument("id")
-    p.add_argument("fields", nargs="+", metavar="field=value")
+    p.add_argument("id", help=h("id"))
+    p.add_argument("fields", nargs="+", help=h("fields"))
 
     p = cmd("rm", cmd_rm)
-    p.add_argument("id")
-    p.add_argument("--yes", "-y", action="store_true")
+    p.add_argument("id", help=h("id"))
+    p.add_argument("--yes", "-y", action="store_true", help=h("do_not_ask"))
 
     p = cmd("restore", cmd_restore)
-    p.add_argument("id")
+    p.add_argument("id", help=h("id"))
 
     p = cmd("move", cmd_move)
-    p.add_argument("id")
-    p.add_argument("scope", help="vn/bac-giang/yen-the")
+    p.add_argument("id", help=h("id"))
+    p.add_argument("scope", help=h("move_scope"))
 
     p = cmd("show", cmd_show)
-    p.add_argument("id")
-    p.add_argument("--json", action="store_true")
-    p.add_argument("--history", action="store_true")
+    p.add_argument("id", help=h("id"))
+    p.add_argument("--json", action="store_true", help=h("json"))
+    p.add_argument("--history", action="store_true", help=h("history"))
 
     p = cmd("ls", cmd_ls)
-    p.add_argument("kind")
-    p.add_argument("filters", nargs="*", metavar="field=value")
-    p.add_argument(
-        "--overdue",
-        action="store_true",
-        help=t("cli.help.overdue_tasks_only", lang),
-    )
-    p.add_argument("--all", action="store_true", help=t("cli.help.include_deleted", lang))
-    p.add_argument("--json", action="store_true")
+    p.add_argument("kind", nargs="?", help=h("kind"))
+    p.add_argument("filters", nargs="*", default=[], help=h("filters"))
+    p.add_argument("--overdue", action="store_true", help=h("overdue_tasks_only"))
+    p.add_argument("--all", action="store_true", help=h("include_deleted"))
+    p.add_argument("--json", action="store_true", help=h("json"))
 
     p = cmd("find", cmd_find)
-    p.add_argument("text", nargs="+")
-    p.add_argument("--kind")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("text", nargs="+", help=h("find_text"))
+    p.add_argument("--kind", help=h("only_kind"))
+    p.add_argument("--json", action="store_true", help=h("json"))
 
     p = cmd("export", cmd_export)
-    p.add_argument("--format", choices=["jsonl", "json"], default="jsonl")
-    p.add_argument("--kind")
+    p.add_argument("--format", choices=["jsonl", "json"], default="jsonl", help=h("export_format"))
+    p.add_argument("--kind", help=h("only_kind"))
 
     p = cmd("import", cmd_import)
-    p.add_argument("file")
+    p.add_argument("file", help=h("import_file"))
 
     cmd("status", cmd_status)
+
+
+#: The kinds a person adds (conflicts are the server's).
+ADDABLE = tuple(kind for kind in SPECS if kind not in SERVER_OWNED)
+
+
+def _kind_name(kind: str, lang: Lang) -> str:
+    return as_typed(kind, t(f"kind.{kind}", lang))
+
+
+def kinds_and_fields(lang: Lang) -> str:
+    """``add --help``'s list: each kind and its fields (``*``: required), from the schema."""
+    lines = [t("cli.add_kinds", lang)]
+    for kind in ADDABLE:
+        spec = SPECS[kind]
+        names = [
+            f"{f}{'*' * (f in spec.required)} ({present.field_label(kind, f, lang)})"
+            for f in spec.fields
+            if f not in spec.system
+        ]
+        lines.append(f"  {_kind_name(kind, lang)}:")
+        # a field's label is never split across lines: no-break spaces while wrapping
+        text = ", ".join(name.replace(" ", "\xa0") for name in names)
+        wrapped = textwrap.wrap(text, 76, initial_indent="    ", subsequent_indent="    ")
+        lines += [line.replace("\xa0", " ") for line in wrapped]
+    lines.append(t("cli.add_example", lang))
+    return "\n".join(lines)
+
+
+def _require_kind(text: str | None, command: str, lang: Lang) -> str:
+    """The kind named on the command line; if none, say which there are."""
+    if not text:
+        raise ValidationError.single(
+            "__root__",
+            "cli.kind_needed",
+            command=command,
+            kinds=", ".join(_kind_name(k, lang) for k in ADDABLE),
+        )
+    return match_kind(text)
 
 
 # ---------------------------------------------------------------------------
@@ -106,7 +148,7 @@ def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_add(args: argparse.Namespace, ctx: Context) -> int:
-    kind = match_kind(args.kind)
+    kind = _require_kind(args.kind, "add", ctx.lang)
     with ctx.open_store() as store:
         fields = to_logical(store, kind, parse_assignments(args.fields))
         record = store.add(kind, fields, scope=args.scope)
@@ -264,7 +306,7 @@ def _filter(store: Store, kind: str, name: str, value: str) -> Callable[[Record,
 
 
 def cmd_ls(args: argparse.Namespace, ctx: Context) -> int:
-    kind = match_kind(args.kind)
+    kind = _require_kind(args.kind, "ls", ctx.lang)
     with ctx.open_store() as store:
         today = store.today()
         raw = parse_assignments(args.filters)
@@ -324,6 +366,12 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
 def _read_export(path: Path) -> Iterator[tuple[int, Any]]:
     try:
         data = path.read_bytes()
+    except FileNotFoundError:
+        raise NotFound("cli.import_missing", file=str(path)) from None
+    except IsADirectoryError:
+        raise SotayError("cli.import_folder", file=str(path)) from None
+    except PermissionError:
+        raise SotayError("cli.import_denied", file=str(path)) from None
     except OSError as exc:
         raise SotayError("import.unreadable", file=str(path), detail=exc.strerror) from None
     stripped = data.lstrip()
@@ -408,15 +456,14 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
     with ctx.open_store() as store:
         stats = store.stats()
         c = ctx.console
-        c.print(
-            f"{t('field.scope', ctx.lang)}: {store.office} ({store.meta('name')}), {store.role}"
-        )
+        role = t(f"cli.role.{store.role}", ctx.lang)
+        c.print(f"{t('field.scope', ctx.lang)}: {store.office} ({store.meta('name')}), {role}")
         for kind, n in stats["counts"].items():
             c.print(f"  {t('kind.' + kind, ctx.lang)}: {n}")
         c.print(f"{t('word.not_synced', ctx.lang)}: {stats['pending']}")
         c.print(f"{t('kind.conflict', ctx.lang)}: {stats['open_conflicts']}")
         if stats["rejected"]:
             c.print(t("cli.changes_refused", ctx.lang, rejected=stats["rejected"]))
-        last = store.meta("last_sync_at")
-        c.print(t("ui.status.last_sync", ctx.lang, when=last or t("ui.status.never", ctx.lang)))
+        when = present.local_time(store.meta("last_sync_at"), ctx.lang)
+        c.print(t("ui.status.last_sync", ctx.lang, when=when))
     return 0

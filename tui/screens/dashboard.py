@@ -16,9 +16,10 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Static
 
+from documents.notice import timing_note
 from domain.dates import format_date
 from domain.i18n import t
-from domain.money import format_percent
+from domain.money import format_percent, group_thousands
 from domain.text import safe_display
 from tui.derived import DUE_SOON_DAYS, Dashboard, TaskRow
 from tui.screens.base import SotayScreen
@@ -155,19 +156,24 @@ class DashboardScreen(SotayScreen):
 
     def _notices(self, board: Dashboard) -> Text:
         text = Text()
-        for notice in board.late_notices[:LIST_LIMIT]:
-            text.append(format_date(notice.meeting_date) + "  ", "bold")
-            text.append(safe_display(notice.title) + "\n")
-            if notice.issued_on is None:
-                detail = t("ui.dash.not_issued", self.lang, days=notice.days_late)
+        for item in board.late_notices[:LIST_LIMIT]:
+            timing = item.timing
+            text.append(format_date(timing.meeting_date) + "  ", "bold")
+            text.append(safe_display(item.meeting.title) + "\n")
+            if timing.issued_on is None:
+                detail = t(
+                    "ui.dash.not_issued", self.lang, days=group_thousands(timing.working_days)
+                )
             else:
                 detail = t(
                     "ui.dash.issued_late",
                     self.lang,
-                    date=format_date(notice.issued_on),
-                    days=notice.days_late,
+                    date=format_date(timing.issued_on),
+                    days=group_thousands(timing.working_days),
                 )
             text.append("    " + detail + "\n", "yellow")
+            if timing.uncovered:
+                text.append("    " + timing_note(timing, self.lang) + "\n", "bold red")
         self._more(text, len(board.late_notices))
         return text or Text(t("ui.dash.nothing", self.lang), "dim")
 

@@ -20,6 +20,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Input, Static
 
+from documents.notice import timing_for, timing_note
 from domain.dates import format_date
 from domain.errors import Problem, SotayError, ValidationError
 from domain.i18n import t
@@ -202,7 +203,12 @@ class MeetingEditor(SotayScreen):
             if meeting
             else f"{t('ui.new', self.lang)}: {kind}"
         )
-        self.query_one("#meeting-heading", Static).update(Text(heading, "bold"))
+        text = Text(heading, "bold")
+        if meeting is not None:
+            timing = timing_for(self.app.store, meeting, notice_of(self.app.store, meeting.id))
+            if timing.uncovered:
+                text.append("\n" + timing_note(timing, self.lang), "bold red")
+        self.query_one("#meeting-heading", Static).update(text)
         for selector, key in (
             ("#sec-main", "ui.meeting.section.main"),
             ("#sec-people", "ui.meeting.section.people"),
