@@ -370,7 +370,9 @@ def create_app(settings: ServerSettings | None = None, *, db: Database | None = 
     load_catalogues("server_stub")
     settings = settings or ServerSettings()
     own_db = db is None
-    database = db or Database(settings.db, synchronous=settings.synchronous)
+    database = db or Database(
+        settings.db, synchronous=settings.synchronous, pool_size=settings.db_pool_size
+    )
     service = Service(database, settings)
 
     @asynccontextmanager

@@ -8,8 +8,12 @@
     sotay-server token create --office SCOPE --role office|hq [--user NAME] [--expires-days N]
     sotay-server token ls                          sotay-server token revoke TOKEN_ID
     sotay-server export                            (JSON lines on stdout)
+    sotay-server migrate                           (also done at every start, under a lock)
+    sotay-server copy --from FILE.db --to postgresql://…   (into an empty database)
 
-``--db`` defaults to ``$SOTAY_SERVER_DB``, else ``./sotay-server.db``.  ``serve --port 0``
+``--db`` (a SQLite file or a ``postgresql://`` URL) defaults to ``$SOTAY_SERVER_DB``, else
+``./sotay-server.db``.  ``copy`` moves a deployment: every table, the server id and the feed
+counter, tokens (hashed) as they are, so replicas sync on with their cursors.  ``serve --port 0``
 picks a free port; the first stdout line names the URL actually listened on.
 ``token create`` prints the token once, alone on the last stdout line; it is never stored.
 ``--role hq`` is only for a headquarters office (a top-level scope such as ``vn``).
@@ -26,7 +30,6 @@ import logging
 import socket
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import orjson
@@ -37,7 +40,7 @@ from domain.dates import format_time
 from domain.errors import SotayError
 from domain.i18n import Lang, load_catalogues, t
 from domain.runtime import tune_collector
-from server_stub import auth, logs
+from server_stub import auth, logs, migrations
 from server_stub.db import Database
 from server_stub.settings import ServerSettings
 
@@ -47,7 +50,7 @@ def _parser(lang: Lang) -> Parser:
         return t(f"server.cli.help.{key}", lang)
 
     parser = Parser(prog="sotay-server", description=h("description"), lang=lang)
-    parser.add_argument("--db", type=Path, default=None, help=h("db"))
+    parser.add_argument("--db", default=None, help=h("db"))
     parser.add_argument("--json", action="store_true", help=h("json"))
     parser.add_argument("--lang", choices=("vi", "en"), default=None, help=h("lang"))
     sub = parser.add_subparsers(dest="command", required=True)
@@ -78,6 +81,16 @@ def _parser(lang: Lang) -> Parser:
     _listing(token, h("token_ls"))
 
     sub.add_parser("export", help=h("export"), description=h("export"))
+    sub.add_parser("migrate", help=h("migrate"), description=h("migrate"))
+    copy = sub.add_parser("copy", help=h("copy"), description=h("copy"))
+    for flag, dest in (("--from", "source"), ("--to", "target")):
+        copy.add_argument(
+            flag,
+            dest=dest,
+            required=True,
+            metavar=t(f"server.cli.metavar.{dest}", lang),
+            help=h(f"copy_{dest}"),
+        )
     return parser
 
 
@@ -231,6 +244,31 @@ def _export(db: Database, settings: ServerSettings) -> None:
     out.flush()
 
 
+def _migrate(args: argparse.Namespace, db: Database, lang: Lang) -> None:
+    version = migrations.LATEST
+    if args.json:
+        _dump({"applied": db.applied, "version": version})
+        return
+    key = "server.migrated" if db.applied else "server.migrate_current"
+    _out(t(key, lang, path=db.where, version=version))
+
+
+def _copy(args: argparse.Namespace, settings: ServerSettings, lang: Lang) -> None:
+    source = Database(args.source, synchronous=settings.synchronous)
+    try:
+        target = Database(args.target, synchronous=settings.synchronous)
+        try:
+            counts = source.copy_to(target)
+        finally:
+            target.close()
+    finally:
+        source.close()
+    if args.json:
+        _dump(counts)
+    else:
+        _out(t("server.copied", lang, target=target.where, **counts))
+
+
 def _bind(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
@@ -292,7 +330,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0)
     try:
         settings = _settings(args)
-        db = Database(settings.db, synchronous=settings.synchronous)
+        if args.command == "copy":
+            _copy(args, settings, lang)
+            return 0
+        db = Database(
+            settings.db, synchronous=settings.synchronous, pool_size=settings.db_pool_size
+        )
         try:
             if args.command == "serve":
                 _serve(args, db, settings, lang)
@@ -300,6 +343,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 _office(args, db, lang)
             elif args.command == "token":
                 _token(args, db, lang)
+            elif args.command == "migrate":
+                _migrate(args, db, lang)
             else:
                 _export(db, settings)
         finally:

@@ -1,31 +1,32 @@
-"""The durable store of the central service.  ALL SQL of the server lives in this module.
+"""The durable store of the central service.  ALL SQL of the server lives here and in
+:mod:`server_stub.migrations` (the schema), written once for both backends; the few fragments
+that differ, the connections and the transactions are :mod:`server_stub.dialects`'.
 
-SQLite in WAL mode by default; the statements are plain SQL (``INSERT … ON CONFLICT``,
-no ``json_extract``, no ``INSERT OR REPLACE``) so a PostgreSQL twin of this module can follow
-with the same method names.  JSON columns hold orjson bytes (``BLOB`` here, ``jsonb``/``bytea``
-there).
+SQLite in WAL mode by default (a file); PostgreSQL for a ``postgresql://`` URL.  The
+statements are plain SQL (``INSERT … ON CONFLICT``, no ``json_extract``, no ``INSERT OR
+REPLACE``).  JSON columns hold orjson bytes (``BLOB`` there, ``BYTEA`` here).
 
-Durability: ``synchronous=FULL`` by default, i.e. the WAL is fsynced on every commit, so a push
-the server acknowledged survives a SIGKILL *and* a power cut.  A replica forgets the ops the
-server acknowledged, so an acknowledged-then-lost commit would be data lost for good; one
-fsync per push request (~0.3 ms here) is a small price.  ``NORMAL`` (settings) survives a killed
-process but may lose the last commits on power loss.
+Durability: on SQLite ``synchronous=FULL`` by default, i.e. the WAL is fsynced on every
+commit, so a push the server acknowledged survives a SIGKILL *and* a power cut.  A replica
+forgets the ops the server acknowledged, so an acknowledged-then-lost commit would be data lost
+for good; one fsync per push request (~0.3 ms here) is a small price.  ``NORMAL`` (settings)
+survives a killed process but may lose the last commits on power loss.  PostgreSQL commits
+durably by its own ``synchronous_commit`` (on by default).
 
-Threads: uvicorn runs request work in a thread pool.  Each thread gets its own connection;
-writes are serialised by one lock *and* ``BEGIN IMMEDIATE`` (which also covers a second
-process on the same file).  Reads run in deferred transactions, i.e. on a WAL snapshot, and
-never wait for the writer.
+Threads: uvicorn runs request work in a thread pool.  Writes are serialised by one fair lock
+in the process *and* by the database (``BEGIN IMMEDIATE`` on SQLite, which also covers a
+second process on the same file; a row lock on PostgreSQL, see :mod:`server_stub.dialects`
+for why no pull can skip a change).  Reads run on a snapshot and never wait for the writer.
 """
 
 from __future__ import annotations
 
 import collections
 import hashlib
-import sqlite3
 import threading
 import uuid
 from collections.abc import Generator, Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,76 +36,18 @@ import orjson
 
 from domain.errors import SotayError
 from domain.schema import is_open_conflict
+from server_stub import migrations
+from server_stub.dialects import (
+    Conn,
+    Dialect,
+    Engine,
+    PostgresEngine,
+    SqliteEngine,
+    is_postgresql,
+)
 from server_stub.state import PUBLISHED_MARK, Stored
 
-DB_VERSION = 1
 _IN_CHUNK = 500  # ids per "IN (…)" query: far below every backend's parameter limit
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (
-    id INTEGER PRIMARY KEY CHECK (id = 1),
-    server_id TEXT NOT NULL,
-    db_version INTEGER NOT NULL,
-    seq INTEGER NOT NULL,
-    created_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS offices (
-    scope TEXT PRIMARY KEY,
-    name TEXT NOT NULL,
-    created_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS tokens (
-    id TEXT PRIMARY KEY,
-    hash TEXT NOT NULL UNIQUE,
-    office TEXT NOT NULL,
-    role TEXT NOT NULL,
-    user_name TEXT NOT NULL DEFAULT '',
-    created_at TEXT NOT NULL,
-    expires_at TEXT,
-    revoked_at TEXT,
-    last_used_at TEXT
-);
-CREATE TABLE IF NOT EXISTS replicas (
-    office TEXT NOT NULL,
-    replica_id TEXT NOT NULL,
-    last_op_seq INTEGER NOT NULL DEFAULT 0,
-    last_sync_at TEXT,
-    PRIMARY KEY (office, replica_id)
-);
-CREATE TABLE IF NOT EXISTS records (
-    id TEXT PRIMARY KEY,
-    kind TEXT NOT NULL,
-    scope TEXT NOT NULL,
-    fields BLOB NOT NULL,
-    versions BLOB NOT NULL,  -- packed: a key of fields absent here was set at seq
-    writers BLOB NOT NULL,
-    deleted INTEGER NOT NULL DEFAULT 0,
-    seq INTEGER NOT NULL,
-    updated_at TEXT,
-    updated_by TEXT,
-    office TEXT,
-    audience BLOB NOT NULL,
-    published BLOB NOT NULL,
-    doc BLOB NOT NULL,
-    sole_writer TEXT  -- the one writer of every current value, if any (no echo to it)
-);
-CREATE UNIQUE INDEX IF NOT EXISTS records_seq ON records (seq);
-CREATE INDEX IF NOT EXISTS records_kind ON records (kind);
-CREATE TABLE IF NOT EXISTS changes (
-    seq INTEGER PRIMARY KEY,
-    record_id TEXT NOT NULL,
-    at TEXT NOT NULL,
-    edited_at TEXT,
-    author TEXT,
-    user_name TEXT,
-    office TEXT,
-    replica_id TEXT,
-    op_seq INTEGER,
-    status TEXT NOT NULL,
-    changes BLOB NOT NULL
-);
-CREATE INDEX IF NOT EXISTS changes_record ON changes (record_id, seq);
-"""
 
 #: In a stored history row, ``{CREATED: {key: value}}`` stands for ``{key: {"old": None,
 #: "new": value}}`` (a new record: the common case of an initial push, stored compactly).
@@ -114,6 +57,17 @@ _RECORD_COLUMNS = (
     "id, kind, scope, fields, versions, writers, deleted, seq, updated_at, updated_by, office, "
     "audience, published"
 )
+
+
+#: The tables :meth:`Database.copy_to` moves, with their columns (``meta`` is set apart).
+_COPIED = {
+    "offices": "scope, name, created_at",
+    "tokens": "id, hash, office, role, user_name, created_at, expires_at, revoked_at, last_used_at",
+    "replicas": "office, replica_id, last_op_seq, last_sync_at",
+    "records": f"{_RECORD_COLUMNS}, doc, sole_writer",
+    "changes": "seq, record_id, at, edited_at, author, user_name, office, replica_id, op_seq, "
+    "status, changes",
+}
 
 
 def now_iso() -> str:
@@ -232,8 +186,9 @@ def _record_params(rec: Stored) -> tuple[Any, ...]:
 class Reader:
     """Queries valid inside any transaction (read or write)."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: Conn, dialect: Dialect) -> None:
         self.conn = conn
+        self.dialect = dialect
 
     # --- meta ---------------------------------------------------------------------------
     def meta(self) -> tuple[str, int]:
@@ -316,15 +271,16 @@ class Reader:
         where = "seq > ?"
         params: list[int | str] = [since]
         if office is not None:
+            named = self.dialect.contains.format(column="audience")
             where += (
                 " AND (scope = ? OR substr(scope, 1, ?) = ? OR length(published) > 2"
-                " OR instr(audience, ?) > 0 OR instr(audience, ?) > 0)"
+                f" OR {named} > 0 OR {named} > 0)"
             )
             params += [office, len(office) + 1, office + "/", office, PUBLISHED_MARK]
         if skip_writer is not None:
             where += " AND (sole_writer IS NULL OR sole_writer != ?)"
             params.append(skip_writer)
-        cursor = self.conn.execute(
+        cursor = self.conn.stream(
             "SELECT seq, id, scope, published, audience, doc, sole_writer FROM records "
             f"WHERE {where} ORDER BY seq LIMIT ?",
             (*params, limit),
@@ -385,8 +341,8 @@ class Reader:
 class Writer(Reader):
     """A write transaction.  ``seq`` is the global counter, stored back on commit."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        super().__init__(conn)
+    def __init__(self, conn: Conn, dialect: Dialect) -> None:
+        super().__init__(conn, dialect)
         self.server_id, self.seq = self.meta()
         self._start_seq = self.seq
 
@@ -535,104 +491,116 @@ class FairLock:
 
 
 class Database:
-    """One server database file; hands out per-thread connections and transactions."""
+    """One server database, a SQLite file or a ``postgresql://`` URL: its migrations applied
+    on opening; hands out transactions."""
 
-    def __init__(self, path: Path | str, *, synchronous: str = "FULL") -> None:
-        self.path = Path(path)
+    def __init__(
+        self, location: Path | str, *, synchronous: str = "FULL", pool_size: int = 8
+    ) -> None:
         if synchronous not in ("FULL", "NORMAL"):
             raise ValueError(synchronous)
-        self._synchronous = synchronous
-        self._local = threading.local()
+        self.location = str(location)
         self._write_lock = FairLock()
-        self._conns: list[sqlite3.Connection] = []
-        self._conns_lock = threading.Lock()
-        self._closed = False
-        self._init_schema()
-        with self.read() as r:
-            self.server_id = r.meta()[0]
-
-    # --- connections ---------------------------------------------------------------------
-    def _connect(self) -> sqlite3.Connection:
+        self._engine = self._open(location, synchronous, pool_size)
+        self.dialect = self._engine.dialect
         try:
-            conn = sqlite3.connect(
-                self.path, isolation_level=None, check_same_thread=False, timeout=30.0
-            )
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute(f"PRAGMA synchronous={self._synchronous}")
-            conn.execute("PRAGMA busy_timeout=30000")
-        except sqlite3.Error as exc:
-            raise ServerDbError(path=str(self.path), detail=str(exc)) from None
-        with self._conns_lock:
-            self._conns.append(conn)
-        return conn
+            self.applied = self._migrate()
+            with self.read() as r:
+                self.server_id = r.meta()[0]
+        except BaseException:
+            self._engine.close()
+            raise
 
-    def _conn(self) -> sqlite3.Connection:
-        if self._closed:
-            raise ServerDbError(path=str(self.path), detail="closed")
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = self._connect()
-            self._local.conn = conn
-        return conn
+    @staticmethod
+    def _open(location: Path | str, synchronous: str, pool_size: int) -> Engine:
+        if not is_postgresql(location):
+            return SqliteEngine(Path(location), synchronous)
+        try:
+            return PostgresEngine(str(location), pool_size)
+        except Exception as exc:  # the driver's errors: no connection, bad URL
+            where = PostgresEngine.safe_url(str(location))
+            detail = (str(exc).strip() or type(exc).__name__).splitlines()[0]
+            raise ServerDbError(path=where, detail=detail) from None
 
-    def _init_schema(self) -> None:
-        conn = self._conn()
-        with self._write_lock:
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.DatabaseError as exc:
-                raise ServerDbError(path=str(self.path), detail=str(exc)) from None
-            try:
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        conn.execute(statement)
+    @property
+    def where(self) -> str:
+        """The file, or the URL without its password, as messages name it."""
+        return self._engine.where
+
+    @property
+    def path(self) -> Path:
+        """The SQLite file (tests and backups of the file)."""
+        if not isinstance(self._engine, SqliteEngine):
+            raise TypeError("not a SQLite database")
+        return self._engine.path
+
+    def _migrate(self) -> list[int]:
+        where = self.where
+        try:
+            with self._write_lock, self._engine.migrating() as conn:
+                applied = migrations.apply(conn, self.dialect, now_iso())
                 row = conn.execute("SELECT db_version FROM meta WHERE id = 1").fetchone()
                 if row is None:
                     conn.execute(
                         "INSERT INTO meta (id, server_id, db_version, seq, created_at) "
                         "VALUES (1, ?, ?, 0, ?)",
-                        (str(uuid.uuid4()), DB_VERSION, now_iso()),
+                        (str(uuid.uuid4()), migrations.LATEST, now_iso()),
                     )
-                elif row[0] > DB_VERSION:
-                    raise ServerDbError("server.db_newer", path=str(self.path), found=row[0])
-                conn.execute("COMMIT")
-            except sqlite3.DatabaseError as exc:
-                conn.execute("ROLLBACK")
-                raise ServerDbError(path=str(self.path), detail=str(exc)) from None
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
+                elif row[0] > migrations.LATEST:
+                    raise migrations.NewerDatabase(row[0])
+                elif applied:
+                    conn.execute(
+                        "UPDATE meta SET db_version = ? WHERE id = 1", (migrations.LATEST,)
+                    )
+        except migrations.NewerDatabase as exc:
+            raise ServerDbError("server.db_newer", path=where, found=exc.found) from None
+        except self._engine.errors as exc:
+            raise ServerDbError(path=where, detail=str(exc).strip()) from None
+        return applied
 
     def close(self) -> None:
-        self._closed = True
-        with self._conns_lock:
-            for conn in self._conns:
-                with suppress(sqlite3.Error):
-                    conn.close()
-            self._conns.clear()
+        self._engine.close()
+
+    def copy_to(self, target: Database) -> dict[str, int]:
+        """Copy every row into ``target``, an empty database (refused otherwise), in one
+        transaction: the server id and the feed counter come along, so replicas sync on
+        with their cursors; tokens keep their hashes.  The rows copied, by table."""
+        counts: dict[str, int] = {}
+        with self.read() as r, target.write() as w:
+            if any(w.conn.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone() for t in _COPIED):
+                raise ServerDbError("server.copy_not_empty", path=target.where)
+            for table, columns in _COPIED.items():
+                rows = r.conn.execute(f"SELECT {columns} FROM {table}")
+                marks = ", ".join("?" * len(columns.split(",")))
+                counts[table] = 0
+                while batch := rows.fetchmany(1000):
+                    insert = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+                    w.conn.executemany(insert, batch)
+                    counts[table] += len(batch)
+            meta = r.conn.execute("SELECT server_id, seq, created_at FROM meta").fetchone()
+            w.conn.execute(
+                "UPDATE meta SET server_id = ?, seq = ?, created_at = ? WHERE id = 1", tuple(meta)
+            )
+        target.server_id = meta[0]
+        return counts
+
+    def _check_open(self) -> None:
+        if self._engine.closed:
+            raise ServerDbError(path=self.where, detail="closed")
 
     # --- transactions -----------------------------------------------------------------------
     @contextmanager
     def read(self) -> Iterator[Reader]:
         """A consistent snapshot for several queries; never blocks or is blocked by writes."""
-        conn = self._conn()
-        conn.execute("BEGIN")
-        try:
-            yield Reader(conn)
-        finally:
-            conn.execute("COMMIT")
+        self._check_open()
+        with self._engine.read() as conn:
+            yield Reader(conn, self.dialect)
 
     @contextmanager
     def write(self) -> Iterator[Writer]:
         """One serialised write transaction; committed (with the seq counter) on success."""
-        conn = self._conn()
-        with self._write_lock:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                txn = Writer(conn)
-                yield txn
-                txn.flush_seq()
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
+        self._check_open()
+        with self._write_lock, self._engine.write() as conn:
+            txn = Writer(conn, self.dialect)
+            yield txn
+            txn.flush_seq()

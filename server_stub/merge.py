@@ -132,6 +132,8 @@ def check_header(op: OpIn, current: Stored | None) -> Outcome | None:
         return Outcome(
             "rejected", current, reason="sync.reject.unknown_kind", params={"kind": op.kind}
         )
+    if "\x00" in op.record_id:  # no backend key holds it (PostgreSQL text has no NUL)
+        return Outcome("rejected", current, reason="sync.reject.bad_id")
     if current is not None and current.kind != op.kind:
         return Outcome(
             "rejected",

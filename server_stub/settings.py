@@ -41,13 +41,16 @@ class ServerSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="SOTAY_SERVER_", extra="ignore")
 
-    #: The SQLite database file (created on first use).
-    db: Path = Path("sotay-server.db")
+    #: The database: a SQLite file (created on first use) or a ``postgresql://`` URL.
+    db: str | Path = "sotay-server.db"
     #: ``FULL`` fsyncs the WAL on every commit, so an acknowledged push survives even a power
     #: cut (a replica drops acknowledged ops from its outbox, so losing one would lose data for
     #: good).  ``NORMAL`` survives a killed server process but may lose the last commits on
     #: power loss; it saves about 0.3 ms per push.
     synchronous: Literal["FULL", "NORMAL"] = "FULL"
+    #: PostgreSQL: connections per server process (requests beyond it wait for one).  SQLite
+    #: opens one per thread instead, and ``synchronous`` is SQLite's alone.
+    db_pool_size: int = Field(default=8, ge=1)
     #: Largest request body on the wire (compressed or not).
     max_body_bytes: int = Field(default=8 * MIB, ge=1024)
     #: Largest request body after gzip decompression (zip bombs stop here).  A replica's

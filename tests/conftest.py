@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, settings
 from domain.i18n import load_catalogues
 from sync.store import Store
 from tests.helpers.clock import Clock
-from tests.helpers.server import Server
+from tests.helpers.server import Databases, Server
 
 # Every package's words, strict: an unknown key or a missing parameter fails the test.
 load_catalogues("sync", "documents", "tui", "server_stub", strict=True)
@@ -81,8 +81,23 @@ def store(tmp_path: Path, clock: Clock) -> Iterator[Store]:
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
+def backend(request: pytest.FixtureRequest) -> str:
+    """The server's database backend: ``sqlite`` unless a test directory parametrises it
+    (tests/server runs over ``sqlite`` and ``postgresql``)."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture
+def databases(backend: str, tmp_path: Path) -> Iterator[Databases]:
+    """Fresh server databases of the ``backend`` (PostgreSQL: skipped if unreachable, failed
+    under CI=true)."""
+    with Databases.of(backend, tmp_path) as made:
+        yield made
+
+
+@pytest.fixture
+def server(databases: Databases) -> Iterator[Server]:
     """The central service in-process on a seeded database (tests.helpers.server.seed)."""
-    made = Server.make(tmp_path / "server.db")
+    made = Server.make(databases.new())
     yield made
     made.db.close()

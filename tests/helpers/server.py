@@ -5,12 +5,17 @@ fixtures ``server`` and ``api`` (conftest.py) are built from here."""
 
 from __future__ import annotations
 
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from server_stub import auth
 from server_stub.app import create_app
@@ -188,14 +193,15 @@ class Server:
     settings: ServerSettings
     tokens: dict[str, str]
     token_ids: dict[str, str]
-    path: Path
+    #: The database: a SQLite file, or a PostgreSQL URL (see :class:`Databases`).
+    location: Path | str
 
     @classmethod
-    def make(cls, path: Path) -> Server:
-        settings = ServerSettings(db=path, synchronous="NORMAL")
-        db = Database(path, synchronous="NORMAL")
+    def make(cls, location: Path | str) -> Server:
+        settings = ServerSettings(db=location, synchronous="NORMAL")
+        db = Database(location, synchronous="NORMAL")
         tokens, ids = seed(db)
-        return cls(db, settings, tokens, ids, path)
+        return cls(db, settings, tokens, ids, location)
 
     def app(self, **overrides: Any) -> Any:
         settings = self.settings.model_copy(update=overrides) if overrides else self.settings
@@ -242,3 +248,96 @@ def seed(db: Database) -> tuple[dict[str, str], dict[str, str]]:
     tokens = {k: v.token for k, v in made.items()}
     tokens["bad"] = "st_" + "x" * 43
     return tokens, {k: v.row.id for k, v in made.items()}
+
+
+BACKENDS = ("sqlite", "postgresql")
+PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def pg_url() -> str:
+    return os.environ.get("SOTAY_TEST_PG", PG_DEFAULT)
+
+
+def pg_in_schema(url: str, schema: str) -> str:
+    """``url`` with ``schema`` as its search path (every table the server makes goes there)."""
+    joiner = "&" if "?" in url else "?"
+    return f"{url}{joiner}options=-csearch_path%3D{schema}"
+
+
+_pg_unreachable: list[str] = []  # the reason, once known (one probe per test session)
+
+
+def _require_pg() -> None:
+    """Skip the test when no PostgreSQL answers at SOTAY_TEST_PG; under CI=true, fail it."""
+    import psycopg
+
+    if not _pg_unreachable:
+        try:
+            psycopg.connect(pg_url(), connect_timeout=3).close()
+            _pg_unreachable.append("")
+        except psycopg.Error as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            _pg_unreachable.append(f"no PostgreSQL at SOTAY_TEST_PG={pg_url()}: {first}")
+    reason = _pg_unreachable[0]
+    if reason and os.environ.get("CI") == "true":
+        pytest.fail(reason)
+    if reason:
+        pytest.skip(reason)
+
+
+class Databases:
+    """Fresh, empty server databases of one backend for one test: files in ``folder``, or
+    schemas of their own in SOTAY_TEST_PG (dropped afterwards), so tests never see each
+    other's rows."""
+
+    def __init__(self, backend: str, folder: Path) -> None:
+        self.backend = backend
+        self.folder = folder
+        self.schemas: list[str] = []
+
+    def new(self, name: str = "server") -> Path | str:
+        if self.backend == "sqlite":
+            return self.folder / f"{name}.db"
+        import psycopg
+
+        schema = f"t_{name.replace('-', '_')}_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(pg_url(), autocommit=True) as conn:
+            conn.execute(f"CREATE SCHEMA {schema}")
+        self.schemas.append(schema)
+        return pg_in_schema(pg_url(), schema)
+
+    @classmethod
+    @contextmanager
+    def of(cls, backend: str, folder: Path) -> Iterator[Databases]:
+        if backend == "postgresql":
+            _require_pg()
+        made = cls(backend, folder)
+        try:
+            yield made
+        finally:
+            made.drop()
+
+    def drop(self) -> None:
+        if not self.schemas:
+            return
+        import psycopg
+
+        with psycopg.connect(pg_url(), autocommit=True) as conn:
+            for schema in self.schemas:
+                conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        self.schemas.clear()
+
+
+def stored_bytes(location: Path | str) -> bytes:
+    """Everything a server database holds, as bytes: the SQLite file (and its WAL), or every
+    row of every table of the PostgreSQL schema as text."""
+    if not isinstance(location, str):
+        return b"".join(p.read_bytes() for p in location.parent.glob(f"{location.name}*"))
+    import psycopg
+
+    with psycopg.connect(location) as conn:
+        tables = conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+        ).fetchall()
+        rows = [conn.execute(f"SELECT x::text FROM {name} x").fetchall() for (name,) in tables]
+    return "\n".join(str(r[0]) for table in rows for r in table).encode()

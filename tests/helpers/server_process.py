@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import cast
 
 from tui.demo_server import DemoServer
 
@@ -19,7 +20,7 @@ ENV = {
 }
 
 
-def admin(db: Path, *args: str) -> str:
+def admin(db: Path | str, *args: str) -> str:
     proc = subprocess.run(
         [sys.executable, "-m", "server_stub.cli", "--db", str(db), *args],
         capture_output=True,
@@ -31,7 +32,7 @@ def admin(db: Path, *args: str) -> str:
     return proc.stdout
 
 
-def token(db: Path, office: str, role: str = "office", user: str = "") -> str:
+def token(db: Path | str, office: str, role: str = "office", user: str = "") -> str:
     return (
         admin(db, "token", "create", "--office", office, "--role", role, "--user", user or office)
         .strip()
@@ -42,8 +43,9 @@ def token(db: Path, office: str, role: str = "office", user: str = "") -> str:
 class Server:
     """``sotay-server serve`` on a free loopback port with ``ENV``; restartable on that port."""
 
-    def __init__(self, db: Path, port: int = 0) -> None:
-        self.db = db
+    def __init__(self, db: Path | str, port: int = 0) -> None:
+        # Or a PostgreSQL URL: only ever handed on as ``str(db)`` to ``--db``.
+        self.db = cast(Path, db)
         self.port = port
         self.running: DemoServer | None = None
         self.url = ""

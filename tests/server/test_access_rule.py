@@ -25,6 +25,7 @@ from server_stub.db import Database
 from server_stub.service import PullPage, Service
 from server_stub.settings import ServerSettings
 from server_stub.state import Stored
+from tests.helpers.server import BACKENDS, Databases
 
 #: Offices whose names contain one another ("vn/a" in "vn/ab") and cousins of each other.
 SCOPES = ["vn", "vn/a", "vn/a/x", "vn/ab", "vn/ab/y", "vn/b", "hn", "hn/a"]
@@ -33,12 +34,15 @@ publications = scopes.map(lambda s: flat_key("published_to", s))  # audience ent
 audiences = st.lists(st.one_of(scopes, publications), unique=True)
 
 
-@pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
-    path = tmp_path_factory.mktemp("access") / "server.db"
-    db = Database(path, synchronous="NORMAL")
-    yield Service(db, ServerSettings(db=path, synchronous="NORMAL"))
-    db.close()
+@pytest.fixture(scope="module", params=BACKENDS)
+def service(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Service]:
+    with Databases.of(request.param, tmp_path_factory.mktemp("access")) as databases:
+        location = databases.new()
+        db = Database(location, synchronous="NORMAL")
+        yield Service(db, ServerSettings(db=location, synchronous="NORMAL"))
+        db.close()
 
 
 _seqs = itertools.count(1)

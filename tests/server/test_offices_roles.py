@@ -12,13 +12,13 @@ import pytest
 from server_stub import auth
 from server_stub.db import Database
 from server_stub.errors import AdminError, Unauthorized
-from tests.helpers.server import BG, Api, Server, task
+from tests.helpers.server import BG, Api, Databases, Server, task
 from tests.server.test_server_cli import cli
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    path = tmp_path / "central.db"
+def db_path(databases: Databases) -> Path | str:
+    path = databases.new("central")
     db = Database(path)
     try:
         auth.add_office(db, "vn", "Ban Chỉ đạo")
@@ -52,7 +52,7 @@ async def test_a_removed_offices_token_stops_at_once_and_its_records_stay(
     assert again.status_code == 401 and again.json()["error"] == "server.auth_revoked"
 
 
-def test_office_remove_from_the_command_line(db_path: Path) -> None:
+def test_office_remove_from_the_command_line(db_path: Path | str) -> None:
     made = orjson.loads(
         cli(
             "--db", str(db_path), "--json", "token", "create", "--office", BG, "--role", "office"
@@ -80,7 +80,9 @@ def test_office_remove_from_the_command_line(db_path: Path) -> None:
         ("en_US.UTF-8", "Only a headquarters office"),
     ],
 )
-def test_hq_tokens_only_for_a_headquarters_office(db_path: Path, lang: str, expected: str) -> None:
+def test_hq_tokens_only_for_a_headquarters_office(
+    db_path: Path | str, lang: str, expected: str
+) -> None:
     done = cli(
         "--db", str(db_path), "token", "create", "--office", BG, "--role", "hq", ok=False, lang=lang
     )
@@ -89,7 +91,7 @@ def test_hq_tokens_only_for_a_headquarters_office(db_path: Path, lang: str, expe
     cli("--db", str(db_path), "token", "create", "--office", "vn", "--role", "hq")
 
 
-def test_an_old_hq_token_of_a_lower_office_no_longer_works(db_path: Path) -> None:
+def test_an_old_hq_token_of_a_lower_office_no_longer_works(db_path: Path | str) -> None:
     db = Database(db_path)
     try:
         with pytest.raises(AdminError):
@@ -105,7 +107,7 @@ def test_an_old_hq_token_of_a_lower_office_no_longer_works(db_path: Path) -> Non
         db.close()
 
 
-def test_token_list_shows_office_role_user_status_and_last_use(db_path: Path) -> None:
+def test_token_list_shows_office_role_user_status_and_last_use(db_path: Path | str) -> None:
     hq = orjson.loads(
         cli(
             "--db",

@@ -46,7 +46,7 @@ import pytest
 from server_stub import auth
 from server_stub.db import Database
 from tests.helpers import server_process
-from tests.helpers.server import BG, HN, make_op, task
+from tests.helpers.server import BG, HN, Databases, make_op, task
 
 pytestmark = pytest.mark.e2e
 MIB = 1024 * 1024
@@ -58,7 +58,7 @@ class World:
     fresh token (so each attack starts with full buckets)."""
 
     server: server_process.Server
-    db_path: Path
+    db_path: Path | str
 
     @property
     def url(self) -> str:
@@ -77,8 +77,8 @@ class World:
         return httpx.Client(base_url=self.url, headers=headers, timeout=30)
 
 
-def _world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **env: Any) -> Iterator[World]:
-    path = tmp_path / "server.db"
+def _world(databases: Databases, monkeypatch: pytest.MonkeyPatch, **env: Any) -> Iterator[World]:
+    path = databases.new()
     db = Database(path)
     for scope, name in (("vn", "Trung ương"), (BG, "Bắc Giang"), (HN, "Hà Nội")):
         auth.add_office(db, scope, name)
@@ -443,6 +443,6 @@ ATTACKS = [
 
 
 @pytest.mark.parametrize("attack", ATTACKS, ids=[f"{a.finding}-{a.run.__name__}" for a in ATTACKS])
-def test_attack(attack: Attack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for world in _world(tmp_path, monkeypatch, **dict(attack.env)):
+def test_attack(attack: Attack, databases: Databases, monkeypatch: pytest.MonkeyPatch) -> None:
+    for world in _world(databases, monkeypatch, **dict(attack.env)):
         attack.run(world)

@@ -21,7 +21,7 @@ from server_stub.service import Service
 from server_stub.settings import ServerSettings
 from server_stub.wire import OpIn
 from sync.protocol import Op
-from tests.helpers.server import make_op, task
+from tests.helpers.server import Databases, make_op, stored_bytes, task
 
 _SCRIPT = Path(sys.executable).with_name("sotay-server")
 COMMAND = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "server_stub.cli"]
@@ -40,9 +40,9 @@ def cli(
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
+def db_path(databases: Databases) -> Path | str:
     """A database with two offices (made in-process: starting Python costs ~0.5 s here)."""
-    path = tmp_path / "central.db"
+    path = databases.new("central")
     db = Database(path)
     try:
         add_office(db, "vn", "Ban Chỉ đạo")
@@ -52,8 +52,8 @@ def db_path(tmp_path: Path) -> Path:
     return path
 
 
-def test_offices_and_tokens_from_the_command_line(tmp_path: Path) -> None:
-    db_path = tmp_path / "central.db"
+def test_offices_and_tokens_from_the_command_line(databases: Databases) -> None:
+    db_path = databases.new("central")
     added = cli("--db", str(db_path), "office", "add", "vn", "--name", "Ban Chỉ đạo")
     assert added.stdout.strip() == "Đã thêm văn phòng vn (Ban Chỉ đạo)."
     cli("--db", str(db_path), "office", "add", "vn/bac-giang", "--name", "Bắc Giang")
@@ -91,11 +91,11 @@ def test_offices_and_tokens_from_the_command_line(tmp_path: Path) -> None:
         assert token not in output and token[3:] not in output
     (row,) = orjson.loads(as_json)
     assert "hash" not in row and row["id"] in table and row["expires_at"]
-    raw = b"".join(p.read_bytes() for p in db_path.parent.glob("central.db*"))
-    assert token.encode() not in raw
+    raw = stored_bytes(db_path)
+    assert row["id"].encode() in raw and token.encode() not in raw
 
 
-def test_revoked_token_stops_working(db_path: Path) -> None:
+def test_revoked_token_stops_working(db_path: Path | str) -> None:
     made = orjson.loads(
         cli(
             "--db", str(db_path), "--json", "token", "create", "--office", "vn", "--role", "hq"
@@ -132,7 +132,7 @@ def test_revoked_token_stops_working(db_path: Path) -> None:
     ],
 )
 def test_errors_are_one_clear_line(
-    db_path: Path, args: list[str], lang: str, expected: str
+    db_path: Path | str, args: list[str], lang: str, expected: str
 ) -> None:
     done = cli("--db", str(db_path), *args, ok=False, lang=lang)
     assert done.returncode != 0
@@ -148,8 +148,16 @@ def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:
     assert bogus.read_text().startswith("không phải")  # left as it was
 
 
+def test_an_unreachable_postgresql_is_one_clear_line() -> None:
+    url = "postgresql://postgres@127.0.0.1:1/test"
+    done = cli("--db", url, "office", "list", ok=False, lang="en_US.UTF-8")
+    (line,) = done.stderr.strip().splitlines()
+    assert done.returncode == 5
+    assert line.startswith(f"sotay-server: Cannot open the server database {url} (")
+
+
 def test_export_writes_sorted_json_lines_and_reads_the_db_from_the_environment(
-    db_path: Path,
+    db_path: Path | str,
 ) -> None:
     db = Database(db_path)
     try:
@@ -169,7 +177,7 @@ def test_export_writes_sorted_json_lines_and_reads_the_db_from_the_environment(
 
 
 @pytest.mark.e2e
-def test_serve_on_a_free_port_answers_real_http(db_path: Path) -> None:
+def test_serve_on_a_free_port_answers_real_http(db_path: Path | str) -> None:
     token = (
         cli("--db", str(db_path), "token", "create", "--office", "vn", "--role", "hq")
         .stdout.strip()

@@ -16,7 +16,7 @@ import pytest
 
 from server_stub import auth, logs
 from sync.protocol import ErrorBody
-from tests.helpers.server import BG, HN, Api, Server, make_op, task
+from tests.helpers.server import BG, HN, Api, Server, change, make_op, stored_bytes, task
 
 MIB = 1024 * 1024
 ENDPOINTS = ("sync", "push", "pull", "history", "offices", "health")
@@ -122,7 +122,7 @@ async def test_the_database_file_holds_no_token(api: Api, server: Server) -> Non
     for who in ("hq", "bg", "yt", "hn", "revoked", "expired"):
         await api.client.get("/v1/pull", headers=api.headers(who))
     await api.edit("bg", "a", "t1", task())
-    raw = b"".join(p.read_bytes() for p in server.path.parent.glob("server.db*"))
+    raw = stored_bytes(server.location)
     assert hashlib.sha256(server.tokens["hq"].encode()).hexdigest().encode() in raw  # scan works
     for token in server.tokens.values():
         assert token.encode() not in raw
@@ -324,3 +324,19 @@ async def test_rate_limit_is_per_token_with_retry_after(server: Server) -> None:
         assert limited.headers["retry-after"] in error["message"]
         other = await client.get("/v1/pull", headers=api.headers("hq"))
         assert other.status_code == 200
+
+
+async def test_a_nul_character_from_a_client_is_data_not_a_server_error(api: Api) -> None:
+    """PostgreSQL text holds no NUL (SQLite's does): the same answers on both backends."""
+    body = await api.sync("bg", "máy\x00a", [])
+    assert (body["last_op_seq"], body["results"]) == (0, [])
+    first = await api.edit("bg", "máy\x00a", "t1", task(), author="Nguyễn\x00An")
+    again = await api.edit("bg", "máy\x00a", "t1", {"progress": change(40, first["seq"])})
+    assert (first["status"], again["status"]) == ("applied", "applied")
+    bad = await api.edit("bg", "máy\x00a", "t\x002", task())
+    assert (bad["status"], bad["message"]) == (
+        "rejected",
+        "Mã bản ghi có ký tự không được phép.",
+    )
+    records, _removed, _cursor = await api.pull_all("hq")
+    assert sorted(records) == ["t1"] and records["t1"]["fields"]["progress"] == 40

@@ -629,7 +629,7 @@ async def test_export_is_sorted_logical_json_lines(api: Api, server: Server) -> 
 # Replaying batches through the service (no HTTP)
 # ---------------------------------------------------------------------------
 def test_replaying_any_earlier_batch_changes_nothing(server: Server) -> None:
-    service = Service(server.db, ServerSettings(db=server.path))
+    service = Service(server.db, ServerSettings(db=server.location))
     bg = Principal("tk", BG, "office", "u")
     ops: list[dict[str, Any]] = [make_op(1, "t1", task())]
     ops += [make_op(n, "t1", {"progress": change(n * 10, 1)}, base_seq=1) for n in range(2, 6)]

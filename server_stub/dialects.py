@@ -1,0 +1,262 @@
+"""The two SQL dialects of the server's store, side by side, behind one small interface.
+
+:mod:`server_stub.db` writes its statements once, with ``?`` placeholders and plain SQL; an
+:class:`Engine` hands it connections inside transactions and the few fragments that differ
+(:class:`Dialect`).  SQLite (a file, the default and the demo's) and PostgreSQL (a
+``postgresql://`` URL, psycopg 3 with a psycopg_pool pool) are the two engines.
+
+**Write order on PostgreSQL.**  Every write transaction starts by locking the one ``meta``
+row (``SELECT … FOR UPDATE``), the row that holds the change feed's counter, and holds that
+lock until it commits.  So across all workers (and processes) write transactions run one at
+a time: a replica's ops are applied in its op order (``replicas.last_op_seq`` is read and
+set under the lock), and feed positions are handed out in commit order — a transaction that
+took positions 6…7 commits only after the one that took 1…5 has committed and become
+visible.  A pull reads on one snapshot (``REPEATABLE READ``), which therefore holds a prefix
+of the feed: no change committed later can ever land below a cursor already handed out.
+This is SQLite's order (one writer at a time, ``BEGIN IMMEDIATE``) made to hold across
+server processes; the price is that writes do not run in parallel, reads do.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar, Protocol
+
+
+class Cursor(Protocol):
+    @property
+    def rowcount(self) -> int: ...
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+    def fetchmany(self, size: int) -> list[Any]: ...
+
+    def close(self) -> None: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class Conn(Protocol):
+    """What :mod:`server_stub.db` needs of a connection (``?`` placeholders)."""
+
+    def execute(self, sql: str, params: Sequence[Any] = ..., /) -> Cursor: ...
+
+    def executemany(self, sql: str, params: Sequence[Sequence[Any]], /) -> Cursor: ...
+
+    def stream(self, sql: str, params: Sequence[Any], /) -> Cursor:
+        """A query whose rows are fetched as they are read (a page may stop early)."""
+        ...
+
+
+class _SqliteConn(sqlite3.Connection):
+    def stream(self, sql: str, params: Sequence[Any], /) -> sqlite3.Cursor:
+        return self.execute(sql, params)  # SQLite steps through rows as they are fetched
+
+
+@dataclass(frozen=True)
+class Dialect:
+    name: str
+    #: The column types of the one schema, as this backend spells them.
+    types: dict[str, str]
+    #: ``… > 0`` when the JSON bytes column (left) contains the text parameter.
+    contains: str
+
+    def schema(self, sql: str) -> str:
+        for generic, own in self.types.items():
+            sql = re.sub(rf"\b{generic}\b", own, sql)
+        return sql
+
+
+SQLITE = Dialect("sqlite", {}, "instr({column}, ?)")
+POSTGRESQL = Dialect(
+    "postgresql",
+    {"BLOB": "BYTEA", "INTEGER": "BIGINT"},
+    "position(convert_to(?, 'UTF8') in {column})",
+)
+
+#: The key of the advisory lock that serialises migrations on PostgreSQL ("sotay" in ASCII).
+_MIGRATE_LOCK = 0x736F746179
+
+
+def is_postgresql(location: str | Path) -> bool:
+    return str(location).startswith(("postgresql://", "postgres://"))
+
+
+class Engine(Protocol):
+    dialect: Dialect
+    #: What error messages name: the file, or the URL without its password.
+    where: str
+    #: The exceptions of this backend's driver (turned into a readable error).
+    errors: tuple[type[Exception], ...]
+    closed: bool
+
+    def read(self) -> Any: ...  # a context manager yielding a Conn in a read transaction
+
+    def write(self) -> Any: ...  # … in the serialised write transaction
+
+    def migrating(self) -> Any: ...  # … in a transaction that holds the migration lock
+
+    def close(self) -> None: ...
+
+
+class SqliteEngine:
+    """One connection per thread; WAL; writes serialised by ``BEGIN IMMEDIATE``."""
+
+    dialect = SQLITE
+    errors: tuple[type[Exception], ...] = (sqlite3.Error,)
+
+    def __init__(self, path: Path, synchronous: str) -> None:
+        self.path = path
+        self.where = str(path)
+        self._synchronous = synchronous
+        self._local = threading.local()
+        self._conns: list[_SqliteConn] = []
+        self._conns_lock = threading.Lock()
+        self.closed = False
+
+    def _conn(self) -> _SqliteConn:
+        conn: _SqliteConn | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(
+                self.path,
+                isolation_level=None,
+                check_same_thread=False,
+                timeout=30.0,
+                factory=_SqliteConn,
+            )
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute(f"PRAGMA synchronous={self._synchronous}")
+            conn.execute("PRAGMA busy_timeout=30000")
+            with self._conns_lock:
+                self._conns.append(conn)
+            self._local.conn = conn
+        return conn
+
+    @contextmanager
+    def _transaction(self, begin: str) -> Iterator[Conn]:
+        conn = self._conn()
+        conn.execute(begin)
+        try:
+            yield conn
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def read(self) -> Any:
+        return self._transaction("BEGIN")
+
+    def write(self) -> Any:
+        return self._transaction("BEGIN IMMEDIATE")
+
+    def migrating(self) -> Any:
+        return self._transaction("BEGIN IMMEDIATE")
+
+    def close(self) -> None:
+        self.closed = True
+        with self._conns_lock:
+            for conn in self._conns:
+                with suppress(sqlite3.Error):
+                    conn.close()
+            self._conns.clear()
+
+
+def _no_nul(params: Sequence[Any]) -> Sequence[Any]:
+    """PostgreSQL text holds no NUL character, SQLite's does: a NUL in a replica id or an
+    author name (data a client sent) is stored as U+FFFD, not answered with a 500."""
+    if not any(type(p) is str and "\x00" in p for p in params):
+        return params
+    return [p.replace("\x00", "\ufffd") if type(p) is str else p for p in params]
+
+
+class _PgConn:
+    """A psycopg connection that takes the ``?`` placeholders of :mod:`server_stub.db`."""
+
+    _translated: ClassVar[dict[str, str]] = {}
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+
+    @classmethod
+    def _sql(cls, sql: str) -> str:
+        out = cls._translated.get(sql)
+        if out is None:
+            out = cls._translated[sql] = sql.replace("%", "%%").replace("?", "%s")
+        return out
+
+    def execute(self, sql: str, params: Sequence[Any] = (), /) -> Cursor:
+        cursor: Cursor = self.conn.execute(self._sql(sql), _no_nul(params), binary=True)
+        return cursor
+
+    def stream(self, sql: str, params: Sequence[Any], /) -> Cursor:
+        """A server-side cursor: a page that fills up early transfers no further rows."""
+        cursor = self.conn.cursor("stream", binary=True)
+        cursor.itersize = 256
+        cursor.execute(self._sql(sql), _no_nul(params))
+        result: Cursor = cursor
+        return result
+
+    def executemany(self, sql: str, params: Sequence[Sequence[Any]], /) -> Cursor:
+        cursor = self.conn.cursor()
+        cursor.executemany(self._sql(sql), [_no_nul(row) for row in params])
+        result: Cursor = cursor
+        return result
+
+
+class PostgresEngine:
+    """A pool of autocommit connections; each transaction is an explicit ``BEGIN``."""
+
+    dialect = POSTGRESQL
+
+    def __init__(self, url: str, max_size: int = 8) -> None:
+        import psycopg
+        import psycopg_pool
+
+        self.errors: tuple[type[Exception], ...] = (psycopg.Error, psycopg_pool.PoolTimeout)
+        self.where = self.safe_url(url)
+        self.closed = False
+        psycopg.connect(url, connect_timeout=10).close()  # a clear error at once, no retries
+        self._pool = psycopg_pool.ConnectionPool(
+            url, min_size=1, max_size=max_size, kwargs={"autocommit": True}, open=False
+        )
+        self._pool.open(wait=True, timeout=10.0)
+
+    @staticmethod
+    def safe_url(url: str) -> str:
+        """The URL without its password, for messages."""
+        return re.sub(r"://([^:@/]*):[^@/]*@", r"://\1@", url)
+
+    @contextmanager
+    def _transaction(self, *begin: str) -> Iterator[Conn]:
+        with self._pool.connection() as raw:
+            conn = _PgConn(raw)
+            for statement in begin:
+                conn.execute(statement)
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                with suppress(*self.errors):
+                    conn.execute("ROLLBACK")
+                raise
+
+    def read(self) -> Any:
+        return self._transaction("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+
+    def write(self) -> Any:
+        return self._transaction("BEGIN", "SELECT 1 FROM meta WHERE id = 1 FOR UPDATE")
+
+    def migrating(self) -> Any:
+        return self._transaction("BEGIN", f"SELECT pg_advisory_xact_lock({_MIGRATE_LOCK})")
+
+    def close(self) -> None:
+        self.closed = True
+        self._pool.close()
