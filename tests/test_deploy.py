@@ -9,6 +9,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,7 +20,7 @@ import pytest
 from server_stub.settings import MIB, ServerSettings
 from sync.client import BUDGET, DEFAULT_TIMEOUT
 from tests.helpers.server import Databases, pg_url
-from tests.helpers.server_process import ENV, admin, token
+from tests.helpers.server_process import ENV, Server, admin, token
 
 DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
 SCRIPTS = ("backup.sh", "restore.sh")
@@ -134,6 +135,28 @@ def test_sqlite_backup_round_trips_and_keeps_the_newest(tmp_path: Path) -> None:
         (folder / name).write_bytes(b"old")
     newest = backup(db, folder, keep=2)
     assert sorted(p.name for p in folder.iterdir()) == [older[-1], newest.name]
+
+
+def test_sqlite_backup_while_serving_and_writing(tmp_path: Path) -> None:
+    db = str(tmp_path / "hq.db")
+    listing = populate(db)
+    server = Server(tmp_path / "hq.db")
+    scopes = [f"vn/xa-{n}" for n in range(4)]
+    writer = threading.Thread(
+        target=lambda: [admin(db, "office", "add", s, "--name", s) for s in scopes]
+    )
+    try:
+        writer.start()
+        dumps = [backup(db, tmp_path / f"b{n}") for n in range(3)]
+        writer.join()
+    finally:
+        server.stop()
+    restored = str(tmp_path / "restored.db")
+    assert restore(dumps[-1], restored).returncode == 0
+    assert admin(restored, "token", "ls") == listing
+    offices = admin(restored, "office", "ls")
+    assert "vn/bac-giang" in offices
+    assert [s for s in scopes if s in offices] == scopes[: sum(s in offices for s in scopes)]
 
 
 def test_backup_refuses_a_missing_database(tmp_path: Path) -> None:
