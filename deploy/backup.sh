@@ -48,7 +48,7 @@ case "$db" in
         # The backup API copies a consistent snapshot while writers carry on (WAL or not).
         python3 - "$db" "$out.part" <<'PY'
 import sqlite3, sys
-src = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
+src = sqlite3.connect(sys.argv[1])  # only read: the backup API takes a read snapshot
 dst = sqlite3.connect(sys.argv[2])
 with dst:
     src.backup(dst)
