@@ -126,7 +126,9 @@ def round_trip(db: str, restored: str, folder: Path) -> None:
 
 
 def test_sqlite_backup_round_trips_and_keeps_the_newest(tmp_path: Path) -> None:
-    db, restored = str(tmp_path / "hq.db"), str(tmp_path / "elsewhere" / "restored.db")
+    home = tmp_path / "Sở Nội vụ #1?"  # a path an operator may well have
+    home.mkdir()
+    db, restored = str(home / "hq.db"), str(tmp_path / "elsewhere" / "restored.db")
     round_trip(db, restored, tmp_path / "backups")
     folder = tmp_path / "kept"
     folder.mkdir()
