@@ -351,7 +351,7 @@ def _serve(args: argparse.Namespace, db: Database, settings: ServerSettings, lan
         db.close()  # migrated; the workers open their own pools
         _hand_on(settings, lang)
         _logs(settings)
-        config = _uvicorn_config(f"{__name__}:worker_app", settings, workers=args.workers)
+        config = _uvicorn_config("server_stub.cli:worker_app", settings, workers=args.workers)
     _out(t("server.listening", lang, url=f"http://{shown}:{port}"))
     if args.workers == 1:
         uvicorn.Server(config).run(sockets=[sock])

@@ -7,6 +7,7 @@ import asyncio
 import os
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,7 +22,7 @@ from sync.store import Store
 from tests.helpers.clock import Clock
 from tests.helpers.server import BG, Databases, seed
 from tests.helpers.server_process import ENV
-from tests.server.test_server_cli import COMMAND, cli
+from tests.server.test_server_cli import cli
 
 
 def _workers(parent: int) -> list[int]:
@@ -44,7 +45,19 @@ def _healthy(url: str) -> bool:
 def _serving(location: str, workers: int) -> Iterator[tuple[str, list[int]]]:
     """The real server with ``workers`` processes: its URL and the workers' pids, once each
     is up and the service answers."""
-    command = [*COMMAND, "--db", location, "serve", "--port", "0", "--workers", str(workers)]
+    # ``python -m``, as the demo and the test helpers start it (its ``__name__`` is __main__)
+    command = [
+        sys.executable,
+        "-m",
+        "server_stub.cli",
+        "--db",
+        location,
+        "serve",
+        "--port",
+        "0",
+        "--workers",
+        str(workers),
+    ]
     process = subprocess.Popen(
         [*command, "--log-level", "warning"],
         stdout=subprocess.PIPE,
