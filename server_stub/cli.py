@@ -2,7 +2,7 @@
 
 ::
 
-    sotay-server [--db PATH] [--json] [--lang vi|en] serve [--host H] [--port P]
+    sotay-server [--db PATH] [--json] [--lang vi|en] serve [--host H] [--port P] [--workers N]
     sotay-server office add SCOPE --name NAME      sotay-server office ls
     sotay-server office remove SCOPE               (its tokens stop at once; records stay)
     sotay-server token create --office SCOPE --role office|hq [--user NAME] [--expires-days N]
@@ -14,7 +14,9 @@
 ``--db`` (a SQLite file or a ``postgresql://`` URL) defaults to ``$SOTAY_SERVER_DB``, else
 ``./sotay-server.db``.  ``copy`` moves a deployment: every table, the server id and the feed
 counter, tokens (hashed) as they are, so replicas sync on with their cursors.  ``serve --port 0``
-picks a free port; the first stdout line names the URL actually listened on.
+picks a free port; the first stdout line names the URL actually listened on.  ``--workers N``
+(PostgreSQL only: SQLite stays one process) runs N processes on that one socket; they read their
+settings from the environment the parent hands on, and one that dies is started again.
 ``token create`` prints the token once, alone on the last stdout line; it is never stored.
 ``--role hq`` is only for a headquarters office (a top-level scope such as ``vn``).
 ``token ls`` (``list`` still works) shows each token's office, role, user, status and last
@@ -27,6 +29,7 @@ from __future__ import annotations
 import argparse
 import gc
 import logging
+import os
 import socket
 import sys
 from collections.abc import Sequence
@@ -42,6 +45,8 @@ from domain.i18n import Lang, load_catalogues, t
 from domain.runtime import tune_collector
 from server_stub import auth, logs, migrations
 from server_stub.db import Database
+from server_stub.dialects import is_postgresql
+from server_stub.errors import AdminError
 from server_stub.settings import ServerSettings
 
 
@@ -58,6 +63,7 @@ def _parser(lang: Lang) -> Parser:
     serve = sub.add_parser("serve", help=h("serve"), description=h("serve"))
     serve.add_argument("--host", default="127.0.0.1", help=h("host"))
     serve.add_argument("--port", type=int, default=8765, help=h("port"))
+    serve.add_argument("--workers", type=int, default=1, help=h("workers"))
     serve.add_argument(
         "--log-level", choices=("debug", "info", "warning", "error"), help=h("log_level")
     )
@@ -287,30 +293,82 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _serve(args: argparse.Namespace, db: Database, settings: ServerSettings, lang: Lang) -> None:
-    import uvicorn
+def _check_workers(workers: int, settings: ServerSettings) -> None:
+    """``--workers``: at least one; more than one only on PostgreSQL (a SQLite file is written
+    by one process)."""
+    if workers < 1:
+        raise AdminError("server.workers_count", workers=workers)
+    if workers > 1 and not is_postgresql(settings.db):
+        raise AdminError("server.workers_sqlite", workers=workers)
 
+
+def _app(settings: ServerSettings, db: Database | None = None) -> Any:
+    """The service with its logs set up, startup objects frozen: one process's app."""
     from server_stub.app import create_app
 
+    _logs(settings)
+    app = create_app(settings, db=db)
+    # Parsing a 5,000-op push allocates ~10^6 objects: without this, the cyclic collector
+    # would walk the whole heap many times per request.  Startup objects are frozen.
+    gc.freeze()
+    tune_collector()
+    return app
+
+
+def worker_app() -> Any:
+    """The app of one ``serve --workers N`` process (uvicorn imports it by name): its
+    settings come from the environment the parent handed on (:func:`_hand_on`)."""
+    load_catalogues("server_stub")
+    return _app(ServerSettings())
+
+
+def _hand_on(settings: ServerSettings, lang: Lang) -> None:
+    """What the command line chose, where the workers' ``ServerSettings()`` will read it; the
+    rest of the settings are in the environment already."""
+    os.environ["SOTAY_SERVER_DB"] = str(settings.db)
+    os.environ["SOTAY_SERVER_LOG_LEVEL"] = settings.log_level
+    os.environ["SOTAY_LANG"] = lang
+
+
+def _logs(settings: ServerSettings) -> None:
     logger = logs.configure(settings.log_level)
     for name in ("uvicorn", "uvicorn.error"):
         other = logging.getLogger(name)
         other.handlers[:] = logger.handlers
         other.propagate = False
-    app = create_app(settings, db=db)
+
+
+def _serve(args: argparse.Namespace, db: Database, settings: ServerSettings, lang: Lang) -> None:
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
     sock = _bind(args.host, args.port)
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
+    if args.workers == 1:
+        config = _uvicorn_config(_app(settings, db), settings)
+    else:
+        db.close()  # migrated; the workers open their own pools
+        _hand_on(settings, lang)
+        _logs(settings)
+        config = _uvicorn_config("server_stub.cli:worker_app", settings, workers=args.workers)
     _out(t("server.listening", lang, url=f"http://{shown}:{port}"))
-    # Parsing a 5,000-op push allocates ~10^6 objects: without this, the cyclic collector
-    # would walk the whole heap many times per request.  Startup objects are frozen.
-    gc.freeze()
-    tune_collector()
+    if args.workers == 1:
+        uvicorn.Server(config).run(sockets=[sock])
+    else:
+        Multiprocess(config, sockets=[sock]).run()
+
+
+def _uvicorn_config(app: Any, settings: ServerSettings, workers: int = 1) -> Any:
+    import uvicorn
+
     # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1 and
     # let any local client pick its own address; the service decides who the client is
     # (settings.trusted_proxies).
-    config = uvicorn.Config(
+    return uvicorn.Config(
         app,
+        factory=workers > 1,
+        workers=workers,
         log_config=None,
         log_level=settings.log_level,
         access_log=False,
@@ -318,7 +376,6 @@ def _serve(args: argparse.Namespace, db: Database, settings: ServerSettings, lan
         lifespan="on",
         proxy_headers=False,
     )
-    uvicorn.Server(config).run(sockets=[sock])
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -333,6 +390,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "copy":
             _copy(args, settings, lang)
             return 0
+        if args.command == "serve":
+            _check_workers(args.workers, settings)
         db = Database(
             settings.db, synchronous=settings.synchronous, pool_size=settings.db_pool_size
         )
