@@ -25,7 +25,6 @@ from tests.helpers.server_process import ENV, Server, admin, token
 DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
 SCRIPTS = ("backup.sh", "restore.sh")
 SERVER = str(Path(sys.executable).parent / "sotay-server")
-NOT_YET = {"--workers"}  # issue 10's other slice adds it to `serve`
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -62,7 +61,7 @@ def test_unit_runs_flags_the_server_knows() -> None:
     assert start[1:serve] == ["--db", "${SOTAY_SERVER_DB}"]
     given = {a for a in start[serve + 1 :] if a.startswith("--")}
     assert given == {"--workers", "--host", "--port"}
-    assert given - NOT_YET <= help_flags("serve")
+    assert given <= help_flags("serve")
     assert start[start.index("--host") + 1] == "127.0.0.1"
     assert unit_line("ExecStartPre")[1:] == ["--db", "${SOTAY_SERVER_DB}", "migrate"]
     assert "--db" in help_flags()
