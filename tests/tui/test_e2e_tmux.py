@@ -97,6 +97,20 @@ class Terminal:
                 )
             time.sleep(0.2)
 
+    def add_task(self, title: str) -> None:
+        """From the dashboard, as a person would: Nhiệm vụ, add, the title, the lead unit
+        (its first match), save."""
+        self.keys("3")
+        self.wait_for("Tìm trong danh sách")
+        self.keys("a")
+        self.wait_for("Thêm mới: Nhiệm vụ")
+        self.keys(title, literal=True)
+        for _ in range(4):
+            self.keys("Tab")
+        self.keys("tttt", literal=True)
+        self.keys("C-s")
+        self.wait_for("Đã lưu Nhiệm vụ")
+
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 def test_type_a_task_sync_and_find_it_on_the_server(
@@ -132,16 +146,7 @@ def test_type_a_task_sync_and_find_it_on_the_server(
     try:
         term.wait_for("Tổng quan")
         term.wait_for("Chưa đồng bộ: 0")  # the first background sync sent the unit
-        term.keys("3")
-        term.wait_for("Tìm trong danh sách")
-        term.keys("a")
-        term.wait_for("Thêm mới: Nhiệm vụ")
-        term.keys("Kiểm thử đầu cuối", literal=True)
-        for _ in range(4):
-            term.keys("Tab")
-        term.keys("tttt", literal=True)
-        term.keys("C-s")
-        term.wait_for("Đã lưu Nhiệm vụ")
+        term.add_task("Kiểm thử đầu cuối")
         term.wait_for("Chưa đồng bộ: 1")
         term.keys("F5")
         term.wait_for("Chưa đồng bộ: 0")
