@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -132,7 +133,7 @@ class SqliteEngine:
                 timeout=30.0,
                 factory=_SqliteConn,
             )
-            conn.execute("PRAGMA journal_mode=WAL")
+            _enter_wal(conn)
             conn.execute(f"PRAGMA synchronous={self._synchronous}")
             conn.execute("PRAGMA busy_timeout=30000")
             with self._conns_lock:
@@ -175,6 +176,22 @@ def _no_nul(params: Sequence[Any]) -> Sequence[Any]:
     if not any(type(p) is str and "\x00" in p for p in params):
         return params
     return [p.replace("\x00", "\ufffd") if type(p) is str else p for p in params]
+
+
+def _enter_wal(conn: sqlite3.Connection, patience: float = 30.0) -> None:
+    """``PRAGMA journal_mode=WAL``, waiting for a moment alone with the file.  Switching a new
+    database to WAL takes an exclusive lock, and SQLite answers "database is locked" at once
+    (the busy timeout is not consulted) when another process is switching it too: four servers
+    started together on one new file failed this way."""
+    give_up = time.monotonic() + patience
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > give_up:
+                raise
+            time.sleep(0.02)
 
 
 class _PgConn:
