@@ -19,7 +19,7 @@ import pytest
 
 from server_stub.settings import MIB, ServerSettings
 from sync.client import BUDGET, DEFAULT_TIMEOUT
-from tests.helpers.server import Databases, pg_url
+from tests.helpers.server import pg_url, require_pg
 from tests.helpers.server_process import ENV, Server, admin, token
 
 DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
@@ -170,8 +170,7 @@ def pg_databases(count: int) -> Iterator[list[str]]:
     """Whole databases of their own (pg_dump dumps a database, not a schema)."""
     import psycopg
 
-    with Databases.of("postgresql", Path()):  # skips (or fails under CI) without PostgreSQL
-        pass
+    require_pg()  # skips (or fails under CI) without PostgreSQL
     names = [f"t_deploy_{uuid.uuid4().hex[:12]}" for _ in range(count)]
     base = pg_url().rsplit("/", 1)[0]
     with psycopg.connect(pg_url(), autocommit=True) as conn:

@@ -20,8 +20,7 @@ def test_demo_no_ui_refuses_a_profile_logged_in_to_a_server(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     data = tmp_path / "office"
-    with Store.create(data, office="vn/ha-noi", name="Hà Nội"):
-        pass
+    Store.create(data, office="vn/ha-noi", name="Hà Nội").close()
     save_token(data, "http://hq.example:8765", "st_" + "a" * 43)
     capsys.readouterr()
     code = run(["--data", str(data), "--lang", "en", "demo", "--no-ui"])

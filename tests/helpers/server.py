@@ -267,7 +267,7 @@ def pg_in_schema(url: str, schema: str) -> str:
 _pg_unreachable: list[str] = []  # the reason, once known (one probe per test session)
 
 
-def _require_pg() -> None:
+def require_pg() -> None:
     """Skip the test when no PostgreSQL answers at SOTAY_TEST_PG; under CI=true, fail it."""
     import psycopg
 
@@ -310,7 +310,7 @@ class Databases:
     @contextmanager
     def of(cls, backend: str, folder: Path) -> Iterator[Databases]:
         if backend == "postgresql":
-            _require_pg()
+            require_pg()
         made = cls(backend, folder)
         try:
             yield made
