@@ -16,7 +16,7 @@ from domain.i18n import Lang, t
 from domain.ids import short
 from domain.money import format_money, format_percent
 from domain.rules import attainment, task_status
-from domain.schema import SPECS, logical_name
+from domain.schema import SPECS, logical_name, split_key
 from domain.text import safe_display
 from sync.record import Record
 from sync.store import Store
@@ -220,6 +220,28 @@ def sort_key(record: Record) -> Any:
 def field_label(kind: str, key: str, lang: Lang) -> str:
     """A flat key's field label; ``scope`` and ``deleted`` are fields of every record."""
     return t(f"field.{logical_name(kind, key)}", lang)
+
+
+def conflict_field(kind: str, key: str, store: Store, lang: Lang) -> str:
+    """The field a conflict is about, as a label; an element of a list or map field (one
+    attendee, one reading) is named after the label."""
+    shown = field_label(kind, key, lang)
+    element = split_key(key)[1]
+    if element is not None:
+        name = logical_name(kind, key)
+        shown += f" · {display_value(store, kind, name, [element], lang) or element[-8:]}"
+    return shown
+
+
+def conflict_value(store: Store, kind: str, key: str, value: Any, lang: Lang) -> str:
+    """One side of a conflict as a person reads it: the app's panes and the CLI's table."""
+    if key == "deleted":
+        return t("ui.conflict.deleted_yes" if value else "ui.conflict.deleted_no", lang)
+    if value is None:
+        return "∅"
+    if ":" in key:
+        return safe_display(value if not isinstance(value, bool) else t("word.yes", lang))
+    return display_value(store, kind, logical_name(kind, key), value, lang) or safe_display(value)
 
 
 def local_time(iso: str | None, lang: Lang = "vi", tz: tzinfo | None = None) -> str:

@@ -76,7 +76,7 @@ def test_the_sides_name_this_computers_value(laptops: tuple[Store, Store, str, s
     assert conflicts.sides(a, a.require(conflict)) == {"mine": "other", "theirs": "current"}
 
 
-def test_sotay_conflicts_shows_the_label_and_both_values(
+def test_sotay_conflicts_shows_the_label_and_both_values_as_the_app_does(
     laptops: tuple[Store, Store, str, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
     a, _b, _task, _conflict = laptops
@@ -89,11 +89,11 @@ def test_sotay_conflicts_shows_the_label_and_both_values(
     assert cells[1:] == [
         "Báo cáo quý",
         "Tiến độ",
-        "60",
+        "60%",
         "vn/bac-giang Văn thư",
-        "40",
+        "40%",
         "vn/bac-giang Văn thư",
-        "40",
+        "40%",
     ]
 
 

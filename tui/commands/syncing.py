@@ -173,17 +173,15 @@ def print_result(ctx: Context, result: SyncResult) -> None:
 def _side_text(store: Store, data: dict[str, Any], side: str, lang: Lang) -> str:
     """One side of a conflict as a person reads it: the value, and for a delete or a move
     the edit the server kept aside."""
-    field = data.get("field")
+    field = str(data.get("field") or "")
     value = data.get(f"{side}_value")
-    if field == "deleted":
-        text = t("ui.conflict.deleted_yes" if value else "ui.conflict.deleted_no", lang)
-    elif field == "scope":
-        text = t("cli.conflict.in_scope", lang, value=value)
+    kind = str(data.get("record_kind") or "")
+    if field == "scope":
+        text = t("cli.conflict.in_scope", lang, value=safe_display(value))
     else:
-        text = safe_display(value)
+        text = present.conflict_value(store, kind, field, value, lang)
     kept = data.get("other_fields") if side == "other" else None
     if kept:
-        kind = str(data.get("record_kind") or "")
         edits = "; ".join(
             f"{present.field_label(kind, k, lang)}={safe_display(v)}"
             for k, v in sorted(kept.items())
@@ -205,7 +203,7 @@ def cmd_conflicts(args: argparse.Namespace, ctx: Context) -> int:
                 [
                     short(conflict.id),
                     safe_display(d.get("record_title") or short(d["record_id"])),
-                    present.field_label(kind, str(d.get("field", "")), ctx.lang),
+                    present.conflict_field(kind, str(d.get("field", "")), store, ctx.lang),
                     _side_text(store, d, "current", ctx.lang),
                     safe_display(
                         f"{d.get('current_office') or ''} {d.get('current_author') or ''}"

@@ -19,14 +19,11 @@ from textual.widgets import Static, TextArea
 
 from domain.errors import SotayError
 from domain.i18n import Lang, t
-from domain.schema import logical_name, split_key
 from domain.text import safe_display
 from sync import conflicts as rules
 from sync.apply import accept_removals
 from sync.record import Record
-from sync.store import Store
-from tui.present import display_value, local_time
-from tui.present import field_label as present_label
+from tui.present import conflict_field, conflict_value, local_time
 from tui.screens.base import ListRow, SotayScreen, cell
 from tui.screens.dialogs import ConfirmScreen
 from tui.widgets.table import Column, VirtualTable
@@ -36,26 +33,6 @@ COLUMNS = [
     Column("field", "field.field", 18, sortable=False),
     Column("when", "ui.col.when", 16, sortable=False),
 ]
-
-
-def field_label(kind: str, key: str, store: Store, lang: Lang) -> str:
-    name = logical_name(kind, key)
-    shown = present_label(kind, key, lang)
-    element = split_key(key)[1]
-    if element is not None:
-        shown += f" · {display_value(store, kind, name, [element], lang) or element[-8:]}"
-    return shown
-
-
-def value_text(store: Store, kind: str, key: str, value: Any, lang: Lang) -> str:
-    if key == "deleted":
-        return t("ui.conflict.deleted_yes" if value else "ui.conflict.deleted_no", lang)
-    if value is None:
-        return "∅"
-    name = logical_name(kind, key)
-    if ":" in key:
-        return safe_display(value if not isinstance(value, bool) else t("word.yes", lang))
-    return display_value(store, kind, name, value, lang) or safe_display(value)
 
 
 def diff_text(mine: str, theirs: str, lang: Lang) -> Text:
@@ -153,7 +130,7 @@ class ConflictsScreen(SotayScreen):
                     conflict.id,
                     {
                         "record": f"{t('kind.' + kind, self.lang)}: {title}",
-                        "field": field_label(kind, str(data.get("field")), store, self.lang),
+                        "field": conflict_field(kind, str(data.get("field")), store, self.lang),
                         "when": local_time(data.get("current_at"), self.lang, self.app.display_tz),
                     },
                     record=conflict,
@@ -200,7 +177,7 @@ class ConflictsScreen(SotayScreen):
                     self.lang,
                     kind=t(f"kind.{kind}", lang),
                     title=title,
-                    field=field_label(kind, key, store, lang),
+                    field=conflict_field(kind, key, store, lang),
                 ),
                 "bold",
             )
@@ -221,7 +198,7 @@ class ConflictsScreen(SotayScreen):
                 when=local_time(data.get(f"{side}_at"), lang, self.app.display_tz),
             )
             box.query_one(".side-who", Static).update(Text(who, "dim"))
-            value = value_text(store, kind, key, data.get(f"{side}_value"), lang)
+            value = conflict_value(store, kind, key, data.get(f"{side}_value"), lang)
             box.query_one(".side-value", Static).update(Text(value))
         mine, theirs = data.get(f"{left}_value"), data.get(f"{right}_value")
         diff = self.query_one("#conflict-diff", Static)
@@ -291,12 +268,12 @@ class ConflictsScreen(SotayScreen):
         start = (
             current
             if isinstance(current, str)
-            else value_text(self.app.store, kind, key, current, self.lang)
+            else conflict_value(self.app.store, kind, key, current, self.lang)
         )
         title = t(
             "ui.conflict.merged_title",
             self.lang,
-            field=field_label(kind, key, self.app.store, self.lang),
+            field=conflict_field(kind, key, self.app.store, self.lang),
         )
 
         def merged(value: str | None) -> None:
