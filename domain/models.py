@@ -41,6 +41,18 @@ from domain.values import (
 )
 
 
+def _check_within(part: float | None, total: int | None, field: str) -> None:
+    if part is not None and total is not None and part > total:
+        raise FieldValueError(
+            Problem(field, "validation.over_total", {"value": _plain(part), "total": total})
+        )
+
+
+def _plain(number: float) -> str:
+    """12 rather than 12.0, 2,5 rather than 2.5 (the message is Vietnamese first)."""
+    return str(int(number)) if float(number).is_integer() else str(number).replace(".", ",")
+
+
 def _check_order(start: date | None, end: date | None, field: str) -> None:
     if start and end and end < start:
         raise FieldValueError(
@@ -61,11 +73,15 @@ class RecordModel(BaseModel):
     REQUIRED: ClassVar[tuple[str, ...]] = ()
     #: (start, end) date fields whose end may not come before their start
     ORDER: ClassVar[tuple[tuple[str, str], ...]] = ()
+    #: (part, total) number fields: the part may not exceed the total
+    WITHIN: ClassVar[tuple[tuple[str, str], ...]] = ()
 
     @model_validator(mode="after")
     def _order(self) -> RecordModel:
         for start, end in self.ORDER:
             _check_order(getattr(self, start), getattr(self, end), end)
+        for part, total in self.WITHIN:
+            _check_within(getattr(self, part), getattr(self, total), part)
         return self
 
 
@@ -81,6 +97,7 @@ class Reading(BaseModel):
 
     @model_validator(mode="after")
     def _fill(self) -> Reading:
+        _check_within(self.numerator, self.denominator, "readings")
         if self.value is None and self.numerator is not None and self.denominator:
             self.value = round(100.0 * self.numerator / self.denominator, 4)
         return self
@@ -167,6 +184,7 @@ def model_of(spec: KindSpec) -> type[RecordModel]:
     model.KIND = spec.kind
     model.REQUIRED = spec.required
     model.ORDER = spec.order
+    model.WITHIN = spec.within
     return model
 
 

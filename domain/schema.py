@@ -240,6 +240,8 @@ class KindSpec:
     title: str = "name"
     #: (start, end) date fields: the end may not come before the start
     order: tuple[tuple[str, str], ...] = ()
+    #: (part, total) number fields: the part may not exceed the total (8 of 10 huyện)
+    within: tuple[tuple[str, str], ...] = ()
     form: bool = True
 
     fields: tuple[str, ...] = dataclasses.field(init=False)
@@ -383,6 +385,7 @@ SPECS: dict[str, KindSpec] = {
                 NOTES,
                 PUBLISHED,
             ),
+            within=(("target", "target_denominator"),),
         ),
         KindSpec(
             "meeting",

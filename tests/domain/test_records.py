@@ -149,3 +149,34 @@ def test_plan_progress_and_stt_order() -> None:
 @given(st.integers(min_value=0, max_value=100))
 def test_any_progress_in_range_is_kept(value: int) -> None:
     assert task(progress=str(value))["progress"] == value
+
+
+def indicator(**fields: Any) -> dict[str, Any]:
+    return prepare("indicator", {"name": "Huyện có cổng thông tin điện tử", **fields}, today=TODAY)
+
+
+def test_a_target_over_its_total_is_refused_with_a_message() -> None:
+    with pytest.raises(ValidationError) as err:
+        indicator(target=12, target_denominator=10)
+    assert [(p.field, p.key) for p in err.value.problems] == [("target", "validation.over_total")]
+    assert err.value.message("vi") == "Mục tiêu (target): Giá trị 12 vượt quá tổng số 10."
+
+
+@given(st.integers(0, 500), st.integers(1, 500))
+def test_a_reading_over_its_denominator_is_refused_and_one_within_is_kept(
+    numerator: int, denominator: int
+) -> None:
+    readings = {"30/06/2011": {"numerator": numerator, "denominator": denominator}}
+    if numerator > denominator:
+        with pytest.raises(ValidationError) as err:
+            indicator(target_denominator=denominator, readings=readings)
+        assert [p.key for p in err.value.problems] == ["validation.over_total"]
+        return
+    kept = indicator(target_denominator=denominator, readings=readings)["readings"]
+    assert kept == {
+        "2011-06-30": {
+            "numerator": numerator,
+            "denominator": denominator,
+            "value": round(100.0 * numerator / denominator, 4),
+        }
+    }
