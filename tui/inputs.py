@@ -80,11 +80,16 @@ def _parse_reading(item: str, field: str) -> tuple[str, dict[str, Any]]:
     when, sep, value = item.partition(":")
     if not sep or not value.strip():
         raise ValidationError.single(field, "validation.reading", value=item)
+    return when.strip(), reading_value(value)
+
+
+def reading_value(value: str) -> dict[str, Any]:
+    """One reading's value as typed: ``6/22`` (x of y), ``70%`` or ``12``."""
     value = value.strip()
     ratio = re.fullmatch(r"(\d+)\s*/\s*(\d+)", value)
     if ratio:
-        return when.strip(), {"numerator": int(ratio.group(1)), "denominator": int(ratio.group(2))}
-    return when.strip(), {"value": value}
+        return {"numerator": int(ratio.group(1)), "denominator": int(ratio.group(2))}
+    return {"value": value}
 
 
 def _parse_set(store: Store, target: str | None, value: str, field: str) -> list[str]:
