@@ -197,7 +197,7 @@ def describe(store: Store, record: Record, lang: Lang, today: date) -> list[tupl
             (t(f"field.{name}", lang), display_value(store, record.kind, name, value, lang))
         )
     if record.kind == "task":
-        pairs.append((t("field.status", lang) + " *", _task_status(store, record, lang, today)))
+        pairs.append((t("field.status_derived", lang), _task_status(store, record, lang, today)))
     return pairs
 
 

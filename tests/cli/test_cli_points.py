@@ -185,3 +185,33 @@ def test_doctor_on_a_new_healthy_store_says_so_in_words(
         "store.journal: bình thường",
         "Dữ liệu đọc được bình thường.",
     ]
+
+
+def test_ls_explains_the_pending_mark_and_show_names_the_derived_status(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = str(tmp_path / "d")
+    assert run(["--data", data, "init", "--office", "vn/bac-giang", "--name", "Bắc Giang"]) == 0
+    assert run(["--data", data, "add", "unit", "name=Sở TT&TT", "abbr=STTTT"]) == 0
+    assert (
+        run(
+            [
+                "--data",
+                data,
+                "add",
+                "task",
+                "title=Số hóa hồ sơ",
+                "lead_unit_id=STTTT",
+                "due=31/12/2011",
+            ]
+        )
+        == 0
+    )
+    task = capsys.readouterr().out.strip().splitlines()[-1]
+    assert run(["--data", data, "ls", "task"]) == 0
+    out = capsys.readouterr()
+    assert out.out.splitlines()[2].split()[0] == task[-8:] + "*"
+    assert out.err.splitlines() == ["* chưa đồng bộ lên máy chủ"]
+    assert run(["--data", data, "show", task]) == 0
+    shown = capsys.readouterr().out.splitlines()
+    assert "Trạng thái (theo thời hạn và tiến độ): Quá hạn" in shown

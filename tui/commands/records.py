@@ -337,6 +337,8 @@ def _show_records(ctx: Context, store: Store, records: list[Record], as_json: bo
             ctx.console.print(f"\n{t('kind.' + kind, ctx.lang)}")
         headers, rows, limits = present.record_rows(store, group, ctx.lang, store.today())
         ctx.console.table(headers, rows, limits)
+    if any(record.pending for record in records):
+        ctx.console.note(t("cli.pending_mark", ctx.lang))
 
 
 def cmd_find(args: argparse.Namespace, ctx: Context) -> int:
