@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import orjson
 import pytest
 
 from sync.credentials import FILE
@@ -110,3 +111,41 @@ def test_a_failed_login_does_not_say_the_changes_are_kept(tmp_path: Path) -> Non
         "Cannot reach the server http://127.0.0.1:9 (the server refused the connection). "
         "Not logged in; nothing was saved.",
     )
+
+
+def test_first_run_setup_refuses_another_offices_token_and_asks_again(
+    tmp_path: Path, server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The setup screen's token goes through the same check as ``sotay login``: refused,
+    the setup comes back with what was typed and the server's words under the token, and
+    no profile exists until a right token (or working offline) is chosen."""
+    from sync.store import Store
+    from tui.cli import Context
+    from tui.commands.app import first_run
+    from tui.console import Console
+    from tui.screens.setup import SetupAnswers, SetupApp
+
+    offices(server)
+    data = tmp_path / "p"
+    right, wrong = token(server.db, "vn/ha-noi"), token(server.db, "vn/bac-giang")
+    shown: list[tuple[dict[str, str], dict[str, str]]] = []
+    answers = iter([wrong, right])
+
+    def run(app: SetupApp) -> SetupAnswers:
+        shown.append((dict(app.given), dict(app.errors)))
+        assert not Store.exists(data)
+        return SetupAnswers("vn/ha-noi", "Hà Nội", server.url, next(answers))
+
+    monkeypatch.setattr(SetupApp, "run", run)
+    assert first_run(Context(data=data, lang="en", console=Console())) is True
+    assert shown == [
+        ({}, {}),
+        (
+            {"office": "vn/ha-noi", "name": "Hà Nội", "server": server.url, "token": wrong},
+            {
+                "token": "This token belongs to the office vn/bac-giang, not to this "
+                "profile's office (vn/ha-noi). Not logged in; nothing was saved."
+            },
+        ),
+    ]
+    assert orjson.loads((data / FILE).read_bytes())["token"] == right

@@ -8,7 +8,7 @@ from textual.widgets import Static
 
 from sync.store import Store
 from tests.helpers.app import SIZE, make_app, type_text
-from tui.screens.setup import SetupApp, check_answers
+from tui.screens.setup import SetupAnswers, SetupApp, check_answers
 from tui.widgets.table import VirtualTable
 
 
@@ -91,10 +91,28 @@ def test_setup_answers_are_checked() -> None:
     assert answers is None and "token" in errors
     answers, errors = check_answers({"office": "Bắc Giang!", "name": ""}, "vi", offline=True)
     assert answers is None and "office" in errors
-    answers, _ = check_answers(
+    answers, errors = check_answers(
         {"office": "", "name": "", "server": "x", "token": "y"}, "vi", offline=True
     )
-    assert answers is not None and answers.office == "vn" and answers.server_url is None
+    assert (answers, errors) == (
+        None,
+        {
+            "office": "Nhập phạm vi văn phòng của mình, ví dụ vn/bac-giang; "
+            "kể cả khi làm việc ngoại tuyến.",
+            "name": "Trường này là bắt buộc.",
+        },
+    )
+    answers, errors = check_answers(
+        {"office": "vn/bac-giang", "name": "", "server": "x", "token": "y"}, "vi", offline=True
+    )
+    assert (answers, errors) == (SetupAnswers("vn/bac-giang", "vn/bac-giang", None, None), {})
+    answers, errors = check_answers(
+        {"office": "vn/bac-giang", "name": "BG", "server": "http://hq", "token": "st_…"},
+        "en",
+        offline=False,
+    )
+    assert answers is None and list(errors) == ["token"]
+    assert errors["token"].startswith("The token is not in the right form")
 
 
 async def test_first_run_setup_by_keys() -> None:

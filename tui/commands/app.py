@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from domain.errors import Conflict
+from domain.errors import Conflict, SotayError
 from domain.i18n import Lang, resolve_lang, t
 from sync.store import Store
 from tui.commands import command
@@ -86,11 +86,24 @@ def open_app(args: argparse.Namespace, ctx: Context) -> int:
 def first_run(ctx: Context) -> bool:
     """The setup screen; makes the profile (and saves the token).  False if the person left."""
     from sync.credentials import save_token
+    from tui.commands.syncing import check_new_login
     from tui.screens.setup import SetupApp
 
-    answers = SetupApp(ctx.lang).run()
-    if answers is None:
-        return False
+    values: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    while True:
+        answers = SetupApp(ctx.lang, values, errors).run()
+        if answers is None:
+            return False
+        if not (answers.server_url and answers.token):
+            break
+        try:  # the token must be this office's: ask the server before anything is saved
+            check_new_login(answers.office, answers.server_url, answers.token)
+            break
+        except SotayError as exc:
+            values = {"office": answers.office, "name": answers.name}
+            values.update(server=answers.server_url, token=answers.token)
+            errors = {"token": exc.message(ctx.lang)}
     store = Store.create(ctx.data, office=answers.office, name=answers.name, lang=ctx.lang)
     with store:
         if answers.server_url and answers.token:

@@ -7,6 +7,8 @@ import asyncio
 import getpass
 import os
 import sys
+import tempfile
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from domain.errors import SotayError
@@ -69,11 +71,7 @@ def register(sub: Any, lang: Lang) -> None:
 def cmd_login(args: argparse.Namespace, ctx: Context) -> int:
     token = check_token(_token_given(args.token, ctx.lang))
     with ctx.open_store() as store:
-        health, who = asyncio.run(_ask_server(store, args.server, token))
-        if who.get("office") != store.office:
-            raise SotayError(
-                "sync.login_other_office", token_office=who.get("office"), office=store.office
-            )
+        health = check_login(store, args.server, token)
         path = save_token(ctx.data, args.server, token)
         store.set_meta(server_url=args.server.rstrip("/"))
         ctx.console.print(
@@ -104,6 +102,26 @@ def _token_given(arg: str | None, lang: Lang) -> str:
     if stdin is not None and stdin.isatty():
         return getpass.getpass(t("sync.token_prompt", lang))
     raise SotayError("sync.token_missing")
+
+
+def check_login(store: Store, server: str, token: str) -> dict[str, Any]:
+    """The server's health, once it has said the token is one of ``store``'s office; else
+    the error, with nothing saved (``sotay login`` and the first-run setup both ask)."""
+    health, who = asyncio.run(_ask_server(store, server, token))
+    if who.get("office") != store.office:
+        raise SotayError(
+            "sync.login_other_office", token_office=who.get("office"), office=store.office
+        )
+    return health
+
+
+def check_new_login(office: str, server: str, token: str) -> None:
+    """:func:`check_login` before the profile exists: a throwaway store stands in for it."""
+    with (
+        tempfile.TemporaryDirectory(prefix="sotay-login-") as folder,
+        Store.create(Path(folder) / "probe", office=office, name=office) as probe,
+    ):
+        check_login(probe, server, token)
 
 
 async def _ask_server(

@@ -19,9 +19,8 @@ from textual.widgets import Input, Label, Static
 from domain.errors import SotayError
 from domain.i18n import Lang, t
 from domain.scopes import check_scope
+from sync.credentials import check_token
 
-DEFAULT_OFFICE = "vn"
-DEFAULT_NAME = "Sổ tay"
 FIELDS = (
     ("office", "ui.setup.office"),
     ("name", "ui.setup.name"),
@@ -41,14 +40,20 @@ class SetupAnswers:
 def check_answers(
     values: dict[str, str], lang: Lang, *, offline: bool
 ) -> tuple[SetupAnswers | None, dict[str, str]]:
-    """The answers, or the message to show under each field that is wrong."""
+    """The answers, or the message to show under each field that is wrong.
+
+    Working offline (Esc) skips the server and the token, never the office: a profile
+    made on a guessed scope (headquarters' ``vn``) would push its records there later.
+    """
     errors: dict[str, str] = {}
-    office = values.get("office", "").strip() or (DEFAULT_OFFICE if offline else "")
-    name = values.get("name", "").strip() or (DEFAULT_NAME if offline else "")
+    office = values.get("office", "").strip()
     try:
-        office = check_scope(office, "office")
+        office = check_scope(office, "office") if office else ""
     except SotayError as exc:
         errors["office"] = exc.message(lang)
+    if not office and "office" not in errors:
+        errors["office"] = t("ui.setup.need_office", lang)
+    name = values.get("name", "").strip() or (office if offline else "")
     if not name:
         errors["name"] = t("validation.required", lang)
     server = values.get("server", "").strip()
@@ -59,6 +64,11 @@ def check_answers(
         errors["server" if not server else "token"] = t("ui.setup.need_both", lang)
     elif server and not server.startswith(("http://", "https://")):
         errors["server"] = t("ui.setup.bad_url", lang)
+    elif token:
+        try:
+            token = check_token(token)
+        except SotayError as exc:
+            errors["token"] = exc.message(lang)
     if errors:
         return None, errors
     return SetupAnswers(office, name, server or None, token or None), {}
@@ -72,9 +82,15 @@ class SetupApp(App[SetupAnswers | None]):
         Binding("ctrl+q", "leave", "ui.key.quit"),
     ]
 
-    def __init__(self, lang: Lang) -> None:
+    def __init__(
+        self, lang: Lang, values: dict[str, str] | None = None, errors: dict[str, str] | None = None
+    ) -> None:
+        """``values`` and ``errors``: what was typed and what the server said of it, when
+        the setup comes back after the server refused the token."""
         super().__init__()
         self.ui_lang: Lang = lang
+        self.given = values or {}
+        self.errors = errors or {}
 
     def compose(self) -> ComposeResult:
         lang = self.ui_lang
@@ -83,8 +99,11 @@ class SetupApp(App[SetupAnswers | None]):
             yield Static(t("ui.setup.intro", lang), id="setup-intro")
             for key, label_key in FIELDS:
                 yield Label(t(label_key, lang))
-                yield Input(password=key == "token", id=f"setup-{key}")
-                yield Static("", id=f"setup-{key}-error", classes="setup-error")
+                yield Input(self.given.get(key, ""), password=key == "token", id=f"setup-{key}")
+                error = Static(self.errors.get(key, ""), id=f"setup-{key}-error")
+                error.add_class("setup-error")
+                error.display = key in self.errors
+                yield error
             yield Static(
                 Text.assemble(
                     (" Ctrl+S ", "reverse"),
