@@ -77,6 +77,7 @@ def register(sub: Any, lang: Lang) -> None:
     n = p["notice"]
     n.add_argument("id", nargs="?", help=t("cli.help.meeting_notice_id", lang))
     n.add_argument("--place", help=t("cli.help.place", lang))
+    n.add_argument("--signer", help=t("cli.help.signed_by", lang))
     n.add_argument(
         "--late",
         action="store_true",
@@ -176,7 +177,7 @@ def cmd_notice(args: argparse.Namespace, ctx: Context) -> int:
             return 0
         if not args.id:
             raise ValidationError.single("id", "validation.required")
-        document, timing = notice_document(store, args.id, ctx.lang, args.place)
+        document, timing = notice_document(store, args.id, ctx.lang, args.place, args.signer)
         emit(ctx, document, args)
         ctx.console.note(_timing_line(ctx.lang, timing))
         if timing.uncovered:
@@ -297,7 +298,8 @@ def cmd_rollup(args: argparse.Namespace, ctx: Context) -> int:
         if offices:
             rollup.merge_server(rows, offices)
         ordered = rollup.sort_rows(list(rows.values()), args.sort, args.desc)
-        document = rollup.rollup_document(ordered, today, ctx.lang)
+        header = rollup.rollup_header(store, today, ctx.lang)
+        document = rollup.rollup_document(ordered, today, ctx.lang, header)
         if args.output or args.format:
             emit(ctx, document, args)
         else:
