@@ -18,7 +18,7 @@ The signature block is Vietnamese, built from the signing form and the chức v�
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -174,8 +174,10 @@ def symbol_of(unit: Record | None) -> str:
 
 
 def signings(store: Store, unit: Record) -> list[Signing]:
-    """Who signs for the body, the default first: its ``signers`` in their order, else (no
-    signers yet) the heads and deputies of the committee, else a head of its scope."""
+    """Who signs for the body, the default first: its ``signers`` in their order (one who
+    signs for someone not named signs TM. for the body, KT. / TL. / Q. for the first signer's
+    chức vụ), else (no signers yet) the heads and deputies of the committee, else a head of
+    its scope."""
     declared = unit.data.get("signers") or {}
     if declared:
         ordered = sorted(
@@ -194,7 +196,13 @@ def signings(store: Store, unit: Record) -> list[Signing]:
                     str(item.get("behalf") or ""),
                 )
             )
-        return out
+        head = out[0].position
+        return [
+            s
+            if s.behalf or s.form == "plain"
+            else replace(s, behalf=unit.title if s.form == "tm" else head)
+            for s in out
+        ]
     return _role_signings(store, unit)
 
 

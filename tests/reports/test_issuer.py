@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from documents.assemble import ReportOptions, collect_report
-from documents.issuer import Signing
+from documents.issuer import Signing, signings
 from domain.demo import demo_id
 from domain.errors import ValidationError
 from domain.periods import parse_period
@@ -67,6 +67,21 @@ def test_a_form_names_whom_it_signs_for_above_the_signers_position(
 ) -> None:
     lines = Signing("p", "Tên", position, form, behalf).title_lines()
     assert lines == [f"{form.upper()}. {behalf.upper()}", position.upper()]
+
+
+def test_whom_a_signer_signs_for_defaults_to_the_body_or_its_first_signer(store: Store) -> None:
+    head, deputy, clerk = (store.add("person", {"name": n}).id for n in ("An", "Bình", "Chi"))
+    signers = {
+        head: {"position": "Trưởng ban", "form": "tm", "order": 0},
+        deputy: {"position": "Phó Trưởng ban", "form": "kt", "order": 1},
+        clerk: {"position": "Chánh Văn phòng", "form": "tl", "order": 2},
+    }
+    unit = store.add("unit", {"name": "Ban Điều hành", "signers": signers})
+    assert [s.title_lines() for s in signings(store, unit)] == [
+        ["TM. BAN ĐIỀU HÀNH", "TRƯỞNG BAN"],
+        ["KT. TRƯỞNG BAN", "PHÓ TRƯỞNG BAN"],
+        ["TL. TRƯỞNG BAN", "CHÁNH VĂN PHÒNG"],
+    ]
 
 
 def test_a_report_is_signed_by_the_bodys_first_signer_or_the_one_chosen(
@@ -159,3 +174,12 @@ def test_the_rollup_is_issued_by_hqs_body(cli: Cli, tmp_path: Path) -> None:
         "  \nSố:       /BC-BĐH"
     )
     assert "**TM. BAN ĐIỀU HÀNH**  \n**TRƯỞNG BAN**  \n\n**Nguyễn Minh Hồng**" in text
+
+
+def test_sotay_ranking_takes_a_signer_of_the_body_whose_units_are_ranked(cli: Cli) -> None:
+    code, out, _err = cli("ranking", "2011", "--scope", "vn/bac-giang", "--signer", "Bùi Văn Hạnh")
+    assert code == 0
+    assert "**BAN CHỈ ĐẠO CNTT TỈNH BẮC GIANG**  \nSố:       /BXH-BCĐ" in out
+    assert "**TM. BAN CHỈ ĐẠO**  \n**TRƯỞNG BAN**  \n\n**Bùi Văn Hạnh**" in out
+    code, _out, err = cli("ranking", "2011", "--scope", "vn/bac-giang", "--signer", "Hầu A Lềnh")
+    assert code != 0 and "“Hầu A Lềnh” không phải người ký của Ban Chỉ đạo CNTT tỉnh" in err
