@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from documents.asof import Snapshot, day_before, snapshot_at_day_end
+from documents.issuer import Body, body_of, describe, signature
 from documents.reporting import Header, ReportInput, day, default_recipients, task_at
 from domain.dates import format_date
 from domain.holidays import WorkCalendar, load_calendar
@@ -108,68 +109,12 @@ def task_origins(store: Store, tasks: Iterable[dict[str, Any]]) -> dict[str, dat
 # ---------------------------------------------------------------------------
 
 
-def reporting_unit(store: Store, scope: str, until: date) -> Record | None:
-    """The unit that held the scope's latest meeting by ``until``, else a committee unit."""
-    meetings = [
-        m
-        for m in in_scope(store, "meeting", scope)
-        if not m.deleted and m.flat.get("unit_id") and (day(m.flat.get("date")) or until) <= until
-    ]
-    meetings.sort(key=lambda m: str(m.flat.get("date")))
-    if meetings:
-        unit = store.get(str(meetings[-1].flat["unit_id"]))
-        if unit is not None:
-            return unit
-    committees = [
-        u
-        for u in in_scope(store, "unit", scope)
-        if not u.deleted and u.flat.get("unit_kind") == "committee"
-    ]
-    return committees[0] if committees else None
-
-
-def org_lines(store: Store, unit: Record | None) -> list[str]:
-    if unit is None:
-        return []
-    lines = [unit.title.upper()]
-    parent = store.get(str(unit.flat.get("parent_id") or ""))
-    if parent is not None:
-        lines.insert(0, parent.title.upper())
-    return lines
-
-
-def symbol(unit: Record | None, prefix: str) -> str:
-    """ "BC-BCĐ" for a committee, "BC-<abbr>" otherwise."""
-    if unit is None:
-        return prefix
-    if unit.flat.get("unit_kind") == "committee":
-        return f"{prefix}-BCĐ"
-    abbr = str(unit.flat.get("abbr") or "").replace(" ", "")
-    return f"{prefix}-{abbr}" if abbr else prefix
-
-
-def head_of(store: Store, scope: str) -> Record | None:
-    heads = [
-        p
-        for p in in_scope(store, "person", scope)
-        if not p.deleted and p.flat.get("committee_role") == "head"
-    ]
-    return heads[0] if heads else None
-
-
-def signer_block(store: Store, scope: str, name: str | None, lang: Lang) -> tuple[list[str], str]:
-    """(title lines, name): the head of the committee unless a name is given."""
-    person = None
-    if name:
-        found = [p for p in store.find_by_name("person", name) if within(p.scope, scope)]
-        person = found[0] if found else None
-    else:
-        person = head_of(store, scope)
-    if person is None:
-        return [], name or ""
-    role = person.flat.get("committee_role")
-    title = [t(f"committee_role.{role}", lang).upper()] if role else []
-    return title, person.title
+def issuing_body(store: Store, opts: ReportOptions) -> Body:
+    """The unit the person chose, else the body of the report's scope in office at the
+    cut-off."""
+    if opts.unit_id:
+        return describe(store, store.require(opts.unit_id))
+    return body_of(store, opts.scope, opts.period.cutoff_to)
 
 
 def previous_report(store: Store, scope: str) -> Record | None:
@@ -179,20 +124,16 @@ def previous_report(store: Store, scope: str) -> Record | None:
 
 
 def header_for(store: Store, opts: ReportOptions, prefix: str = "BC") -> Header:
-    unit = (
-        store.get(opts.unit_id)
-        if opts.unit_id
-        else reporting_unit(store, opts.scope, opts.period.cutoff_to)
-    )
+    body = issuing_body(store, opts)
     last = previous_report(store, opts.scope)
     place = opts.place or (str(last.flat.get("place")) if last and last.flat.get("place") else "")
-    title, name = signer_block(store, opts.scope, opts.signer, opts.lang)
-    number = opts.number or f"      /{symbol(unit, prefix)}"
+    title, name = signature(body, opts.signer, opts.lang)
+    number = opts.number or body.number(prefix)
     recipients = opts.recipients or default_recipients(opts.lang)
     return Header(
-        org_lines(store, unit),
+        body.org_lines,
         f"{t('doc.number', opts.lang)}: {number}",
-        place,
+        place or body.place,
         opts.date or store.today(),
         title,
         name,

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from documents.assemble import org_lines, symbol, unit_names
+from documents.assemble import unit_names
+from documents.issuer import Body, body_of, signature
 from documents.reporting import (
     Document,
     Header,
@@ -76,34 +77,61 @@ def timing_for(
     return notice_timing(held, issued, as_of or store.today(), calendar or load_calendar())
 
 
-def issuer_id(meeting: Record, notice: Record | None) -> str:
-    """The unit issuing the notice: the notice's own issuer, else the meeting's organiser."""
+def issuing_body(store: Store, meeting: Record, notice: Record | None) -> Body:
+    """The body of the meeting's scope issuing its notice: the notice's own issuer, else the
+    meeting's organiser, when that is one of the scope's bodies; else the scope's body in
+    office on the meeting's day."""
     data = notice.data if notice is not None else {}
-    return str(data.get("issuer_id") or meeting.flat.get("unit_id") or "")
+    held = day(meeting.flat.get("date")) or store.today()
+    for prefer in (data.get("issuer_id"), meeting.flat.get("unit_id")):
+        body = body_of(store, meeting.scope, held, str(prefer) if prefer else None)
+        if prefer and body.id == prefer:
+            return body
+    return body_of(store, meeting.scope, held)
 
 
-def notice_header(store: Store, meeting: Record, notice: Record | None, lang: Lang) -> Header:
+def default_signer(body: Body, meeting: Record, notice: Record | None) -> str | None:
+    """The notice's signer, else the meeting's chair, when either signs for the body (else
+    the body's first signer)."""
     data = notice.data if notice is not None else {}
-    unit = store.get(issuer_id(meeting, notice))
-    number = data.get("number") or f"      /{symbol(unit, 'TB')}"
-    signer = store.get(str(data.get("signer_id") or meeting.flat.get("chair_id") or ""))
-    title: list[str] = []
-    if signer is not None and signer.flat.get("committee_role"):
-        title = [t(f"committee_role.{signer.flat['committee_role']}", lang).upper()]
+    ids = {s.person_id for s in body.signers}
+    for pid in (data.get("signer_id"), meeting.flat.get("chair_id")):
+        if pid and pid in ids:
+            return str(pid)
+    return None
+
+
+def notice_header(
+    store: Store,
+    meeting: Record,
+    notice: Record | None,
+    lang: Lang,
+    signer_choice: str | None = None,
+) -> tuple[Header, Body]:
+    data = notice.data if notice is not None else {}
+    body = issuing_body(store, meeting, notice)
+    number = data.get("number") or body.number("TB")
+    chosen = signer_choice or default_signer(body, meeting, notice)
+    title, name = signature(body, chosen, lang)
     recipients = [t("doc.notice_members", lang)]
-    return Header(
-        org_lines(store, unit),
+    header = Header(
+        body.org_lines,
         f"{t('doc.number', lang)}: {number}",
-        "",
+        body.place,
         day(data.get("date")) or store.today(),
         title,
-        signer.title if signer is not None else "",
+        name,
         recipients,
     )
+    return header, body
 
 
 def notice_document(
-    store: Store, record_id: str, lang: Lang = "vi", place: str | None = None
+    store: Store,
+    record_id: str,
+    lang: Lang = "vi",
+    place: str | None = None,
+    signer: str | None = None,
 ) -> tuple[Document, NoticeTiming]:
     """The meeting's conclusion notice; refused (with the reason) when the meeting has no
     conclusion yet — a notice saying "kết luận như sau:" and then nothing is never produced."""
@@ -116,12 +144,11 @@ def notice_document(
             date=format_date(meeting.flat.get("date")),
             title=meeting.title,
         )
-    header = notice_header(store, meeting, notice, lang)
-    header.place = place or ""
-    concerned = concerned_units(tasks, names, issuer_id(meeting, notice))
+    header, body = notice_header(store, meeting, notice, lang, signer)
+    header.place = place or header.place
+    concerned = concerned_units(tasks, names, body.id)
     header.recipients += [f"{name};" for name in concerned]
     header.recipients.append(t("doc.archive", lang))
-    unit = store.get(issuer_id(meeting, notice))
     positions = {
         p.id: str(p.flat.get("position")) for p in store.list("person") if p.flat.get("position")
     }
@@ -131,7 +158,7 @@ def notice_document(
         tasks,
         names,
         positions,
-        unit.title if unit is not None else "",
+        body.name,
         header,
         lang,
     )

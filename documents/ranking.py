@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from documents.assemble import head_of, org_lines, reporting_unit, symbol
+from documents.issuer import body_of, signature
 from documents.reporting import Document, Header, Section, Table
 from domain.errors import SotayError, ValidationError
 from domain.i18n import Lang, t
@@ -238,19 +238,20 @@ def issuing_scope(store: Store, result: RankingResult) -> str:
     return found if found and within(found, result.spec.scope) else result.spec.scope
 
 
-def ranking_document(store: Store, result: RankingResult, title: str) -> Document:
+def ranking_document(
+    store: Store, result: RankingResult, title: str, signer: str | None = None
+) -> Document:
+    """The ranking, issued by the body whose units are ranked, in office at the year's end."""
     spec, lang = result.spec, result.spec.lang
-    scope = issuing_scope(store, result)
-    unit = reporting_unit(store, scope, year_period(spec.year).cutoff_to)
-    head = head_of(store, unit.scope if unit is not None else scope)  # a person of that body
-    role = head.flat.get("committee_role") if head is not None else None
+    body = body_of(store, issuing_scope(store, result), year_period(spec.year).cutoff_to)
+    signer_title, name = signature(body, signer, lang)
     header = Header(
-        org_lines(store, unit),
-        f"{t('doc.number', lang)}:       /{symbol(unit, 'BXH')}",  # the number is written in
-        "",
+        body.org_lines,
+        f"{t('doc.number', lang)}: {body.number('BXH')}",
+        body.place,
         store.today(),
-        [t(f"committee_role.{role}", lang).upper()] if role else [],
-        head.title if head is not None else "",
+        signer_title,
+        name,
         [t("doc.notice_members", lang), t("doc.archive", lang)],
     )
     group = t(f"ranking_group.{spec.group}", lang)

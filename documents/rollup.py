@@ -10,6 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from documents.issuer import body_of, signature
 from documents.reporting import Document, Header, Section, Table
 from domain.dates import format_date, format_time
 from domain.errors import SotayError
@@ -151,8 +152,26 @@ def rollup_table(rows: list[OfficeRow], lang: Lang) -> Table:
     )
 
 
-def rollup_document(rows: list[OfficeRow], today: date, lang: Lang) -> Document:
-    header = Header([], "", "", today)
+def rollup_header(store: Store, today: date, lang: Lang, signer: str | None = None) -> Header:
+    """The roll-up is HQ's: issued by the body of the profile's own scope (HQ's), never an
+    office's."""
+    body = body_of(store, store.office, today)
+    title, name = signature(body, signer, lang)
+    return Header(
+        body.org_lines,
+        f"{t('doc.number', lang)}: {body.number('BC')}",
+        body.place,
+        today,
+        title,
+        name,
+        [t("doc.archive", lang)],
+    )
+
+
+def rollup_document(
+    rows: list[OfficeRow], today: date, lang: Lang, header: Header | None = None
+) -> Document:
+    header = header or Header([], "", "", today)
     return Document(
         "rollup",
         lang,

@@ -5,7 +5,12 @@ formed by 239/QĐ-BCĐ, its 2015 IT plan, Công văn 878/UBDT-TTTT of 08/10/2012
 it gives each unit, Kế hoạch 1772/KH-BCĐ and the quý II/2022 steering meeting with the
 minister's conclusions), the Bộ TT&TT executive board (``vn/btttt``: its 31/03/2010 meeting
 on the 2010 work programme) and Bắc Giang (``vn/bac-giang``: the 04/08/2011 conference, the
-first-half 2011 indicators, the second-half tasks and the draft 2012 targets).
+first-half 2011 indicators, the second-half tasks and the draft 2012 targets).  HQ
+(``vn``) has one record of its own: its issuing body, the national Ban Điều hành, so that
+HQ's documents carry no office's letterhead.  The issuing bodies carry their ký hiệu, place
+and signers as the seeds give them (BĐH, BCĐ of 239/QĐ-BCĐ and 1772/KH-BCĐ; Hà Nội for the
+Ban Điều hành, whose meeting the seed places there; the heads the seeds name, and Nguyễn
+Ngọc Hà as Tổ trưởng Tổ Thư ký, TL., for the committee whose head the seed does not name).
 
 Facts (names, numbers, dates, figures) come from the seeds; the wording of records is ours.
 Where a seed gives no deadline, a task carries the timeframe the seed implies ("Quý III/2022",

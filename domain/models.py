@@ -20,7 +20,7 @@ from typing import Annotated, Any, ClassVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model, model_validator
 
 from domain.errors import Problem
-from domain.schema import SPECS, KindSpec
+from domain.schema import SIGNING_FORMS, SPECS, KindSpec
 from domain.schema import Field as SchemaField
 from domain.values import (
     Bool,
@@ -121,6 +121,19 @@ class RankingEntry(BaseModel):
     grade: Text | None = None
 
 
+class Signer(BaseModel):
+    """One person who signs for a body: their chức vụ, the signing form, for whom (TM.: the
+    body, "Ban Chỉ đạo"; KT. / TL. / Q.: its head, "Trưởng ban") and their place in the list
+    (the first signs by default)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    position: Text
+    form: Annotated[str, BeforeValidator(choice("signing_form", SIGNING_FORMS))] = "plain"
+    behalf: Text | None = None
+    order: Int | None = Field(default=None, ge=0)
+
+
 def _day_key(value: Any) -> str:
     from domain.dates import parse_date
 
@@ -151,6 +164,7 @@ ITEMS: dict[str, type[BaseModel]] = {
     "reading": Reading,
     "criterion": Criterion,
     "ranking_entry": RankingEntry,
+    "signer": Signer,
 }
 KEYS: dict[str, Any] = {"": str, "date": Annotated[str, BeforeValidator(_day_key)]}
 TIME_PATTERN = r"^([01]?\d|2[0-3])[:hg]([0-5]\d)?$"

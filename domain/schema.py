@@ -128,6 +128,15 @@ RANKING_GROUPS = {
     "units": ("Tập thể", "Units"),
     "individuals": ("Cá nhân", "Individuals"),
 }
+#: How a person signs for a body (NĐ 30/2020, Điều 13): in their own name, TM. (on behalf of
+#: the collective body), KT. (for its head), TL. (by the head's order), Q. (as acting head).
+SIGNING_FORMS = {
+    "plain": ("Ký trực tiếp", "Signs in own name"),
+    "tm": ("TM. (thay mặt tập thể)", "TM. (on behalf of the body)"),
+    "kt": ("KT. (ký thay người đứng đầu)", "KT. (signs for the head)"),
+    "tl": ("TL. (thừa lệnh)", "TL. (by order of the head)"),
+    "q": ("Q. (quyền)", "Q. (acting)"),
+}
 CONFLICT_STATUSES = {
     "open": ("Chưa giải quyết", "Open"),
     "resolved": ("Đã giải quyết", "Resolved"),
@@ -154,6 +163,7 @@ LABEL_SETS: dict[str, Codes] = {
     "report_kind": REPORT_KINDS,
     "ranking_group": RANKING_GROUPS,
     "conflict_status": CONFLICT_STATUSES,
+    "signing_form": SIGNING_FORMS,
 }
 
 # ---------------------------------------------------------------------------
@@ -306,6 +316,14 @@ SPECS: dict[str, KindSpec] = {
                 F("valid_from", "date"),
                 F("valid_to", "date"),
                 F("successor_id", "ref", target="unit"),
+                # a body that issues documents: the top line above its name (when its
+                # parent is not a unit of the office), its ký hiệu in "Số: …/TB-BCĐ", the
+                # place of its date line, and who signs for it (the first by default)
+                F("parent_name"),
+                F("symbol"),
+                F("place"),
+                # typed as data for now: the form has no editor for a list of signers yet
+                F("signers", "map", target="person", prefix="signer", item="signer", form=False),
             ),
             order=(("valid_from", "valid_to"),),
         ),

@@ -52,6 +52,8 @@ def display_value(store: Store, kind: str, name: str, value: Any, lang: Lang = "
         return format_money(value)
     if field.type == "percent" and isinstance(value, int | float):
         return format_percent(float(value))
+    if field.item == "signer" and isinstance(value, dict):
+        return _signers(store, value, lang)
     if field.target:
         if isinstance(value, list):
             return ", ".join(ref_name(store, v) for v in value)
@@ -65,6 +67,17 @@ def display_value(store: Store, kind: str, name: str, value: Any, lang: Lang = "
     if field.labels and isinstance(value, str):
         return safe_display(t(f"{field.labels}.{value}", lang))
     return _plain(value, lang)
+
+
+def _signers(store: Store, value: Mapping[str, Any], lang: Lang) -> str:
+    """ "Hầu A Lềnh (TM. (thay mặt tập thể) Ban Chỉ đạo, Trưởng ban)", the default first."""
+    ordered = sorted(value.items(), key=lambda kv: (kv[1].get("order") is None, kv[1].get("order")))
+    parts = []
+    for pid, item in ordered:
+        form = t(f"signing_form.{item.get('form') or 'plain'}", lang)
+        said = ", ".join(safe_display(x) for x in (item.get("behalf"), item.get("position")) if x)
+        parts.append(f"{ref_name(store, pid)} ({form}{' ' if said else ''}{said})")
+    return "; ".join(parts)
 
 
 def _readings(value: Mapping[str, Any]) -> str:

@@ -77,6 +77,7 @@ def register(sub: Any, lang: Lang) -> None:
     n = p["notice"]
     n.add_argument("id", nargs="?", help=t("cli.help.meeting_notice_id", lang))
     n.add_argument("--place", help=t("cli.help.place", lang))
+    n.add_argument("--signer", help=t("cli.help.signed_by", lang))
     n.add_argument(
         "--late",
         action="store_true",
@@ -97,6 +98,7 @@ def register(sub: Any, lang: Lang) -> None:
     k.add_argument("--bands", metavar=t("cli.metavar.bands", lang), help=t("cli.help.bands", lang))
     k.add_argument("--title", help=t("cli.help.ranking_title", lang))
     k.add_argument("--save", action="store_true", help=t("cli.help.save_ranking", lang))
+    k.add_argument("--signer", help=t("cli.help.signed_by", lang))
 
     i = p["import-plan"]
     i.add_argument("file", help=t("cli.help.plan_file", lang))
@@ -117,6 +119,7 @@ def register(sub: Any, lang: Lang) -> None:
         action="store_true",
         help=t("cli.help.do_not_ask_server", lang),
     )
+    u.add_argument("--signer", help=t("cli.help.signed_by", lang))
 
 
 def _choices(key: str, codes: Iterable[str], labels: str, lang: Lang) -> str:
@@ -176,7 +179,7 @@ def cmd_notice(args: argparse.Namespace, ctx: Context) -> int:
             return 0
         if not args.id:
             raise ValidationError.single("id", "validation.required")
-        document, timing = notice_document(store, args.id, ctx.lang, args.place)
+        document, timing = notice_document(store, args.id, ctx.lang, args.place, args.signer)
         emit(ctx, document, args)
         ctx.console.note(_timing_line(ctx.lang, timing))
         if timing.uncovered:
@@ -239,7 +242,7 @@ def cmd_ranking(args: argparse.Namespace, ctx: Context) -> int:
             )
         result = rk.compute(store, spec)
         title = args.title or f"{t('kind.ranking', ctx.lang)} {args.year}"
-        emit(ctx, rk.ranking_document(store, result, title), args)
+        emit(ctx, rk.ranking_document(store, result, title, args.signer), args)
         if args.save:
             record = rk.save_ranking(store, result, title)
             ctx.console.print(t("out.ranking_saved", ctx.lang, id=record.id))
@@ -297,7 +300,8 @@ def cmd_rollup(args: argparse.Namespace, ctx: Context) -> int:
         if offices:
             rollup.merge_server(rows, offices)
         ordered = rollup.sort_rows(list(rows.values()), args.sort, args.desc)
-        document = rollup.rollup_document(ordered, today, ctx.lang)
+        header = rollup.rollup_header(store, today, ctx.lang, args.signer)
+        document = rollup.rollup_document(ordered, today, ctx.lang, header)
         if args.output or args.format:
             emit(ctx, document, args)
         else:
