@@ -8,8 +8,8 @@ faults stop and every replica syncs until nothing moves, and:
 * every replica holds exactly the records its office may see, field for field as the server
   holds them (the database, read here);
 * no op a replica queued is lost: its outbox is empty, the server acknowledged its last op,
-  every op is in the server's change log, and every value it wrote is the current one, kept
-  in a conflict, or changed again by a later change;
+  no op was applied twice, and every value it wrote is the current one, kept in a conflict,
+  or changed again by a change after the op's own row in the server's change log;
 * no record is doubled: one record per create, each created title once;
 * a puller that only ever pulled from its cursor, all along, holds every record at its last
   change (no change fell behind a cursor already handed out);
@@ -141,11 +141,14 @@ def _create(rep: Replica, n: int) -> Record:
 
 
 def _edit(rep: Replica, n: int, targets: list[Record]) -> Record:
-    """An edit of one record it may write; half of them among the first few (the hot records
-    the other computer of the office, and headquarters, edit too)."""
+    """An edit (now and then a delete) of one record it may write; half of them among the
+    first few (the hot records the other computer of the office, and headquarters, edit
+    too)."""
     rng = rep.rng
     hot = targets[:4] if rng.random() < 0.5 else targets
     target = rng.choice(hot)
+    if rng.random() < 0.05:  # a delete: an edit on another computer meets it
+        return rep.store.delete(target.id)
     if target.kind == "plan":
         changes: dict[str, Any] = {"number": f"{n}/KH-{rep.tag}"}
     else:
@@ -303,12 +306,31 @@ class ServerState:
             if can_read(office, is_hq, rec.scope, rec.published)
         }
 
-    def conflict_values(self, rid: str, key: str) -> Iterator[Any]:
+    def conflicts(self, rid: str) -> Iterator[Stored]:
+        """The conflict records about record ``rid``."""
         for rec in self.records.values():
+            if rec.kind == "conflict" and rec.fields["record_id"] == rid:
+                yield rec
+
+    def kept(self, rid: str, key: str) -> Iterator[Any]:
+        """The values of ``key`` that conflicts about ``rid`` keep: both sides of a conflict
+        on that field, and the edits a conflict with a delete keeps."""
+        for rec in self.conflicts(rid):
             f = rec.fields
-            if rec.kind == "conflict" and f["record_id"] == rid and f["field"] == key:
+            if f["field"] == key:
                 yield f.get("current_value")
                 yield f.get("other_value")
+            yield (f.get("other_fields") or {}).get(key)
+
+    def rows_of(self, rid: str, replica_id: str, op_seq: int) -> tuple[list[Any], list[Any]]:
+        """The change rows an op left: on the record, and on conflicts about it (an edit of a
+        record deleted meanwhile changes only a new conflict)."""
+        aside = [c for k in self.conflicts(rid) for c in self.history[k.id]]
+
+        def of_op(rows: list[Any]) -> list[Any]:
+            return [c for c in rows if (c.replica_id, c.op_seq) == (replica_id, op_seq)]
+
+        return of_op(self.history[rid]), of_op(aside)
 
 
 def _server_state(location: str, replicas: list[Replica]) -> ServerState:
@@ -326,22 +348,33 @@ def _server_state(location: str, replicas: list[Replica]) -> ServerState:
     return ServerState(records, history, last)
 
 
+def _current(rec: Stored, key: str) -> Any:
+    return rec.deleted if key == "deleted" else rec.fields.get(key)
+
+
 def _lost(rep: Replica, server: ServerState) -> list[str]:
-    """The ops of ``rep`` the server has no trace of, and the values it wrote that are
-    neither current, nor kept in a conflict, nor changed again by a later change."""
+    """The ops of ``rep`` the server applied twice, and the values it wrote that are neither
+    current, nor kept in a conflict, nor changed again after the op's row in the change log
+    (an op with no row, which changed nothing, must be current or kept)."""
     replica_id = rep.store.meta("replica_id")
     missing = []
     for op in rep.ops:
-        rid, rows = op["record_id"], server.history[op["record_id"]]
-        mine = [c for c in rows if (c.replica_id, c.op_seq) == (replica_id, op["op_seq"])]
-        if len(mine) != 1:
-            missing.append(f"{rep.name} op {op['op_seq']}: {len(mine)} change rows")
+        rid = op["record_id"]
+        if rid not in server.records:
+            missing.append(f"{rep.name} op {op['op_seq']}: {rid} is not on the server")
             continue
+        rows = server.history[rid]
+        mine, aside = server.rows_of(rid, replica_id, op["op_seq"])
+        if len(mine) > 1:
+            missing.append(f"{rep.name} op {op['op_seq']}: applied {len(mine)} times")
+            continue
+        # no row at all: it changed nothing (a delete of a record deleted meanwhile)
+        at = (mine or aside or [None])[0]
         for key, change in op["changes"].items():
             value = change["value"]
-            later = any(c.seq > mine[0].seq and key in c.changes for c in rows)
-            kept = value in server.conflict_values(rid, key)
-            if server.records[rid].fields.get(key) != value and not later and not kept:
+            later = at is not None and any(c.seq > at.seq and key in c.changes for c in rows)
+            kept = value in server.kept(rid, key)
+            if _current(server.records[rid], key) != value and not later and not kept:
                 missing.append(f"{rep.name} op {op['op_seq']}: {key}={value!r}")
     return missing
 
