@@ -6,22 +6,33 @@ is the selected row; the block Ctrl+N adds is in view; Enter shows a meeting rea
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from textual.containers import VerticalScroll
 from textual.pilot import Pilot
 from textual.widgets import Input, Static, TextArea
 
 from sync.store import Store
-from tests.helpers.app import make_app, type_text
+from tests.helpers.app import PEOPLE, make_app, type_text
 from tests.tui.test_flows import fill, focused_field
 from tui.app import SotayApp
-from tui.screens.meetings import ConclusionItem, MeetingEditor, MeetingsScreen, MeetingView
+from tui.editing import Editor
+from tui.screens.meetings import (
+    ConclusionItem,
+    MeetingEditor,
+    MeetingsScreen,
+    MeetingView,
+    directive_lines,
+)
 from tui.widgets.forms import FieldBox
 from tui.widgets.table import VirtualTable
 
 SIZES = [(120, 36), (80, 24)]
+PEOPLE_NAMES = [name for name, _position in PEOPLE]
 
 
 def add_meeting(store: Store, title: str, day: str, **fields: Any) -> str:
@@ -244,3 +255,37 @@ async def test_enter_shows_the_meeting_read_only_and_e_edits_it(
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, MeetingView)
+
+
+def test_one_undo_takes_back_the_meeting_its_guests_and_its_notice(
+    store: Store, ids: dict[str, str]
+) -> None:
+    editor = Editor(store)
+    meeting, tasks = editor.save_meeting(
+        None,
+        {"title": "Họp", "date": "2024-06-03", "attendees": {ids["Trần Thị Bình"]: "present"}},
+        {"title": "Thông báo kết luận: Họp", "directives": "Ghi nhận kết quả"},
+        [],
+        [],
+        guests={"Đỗ Minh Khách": "present", "Vũ Thị Mời": "absent"},
+        guest_note="Khách mời",
+    )
+    guests = {p.title: p.id for p in store.list("person") if p.data.get("notes") == "Khách mời"}
+    assert tasks == [] and set(guests) == {"Đỗ Minh Khách", "Vũ Thị Mời"}
+    assert store.require(meeting.id).data["attendees"] == {
+        ids["Trần Thị Bình"]: "present",
+        guests["Đỗ Minh Khách"]: "present",
+        guests["Vũ Thị Mời"]: "absent",
+    }
+    (notice,) = store.children(meeting.id, "conclusion")
+    assert notice.data["directives"] == "Ghi nhận kết quả"
+    assert len(editor.undo_stack) == 1, "one save, one undo"
+    editor.undo()
+    assert store.list("meeting") == [] and store.children(meeting.id, "conclusion") == []
+    assert {p.title for p in store.list("person")} == set(PEOPLE_NAMES)
+
+
+@given(st.lists(st.text(min_size=1).filter(lambda x: "\n" not in x and x.strip())))
+def test_conclusion_lines_come_back_as_they_were_saved(lines: list[str]) -> None:
+    notice = SimpleNamespace(data={"directives": "\n".join(lines)})
+    assert directive_lines(notice) == [line.strip() for line in lines]  # type: ignore[arg-type]
