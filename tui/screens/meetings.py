@@ -1,4 +1,4 @@
-"""Cuộc họp / Meetings: the list, and the meeting editor.
+"""Cuộc họp / Meetings: the list, a meeting read-only, and the meeting editor.
 
 The editor takes a whole meeting from the keyboard: kind, date and time, venue, chair and
 attendees (picked by typing part of a name, accents optional; a name on no list, Enter,
@@ -62,6 +62,10 @@ class MeetingsScreen(ListScreen):
     section_key = "ui.nav.meetings"
     kind = "meeting"
     columns = LIST_COLUMNS
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("e", "edit", "ui.key.edit"),
+        Binding("n", "notice", "ui.key.notice"),
+    ]
 
     def build_rows(self) -> list[ListRow]:
         store = self.app.store
@@ -93,11 +97,6 @@ class MeetingsScreen(ListScreen):
             )
         rows.sort(key=lambda r: r.sort["date"], reverse=True)
         return rows
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("e", "edit", "ui.key.edit"),
-        Binding("n", "notice", "ui.key.notice"),
-    ]
 
     def open_row(self, row: ListRow) -> None:
         self.app.push_screen(MeetingView(row.id))
