@@ -8,7 +8,7 @@ edit (it syncs like any other) that puts back only the fields that save changed.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from domain.errors import ValidationError
@@ -157,17 +157,24 @@ class Editor:
         items: Sequence[ItemEdit],
         removed: Sequence[str],
         *,
+        guests: Mapping[str, str] | None = None,
+        guest_note: str = "",
         what: str = "",
     ) -> tuple[Record, list[Record]]:
         """The meeting, its conclusion notice and every follow-up task, in ONE transaction.
 
         Each item becomes a task linked to the notice (``conclusion_id``) and the meeting;
-        ``removed`` tasks are deleted.  Nothing is saved if anything is invalid.
+        ``removed`` tasks are deleted; conclusions that are no task are the notice's
+        ``directives`` (one a line).  ``guests`` (name → attendance) become person records
+        of the meeting's scope, attending.  Nothing is saved if anything is invalid.
         """
         entry = UndoEntry(what)
         with self.store.transaction() as tx:
             meeting = self._save_in(tx, entry, "meeting", meeting_id, changes)
-            conclusion_id = self._notice(tx, entry, meeting, notice, bool(items))
+            if guests:
+                meeting = self._add_guests(tx, entry, meeting, guests, guest_note)
+            needed = bool(items) or bool(notice.get("directives"))
+            conclusion_id = self._notice(tx, entry, meeting, notice, needed)
             tasks = []
             for index, item in enumerate(items):
                 fields = {**item.fields, "meeting_id": meeting.id}
@@ -183,6 +190,44 @@ class Editor:
                 self._note(entry, tx, task_id, before)
         self._push(entry)
         return meeting, tasks
+
+    def _add_guests(
+        self,
+        tx: Transaction,
+        entry: UndoEntry,
+        meeting: Record,
+        guests: Mapping[str, str],
+        note: str,
+    ) -> Record:
+        """Each guest a person of the meeting's scope (no committee role: not a member; the
+        note says where they came from), added to the meeting's attendees."""
+        attendees = dict(meeting.data.get("attendees") or {})
+        for name, role in guests.items():
+            fields = {"name": name, "notes": note} if note else {"name": name}
+            person = tx.add("person", fields, scope=meeting.scope)
+            self._note(entry, tx, person.id, (None, False))
+            attendees[person.id] = role
+        before = self._state(tx, meeting.id)
+        updated = tx.update(meeting.id, {"attendees": attendees})
+        self._merge_note(entry, tx, meeting.id, before)
+        return updated
+
+    def _merge_note(
+        self,
+        entry: UndoEntry,
+        tx: Transaction,
+        record_id: str,
+        before: tuple[dict[str, Any] | None, bool],
+    ) -> None:
+        """Note a second change of a record already noted in this save as ONE change."""
+        first = next((i for i, x in enumerate(entry.touched) if x.record_id == record_id), None)
+        if first is None:
+            self._note(entry, tx, record_id, before)
+            return
+        after, deleted = self._state(tx, record_id)
+        entry.touched[first] = replace(
+            entry.touched[first], after=after or {}, after_deleted=deleted
+        )
 
     def _save_in(
         self,
@@ -211,18 +256,19 @@ class Editor:
         needed: bool,
     ) -> str | None:
         existing = notice_of(self.store, meeting.id)
-        number = notice.get("number") or None
+        own = {k: notice.get(k) or None for k in ("number", "directives") if k in notice}
         if existing is not None:
-            if number != existing.data.get("number"):
-                self._save_in(tx, entry, "conclusion", existing.id, {"number": number})
+            changed = {k: v for k, v in own.items() if v != existing.data.get(k)}
+            if changed:
+                self._save_in(tx, entry, "conclusion", existing.id, changed)
             return existing.id
-        if not needed and not number:
+        if not needed and not own.get("number"):
             return None
         fields = {
             "doc_type": "notice",
             "meeting_id": meeting.id,
             "title": notice.get("title"),
-            "number": number,
+            **own,
         }
         record = self._save_in(tx, entry, "conclusion", None, fields)
         return record.id

@@ -23,6 +23,8 @@ from textual.widgets.option_list import Option
 from domain.text import fold
 
 SHOWN = 8
+#: The key of a name typed in full that is on no list (a guest attendee): ``FREE + name``.
+FREE = "free:"
 
 
 @dataclass(frozen=True)
@@ -260,6 +262,7 @@ class MultiPick(Vertical):
         roles: Sequence[str] = (),
         role_label: Callable[[str], str] = str,
         placeholder: str = "",
+        free_names: bool = False,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
@@ -269,6 +272,8 @@ class MultiPick(Vertical):
         self.roles = list(roles)
         self.role_label = role_label
         self._placeholder = placeholder
+        #: Enter on a name that matches nothing adds it as typed (see :meth:`accept_free_name`)
+        self.free_names = free_names
 
     def compose(self) -> ComposeResult:
         yield PickField(self._source, placeholder=self._placeholder, classes="multi-input")
@@ -282,6 +287,8 @@ class MultiPick(Vertical):
         return self.query_one(PickField)
 
     def name_of(self, value: str) -> str:
+        if value.startswith(FREE):
+            return value.removeprefix(FREE)
         for choice in self.picker.choices:
             if choice.value == value:
                 return choice.label
@@ -304,6 +311,28 @@ class MultiPick(Vertical):
         self.picker.pick(None)
         self.render_chosen()
         self.post_message(self.Changed(self))
+
+    @on(Input.Submitted, ".pick-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        """Enter the picker left alone (nothing on the list matched): maybe a free name."""
+        if self.free_names and self.accept_free_name(event.value):
+            event.stop()
+
+    def accept_free_name(self, text: str) -> bool:
+        """Add ``text`` as a name on no list (a guest), if it matches nothing on the list;
+        ``True`` if it was added.  The caller decides what a free name becomes."""
+        name = " ".join(text.split())
+        if not name or self.picker.candidates():
+            return False
+        self.chosen.setdefault(FREE + name, self.roles[0] if self.roles else "")
+        self.picker.pick(None)
+        self.render_chosen()
+        self.post_message(self.Changed(self))
+        return True
+
+    def free_chosen(self) -> dict[str, str]:
+        """The free names chosen, with their role: name → role."""
+        return {k.removeprefix(FREE): r for k, r in self.chosen.items() if k.startswith(FREE)}
 
     @on(PickInput.RemoveLast)
     def _remove_last(self, event: PickInput.RemoveLast) -> None:
