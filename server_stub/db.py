@@ -17,11 +17,18 @@ Threads: uvicorn runs request work in a thread pool.  Writes are serialised by o
 in the process *and* by the database (``BEGIN IMMEDIATE`` on SQLite, which also covers a
 second process on the same file; a row lock on PostgreSQL, see :mod:`server_stub.dialects`
 for why no pull can skip a change).  Reads run on a snapshot and never wait for the writer.
+
+The change feed indexed by audience (table ``feed``): every record is filed under the keys of
+the offices that may read or hold it (:func:`server_stub.access.feed_keys`) at its newest
+seq, in the transaction that saves it, so under the same lock that orders the feed.  An
+office's pull reads its few keys through ``feed_audience_seq``: its cost follows its own
+changes, not every office's.  Headquarters reads ``records`` by seq (it sees everything).
 """
 
 from __future__ import annotations
 
 import collections
+import functools
 import hashlib
 import threading
 import uuid
@@ -86,8 +93,14 @@ _FEED_ARM = (
 )
 
 
+@functools.lru_cache(maxsize=4096)
+def _keys(scope: str, published: tuple[str, ...], audience: tuple[str, ...]) -> tuple[str, ...]:
+    """:func:`feed_keys`, remembered: the records of one push mostly share their scopes."""
+    return tuple(sorted(feed_keys(scope, published, audience)))
+
+
 def _feed_rows(record_id: str, seq: int, scope: str, published: Any, audience: Any) -> list[Any]:
-    return [(key, record_id, seq) for key in sorted(feed_keys(scope, published, audience))]
+    return [(key, record_id, seq) for key in _keys(scope, tuple(published), tuple(audience))]
 
 
 def rebuild_feed(conn: Conn) -> None:
