@@ -62,18 +62,24 @@ def _ancestors(scope: str) -> Iterator[str]:
 def feed_keys(scope: str, published: Iterable[str], audience: Iterable[str]) -> set[str]:
     """The keys under which the change feed files a record: every office that may read it
     (:func:`can_read`) or may hold it (:func:`may_hold`) reads one of them
-    (:func:`reading_keys`).  Each scope it lives or lived in files it under that scope and
-    every ancestor (their subtrees hold it); each publication, under ``pub:<scope>``."""
+    (:func:`reading_keys`), or reads every record.  Each scope it lives or lived in files it
+    under that scope and every ancestor but the root (their subtrees hold it); each
+    publication, under ``pub:<scope>``."""
     keys = {flat_key("published_to", p) for p in published}
     for entry in (scope, *audience):
         if element_of("published_to", entry) is None:
-            keys.update(_ancestors(entry))
+            keys.update(a for a in _ancestors(entry) if "/" in a)
         else:
             keys.add(entry)
     return keys
 
 
-def reading_keys(office: str) -> list[str]:
+def reading_keys(office: str) -> list[str] | None:
     """The feed keys an office's pull reads: its own scope (its subtree's records) and the
-    publication to each of its ancestors and itself (what is published to it)."""
+    publication to each of its ancestors and itself (what is published to it).  ``None`` for
+    a root office (``vn``): its subtree is its whole tree, it reads every record, as
+    headquarters does (filing every record under the root too would cost each write a row
+    that only such an office reads)."""
+    if "/" not in office:
+        return None
     return [office, *(flat_key("published_to", a) for a in _ancestors(office))]

@@ -22,7 +22,8 @@ The change feed indexed by audience (table ``feed``): every record is filed unde
 the offices that may read or hold it (:func:`server_stub.access.feed_keys`) at its newest
 seq, in the transaction that saves it, so under the same lock that orders the feed.  An
 office's pull reads its few keys through ``feed_audience_seq``: its cost follows its own
-changes, not every office's.  Headquarters reads ``records`` by seq (it sees everything).
+changes, not every office's.  Headquarters and a root office read ``records`` by seq (they
+see everything).
 """
 
 from __future__ import annotations
@@ -314,9 +315,10 @@ class Reader:
         With ``office``, only rows that office might read or hold come back, read from the
         feed under its keys (:func:`server_stub.access.reading_keys`) through the index: an
         office's pull never visits another office's changes.  The caller decides exactly.
-        Without, every record (headquarters reads them all).
+        Without (headquarters), or for a root office, every record.
         """
-        if office is None:
+        keys = None if office is None else reading_keys(office)
+        if keys is None:
             skip = " AND (sole_writer IS NULL OR sole_writer != ?)" if skip_writer else ""
             sql = (
                 "SELECT seq, id, scope, published, audience, doc, sole_writer FROM records "
@@ -324,7 +326,7 @@ class Reader:
             )
             params: list[int | str] = [since, *([skip_writer] if skip_writer else []), limit]
         else:
-            sql, params = self._feed_query(since, limit, office, skip_writer)
+            sql, params = self._feed_query(since, limit, keys, skip_writer)
         cursor = self.conn.stream(sql, params)
         try:
             while True:
@@ -337,12 +339,11 @@ class Reader:
 
     @staticmethod
     def _feed_query(
-        since: int, limit: int, office: str, skip_writer: str | None
+        since: int, limit: int, keys: list[str], skip_writer: str | None
     ) -> tuple[str, list[int | str]]:
-        """The first ``limit`` rows after ``since`` under each of the office's keys (each
+        """The first ``limit`` rows after ``since`` under each of an office's keys (each
         through the index, in order), merged without duplicates, the first ``limit`` kept."""
         skip = " AND (r.sole_writer IS NULL OR r.sole_writer != ?)" if skip_writer else ""
-        keys = reading_keys(office)
         arms = " UNION ".join(_FEED_ARM.format(skip=skip, n=n) for n in range(len(keys)))
         params: list[int | str] = []
         for key in keys:

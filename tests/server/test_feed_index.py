@@ -24,6 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain.schema import flat_key
+from server_stub.access import reading_keys
 from server_stub.auth import Principal
 from server_stub.db import Database, Reader
 from server_stub.service import PullPage, Service
@@ -186,7 +187,9 @@ def _pg_cost(r: Reader, sql: str, params: list[Any]) -> tuple[str, int]:
 
 
 def _pull_cost(db: Database, office: str) -> tuple[str, int]:
-    sql, params = Reader._feed_query(0, 4001, office, f"{office}|{REPLICA}")
+    keys = reading_keys(office)
+    assert keys is not None
+    sql, params = Reader._feed_query(0, 4001, keys, f"{office}|{REPLICA}")
     with db.read() as r:
         if db.dialect.name == "sqlite":
             return _sqlite_cost(r, sql, params)
@@ -264,6 +267,7 @@ def test_a_format_1_database_is_backfilled_and_every_cursor_answers_as_before(
         assert upgraded.db.applied == [2]
         assert _feed(upgraded.db) == feed
         assert ("vn/a", "t1", 4) in feed and ("vn/b", "t1", 4) in feed
+        assert [row for row in feed if row[0] in ("vn", "hn")] == []  # roots read records
         assert _every_pull(upgraded) == pulls
         docs, removes, cursor = pulls[("vn/a", 0)]
         assert ([orjson.loads(d)["id"] for d in docs], removes, cursor) == ([], ["t1", "p1"], 6)
