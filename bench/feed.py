@@ -62,8 +62,10 @@ _FEED = (
     "INSERT INTO feed (audience, record_id, seq) SELECT {key}, 'other-' || CAST(i AS TEXT), i "
     "FROM o"
 )
-_KEYS = ("'vn'", "substr(scope, 1, instr(scope || '/', '/c') - 1)", "scope")
-_PG_KEYS = ("'vn'", "split_part(scope, '/', 1) || '/' || split_part(scope, '/', 2)", "scope")
+#: The keys the server files them under (:func:`server_stub.access.feed_keys`): the province
+#: and the commune (the root ``vn`` is not a key: a root office reads every record).
+_KEYS = ("substr(scope, 1, instr(scope || '/', '/c') - 1)", "scope")
+_PG_KEYS = ("split_part(scope, '/', 1) || '/' || split_part(scope, '/', 2)", "scope")
 
 
 def task_fields(i: int) -> dict[str, Any]:
