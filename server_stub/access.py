@@ -10,17 +10,19 @@
   as a ``remove``; the record's *audience* (every scope it was ever readable through) says
   which offices might hold it.  A spurious remove is harmless: the replica had nothing.
 
-This module is THE rule.  The pull applies it twice more for speed — the SQL of
-:meth:`server_stub.db.Reader.scan` (a coarse filter: it may let through more rows, never
-fewer) and the byte test of :meth:`server_stub.service.Service._fill` (exact) — and
-``tests/server/test_access_rule.py`` checks, as a property, that the three agree.
+This module is THE rule.  The pull applies it twice more for speed — the change feed indexed
+by audience that :meth:`server_stub.db.Reader.scan` reads (:func:`feed_keys` and
+:func:`reading_keys`: a coarse filter, it may let through more rows, never fewer) and the
+byte test of :meth:`server_stub.service.Service._fill` (exact) — and
+``tests/server/test_access_rule.py`` and ``tests/server/test_feed_index.py`` check, as
+properties, that they agree.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
-from domain.schema import element_of
+from domain.schema import element_of, flat_key
 from domain.scopes import within
 
 
@@ -46,3 +48,38 @@ def may_hold(office: str, audience: Iterable[str]) -> bool:
         elif within(entry, office):
             return True
     return False
+
+
+def _ancestors(scope: str) -> Iterator[str]:
+    """``vn/a/x`` → ``vn``, ``vn/a``, ``vn/a/x``: every office ``scope`` lies within."""
+    at = scope.find("/")
+    while at != -1:
+        yield scope[:at]
+        at = scope.find("/", at + 1)
+    yield scope
+
+
+def feed_keys(scope: str, published: Iterable[str], audience: Iterable[str]) -> set[str]:
+    """The keys under which the change feed files a record: every office that may read it
+    (:func:`can_read`) or may hold it (:func:`may_hold`) reads one of them
+    (:func:`reading_keys`), or reads every record.  Each scope it lives or lived in files it
+    under that scope and every ancestor but the root (their subtrees hold it); each
+    publication, under ``pub:<scope>``."""
+    keys = {flat_key("published_to", p) for p in published}
+    for entry in (scope, *audience):
+        if element_of("published_to", entry) is None:
+            keys.update(a for a in _ancestors(entry) if "/" in a)
+        else:
+            keys.add(entry)
+    return keys
+
+
+def reading_keys(office: str) -> list[str] | None:
+    """The feed keys an office's pull reads: its own scope (its subtree's records) and the
+    publication to each of its ancestors and itself (what is published to it).  ``None`` for
+    a root office (``vn``): its subtree is its whole tree, it reads every record, as
+    headquarters does (filing every record under the root too would cost each write a row
+    that only such an office reads)."""
+    if "/" not in office:
+        return None
+    return [office, *(flat_key("published_to", a) for a in _ancestors(office))]

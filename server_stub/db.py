@@ -17,11 +17,19 @@ Threads: uvicorn runs request work in a thread pool.  Writes are serialised by o
 in the process *and* by the database (``BEGIN IMMEDIATE`` on SQLite, which also covers a
 second process on the same file; a row lock on PostgreSQL, see :mod:`server_stub.dialects`
 for why no pull can skip a change).  Reads run on a snapshot and never wait for the writer.
+
+The change feed indexed by audience (table ``feed``): every record is filed under the keys of
+the offices that may read or hold it (:func:`server_stub.access.feed_keys`) at its newest
+seq, in the transaction that saves it, so under the same lock that orders the feed.  An
+office's pull reads its few keys through ``feed_audience_seq``: its cost follows its own
+changes, not every office's.  Headquarters and a root office read ``records`` by seq (they
+see everything).
 """
 
 from __future__ import annotations
 
 import collections
+import functools
 import hashlib
 import threading
 import uuid
@@ -37,6 +45,7 @@ import orjson
 from domain.errors import SotayError
 from domain.schema import is_open_conflict
 from server_stub import migrations
+from server_stub.access import feed_keys, reading_keys
 from server_stub.dialects import (
     Conn,
     Dialect,
@@ -45,7 +54,7 @@ from server_stub.dialects import (
     SqliteEngine,
     is_postgresql,
 )
-from server_stub.state import PUBLISHED_MARK, Stored
+from server_stub.state import Stored
 
 _IN_CHUNK = 500  # ids per "IN (…)" query: far below every backend's parameter limit
 
@@ -68,6 +77,45 @@ _COPIED = {
     "changes": "seq, record_id, at, edited_at, author, user_name, office, replica_id, op_seq, "
     "status, changes",
 }
+
+
+#: One row of the change feed indexed by audience (migration 2): the record ``record_id`` is
+#: filed under the key ``audience`` at its newest ``seq``.
+_FEED_UPSERT = (
+    "INSERT INTO feed (audience, record_id, seq) VALUES (?, ?, ?) "
+    "ON CONFLICT (audience, record_id) DO UPDATE SET seq = excluded.seq"
+)
+
+#: A pull's read of the feed under one key: the first rows after the cursor, through
+#: ``feed_audience_seq``; a row whose record has moved on since (a key it lost) is left out.
+_FEED_ARM = (
+    "SELECT seq FROM (SELECT f.seq FROM feed f JOIN records r ON r.id = f.record_id "
+    "AND r.seq = f.seq WHERE f.audience = ? AND f.seq > ?{skip} ORDER BY f.seq LIMIT ?) k{n}"
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def _keys(scope: str, published: tuple[str, ...], audience: tuple[str, ...]) -> tuple[str, ...]:
+    """:func:`feed_keys`, remembered: the records of one push mostly share their scopes."""
+    return tuple(sorted(feed_keys(scope, published, audience)))
+
+
+def _feed_rows(record_id: str, seq: int, scope: str, published: Any, audience: Any) -> list[Any]:
+    return [(key, record_id, seq) for key in _keys(scope, tuple(published), tuple(audience))]
+
+
+def rebuild_feed(conn: Conn) -> None:
+    """File every record in the feed anew (migration 2's backfill; ``copy``'s last step)."""
+    conn.execute("DELETE FROM feed")
+    records = conn.stream("SELECT id, seq, scope, published, audience FROM records", ())
+    try:
+        while batch := records.fetchmany(1000):
+            rows = []
+            for r in batch:
+                rows += _feed_rows(r[0], r[1], r[2], orjson.loads(r[3]), orjson.loads(r[4]))
+            conn.executemany(_FEED_UPSERT, rows)
+    finally:
+        records.close()
 
 
 def now_iso() -> str:
@@ -261,30 +309,25 @@ class Reader:
         self, since: int, limit: int, office: str | None = None, skip_writer: str | None = None
     ) -> Generator[ScanRow, None, None]:
         """Up to ``limit`` records changed after ``since``, in sequence order, read lazily
-        (a page that fills up early stops reading).
+        (a page that fills up early stops reading).  Rows whose sole writer is
+        ``skip_writer`` (the asking replica's own records) are left out.
 
-        With ``office``, only rows that office might read or hold come back: its subtree,
-        records published somewhere, records whose audience names it.  The caller decides
-        exactly; this only spares reading every sibling office's records.  Rows whose sole
-        writer is ``skip_writer`` (the asking replica's own records) are left out too.
+        With ``office``, only rows that office might read or hold come back, read from the
+        feed under its keys (:func:`server_stub.access.reading_keys`) through the index: an
+        office's pull never visits another office's changes.  The caller decides exactly.
+        Without (headquarters), or for a root office, every record.
         """
-        where = "seq > ?"
-        params: list[int | str] = [since]
-        if office is not None:
-            named = self.dialect.contains.format(column="audience")
-            where += (
-                " AND (scope = ? OR substr(scope, 1, ?) = ? OR length(published) > 2"
-                f" OR {named} > 0 OR {named} > 0)"
+        keys = None if office is None else reading_keys(office)
+        if keys is None:
+            skip = " AND (sole_writer IS NULL OR sole_writer != ?)" if skip_writer else ""
+            sql = (
+                "SELECT seq, id, scope, published, audience, doc, sole_writer FROM records "
+                f"WHERE seq > ?{skip} ORDER BY seq LIMIT ?"
             )
-            params += [office, len(office) + 1, office + "/", office, PUBLISHED_MARK]
-        if skip_writer is not None:
-            where += " AND (sole_writer IS NULL OR sole_writer != ?)"
-            params.append(skip_writer)
-        cursor = self.conn.stream(
-            "SELECT seq, id, scope, published, audience, doc, sole_writer FROM records "
-            f"WHERE {where} ORDER BY seq LIMIT ?",
-            (*params, limit),
-        )
+            params: list[int | str] = [since, *([skip_writer] if skip_writer else []), limit]
+        else:
+            sql, params = self._feed_query(since, limit, keys, skip_writer)
+        cursor = self.conn.stream(sql, params)
         try:
             while True:
                 rows = cursor.fetchmany(256)
@@ -293,6 +336,23 @@ class Reader:
                 yield from rows
         finally:
             cursor.close()  # before the read transaction ends, even when stopped early
+
+    @staticmethod
+    def _feed_query(
+        since: int, limit: int, keys: list[str], skip_writer: str | None
+    ) -> tuple[str, list[int | str]]:
+        """The first ``limit`` rows after ``since`` under each of an office's keys (each
+        through the index, in order), merged without duplicates, the first ``limit`` kept."""
+        skip = " AND (r.sole_writer IS NULL OR r.sole_writer != ?)" if skip_writer else ""
+        arms = " UNION ".join(_FEED_ARM.format(skip=skip, n=n) for n in range(len(keys)))
+        params: list[int | str] = []
+        for key in keys:
+            params += [key, since, *([skip_writer] if skip_writer else []), limit]
+        sql = (
+            "SELECT r.seq, r.id, r.scope, r.published, r.audience, r.doc, r.sole_writer "
+            f"FROM ({arms}) u JOIN records r ON r.seq = u.seq ORDER BY u.seq LIMIT ?"
+        )
+        return sql, [*params, limit]
 
     def all_records(self) -> Iterator[tuple[str, str, str, bytes, bool]]:
         """(id, kind, scope, flat fields JSON, deleted) of every record, ordered by id."""
@@ -369,6 +429,15 @@ class Writer(Reader):
             "sole_writer = excluded.sole_writer",
             [_record_params(r) for r in records],
         )
+        self._save_feed(records)
+
+    def _save_feed(self, records: Sequence[Stored]) -> None:
+        """File each record under its feed keys at its new seq (the rows it had replaced)."""
+        rows = []
+        for r in records:
+            rows += _feed_rows(r.id, r.seq, r.scope, r.published, r.audience)
+        if rows:
+            self.conn.executemany(_FEED_UPSERT, rows)
 
     def add_changes(self, rows: Sequence[ChangeRow]) -> None:
         self.conn.executemany(
@@ -538,7 +607,8 @@ class Database:
         where = self.where
         try:
             with self._write_lock, self._engine.migrating() as conn:
-                applied = migrations.apply(conn, self.dialect, now_iso())
+                backfills = {migrations.FEED: rebuild_feed}
+                applied = migrations.apply(conn, self.dialect, now_iso(), backfills)
                 row = conn.execute("SELECT db_version FROM meta WHERE id = 1").fetchone()
                 if row is None:
                     conn.execute(
@@ -581,6 +651,7 @@ class Database:
             w.conn.execute(
                 "UPDATE meta SET server_id = ?, seq = ?, created_at = ? WHERE id = 1", tuple(meta)
             )
+            rebuild_feed(w.conn)  # derived from the records: filed anew, not copied
         target.server_id = meta[0]
         return counts
 

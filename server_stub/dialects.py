@@ -67,8 +67,6 @@ class Dialect:
     name: str
     #: The column types of the one schema, as this backend spells them.
     types: dict[str, str]
-    #: ``… > 0`` when the JSON bytes column (left) contains the text parameter.
-    contains: str
 
     def schema(self, sql: str) -> str:
         for generic, own in self.types.items():
@@ -76,12 +74,8 @@ class Dialect:
         return sql
 
 
-SQLITE = Dialect("sqlite", {}, "instr({column}, ?)")
-POSTGRESQL = Dialect(
-    "postgresql",
-    {"BLOB": "BYTEA", "INTEGER": "BIGINT"},
-    "position(convert_to(?, 'UTF8') in {column})",
-)
+SQLITE = Dialect("sqlite", {})
+POSTGRESQL = Dialect("postgresql", {"BLOB": "BYTEA", "INTEGER": "BIGINT"})
 
 #: The key of the advisory lock that serialises migrations on PostgreSQL ("sotay" in ASCII).
 _MIGRATE_LOCK = 0x736F746179

@@ -7,11 +7,13 @@ the migration lock (``BEGIN IMMEDIATE`` on SQLite, ``pg_advisory_xact_lock`` on 
 so two servers starting at once never migrate twice.  A database that lists a version this
 server does not know was written by a newer one: refused.  Version 1 is the schema of the
 first release, written with ``IF NOT EXISTS``, so a database from before migrations existed
-is adopted as it is.
+is adopted as it is.  A migration may name a *backfill* (rows computed in Python from the
+rows already there), which the caller supplies and :func:`apply` runs in the same transaction.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from server_stub.dialects import Conn, Dialect
@@ -21,6 +23,8 @@ from server_stub.dialects import Conn, Dialect
 class Migration:
     version: int
     sql: str
+    #: The backfill run after the SQL (a key of :func:`apply`'s ``backfills``), if any.
+    backfill: str | None = None
 
 
 _V1 = """
@@ -89,7 +93,22 @@ CREATE TABLE IF NOT EXISTS changes (
 CREATE INDEX IF NOT EXISTS changes_record ON changes (record_id, seq);
 """
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, _V1),)
+#: The change feed indexed by audience: one row per (feed key, record) pointing at the record's
+#: newest seq (see :func:`server_stub.access.feed_keys`), so an office's pull reads only the
+#: rows filed under its keys, through ``feed_audience_seq``.  Backfilled from the records.
+_V2 = """
+CREATE TABLE IF NOT EXISTS feed (
+    audience TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    PRIMARY KEY (audience, record_id)
+);
+CREATE INDEX IF NOT EXISTS feed_audience_seq ON feed (audience, seq);
+"""
+
+FEED = "feed"
+
+MIGRATIONS: tuple[Migration, ...] = (Migration(1, _V1), Migration(2, _V2, backfill=FEED))
 LATEST = MIGRATIONS[-1].version
 
 _LEDGER = (
@@ -104,9 +123,12 @@ class NewerDatabase(Exception):
         self.found = found
 
 
-def apply(conn: Conn, dialect: Dialect, at: str) -> list[int]:
-    """Apply the missing migrations (inside the caller's locked transaction); the versions
-    applied, oldest first.  Raises :class:`NewerDatabase` for an unknown version."""
+def apply(
+    conn: Conn, dialect: Dialect, at: str, backfills: Mapping[str, Callable[[Conn], None]]
+) -> list[int]:
+    """Apply the missing migrations (inside the caller's locked transaction), each with its
+    backfill; the versions applied, oldest first.  Raises :class:`NewerDatabase` for an
+    unknown version."""
     conn.execute(dialect.schema(_LEDGER))
     done = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
     if done and max(done) > LATEST:
@@ -118,6 +140,8 @@ def apply(conn: Conn, dialect: Dialect, at: str) -> list[int]:
         for statement in dialect.schema(migration.sql).split(";"):
             if statement.strip():
                 conn.execute(statement)
+        if migration.backfill is not None:
+            backfills[migration.backfill](conn)
         conn.execute(
             "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
             (migration.version, at),

@@ -175,18 +175,27 @@ class Service:
         """
         limit = min(limit or self.settings.pull_default_limit, self.settings.pull_max_limit)
         own = f"{who.office}|{replica_id}" if replica_id and not include_own else None
+        # a page takes at most `limit` records and `limit` removes: reading further is waste
+        scan_limit = min(self.settings.pull_scan_limit, 2 * limit + 1)
         with self.db.read() as r:
             page = PullPage(cursor=since, head=r.meta()[1])
             office = None if who.is_hq else who.office
-            with closing(r.scan(since, self.settings.pull_scan_limit, office, own)) as rows:
-                self._fill(page, who, rows, limit)
+            with closing(r.scan(since, scan_limit, office, own)) as rows:
+                self._fill(page, who, rows, limit, scan_limit)
             page.cursor_tag = r.feed_tag(page.cursor)
         if replica_id and self._due(("replica", who.office, replica_id)):
             with self.db.write() as w:
                 w.touch_replicas([(who.office, replica_id, now_iso())])
         return page
 
-    def _fill(self, page: PullPage, who: Principal, rows: Iterator[ScanRow], limit: int) -> None:
+    def _fill(
+        self,
+        page: PullPage,
+        who: Principal,
+        rows: Iterator[ScanRow],
+        limit: int,
+        scan_limit: int | None = None,
+    ) -> None:
         """Take rows into ``page`` until the count, byte or scan limit; set the cursor.
 
         The scan left out rows this office cannot read or hold and its own records, so when
@@ -226,7 +235,7 @@ class Service:
                 remove.append(rid)
                 size += len(rid) + 3
             page.cursor = seq
-        page.has_more = scanned >= self.settings.pull_scan_limit
+        page.has_more = scanned >= (scan_limit or self.settings.pull_scan_limit)
         if not page.has_more:
             page.cursor = max(page.cursor, page.head)
 

@@ -28,8 +28,8 @@ def test_migrate_applies_once_then_has_nothing_to_do(databases: Databases) -> No
     first = cli("--db", location, "migrate", lang="en_US.UTF-8").stdout
     again = cli("--db", location, "migrate").stdout
     shown = location  # no password in it: shown as it is
-    assert first == f"Migrated the database {shown} to format 1.\n"
-    assert again == f"Cơ sở dữ liệu {shown} đã ở định dạng 1, không cần cập nhật.\n"
+    assert first == f"Migrated the database {shown} to format 2.\n"
+    assert again == f"Cơ sở dữ liệu {shown} đã ở định dạng 2, không cần cập nhật.\n"
 
 
 def test_servers_starting_at_once_migrate_once(databases: Databases) -> None:
@@ -48,9 +48,9 @@ def test_servers_starting_at_once_migrate_once(databases: Databases) -> None:
         thread.join(timeout=60)
     try:
         assert len(opened) == 4
-        assert sorted(len(db.applied) for db in opened) == [0, 0, 0, 1]
+        assert sorted(len(db.applied) for db in opened) == [0, 0, 0, 2]
         assert {db.server_id for db in opened} == {opened[0].server_id}
-        assert _ledger(opened[0]) == [1]
+        assert _ledger(opened[0]) == [1, 2]
     finally:
         for db in opened:
             db.close()
@@ -60,14 +60,14 @@ def test_a_database_of_a_newer_server_is_refused(databases: Databases) -> None:
     location = databases.new()
     db = Database(location)
     with db.write() as w:
-        w.conn.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (2, 'x')")
+        w.conn.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (3, 'x')")
     db.close()
     before = set(threading.enumerate())
     with pytest.raises(ServerDbError) as caught:
         Database(location)
     assert set(threading.enumerate()) <= before, "a refused database leaves no pool running"
     assert caught.value.message("en") == (
-        f"The database {db.where} was written by a newer server (format 2). "
+        f"The database {db.where} was written by a newer server (format 3). "
         "Please upgrade sotay-server."
     )
 
@@ -82,7 +82,7 @@ def test_a_database_from_before_migrations_is_adopted_as_it_is(databases: Databa
     db.close()
     again = Database(location)
     try:
-        assert again.applied == [1] and again.server_id == server_id
+        assert again.applied == [1, 2] and again.server_id == server_id
         with again.read() as r:
             assert [o[:2] for o in r.offices()] == [("vn", "Trung ương")]
     finally:
