@@ -129,6 +129,16 @@ class Laptop:
             self.pending.append(wire_op(self.seq, rid, self.scope, fields, base=base))
         return self.pending
 
+    def held(self) -> dict[str, list[int | None]]:
+        """Record id → the progress values the server may hold: the last acknowledged one
+        (``None``: none yet, the record may not exist), then those of ops sent but never
+        answered (a timeout: applied or not)."""
+        out: dict[str, list[int | None]] = {rid: [v] for rid, v in self.values.items()}
+        for op in self.pending:
+            value = op["changes"]["progress"]["value"]
+            out.setdefault(op["record_id"], [None]).append(value)
+        return out
+
     def body(self, push: bool = True) -> dict[str, Any]:
         """A sync request: the pending edits (``push``) and a pull from the cursor."""
         body: dict[str, Any] = {"schema_version": 1, "replica_id": self.replica_id}
@@ -262,7 +272,7 @@ def generator() -> None:
                 }
                 out |= {"errors": tally.errors, "cpu": time.process_time() - cpu}
                 out["acked"] = {lap.replica_id: [lap.scope, lap.acked] for lap in mine}
-                out["values"] = {rid: v for lap in mine for rid, v in lap.values.items()}
+                out["values"] = {rid: v for lap in mine for rid, v in lap.held().items()}
                 _answer(out)
 
     asyncio.run(session())
@@ -312,7 +322,7 @@ class Load:
     cpu: float  # the generators' CPU seconds
     server_cpu: float  # the server's CPU seconds (its workers included)
     acked: dict[str, list[Any]]
-    values: dict[str, int]
+    values: dict[str, list[int | None]]  # record id → progress acknowledged, then unanswered
 
     def server_share(self) -> str:
         """The server's CPU: its share of a core, and per sync answered."""
@@ -445,9 +455,10 @@ async def pull_as_hq(url: str, token: str) -> dict[str, dict[str, Any]]:
         return {r["id"]: r["fields"] for r in await pull_everything(client, token, "check")}
 
 
-def verify(world: World, url: str, load: Load) -> tuple[int, int, int]:
+def verify(world: World, url: str, load: Load) -> tuple[int, int, int, int]:
     """(ops acknowledged, of them stored in the server's history, records whose last
-    acknowledged value a pull as headquarters does not show)."""
+    acknowledged value a pull as headquarters does not show, of the others those showing
+    the value of a later sync that was never answered)."""
     db = Database(world.location, pool_size=1)
     try:
         with db.read() as r:
@@ -463,9 +474,10 @@ def verify(world: World, url: str, load: Load) -> tuple[int, int, int]:
     found = sum(
         min(last, stored.get((scope, replica), 0)) for replica, (scope, last) in load.acked.items()
     )
-    held = asyncio.run(pull_as_hq(url, world.hq))
-    wrong = sum(1 for rid, v in load.values.items() if held.get(rid, {}).get("progress") != v)
-    return acked, found, wrong
+    held = {rid: f.get("progress") for rid, f in asyncio.run(pull_as_hq(url, world.hq)).items()}
+    wrong = sum(1 for rid, values in load.values.items() if held.get(rid) not in values)
+    late = sum(1 for rid, v in load.values.items() if held.get(rid) in v[1:] and v[0] is not None)
+    return acked, found, wrong, late
 
 
 def profile(work: Callable[[], object], top: int = 6) -> list[str]:
@@ -536,7 +548,7 @@ def open_loop(
     )
     t = load.tally
     lags = sorted(t.lags) or [0.0]
-    acked, found, wrong = verify(world, url, load)
+    acked, found, wrong, late = verify(world, url, load)
     errors = sum(t.errors.values())
     p99 = load.pct(0.99)
     out["open_rate"] = (f"{t.arrivals / load.seconds:.1f} / {t.done / load.seconds:.1f}", None)
@@ -544,8 +556,9 @@ def open_loop(
     out["open_p99"] = (ms(p99), p99 <= P99_BUDGET)
     detail = ", ".join(f"{n} {kind}" for kind, n in t.errors.most_common(3))
     out["open_errors"] = (f"{errors}" + (f" ({detail})" if detail else ""), errors == 0)
+    unanswered = f" ({late} records show an unanswered sync's value)" if late else ""
     out["open_acked"] = (
-        f"{found:,} of {acked:,}, {wrong} values wrong",
+        f"{found:,} of {acked:,}, {wrong} values wrong{unanswered}",
         found == acked > 0 and wrong == 0,
     )
     lag99 = lags[int(0.99 * (len(lags) - 1))]
@@ -557,7 +570,8 @@ def open_loop(
     print(
         f"  open loop: {t.arrivals / load.seconds:.1f} syncs/s offered, "
         f"{t.done / load.seconds:.1f} answered, p50 {ms(load.pct(0.5))}, p99 {ms(p99)}, "
-        f"errors {errors}; ops acknowledged {acked:,}, found {found:,}, values wrong {wrong}; "
+        f"errors {errors}; ops acknowledged {acked:,}, found {found:,}, values wrong {wrong}"
+        f" ({late} unanswered); "
         f"generators {gen:.0%} CPU, lag p99 {ms(lag99)}; server {out['open_server'][0]}",
         flush=True,
     )
