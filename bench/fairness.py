@@ -50,7 +50,7 @@ from typing import Any
 import httpx
 import orjson
 
-from tui.demo_server import DemoServer
+from bench.harness import cpu_seconds, serve, wire_op
 
 BUDGET = 0.40  # the share stated in server_stub/settings.py
 VICTIM = "vn/ha-noi"
@@ -68,30 +68,13 @@ def admin(root: Path, db: Path, *args: str) -> str:
     ).stdout
 
 
-def serve(root: Path, db: Path, cpus: set[int] | None) -> DemoServer:
-    """``root``'s server (the demo's and the tests' way to start it), pinned to ``cpus``."""
-    env = {**os.environ, "PYTHONPATH": str(root), "SOTAY_LANG": "en"}
-    server = DemoServer.serve(db, env=env, cwd=root)
-    if cpus:  # every thread the server starts from now on inherits the main thread's CPUs
-        os.sched_setaffinity(server.process.pid, cpus)
-    return server
-
-
-def task_op(seq: int, rid: str, scope: str, n: int, base: int = 0) -> dict[str, Any]:
-    return {
-        "op_seq": seq,
-        "record_id": rid,
-        "kind": "task",
-        "scope": scope,
-        "base_seq": base,
-        "edited_at": "2024-05-01T09:00:00+07:00",
-        "author": "bench",
-        "changes": {
-            "title": {"value": f"Nhiệm vụ chuyển đổi số số {n}"},
-            "lead_unit_id": {"value": "u1"},
-            "notes": {"value": ("Sở TT&TT chủ trì, phối hợp các sở, ngành. " * 8).strip()},
-        },
+def task_op(seq: int, rid: str, scope: str, n: int) -> dict[str, Any]:
+    fields = {
+        "title": f"Nhiệm vụ chuyển đổi số số {n}",
+        "lead_unit_id": "u1",
+        "notes": ("Sở TT&TT chủ trì, phối hợp các sở, ngành. " * 8).strip(),
     }
+    return wire_op(seq, rid, scope, fields)
 
 
 @dataclass
@@ -138,12 +121,6 @@ class Flood:
     accepted: int = 0
     ops_accepted: int = 0
     received: int = 0  # bytes of the answers it was served
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far (Linux)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def push_bodies(count: int) -> list[bytes]:
@@ -336,7 +313,7 @@ def main() -> None:
         flood_token = admin(
             root, db, "token", "create", "--office", FLOODER, "--role", "office"
         ).split()[-1]
-        server = serve(root, db, server_cpus)
+        server = serve(db, cwd=root, cpus=server_cpus)
         proc, url = server.process, server.url
         try:
             pinned = f"server alone on CPU {cpus[0]}" if server_cpus else "no pinning"

@@ -27,7 +27,6 @@ sys.path[:] = [str(_HERE.parent)] + [p for p in sys.path if Path(p or ".").resol
 import argparse
 import asyncio
 import gc
-import os
 import statistics
 import tempfile
 import time
@@ -37,16 +36,16 @@ from typing import Any
 import httpx
 import orjson
 
+from bench.harness import UNLIMITED, add_offices, new_token, post, serve, wire_op
 from domain.schema import flat_key
-from server_stub import auth
 from server_stub.db import Database
-from tui.demo_server import DemoServer
 
 RECORDS = 10_000
 BATCH = 2_500
 EDITS = 200
 BUDGETS = {"push_10k": 0.35, "pull_10k": 0.30, "push_200": 0.015, "idle": 0.005}
 SCOPE = "vn/bac-giang"
+AUTHOR = "Nguyễn Văn An"
 
 
 def task_fields(i: int) -> dict[str, Any]:
@@ -71,35 +70,15 @@ def task_fields(i: int) -> dict[str, Any]:
 
 
 def op(seq: int, i: int, fields: dict[str, Any], base: int = 0) -> dict[str, Any]:
-    return {
-        "op_seq": seq,
-        "record_id": str(uuid.UUID(int=10**9 + i)),
-        "kind": "task",
-        "scope": SCOPE,
-        "base_seq": base,
-        "edited_at": "2024-05-01T09:00:00+07:00",
-        "author": "Nguyễn Văn An",
-        "changes": {k: {"value": v, "base_version": base} for k, v in fields.items()},
-    }
+    return wire_op(seq, str(uuid.UUID(int=10**9 + i)), SCOPE, fields, base=base, author=AUTHOR)
 
 
 def setup(path: Path) -> str:
     db = Database(path)
-    auth.add_office(db, "vn", "Trung ương")
-    auth.add_office(db, SCOPE, "Bắc Giang")
-    token = auth.create_token(db, SCOPE, "office").token
+    add_offices(db, [("vn", "Trung ương"), (SCOPE, "Bắc Giang")])
+    token = new_token(db, SCOPE)
     db.close()
     return token
-
-
-async def post(client: httpx.AsyncClient, token: str, body: dict[str, Any]) -> dict[str, Any]:
-    response = await client.post(
-        "/v1/sync",
-        content=orjson.dumps(body),
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-    )
-    response.raise_for_status()
-    return dict(orjson.loads(response.content))
 
 
 async def run(client: httpx.AsyncClient, token: str) -> dict[str, float]:
@@ -174,17 +153,6 @@ async def run(client: httpx.AsyncClient, token: str) -> dict[str, float]:
     return out
 
 
-def serve(db: Path) -> DemoServer:
-    """The real server (the demo's and the tests' way to start it), rate limits out of the way."""
-    env = {
-        **os.environ,
-        "SOTAY_SERVER_RATE": "100000",
-        "SOTAY_SERVER_BURST": "100000",
-        "SOTAY_LANG": "en",
-    }
-    return DemoServer.serve(db, env=env)
-
-
 async def main_async(inprocess: bool) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.db"
@@ -198,7 +166,7 @@ async def main_async(inprocess: bool) -> dict[str, float]:
             transport: httpx.AsyncBaseTransport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://b") as client:
                 return await run(client, token)
-        server = serve(path)
+        server = serve(path, env=UNLIMITED)
         try:
             async with httpx.AsyncClient(base_url=server.url, timeout=60) as client:
                 return await run(client, token)
