@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -167,6 +167,7 @@ class PickField(Vertical):
         if dropdown is None:
             # Made on first use: most fields are filled without ever opening their list.
             dropdown = self._dropdown = OptionList(classes="pick-list")
+            dropdown.can_focus = False  # ↓↑ move it from the field; Tab never stops on it
             self.mount(dropdown)
         dropdown.clear_options()
         dropdown.add_options([Option(self._option_text(c)) for c in shown])
@@ -330,7 +331,9 @@ class MultiPick(Vertical):
 
 
 class ChosenList(OptionList):
-    """The chosen values: Space changes the role (attendance), Delete removes one."""
+    """The chosen values: Space changes the role (attendance), Delete removes one.  Any
+    other printable key goes on into the picker's field: letters typed on the chips are
+    text, never a shortcut."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "cycle", "ui.key.attendance"),
@@ -340,6 +343,19 @@ class ChosenList(OptionList):
     def _owner(self) -> MultiPick | None:
         parent = self.parent
         return parent if isinstance(parent, MultiPick) else None
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        return character is not None and character.isprintable() and character != " "
+
+    def on_key(self, event: events.Key) -> None:
+        owner = self._owner()
+        if owner is None or not self.check_consume_key(event.key, event.character):
+            return
+        event.stop()
+        event.prevent_default()
+        field = owner.picker.input
+        self.screen.set_focus(field)
+        field.insert_text_at_cursor(event.character or "")
 
     def _current(self) -> str | None:
         if self.highlighted is None:
