@@ -10,6 +10,7 @@ traceback or a stuck "working…".
 
 from __future__ import annotations
 
+import string
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -24,6 +25,7 @@ from textual.app import App
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
 from textual.command import CommandInput, CommandPalette, Provider
+from textual.keys import _character_to_key
 from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.reactive import reactive
@@ -88,6 +90,16 @@ class SyncProgressed(Message):
     def __init__(self, progress: SyncProgress) -> None:
         super().__init__()
         self.progress = progress
+
+
+#: The key names of printable ASCII; Textual cannot turn some back into their character
+#: ("slash" is U+002F SOLIDUS), so a screen that consumes typing names them itself.
+PRINTABLE_KEYS = frozenset(_character_to_key(c) for c in string.printable[:95])
+
+
+def is_typing(key: str, character: str | None) -> bool:
+    """Whether a key types a character (as opposed to a modified key, an F-key, Tab…)."""
+    return key in PRINTABLE_KEYS or (character is not None and character.isprintable())
 
 
 def is_editor(screen: object) -> bool:

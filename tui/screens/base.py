@@ -18,7 +18,7 @@ from domain.errors import SotayError
 from domain.i18n import Lang, t
 from domain.text import fold
 from sync.record import Record
-from tui.app import SotayApp, failure_of, is_editor
+from tui.app import SotayApp, failure_of, is_editor, is_typing
 from tui.widgets.frame import KeyBar, Sidebar, StatusLine, TitleBar
 from tui.widgets.table import Column, VirtualTable
 
@@ -61,7 +61,7 @@ class SotayScreen(Screen[Any]):
     def check_consume_key(self, key: str, character: str | None) -> bool:
         """An editor consumes every printable key: Textual then drops the app's bindings
         of those keys while the editor is on screen (none of its own are printable)."""
-        return character is not None and character.isprintable() and is_editor(self)
+        return is_editor(self) and is_typing(key, character)
 
     # ------------------------------------------------------- a form's own text
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:

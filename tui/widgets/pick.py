@@ -21,6 +21,7 @@ from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from domain.text import fold
+from tui.app import is_typing
 
 SHOWN = 8
 
@@ -345,17 +346,19 @@ class ChosenList(OptionList):
         return parent if isinstance(parent, MultiPick) else None
 
     def check_consume_key(self, key: str, character: str | None) -> bool:
-        return character is not None and character.isprintable() and character != " "
+        return key != "space" and is_typing(key, character)
 
     def on_key(self, event: events.Key) -> None:
         owner = self._owner()
-        if owner is None or not self.check_consume_key(event.key, event.character):
+        if owner is None or not is_typing(event.key, event.character):
             return
+        if event.key == "space" and self.screen.focused is self:
+            return  # Space changes the role; one typed after a letter follows it
         event.stop()
         event.prevent_default()
         field = owner.picker.input
         self.screen.set_focus(field)
-        field.insert_text_at_cursor(event.character or "")
+        field.post_message(events.Key(event.key, event.character))  # after its Focus
 
     def _current(self) -> str | None:
         if self.highlighted is None:
