@@ -161,7 +161,8 @@ class SotayApp(App[int]):
         # SotayScreen.check_consume_key).
         Binding("u,ctrl+z", "undo", "ui.key.undo", show=False),
         Binding("ctrl+y,ctrl+shift+z", "redo", "ui.key.redo", show=False),
-        Binding("ctrl+q", "quit", "ui.key.quit", show=False),
+        # Priority: from a dialog or the palette too (it asks first for unsaved forms).
+        Binding("ctrl+q", "quit", "ui.key.quit", show=False, priority=True),
         *[Binding(str(n), f"goto_number('{n}')", "ui.key.goto", show=False) for n in range(10)],
     ]
 

@@ -14,10 +14,11 @@ from textual.widgets import Input
 
 from domain.schema import SPECS
 from sync.store import Store
-from tests.helpers.app import SIZE, make_app, type_fast
+from tests.helpers.app import SIZE, make_app, type_fast, type_text
 from tui.app import SotayApp, is_editor
 from tui.screens.tasks import TasksScreen
-from tui.widgets.pick import ChosenList
+from tui.widgets.frame import KeyBar
+from tui.widgets.pick import ChosenList, MultiPick
 from tui.widgets.table import VirtualTable
 
 #: Everything a person might type into a field: printable ASCII (the app's one-key
@@ -112,7 +113,7 @@ async def test_typing_into_every_field_of_a_form_changes_nothing_outside_it(
             await type_fast(pilot, TYPED)
             assert where(app) == place, f"typing on {widget!r} left the form"
         assert everything(store) == before
-        assert app.screen.dirty
+        assert getattr(app.screen, "dirty", False)
         typed = [w.value for w in app.screen.query(Input) if TYPED in w.value]
         assert typed, "the keys were typed into the fields"
 
@@ -128,7 +129,9 @@ async def test_letters_typed_on_the_chips_go_on_into_the_units_field(
         chips = app.screen.query_one(ChosenList)
         app.screen.set_focus(chips)
         await type_fast(pilot, "Quý III/2025")
-        picker_input = chips.parent.query_one(Input)  # type: ignore[union-attr]
+        picker = chips.parent
+        assert isinstance(picker, MultiPick)
+        picker_input = picker.picker.input
         assert app.focused is picker_input
         assert picker_input.value == "Quý III/2025"
 
@@ -188,3 +191,47 @@ async def test_focus_is_visible_on_every_focusable_widget_of_a_form(
             assert not unseen, f"{kind}: focus not shown on {unseen}"
             app.pop_screen()
             await pilot.pause()
+
+
+def many_matches(store: Store) -> None:
+    with store.transaction() as tx:
+        for n in range(25):
+            tx.add("unit", {"name": f"Phòng văn bản số {n:02}", "abbr": f"VB{n:02}"})
+
+
+async def search_and_open(pilot: Any, app: SotayApp, *keys: str) -> list[str]:
+    """``/`` "van ban", then ``keys``: the result IDs in the order shown."""
+    await pilot.press("slash")
+    await type_text(pilot, "van ban")
+    results = app.screen.query_one("#search-results", VirtualTable)
+    shown = [row.id for row in results.rows]
+    assert len(shown) == 25
+    await pilot.press(*keys)
+    await pilot.pause()
+    return shown
+
+
+async def test_search_enter_opens_the_top_row_and_down_enter_the_second(
+    store: Store, ids: dict[str, str]
+) -> None:
+    many_matches(store)
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")
+        shown = await search_and_open(pilot, app, "enter")
+        assert getattr(app.screen, "record_id", None) == shown[0]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert where(app) == ("tasks", ["TasksScreen"]), "Esc comes back to where search began"
+        shown = await search_and_open(pilot, app, "down", "enter")
+        assert getattr(app.screen, "record_id", None) == shown[1]
+
+
+async def test_the_key_bar_under_search_is_the_searchs_own(
+    store: Store, ids: dict[str, str]
+) -> None:
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3", "slash")
+        bars = [str(bar.render()) for bar in app.screen.query(KeyBar)]
+        assert bars == ["  ⏎  Mở   Esc  Quay lại  "]
