@@ -260,7 +260,11 @@ class SotayApp(App[int]):
         """A printable key that reaches the app while a text field has the focus was typed
         before the focus got there (``f`` then "mot cua", fast): it goes into the field."""
         focused = self.focused
-        if event.is_printable and isinstance(focused, Input | TextArea):
+        if (
+            event.is_printable
+            and isinstance(focused, Input | TextArea)
+            and focused.check_consume_key(event.key, event.character)  # a read-only one won't
+        ):
             event.stop()
             event.prevent_default()
             focused.post_message(events.Key(event.key, event.character))
@@ -401,15 +405,18 @@ class SotayApp(App[int]):
     def goto_section(self, name: str, then: Callable[[], object] | None = None) -> None:
         """Switch section (then run ``then``).  Forms of this section left with unsaved
         changes ask first, and are closed on a yes; other screens stay where they were."""
-        if name not in {s.name for s in self.sections}:
+        known = name in {s.name for s in self.sections}
+        if not known and then is None:
             return
-        editors = self.editors([self.screen_stack]) if name != self.current_mode else []
+        stay = name == self.current_mode or not known  # (a section this app was built without)
+        editors = [] if stay else self.editors([self.screen_stack])
 
         def leave() -> None:
             while any(screen in self.screen_stack for screen in editors):
                 self.return_to.pop(self.screen, None)
                 self.pop_screen()
-            self.switch_mode(name)
+            if not stay:
+                self.switch_mode(name)
             if then is not None:
                 then()
 
