@@ -110,10 +110,9 @@ async def test_a_plan_a_saved_task_points_to_is_not_undone_from_under_it(
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
         plan_id = await new_plan(pilot, app)
-        app.editor.section = "tasks"
-        app.editor.save(
-            "task", ids["soon"], {"plan_id": plan_id}, what=""
-        )  # the task now points to the new plan
+        app.editor.section = "tasks"  # as if saved from Nhiệm vụ: the task now points to the plan
+        app.editor.save("task", ids["soon"], {"plan_id": plan_id})
+        app.editor.section = app.current_mode
         await pilot.press("2", "u")
         await pilot.pause()
         assert not store.require(plan_id).deleted
