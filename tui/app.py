@@ -10,6 +10,7 @@ traceback or a stuck "working…".
 
 from __future__ import annotations
 
+import string
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -17,15 +18,18 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
+from weakref import WeakKeyDictionary
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
 from textual.command import CommandInput, CommandPalette, Provider
+from textual.keys import _character_to_key
 from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.reactive import reactive
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, TextArea
 from textual.worker import Worker, WorkerState
 
@@ -36,7 +40,7 @@ from sync.store import Store
 from tui import strings
 from tui.client_loop import ClientLoop
 from tui.derived import Derived
-from tui.editing import Editor
+from tui.editing import Editor, UndoEntry, UndoRefused
 from tui.sections import KIND_SECTION, SECTIONS, Section
 
 if TYPE_CHECKING:
@@ -88,6 +92,22 @@ class SyncProgressed(Message):
         self.progress = progress
 
 
+#: The key names of printable ASCII; Textual cannot turn some back into their character
+#: ("slash" is U+002F SOLIDUS), so a screen that consumes typing names them itself.
+PRINTABLE_KEYS = frozenset(_character_to_key(c) for c in string.printable[:95])
+
+
+def is_typing(key: str, character: str | None) -> bool:
+    """Whether a key types a character (as opposed to a modified key, an F-key, Tab…)."""
+    return key in PRINTABLE_KEYS or (character is not None and character.isprintable())
+
+
+def is_editor(screen: object) -> bool:
+    """A screen where a record is being edited: it says whether it has unsaved changes
+    (``dirty``).  In an editor printable keys only ever type, and every way out asks."""
+    return hasattr(type(screen), "dirty")
+
+
 def _commands() -> type[Provider]:
     from tui.palette import SotayCommands  # it reaches the app through ``getters.app``
 
@@ -136,8 +156,13 @@ class SotayApp(App[int]):
         Binding("f5", "sync", "ui.key.sync"),
         Binding("ctrl+p", "command_palette", "ui.key.palette", priority=True),
         Binding("f2", "toggle_lang", "ui.key.lang"),
+        # Undo / redo act on the screen you are in: a form's own text in a form, the
+        # section's last change on a list (``u`` only where keys are not typed, see
+        # SotayScreen.check_consume_key).
         Binding("u,ctrl+z", "undo", "ui.key.undo", show=False),
-        Binding("ctrl+q", "quit", "ui.key.quit", show=False),
+        Binding("ctrl+y,ctrl+shift+z", "redo", "ui.key.redo", show=False),
+        # Priority: from a dialog or the palette too (it asks first for unsaved forms).
+        Binding("ctrl+q", "quit", "ui.key.quit", show=False, priority=True),
         *[Binding(str(n), f"goto_number('{n}')", "ui.key.goto", show=False) for n in range(10)],
     ]
 
@@ -179,6 +204,8 @@ class SotayApp(App[int]):
         #: the person asked to stop the running sync (F5, then yes)
         self._cancelled = False
         self.client_loop = ClientLoop()
+        #: a record opened from search, and the section to come back to when it closes
+        self.return_to: WeakKeyDictionary[Screen[Any], str] = WeakKeyDictionary()
         for section in self.sections:
             self.add_mode(section.name, partial(section.factory, self))
         self.set_reactive(SotayApp.lang, lang)
@@ -214,6 +241,33 @@ class SotayApp(App[int]):
         if shown.startswith("^") or (shown[:1] == "f" and shown[1:].isdigit()):
             return shown.upper()
         return {"delete": "Del", "esc": "Esc", "escape": "Esc"}.get(shown, shown)
+
+    def switch_mode(self, mode: str) -> Any:
+        """Every section switch goes here: new undo entries belong to the section."""
+        self.editor.section = mode
+        return super().switch_mode(mode)
+
+    def pop_screen(self) -> AwaitComplete:
+        """Leaving a record opened from search goes back to where the search began."""
+        leaving = self.screen
+        done = super().pop_screen()
+        back = self.return_to.pop(leaving, None)
+        if back is not None and back != self.current_mode:
+            self.switch_mode(back)
+        return done
+
+    def on_key(self, event: events.Key) -> None:
+        """A printable key that reaches the app while a text field has the focus was typed
+        before the focus got there (``f`` then "mot cua", fast): it goes into the field."""
+        focused = self.focused
+        if (
+            event.is_printable
+            and isinstance(focused, Input | TextArea)
+            and focused.check_consume_key(event.key, event.character)  # a read-only one won't
+        ):
+            event.stop()
+            event.prevent_default()
+            focused.post_message(events.Key(event.key, event.character))
 
     def on_mount(self) -> None:
         self.store.listeners.append(self._committed)
@@ -284,27 +338,61 @@ class SotayApp(App[int]):
             )
 
     async def action_quit(self) -> None:
-        """Leave, asking first when a form on screen has unsaved changes."""
+        self.ask_quit()
+
+    def ask_quit(self) -> None:
+        """Leave, asking first when a form has unsaved changes, in any section's stack."""
+        self.unless_dirty(self.editors(), lambda: self.exit(0))
+
+    def editors(self, stacks: Sequence[Sequence[Screen[Any]]] | None = None) -> list[Screen[Any]]:
+        """The open editors (of every section's screens, or of ``stacks``)."""
+        every = self._screen_stacks.values() if stacks is None else stacks
+        return [screen for stack in every for screen in stack if is_editor(screen)]
+
+    def unless_dirty(self, editors: Sequence[Screen[Any]], then: Callable[[], object]) -> None:
+        """Run ``then`` at once when none of ``editors`` has unsaved changes, else after a
+        yes to the one discard question (Esc in a form asks the same, see close_editor)."""
         from tui.screens.dialogs import ConfirmScreen
 
-        if not any(getattr(screen, "dirty", False) for screen in self.screen_stack):
-            self.exit(0)
+        if not any(getattr(screen, "dirty", False) for screen in editors):
+            then()
             return
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.exit(0)
+                then()
 
         self.push_screen(ConfirmScreen(t("ui.confirm.discard", self.ui_lang)), answered)
+
+    def held_ids(self) -> set[str]:
+        """The records open editors point to: the one each edits and every one picked in
+        it (undo and delete never remove these from under a form)."""
+        from tui.widgets.pick import MultiPick, PickField
+
+        held: set[str] = set()
+        for screen in self.editors():
+            for name in ("record_id", "meeting_id"):
+                value = getattr(screen, name, None)
+                if isinstance(value, str):
+                    held.add(value)
+            defaults = getattr(screen, "defaults", None)
+            if isinstance(defaults, dict):
+                held.update(v for v in defaults.values() if isinstance(v, str))
+            held.update(p.value for p in screen.query(PickField) if p.value)
+            for multi in screen.query(MultiPick):
+                held.update(multi.chosen)
+        return held
 
     def action_help_quit(self) -> None:
         self.say("ui.key.quit")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("goto_number", "search", "undo") and isinstance(self.screen, ModalScreen):
+        if action in ("goto_number", "search", "undo", "redo") and isinstance(
+            self.screen, ModalScreen
+        ):
             return False  # a dialog is answered first
-        if action == "undo" and isinstance(self.focused, Input | TextArea):
-            return False
+        if action in ("undo", "redo") and not is_editor(self.screen):
+            return not isinstance(self.focused, Input | TextArea)  # a filter's text is its own
         if action == "goto_number":
             return any(s.key == parameters[0] for s in self.sections)
         return True
@@ -314,9 +402,25 @@ class SotayApp(App[int]):
             if section.key == key:
                 self.goto_section(section.name)
 
-    def goto_section(self, name: str) -> None:
-        if name in {s.name for s in self.sections}:
-            self.switch_mode(name)
+    def goto_section(self, name: str, then: Callable[[], object] | None = None) -> None:
+        """Switch section (then run ``then``).  Forms of this section left with unsaved
+        changes ask first, and are closed on a yes; other screens stay where they were."""
+        known = name in {s.name for s in self.sections}
+        if not known and then is None:
+            return
+        stay = name == self.current_mode or not known  # (a section this app was built without)
+        editors = [] if stay else self.editors([self.screen_stack])
+
+        def leave() -> None:
+            while any(screen in self.screen_stack for screen in editors):
+                self.return_to.pop(self.screen, None)
+                self.pop_screen()
+            if not stay:
+                self.switch_mode(name)
+            if then is not None:
+                then()
+
+        self.unless_dirty(editors, leave)
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
@@ -341,15 +445,46 @@ class SotayApp(App[int]):
         self.say("ui.lang_switched")
 
     def action_undo(self) -> None:
+        self._replay(undo=True)
+
+    def action_redo(self) -> None:
+        self._replay(undo=False)
+
+    def _replay(self, *, undo: bool) -> None:
+        """Undo / redo where the person is: in a form, its own text (nothing outside it);
+        elsewhere the last change made from this section, named by kind and title."""
+        screen = self.screen
+        if is_editor(screen):
+            text_undo = getattr(screen, "undo_text", None)
+            if callable(text_undo):
+                text_undo(undo)
+            return
+        replay = self.editor.undo if undo else self.editor.redo
         try:
-            entry = self.editor.undo()
+            entry = replay(self.held_ids())
+        except UndoRefused as exc:
+            self.say(exc.key, severity="warning", **self.named(exc.record_id))
+            return
         except SotayError as exc:
             self.notify_error(exc)
             return
         if entry is None:
-            self.say("ui.nothing_to_undo")
+            self.say("ui.nothing_to_undo" if undo else "ui.nothing_to_redo")
         else:
-            self.say("ui.undone", what=entry.what)
+            self.say("ui.undone" if undo else "ui.redone", what=self.entry_name(entry))
+
+    def named(self, record_id: str) -> dict[str, str]:
+        """``kind`` and ``title`` of a record, as messages name it."""
+        record = self.store.get(record_id)
+        if record is None:
+            return {"kind": "", "title": record_id[-8:]}
+        return {
+            "kind": t(f"kind.{record.kind}", self.ui_lang),
+            "title": safe_display(record.title),
+        }
+
+    def entry_name(self, entry: UndoEntry) -> str:
+        return t("ui.undo.what", self.ui_lang, **self.named(entry.record_id))
 
     def action_sync(self) -> None:
         self.start_sync(manual=True)
@@ -382,20 +517,27 @@ class SotayApp(App[int]):
 
         self.push_screen(RecordFormScreen(kind, record_id, defaults=defaults), saved)
 
-    def open_record(self, record_id: str) -> None:
-        """Show a record where it lives: its section, then its detail or editor."""
+    def open_record(self, record_id: str, *, back_here: bool = False) -> None:
+        """Show a record where it lives: its section, then its detail or editor;
+        ``back_here``: leaving it comes back to this section (a search result)."""
         record = self.store.get(record_id)
         if record is None:
             return
-        section = KIND_SECTION.get(record.kind)
-        if section is not None:
-            self.goto_section(section)
-        if record.kind == "plan":
-            from tui.screens.plans import PlanScreen
+        origin = self.current_mode
 
-            self.push_screen(PlanScreen(record.id))
-        elif record.kind != "conflict":
-            self.edit_record(record.kind, record.id)
+        def show() -> None:
+            if record.kind == "plan":
+                from tui.screens.plans import PlanScreen
+
+                self.push_screen(PlanScreen(record.id))
+            elif record.kind != "conflict":
+                self.edit_record(record.kind, record.id)
+            else:
+                return
+            if back_here and self.current_mode != origin:
+                self.return_to[self.screen] = origin
+
+        self.goto_section(KIND_SECTION.get(record.kind, origin), show)
 
     def confirm_delete(self, record_id: str) -> None:
         from tui.screens.dialogs import ConfirmScreen
@@ -405,6 +547,9 @@ class SotayApp(App[int]):
             return
         kind = t(f"kind.{record.kind}", self.ui_lang)
         title = safe_display(record.title)
+        if record_id in self.held_ids():
+            self.say("ui.undo.held", severity="warning", kind=kind, title=title)
+            return
         question = t("ui.confirm.delete", self.ui_lang, kind=kind, title=title)
 
         def answered(yes: bool | None) -> None:

@@ -1,17 +1,24 @@
-"""Saving from the interface, and undoing the last save.
+"""Saving from the interface, undoing a save and redoing it.
 
 Headless (no Textual).  Every save is a store transaction; the :class:`Editor` remembers,
 per save, each touched record as it was before and after, so "undo" is one more ordinary
-edit (it syncs like any other) that puts back only the fields that save changed.
+edit (it syncs like any other) that puts back only the fields that save changed, and "redo"
+puts the save's values back again.
+
+Undo is scoped: each save is tagged with the :attr:`Editor.section` it was made from, and
+undo / redo take the last entry of the section the person is in.  They refuse (raise
+:class:`UndoRefused`) rather than clobber: when a touched record changed since (an edit from
+another section, a sync), or when they would remove a record something still points to (a
+live child, or an ID an open form holds).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from domain.errors import ValidationError
+from domain.errors import SotayError, ValidationError
 from sync import conflicts
 from sync.record import Record
 from sync.store import Store, Transaction
@@ -29,11 +36,33 @@ class Touched:
     #: (before, after) when the save moved the record to another scope
     moved: tuple[str, str] | None = None
 
+    def fields(self) -> set[str]:
+        """The logical fields the save changed."""
+        before = self.before or {}
+        keys = set(before) | set(self.after)
+        return {k for k in keys if before.get(k) != self.after.get(k)}
+
 
 @dataclass
 class UndoEntry:
     what: str
     touched: list[Touched] = field(default_factory=list)
+    #: the section the save was made from (see :attr:`Editor.section`)
+    section: str | None = None
+
+    @property
+    def record_id(self) -> str:
+        """The record the save was about (the first one it touched)."""
+        return self.touched[0].record_id
+
+
+class UndoRefused(SotayError):
+    """Undo / redo would clobber a later change (``ui.undo.changed_since``) or remove a
+    record still pointed to (``ui.undo.referenced``); ``record_id`` says which record."""
+
+    def __init__(self, key: str, record_id: str) -> None:
+        super().__init__(key, kind="", title="")
+        self.record_id = record_id
 
 
 @dataclass(frozen=True)
@@ -56,6 +85,9 @@ class Editor:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.undo_stack: list[UndoEntry] = []
+        self.redo_stack: list[UndoEntry] = []
+        #: where the person works now (the app's section); new entries are tagged with it
+        self.section: str | None = None
 
     # ---------------------------------------------------------------- basics
     def _state(self, tx: Transaction, record_id: str) -> tuple[dict[str, Any] | None, bool]:
@@ -76,8 +108,10 @@ class Editor:
 
     def _push(self, entry: UndoEntry) -> None:
         if entry.touched:
+            entry.section = self.section
             self.undo_stack.append(entry)
             del self.undo_stack[:-UNDO_DEPTH]
+            self.redo_stack = [e for e in self.redo_stack if e.section != self.section]
 
     def save(
         self, kind: str, record_id: str | None, changes: Mapping[str, Any], *, what: str = ""
@@ -274,38 +308,99 @@ class Editor:
         return record.id
 
     # ------------------------------------------------------------------ undo
-    def undo(self) -> UndoEntry | None:
-        """Put back what the last save changed; ``None`` when there is nothing to undo."""
-        if not self.undo_stack:
+    def last(self, stack: Sequence[UndoEntry]) -> UndoEntry | None:
+        """The newest entry of ``stack`` made from the current section."""
+        return next((e for e in reversed(stack) if e.section == self.section), None)
+
+    def undo(self, held: Collection[str] = ()) -> UndoEntry | None:
+        """Put back what the section's last save changed; ``None`` when there is nothing to
+        undo.  ``held``: IDs open forms point to (never removed).  Raises
+        :class:`UndoRefused` and changes nothing when that would clobber or orphan."""
+        return self._replay(self.undo_stack, self.redo_stack, back=True, held=held)
+
+    def redo(self, held: Collection[str] = ()) -> UndoEntry | None:
+        """Put back what the section's last undo took; ``None`` when there is nothing."""
+        return self._replay(self.redo_stack, self.undo_stack, back=False, held=held)
+
+    def _replay(
+        self,
+        source: list[UndoEntry],
+        target: list[UndoEntry],
+        *,
+        back: bool,
+        held: Collection[str],
+    ) -> UndoEntry | None:
+        entry = self.last(source)
+        if entry is None:
             return None
-        entry = self.undo_stack[-1]
+        self._check(entry, back=back, held=held)
         with self.store.transaction() as tx:
-            for touched in reversed(entry.touched):
-                self._revert(tx, touched)
-        self.undo_stack.pop()
+            for touched in reversed(entry.touched) if back else entry.touched:
+                self._put(tx, touched, back=back)
+        source.remove(entry)
+        target.append(entry)
         return entry
 
+    def _check(self, entry: UndoEntry, *, back: bool, held: Collection[str]) -> None:
+        """Refuse a replay whose records moved on since, or that removes a record pointed to."""
+        mine = {t.record_id for t in entry.touched}
+        for touched in entry.touched:
+            record = self.store.get(touched.record_id)
+            if record is None:
+                continue
+            state, deleted = _expected(touched, back=back)
+            data = record.data
+            if record.deleted != deleted or any(
+                data.get(k) != state.get(k) for k in touched.fields()
+            ):
+                raise UndoRefused("ui.undo.changed_since", touched.record_id)
+            removes = _removes(touched, back=back) and not deleted
+            if removes and self._pointed_to(touched.record_id, mine, held):
+                raise UndoRefused("ui.undo.referenced", touched.record_id)
+
+    def _pointed_to(self, record_id: str, mine: Collection[str], held: Collection[str]) -> bool:
+        if record_id in held:
+            return True
+        return any(child.id not in mine for child in self.store.children(record_id))
+
     @staticmethod
-    def _revert(tx: Transaction, touched: Touched) -> None:
+    def _put(tx: Transaction, touched: Touched, *, back: bool) -> None:
+        """Put ``touched`` record as it was before the save (``back``) or after it."""
         doc = tx.doc(touched.record_id)
         if doc is None:
             return
         if touched.moved is not None:
-            tx.move(touched.record_id, touched.moved[0])
-        if touched.before is None:
-            if not doc.get("deleted"):
-                tx.delete(touched.record_id)
+            tx.move(touched.record_id, touched.moved[0 if back else 1])
+        if touched.before is None:  # the save created it: undo removes, redo brings back
+            if bool(doc.get("deleted")) != back:
+                (tx.delete if back else tx.restore)(touched.record_id)
             return
+        dst = touched.before if back else touched.after
         if touched.before_deleted != touched.after_deleted:
-            (tx.delete if touched.before_deleted else tx.restore)(touched.record_id)
-            if touched.before_deleted:
+            dst_deleted = touched.before_deleted if back else touched.after_deleted
+            (tx.delete if dst_deleted else tx.restore)(touched.record_id)
+            if dst_deleted:
                 return
-        keys = set(touched.before) | set(touched.after)
-        changes = {
-            k: touched.before.get(k) for k in keys if touched.before.get(k) != touched.after.get(k)
-        }
+        changes = {k: dst.get(k) for k in touched.fields()}
         if changes:
             tx.update(touched.record_id, changes)
+
+
+def _expected(touched: Touched, *, back: bool) -> tuple[Mapping[str, Any], bool]:
+    """The state a touched record must be in to be replayed: as the save left it (undo),
+    or as the undo left it (redo)."""
+    if back:
+        return touched.after, touched.after_deleted
+    if touched.before is None or touched.before_deleted:
+        return touched.after, True  # the undo only put the tombstone back
+    return touched.before, False
+
+
+def _removes(touched: Touched, *, back: bool) -> bool:
+    """Whether the replay leaves the record deleted."""
+    if back:
+        return touched.before is None or touched.before_deleted
+    return touched.after_deleted
 
 
 def notice_of(store: Store, meeting_id: str) -> Record | None:

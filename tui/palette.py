@@ -39,6 +39,7 @@ class SotayCommands(Provider):
             (t("ui.cmd.lang", lang), app.action_toggle_lang, "F2"),
             (t("ui.cmd.search", lang), app.action_search, "/"),
             (t("ui.cmd.undo", lang), app.action_undo, "u"),
+            (t("ui.cmd.redo", lang), app.action_redo, "Ctrl+Y"),
             (t("ui.cmd.help", lang), app.action_help, "F1"),
             (t("ui.cmd.rollup", lang), app.show_rollup, ""),
         ]
@@ -58,7 +59,7 @@ class SotayCommands(Provider):
             out.append(
                 (t("ui.cmd.goto_plan", lang, title=shown), partial(app.open_record, plan.id), "")
             )
-        out.append((t("ui.cmd.quit", lang), app.exit, "Ctrl+Q"))
+        out.append((t("ui.cmd.quit", lang), app.ask_quit, "Ctrl+Q"))
         return out
 
     async def discover(self) -> Hits:

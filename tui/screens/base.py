@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from textual import getters, on
+from textual import events, getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -18,9 +18,18 @@ from domain.errors import SotayError
 from domain.i18n import Lang, t
 from domain.text import fold
 from sync.record import Record
-from tui.app import SotayApp, failure_of
+from tui.app import SotayApp, failure_of, is_editor, is_typing
 from tui.widgets.frame import KeyBar, Sidebar, StatusLine, TitleBar
 from tui.widgets.table import Column, VirtualTable
+
+
+@dataclass
+class TextStep:
+    """One stretch of typing in one field of a form: its text before and after."""
+
+    widget: Input
+    before: str
+    after: str
 
 
 class SotayScreen(Screen[Any]):
@@ -29,6 +38,11 @@ class SotayScreen(Screen[Any]):
     Subclasses give ``compose_main`` and ``refresh_data``; the data is refreshed when the
     store changes (at once if the screen is showing, else when it is shown again) and the
     words are redrawn when the language changes (``relabel``).
+
+    Keys have modes: in an editor (a screen with ``dirty``, see :func:`tui.app.is_editor`)
+    printable keys only ever type, so the app's one-key shortcuts (``u``, ``/``, ``?``, the
+    digits) act only on lists; there Ctrl+Z / Ctrl+Y undo and redo the form's own text,
+    one stretch of typing in one field at a time.
     """
 
     app = getters.app(SotayApp)
@@ -39,6 +53,54 @@ class SotayScreen(Screen[Any]):
     def __init__(self, name: str | None = None, id: str | None = None) -> None:
         super().__init__(name=name, id=id)
         self._stale = False
+        self._text_undo: list[TextStep] = []
+        self._text_redo: list[TextStep] = []
+        self._text_known: dict[Input, str] = {}
+        self._typing: Input | None = None
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        """An editor consumes every printable key: Textual then drops the app's bindings
+        of those keys while the editor is on screen (none of its own are printable)."""
+        return is_editor(self) and is_typing(key, character)
+
+    # ------------------------------------------------------- a form's own text
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self._typing = None
+        if isinstance(event.widget, Input):
+            self._text_known[event.widget] = event.widget.value
+
+    @on(Input.Changed)
+    def _text_changed(self, event: Input.Changed) -> None:
+        widget = event.input
+        before = self._text_known.get(widget)
+        self._text_known[widget] = event.value
+        if before is None or before == event.value or not is_editor(self):
+            return
+        self._text_redo.clear()
+        if self._typing is widget and self._text_undo and self._text_undo[-1].widget is widget:
+            self._text_undo[-1].after = event.value
+        else:
+            self._text_undo.append(TextStep(widget, before, event.value))
+            self._typing = widget
+
+    def undo_text(self, undo: bool = True) -> None:
+        """Ctrl+Z (``undo``) / Ctrl+Y: the last stretch of typing in this form, nothing else."""
+        source, target = (
+            (self._text_undo, self._text_redo) if undo else (self._text_redo, self._text_undo)
+        )
+        while source and not source[-1].widget.is_attached:
+            source.pop()  # a field removed since (a meeting's conclusion item)
+        if not source:
+            self.app.say("ui.form.nothing_to_undo" if undo else "ui.form.nothing_to_redo")
+            return
+        step = source.pop()
+        target.append(step)
+        text = step.before if undo else step.after
+        self.set_focus(step.widget)
+        self._typing = None
+        self._text_known[step.widget] = text
+        step.widget.value = text
+        step.widget.cursor_position = len(text)
 
     @property
     def lang(self) -> Lang:
@@ -234,7 +296,8 @@ class ListScreen(SotayScreen):
         self.table.focus()
 
     def action_filter(self) -> None:
-        self.query_one("#list-filter", Input).focus()
+        # at once, not after the keys already typed: "f mot cua" lands in the filter
+        self.set_focus(self.query_one("#list-filter", Input))
 
     def action_back(self) -> None:
         if self.query_one("#list-filter", Input).has_focus:

@@ -1,5 +1,7 @@
 """``/``: search every kind of record as you type, accents optional ("ung dung" finds
-"ứng dụng"); Enter opens the highlighted result where it lives."""
+"ứng dụng"); Enter opens the highlighted result where it lives (the top one until ↓ moves
+the highlight), and leaving that record comes back to where the search began.  The key bar
+under the box is the search's own."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from domain.i18n import Lang, t
 from domain.text import safe_display
 from sync.record import Record
 from tui.app import SotayApp
+from tui.widgets.frame import KeyBar
 from tui.widgets.table import Column, VirtualTable
 
 LIMIT = 200
@@ -46,6 +49,8 @@ class SearchScreen(ModalScreen[None]):
     app = getters.app(SotayApp)
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # before the field's own Enter: always the highlighted row, wherever the focus is
+        Binding("enter", "open_current", "ui.key.open", priority=True),
         Binding("escape", "close", "ui.key.back"),
         Binding("down", "into_results", show=False),
     ]
@@ -62,6 +67,7 @@ class SearchScreen(ModalScreen[None]):
                 empty=lambda: "",
                 id="search-results",
             )
+        yield KeyBar(id="key-bar")
 
     @property
     def lang(self) -> Lang:
@@ -82,7 +88,7 @@ class SearchScreen(ModalScreen[None]):
         app = self.app
         found = app.store.search(query, limit=LIMIT + 1) if query.strip() else []
         rows = found[:LIMIT]
-        self.query_one("#search-results", VirtualTable).set_rows(rows)
+        self.query_one("#search-results", VirtualTable).set_rows(rows, follow=False)
         if not query.strip():
             shown = ""
         elif len(found) > LIMIT:
@@ -92,8 +98,7 @@ class SearchScreen(ModalScreen[None]):
         self.query_one("#search-count", Static).update(shown)
         return rows
 
-    @on(Input.Submitted, "#search-input")
-    def _open_first(self, event: Input.Submitted) -> None:
+    def action_open_current(self) -> None:
         table = self.query_one("#search-results", VirtualTable)
         if table.current is not None:
             self._open(table.current)
@@ -104,12 +109,14 @@ class SearchScreen(ModalScreen[None]):
 
     def _open(self, row: Record) -> None:
         self.dismiss(None)
-        self.app.open_record(row.id)
+        self.app.open_record(row.id, back_here=True)
 
     def action_into_results(self) -> None:
+        """↓ from the field: into the results, on the row after the highlighted top one."""
         table = self.query_one("#search-results", VirtualTable)
         if table.rows:
-            table.focus()
+            self.set_focus(table)
+            table.move_cursor(table.cursor + 1)
 
     def action_close(self) -> None:
         self.dismiss(None)

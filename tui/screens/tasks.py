@@ -254,7 +254,7 @@ class TasksScreen(SotayScreen):
         self.table.focus()
 
     def action_filter(self) -> None:
-        self.query_one("#task-text", Input).focus()
+        self.set_focus(self.query_one("#task-text", Input))  # at once: keys typed next land there
 
     def action_overdue(self) -> None:
         self.overdue_only = not self.overdue_only

@@ -143,7 +143,9 @@ class UnitsScreen(SotayScreen):
         self.query_one("#units", VirtualTable).focus()
 
     def action_filter(self) -> None:
-        self.query_one("#roster-filter", Input).focus()
+        self.set_focus(
+            self.query_one("#roster-filter", Input)
+        )  # at once: keys typed next land there
 
     def _table_kind(self) -> tuple[VirtualTable, str]:
         focused = self.focused

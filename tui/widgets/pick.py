@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -21,6 +21,7 @@ from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from domain.text import fold
+from tui.app import is_typing
 
 SHOWN = 8
 #: The key of a name typed in full that is on no list (a guest attendee): ``FREE + name``.
@@ -169,6 +170,7 @@ class PickField(Vertical):
         if dropdown is None:
             # Made on first use: most fields are filled without ever opening their list.
             dropdown = self._dropdown = OptionList(classes="pick-list")
+            dropdown.can_focus = False  # ↓↑ move it from the field; Tab never stops on it
             self.mount(dropdown)
         dropdown.clear_options()
         dropdown.add_options([Option(self._option_text(c)) for c in shown])
@@ -359,7 +361,9 @@ class MultiPick(Vertical):
 
 
 class ChosenList(OptionList):
-    """The chosen values: Space changes the role (attendance), Delete removes one."""
+    """The chosen values: Space changes the role (attendance), Delete removes one.  Any
+    other printable key goes on into the picker's field: letters typed on the chips are
+    text, never a shortcut."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "cycle", "ui.key.attendance"),
@@ -369,6 +373,21 @@ class ChosenList(OptionList):
     def _owner(self) -> MultiPick | None:
         parent = self.parent
         return parent if isinstance(parent, MultiPick) else None
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        return key != "space" and is_typing(key, character)
+
+    def on_key(self, event: events.Key) -> None:
+        owner = self._owner()
+        if owner is None or not is_typing(event.key, event.character):
+            return
+        if event.key == "space" and self.screen.focused is self:
+            return  # Space changes the role; one typed after a letter follows it
+        event.stop()
+        event.prevent_default()
+        field = owner.picker.input
+        self.screen.set_focus(field)
+        field.post_message(events.Key(event.key, event.character))  # after its Focus
 
     def _current(self) -> str | None:
         if self.highlighted is None:

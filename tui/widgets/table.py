@@ -7,8 +7,9 @@ screen), so a list of 10k or 100k rows appears, scrolls and re-filters in the ti
 to draw one screenful.  The rows are plain Python objects; the screen that owns the table
 supplies how to read a cell, a row's ID, its style class and its sort key.
 
-Keys: ↑↓ PgUp PgDn Home End move, Enter selects, ``s`` sorts by the next column, ``r``
-reverses the order.  The header stays on the first line while the rows scroll under it.
+Keys: ↑↓ (or j k) PgUp PgDn Home End (or g G) move, Enter selects, ``s`` sorts by the next
+column, ``r`` reverses the order.  The header stays on the first line while the rows scroll
+under it.
 """
 
 from __future__ import annotations
@@ -72,12 +73,12 @@ class VirtualTable(ScrollView, can_focus=True):
         "virtual-table--empty",
     }
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "cursor(-1)", show=False),
-        Binding("down", "cursor(1)", show=False),
+        Binding("up,k", "cursor(-1)", show=False),
+        Binding("down,j", "cursor(1)", show=False),
         Binding("pageup", "page(-1)", show=False),
         Binding("pagedown", "page(1)", show=False),
-        Binding("home", "jump(0)", show=False),
-        Binding("end", "jump(-1)", show=False),
+        Binding("home,g", "jump(0)", show=False),
+        Binding("end,G,shift+g", "jump(-1)", show=False),
         Binding("enter", "select", "ui.key.open"),
         Binding("s", "sort_next", "ui.key.sort", show=False),
         Binding("r", "reverse", "ui.key.reverse", show=False),
@@ -134,10 +135,14 @@ class VirtualTable(ScrollView, can_focus=True):
             return self.rows[self.cursor]
         return None
 
-    def set_rows(self, rows: Sequence[Any], *, keep: str | None = None) -> None:
+    def set_rows(
+        self, rows: Sequence[Any], *, keep: str | None = None, follow: bool = True
+    ) -> None:
         """Show ``rows`` (sorted by the current sort column); the cursor stays on the same row
-        ID if it is still there, else on ``keep``, else at the top."""
-        previous = keep or (self._row_id(self.current) if self.current is not None else None)
+        ID if it is still there (unless not ``follow``: search results start at the top),
+        else on ``keep``, else at the top."""
+        current = self._row_id(self.current) if follow and self.current is not None else None
+        previous = keep or current
         self.rows = self._sorted(rows)
         self.cursor = 0
         if previous is not None:
