@@ -46,8 +46,10 @@ def task_status(task: Mapping[str, Any], today: date) -> str:
     cancelled.  A standing duty nobody gave a status is in progress once in force (Công
     văn 878's "hằng năm" duties of 2012 are not "not started" in 2022); a typed status wins.
     """
-    begun = (task.get("progress") or 0) > 0 or is_standing(task, today)
-    stored = task.get("status") or ("in_progress" if begun else "not_started")
+    stored = task.get("status")
+    if not stored:
+        begun = (task.get("progress") or 0) > 0 or is_standing(task, today)
+        stored = "in_progress" if begun else "not_started"
     due = _day(task.get("due"))
     if stored == "done":
         finished = _day(task.get("completed_on"))
