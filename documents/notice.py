@@ -144,6 +144,7 @@ def notice_document(
             date=format_date(meeting.flat.get("date")),
             title=meeting.title,
         )
+    refuse_work_before_the_notice(notice, tasks)
     header, body = notice_header(store, meeting, notice, lang, signer)
     header.place = place or header.place
     concerned = concerned_units(tasks, names, body.id)
@@ -163,6 +164,21 @@ def notice_document(
         lang,
     )
     return build_notice(inp), timing_for(store, meeting, notice)
+
+
+def refuse_work_before_the_notice(notice: Record | None, tasks: list[dict[str, Any]]) -> None:
+    """A notice cannot order work done before its own date (a 02/04/2010 notice giving
+    "trước 31/03/2010"): refused, naming the first such assignment."""
+    issued = day(notice.flat.get("date")) if notice is not None else None
+    early = [x for x in tasks if issued and (due := day(x.get("due"))) and due < issued]
+    if early:
+        first = min(early, key=lambda x: str(x.get("due")))
+        raise Conflict(
+            "notice.due_before_date",
+            date=format_date(issued),
+            title=str(first.get("title", "")),
+            due=format_date(day(first.get("due"))),
+        )
 
 
 def concerned_units(tasks: list[dict[str, Any]], names: dict[str, str], issuer: str) -> list[str]:

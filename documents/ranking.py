@@ -130,6 +130,7 @@ class RankingResult:
     scores: dict[str, dict[str, float | None]]
     placed: list[Placed] = field(default_factory=list)
     overdue: dict[str, int] = field(default_factory=dict)  # member id → overdue tasks
+    illustrative: bool = False  # a member has an illustrative task or indicator
 
 
 def member_scores(store: Store, spec: RankingSpec, people: list[Record]) -> RankingResult:
@@ -151,6 +152,8 @@ def member_scores(store: Store, spec: RankingSpec, people: list[Record]) -> Rank
                 tasks_by_lead.get(member.id, []), period.cutoff_from, period.cutoff_to
             )
             result.overdue[member.id] = figures["overdue"]
+            scored = [*tasks_by_lead.get(member.id, []), *indicators_by_unit.get(member.id, [])]
+            result.illustrative |= any(x.get("illustrative") for x in scored)
             auto = computed_scores(figures, indicators_by_unit.get(member.id, []), period.cutoff_to)
         typed = spec.manual.get(member.id, {})
         result.scores[member.id] = {
@@ -220,6 +223,8 @@ def ranking_notes(result: RankingResult) -> list[str]:
     notes = [t("ranking.criteria_note", lang)]
     if any(c.source == "overdue_count" for c in result.spec.criteria):
         notes.append(t("ranking.overdue_note", lang))
+    if result.illustrative:
+        notes.append(t("ranking.illustrative", lang))
     return notes
 
 

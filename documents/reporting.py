@@ -210,6 +210,20 @@ def _progress(task: Fields) -> str:
     return format_percent(float(value)) if value is not None else ""
 
 
+#: After the title of a row whose figures are illustrative (see :func:`illustrative_note`).
+ILLUSTRATIVE_ROW = " (*)"
+
+
+def marked(record: Fields, text: str) -> str:
+    """A row's title, marked when the record's figures are not the source's own."""
+    return text + ILLUSTRATIVE_ROW if record.get("illustrative") else text
+
+
+def illustrative_note(records: Iterable[Fields], lang: Lang) -> list[str]:
+    """The line under a document's title when a record it shows is illustrative."""
+    return [t("doc.illustrative", lang)] if any(r.get("illustrative") for r in records) else []
+
+
 def _source_key(task: Fields) -> str:
     return str(task.get("plan_id") or task.get("conclusion_id") or task.get("meeting_id") or "")
 
@@ -255,7 +269,7 @@ def task_table(key: str, title: str, tasks: list[dict[str, Any]], inp: ReportInp
         table.rows.append(
             [
                 group_thousands(n),
-                str(task.get("title", "")),
+                marked(task, str(task.get("title", ""))),
                 inp.names.get(task.get("lead_unit_id", ""), ""),
                 _names(task.get("coordinators"), inp.names),
                 _time_text(task),
@@ -282,7 +296,8 @@ def indicator_row(indicator: Fields, inp: ReportInput) -> list[str]:
         result = ""
     else:
         result = t("word.achieved" if att.achieved else "word.not_achieved", lang)
-    return [str(indicator.get("name", "")), att.target_text, actual, pct, result]
+    name = marked(indicator, str(indicator.get("name", "")))
+    return [name, att.target_text, actual, pct, result]
 
 
 def indicator_wanted(indicator: Fields, inp: ReportInput) -> bool:
@@ -300,10 +315,14 @@ def indicator_wanted(indicator: Fields, inp: ReportInput) -> bool:
     return bool(y_from <= period.end.year and y_to >= period.start.year)
 
 
+def wanted_indicators(inp: ReportInput) -> list[dict[str, Any]]:
+    return [i for i in inp.indicators if indicator_wanted(i, inp)]
+
+
 def indicator_table(inp: ReportInput) -> Table:
     lang = inp.lang
     cols = ["col_indicator", "col_plan", "col_actual", "col_pct", "col_result"]
-    wanted = [i for i in inp.indicators if indicator_wanted(i, inp)]
+    wanted = wanted_indicators(inp)
     wanted.sort(key=lambda i: collation_key(str(i.get("name", ""))))
     rows = [indicator_row(i, inp) for i in wanted]
     return Table(
@@ -428,7 +447,7 @@ def overdue_table(tasks: list[dict[str, Any]], inp: ReportInput) -> Table:
         table.rows.append(
             [
                 group_thousands(n),
-                str(task.get("title", "")),
+                marked(task, str(task.get("title", ""))),
                 inp.names.get(task.get("lead_unit_id", ""), ""),
                 format_date(due),
                 _progress(task),
@@ -569,6 +588,7 @@ def build_report(inp: ReportInput) -> Document:
             )
         ],
     )
+    doc.intro += illustrative_note([*tasks, *next_tasks(inp), *wanted_indicators(inp)], lang)
     doc.sections = [
         direction_section(inp),
         results_section(tasks, inp),
@@ -697,7 +717,8 @@ def notice_body(inp: NoticeInput) -> list[Block]:
         blocks.append(Para(f"{n}. " + t("doc.assignments", lang)))
         ordered = sorted(inp.tasks, key=lambda x: stt_key(x.get("stt")))  # else as entered
         for i, task in enumerate(ordered, start=1):
-            blocks.append(Para(f"{n}.{i}. " + assignment_text(task, inp.names, lang)))
+            text = marked(task, assignment_text(task, inp.names, lang))
+            blocks.append(Para(f"{n}.{i}. {text}"))
     for line in str(conclusion.get("directives") or "").split("\n"):
         if line.strip():
             n += 1
@@ -713,5 +734,6 @@ def build_notice(inp: NoticeInput) -> Document:
         "doc.notice_subtitle", lang, meeting=lower_first(str(inp.meeting.get("title", "")))
     )
     doc = Document("notice", lang, inp.header, t("doc.notice", lang), str(title))
+    doc.intro = illustrative_note(inp.tasks, lang)
     doc.sections = [Section("", notice_body(inp))]
     return doc

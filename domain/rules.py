@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from domain.money import format_percent, group_thousands
+from domain.timeframe import parse_timeframe
 
 CLOSED = frozenset({"done", "cancelled"})
 
@@ -24,15 +26,30 @@ def _day(value: Any) -> date | None:
     return date.fromisoformat(str(value)[:10])
 
 
+@lru_cache(maxsize=4096)
+def _recurring(timeframe: str) -> bool:
+    return parse_timeframe(timeframe).recurring
+
+
+def is_standing(task: Mapping[str, Any], today: date) -> bool:
+    """A standing duty in force: "Thường xuyên", "Hằng năm" … with no due date, begun."""
+    if task.get("due") or not _recurring(str(task.get("timeframe") or "")):
+        return False
+    start = _day(task.get("start"))
+    return start is None or start <= today
+
+
 def task_status(task: Mapping[str, Any], today: date) -> str:
     """The status a person should see: overdue is derived from the due date, never typed.
 
     Returns one of not_started, in_progress, done_on_time, done_late, overdue, paused,
-    cancelled.
+    cancelled.  A standing duty nobody gave a status is in progress once in force (Công
+    văn 878's "hằng năm" duties of 2012 are not "not started" in 2022); a typed status wins.
     """
-    stored = task.get("status") or (
-        "in_progress" if (task.get("progress") or 0) > 0 else "not_started"
-    )
+    stored = task.get("status")
+    if not stored:
+        begun = (task.get("progress") or 0) > 0 or is_standing(task, today)
+        stored = "in_progress" if begun else "not_started"
     due = _day(task.get("due"))
     if stored == "done":
         finished = _day(task.get("completed_on"))

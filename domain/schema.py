@@ -301,6 +301,9 @@ def _form_order(fields: tuple[Field, ...]) -> tuple[str, ...]:
 F = Field
 PUBLISHED = F("published_to", "scopes", prefix="pub", form=False)
 NOTES = F("notes", "long")
+#: A figure the source does not give (a deadline, a progress %) put in to show a feature:
+#: every document that shows the record prints "Số liệu minh họa".
+ILLUSTRATIVE = F("illustrative", "yesno")
 
 SPECS: dict[str, KindSpec] = {
     s.kind: s
@@ -381,6 +384,7 @@ SPECS: dict[str, KindSpec] = {
                 F("progress", "percent"),
                 F("status", "choice"),
                 F("completed_on", "date", form=False),
+                ILLUSTRATIVE,
                 NOTES,
                 PUBLISHED,
             ),
@@ -400,6 +404,7 @@ SPECS: dict[str, KindSpec] = {
                 F("target", "number"),
                 F("target_denominator", "int", low=1),
                 F("readings", "map", prefix="reading", item="reading", keys="date"),
+                ILLUSTRATIVE,
                 NOTES,
                 PUBLISHED,
             ),

