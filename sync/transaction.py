@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 #: Kinds only the server writes: a replica never stages an op for them.
 SERVER_OWNED = frozenset({"conflict"})
 DELETED = "deleted"
+_ABSENT = object()  # a meta value the store does not hold
 
 
 def op_changes(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> dict[str, Any]:
@@ -70,6 +71,7 @@ class Transaction:
         self._staged_ops: dict[str, dict[int, dict[str, Any] | None]] = {}
         self._next_op_seq = int(store.meta("next_op_seq", 1))
         self._now = store.now()
+        self._now_iso = self._now.isoformat()
         self._today = self._now.astimezone().date()
         #: Imports and the demo data may write records of other offices (the server decides).
         self.enforce_scope = True
@@ -116,6 +118,12 @@ class Transaction:
         self._writes[("records", doc["id"])] = doc
 
     def set_meta(self, key: str, value: Any) -> None:
+        """Stage a meta value; one the store already holds (the same JSON value) is not
+        written again, so a save that changes nothing writes no journal entry."""
+        if ("meta", key) not in self._writes:
+            held = self.store.meta(key, _ABSENT)
+            if type(held) is type(value) and held == value:
+                return
         self._writes[("meta", key)] = {"value": value}
 
     # -- local edits -------------------------------------------------------
@@ -446,6 +454,8 @@ class Transaction:
         values = {k: c.get("value") for k, c in op["changes"].items()}
         deleted_change = values.pop(DELETED, None)
         old = base_state(doc)
+        if old is None and self._confirm_created(doc, op, values, deleted_change, seq):
+            return
         absolute: dict[str, int] = {}
         if old is None:  # the create: nothing but the op
             fields = {k: v for k, v in values.items() if v is not None}
@@ -470,6 +480,44 @@ class Transaction:
                 "seq": seq,
             }
         )
+
+    def _confirm_created(
+        self,
+        doc: dict[str, Any],
+        op: Mapping[str, Any],
+        values: dict[str, Any],
+        deleted_change: Any,
+        seq: int,
+    ) -> bool:
+        """The bulk path of :meth:`confirm`: the op created the record and nothing is pending
+        for it, so the replica's record is exactly the op — the same document
+        :meth:`take_base` would stage (no history line: nothing changed here), made without
+        re-applying ops or comparing states.  False for anything else (the general path)."""
+        fields = {k: v for k, v in values.items() if v is not None}
+        deleted = bool(deleted_change)
+        if (
+            doc["fields"] != fields
+            or bool(doc.get(DELETED)) != deleted
+            or doc["scope"] != op["scope"]
+            or self.staged_ops(doc["id"])
+        ):
+            return False
+        # every key of the op is at ``seq``: compact, only the keys the record lacks are sent
+        # (sync.protocol.compact_versions)
+        versions = {k: seq for k in op["changes"] if not (deleted if k == DELETED else k in fields)}
+        self._writes[("records", doc["id"])] = {
+            "id": doc["id"],
+            "kind": doc["kind"],
+            "scope": op["scope"],
+            "fields": fields,
+            "deleted": deleted,
+            "base": None,
+            "versions": versions,
+            "seq": seq,
+            "pending": 0,
+            "updated_at": self._now_iso,
+        }
+        return True
 
     def requeue_everything(self) -> int:
         store = self.store
