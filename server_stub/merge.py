@@ -313,7 +313,7 @@ def apply_op(
         if rejected is not None:
             return rejected
     if current is None:
-        return _create(op, who, next_seq)
+        return create(op, who, next_seq)
     if not op.changes and op.scope == current.scope:
         return Outcome("applied", current)
     if current.deleted and _deleted_meanwhile(current, op, who):
@@ -321,9 +321,23 @@ def apply_op(
     return _update(current, op, who, next_seq, new_id)
 
 
-def _create(op: OpIn, who: Who, next_seq: Callable[[], int]) -> Outcome:
+def may_create(op: OpIn) -> bool:
+    """Does :func:`check_header` pass ``op`` as the creation of a record (``current`` None),
+    with nothing to look at but the op itself?  (The header half of the bulk path.)"""
+    return (
+        op.kind in SPECS
+        and "\x00" not in op.record_id
+        and len(op.changes) <= MAX_FIELDS_PER_OP
+        and is_scope(op.scope)
+    )
+
+
+def create(op: OpIn, who: Who, next_seq: Callable[[], int]) -> Outcome:
     """A record the server has never seen takes every field of the op (the hot path of an
-    initial push: written for speed, same result as :func:`_update` on an empty record)."""
+    initial push: written for speed, same result as :func:`_update` on an empty record).
+
+    The caller has checked the op (:func:`check_op`, or :func:`may_create` and the values).
+    """
     seq = next_seq()
     fields: dict[str, Any] = {}
     deleted = False

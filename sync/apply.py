@@ -103,8 +103,8 @@ def take_answer(
         tx.set_meta("acked_op_seq", max(int(tx.meta("acked_op_seq", 0) or 0), last))
         if answer.get("server_id") and not tx.meta("server_id"):
             tx.set_meta("server_id", answer["server_id"])
-        if clock_skew is not None:
-            tx.set_meta("clock_skew", clock_skew)
+        if clock_skew is not None:  # to the second: an idle sync need not save it again
+            tx.set_meta("clock_skew", float(round(clock_skew)))
 
 
 def finish(store: Store, *, sweep: bool, at: str) -> None:

@@ -24,6 +24,9 @@ from sync.queries import Queries
 from sync.record import Record
 from sync.transaction import Transaction
 
+#: Records per journal entry of an import (see :meth:`Transaction.commit_in_batches`).
+IMPORT_BATCH = 2000
+
 __all__ = ["Record", "Store", "Transaction", "base_state", "field_version", "utc_now"]
 
 
@@ -86,13 +89,18 @@ class Store(Queries, AsOf):
         enforce_scope: bool = True,
         file: str = "",
     ) -> dict[str, int]:
-        """Bring records in the export form into the store, idempotent by ID, all or nothing.
+        """Bring records in the export form into the store, idempotent by ID.
 
-        ``items`` are (line number, record) pairs; every bad line is reported at once.
+        ``items`` are (line number, record) pairs; every bad line is reported at once, and
+        then nothing is written.  A good file is saved in journal entries of
+        :data:`IMPORT_BATCH` records (whole records each: a crash mid-import keeps whole
+        records, and importing the file again brings the rest).
         """
         counts = {"added": 0, "updated": 0, "unchanged": 0}
         problems: builtins.list[Problem] = []
-        with self.transaction() as tx:
+        with self._mutex:
+            self._check_open()
+            tx = Transaction(self)
             tx.enforce_scope = enforce_scope
             for line, item in items:
                 try:
@@ -107,4 +115,5 @@ class Store(Queries, AsOf):
                     )
             if problems:
                 raise ValidationError(problems)
+            tx.commit_in_batches(IMPORT_BATCH)
         return counts

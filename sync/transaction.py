@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 #: Kinds only the server writes: a replica never stages an op for them.
 SERVER_OWNED = frozenset({"conflict"})
 DELETED = "deleted"
+_ABSENT = object()  # a meta value the store does not hold
 
 
 def op_changes(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> dict[str, Any]:
@@ -70,6 +71,7 @@ class Transaction:
         self._staged_ops: dict[str, dict[int, dict[str, Any] | None]] = {}
         self._next_op_seq = int(store.meta("next_op_seq", 1))
         self._now = store.now()
+        self._now_iso = self._now.isoformat()
         self._today = self._now.astimezone().date()
         #: Imports and the demo data may write records of other offices (the server decides).
         self.enforce_scope = True
@@ -116,6 +118,12 @@ class Transaction:
         self._writes[("records", doc["id"])] = doc
 
     def set_meta(self, key: str, value: Any) -> None:
+        """Stage a meta value; one the store already holds (the same JSON value) is not
+        written again, so a save that changes nothing writes no journal entry."""
+        if ("meta", key) not in self._writes:
+            held = self.store.meta(key, _ABSENT)
+            if type(held) is type(value) and held == value:
+                return
         self._writes[("meta", key)] = {"value": value}
 
     # -- local edits -------------------------------------------------------
@@ -446,6 +454,8 @@ class Transaction:
         values = {k: c.get("value") for k, c in op["changes"].items()}
         deleted_change = values.pop(DELETED, None)
         old = base_state(doc)
+        if old is None and self._confirm_created(doc, op, values, deleted_change, seq):
+            return
         absolute: dict[str, int] = {}
         if old is None:  # the create: nothing but the op
             fields = {k: v for k, v in values.items() if v is not None}
@@ -470,6 +480,44 @@ class Transaction:
                 "seq": seq,
             }
         )
+
+    def _confirm_created(
+        self,
+        doc: dict[str, Any],
+        op: Mapping[str, Any],
+        values: dict[str, Any],
+        deleted_change: Any,
+        seq: int,
+    ) -> bool:
+        """The bulk path of :meth:`confirm`: the op created the record and nothing is pending
+        for it, so the replica's record is exactly the op — the same document
+        :meth:`take_base` would stage (no history line: nothing changed here), made without
+        re-applying ops or comparing states.  False for anything else (the general path)."""
+        fields = {k: v for k, v in values.items() if v is not None}
+        deleted = bool(deleted_change)
+        if (
+            doc["fields"] != fields
+            or bool(doc.get(DELETED)) != deleted
+            or doc["scope"] != op["scope"]
+            or self.staged_ops(doc["id"])
+        ):
+            return False
+        # every key of the op is at ``seq``: compact, only the keys the record lacks are sent
+        # (sync.protocol.compact_versions)
+        versions = {k: seq for k in op["changes"] if not (deleted if k == DELETED else k in fields)}
+        self._writes[("records", doc["id"])] = {
+            "id": doc["id"],
+            "kind": doc["kind"],
+            "scope": op["scope"],
+            "fields": fields,
+            "deleted": deleted,
+            "base": None,
+            "versions": versions,
+            "seq": seq,
+            "pending": 0,
+            "updated_at": self._now_iso,
+        }
+        return True
 
     def requeue_everything(self) -> int:
         store = self.store
@@ -524,3 +572,37 @@ class Transaction:
         """Save everything staged as ONE journal entry, through the store's one write
         (:meth:`sync.durable.Durable.commit_writes`); :meth:`Store.transaction` calls it."""
         self.store.commit_writes(self._writes)
+
+    def commit_in_batches(self, records: int) -> int:
+        """Save everything staged as one journal entry per ``records`` records (an import):
+        each entry holds whole records — the record, its outbox ops, its history lines —
+        and the op counter as far as its ops go, so a crash between two entries leaves a
+        store as consistent as after any save (the records of the entries written; running
+        the import again, idempotent by ID, brings the rest).  Returns the entries written."""
+        owner = {op_key(n): rid for rid, ops in self._staged_ops.items() for n in ops}
+        groups: dict[str, dict[tuple[str, str], dict[str, Any] | None]] = {}
+        rest: dict[tuple[str, str], dict[str, Any] | None] = {}
+        for (table, key), doc in self._writes.items():
+            rid: str | None = None
+            if table == "records":
+                rid = key
+            elif table == "outbox":
+                rid = owner.get(key)
+            elif table == "history" and doc is not None:
+                rid = doc.get("rid")
+            target = rest if rid is None else groups.setdefault(rid, {})
+            target[(table, key)] = doc
+        ids = list(groups)
+        batches = [ids[i : i + records] for i in range(0, len(ids), records)] or [[]]
+        top = 0  # the highest op number saved so far
+        for n, batch in enumerate(batches):
+            writes = {k: v for rid in batch for k, v in groups[rid].items()}
+            for rid in batch:
+                staged = self._staged_ops.get(rid, {})
+                top = max([top, *(op_seq for op_seq, op in staged.items() if op is not None)])
+            if n == len(batches) - 1:
+                writes.update(rest)  # the meta values (the op counter's final value)
+            elif top:
+                writes[("meta", "next_op_seq")] = {"value": top + 1}
+            self.store.commit_writes(writes)
+        return len(batches)
