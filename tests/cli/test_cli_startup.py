@@ -10,12 +10,15 @@ had loaded; times are the benchmark's to measure (``bench/cli.py``), not a test'
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import io
+import ssl
 import subprocess
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -23,6 +26,8 @@ from hypothesis import strategies as st
 
 from domain.arguments import Parser
 from domain.i18n import LANGS, Lang
+from sync.client import SyncClient
+from sync.store import Store
 from tests.helpers.cli_world import World, cli_env
 from tui import cli
 
@@ -105,9 +110,27 @@ def test_sync_loads_neither_the_app_nor_the_documents(tmp_path: Path) -> None:
         pulled = loaded(world.home, "--data", str(b.data), "sync")
     finally:
         world.close()
-    heavy = (*FOR_NOBODY, "documents.", "tui.commands.outputs", "tui.commands.records")
+    heavy = (*FOR_NOBODY, "documents.", "tui.commands.outputs", "tui.commands.records", "pydantic")
     assert (among(pushed, heavy), among(pulled, heavy)) == ([], [])
     assert b.export("unit")[0]["fields"]["name"] == "Sở Thông tin và Truyền thông"
+
+
+def test_a_client_of_a_plain_http_server_loads_no_certificate_store(tmp_path: Path) -> None:
+    """httpx loads the CA bundle for every client, TLS or not (tens of ms at each start);
+    for ``http://`` the context trusts nobody instead: a TLS connection would fail closed."""
+    store = Store.create(tmp_path / "p", office="vn/bac-giang", name="Sở TT&TT")
+    clients = [
+        SyncClient(store, server_url=url, token="st_" + "a" * 20)
+        for url in ("http://127.0.0.1:8765", "https://sotay.example.vn")
+    ]
+    contexts: list[Any] = [c._http._transport._pool._ssl_context for c in clients]  # type: ignore[attr-defined]
+    try:
+        assert [ctx.cert_store_stats()["x509_ca"] > 0 for ctx in contexts] == [False, True]
+        assert [ctx.verify_mode for ctx in contexts] == [ssl.CERT_REQUIRED] * 2
+    finally:
+        for client in clients:
+            asyncio.run(client.aclose())
+        store.close()
 
 
 # ---------------------------------------------------------------------------
