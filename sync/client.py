@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import gzip
 import random
+import ssl
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -40,7 +41,7 @@ from sync.errors import (
     SyncError,
     UpgradeRequired,
 )
-from sync.protocol import DEFAULT_PULL_LIMIT, MAX_OPS_PER_PUSH, SCHEMA_VERSION
+from sync.protocol_rules import DEFAULT_PULL_LIMIT, MAX_OPS_PER_PUSH, SCHEMA_VERSION
 from sync.store import Store
 
 #: A server that is there accepts within 2 s and starts answering within 12 s.  Timeouts are
@@ -100,6 +101,17 @@ def _past(budget: float | None, spent: float) -> bool:
     return budget is not None and spent > budget
 
 
+def _transport_for(url: str) -> httpx.AsyncBaseTransport | None:
+    """httpx's default transport loads the certificate store at every start (in a profile,
+    longer than the whole exchange of an idle ``sotay sync``).  A plain ``http://`` server
+    has no certificate to check: its transport gets a context that trusts nobody (a TLS
+    connection would fail, never pass unverified).  ``https://`` keeps httpx's verifying
+    default (None)."""
+    if httpx.URL(url).scheme != "http":
+        return None
+    return httpx.AsyncHTTPTransport(verify=ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT))
+
+
 class _TooLarge(Exception):
     """413: the batch must be split."""
 
@@ -147,7 +159,7 @@ class SyncClient:
         self._timeout = timeout or DEFAULT_TIMEOUT
         self._http = httpx.AsyncClient(
             base_url=self.server_url,
-            transport=transport,
+            transport=transport or _transport_for(self.server_url),
             timeout=self._timeout,
             headers={
                 "Authorization": f"Bearer {token}",

@@ -17,6 +17,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from sync.protocol_rules import version_of
+
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
@@ -48,8 +50,6 @@ def base_state(doc: Mapping[str, Any]) -> dict[str, Any] | None:
 
 def field_version(doc: Mapping[str, Any], key: str) -> int:
     """The server version of ``key`` in the record's base (its ``versions`` are compact)."""
-    from sync.protocol import version_of  # pydantic: never before the first paint
-
     versions = doc.get("versions") or {}
     base = base_state(doc)
     if base is None:

@@ -41,25 +41,25 @@ the field the edit was made on (0 for a field the replica never saw on the serve
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-SCHEMA_VERSION = 1
+from sync import protocol_rules as _rules
 
-#: Upper bounds the server enforces and the client respects.
-MAX_OPS_PER_PUSH = 5_000
-MAX_PULL_LIMIT = 5_000
-DEFAULT_PULL_LIMIT = 2_000
-MAX_PULL_BYTES = 4_000_000
-MAX_FIELDS_PER_OP = 2_000
-MAX_ID_LENGTH = 64
-#: Largest sequence number on the wire (exact in every JSON parser and 64-bit database).
-MAX_SEQ = 2**53 - 1
-#: The tombstone's key in a change and in :attr:`RecordState.versions`.
-DELETED = "deleted"
+#: Defined once in :mod:`sync.protocol_rules` (what the client needs, without pydantic).
+SCHEMA_VERSION = _rules.SCHEMA_VERSION
+MAX_OPS_PER_PUSH = _rules.MAX_OPS_PER_PUSH
+MAX_PULL_LIMIT = _rules.MAX_PULL_LIMIT
+DEFAULT_PULL_LIMIT = _rules.DEFAULT_PULL_LIMIT
+MAX_PULL_BYTES = _rules.MAX_PULL_BYTES
+MAX_FIELDS_PER_OP = _rules.MAX_FIELDS_PER_OP
+MAX_ID_LENGTH = _rules.MAX_ID_LENGTH
+MAX_SEQ = _rules.MAX_SEQ
+DELETED = _rules.DELETED
+compact_versions = _rules.compact_versions
+version_of = _rules.version_of
 
 
 def _whole_number(value: Any) -> Any:
@@ -68,31 +68,6 @@ def _whole_number(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
-
-
-def _present(key: str, fields: Mapping[str, Any], deleted: bool) -> bool:
-    """Does the record have ``key``: a field it holds, or ``deleted`` when it is deleted?"""
-    return deleted if key == DELETED else key in fields
-
-
-def version_of(
-    key: str, fields: Mapping[str, Any], deleted: bool, seq: int, versions: Mapping[str, int]
-) -> int:
-    """The version of ``key`` in a record state whose ``versions`` are compact."""
-    if key in versions:
-        return int(versions[key])
-    return seq if _present(key, fields, deleted) else 0
-
-
-def compact_versions(
-    versions: Iterable[tuple[str, int]], fields: Mapping[str, Any], deleted: bool, seq: int
-) -> dict[str, int]:
-    """The (key, version) pairs :func:`version_of` cannot infer, as the wire carries them."""
-    return {
-        key: version
-        for key, version in versions
-        if version != (seq if _present(key, fields, deleted) else 0)
-    }
 
 
 _WHOLE = BeforeValidator(_whole_number)

@@ -39,6 +39,7 @@ from domain.records import (
 )
 from domain.scopes import check_scope, within
 from sync.docs import base_state, field_version, op_key, utc_iso
+from sync.protocol_rules import compact_versions, version_of
 from sync.record import Record
 
 if TYPE_CHECKING:
@@ -446,8 +447,6 @@ class Transaction:
         :mod:`sync.protocol`).  The new base is then the old base plus the op, with the op's
         keys at ``seq``; versions compacted by the protocol's rule.
         """
-        from sync.protocol import compact_versions, version_of  # loaded by the client
-
         doc = self.doc(op["record_id"])
         if doc is None or int(doc.get("seq", 0)) > seq:
             return

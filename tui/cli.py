@@ -12,31 +12,41 @@ import argparse
 import importlib
 import os
 import sys
-import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NoReturn
-
-import platformdirs
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from domain.arguments import Parser, lang_of, translate
 from domain.errors import SotayError
 from domain.i18n import Lang, t
 from domain.runtime import tune_collector
-from domain.version import version
-from sync.store import Store
 from tui import strings
+from tui.commands import help_of
 from tui.console import Console
 
-COMMAND_MODULES = (
-    "tui.commands.records",
-    "tui.commands.doctor",
-    "tui.commands.syncing",
-    "tui.commands.outputs",
-    "tui.commands.app",
-)
+if TYPE_CHECKING:  # the store (tinydb, filelock) is loaded by the commands that open it
+    from sync.store import Store
+
+#: Every command and the module that registers and runs it, in the order ``--help`` lists
+#: them.  Start-up imports only the module of the command typed (none for ``--help``): the
+#: others are listed by name and help line alone (a test holds this table to the modules).
+COMMANDS = {
+    **dict.fromkeys(
+        ("init", "add", "set", "rm", "restore", "move", "show", "ls", "find", "export"),
+        "tui.commands.records",
+    ),
+    **dict.fromkeys(("import", "status"), "tui.commands.records"),
+    "doctor": "tui.commands.doctor",
+    **dict.fromkeys(
+        ("login", "logout", "sync", "conflicts", "resolve", "removals"), "tui.commands.syncing"
+    ),
+    **dict.fromkeys(
+        ("report", "notice", "ranking", "import-plan", "rollup"), "tui.commands.outputs"
+    ),
+    "demo": "tui.commands.app",
+}
+COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
 
 Handler = Callable[[argparse.Namespace, "Context"], int]
 
@@ -77,6 +87,8 @@ def default_data_dir() -> Path:
     env = os.environ.get("SOTAY_DATA")
     if env:
         return Path(env).expanduser()
+    import platformdirs
+
     return Path(platformdirs.user_data_dir("sotay", appauthor=False)) / "default"
 
 
@@ -92,32 +104,53 @@ class Context:
     read_only: bool = False
 
     def open_store(self) -> Store:
+        from sync.store import Store
+
         return Store.open(self.data, read_only=self.read_only)
 
 
-def build_parser(lang: Lang) -> Parser:
+class _Version(argparse._VersionAction):
+    """``--version``: the installed package's metadata is read only when it is asked for."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        from domain.version import version
+
+        self.version = f"sotay {version()}"
+        super().__call__(parser, *args, **kwargs)
+
+
+def build_parser(lang: Lang, modules: Iterable[str] = COMMAND_MODULES) -> Parser:
+    """The parser of ``sotay``: the commands of ``modules`` whole, the others by name and help
+    line only (enough to list them, or to find which command was typed)."""
     parser = Parser(prog="sotay", description=t("cli.description", lang), lang=lang)
     parser.add_argument("--data", help=t("cli.help.data", lang))
     parser.add_argument("--lang", choices=["vi", "en"], help=t("cli.help.lang", lang))
-    parser.add_argument(
-        "--version",
-        action="version",
-        version=f"sotay {version()}",
-        help=t("cli.help.version", lang),
-    )
+    parser.add_argument("--version", action=_Version, help=t("cli.help.version", lang))
     sub = parser.add_subparsers(dest="command")
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        module.register(sub, lang)
+    wanted = set(modules)
+    for name, module_name in COMMANDS.items():
+        if module_name in wanted:
+            wanted.discard(module_name)
+            _register(sub, module_name, lang)
+        if name not in sub.choices:  # a module missing from this installation, or not wanted
+            sub.add_parser(name, help=help_of(name, lang), add_help=False)
     return parser
 
 
+def _register(sub: Any, name: str, lang: Lang) -> None:
+    try:
+        module = importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name != name:
+            raise
+        return
+    module.register(sub, lang)
+
+
 def _log_crash(data: Path) -> Path | None:
+    import traceback
+    from datetime import UTC, datetime
+
     try:
         data.mkdir(parents=True, exist_ok=True)
         log = data / "sotay-errors.log"
@@ -159,6 +192,18 @@ def _parse(parser: Parser, argv: Sequence[str]) -> argparse.Namespace:
     return args
 
 
+def _parse_command_line(argv: Sequence[str], lang: Lang) -> argparse.Namespace:
+    """Parse with only the typed command's module loaded: a first pass over the commands'
+    names finds which one it is (or answers ``--help`` / ``--version`` and top-level
+    mistakes itself), the second parses it whole."""
+    names = build_parser(lang, ())
+    found, _rest = names.parse_known_args(argv)
+    module = COMMANDS.get(found.command or "")
+    if module is None:
+        return _parse(names, argv)
+    return _parse(build_parser(lang, (module,)), argv)
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     strings.load()
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -166,9 +211,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     console = Console(lang)
     args = _global_only(argv)
     if args is None:
-        parser = build_parser(lang)
         try:
-            args = _parse(parser, argv)
+            args = _parse_command_line(argv, lang)
         except SystemExit as exc:
             return int(exc.code or 0)
     data = Path(args.data).expanduser() if args.data else default_data_dir()
@@ -206,6 +250,14 @@ def _default_handler(parser: Callable[[], Parser]) -> Handler:
     return handler
 
 
+def without_httpx_cli() -> None:
+    """``import httpx`` imports httpx's own command line when click, rich and pygments are
+    installed (they are: Textual and uvicorn bring them), two thirds of its import time;
+    ``sotay`` never runs it, so httpx is told it is absent and defines its stub."""
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+
+
 def main() -> NoReturn:
     tune_collector()  # the entry point's to decide, not the library's
+    without_httpx_cli()
     raise SystemExit(run())

@@ -18,12 +18,17 @@ def command(
 ) -> argparse.ArgumentParser:
     """The subcommand ``name`` running ``func``; its help (in the list of commands and atop
     its own ``--help``) is ``cli.cmd.<name>`` in ``lang``."""
-    text = t("cli.cmd." + name.replace("-", "_"), lang)
+    text = help_of(name, lang)
     parser: argparse.ArgumentParser = sub.add_parser(
         name, help=text, description=text[:1].upper() + text[1:]
     )
     parser.set_defaults(func=func)
     return parser
+
+
+def help_of(name: str, lang: Lang) -> str:
+    """The command ``name``'s line in the list of commands: ``cli.cmd.<name>`` in ``lang``."""
+    return t("cli.cmd." + name.replace("-", "_"), lang)
 
 
 def as_typed(code: str, label: str) -> str:

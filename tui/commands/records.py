@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from domain import demo
 from domain.errors import NotFound, Problem, SotayError, ValidationError
 from domain.i18n import Lang, t
 from domain.rules import task_status
@@ -422,6 +421,8 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
 
 def load_demo(store: Store) -> dict[str, dict[str, int]]:
     """Load the demo set; returns counts per office and kind."""
+    from domain import demo  # the demo set: only the commands that load it import it
+
     items = list(enumerate(demo.records(), start=1))
     store.import_records(items, enforce_scope=False)
     summary: dict[str, dict[str, int]] = {}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import getpass
 import os
 import sys
 import tempfile
@@ -15,14 +14,14 @@ from domain.errors import SotayError
 from domain.i18n import Lang, t
 from domain.ids import short
 from domain.text import safe_display
-from sync import conflicts as conflict_rules
 from sync.apply import accept_removals
 from sync.credentials import check_token, client_for, forget_token, save_token
 from sync.errors import NotLoggedIn
 from sync.store import Store
-from tui import present
 from tui.commands import command
 
+#: Only ``sync`` runs at every start (the app's timer and scripts call it): what the other
+#: commands need (the conflict rules, the presenters, getpass) each imports for itself.
 if TYPE_CHECKING:  # httpx is imported only by the commands that talk to the server
     from sync.client import SyncResult
     from tui.cli import Context
@@ -100,6 +99,8 @@ def _token_given(arg: str | None, lang: Lang) -> str:
     if os.environ.get("SOTAY_TOKEN"):
         return os.environ["SOTAY_TOKEN"]
     if stdin is not None and stdin.isatty():
+        import getpass
+
         return getpass.getpass(t("sync.token_prompt", lang))
     raise SotayError("sync.token_missing")
 
@@ -191,6 +192,8 @@ def print_result(ctx: Context, result: SyncResult) -> None:
 def _side_text(store: Store, data: dict[str, Any], side: str, lang: Lang) -> str:
     """One side of a conflict as a person reads it: the value, and for a delete or a move
     the edit the server kept aside."""
+    from tui import present
+
     field = str(data.get("field") or "")
     value = data.get(f"{side}_value")
     kind = str(data.get("record_kind") or "")
@@ -211,6 +214,9 @@ def _side_text(store: Store, data: dict[str, Any], side: str, lang: Lang) -> str
 
 
 def cmd_conflicts(args: argparse.Namespace, ctx: Context) -> int:
+    from sync import conflicts as conflict_rules
+    from tui import present
+
     with ctx.open_store() as store:
         rows = []
         for conflict in store.open_conflicts():
@@ -259,6 +265,8 @@ def cmd_conflicts(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_resolve(args: argparse.Namespace, ctx: Context) -> int:
+    from sync import conflicts as conflict_rules
+
     with ctx.open_store() as store:
         keep = args.keep
         if keep in conflict_rules.KEEP_WORDS:
@@ -281,6 +289,8 @@ def cmd_removals(args: argparse.Namespace, ctx: Context) -> int:
                 dropped = accept_removals(tx)
             ctx.console.print(t("cli.removed_records", ctx.lang, dropped=dropped))
             return 0
+        from tui import present
+
         records = [r for r in (store.get(rid) for rid in held) if r is not None]
         headers, rows, limits = present.record_rows(store, records, ctx.lang, store.today())
         ctx.console.table(headers, rows, limits)
