@@ -14,7 +14,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from domain.errors import SotayError
+from domain.errors import SotayError, ValidationError
 from domain.i18n import Lang, t
 from tui.app import SotayApp
 
@@ -80,7 +80,7 @@ class PromptScreen(_Modal):
             result = self.check(event.value)
         except SotayError as exc:
             error = self.query_one("#prompt-error", Static)
-            error.update(Text(exc.message(self.app.ui_lang)))
+            error.update(Text(field_message(exc, self.app.ui_lang)))
             error.display = True
             return
         self.dismiss(result)
@@ -148,3 +148,11 @@ def close_editor(editor: Screen[Any], dirty: bool, question: str) -> None:
             editor.dismiss(None)
 
     editor.app.push_screen(ConfirmScreen(question), answered)
+
+
+def field_message(exc: SotayError, lang: Lang) -> str:
+    """What was wrong, as a form shows it under a field: the problems' own words, without
+    the command line's "label (key):" in front ("Tiến độ (progress): …")."""
+    if isinstance(exc, ValidationError):
+        return " ".join(problem.message(lang) for problem in exc.problems)
+    return exc.message(lang)

@@ -24,7 +24,7 @@ from sync.record import Record
 from tui.app import SotayApp
 from tui.inputs import reading_value
 from tui.screens.base import ListRow, ListScreen, list_row
-from tui.screens.dialogs import close_editor
+from tui.screens.dialogs import close_editor, field_message
 from tui.widgets.table import Column
 
 INDICATOR_COLUMNS = [
@@ -211,11 +211,3 @@ class ReadingScreen(ModalScreen[None]):
 
     def action_back(self) -> None:
         close_editor(self, self.dirty, t("ui.confirm.discard", self.lang))
-
-
-def field_message(exc: SotayError, lang: Lang) -> str:
-    """What was wrong, as a form shows it under a field: the problems' own words, without
-    the CLI's "label (key):" in front."""
-    if isinstance(exc, ValidationError):
-        return " ".join(problem.message(lang) for problem in exc.problems)
-    return exc.message(lang)
