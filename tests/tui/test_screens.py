@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 from textual.widgets import Static
 
@@ -132,3 +133,14 @@ async def test_first_run_setup_by_keys() -> None:
         "BG",
         None,
     )
+
+
+async def test_the_title_names_the_office_then_its_scope_once(tmp_path: Path) -> None:
+    from tui.widgets.frame import TitleBar
+
+    with Store.create(tmp_path / "hq", office="vn", name="Ban Chỉ đạo (dữ liệu mẫu)") as store:
+        app = make_app(store)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            title = str(app.screen.query_one(TitleBar).render())
+    assert title == " Sổ tay · Ban Chỉ đạo (dữ liệu mẫu) · vn · Tổng quan"

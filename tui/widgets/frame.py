@@ -13,6 +13,7 @@ from textual.widgets import ProgressBar, Static
 
 from domain.errors import SotayError
 from domain.i18n import Lang, t
+from domain.text import safe_display
 from tui.app import SotayApp, SyncView
 from tui.present import local_time
 
@@ -53,10 +54,11 @@ class TitleBar(LangAware, Static):
 
     def relabel(self) -> None:
         app = self.app
-        office = app.store.meta("name") or app.store.office
+        name, scope = app.store.meta("name"), app.store.office
+        office = f"{safe_display(name)} · {scope}" if name and name != scope else scope
         text = Text.assemble(
             (" Sổ tay ", "bold"),
-            f"· {office} ({app.store.office}) · ",
+            f"· {office} · ",
             (t(self.section_key, app.ui_lang), "bold"),
         )
         self.update(text)
