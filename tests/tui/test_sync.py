@@ -9,6 +9,7 @@ from textual.widgets import Static
 
 from sync.store import Store
 from tests.helpers.app import OFFICE, SIZE, fixed_clock, make_app
+from tests.helpers.clock import Clock
 from tests.helpers.server import Server
 from tui.app import SotayApp
 from tui.screens.conflicts import ConflictsScreen
@@ -124,7 +125,7 @@ async def test_conflict_arrives_with_a_notice_and_is_resolved_by_keeping_theirs(
 
 
 async def test_history_shows_local_edits_and_the_servers_log(
-    store: Store, ids: dict[str, str], server: Server
+    store: Store, ids: dict[str, str], server: Server, clock: Clock
 ) -> None:
     client, _switch = server.client(store)
     await client.sync()
@@ -133,6 +134,8 @@ async def test_history_shows_local_edits_and_the_servers_log(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f5")
         await settle(app, pilot)
+        clock.advance(minutes=5)
+        store.update(ids["soon"], {"progress": 60})  # not sent yet: only this computer has it
         await pilot.press("3")
         app.screen.query_one("#tasks", VirtualTable).select_id(ids["soon"])
         await pilot.press("h")
@@ -140,8 +143,8 @@ async def test_history_shows_local_edits_and_the_servers_log(
         assert isinstance(screen, HistoryScreen)
         await settle(app, pilot)
         rows = screen.query_one("#history", VirtualTable).rows
-        sources = [row.cells["source"] for row in rows]
-        assert "máy này" in sources and "Trên máy chủ" in sources
-        assert any("Tiến độ: ∅ → 50%" in row.cells["changes"] for row in rows), [
-            r.cells for r in rows
-        ]
+        changes = [(row.cells["source"], row.cells["changes"]) for row in rows]
+        assert [c for c in changes if "Tiến độ" in c[1]] == [
+            ("máy này", "Tiến độ: 50% → 60%"),
+            ("Trên máy chủ", "Tiến độ: ∅ → 50%"),
+        ], "each change once: the server's, and what only this computer has"

@@ -1,8 +1,9 @@
 """Lịch sử / History of a record: its local edits and, when online, the server's log
-(who, when, from which office)."""
+(who, when, from which office); a change the server holds is listed once, as the server's."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from rich.text import Text
@@ -27,6 +28,19 @@ COLUMNS = [
     Column("office", "ui.col.office", 14, sortable=False),
     Column("changes", "ui.col.changes", 30, flex=True, sortable=False),
 ]
+
+
+def _moment(iso: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(iso)).replace(microsecond=0)
+    except ValueError:
+        return None
+
+
+def _synced(entry: dict[str, Any], on_server: set[datetime | None]) -> bool:
+    """Whether the server's log already holds this local entry (a change pulled from the
+    server, or one of ours it took, at its edit time): each change is listed once."""
+    return entry.get("source") == "server" or _moment(entry.get("at")) in on_server
 
 
 def change_text(store: Store, kind: str, key: str, old: Any, new: Any, lang: Lang) -> str:
@@ -114,11 +128,14 @@ class HistoryScreen(SotayScreen):
         self.query_one("#history-title", Static).update(
             Text(t("ui.history.title", self.lang, title=title), "bold")
         )
+        server = self.server_entries or []
+        on_server = {_moment(e.get("edited_at") or e.get("at")) for e in server}
         rows = [
-            self._local_row(store, kind, entry) for entry in reversed(store.history(self.record_id))
+            self._local_row(store, kind, entry)
+            for entry in reversed(store.history(self.record_id))
+            if not server or not _synced(entry, on_server)
         ]
-        for entry in reversed(self.server_entries or []):
-            rows.append(self._server_row(store, kind, entry))
+        rows += [self._server_row(store, kind, entry) for entry in reversed(server)]
         self.query_one("#history", VirtualTable).set_rows(rows)
 
     def _local_row(self, store: Store, kind: str, entry: dict[str, Any]) -> ListRow:
