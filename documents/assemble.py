@@ -16,9 +16,10 @@ from documents.asof import Snapshot, day_before, snapshot_at_day_end
 from documents.issuer import Body, body_of, describe, signature
 from documents.reporting import Header, ReportInput, day, default_recipients, task_at
 from domain.dates import format_date
+from domain.errors import ValidationError
 from domain.holidays import WorkCalendar, load_calendar
 from domain.i18n import Lang, t
-from domain.periods import Period, next_period
+from domain.periods import Period, next_period, report_due
 from domain.scopes import within
 from sync.record import Record
 from sync.store import Store
@@ -38,6 +39,9 @@ class ReportOptions:
     signer: str | None = None
     recipients: list[str] = field(default_factory=list)
     recommendations: str | None = None
+    #: Section n (1–5) → the person's text; blank = back to the generated draft (refresh).
+    #: Sections not named keep the text saved with the report record.
+    sections: dict[int, str | None] = field(default_factory=dict)
 
 
 def in_scope(store: Store, kind: str, scope: str) -> list[Record]:
@@ -123,22 +127,65 @@ def previous_report(store: Store, scope: str) -> Record | None:
     return reports[-1] if reports else None
 
 
-def header_for(store: Store, opts: ReportOptions, prefix: str = "BC") -> Header:
+def report_kind(period: Period) -> str:
+    return period.kind if period.kind != "custom" else "adhoc"
+
+
+def report_record(store: Store, scope: str, period: Period) -> Record | None:
+    """The saved report of this scope and period, if any (one a scope, kind and period)."""
+    kind = report_kind(period)
+    for record in store.list("report"):
+        flat = record.flat
+        if (flat.get("report_scope"), flat.get("period"), flat.get("report_kind")) == (
+            scope,
+            period.code,
+            kind,
+        ):
+            return record
+    return None
+
+
+def _signature(body: Body, opts: ReportOptions, saved: Any) -> tuple[list[str], str]:
+    """The chosen signer, else the one saved with the report (if still a signer of the body),
+    else the body's default."""
+    if opts.signer or not saved:
+        return signature(body, opts.signer, opts.lang)
+    try:
+        return signature(body, str(saved), opts.lang)
+    except ValidationError:
+        return signature(body, None, opts.lang)
+
+
+def header_for(
+    store: Store, opts: ReportOptions, prefix: str = "BC", saved: Record | None = None
+) -> Header:
+    """The header: what the person chose, else what the saved report holds, else defaults
+    (the body's number and place, the period's report due date)."""
     body = issuing_body(store, opts)
+    kept = saved.flat if saved is not None else {}
     last = previous_report(store, opts.scope)
-    place = opts.place or (str(last.flat.get("place")) if last and last.flat.get("place") else "")
-    title, name = signature(body, opts.signer, opts.lang)
-    number = opts.number or body.number(prefix)
-    recipients = opts.recipients or default_recipients(opts.lang)
+    place = opts.place or kept.get("place") or (last.flat.get("place") if last else None)
+    title, name = _signature(body, opts, kept.get("signer"))
+    number = opts.number or kept.get("number") or body.number(prefix)
+    typed = [x.strip() for x in str(kept.get("recipients") or "").split("\n") if x.strip()]
+    recipients = opts.recipients or typed or default_recipients(opts.lang)
     return Header(
         body.org_lines,
         f"{t('doc.number', opts.lang)}: {number}",
-        place or body.place,
-        opts.date or store.today(),
+        str(place or body.place),
+        opts.date or day(kept.get("date")) or report_due(opts.period),
         title,
         name,
         recipients,
     )
+
+
+def edited_sections(opts: ReportOptions, saved: Record | None) -> dict[int, str]:
+    """Section texts the person wrote: those saved with the report, then those just typed."""
+    kept = saved.flat if saved is not None else {}
+    texts = {n: kept.get(f"section_{n}") for n in range(1, 6)}
+    texts.update(opts.sections)
+    return {n: str(text) for n, text in texts.items() if text and str(text).strip()}
 
 
 # ---------------------------------------------------------------------------
@@ -152,6 +199,7 @@ def collect_report(
     """Every record the report needs, as of the period's cut-off (tasks also as of the day
     before the period, for the "stalled" rule)."""
     period = opts.period
+    saved = report_record(store, opts.scope, period)
     kinds = ("task", "plan", "indicator", "meeting", "conclusion")
     records = {kind: in_scope(store, kind, opts.scope) for kind in kinds}
     at_cutoff = snapshot_at_day_end(
@@ -172,7 +220,7 @@ def collect_report(
         period=period,
         next_period=next_period(period),
         lang=opts.lang,
-        header=header_for(store, opts),
+        header=header_for(store, opts, saved=saved),
         tasks=tasks,
         tasks_before={x["id"]: x for x in _as_of(before, records["task"], backfill=False)},
         origins=task_origins(store, tasks),
@@ -184,4 +232,5 @@ def collect_report(
         calendar=calendar or load_calendar(),
         recommendations=opts.recommendations or "",
         sources=sources,
+        edited=edited_sections(opts, saved),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from documents.assemble import report_kind, report_record
 from documents.render_csv import write_csv
 from documents.render_md import to_markdown
 from documents.reporting import Document
@@ -81,9 +82,10 @@ def save_report(
     unit_id: str | None,
     recommendations: str,
 ) -> Record:
-    """Save (or update: same scope, kind and period) the report record."""
+    """Save (or update: same scope, kind and period) the report record, with the text of
+    each section the person edited (a section not edited is saved blank: it is regenerated)."""
     header = document.header
-    kind = period.kind if period.kind != "custom" else "adhoc"
+    kind = report_kind(period)
     fields: dict[str, Any] = {
         "title": f"{document.title.capitalize()} {document.subtitle}".strip(),
         "report_kind": kind,
@@ -100,15 +102,10 @@ def save_report(
         "recommendations": recommendations or None,
         "content": fit_content(to_markdown(document)),
     }
-    same = [
-        r
-        for r in store.list("report")
-        if r.flat.get("report_scope") == scope
-        and r.flat.get("period") == period.code
-        and r.flat.get("report_kind") == kind
-    ]
-    if same:
-        return store.update(same[0].id, fields)
+    fields.update({f"section_{n}": document.edited.get(n) for n in range(1, 6)})
+    same = report_record(store, scope, period)
+    if same is not None:
+        return store.update(same.id, fields)
     record_scope = scope if store.role == "hq" else None
     return store.add(
         "report", {k: v for k, v in fields.items() if v is not None}, scope=record_scope

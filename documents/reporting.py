@@ -88,6 +88,8 @@ class Document:
     intro: list[str] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     addressee: str = ""
+    drafts: dict[int, str] = field(default_factory=dict)  # report section n → generated prose
+    edited: dict[int, str] = field(default_factory=dict)  # report section n → the person's text
 
     def tables(self) -> list[Table]:
         return [b for s in self.sections for b in s.blocks if isinstance(b, Table)]
@@ -125,6 +127,7 @@ class ReportInput:
     calendar: WorkCalendar
     recommendations: str = ""
     sources: dict[str, str] = field(default_factory=dict)  # plan / conclusion id → label
+    edited: dict[int, str] = field(default_factory=dict)  # section n (1–5) → edited text
 
 
 def day(value: Any) -> date | None:
@@ -569,6 +572,42 @@ def recommendations_section(text: str, lang: Lang) -> Section:
     return section
 
 
+def _kept(blocks: list[Block]) -> list[bool]:
+    """Which blocks an edited text leaves in place: the tables, each with its heading."""
+    keep = [isinstance(b, Table) for b in blocks]
+    for i, block in enumerate(blocks[:-1]):
+        if keep[i + 1] and isinstance(block, Para) and block.style == "heading":
+            keep[i] = True
+    return keep
+
+
+def section_text(section: Section) -> str:
+    """A generated section's prose as text to edit: a paragraph a line, items as "- …"."""
+    lines = [
+        f"- {b.text}" if b.style == "item" else b.text
+        for b, kept in zip(section.blocks, _kept(section.blocks), strict=True)
+        if isinstance(b, Para) and not kept
+    ]
+    return "\n".join(lines)
+
+
+def text_paras(text: str) -> list[Para]:
+    """Typed text as paragraphs: one a line, "- …" an item."""
+    out = []
+    for line in (raw.strip() for raw in text.split("\n")):
+        if line.startswith("- "):
+            out.append(Para(line[2:].strip(), "item"))
+        elif line:
+            out.append(Para(line))
+    return out
+
+
+def edited_section(section: Section, text: str) -> Section:
+    """The section with the person's text in place of its generated prose; its tables stay."""
+    tables = [b for b, kept in zip(section.blocks, _kept(section.blocks), strict=True) if kept]
+    return Section(section.title, [*text_paras(text), *tables])
+
+
 def build_report(inp: ReportInput) -> Document:
     """The periodic report (Báo cáo) of DOMAIN.md, sections I–V."""
     lang, period = inp.lang, inp.period
@@ -589,12 +628,18 @@ def build_report(inp: ReportInput) -> Document:
         ],
     )
     doc.intro += illustrative_note([*tasks, *next_tasks(inp), *wanted_indicators(inp)], lang)
-    doc.sections = [
+    generated = [
         direction_section(inp),
         results_section(tasks, inp),
         shortcomings_section(tasks, inp),
         next_section(inp),
         recommendations_section(inp.recommendations, lang),
+    ]
+    doc.drafts = {n: section_text(s) for n, s in enumerate(generated, start=1)}
+    doc.edited = {n: text for n, text in inp.edited.items() if text_paras(text)}
+    doc.sections = [
+        edited_section(s, doc.edited[n]) if n in doc.edited else s
+        for n, s in enumerate(generated, start=1)
     ]
     return doc
 

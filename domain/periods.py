@@ -157,6 +157,15 @@ def custom(start: date, end: date) -> Period:
     return Period("custom", start.year, 0, start, end, start, end)
 
 
+def report_due(period: Period) -> date:
+    """The day a periodic report is due: the 20th of the period's last month (NĐ 09/2019: a
+    periodic report is sent no later than the 20th of the last month of its period, after the
+    data cut-off on the 14th); a custom range is due on its last day."""
+    if period.kind == "custom":
+        return period.end
+    return date(period.end.year, period.end.month, 20)
+
+
 def next_period(period: Period) -> Period:
     """The period after ``period``, of the same kind (a custom range: the next equal span)."""
     if period.kind == "month":

@@ -479,6 +479,7 @@ SPECS: dict[str, KindSpec] = {
                 F("signer"),
                 F("recipients", "long"),
                 F("recommendations", "long"),
+                *(F(f"section_{n}", "long") for n in range(1, 6)),
                 F("content", "long"),
             ),
             title="title",

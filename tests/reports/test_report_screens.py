@@ -58,7 +58,7 @@ async def test_reports_screen_previews_saves_and_exports(demo_store: Store, tmp_
         assert "Đề nghị UBND tỉnh bổ sung kinh phí." in markdown
         assert "6 tháng đầu năm 2011" in status(app)
         await pilot.click("#save")
-        await pilot.pause()
+        await settle(app, pilot)  # saving rebuilds with what is typed, in the worker
         saved = demo_store.list("report")
         assert len(saved) == 1 and saved[0].data["recommendations"].startswith("Đề nghị UBND")
         screen.query_one("#path", Input).value = str(tmp_path / "bg.docx")
@@ -78,7 +78,10 @@ async def test_reports_screen_shows_a_bad_period_without_crashing(demo_store: St
         await pilot.click("#preview")
         await settle(app, pilot)
         assert "2022-Q9" in status(app)
-        await pilot.click("#save")
+        await pilot.click("#save")  # saving builds first: the same message, nothing saved
+        await settle(app, pilot)
+        assert "2022-Q9" in status(app) and demo_store.list("report") == []
+        await pilot.click("#export")
         await pilot.pause()
         assert "Preview the report" in status(app)
         await pilot.press("escape")  # the section's own screen: nowhere to go back to

@@ -1,6 +1,9 @@
 """Báo cáo / Reports: pick the period kind, the period and the scope, preview the report as
-Markdown, type section V (Kiến nghị), save it as a ``report`` record, export .docx / .md /
-.csv.  Building runs in a worker thread (with a progress bar); the screen never freezes.
+Markdown, type section V (Kiến nghị), set số, ngày, người ký and Nơi nhận, edit any of the five
+sections (its generated draft first), save it as a ``report`` record, export .docx / .md /
+.csv.  An edited section is kept with the record: regenerating prints it, until "refresh"
+gives the section back to the draft.  Building runs in a worker thread (with a progress
+bar); the screen never freezes.
 
 ``o`` (or the command palette) opens the headquarters roll-up: progress per office."""
 
@@ -18,10 +21,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Input, Label, Markdown, ProgressBar, Select, Static, TextArea
 
-from documents.assemble import ReportOptions, collect_report
+from documents.assemble import ReportOptions, collect_report, issuing_body
 from documents.export import formats_for, save_report, write_document
 from documents.render_md import to_markdown
 from documents.reporting import Document, build_report
+from domain.dates import format_date, parse_date
 from domain.errors import SotayError
 from domain.i18n import t
 from domain.periods import KINDS, Period, parse_period
@@ -43,8 +47,19 @@ WORDS = {
     "#label-scope": "reports.scope",
     "#label-recommendations": "reports.recommendations",
     "#label-path": "reports.path",
+    "#label-number": "field.number",
+    "#label-date": "reports.date",
+    "#label-signer": "field.signer",
+    "#label-recipients": "field.recipients",
+    "#label-section": "reports.section",
 }
-BUTTONS = {"#preview": "reports.preview", "#save": "reports.save", "#export": "reports.export"}
+BUTTONS = {
+    "#preview": "reports.preview",
+    "#save": "reports.save",
+    "#export": "reports.export",
+    "#refresh-section": "reports.refresh_section",
+}
+SECTIONS = range(1, 6)
 
 
 @dataclass
@@ -53,6 +68,8 @@ class Built:
     markdown: str
     period: Period
     scope: str
+    signers: list[str]
+    save: bool = False
 
 
 class ReportsScreen(FormSectionScreen):
@@ -80,6 +97,8 @@ class ReportsScreen(FormSectionScreen):
     def __init__(self) -> None:
         super().__init__()
         self.built: Built | None = None
+        self.edits: dict[int, str | None] = {}  # typed since the last save; None = refresh
+        self.shown = 1  # the section in the editor
 
     def compose_main(self) -> ComposeResult:
         kinds = [(t(f"period_kind.{k}", self.lang), k) for k in KINDS]
@@ -94,6 +113,21 @@ class ReportsScreen(FormSectionScreen):
                 yield Input(self.app.store.office, id="scope")
             yield Label("", id="label-recommendations")
             yield TextArea(id="recommendations")
+            with Horizontal(classes="row"):
+                yield Label("", id="label-number")
+                yield Input(id="number")
+                yield Label("", id="label-date")
+                yield Input(id="date")
+                yield Label("", id="label-signer")
+                yield Select[str]([], id="signer")
+            yield Label("", id="label-recipients")
+            yield TextArea(id="recipients")
+            with Horizontal(classes="row"):
+                yield Label("", id="label-section")
+                sections = [(t(f"field.section_{n}", self.lang), n) for n in SECTIONS]
+                yield Select(sections, value=1, allow_blank=False, id="section")
+                yield Button("", id="refresh-section")
+            yield TextArea(id="section-text", soft_wrap=True)
             with Horizontal(classes="row"):
                 yield Label("", id="label-path")
                 yield Input("bao-cao.docx", id="path")
@@ -126,10 +160,27 @@ class ReportsScreen(FormSectionScreen):
         period = parse_period(self.query_one("#period", Input).value, kind)
         scope = self.query_one("#scope", Input).value.strip() or self.app.store.office
         text = self.query_one("#recommendations", TextArea).text
-        return ReportOptions(scope, period, self.lang, recommendations=text)
+        typed = self.query_one("#date", Input).value.strip()
+        signer = self.query_one("#signer", Select).value
+        recipients = self.query_one("#recipients", TextArea).text.split("\n")
+        self.stash()
+        return ReportOptions(
+            scope,
+            period,
+            self.lang,
+            number=self.query_one("#number", Input).value.strip() or None,
+            date=parse_date(typed) if typed else None,
+            signer=str(signer) if signer != Select.NULL else None,
+            recipients=[x.strip() for x in recipients if x.strip()],
+            recommendations=text,
+            sections=dict(self.edits),
+        )
 
     @on(Button.Pressed, "#preview")
     def action_preview(self) -> None:
+        self.start_build(save=False)
+
+    def start_build(self, save: bool) -> None:
         try:
             opts = self._options()
         except SotayError as exc:
@@ -137,17 +188,64 @@ class ReportsScreen(FormSectionScreen):
             return
         self.query_one("#progress", ProgressBar).update(progress=0)
         self.set_status(t("reports.working", self.lang))
-        self.build(opts)
+        self.build(opts, save)
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="report")
-    def build(self, opts: ReportOptions) -> None:
+    def build(self, opts: ReportOptions, save: bool = False) -> None:
         data = collect_report(self.app.store, opts)
+        signers = [s.name for s in issuing_body(self.app.store, opts).signers]
         self.post_message(self.Progress(1))
         document = build_report(data)
         self.post_message(self.Progress(2))
         markdown = safe_display(to_markdown(document))
         self.post_message(self.Progress(3))
-        self.post_message(self.Done(Built(document, markdown, opts.period, opts.scope)))
+        built = Built(document, markdown, opts.period, opts.scope, signers, save)
+        self.post_message(self.Done(built))
+
+    # ------------------------------------------------------------ section editor
+    def section_shown(self, n: int) -> str:
+        """The text of section ``n`` to edit: typed, else saved, else the generated draft."""
+        if self.built is None:
+            return self.edits.get(n) or ""
+        document = self.built.document
+        if n in self.edits:
+            return self.edits[n] or document.drafts.get(n, "")
+        return document.edited.get(n) or document.drafts.get(n, "")
+
+    def stash(self) -> None:
+        """Keep the editor's text as an edit of its section, unless it is the draft as is."""
+        text = self.query_one("#section-text", TextArea).text
+        if self.built is None and not text.strip():
+            return
+        draft = self.built.document.drafts.get(self.shown, "") if self.built else ""
+        if text.strip() != self.section_shown(self.shown).strip():
+            self.edits[self.shown] = None if text.strip() == draft.strip() else text
+
+    @on(Select.Changed, "#section")
+    def _section_changed(self, event: Select.Changed) -> None:
+        if event.value == Select.NULL or int(str(event.value)) == self.shown:
+            return
+        self.stash()
+        self.shown = int(str(event.value))
+        self.query_one("#section-text", TextArea).text = self.section_shown(self.shown)
+
+    @on(Button.Pressed, "#refresh-section")
+    def action_refresh_section(self) -> None:
+        """Give the section back to the generated draft (saved with the next Ctrl+S)."""
+        self.edits[self.shown] = None
+        self.query_one("#section-text", TextArea).text = self.section_shown(self.shown)
+        self.set_status(t("reports.section_refreshed", self.lang))
+
+    def show_header(self, built: Built) -> None:
+        """The defaults as placeholders, the body's signers to choose from."""
+        header = built.document.header
+        self.query_one("#number", Input).placeholder = header.number
+        self.query_one("#date", Input).placeholder = format_date(header.date)
+        select = self.query_one("#signer", Select)
+        chosen = select.value
+        select.set_options([(name, name) for name in built.signers])
+        if chosen in built.signers:
+            select.value = chosen
 
     def worker_failed(self, error: SotayError) -> None:
         self.set_status(error.message(self.lang), error=True)
@@ -159,13 +257,20 @@ class ReportsScreen(FormSectionScreen):
     @on(Done)
     async def _done(self, event: Done) -> None:
         self.built = event.built
+        self.show_header(event.built)
+        self.query_one("#section-text", TextArea).text = self.section_shown(self.shown)
         await self.query_one("#report-preview", Markdown).update(event.built.markdown)
         self.set_status(t("reports.ready", self.lang, period=event.built.period.title(self.lang)))
+        if event.built.save:
+            self.save_built()
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
+        """Rebuild with what is typed (in the worker), then save the report record."""
+        self.start_build(save=True)
+
+    def save_built(self) -> None:
         if self.built is None:
-            self.set_status(t("reports.need_preview", self.lang), error=True)
             return
         text = self.query_one("#recommendations", TextArea).text
         try:
@@ -180,6 +285,7 @@ class ReportsScreen(FormSectionScreen):
         except SotayError as exc:
             self.set_status(exc.message(self.lang), error=True)
             return
+        self.edits.clear()  # now with the record
         self.set_status(t("reports.saved", self.lang))
 
     @on(Button.Pressed, "#export")
