@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from sync.store import Store
 READS = 10_000
 #: Tasks the writer creates before it only edits them (the reads stay cheap).
 RECORDS = 300
+#: Between two of the writer's commits (seconds): commits still land between reads.
+WRITER_PAUSE = 0.0002
 
 
 def _writer(store: Store, meetings: list[str], unit: str, stop: threading.Event) -> None:
@@ -40,6 +43,9 @@ def _writer(store: Store, meetings: list[str], unit: str, stop: threading.Event)
             if not store.require(rid).deleted:
                 store.update(rid, {"title": f"Kết luận số {n} (sửa lại)"})
         n += 1
+        # Let the reading thread in: a writer that takes the lock straight back after each
+        # commit starved the reads (one CI run spent 15 minutes on 10,000 of them).
+        time.sleep(WRITER_PAUSE)
 
 
 @pytest.fixture
