@@ -43,7 +43,7 @@ class Touched:
         return {k for k in keys if before.get(k) != self.after.get(k)}
 
 
-@dataclass
+@dataclass(eq=False)  # one save is one entry: two equal saves are still two (list.remove)
 class UndoEntry:
     what: str
     touched: list[Touched] = field(default_factory=list)

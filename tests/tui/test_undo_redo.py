@@ -174,8 +174,9 @@ def test_redo_puts_back_exactly_what_undo_took(
         again = editor.redo if action == "undo" else editor.undo
         assert again() is not None
         assert everything(store) == before
-    while editor.undo() is not None:
-        pass
+    undone = editor.undo()
+    while undone is not None:  # back to the start, one saved change at a time
+        undone = editor.undo()
     progress = {r[1]: r[2].get("progress") for r in everything(store)}
     assert progress == {r[1]: r[2].get("progress") for r in start}
 
@@ -196,3 +197,17 @@ def test_undo_refuses_to_clobber_a_later_change_from_another_section(
     else:
         raise AssertionError("undo clobbered the later change")
     assert store.require(ids["late"]).data["progress"] == 70
+
+
+def test_two_equal_saves_are_undone_one_by_one(store: Store, ids: dict[str, str]) -> None:
+    """40 → 43, 43 → 0, 0 → 40, 40 → 43: the first and last saves are equal, and undoing the
+    last one took the first off the stack, so the next undo was refused (found by the
+    property test above)."""
+    editor = Editor(store)
+    editor.section = "tasks"
+    for value in (43, 0, 40, 43):
+        editor.save("task", ids["late"], {"progress": value})
+    seen = []
+    while editor.undo() is not None:
+        seen.append(store.require(ids["late"]).data["progress"])
+    assert seen == [40, 0, 43, 40]
