@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from datetime import datetime
 from pathlib import Path
@@ -46,7 +47,8 @@ def test_add_help_lists_every_kind_with_its_fields(capsys: pytest.CaptureFixture
     kind = ""
     for line in listing.splitlines():
         if line.startswith("    "):
-            listed[kind] += [item.split(" (")[0] for item in line.strip().split(", ") if item]
+            # "name (Label)" items; a label may hold a comma ("III. Shortcomings, …")
+            listed[kind] += re.findall(r"(\w+\*?) \([^)]*\)", line)
         elif line.startswith("  "):
             kind = line.strip().split(" ")[0].rstrip(":")
             listed[kind] = []
