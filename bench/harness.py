@@ -5,8 +5,6 @@ the wire, one ``/v1/sync`` POST, and the CPU time a server spent.  Not a benchma
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -115,21 +113,9 @@ def serve(
     full = {**os.environ, "SOTAY_LANG": "en", **(env or {})}
     if cwd is not None:
         full["PYTHONPATH"] = str(cwd)
-    if workers == 1:  # a PostgreSQL URL is only ever handed on as str(db), as tests/ do
-        server = DemoServer.serve(cast(Path, db), env=full, cwd=cwd)
-    else:
-        command = [sys.executable, "-m", "server_stub.cli", "--db", str(db), "serve"]
-        command += ["--port", "0", "--workers", str(workers), "--log-level", "warning"]
-        process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=full, cwd=cwd
-        )
-        server = DemoServer(cast(Path, db), "", process)
-        try:
-            server.url = server._read_url()
-            server._wait_healthy()
-        except BaseException:
-            server.stop()
-            raise
+    # a PostgreSQL URL is only ever handed on as str(db), as tests/ do
+    server = DemoServer.serve(cast(Path, db), env=full, cwd=cwd, workers=workers)
+    if workers > 1:
         _workers_up(server, workers)
     if cpus:
         for pid in (server.process.pid, *_children(server.process.pid)):

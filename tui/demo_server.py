@@ -73,11 +73,13 @@ class DemoServer:
         port: int = 0,
         env: Mapping[str, str] | None = None,
         cwd: Path | None = None,
+        workers: int = 1,
     ) -> DemoServer:
         """``sotay-server serve`` on ``db`` at a loopback ``port`` (0: a free one), once healthy.
 
         The tests and the benchmarks start their real servers here too (with ``env``, a fixed
-        port to restart, or another checkout's ``cwd``)."""
+        port to restart, another checkout's ``cwd``, or ``workers`` processes on PostgreSQL:
+        healthy then means the first of them answers)."""
         command = [
             sys.executable,
             "-m",
@@ -91,6 +93,7 @@ class DemoServer:
             str(port),
             "--log-level",
             "warning",
+            *(["--workers", str(workers)] if workers > 1 else []),
         ]
         process = subprocess.Popen(
             command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env, cwd=cwd

@@ -8,18 +8,19 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import httpx
 
 from server_stub.db import Database
 from tests.helpers.server import seed
 from tests.helpers.server_process import ENV
+from tui.demo_server import DemoServer
 
 
 def seeded(location: str) -> dict[str, str]:
@@ -82,41 +83,15 @@ class Served:
 
 @contextmanager
 def serving(location: str, workers: int) -> Iterator[Served]:
-    """The real server with ``workers`` processes, once each is up and the service answers."""
-    # ``python -m``, as the demo and the test helpers start it (its ``__name__`` is __main__)
-    command = [
-        sys.executable,
-        "-m",
-        "server_stub.cli",
-        "--db",
-        location,
-        "serve",
-        "--port",
-        "0",
-        "--workers",
-        str(workers),
-    ]
-    process = subprocess.Popen(
-        [*command, "--log-level", "warning"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env=ENV,
-    )
+    """The real server with ``workers`` processes, once each is up and the service answers
+    (started as the demo starts its server; a PostgreSQL URL is handed on as ``str``)."""
+    server = DemoServer.serve(cast(Path, location), env=ENV, workers=workers)
     try:
-        assert process.stdout is not None
-        served = Served(process.stdout.readline().split()[-1], process)
+        served = Served(server.url, server.process)
         served.wait_for_workers(workers)
         yield served
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        assert process.stdout is not None
-        process.stdout.close()
+        server.stop()
 
 
 def answered_by(url: str, pids: list[int], alone: int) -> int:
