@@ -1,8 +1,8 @@
 """The app's documents on screen: preview as Markdown, export as .docx and .md.
 
 Thông báo kết luận / Conclusion notice, from the meeting screens (``n`` on the meetings list
-or on a meeting, or the command palette): the secretary chooses who signs it (a person of
-the meeting's scope; the choice is kept with the notice, as its ``signer_id``) and exports
+or on a meeting, or the command palette): the secretary chooses who signs it (one of the
+issuing body's signers; the choice is kept with the notice, as its ``signer_id``) and exports
 it into a folder; the toast names the files in full.  A meeting with no conclusion gets the
 documents' own refusal, never an empty notice.
 
@@ -14,6 +14,7 @@ Building and writing run in a worker thread, so a slow disk never freezes the sc
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -81,15 +82,17 @@ class OutputScreen(SotayScreen):
     def compose_choices(self) -> ComposeResult:
         yield from ()
 
+    @abstractmethod
     def heading(self) -> str:
-        raise NotImplementedError
+        """The screen's heading (what the document is about)."""
 
+    @abstractmethod
     def make_document(self) -> Document:
         """The document, as chosen (runs in the worker thread; raises to refuse)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def stem(self) -> str:
-        raise NotImplementedError
+        """The exported files' name, without the extension."""
 
     def on_mount(self) -> None:
         super().on_mount()
