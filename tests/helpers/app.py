@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from textual import events
+from textual.app import App
 from textual.keys import _character_to_key
 from textual.pilot import Pilot
 
@@ -98,5 +99,13 @@ async def type_fast(pilot: Pilot[Any], text: str) -> None:
         event = events.Key(name, char)
         event.set_sender(app)
         driver.send_message(event)
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def settle(app: App[Any], pilot: Pilot[Any]) -> None:
+    """Until the app's workers are done and what they posted is drawn."""
+    await pilot.pause()
+    await app.workers.wait_for_complete()
     await pilot.pause()
     await pilot.pause()

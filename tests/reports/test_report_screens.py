@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, Markdown, Select, Static, TextArea
 
 from domain.demo import demo_id
 from sync.store import Store
+from tests.helpers.app import settle
 from tui.app import SotayApp, build_app
 from tui.screens.importer import ImportScreen
 from tui.screens.reports import ReportsScreen
@@ -27,13 +28,6 @@ def make_app(store: Store, client: Any = None) -> SotayApp:
     return build_app(
         store, client, sync_interval=None, clock=lambda: datetime(2022, 6, 20, 9, tzinfo=UTC)
     )
-
-
-async def settle(app: App[Any], pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.pause()
 
 
 def status(app: App[Any]) -> str:

@@ -9,22 +9,15 @@ from pathlib import Path
 from typing import Any
 
 import docx
-from textual.app import App
 from textual.widgets import Input, Markdown, Select, Static, TextArea
 
 from sync.store import Store
+from tests.helpers.app import settle
 from tui.app import build_app
 from tui.commands.records import load_demo
 from tui.screens.reports import ReportsScreen
 
 EDITED = "Một số Sở chưa bố trí cán bộ chuyên trách CNTT.\n- Nguyên nhân: thiếu biên chế."
-
-
-async def settle(app: App[Any], pilot: Any) -> None:
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.pause()
 
 
 def saved_report(store: Store) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from pathlib import Path
 from textual.widgets import Static
 
 from sync.store import Store
-from tests.helpers.app import OFFICE, SIZE, fixed_clock, make_app
+from tests.helpers.app import OFFICE, SIZE, fixed_clock, make_app, settle
 from tests.helpers.clock import Clock
 from tests.helpers.server import Server
 from tui.app import SotayApp
@@ -19,12 +19,6 @@ from tui.widgets.table import VirtualTable
 
 def status(app: SotayApp) -> str:
     return str(app.screen.query_one("#status-text", Static).render())
-
-
-async def settle(app: SotayApp, pilot: object) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()  # type: ignore[attr-defined]
-    await pilot.pause()  # type: ignore[attr-defined]
 
 
 async def test_status_line_shows_pending_changes_then_zero_after_sync(

@@ -11,12 +11,11 @@ from typing import Any
 
 import httpx
 import pytest
-from textual.pilot import Pilot
 from textual.widgets import Button, Input, Markdown, Static
 
 from documents import plan_import
 from sync.store import Store
-from tests.helpers.app import SIZE, make_app, type_text
+from tests.helpers.app import SIZE, make_app, settle, type_text
 from tests.helpers.server import Server
 from tui.app import SotayApp
 from tui.screens import reports
@@ -27,13 +26,6 @@ from tui.screens.reports import ReportsScreen
 
 def status(app: SotayApp) -> str:
     return str(app.screen.query_one("#status", Static).render())
-
-
-async def settle(app: SotayApp, pilot: Pilot[Any]) -> None:
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.pause()
 
 
 def broken(error: Exception) -> Any:
