@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from documents.asof import Snapshot, day_before, snapshot_at_day_end
+from documents.drafting import drafting_unit
 from documents.issuer import Body, body_of, describe, signature
 from documents.reporting import Header, ReportInput, day, default_recipients, task_at
 from domain.dates import format_date
@@ -168,12 +169,17 @@ def header_for(
     title, name = _signature(body, opts, kept.get("signer"))
     number = opts.number or kept.get("number") or body.number(prefix)
     typed = [x.strip() for x in str(kept.get("recipients") or "").split("\n") if x.strip()]
-    recipients = opts.recipients or typed or default_recipients(opts.lang)
+    when = opts.date or day(kept.get("date")) or report_due(opts.period)
+    recipients = (
+        opts.recipients
+        or typed
+        or default_recipients(opts.lang, drafting_unit(store, body, opts.period.cutoff_to))
+    )
     return Header(
         body.org_lines,
         f"{t('doc.number', opts.lang)}: {number}",
         str(place or body.place),
-        opts.date or day(kept.get("date")) or report_due(opts.period),
+        when,
         title,
         name,
         recipients,

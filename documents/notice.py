@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from documents.assemble import unit_names
+from documents.drafting import archive_for
 from documents.issuer import Body, body_of, signature
 from documents.reporting import (
     Document,
@@ -149,7 +150,7 @@ def notice_document(
     header.place = place or header.place
     concerned = concerned_units(tasks, names, body.id)
     header.recipients += [f"{name};" for name in concerned]
-    header.recipients.append(t("doc.archive", lang))
+    header.recipients.append(archive_for(store, body, header.date or store.today(), lang))
     positions = {
         p.id: str(p.flat.get("position")) for p in store.list("person") if p.flat.get("position")
     }

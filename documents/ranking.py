@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from documents.drafting import archive_for
 from documents.issuer import body_of, signature
 from documents.reporting import Document, Header, Section, Table
 from domain.errors import SotayError, ValidationError
@@ -248,7 +249,8 @@ def ranking_document(
 ) -> Document:
     """The ranking, issued by the body whose units are ranked, in office at the year's end."""
     spec, lang = result.spec, result.spec.lang
-    body = body_of(store, issuing_scope(store, result), year_period(spec.year).cutoff_to)
+    year_end = year_period(spec.year).cutoff_to
+    body = body_of(store, issuing_scope(store, result), year_end)
     signer_title, name = signature(body, signer, lang)
     header = Header(
         body.org_lines,
@@ -257,7 +259,7 @@ def ranking_document(
         store.today(),
         signer_title,
         name,
-        [t("doc.notice_members", lang), t("doc.archive", lang)],
+        [t("doc.notice_members", lang), archive_for(store, body, year_end, lang)],
     )
     group = t(f"ranking_group.{spec.group}", lang)
     return Document(

@@ -644,8 +644,14 @@ def build_report(inp: ReportInput) -> Document:
     return doc
 
 
-def default_recipients(lang: Lang) -> list[str]:
-    return t("doc.default_recipients", lang).split("|")
+def archive_line(lang: Lang, unit: str = "") -> str:
+    """The last line of "Nơi nhận": "Lưu: VT, TTTT." names the drafting unit when known."""
+    return t("doc.archive_unit", lang, unit=unit) if unit else t("doc.archive", lang)
+
+
+def default_recipients(lang: Lang, drafting: str = "") -> list[str]:
+    """The committee's members, then the archive (with the drafting unit when known)."""
+    return [t("doc.notice_members", lang), archive_line(lang, drafting)]
 
 
 # ---------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from documents.drafting import archive_for
 from documents.issuer import body_of, signature
 from documents.reporting import Document, Header, Section, Table
 from domain.dates import format_date, format_time
@@ -164,7 +165,7 @@ def rollup_header(store: Store, today: date, lang: Lang, signer: str | None = No
         today,
         title,
         name,
-        [t("doc.archive", lang)],
+        [archive_for(store, body, today, lang)],
     )
 
 

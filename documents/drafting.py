@@ -1,0 +1,55 @@
+"""The drafting unit of a body's documents: the one "Lưu: VT, TTTT." names.
+
+NĐ 30/2020 (Phụ lục I) ends "Nơi nhận" with "Lưu: VT, <đơn vị soạn thảo>.": the archive
+(văn thư) and the unit that drafted the document.  For a committee that unit is its
+secretariat or standing member's unit (Tổ Thư ký, cơ quan thường trực); the data says so
+through the people of the body's scope whose committee role is ``secretariat`` or
+``standing_member`` and whose term covers the document's date.  With none, the line stays
+"Lưu: VT." — nothing is guessed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from documents.issuer import Body
+from documents.reporting import archive_line, day
+from domain.i18n import Lang
+from domain.text import collation_key
+from sync.record import Record
+from sync.store import Store
+
+#: Committee roles whose unit drafts the body's documents, the first found wins.
+DRAFTING_ROLES = ("secretariat", "standing_member")
+
+
+def _in_term(person: Record, when: date) -> bool:
+    start, end = day(person.flat.get("term_from")), day(person.flat.get("term_to"))
+    return (start is None or start <= when) and (end is None or when <= end)
+
+
+def drafting_unit(store: Store, body: Body, when: date) -> str:
+    """The abbreviation of the unit drafting ``body``'s documents at ``when``, or ""."""
+    if body.unit is None:
+        return ""
+    scope = body.unit.scope
+    people = [
+        p
+        for p in store.list("person", where=lambda r: r.scope == scope)
+        if p.flat.get("committee_role") in DRAFTING_ROLES and _in_term(p, when)
+    ]
+    people.sort(
+        key=lambda p: (DRAFTING_ROLES.index(str(p.flat["committee_role"])), collation_key(p.title))
+    )
+    for person in people:
+        unit = store.get(str(person.flat.get("unit_id") or ""))
+        if unit is not None and unit.id != body.id:
+            abbr = str(unit.flat.get("abbr") or unit.flat.get("symbol") or "").strip()
+            if abbr:
+                return abbr
+    return ""
+
+
+def archive_for(store: Store, body: Body, when: date, lang: Lang) -> str:
+    """ "Lưu: VT, TTTT." when the body has a drafting unit, else "Lưu: VT." """
+    return archive_line(lang, drafting_unit(store, body, when))
