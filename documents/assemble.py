@@ -206,7 +206,7 @@ def collect_report(
     before the period, for the "stalled" rule)."""
     period = opts.period
     saved = report_record(store, opts.scope, period)
-    kinds = ("task", "plan", "indicator", "meeting", "conclusion")
+    kinds = ("task", "plan", "indicator", "meeting", "conclusion", "project")
     records = {kind: in_scope(store, kind, opts.scope) for kind in kinds}
     at_cutoff = snapshot_at_day_end(
         store, period.cutoff_to, [r for kind in kinds for r in records[kind]]
@@ -238,5 +238,6 @@ def collect_report(
         calendar=calendar or load_calendar(),
         recommendations=opts.recommendations or "",
         sources=sources,
+        projects=_as_of(at_cutoff, records["project"]),
         edited=edited_sections(opts, saved),
     )

@@ -28,9 +28,10 @@ from typing import Any
 from domain.dates import format_date, format_long_date
 from domain.holidays import WorkCalendar, notice_timing
 from domain.i18n import Lang, t
-from domain.money import format_percent, group_thousands
+from domain.money import format_money, format_percent, group_thousands
 from domain.periods import Period
 from domain.rules import attainment, stt_key, task_status
+from domain.schema import TASK_GROUPS
 from domain.text import collation_key
 
 Fields = Mapping[str, Any]
@@ -127,6 +128,7 @@ class ReportInput:
     calendar: WorkCalendar
     recommendations: str = ""
     sources: dict[str, str] = field(default_factory=dict)  # plan / conclusion id → label
+    projects: list[dict[str, Any]] = field(default_factory=list)  # as of cut-off
     edited: dict[int, str] = field(default_factory=dict)  # section n (1–5) → edited text
 
 
@@ -231,8 +233,28 @@ def _source_key(task: Fields) -> str:
     return str(task.get("plan_id") or task.get("conclusion_id") or task.get("meeting_id") or "")
 
 
+#: The task groups (lĩnh vực) in the order a report lists them; a task with none is "other".
+GROUP_ORDER = {code: n for n, code in enumerate(TASK_GROUPS)}
+
+
+def group_of(task: Fields) -> str:
+    return str(task.get("group") or "other")
+
+
+def group_title(code: str, lang: Lang) -> str:
+    return t("doc.other_tasks" if code == "other" else f"group.{code}", lang)
+
+
+def by_group(tasks: Iterable[Fields]) -> bool:
+    """Results are grouped by task group when the tasks carry one, else by source."""
+    return any(task.get("group") for task in tasks)
+
+
 def order_tasks(tasks: Iterable[dict[str, Any]], inp: ReportInput) -> list[dict[str, Any]]:
-    """By source (plans and notices in Vietnamese order), then STT as the plan writes it."""
+    """By task group (when the tasks carry one), then by source (plans and notices in
+    Vietnamese order), then STT as the plan writes it."""
+    tasks = list(tasks)
+    grouped = by_group(tasks)
     source_keys: dict[str, Any] = {}
 
     def key(task: Fields) -> Any:
@@ -243,14 +265,36 @@ def order_tasks(tasks: Iterable[dict[str, Any]], inp: ReportInput) -> list[dict[
                 collation_key(inp.sources.get(src, "")),
                 src,
             )
-        return (source_keys[src], stt_key(task.get("stt")), str(task.get("title", "")))
+        group = GROUP_ORDER.get(group_of(task), len(GROUP_ORDER)) if grouped else 0
+        return (group, source_keys[src], stt_key(task.get("stt")), str(task.get("title", "")))
 
     return sorted(tasks, key=key)
 
 
+def _group_row(task: Fields, grouped: bool, inp: ReportInput) -> tuple[str, str]:
+    """(key, title) of the group row a task sits under."""
+    if grouped:
+        return group_of(task), group_title(group_of(task), inp.lang)
+    src = _source_key(task)
+    return src, inp.sources.get(src) or t("doc.other_tasks", inp.lang)
+
+
+def task_row(n: int, task: Fields, inp: ReportInput) -> list[str]:
+    return [
+        group_thousands(n),
+        marked(task, str(task.get("title", ""))),
+        inp.names.get(task.get("lead_unit_id", ""), ""),
+        _names(task.get("coordinators"), inp.names),
+        _time_text(task),
+        _progress(task),
+        t(f"status.{task_status(task, inp.period.cutoff_to)}", inp.lang),
+    ]
+
+
 def task_table(key: str, title: str, tasks: list[dict[str, Any]], inp: ReportInput) -> Table:
-    """STT | Nội dung | Chủ trì | Phối hợp | Thời gian | Tiến độ | Trạng thái, grouped by source."""
-    lang, cutoff = inp.lang, inp.period.cutoff_to
+    """STT | Nội dung | Chủ trì | Phối hợp | Thời gian | Tiến độ | Trạng thái, grouped by task
+    group (lĩnh vực), else by source."""
+    lang = inp.lang
     cols = ["col_no", "col_task", "col_lead", "col_coord", "col_time", "col_progress", "col_status"]
     table = Table(
         key,
@@ -259,27 +303,14 @@ def task_table(key: str, title: str, tasks: list[dict[str, Any]], inp: ReportInp
         [],
         widths=[0.6, 4.6, 1.6, 1.6, 1.3, 0.9, 1.4],
     )
-    current: str | None = None
+    grouped, current = by_group(tasks), None
     for n, task in enumerate(order_tasks(tasks, inp), start=1):
-        src = _source_key(task)
-        if src != current:
-            current = src
+        group, title = _group_row(task, grouped, inp)
+        if group != current:
+            current = group
             table.group_rows.add(len(table.rows))
-            table.rows.append(
-                ["", inp.sources.get(src) or t("doc.other_tasks", lang), "", "", "", "", ""]
-            )
-        status = task_status(task, cutoff)
-        table.rows.append(
-            [
-                group_thousands(n),
-                marked(task, str(task.get("title", ""))),
-                inp.names.get(task.get("lead_unit_id", ""), ""),
-                _names(task.get("coordinators"), inp.names),
-                _time_text(task),
-                _progress(task),
-                t(f"status.{status}", lang),
-            ]
-        )
+            table.rows.append(["", title, "", "", "", "", ""])
+        table.rows.append(task_row(n, task, inp))
     return table
 
 
@@ -303,19 +334,24 @@ def indicator_row(indicator: Fields, inp: ReportInput) -> list[str]:
     return [name, att.target_text, actual, pct, result]
 
 
-def indicator_wanted(indicator: Fields, inp: ReportInput) -> bool:
-    """Indicators with a reading in the window, or whose (issued) plan covers the period."""
+def plan_covers(plan_id: Any, inp: ReportInput) -> bool:
+    """Is the plan issued (not a mere draft) and do its years reach into the period?"""
     period = inp.period
-    for key in indicator.get("readings") or {}:
-        when = day(key)
-        if when and period.contains(when):
-            return True
-    plan = inp.plans.get(indicator.get("plan_id") or "")
+    plan = inp.plans.get(plan_id or "")
     if plan is None or plan.get("status") == "draft":
         return False
     y_from = plan.get("year_from") or period.start.year
     y_to = plan.get("year_to") or y_from
     return bool(y_from <= period.end.year and y_to >= period.start.year)
+
+
+def indicator_wanted(indicator: Fields, inp: ReportInput) -> bool:
+    """Indicators with a reading in the window, or whose (issued) plan covers the period."""
+    for key in indicator.get("readings") or {}:
+        when = day(key)
+        if when and inp.period.contains(when):
+            return True
+    return plan_covers(indicator.get("plan_id"), inp)
 
 
 def wanted_indicators(inp: ReportInput) -> list[dict[str, Any]]:
@@ -401,13 +437,14 @@ def direction_section(inp: ReportInput) -> Section:
     return section
 
 
-def summary_line(tasks: list[dict[str, Any]], inp: ReportInput) -> str:
+def task_counts(tasks: list[dict[str, Any]], inp: ReportInput) -> dict[str, int]:
+    """How many tasks are done (on time, late), in progress, not started, overdue."""
     counts: dict[str, int] = {}
     for task in tasks:
         status = task_status(task, inp.period.cutoff_to)
         counts[status] = counts.get(status, 0) + 1
     on_time, late = counts.get("done_on_time", 0), counts.get("done_late", 0)
-    figures = {
+    return {
         "total": len(tasks),
         "done": on_time + late,
         "on_time": on_time,
@@ -416,19 +453,192 @@ def summary_line(tasks: list[dict[str, Any]], inp: ReportInput) -> str:
         "not_started": counts.get("not_started", 0),
         "overdue": counts.get("overdue", 0),
     }
-    return t("doc.summary", inp.lang, **{k: group_thousands(v) for k, v in figures.items()})
+
+
+def group_line(code: str, tasks: list[dict[str, Any]], inp: ReportInput) -> str:
+    """ "Hạ tầng kỹ thuật: 3 nhiệm vụ (hoàn thành 2, đang thực hiện 1)." """
+    counts, lang = task_counts(tasks, inp), inp.lang
+    parts = [
+        t(f"doc.count_{k}", lang, n=group_thousands(counts[k]))
+        for k in ("done", "progress", "not_started", "overdue")
+        if counts[k]
+    ]
+    return t(
+        "doc.group_line",
+        lang,
+        group=group_title(code, lang),
+        n=group_thousands(counts["total"]),
+        parts=", ".join(parts),
+    )
+
+
+def group_lines(tasks: list[dict[str, Any]], inp: ReportInput) -> list[Para]:
+    """One line a task group, in the table's order (none when the tasks carry no group)."""
+    if not by_group(tasks):
+        return []
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for task in order_tasks(tasks, inp):
+        groups.setdefault(group_of(task), []).append(task)
+    return [Para(group_line(code, members, inp), "item") for code, members in groups.items()]
+
+
+def judged_indicators(inp: ReportInput) -> list[tuple[Fields, bool]]:
+    """The period's indicators that can be judged (a target and a reading): (it, achieved)."""
+    out: list[tuple[Fields, bool]] = []
+    for indicator in wanted_indicators(inp):
+        achieved = attainment(indicator, inp.period.cutoff_to).achieved
+        if achieved is not None:
+            out.append((indicator, achieved))
+    return out
+
+
+def done_text(counts: Mapping[str, int], lang: Lang) -> str:
+    """ "đã hoàn thành 6 nhiệm vụ, đều đúng hạn" / "… (đúng hạn 4, quá hạn 2)"."""
+    figures = {k: group_thousands(v) for k, v in counts.items()}
+    if not counts["late"]:
+        return t("doc.assess_done_on_time", lang, **figures)
+    if not counts["on_time"]:
+        return t("doc.assess_done_late", lang, **figures)
+    return t("doc.assess_done", lang, **figures)
+
+
+def tasks_text(counts: Mapping[str, int], lang: Lang) -> str:
+    """The tasks' part of the assessment, naming only the counts that are not zero."""
+    parts = [done_text(counts, lang)] if counts["done"] else []
+    parts += [
+        t(f"doc.assess_{k}", lang, n=group_thousands(counts[k]))
+        for k in ("progress", "not_started", "overdue")
+        if counts[k]
+    ]
+    rate = format_percent(100.0 * counts["done"] / counts["total"])
+    return t(
+        "doc.assess_tasks",
+        lang,
+        total=group_thousands(counts["total"]),
+        parts="; ".join(parts),
+        rate=rate,
+    )
+
+
+def assessment(tasks: list[dict[str, Any]], inp: ReportInput) -> list[str]:
+    """The overall assessment (đánh giá chung), computed from the counts alone."""
+    lang, counts = inp.lang, task_counts(tasks, inp)
+    if not counts["total"]:
+        return [t("doc.assess_no_tasks", lang)]
+    out = [tasks_text(counts, lang)]
+    judged = judged_indicators(inp)
+    met = sum(1 for _i, achieved in judged if achieved)
+    if judged:
+        out.append(
+            t("doc.assess_targets", lang, met=group_thousands(met), n=group_thousands(len(judged)))
+        )
+    elif wanted_indicators(inp):
+        out.append(t("doc.assess_targets_open", lang))
+    return [" ".join(out)]
+
+
+# ---------------------------------------------------------------------------
+# Projects and their funding (kinh phí)
+# ---------------------------------------------------------------------------
+
+
+def project_wanted(project: Fields, task_ids: set[str], inp: ReportInput) -> bool:
+    """A project of the period: its dates overlap it; with no dates, its task is one of the
+    period's or its (issued) plan covers the period."""
+    start, end = day(project.get("start")), day(project.get("end"))
+    if start or end:
+        period = inp.period
+        return (start is None or start <= period.cutoff_to) and (
+            end is None or end >= period.cutoff_from
+        )
+    return project.get("task_id") in task_ids or plan_covers(project.get("plan_id"), inp)
+
+
+def funded(tasks: list[dict[str, Any]], inp: ReportInput) -> list[tuple[Fields, bool]]:
+    """The period's projects, then its tasks with a budget that no project stands for:
+    (record, is a project), each in Vietnamese order of its name."""
+    ids = {task["id"] for task in tasks}
+    projects = [p for p in inp.projects if project_wanted(p, ids, inp)]
+    projects.sort(key=lambda p: collation_key(str(p.get("name", ""))))
+    covered = {p.get("task_id") for p in projects}
+    budgeted = [x for x in tasks if x.get("budget") is not None and x["id"] not in covered]
+    budgeted.sort(key=lambda x: collation_key(str(x.get("title", ""))))
+    return [(p, True) for p in projects] + [(x, False) for x in budgeted]
+
+
+def _budget(record: Fields, tasks: Mapping[str, Fields]) -> int | None:
+    """A project's budget, else that of the task it carries out."""
+    if record.get("budget") is not None:
+        return int(record["budget"])
+    task = tasks.get(str(record.get("task_id") or ""))
+    return int(task["budget"]) if task and task.get("budget") is not None else None
+
+
+def project_row(n: int, record: Fields, project: bool, inp: ReportInput, tasks: Any) -> list[str]:
+    lang = inp.lang
+    if project:
+        name, owner = str(record.get("name", "")), str(record.get("investor_id") or "")
+        state = t(f"stage.{record['stage']}", lang) if record.get("stage") else ""
+        budget = _budget(record, tasks)
+    else:
+        name, owner = str(record.get("title", "")), str(record.get("lead_unit_id") or "")
+        state = t(f"status.{task_status(record, inp.period.cutoff_to)}", lang)
+        budget = int(record["budget"])
+    funding = t(f"funding.{record['funding']}", lang) if record.get("funding") else ""
+    note = "; ".join(x for x in (funding, str(record.get("notes") or "").strip()) if x)
+    owner_name = inp.names.get(owner, "")
+    return [group_thousands(n), marked(record, name), owner_name, state, format_money(budget), note]
+
+
+def project_table(tasks: list[dict[str, Any]], inp: ReportInput) -> tuple[Table, int | None]:
+    """STT | Dự án, nhiệm vụ | Chủ đầu tư, chủ trì | Tình trạng | Kinh phí | Ghi chú, and the
+    total of the budgets the data gives (None when it gives none)."""
+    lang = inp.lang
+    cols = ["col_no", "col_project", "col_owner", "col_state", "col_budget", "col_note"]
+    table = Table(
+        "projects",
+        t("doc.projects_title", lang),
+        [t(f"doc.{c}", lang) for c in cols],
+        [],
+        widths=[0.6, 4.0, 1.8, 1.4, 1.9, 2.6],
+    )
+    by_id = {task["id"]: task for task in tasks}
+    total: int | None = None
+    for n, (record, project) in enumerate(funded(tasks, inp), start=1):
+        table.rows.append(project_row(n, record, project, inp, by_id))
+        budget = _budget(record, by_id) if project else int(record["budget"])
+        if budget is not None:
+            total = (total or 0) + budget
+    return table, total
+
+
+def projects_blocks(tasks: list[dict[str, Any]], inp: ReportInput) -> list[Block]:
+    lang = inp.lang
+    table, total = project_table(tasks, inp)
+    blocks: list[Block] = [Para(table.title, "heading")]
+    if not table.rows:
+        return [*blocks, Para(t("doc.no_projects", lang))]
+    blocks.append(table)
+    if total is not None:
+        blocks.append(Para(t("doc.projects_total", lang, total=format_money(total))))
+    return blocks
 
 
 def results_section(tasks: list[dict[str, Any]], inp: ReportInput) -> Section:
-    """II. The indicator table and the task table."""
+    """II. The indicator table, the tasks by group, the projects and their kinh phí, and the
+    overall assessment."""
     lang = inp.lang
-    section = Section(t("doc.sec2", lang), [Para(summary_line(tasks, inp))])
+    section = Section(t("doc.sec2", lang))
     indicators = indicator_table(inp)
     section.blocks.append(Para(indicators.title, "heading"))
     section.blocks.append(indicators if indicators.rows else Para(t("doc.no_indicators", lang)))
     table = task_table("tasks", t("doc.task_title", lang), tasks, inp)
     section.blocks.append(Para(table.title, "heading"))
     section.blocks.append(table if table.rows else Para(t("doc.no_tasks", lang)))
+    section.blocks += group_lines(tasks, inp)
+    section.blocks += projects_blocks(tasks, inp)
+    section.blocks.append(Para(t("doc.assess_title", lang), "heading"))
+    section.blocks += [Para(text) for text in assessment(tasks, inp)]
     return section
 
 
@@ -460,9 +670,10 @@ def overdue_table(tasks: list[dict[str, Any]], inp: ReportInput) -> Table:
     return table
 
 
-def late_notices(inp: ReportInput) -> list[str] | None:
-    """Lines for the period's meetings whose notice is late (issued late or still missing) or
-    not issued and not yet due at the cut-off; None when the period had no meeting."""
+def notice_lines(inp: ReportInput) -> list[tuple[str, bool]] | None:
+    """(line, late?) for the period's meetings whose notice is late (issued late or still
+    missing) or not issued and not yet due at the cut-off; None when the period had no
+    meeting."""
     lang, period = inp.lang, inp.period
     lines, judged = [], 0
     for meeting in sorted(inp.meetings, key=lambda m: str(m.get("date"))):
@@ -478,17 +689,16 @@ def late_notices(inp: ReportInput) -> list[str] | None:
         if timing.state == "on_time":
             continue
         missing = "doc.late_missing" if timing.late else "doc.notice_pending"
-        lines.append(
-            t(
-                "doc.late_issued" if timing.issued_on else missing,
-                lang,
-                meeting=format_date(held),
-                title=meeting.get("title", ""),
-                issued=format_date(timing.issued_on),
-                days=group_thousands(timing.working_days),
-                deadline=format_date(timing.deadline),
-            )
+        text = t(
+            "doc.late_issued" if timing.issued_on else missing,
+            lang,
+            meeting=format_date(held),
+            title=meeting.get("title", ""),
+            issued=format_date(timing.issued_on),
+            days=group_thousands(timing.working_days),
+            deadline=format_date(timing.deadline),
         )
+        lines.append((text, bool(timing.issued_on or timing.late)))
     return lines if judged else None
 
 
@@ -500,38 +710,118 @@ def _notice_for(meeting_id: str, conclusions: Iterable[Fields]) -> Fields | None
     return dated[0] if dated else (pool[0] if pool else None)
 
 
+def note_of(record: Fields) -> str:
+    """A record's notes (ghi chú) on one line."""
+    return " ".join(line.strip() for line in str(record.get("notes") or "").split("\n") if line)
+
+
+def with_note(text: str, record: Fields, lang: Lang) -> str:
+    note = note_of(record)
+    return t("doc.with_note", lang, text=text, note=note.rstrip(".")) if note else text
+
+
+def stalled_line(task: Fields, inp: ReportInput) -> str:
+    text = t(
+        "doc.stalled_line",
+        inp.lang,
+        title=task.get("title", ""),
+        lead=inp.names.get(task.get("lead_unit_id", ""), ""),
+        progress=_progress(task) or "0%",
+        status=t(f"status.{task_status(task, inp.period.cutoff_to)}", inp.lang),
+    )
+    return with_note(text, task, inp.lang)
+
+
+def unmet_line(indicator: Fields, inp: ReportInput) -> str:
+    att = attainment(indicator, inp.period.cutoff_to)
+    text = t(
+        "doc.unmet_line",
+        inp.lang,
+        name=indicator.get("name", ""),
+        target=att.target_text,
+        actual=att.actual_text,
+        pct=format_percent(att.percent_of_target),
+    )
+    return with_note(text, indicator, inp.lang)
+
+
+@dataclass
+class Shortcomings:
+    """What section III reports: overdue and stalled tasks, unmet indicators, notices."""
+
+    overdue: Table
+    overdue_tasks: list[dict[str, Any]]
+    stalled: list[dict[str, Any]]
+    unmet: list[Fields]
+    notices: list[tuple[str, bool]] | None
+
+    def counts(self) -> dict[str, int]:
+        late = sum(1 for _line, is_late in self.notices or [] if is_late)
+        return {
+            "overdue": len(self.overdue.rows),
+            "stalled": len(self.stalled),
+            "unmet": len(self.unmet),
+            "late": late,
+        }
+
+
+def find_shortcomings(tasks: list[dict[str, Any]], inp: ReportInput) -> Shortcomings:
+    cutoff = inp.period.cutoff_to
+    return Shortcomings(
+        overdue_table(tasks, inp),
+        [x for x in order_tasks(tasks, inp) if task_status(x, cutoff) == "overdue"],
+        [x for x in order_tasks(tasks, inp) if is_stalled(x, inp)],
+        [i for i, achieved in judged_indicators(inp) if not achieved],
+        notice_lines(inp),
+    )
+
+
+def issues_line(found: Shortcomings, lang: Lang) -> str:
+    """ "Trong kỳ còn 2 nhiệm vụ quá hạn chưa hoàn thành, 1 chỉ tiêu chưa đạt kế hoạch." """
+    parts = [
+        t(f"doc.issue_{k}", lang, n=group_thousands(n)) for k, n in found.counts().items() if n
+    ]
+    return t("doc.issues", lang, parts=", ".join(parts)) if parts else ""
+
+
+def notice_blocks(found: Shortcomings, title: str, lang: Lang) -> list[Block]:
+    """The notices part of section III: a line a late or pending notice, else how they stand."""
+    blocks: list[Block] = [Para(t(title, lang), "heading")]
+    blocks += [Para(line, "item") for line, _late in found.notices or []]
+    if not found.notices:
+        none = "doc.no_late" if found.notices == [] else "doc.no_meeting"
+        blocks.append(Para(t(none, lang)))
+    return blocks
+
+
+def quiet_blocks(found: Shortcomings, lang: Lang) -> list[Block]:
+    """Section III when nothing went wrong: one sentence, and how the notices stand."""
+    return [Para(t("doc.no_issues", lang)), *notice_blocks(found, "doc.late_title_plain", lang)]
+
+
 def shortcomings_section(tasks: list[dict[str, Any]], inp: ReportInput) -> Section:
-    """III. Overdue tasks, stalled tasks, late conclusion notices."""
-    lang, cutoff = inp.lang, inp.period.cutoff_to
-    section = Section(t("doc.sec3", lang))
-    overdue = overdue_table(tasks, inp)
-    section.blocks.append(Para(overdue.title, "heading"))
-    section.blocks.append(overdue if overdue.rows else Para(t("doc.no_overdue", lang)))
-    section.blocks.append(Para(t("doc.stalled_title", lang), "heading"))
-    stalled = [x for x in order_tasks(tasks, inp) if is_stalled(x, inp)]
-    for task in stalled:
-        status = t(f"status.{task_status(task, cutoff)}", lang)
-        section.blocks.append(
-            Para(
-                t(
-                    "doc.stalled_line",
-                    lang,
-                    title=task.get("title", ""),
-                    lead=inp.names.get(task.get("lead_unit_id", ""), ""),
-                    progress=_progress(task) or "0%",
-                    status=status,
-                ),
-                "item",
-            )
-        )
-    if not stalled:
-        section.blocks.append(Para(t("doc.no_stalled", lang)))
-    section.blocks.append(Para(t("doc.late_title", lang), "heading"))
-    late = late_notices(inp)
-    section.blocks.extend(Para(line, "item") for line in late or [])
-    if not late:
-        section.blocks.append(Para(t("doc.no_late" if late == [] else "doc.no_meeting", lang)))
-    return section
+    """III. Overdue tasks (with their notes), stalled tasks, unmet indicators, late notices;
+    one sentence when there is none."""
+    lang = inp.lang
+    found = find_shortcomings(tasks, inp)
+    opening = issues_line(found, lang)
+    if not opening:
+        return Section(t("doc.sec3", lang), quiet_blocks(found, lang))
+    blocks: list[Block] = [Para(opening), Para(found.overdue.title, "heading")]
+    blocks.append(found.overdue if found.overdue.rows else Para(t("doc.no_overdue", lang)))
+    blocks += [
+        Para(t("doc.overdue_note", lang, title=x.get("title", ""), note=note_of(x)), "item")
+        for x in found.overdue_tasks
+        if note_of(x)
+    ]
+    blocks.append(Para(t("doc.stalled_title", lang), "heading"))
+    blocks += [Para(stalled_line(x, inp), "item") for x in found.stalled]
+    blocks += [] if found.stalled else [Para(t("doc.no_stalled", lang))]
+    blocks.append(Para(t("doc.unmet_title", lang), "heading"))
+    blocks += [Para(unmet_line(i, inp), "item") for i in found.unmet]
+    blocks += [] if found.unmet else [Para(t("doc.no_unmet", lang))]
+    blocks += notice_blocks(found, "doc.late_title", lang)
+    return Section(t("doc.sec3", lang), blocks)
 
 
 def next_tasks(inp: ReportInput) -> list[dict[str, Any]]:
