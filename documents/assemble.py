@@ -194,6 +194,13 @@ def edited_sections(opts: ReportOptions, saved: Record | None) -> dict[int, str]
     return {n: str(text) for n, text in texts.items() if text and str(text).strip()}
 
 
+def recommendations(opts: ReportOptions, saved: Record | None) -> str:
+    """Section V's proposals: those just typed, else those saved with the report."""
+    if opts.recommendations is not None:
+        return opts.recommendations
+    return str(saved.flat.get("recommendations") or "") if saved is not None else ""
+
+
 # ---------------------------------------------------------------------------
 # The report's input
 # ---------------------------------------------------------------------------
@@ -236,7 +243,7 @@ def collect_report(
         conclusions=_as_of(at_cutoff, records["conclusion"]),
         names=unit_names(store),
         calendar=calendar or load_calendar(),
-        recommendations=opts.recommendations or "",
+        recommendations=recommendations(opts, saved),
         sources=sources,
         projects=_as_of(at_cutoff, records["project"]),
         edited=edited_sections(opts, saved),

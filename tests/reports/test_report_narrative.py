@@ -253,6 +253,15 @@ def test_a_period_with_nothing_wrong_says_so_in_one_sentence(store: Store) -> No
     ]
 
 
+def test_section_v_takes_the_proposals_saved_with_the_report(q1: Store) -> None:
+    assert texts(build(q1).sections[4]) == ["Không có."]
+    proposal = "Đề nghị UBND tỉnh bố trí kinh phí cho Trung tâm giám sát an toàn thông tin."
+    typed = build(q1, recommendations=proposal)
+    save_report(q1, typed, Q1, BG, None, proposal)
+    assert texts(build(q1).sections[4]) == [proposal], "regenerated without the option"
+    assert texts(build(q1, recommendations="").sections[4]) == ["Không có."], "cleared"
+
+
 def test_an_edited_section_ii_keeps_its_tables(q1: Store) -> None:
     first = build(q1)
     text = "Đã hoàn thành nâng cấp mạng LAN của các Sở."
