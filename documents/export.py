@@ -99,7 +99,7 @@ def save_report(
         "date": header.date.isoformat() if header.date else None,
         "signer": header.signer_name or None,
         "recipients": "\n".join(header.recipients) or None,
-        "recommendations": recommendations or None,
+        "recommendations": recommendations or document.recommendations or None,
         "content": fit_content(to_markdown(document)),
     }
     fields.update({f"section_{n}": document.edited.get(n) for n in range(1, 6)})

@@ -91,6 +91,7 @@ class Document:
     addressee: str = ""
     drafts: dict[int, str] = field(default_factory=dict)  # report section n → generated prose
     edited: dict[int, str] = field(default_factory=dict)  # report section n → the person's text
+    recommendations: str = ""  # the proposals section V was built from
 
     def tables(self) -> list[Table]:
         return [b for s in self.sections for b in s.blocks if isinstance(b, Table)]
@@ -925,6 +926,7 @@ def build_report(inp: ReportInput) -> Document:
         next_section(inp),
         recommendations_section(inp.recommendations, lang),
     ]
+    doc.recommendations = inp.recommendations
     doc.drafts = {n: section_text(s) for n, s in enumerate(generated, start=1)}
     doc.edited = {n: text for n, text in inp.edited.items() if text_paras(text)}
     doc.sections = [

@@ -259,6 +259,8 @@ def test_section_v_takes_the_proposals_saved_with_the_report(q1: Store) -> None:
     typed = build(q1, recommendations=proposal)
     save_report(q1, typed, Q1, BG, None, proposal)
     assert texts(build(q1).sections[4]) == [proposal], "regenerated without the option"
+    save_report(q1, build(q1), Q1, BG, None, "")  # `sotay report --save` with no option
+    assert texts(build(q1).sections[4]) == [proposal], "saved again, still there"
     assert texts(build(q1, recommendations="").sections[4]) == ["Không có."], "cleared"
 
 
