@@ -195,8 +195,9 @@ def edited_sections(opts: ReportOptions, saved: Record | None) -> dict[int, str]
 
 
 def recommendations(opts: ReportOptions, saved: Record | None) -> str:
-    """Section V's proposals: those just typed, else those saved with the report."""
-    if opts.recommendations is not None:
+    """Section V's proposals: those just typed, else those saved with the report (a blank box
+    in the app is not a wish to erase them: the section editor replaces them)."""
+    if opts.recommendations and opts.recommendations.strip():
         return opts.recommendations
     return str(saved.flat.get("recommendations") or "") if saved is not None else ""
 

@@ -261,7 +261,9 @@ def test_section_v_takes_the_proposals_saved_with_the_report(q1: Store) -> None:
     assert texts(build(q1).sections[4]) == [proposal], "regenerated without the option"
     save_report(q1, build(q1), Q1, BG, None, "")  # `sotay report --save` with no option
     assert texts(build(q1).sections[4]) == [proposal], "saved again, still there"
-    assert texts(build(q1, recommendations="").sections[4]) == ["Không có."], "cleared"
+    assert texts(build(q1, recommendations="").sections[4]) == [proposal], "a blank app box"
+    replaced = build(q1, sections={5: "Không có."})
+    assert texts(replaced.sections[4]) == ["Không có."], "the section editor replaces them"
 
 
 def test_an_edited_section_ii_keeps_its_tables(q1: Store) -> None:
