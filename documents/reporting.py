@@ -511,14 +511,11 @@ def tasks_text(counts: Mapping[str, int], lang: Lang) -> str:
         for k in ("progress", "not_started", "overdue")
         if counts[k]
     ]
+    total = group_thousands(counts["total"])
+    if not counts["done"]:
+        return t("doc.assess_tasks_none_done", lang, total=total, parts="; ".join(parts))
     rate = format_percent(100.0 * counts["done"] / counts["total"])
-    return t(
-        "doc.assess_tasks",
-        lang,
-        total=group_thousands(counts["total"]),
-        parts="; ".join(parts),
-        rate=rate,
-    )
+    return t("doc.assess_tasks", lang, total=total, parts="; ".join(parts), rate=rate)
 
 
 def assessment(tasks: list[dict[str, Any]], inp: ReportInput) -> list[str]:

@@ -253,6 +253,14 @@ def test_a_period_with_nothing_wrong_says_so_in_one_sentence(store: Store) -> No
     ]
 
 
+def test_no_completion_rate_when_nothing_is_done(store: Store) -> None:
+    unit = store.add("unit", {"name": "Sở Nội vụ"}).id
+    store.add("task", {"title": "Rà soát quy chế", "lead_unit_id": unit, "status": "in_progress"})
+    assert texts(build(store).sections[1])[-1] == (
+        "Trong kỳ có 1 nhiệm vụ: đang thực hiện 1 nhiệm vụ."
+    )
+
+
 def test_section_v_takes_the_proposals_saved_with_the_report(q1: Store) -> None:
     assert texts(build(q1).sections[4]) == ["Không có."]
     proposal = "Đề nghị UBND tỉnh bố trí kinh phí cho Trung tâm giám sát an toàn thông tin."
