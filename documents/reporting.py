@@ -216,6 +216,9 @@ def _progress(task: Fields) -> str:
     return format_percent(float(value)) if value is not None else ""
 
 
+#: Between an amount and its "đ" in a table cell, so that the two stay on one line.
+NBSP = "\u00a0"
+
 #: After the title of a row whose figures are illustrative (see :func:`illustrative_note`).
 ILLUSTRATIVE_ROW = " (*)"
 
@@ -585,7 +588,8 @@ def project_row(n: int, record: Fields, project: bool, inp: ReportInput, tasks: 
     funding = t(f"funding.{record['funding']}", lang) if record.get("funding") else ""
     note = "; ".join(x for x in (funding, str(record.get("notes") or "").strip()) if x)
     owner_name = inp.names.get(owner, "")
-    return [group_thousands(n), marked(record, name), owner_name, state, format_money(budget), note]
+    money = format_money(budget).replace(" ", NBSP)  # one word: the column never splits it
+    return [group_thousands(n), marked(record, name), owner_name, state, money, note]
 
 
 def project_table(tasks: list[dict[str, Any]], inp: ReportInput) -> tuple[Table, int | None]:

@@ -10,13 +10,17 @@ report, else "Không có."; "Lưu: VT, TTTT." names the unit that drafts the bod
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
+import docx
 import pytest
 
 from documents.assemble import ReportOptions, collect_report
 from documents.export import save_report
+from documents.layout import CELL_PADDING_DXA, text_width
 from documents.notice import notice_document
+from documents.render_docx import write_docx
 from documents.reporting import Document, Para, Section, Table, build_report
 from domain.demo import demo_id
 from domain.i18n import Lang
@@ -175,7 +179,7 @@ def test_projects_and_funded_tasks_with_their_kinh_phi(q1: Store) -> None:
             "Xây dựng Trung tâm dữ liệu tỉnh",
             "Sở Thông tin và Truyền thông",
             "Thực hiện",
-            "12.000.000.000 đ",
+            "12.000.000.000\u00a0đ",
             "Đang lựa chọn nhà thầu.",
         ],
         [
@@ -183,7 +187,7 @@ def test_projects_and_funded_tasks_with_their_kinh_phi(q1: Store) -> None:
             "Triển khai Trung tâm giám sát an toàn thông tin",
             "Sở Thông tin và Truyền thông",
             "Quá hạn",
-            "1.500.000.000 đ",
+            "1.500.000.000\u00a0đ",
             "NS tỉnh; Chưa được bố trí kinh phí năm 2024.",
         ],
     ]
@@ -303,3 +307,14 @@ def test_luu_vt_names_the_drafting_unit_when_the_body_has_one(demo_store: Store)
     assert recipients(BG, "2011-H1") == ["Thành viên Ban Chỉ đạo;", "Lưu: VT."]
     notice, _timing = notice_document(demo_store, demo_id("m.cds-q2-2022"))
     assert notice.header.recipients[-1] == "Lưu: VT, TTTT."
+
+
+def test_an_amount_never_wraps_in_the_docx(q1: Store, tmp_path: Path) -> None:
+    path = write_docx(build(q1), tmp_path / "bc.docx")
+    tables = docx.Document(str(path)).tables
+    projects = next(tb for tb in tables if [c.text for c in tb.rows[0].cells][4:5] == ["Kinh phí"])
+    amounts = [row.cells[4] for row in projects.rows[1:]]
+    assert [c.text for c in amounts] == ["12.000.000.000\u00a0đ", "1.500.000.000\u00a0đ"]
+    width = amounts[0].width
+    assert width is not None
+    assert width.twips >= text_width("12.000.000.000 đ", 12) + CELL_PADDING_DXA
