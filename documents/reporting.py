@@ -481,9 +481,10 @@ def group_lines(tasks: list[dict[str, Any]], inp: ReportInput) -> list[Para]:
     if not by_group(tasks):
         return []
     groups: dict[str, list[dict[str, Any]]] = {}
-    for task in order_tasks(tasks, inp):
+    for task in tasks:
         groups.setdefault(group_of(task), []).append(task)
-    return [Para(group_line(code, members, inp), "item") for code, members in groups.items()]
+    order = sorted(groups, key=lambda code: GROUP_ORDER.get(code, len(GROUP_ORDER)))
+    return [Para(group_line(code, groups[code], inp), "item") for code in order]
 
 
 def judged_indicators(inp: ReportInput) -> list[tuple[Fields, bool]]:
@@ -555,16 +556,11 @@ def project_wanted(project: Fields, task_ids: set[str], inp: ReportInput) -> boo
     return project.get("task_id") in task_ids or plan_covers(project.get("plan_id"), inp)
 
 
-def funded(tasks: list[dict[str, Any]], inp: ReportInput) -> list[tuple[Fields, bool]]:
-    """The period's projects, then its tasks with a budget that no project stands for:
-    (record, is a project), each in Vietnamese order of its name."""
+def period_projects(tasks: list[dict[str, Any]], inp: ReportInput) -> list[Fields]:
+    """The period's projects, in Vietnamese order of their names."""
     ids = {task["id"] for task in tasks}
     projects = [p for p in inp.projects if project_wanted(p, ids, inp)]
-    projects.sort(key=lambda p: collation_key(str(p.get("name", ""))))
-    covered = {p.get("task_id") for p in projects}
-    budgeted = [x for x in tasks if x.get("budget") is not None and x["id"] not in covered]
-    budgeted.sort(key=lambda x: collation_key(str(x.get("title", ""))))
-    return [(p, True) for p in projects] + [(x, False) for x in budgeted]
+    return sorted(projects, key=lambda p: collation_key(str(p.get("name", ""))))
 
 
 def _budget(record: Fields, tasks: Mapping[str, Fields]) -> int | None:
@@ -575,26 +571,18 @@ def _budget(record: Fields, tasks: Mapping[str, Fields]) -> int | None:
     return int(task["budget"]) if task and task.get("budget") is not None else None
 
 
-def project_row(n: int, record: Fields, project: bool, inp: ReportInput, tasks: Any) -> list[str]:
+def project_row(n: int, project: Fields, inp: ReportInput, budget: int | None) -> list[str]:
     lang = inp.lang
-    if project:
-        name, owner = str(record.get("name", "")), str(record.get("investor_id") or "")
-        state = t(f"stage.{record['stage']}", lang) if record.get("stage") else ""
-        budget = _budget(record, tasks)
-    else:
-        name, owner = str(record.get("title", "")), str(record.get("lead_unit_id") or "")
-        state = t(f"status.{task_status(record, inp.period.cutoff_to)}", lang)
-        budget = int(record["budget"])
-    funding = t(f"funding.{record['funding']}", lang) if record.get("funding") else ""
-    note = "; ".join(x for x in (funding, str(record.get("notes") or "").strip()) if x)
-    owner_name = inp.names.get(owner, "")
+    state = t(f"stage.{project['stage']}", lang) if project.get("stage") else ""
+    owner = inp.names.get(str(project.get("investor_id") or ""), "")
     money = format_money(budget).replace(" ", NBSP)  # one word: the column never splits it
-    return [group_thousands(n), marked(record, name), owner_name, state, money, note]
+    name = marked(project, str(project.get("name", "")))
+    return [group_thousands(n), name, owner, state, money, note_of(project)]
 
 
 def project_table(tasks: list[dict[str, Any]], inp: ReportInput) -> tuple[Table, int | None]:
-    """STT | Dự án, nhiệm vụ | Chủ đầu tư, chủ trì | Tình trạng | Kinh phí | Ghi chú, and the
-    total of the budgets the data gives (None when it gives none)."""
+    """STT | Dự án | Chủ đầu tư | Giai đoạn | Kinh phí | Ghi chú, and the total of the
+    budgets the data gives (None when it gives none)."""
     lang = inp.lang
     cols = ["col_no", "col_project", "col_owner", "col_state", "col_budget", "col_note"]
     table = Table(
@@ -606,24 +594,54 @@ def project_table(tasks: list[dict[str, Any]], inp: ReportInput) -> tuple[Table,
     )
     by_id = {task["id"]: task for task in tasks}
     total: int | None = None
-    for n, (record, project) in enumerate(funded(tasks, inp), start=1):
-        table.rows.append(project_row(n, record, project, inp, by_id))
-        budget = _budget(record, by_id) if project else int(record["budget"])
+    for n, project in enumerate(period_projects(tasks, inp), start=1):
+        budget = _budget(project, by_id)
+        table.rows.append(project_row(n, project, inp, budget))
         if budget is not None:
             total = (total or 0) + budget
     return table, total
 
 
+def task_budgets(tasks: list[dict[str, Any]], inp: ReportInput) -> str:
+    """ "Các nhiệm vụ khác có ghi kinh phí: 2 nhiệm vụ, tổng 1.700.000.000 đ (NS tỉnh:
+    1.500.000.000 đ)." — the budgets of the tasks no project stands for; "" when none."""
+    covered = {p.get("task_id") for p in period_projects(tasks, inp)}
+    budgets: dict[str, int] = {}
+    count = total = 0
+    for task in tasks:
+        if task.get("budget") is not None and task["id"] not in covered:
+            count, total = count + 1, total + int(task["budget"])
+            source = str(task.get("funding") or "")
+            budgets[source] = budgets.get(source, 0) + int(task["budget"])
+    if not count:
+        return ""
+    lang = inp.lang
+    parts = [
+        f"{t(f'funding.{code}', lang)}: {format_money(amount)}"
+        for code, amount in budgets.items()
+        if code
+    ]
+    by_source = f" ({'; '.join(parts)})" if parts else ""
+    return t(
+        "doc.tasks_budget",
+        lang,
+        n=group_thousands(count),
+        total=format_money(total),
+        sources=by_source,
+    )
+
+
 def projects_blocks(tasks: list[dict[str, Any]], inp: ReportInput) -> list[Block]:
     lang = inp.lang
     table, total = project_table(tasks, inp)
+    budgets = task_budgets(tasks, inp)
     blocks: list[Block] = [Para(table.title, "heading")]
-    if not table.rows:
+    if not table.rows and not budgets:
         return [*blocks, Para(t("doc.no_projects", lang))]
-    blocks.append(table)
+    blocks.append(table if table.rows else Para(t("doc.no_project_records", lang)))
     if total is not None:
         blocks.append(Para(t("doc.projects_total", lang, total=format_money(total))))
-    return blocks
+    return blocks + ([Para(budgets)] if budgets else [])
 
 
 def results_section(tasks: list[dict[str, Any]], inp: ReportInput) -> Section:
@@ -771,8 +789,8 @@ def find_shortcomings(tasks: list[dict[str, Any]], inp: ReportInput) -> Shortcom
     cutoff = inp.period.cutoff_to
     return Shortcomings(
         overdue_table(tasks, inp),
-        [x for x in order_tasks(tasks, inp) if task_status(x, cutoff) == "overdue"],
-        [x for x in order_tasks(tasks, inp) if is_stalled(x, inp)],
+        order_tasks((x for x in tasks if task_status(x, cutoff) == "overdue"), inp),
+        order_tasks((x for x in tasks if is_stalled(x, inp)), inp),
         [i for i, achieved in judged_indicators(inp) if not achieved],
         notice_lines(inp),
     )
