@@ -15,7 +15,13 @@ Rules the report applies (see also DOMAIN.md):
 * *stalled* (chậm tiến độ): an open task with a deadline, started before the period, whose
   status and progress did not change during the period (or that is paused);
 * a conclusion notice is late when issued more than 5 working days after its meeting, or
-  still missing at the cut-off after that deadline.
+  still missing at the cut-off after that deadline;
+* the narrative says only what the data says: section II lists the tasks by task group
+  (lĩnh vực; by source when no task carries one), the projects of the period (their dates
+  overlap it; with none, their task is in it or their issued plan covers it) with the kinh
+  phí recorded, and an assessment computed from the counts; section III counts what is
+  outstanding and quotes the records' own notes (ghi chú); a figure the data lacks is left
+  out, never estimated.
 """
 
 from __future__ import annotations
