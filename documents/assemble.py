@@ -173,7 +173,9 @@ def header_for(
     recipients = (
         opts.recipients
         or typed
-        or default_recipients(opts.lang, drafting_unit(store, body, opts.period.cutoff_to))
+        or default_recipients(
+            opts.lang, drafting_unit(store, body, opts.period.cutoff_to), body.name
+        )
     )
     return Header(
         body.org_lines,

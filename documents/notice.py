@@ -18,6 +18,7 @@ from documents.reporting import (
     build_notice,
     day,
     has_conclusions,
+    members_line,
 )
 from domain.dates import format_date
 from domain.errors import Conflict, ValidationError
@@ -114,7 +115,7 @@ def notice_header(
     number = data.get("number") or body.number("TB")
     chosen = signer_choice or default_signer(body, meeting, notice)
     title, name = signature(body, chosen, lang)
-    recipients = [t("doc.notice_members", lang)]
+    recipients = [members_line(lang, body.name)]
     header = Header(
         body.org_lines,
         f"{t('doc.number', lang)}: {number}",

@@ -11,7 +11,7 @@ from typing import Any
 
 from documents.drafting import archive_for
 from documents.issuer import body_of, signature
-from documents.reporting import Document, Header, Section, Table
+from documents.reporting import Document, Header, Section, Table, members_line
 from domain.errors import SotayError, ValidationError
 from domain.i18n import Lang, t
 from domain.periods import year as year_period
@@ -259,7 +259,7 @@ def ranking_document(
         store.today(),
         signer_title,
         name,
-        [t("doc.notice_members", lang), archive_for(store, body, year_end, lang)],
+        [members_line(lang, body.name), archive_for(store, body, year_end, lang)],
     )
     group = t(f"ranking_group.{spec.group}", lang)
     return Document(

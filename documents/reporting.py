@@ -966,9 +966,17 @@ def archive_line(lang: Lang, unit: str = "") -> str:
     return t("doc.archive_unit", lang, unit=unit) if unit else t("doc.archive", lang)
 
 
-def default_recipients(lang: Lang, drafting: str = "") -> list[str]:
-    """The committee's members, then the archive (with the drafting unit when known)."""
-    return [t("doc.notice_members", lang), archive_line(lang, drafting)]
+def members_line(lang: Lang, body_name: str = "") -> str:
+    """ "Các thành viên Ban Điều hành …;": the members of the issuing body itself, by its
+    name (a Ban Điều hành or a Hội đồng does not send to "Thành viên Ban Chỉ đạo")."""
+    if body_name:
+        return t("doc.members_of", lang, body=body_name)
+    return t("doc.notice_members", lang)
+
+
+def default_recipients(lang: Lang, drafting: str = "", body_name: str = "") -> list[str]:
+    """The body's members, then the archive (with the drafting unit when known)."""
+    return [members_line(lang, body_name), archive_line(lang, drafting)]
 
 
 # ---------------------------------------------------------------------------

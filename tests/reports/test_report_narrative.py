@@ -296,10 +296,17 @@ def test_luu_vt_names_the_drafting_unit_when_the_body_has_one(demo_store: Store)
         return build_report(collect_report(demo_store, opts)).header.recipients
 
     # Nguyễn Ngọc Hà (Trung tâm Thông tin) leads UBDT's Tổ Thư ký from 30/07/2014
-    assert recipients("vn/ubdt", "2022-Q2") == ["Thành viên Ban Chỉ đạo;", "Lưu: VT, TTTT."]
-    assert recipients("vn/ubdt", "2012-Q4") == ["Thành viên Ban Chỉ đạo;", "Lưu: VT."]
+    ubdt_cds = "Các thành viên Ban Chỉ đạo Chuyển đổi số của Ủy ban Dân tộc;"
+    assert recipients("vn/ubdt", "2022-Q2") == [ubdt_cds, "Lưu: VT, TTTT."]
+    assert recipients("vn/ubdt", "2012-Q4") == [
+        "Các thành viên Ban Chỉ đạo ứng dụng công nghệ thông tin của Ủy ban Dân tộc;",
+        "Lưu: VT.",
+    ]
     # the data names no secretariat for Bắc Giang's committee: nothing is guessed
-    assert recipients(BG, "2011-H1") == ["Thành viên Ban Chỉ đạo;", "Lưu: VT."]
+    assert recipients(BG, "2011-H1") == [
+        "Các thành viên Ban Chỉ đạo CNTT tỉnh Bắc Giang;",
+        "Lưu: VT.",
+    ]
     notice, _timing = notice_document(demo_store, demo_id("m.cds-q2-2022"))
     assert notice.header.recipients[-1] == "Lưu: VT, TTTT."
 
@@ -313,3 +320,15 @@ def test_an_amount_never_wraps_in_the_docx(q1: Store, tmp_path: Path) -> None:
     width = amounts[0].width
     assert width is not None
     assert width.twips >= text_width("12.000.000.000 đ", 12) + CELL_PADDING_DXA
+
+
+def test_nơi_nhận_names_the_members_of_the_issuing_body_itself(demo_store: Store) -> None:
+    """A Ban Điều hành's notice goes to the members of that Ban Điều hành, not to
+    "Thành viên Ban Chỉ đạo" (a body it is not)."""
+    notice, _timing = notice_document(demo_store, demo_id("m.bdh2010"))
+    assert notice.header.recipients == [
+        "Các thành viên Ban Điều hành triển khai công tác ứng dụng CNTT trong hoạt động của cơ "
+        "quan Nhà nước;",
+        "Cục Ứng dụng công nghệ thông tin;",
+        "Lưu: VT.",
+    ]
