@@ -93,3 +93,19 @@ def test_word_prefix_matching_is_accent_insensitive() -> None:
     assert labels("binh tr") == ["Trần Thị Bình"]
     assert labels("an") == ["Nguyễn Văn An"]  # a word's start, not its middle ("Ngân", "nhánh")
     assert labels("skhdt") == ["Sở Kế hoạch và Đầu tư"]
+
+
+async def test_down_on_a_picked_field_offers_every_other_choice(
+    store: Store, ids: dict[str, str]
+) -> None:
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        app.edit_record("task", ids["late"])  # led by Trung tâm Thông tin
+        await pilot.pause()
+        box = next(b for b in app.screen.query(PickBox) if b.spec.name == "lead_unit_id")
+        box.picker.input.focus()
+        await pilot.pause()
+        assert shown(app, box.picker) == []  # a picked field keeps its text clear of a list
+        await pilot.press("down", "down", "enter")
+        assert box.picker.text == "Sở Thông tin và Truyền thông"
+        assert box.picker.value == ids["STTTT"]

@@ -173,8 +173,9 @@ class PickField(Vertical):
 
     def _open_list(self) -> None:
         """The matches of what is typed, highlighted from the top; every choice, none
-        highlighted (Enter picks nothing), while nothing is typed."""
-        typed = bool(self.input.value.strip())
+        highlighted (Enter picks nothing), while nothing is typed or the field shows its
+        choice (↓ on a picked field offers the others)."""
+        typed = bool(self.input.value.strip()) and self.choice is None
         self._matches = match(self.choices, self.input.value) if typed else list(self.choices)
         self._show_matches(0 if typed else None)
 
