@@ -4,12 +4,14 @@ the unit's ``signers`` field like any other (so they sync, and documents sign wi
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from textual.widgets import Input
 
 from sync.store import Store
-from tests.helpers.app import SIZE, make_app, type_text
+from tests.helpers.app import SIZE, make_app, settle, type_text
+from tests.helpers.server import Server
 from tui.app import SotayApp
 from tui.widgets.forms import SignerRow, SignersBox
 
@@ -114,3 +116,40 @@ async def test_clearing_a_row_removes_the_signer(store: Store, ids: dict[str, st
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "signers" not in store.get(unit).data  # type: ignore[union-attr]
+
+
+async def test_a_member_on_two_rows_is_refused(store: Store, ids: dict[str, str]) -> None:
+    unit = committee(store, ids)
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        box = await open_signers(app, pilot, unit)
+        await fill(pilot, box.rows()[1], "an", "Phó Trưởng ban", "kt")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert box.error_text == "Dòng 2: Nguyễn Văn An đã có ở dòng trên."
+        assert store.get(unit).data["signers"] == {ids["Nguyễn Văn An"]: HEAD}  # type: ignore[union-attr]
+
+
+async def test_signers_saved_in_the_form_reach_the_offices_other_machine(
+    store: Store, ids: dict[str, str], server: Server, tmp_path: Path
+) -> None:
+    unit = committee(store, ids)
+    client, _switch = server.client(store)
+    app = make_app(store, client)
+    async with app.run_test(size=SIZE) as pilot:
+        box = await open_signers(app, pilot, unit)
+        await fill(pilot, box.rows()[1], "binh", "Phó Trưởng ban", "kt")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("f5")
+        await settle(app, pilot)
+    assert store.pending_count() == 0
+    with Store.create(tmp_path / "second", office=store.office, name="Máy thứ hai") as other:
+        second, _ = server.client(other)
+        await second.sync()
+        record = other.get(unit)
+        assert record is not None
+        assert record.data["signers"] == {
+            ids["Nguyễn Văn An"]: HEAD,
+            ids["Trần Thị Bình"]: {"position": "Phó Trưởng ban", "form": "kt", "order": 1},
+        }
