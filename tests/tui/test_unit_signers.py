@@ -153,3 +153,21 @@ async def test_signers_saved_in_the_form_reach_the_offices_other_machine(
             ids["Nguyễn Văn An"]: HEAD,
             ids["Trần Thị Bình"]: {"position": "Phó Trưởng ban", "form": "kt", "order": 1},
         }
+
+
+async def test_switching_the_language_leaves_the_signers_unchanged(
+    store: Store, ids: dict[str, str]
+) -> None:
+    unit = committee(store, ids)
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        box = await open_signers(app, pilot, unit)
+        assert not box.dirty
+        await pilot.press("f2")
+        await pilot.pause()
+        row = box.rows()[0]
+        assert (row.form.text, row.person.input.placeholder) == (
+            "TM. (on behalf of the body)",
+            "Name",
+        )
+        assert not box.dirty

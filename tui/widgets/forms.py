@@ -591,9 +591,10 @@ class SignerRow(Horizontal):
         return not (self.person.text.strip() or self.text("position") or self.text("behalf"))
 
     def snapshot(self) -> tuple[object, ...]:
-        person, form = self.person, self.form
-        typed = (self.text("position"), self.text("behalf"))
-        return (person.value, person.text, form.value, form.text, *typed)
+        """What the row holds: a picked value by itself (its label follows the language),
+        text typed that matches nothing as it is."""
+        picked = [(p.value, p.text if p.choice is None else "") for p in (self.person, self.form)]
+        return (*picked, self.text("position"), self.text("behalf"))
 
     def relabel(self, lang: Lang) -> None:
         if not self.children:
