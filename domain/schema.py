@@ -325,8 +325,8 @@ SPECS: dict[str, KindSpec] = {
                 F("parent_name"),
                 F("symbol"),
                 F("place"),
-                # typed as data for now: the form has no editor for a list of signers yet
-                F("signers", "map", target="person", prefix="signer", item="signer", form=False),
+                # who signs (person → chức vụ, TM. / KT. / TL. / Q. / plain, for whom, order)
+                F("signers", "map", target="person", prefix="signer", item="signer"),
             ),
             order=(("valid_from", "valid_to"),),
         ),

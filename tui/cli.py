@@ -51,8 +51,8 @@ COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
 Handler = Callable[[argparse.Namespace, "Context"], int]
 
 #: Commands that only read the profile (their output files go elsewhere).  ``report`` and
-#: ``ranking`` with ``--save`` write a record, and ``import-plan`` only with ``--dry-run``
-#: reads: see :func:`reads_only`.
+#: ``ranking`` with ``--save`` write a record (so does ``report --section``), and
+#: ``import-plan`` only with ``--dry-run`` reads: see :func:`reads_only`.
 READ_ONLY_COMMANDS = frozenset(
     {"ls", "show", "find", "export", "status", "report", "notice", "ranking", "rollup", "conflicts"}
 )
@@ -80,7 +80,8 @@ def reads_only(args: argparse.Namespace) -> bool:
         return bool(getattr(args, "dry_run", False)) and not getattr(args, "yes", False)
     if command == "removals":
         return not getattr(args, "accept", False)
-    return command in READ_ONLY_COMMANDS and not getattr(args, "save", False)
+    edits = getattr(args, "section", None) is not None or getattr(args, "refresh_section", None)
+    return command in READ_ONLY_COMMANDS and not (getattr(args, "save", False) or edits)
 
 
 def default_data_dir() -> Path:

@@ -15,7 +15,7 @@ import orjson
 from domain.errors import NotFound, Problem, ValidationError
 from domain.i18n import LANGS, t
 from domain.records import spec_for
-from domain.schema import SPECS
+from domain.schema import SIGNING_FORMS, SPECS
 from domain.text import fold
 from sync.store import Store
 
@@ -99,11 +99,27 @@ def _parse_set(store: Store, target: str | None, value: str, field: str) -> list
     return [resolve_ref(store, target, item, field) for item in items]
 
 
+def _parse_signer(store: Store, item: str, order: int, field: str) -> tuple[str, dict[str, Any]]:
+    """``Nguyễn Văn An:Trưởng ban:TM.:Ban Chỉ đạo`` → the person's ID and how they sign
+    (chức vụ, then optionally the form, TM. / KT. / TL. / Q. or plain, and for whom)."""
+    person, _, rest = item.partition(":")
+    position, _, rest = rest.partition(":")
+    form, _, behalf = rest.partition(":")
+    code = fold(form).strip().rstrip(".")
+    signer: dict[str, Any] = {"position": position.strip(), "order": order}
+    signer["form"] = code if code in SIGNING_FORMS else form.strip() or "plain"
+    if behalf.strip():
+        signer["behalf"] = behalf.strip()
+    return resolve_ref(store, "person", person, field), signer
+
+
 def _parse_map(store: Store, kind: str, name: str, value: str) -> dict[str, Any]:
     model = spec_for(kind)
     items = [v for v in _SPLIT.split(value.strip()) if v]
     if model.by_name[name].item == "reading":
         return dict(_parse_reading(item, name) for item in items)
+    if model.by_name[name].item == "signer":
+        return dict(_parse_signer(store, item, n, name) for n, item in enumerate(items))
     target = model.refs.get(name)
     out: dict[str, Any] = {}
     for item in items:

@@ -179,3 +179,27 @@ async def test_rollup_shows_each_office_and_the_servers_last_sync(
         await pilot.press("s")  # sort by the next column: still every office
         assert len(screen.query_one(VirtualTable).rows) == len(rows)
     db.close()
+
+
+async def test_the_export_message_names_the_full_path_of_the_file_written(
+    demo_store: Store, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """Issue 11, point 11: "Đã xuất bao-cao.docx" told nobody which folder it went to."""
+    monkeypatch.chdir(tmp_path)
+    app = make_app(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("9")
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#kind", Select).value = "half"
+        screen.query_one("#period", Input).value = "2011-H1"
+        screen.query_one("#scope", Input).value = "vn/bac-giang"
+        await pilot.click("#preview")
+        await settle(app, pilot)
+        screen.query_one("#path", Input).value = "bg.docx"
+        await pilot.click("#export")
+        await pilot.pause()
+        written = tmp_path.resolve() / "bg.docx"
+        assert written.is_file()
+        assert [str(n.message) for n in app._notifications][-1] == f"Đã xuất {written}"
+        assert status(app) == f"Đã xuất {written}"

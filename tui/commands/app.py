@@ -141,7 +141,7 @@ def open_demo(args: argparse.Namespace, ctx: Context) -> int:
             offered = True
 
             def welcome(app: SotayApp) -> None:
-                app.notify(f"{ready}\n{second}", markup=False, timeout=20)
+                app.notify(f"{ready}\n{second}", markup=False, timeout=8)
 
             return run_app(store, hq, ctx.lang, on_first_paint=welcome)
     finally:

@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 from documents import plan_import, rollup
 from documents import ranking as rk
-from documents.assemble import ReportOptions, collect_report
+from documents.assemble import ReportOptions, collect_report, report_record
 from documents.export import formats_for, save_report, write_document
 from documents.notice import late_document, late_meetings, notice_document, timing_note
 from documents.render_md import to_markdown
 from documents.reporting import Document, build_report
 from domain.dates import format_date, parse_date
-from domain.errors import ValidationError
+from domain.errors import SotayError, ValidationError
 from domain.holidays import NoticeTiming
 from domain.i18n import Lang, t
 from domain.money import group_thousands
@@ -72,6 +72,26 @@ def register(sub: Any, lang: Lang) -> None:
         "--save",
         action="store_true",
         help=t("cli.help.save_as_report_record", lang),
+    )
+    sections = range(1, 6)
+    r.add_argument(
+        "--section",
+        type=int,
+        choices=sections,
+        metavar=t("cli.metavar.section", lang),
+        help=t("cli.help.section", lang),
+    )
+    r.add_argument(
+        "--text", metavar=t("cli.metavar.text", lang), help=t("cli.help.section_text", lang)
+    )
+    r.add_argument(
+        "--refresh-section",
+        type=int,
+        choices=sections,
+        action="append",
+        default=[],
+        metavar=t("cli.metavar.section", lang),
+        help=t("cli.help.refresh_section", lang),
     )
 
     n = p["notice"]
@@ -147,8 +167,30 @@ def _resolve_plan(store: Store, text: str) -> str:
     return store.require(text).id
 
 
+def section_edits(args: argparse.Namespace) -> dict[int, str | None]:
+    """The sections the command sets (``--section N --text …``, ``-`` for standard input)
+    or gives back to the draft (``--refresh-section N``, or an empty ``--text``)."""
+    edits: dict[int, str | None] = dict.fromkeys(args.refresh_section)
+    if args.section is None:
+        if args.text is not None:
+            raise SotayError("cli.text_needs_section")
+        return edits
+    if args.text is None:
+        raise SotayError("cli.section_needs_text")
+    text = sys.stdin.read() if args.text == "-" else args.text
+    edits[args.section] = text if text.strip() else None
+    return edits
+
+
+def _say_sections(ctx: Context, edits: dict[int, str | None]) -> None:
+    for n, text in sorted(edits.items()):
+        key = "out.section_refreshed" if text is None else "out.section_set"
+        ctx.console.print(t(key, ctx.lang, section=t(f"field.section_{n}", ctx.lang)))
+
+
 def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
     period = parse_period(args.period, args.kind)
+    edits = section_edits(args)
     with ctx.open_store() as store:
         scope = args.scope or store.office
         opts = ReportOptions(
@@ -161,15 +203,25 @@ def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
             date=parse_date(args.date) if args.date else None,
             signer=args.signer,
             recommendations=args.recommendations,
+            sections=edits,
         )
         document = build_report(collect_report(store, opts))
         emit(ctx, document, args)
-        if args.save:
+        if args.save or edits:  # an edited section is kept only with the report record
             record = save_report(
-                store, document, period, scope, opts.unit_id, args.recommendations or ""
+                store, document, period, scope, opts.unit_id, _recommendations(store, opts)
             )
+            _say_sections(ctx, edits)
             ctx.console.print(t("out.saved", ctx.lang, id=record.id))
     return 0
+
+
+def _recommendations(store: Store, opts: ReportOptions) -> str:
+    """Section V's text as given, else as saved: setting another section keeps it."""
+    if opts.recommendations is not None:
+        return opts.recommendations
+    saved = report_record(store, opts.scope, opts.period)
+    return str(saved.flat.get("recommendations") or "") if saved is not None else ""
 
 
 def cmd_notice(args: argparse.Namespace, ctx: Context) -> int:

@@ -293,7 +293,8 @@ class ReportsScreen(FormSectionScreen):
         if self.built is None:
             self.set_status(t("reports.need_preview", self.lang), error=True)
             return
-        path = Path(self.query_one("#path", Input).value.strip() or "bao-cao.docx").expanduser()
+        typed = self.query_one("#path", Input).value.strip() or "bao-cao.docx"
+        path = Path(typed).expanduser().resolve()  # the message names the folder too
         try:
             written = [
                 write_document(self.built.document, path, fmt) for fmt in formats_for(path, None)
@@ -301,7 +302,9 @@ class ReportsScreen(FormSectionScreen):
         except SotayError as exc:
             self.set_status(exc.message(self.lang), error=True)
             return
-        self.set_status(t("reports.exported", self.lang, path=", ".join(map(str, written))))
+        message = t("reports.exported", self.lang, path=", ".join(map(str, written)))
+        self.set_status(message)
+        self.notify(message, markup=False)
 
     def action_rollup(self) -> None:
         self.app.show_rollup()

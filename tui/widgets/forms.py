@@ -10,14 +10,14 @@ typing part of their name, accents optional.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import DescendantBlur
 from textual.message import Message
 from textual.widgets import Input, Label, Static, TextArea
@@ -28,7 +28,7 @@ from domain.i18n import Lang, t
 from domain.money import group_thousands
 from domain.records import check_field
 from domain.rules import stt_key
-from domain.schema import SPECS, Codes
+from domain.schema import SIGNING_FORMS, SPECS, Codes
 from domain.text import collation_key, safe_display
 from sync.record import Record
 from sync.store import Store
@@ -70,7 +70,9 @@ def spec_for(kind: str, name: str) -> FieldSpec:
     if field is None:
         return FieldSpec(kind, name, "text")
     widget = WIDGETS.get(field.type, "text")
-    if field.type == "map":
+    if field.item == "signer":
+        widget = "signers"
+    elif field.type == "map":
         widget = "attendees" if field.labels else "readings" if field.item == "reading" else "text"
     elif widget == "ref" and not field.target:
         widget = "text"  # a reference to a record of any kind (a conflict's record)
@@ -544,6 +546,157 @@ class ReadingsBox(TextBox):
         return self.check(readings["readings"])
 
 
+class SignerRow(Horizontal):
+    """One signer: the person, their chức vụ, how they sign (TM. / KT. / TL. / Q. / in their
+    own name) and for whom; a row with none of these is left out."""
+
+    app = getters.app(SotayApp)
+
+    def __init__(
+        self,
+        people: Callable[[], list[Choice]],
+        forms: Callable[[], list[Choice]],
+        person: str | None = None,
+        item: Mapping[str, Any] | None = None,
+    ) -> None:
+        super().__init__(classes="signer-row")
+        self._people, self._forms, self._person = people, forms, person
+        self._item = dict(item or {})
+
+    def compose(self) -> ComposeResult:
+        item, form = self._item, self._item.get("form") or ("plain" if self._person else None)
+        yield PickField(self._people, self._person, classes="signer-person")
+        yield Input(safe_display(item.get("position")), compact=True, classes="signer-position")
+        yield PickField(self._forms, form, classes="signer-form")
+        yield Input(safe_display(item.get("behalf")), compact=True, classes="signer-behalf")
+
+    def on_mount(self) -> None:
+        self.relabel(self.app.ui_lang)
+
+    @property
+    def person(self) -> PickField:
+        return self.query_one(".signer-person", PickField)
+
+    @property
+    def form(self) -> PickField:
+        return self.query_one(".signer-form", PickField)
+
+    def text(self, name: str) -> str:
+        return self.query_one(f".signer-{name}", Input).value.strip()
+
+    @property
+    def blank(self) -> bool:
+        if not self.children:
+            return True  # just added, its fields not made yet: empty
+        return not (self.person.text.strip() or self.text("position") or self.text("behalf"))
+
+    def snapshot(self) -> tuple[object, ...]:
+        """What the row holds: a picked value by itself (its label follows the language),
+        text typed that matches nothing as it is."""
+        picked = [(p.value, p.text if p.choice is None else "") for p in (self.person, self.form)]
+        return (*picked, self.text("position"), self.text("behalf"))
+
+    def relabel(self, lang: Lang) -> None:
+        if not self.children:
+            return  # labelled when its fields are made (see on_mount)
+        self.person.set_placeholder(t("ui.signers.person", lang))
+        self.query_one(".signer-position", Input).placeholder = t("ui.signers.position", lang)
+        self.form.set_placeholder(t("ui.signers.form", lang))
+        self.query_one(".signer-behalf", Input).placeholder = t("ui.signers.behalf", lang)
+        form = self.form
+        chosen = form.value
+        form.reset_choices()
+        if chosen is not None:
+            form.pick(next((c for c in form.choices if c.value == chosen), None))
+
+
+class SignersBox(FieldBox):
+    """Who signs for a body (a committee unit): a row per signer in signing order, the first
+    signing by default; typing into the empty last row adds another."""
+
+    def editor(self) -> ComposeResult:
+        head = [Label("", classes=f"signer-{name}") for name in SIGNER_COLUMNS]
+        yield Horizontal(*head, classes="signer-row signers-head")
+        signers = dict(self.initial or {})
+        ordered = sorted(signers, key=lambda p: _signing_order(signers[p]))
+        rows = [self._row(person, signers[person]) for person in ordered]
+        yield Vertical(*rows, self._row(), classes="signer-rows")
+        yield Static("", classes="signers-hint")
+
+    def _row(self, person: str | None = None, item: Any = None) -> SignerRow:
+        return SignerRow(self.people, self.forms, person, item if isinstance(item, dict) else {})
+
+    def people(self) -> list[Choice]:
+        return record_choices(self.app.store, "person")
+
+    def forms(self) -> list[Choice]:
+        return enum_choices(FieldSpec("unit", "form", "choice", codes=SIGNING_FORMS), self.lang)
+
+    def rows(self) -> list[SignerRow]:
+        return list(self.query(SignerRow))
+
+    def relabel(self) -> None:
+        super().relabel()
+        for name, label in zip(SIGNER_COLUMNS, self.query(".signers-head Label"), strict=True):
+            cast(Label, label).update(t(f"ui.signers.{name}", self.lang))
+        self.query_one(".signers-hint", Static).update(t("ui.signers.hint", self.lang))
+        for row in self.rows():
+            row.relabel(self.lang)
+
+    def snapshot(self) -> Any:
+        return tuple(row.snapshot() for row in self.rows() if not row.blank)
+
+    def value(self) -> Any:
+        signers: dict[str, dict[str, Any]] = {}
+        for number, row in enumerate((r for r in self.rows() if not r.blank), 1):
+            person, item = self._signer(row, number)
+            if person in signers:
+                name = row.person.text
+                raise ValidationError.single(
+                    self.spec.name, "ui.signers.twice", row=number, name=name
+                )
+            signers[person] = {**item, "order": number - 1}
+        return self.check(signers or None)
+
+    def _signer(self, row: SignerRow, number: int) -> tuple[str, dict[str, Any]]:
+        name, person, form = self.spec.name, row.person, row.form
+        if person.choice is None and not person.settle():
+            raise ValidationError.single(
+                name, "ui.signers.no_person", row=number, value=person.text
+            )
+        if not row.text("position"):
+            raise ValidationError.single(name, "ui.signers.no_position", row=number)
+        if form.text.strip() and form.choice is None and not form.settle():
+            names = ", ".join(c.label for c in form.choices)
+            raise ValidationError.single(
+                name, "validation.bad_choice", value=form.text, choices=names
+            )
+        item = {"position": row.text("position"), "form": form.value or "plain"}
+        return str(person.value), item | (
+            {"behalf": row.text("behalf")} if row.text("behalf") else {}
+        )
+
+    @on(Input.Changed)
+    @on(PickField.Picked)
+    def _typed(self, event: Message) -> None:
+        rows = self.rows()
+        if rows and not rows[-1].blank:
+            self.query_one(".signer-rows", Vertical).mount(self._row())
+        self.edited()
+
+    def on_descendant_blur(self, event: DescendantBlur) -> None:
+        if self.dirty or self.has_class("-invalid"):
+            self.validate_now()
+
+
+SIGNER_COLUMNS = ("person", "position", "form", "behalf")
+
+
+def _signing_order(item: Any) -> tuple[bool, int]:
+    order = item.get("order") if isinstance(item, dict) else None
+    return (order is None, order if isinstance(order, int) else 0)
+
+
 BOXES: dict[str, type[FieldBox]] = {
     "text": TextBox,
     "number": NumberBox,
@@ -555,6 +708,7 @@ BOXES: dict[str, type[FieldBox]] = {
     "refs": MultiBox,
     "attendees": MultiBox,
     "readings": ReadingsBox,
+    "signers": SignersBox,
 }
 
 

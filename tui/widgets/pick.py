@@ -1,13 +1,16 @@
 """Type-ahead pickers: choose a unit, a person, a plan or a status by typing part of its name.
 
-Matching is accent- and case-insensitive (``"trung tam thong tin"`` and ``"TTTT"`` both find
-Trung tâm Thông tin): every typed word must occur in the folded name or abbreviation.  The
-matches drop down under the field; ↓↑ move, Enter picks.  Leaving the field picks the only
-match, or an exact one; anything else stays as typed and the form says what is wrong.
+Matching is accent- and case-insensitive (``"trung tam thong tin"``, ``"tr"`` and ``"TTTT"``
+all find Trung tâm Thông tin): every typed word must start a word of the folded name or
+abbreviation.  The list drops down under the field as soon as it is focused (every choice
+while nothing is typed, none highlighted) and narrows as letters are typed; ↓↑ move, Enter
+picks, Esc closes it.  Leaving the field picks the only match, or an exact one; anything
+else stays as typed and the form says what is wrong.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
@@ -24,6 +27,7 @@ from domain.text import fold
 from tui.app import is_typing
 
 SHOWN = 8
+_WORD = re.compile(r"[^\W_]+")
 #: The key of a name typed in full that is on no list (a guest attendee): ``FREE + name``.
 FREE = "free:"
 
@@ -37,16 +41,22 @@ class Choice:
 
     @classmethod
     def make(cls, value: str, label: str, detail: str = "", *aliases: str) -> Choice:
-        return cls(value, label, detail, fold(" ".join((label, detail, *aliases))))
+        return cls(value, label, detail, words_of(" ".join((label, detail, *aliases))))
+
+
+def words_of(text: str) -> str:
+    """The folded words of ``text``, each after a space: ``" so noi vu snv"``, so that
+    ``" " + typed in words`` says whether a typed word starts one of them."""
+    return "".join(" " + word for word in _WORD.findall(fold(text)))
 
 
 def match(choices: Sequence[Choice], text: str) -> list[Choice]:
-    """Choices whose folded text holds every typed word; exact and prefix matches first."""
+    """Choices with a word starting with each typed word; exact and prefix matches first."""
     needle = fold(text).strip()
-    words = needle.split()
-    if not words:
+    starts = [" " + word for word in _WORD.findall(needle)]
+    if not starts:
         return []
-    found = [c for c in choices if all(w in c.folded for w in words)]
+    found = [c for c in choices if all(w in c.folded for w in starts)]
 
     def rank(choice: Choice) -> int:
         label, detail = fold(choice.label), fold(choice.detail)
@@ -87,6 +97,7 @@ class PickField(Vertical):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down", "move(1)", show=False),
         Binding("up", "move(-1)", show=False),
+        Binding("escape", "close_list", show=False),
     ]
 
     class Picked(Message):
@@ -154,14 +165,29 @@ class PickField(Vertical):
         if self.choice is not None and event.value == self.choice.label:
             return
         self.choice = None
-        self._matches = match(self.choices, event.value) if event.value.strip() else []
-        self._show_matches()
+        self._open_list()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if event.widget is self.input and self.choice is None:
+            self._open_list()
+
+    def _open_list(self) -> None:
+        """The matches of what is typed, highlighted from the top; every choice, none
+        highlighted (Enter picks nothing), while nothing is typed or the field shows its
+        choice (↓ on a picked field offers the others)."""
+        typed = bool(self.input.value.strip()) and self.choice is None
+        self._matches = match(self.choices, self.input.value) if typed else list(self.choices)
+        self._show_matches(0 if typed else None)
 
     def _hide(self) -> None:
         if self._dropdown is not None:
             self._dropdown.display = False
 
-    def _show_matches(self) -> None:
+    @property
+    def list_open(self) -> bool:
+        return self._dropdown is not None and bool(self._dropdown.display) and bool(self._matches)
+
+    def _show_matches(self, highlight: int | None = 0) -> None:
         shown = self._matches[:SHOWN]
         if not shown or not self.input.has_focus:
             self._hide()
@@ -176,7 +202,7 @@ class PickField(Vertical):
         dropdown.add_options([Option(self._option_text(c)) for c in shown])
         if len(self._matches) > SHOWN:
             dropdown.add_option(Option(f"… +{len(self._matches) - SHOWN}", disabled=True))
-        dropdown.highlighted = 0
+        dropdown.highlighted = highlight
         dropdown.display = True
 
     @staticmethod
@@ -184,21 +210,31 @@ class PickField(Vertical):
         return f"{choice.label} · {choice.detail}" if choice.detail else choice.label
 
     def action_move(self, delta: int) -> None:
+        if not self.list_open:
+            self._open_list()
         dropdown = self._dropdown
-        if dropdown is None or not dropdown.display or not self._matches:
+        if dropdown is None or not self.list_open:
             return
         count = min(len(self._matches), SHOWN)
-        current = dropdown.highlighted or 0
-        dropdown.highlighted = max(0, min(count - 1, current + delta))
+        current = dropdown.highlighted
+        target = 0 if current is None else current + delta
+        dropdown.highlighted = max(0, min(count - 1, target))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.list_open if action == "close_list" else True
+
+    def action_close_list(self) -> None:
+        self._hide()
 
     @on(Input.Submitted, ".pick-input")
     def _submitted(self, event: Input.Submitted) -> None:
         dropdown = self._dropdown
-        if dropdown is not None and dropdown.display and self._matches:
+        if dropdown is not None and self.list_open and dropdown.highlighted is not None:
             event.stop()
-            index = dropdown.highlighted or 0
+            index = dropdown.highlighted
             self.pick(self._matches[min(index, len(self._matches) - 1)])
             return
+        self._hide()
         if self.choice is None and self.settle():
             event.stop()
 
