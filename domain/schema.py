@@ -325,6 +325,8 @@ SPECS: dict[str, KindSpec] = {
                 F("parent_name"),
                 F("symbol"),
                 F("place"),
+                # its cơ quan thường trực, whose staff drafts its documents ("Lưu: VT, STTTT.")
+                F("standing_unit_id", "ref", target="unit"),
                 # who signs (person → chức vụ, TM. / KT. / TL. / Q. / plain, for whom, order)
                 F("signers", "map", target="person", prefix="signer", item="signer"),
             ),

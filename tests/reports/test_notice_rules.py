@@ -298,7 +298,7 @@ def test_bac_giang_notice_reads_in_sentence_and_is_not_sent_to_its_issuer(
         "Các thành viên Ban Chỉ đạo CNTT tỉnh Bắc Giang;",
         "Các Sở, ngành tỉnh Bắc Giang;",
         "Sở Thông tin và Truyền thông Bắc Giang;",
-        "Lưu: VT.",
+        "Lưu: VT, STTTT.",
     ]
 
 

@@ -302,10 +302,10 @@ def test_luu_vt_names_the_drafting_unit_when_the_body_has_one(demo_store: Store)
         "Các thành viên Ban Chỉ đạo ứng dụng công nghệ thông tin của Ủy ban Dân tộc;",
         "Lưu: VT.",
     ]
-    # the data names no secretariat for Bắc Giang's committee: nothing is guessed
+    # Bắc Giang's committee names Sở TT&TT its cơ quan thường trực (seed 004)
     assert recipients(BG, "2011-H1") == [
         "Các thành viên Ban Chỉ đạo CNTT tỉnh Bắc Giang;",
-        "Lưu: VT.",
+        "Lưu: VT, STTTT.",
     ]
     notice, _timing = notice_document(demo_store, demo_id("m.cds-q2-2022"))
     assert notice.header.recipients[-1] == "Lưu: VT, TTTT."
@@ -330,5 +330,5 @@ def test_nơi_nhận_names_the_members_of_the_issuing_body_itself(demo_store: St
         "Các thành viên Ban Điều hành triển khai công tác ứng dụng CNTT trong hoạt động của cơ "
         "quan Nhà nước;",
         "Cục Ứng dụng công nghệ thông tin;",
-        "Lưu: VT.",
+        "Lưu: VT, ƯDCNTT.",
     ]
