@@ -53,7 +53,7 @@ COLUMNS = [
     Column("title", "field.title", 28, flex=True),
     Column("lead", "ui.col.lead", 10),
     Column("due", "field.due", 10),
-    Column("budget", "field.budget", 15, align="right"),
+    Column("budget", "field.budget", 15, align="right", drop=1),
     Column("progress", "field.progress", 5, align="right"),
     Column("status", "field.status", 17),
 ]
