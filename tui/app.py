@@ -197,6 +197,8 @@ class SotayApp(App[int]):
         self.editor = Editor(store)
         self._on_first_paint = on_first_paint
         self._painted = False
+        #: the CSS update count of the last full re-parse of the styles (see refresh_css)
+        self._css_refreshed: int | None = None
         self._change_posted = False
         self._next_sync: float | None = None
         self._failures = 0
@@ -303,6 +305,17 @@ class SotayApp(App[int]):
             except Exception:  # closing a dead connection must not turn an exit into a crash
                 self.log.warning("sync client did not close cleanly")
         self.client_loop.stop()
+
+    def refresh_css(self, animate: bool = True) -> None:
+        """Re-parse the styles only when they changed (a theme, new variables).  Textual calls
+        this for every screen's first opening, twice, since a new screen has never seen a
+        refresh; but its widgets took the current styles when they mounted, so a re-parse
+        then (about 0.2 s each with 10k tasks, measured) changes nothing."""
+        if self._css_refreshed == self._css_update_count:
+            self.screen._css_update_count = self._css_update_count
+            return
+        super().refresh_css(animate)
+        self._css_refreshed = self._css_update_count
 
     def first_paint(self) -> None:
         if not self._painted:

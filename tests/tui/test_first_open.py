@@ -1,0 +1,56 @@
+"""A section's first opening does only what it must: no re-parse of the styles, no restyle of
+the whole screen, its data read once (issue 11: the 10k-task list took 137 ms, budget 50)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from textual.app import App
+from textual.css.stylesheet import Stylesheet
+from textual.screen import Screen
+
+from sync.store import Store
+from tests.helpers.app import make_app, settle
+from tui.screens.tasks import TasksScreen
+
+
+def count_calls(monkeypatch: pytest.MonkeyPatch, owner: type, name: str, calls: list[Any]) -> None:
+    original = getattr(owner, name)
+
+    def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(args[0] if args else kwargs.get("node"))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counted)
+
+
+async def test_opening_a_section_neither_reparses_nor_restyles_everything(
+    store: Store, ids: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        reparses: list[Any] = []
+        restyled: list[Any] = []
+        count_calls(monkeypatch, Stylesheet, "reparse", reparses)
+        count_calls(monkeypatch, App, "update_styles", restyled)
+        for key in ("3", "2", "4", "7"):
+            await pilot.press(key)
+            await settle(app, pilot)
+        assert reparses == []
+        assert [node for node in restyled if isinstance(node, Screen)] == []
+
+
+async def test_a_section_reads_its_rows_once_when_it_first_opens(
+    store: Store, ids: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads: list[Any] = []
+    count_calls(monkeypatch, TasksScreen, "refresh_data", reads)
+    app = make_app(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("3")
+        await settle(app, pilot)
+        assert len(reads) == 1
+        assert len(app.screen.query_one("#tasks").rows) == 2  # type: ignore[attr-defined]
