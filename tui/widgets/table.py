@@ -184,6 +184,8 @@ class VirtualTable(ScrollView, can_focus=True):
         self._drawn: dict[int, list[str]] = {}
         #: (width, column widths, detail lines) for the current rows and cursor
         self._laid_out: tuple[int, list[int], list[str]] | None = None
+        #: the component classes' styles, looked up once per paint
+        self._styles: dict[str, Style] = {}
         #: the headers the cells in ``_drawn`` were drawn under
         self._headings: list[str] = []
 
@@ -339,12 +341,17 @@ class VirtualTable(ScrollView, can_focus=True):
 
     # ---------------------------------------------------------------- render
     def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(name, partial=True)
+        """A component class's style, looked up once per paint."""
+        style = self._styles.get(name)
+        if style is None:
+            style = self._styles[name] = self.get_component_rich_style(name, partial=True)
+        return style
 
     def render_lines(self, crop: Region) -> list[Strip]:
         """Measure the rows on screen first, so that every line of a paint has the same
         column widths.  The cells drawn are kept while the rows and the headers (the
         language) stay the same."""
+        self._styles = {}
         top = self.scroll_offset.y
         bottom = min(len(self.rows), top + max(1, self.scrollable_content_region.height - 1))
         headings = [self._heading(c) for c in self.columns]
@@ -362,35 +369,40 @@ class VirtualTable(ScrollView, can_focus=True):
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
+        width = max(1, self.scrollable_content_region.width)
         base = self.rich_style
         widths, detail = self._layout()
         first_detail = self.scrollable_content_region.height - len(detail)
         if first_detail <= y < first_detail + len(detail):
-            text = fit(" › " + detail[y - first_detail], max(width, 1))
-            return Strip([Segment(text, base + self._style("virtual-table--detail"))])
+            text = fit(" › " + detail[y - first_detail], width)
+            return Strip([Segment(text, base + self._style("virtual-table--detail"))], width)
         if y == 0:
-            strip = self._header(widths, base + self._style("virtual-table--header"))
-        else:
-            index = self.scroll_offset.y + y - 1
-            if index < len(self.rows):
-                strip = self._row(index, widths, base)
-            elif index == 0:
-                text = fit(" " + self._empty(), max(width, 1))
-                strip = Strip([Segment(text, base + self._style("virtual-table--empty"))])
-            else:
-                return Strip.blank(width, base)
-        return strip.crop_extend(self.scroll_offset.x, self.scroll_offset.x + width, base)
+            return self._line(self._header(widths), base + self._style("virtual-table--header"))
+        index = self.scroll_offset.y + y - 1
+        if index < len(self.rows):
+            return self._line(*self._row(index, widths, base))
+        if index == 0:
+            text = fit(" " + self._empty(), width)
+            return Strip([Segment(text, base + self._style("virtual-table--empty"))], width)
+        return Strip.blank(width, base)
 
-    def _header(self, widths: list[int], style: Style) -> Strip:
+    def _line(self, text: str, style: Style) -> Strip:
+        """A header or row line as the view shows it: scrolled sideways, exactly as wide."""
+        width = max(1, self.scrollable_content_region.width)
+        x = self.scroll_offset.x
+        if x == 0 and cells(text) <= width:
+            return Strip([Segment(fit(text, width), style)], width)
+        return Strip([Segment(text, style)]).crop_extend(x, x + width, style)
+
+    def _header(self, widths: list[int]) -> str:
         parts = [
             fit(self._heading(column), width, column.align)
             for column, width in zip(self.columns, widths, strict=True)
             if width
         ]
-        return Strip([Segment(" " + " ".join(parts), style)])
+        return " " + " ".join(parts)
 
-    def _row(self, index: int, widths: list[int], base: Style) -> Strip:
+    def _row(self, index: int, widths: list[int], base: Style) -> tuple[str, Style]:
         row = self.rows[index]
         style = base
         kind = self._row_class(row) if self._row_class is not None else None
@@ -405,7 +417,7 @@ class VirtualTable(ScrollView, can_focus=True):
             for text, c, w in zip(texts, self.columns, widths, strict=True)
             if w
         ]
-        return Strip([Segment(" " + " ".join(cells_), style)])
+        return " " + " ".join(cells_), style
 
     # ------------------------------------------------------------- movement
     def _visible_rows(self) -> int:
