@@ -324,6 +324,19 @@ class SotayApp(App[int]):
                 self._on_first_paint(self)
             if self._connect is not None:
                 self.call_after_refresh(self._attach_client)
+            self.call_after_refresh(self._warm_styles)
+
+    def _warm_styles(self) -> None:
+        """After the first paint, while the dashboard is read: the styles of the text field
+        (every other section has one), then every style parsed into the stylesheet's own
+        cache (the start's re-parse filled another's), so a section's first opening parses
+        nothing (~10 ms with 10k tasks, measured)."""
+        stylesheet = self.stylesheet
+        for read_from, css, tie_breaker, scope in Input()._get_default_css():
+            stylesheet.add_source(
+                css, read_from=read_from, is_default_css=True, tie_breaker=tie_breaker, scope=scope
+            )
+        stylesheet.parse()
 
     def _committed(self, store: Store) -> None:
         self.derived.invalidate()

@@ -13,6 +13,7 @@ from textual.screen import Screen
 from sync.store import Store
 from tests.helpers.app import make_app, settle
 from tui.screens.tasks import TasksScreen
+from tui.widgets.frame import StatusLine
 
 
 def count_calls(monkeypatch: pytest.MonkeyPatch, owner: type, name: str, calls: list[Any]) -> None:
@@ -54,3 +55,16 @@ async def test_a_section_reads_its_rows_once_when_it_first_opens(
         await settle(app, pilot)
         assert len(reads) == 1
         assert len(app.screen.query_one("#tasks").rows) == 2  # type: ignore[attr-defined]
+
+
+async def test_the_status_line_draws_its_words_once_when_a_section_opens(
+    store: Store, ids: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        drawn: list[Any] = []
+        count_calls(monkeypatch, StatusLine, "relabel", drawn)
+        await pilot.press("3")
+        await settle(app, pilot)
+        assert len(drawn) == 1

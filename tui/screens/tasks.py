@@ -110,7 +110,7 @@ class TasksScreen(SotayScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.table.focus()
-        self._warm_filter()
+        self.call_after_refresh(self._warm_filter)  # after the first paint, not competing with it
 
     @work(thread=True, exclusive=True, group="warm", exit_on_error=False)
     def _warm_filter(self) -> None:
