@@ -34,12 +34,14 @@ async def test_opening_a_section_neither_reparses_nor_restyles_everything(
         await settle(app, pilot)
         reparses: list[Any] = []
         restyled: list[Any] = []
+        parses: list[Any] = []
         count_calls(monkeypatch, Stylesheet, "reparse", reparses)
+        count_calls(monkeypatch, Stylesheet, "parse", parses)
         count_calls(monkeypatch, App, "update_styles", restyled)
         for key in ("3", "2", "4", "7"):
             await pilot.press(key)
             await settle(app, pilot)
-        assert reparses == []
+        assert reparses == [] and parses == []
         assert [node for node in restyled if isinstance(node, Screen)] == []
 
 
