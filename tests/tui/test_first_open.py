@@ -8,10 +8,12 @@ from typing import Any
 import pytest
 from textual.app import App
 from textual.css.stylesheet import Stylesheet
+from textual.pilot import Pilot
 from textual.screen import Screen
 
 from sync.store import Store
 from tests.helpers.app import make_app, settle
+from tui.app import SotayApp
 from tui.screens.tasks import TasksScreen
 from tui.widgets.frame import StatusLine
 
@@ -70,3 +72,27 @@ async def test_the_status_line_draws_its_words_once_when_a_section_opens(
         await pilot.press("3")
         await settle(app, pilot)
         assert len(drawn) == 1
+
+
+async def test_a_section_opened_before_a_theme_change_takes_the_new_theme(
+    store: Store, ids: dict[str, str]
+) -> None:
+    """Skipping the re-parse of a section's first opening must not skip a real change."""
+    app = make_app(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await open_and_back(app, pilot)
+        dark = app.screen.query_one("#status-line").rich_style.bgcolor
+        app.theme = "textual-light"
+        await settle(app, pilot)
+        await pilot.press("3")
+        await settle(app, pilot)
+        light = app.screen.query_one("#tasks").rich_style.bgcolor
+        assert light is not None and dark is not None and light != dark
+        assert light == app.screen.query_one("#status-line").rich_style.bgcolor
+
+
+async def open_and_back(app: SotayApp, pilot: Pilot[Any]) -> None:
+    for key in ("3", "1"):
+        await pilot.press(key)
+        await settle(app, pilot)
