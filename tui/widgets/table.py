@@ -238,8 +238,9 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def _widths(self, available: int) -> list[int]:
         """Column widths for ``available`` cells: every column as wide as its header and its
-        content; the flexible ones share what is left and, on a narrow screen, shrink first
-        (down to their header), then the widest of the others."""
+        content; the flexible ones share what is left.  On a narrow screen the flexible ones
+        shrink first (to :data:`MIN_FLEX`), then the droppable columns hide, then the
+        flexible ones shrink to their header, and last the widest of the others."""
         heads = [cells(self._heading(c)) for c in self.columns]
         needs = [max(1, h, m) for h, m in zip(heads, self._measured, strict=True)]
         flex = [i for i, c in enumerate(self.columns) if c.flex]
@@ -287,6 +288,8 @@ class VirtualTable(ScrollView, can_focus=True):
         """The column widths and the highlighted row's cut text, for the current width."""
         width = max(1, self.scrollable_content_region.width)
         if self._laid_out is None or self._laid_out[0] != width:
+            if self.current is not None and self.has_focus:
+                self._texts(self.cursor)  # measured before the widths it is shown in
             widths = self._widths(width)
             self._laid_out = (width, widths, self._detail(widths, width))
         return self._laid_out[1], self._laid_out[2]
