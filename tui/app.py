@@ -197,6 +197,8 @@ class SotayApp(App[int]):
         self.editor = Editor(store)
         self._on_first_paint = on_first_paint
         self._painted = False
+        #: the CSS update count of the last full re-parse of the styles (see refresh_css)
+        self._css_refreshed: int | None = None
         self._change_posted = False
         self._next_sync: float | None = None
         self._failures = 0
@@ -304,6 +306,22 @@ class SotayApp(App[int]):
                 self.log.warning("sync client did not close cleanly")
         self.client_loop.stop()
 
+    def refresh_css(self, animate: bool = True) -> None:
+        """Re-parse the styles only when they changed (a theme, new variables).  Textual calls
+        this for every screen's first opening, twice, since a new screen has never seen a
+        refresh; but its widgets took the current styles when they mounted, so a re-parse
+        then (about 0.2 s each with 10k tasks, measured) changes nothing.  A screen opened
+        before the styles last changed is restyled, without a re-parse."""
+        if self._css_refreshed != self._css_update_count:
+            super().refresh_css(animate)
+            self._css_refreshed = self._css_update_count
+            return
+        screen = self.screen
+        if screen._css_update_count != self._css_update_count:
+            if screen._css_update_count >= 0:  # styled before the last change
+                self.stylesheet.update(screen, animate=animate)
+            screen._css_update_count = self._css_update_count
+
     def first_paint(self) -> None:
         if not self._painted:
             self._painted = True
@@ -311,6 +329,19 @@ class SotayApp(App[int]):
                 self._on_first_paint(self)
             if self._connect is not None:
                 self.call_after_refresh(self._attach_client)
+            self.call_after_refresh(self._warm_styles)
+
+    def _warm_styles(self) -> None:
+        """After the first paint, while the dashboard is read: the styles of the text field
+        (every other section has one), then every style parsed into the stylesheet's own
+        cache (the start's re-parse filled another's), so a section's first opening parses
+        nothing (~10 ms with 10k tasks, measured)."""
+        stylesheet = self.stylesheet
+        for read_from, css, tie_breaker, scope in Input()._get_default_css():
+            stylesheet.add_source(
+                css, read_from=read_from, is_default_css=True, tie_breaker=tie_breaker, scope=scope
+            )
+        stylesheet.parse()
 
     def _committed(self, store: Store) -> None:
         self.derived.invalidate()

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from textual import events, getters, on
+from textual._context import NoActiveAppError
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -53,10 +54,27 @@ class SotayScreen(Screen[Any]):
     def __init__(self, name: str | None = None, id: str | None = None) -> None:
         super().__init__(name=name, id=id)
         self._stale = False
+        #: Textual calls ``on_mount`` of every class in the MRO, and the screens call
+        #: ``super().on_mount()`` too: the data is read once, the watches set once
+        self._mounted = False
+        #: not yet suspended: its widgets have the styles they took when they mounted
+        self._fresh = True
+        self._take_breakpoint()
         self._text_undo: list[TextStep] = []
         self._text_redo: list[TextStep] = []
         self._text_known: dict[Input, str] = {}
         self._typing: Input | None = None
+
+    def _take_breakpoint(self) -> None:
+        """The width class (``-narrow`` / ``-wide``) from the start: set by the first resize,
+        it restyled every widget of a section as it first opened (~50 ms with 10k tasks)."""
+        try:
+            app = self.app
+        except NoActiveAppError:
+            return
+        points = app.HORIZONTAL_BREAKPOINTS or []
+        on = self._get_breakpoint_classes(app.size.width, points)
+        self.update_classes({name: name in on for _, name in points}, update=False)
 
     def check_consume_key(self, key: str, character: str | None) -> bool:
         """An editor consumes every printable key: Textual then drops the app's bindings
@@ -119,6 +137,9 @@ class SotayScreen(Screen[Any]):
         yield from ()
 
     def on_mount(self) -> None:
+        if self._mounted:
+            return
+        self._mounted = True
         self.watch(self.app, "revision", self._store_changed, init=False)
         self.watch(self.app, "lang", self._lang_changed, init=False)
         self.refresh_data()
@@ -137,11 +158,16 @@ class SotayScreen(Screen[Any]):
         else:
             self._stale = True
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        if self._fresh:  # a new section is resumed twice: restyling it (~50 ms) changes nothing
+            event.refresh_styles = False
         self.query_one(Sidebar).relabel()
         if self._stale:
             self._stale = False
             self.refresh_data()
+
+    def on_screen_suspend(self) -> None:
+        self._fresh = False
 
     def refresh_data(self) -> None:
         """Redraw from the store (cheap: reads come from the app's derived caches)."""

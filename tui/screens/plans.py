@@ -34,9 +34,9 @@ TASK_COLUMNS = [
     Column("stt", "field.stt", 7, sortable=False),
     Column("title", "field.title", 24, flex=True, sortable=False),
     Column("lead", "ui.col.lead", 10, sortable=False),
-    Column("timeframe", "field.timeframe", 12, sortable=False),
+    Column("timeframe", "field.timeframe", 12, sortable=False, drop=2),
     Column("due", "field.due", 10, sortable=False),
-    Column("budget", "field.budget", 15, align="right", sortable=False),
+    Column("budget", "field.budget", 15, align="right", sortable=False, drop=1),
     Column("progress", "field.progress", 5, align="right", sortable=False),
     Column("status", "field.status", 15, sortable=False),
 ]

@@ -53,7 +53,7 @@ COLUMNS = [
     Column("title", "field.title", 28, flex=True),
     Column("lead", "ui.col.lead", 10),
     Column("due", "field.due", 10),
-    Column("budget", "field.budget", 15, align="right"),
+    Column("budget", "field.budget", 15, align="right", drop=1),
     Column("progress", "field.progress", 5, align="right"),
     Column("status", "field.status", 17),
 ]
@@ -110,7 +110,7 @@ class TasksScreen(SotayScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.table.focus()
-        self._warm_filter()
+        self.call_after_refresh(self._warm_filter)  # after the first paint, not competing with it
 
     @work(thread=True, exclusive=True, group="warm", exit_on_error=False)
     def _warm_filter(self) -> None:

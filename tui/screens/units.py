@@ -21,15 +21,15 @@ from tui.widgets.table import Column, VirtualTable
 UNIT_COLUMNS = [
     Column("abbr", "field.abbr", 12),
     Column("name", "field.name", 26, flex=True),
-    Column("unit_kind", "field.unit_kind", 16),
-    Column("parent", "field.parent_id", 12),
+    Column("unit_kind", "field.unit_kind", 16, drop=2),
+    Column("parent", "field.parent_id", 12, drop=1),
 ]
 PERSON_COLUMNS = [
     Column("name", "field.name", 22, flex=True),
     Column("position", "field.position", 18, flex=True),
     Column("unit", "field.unit_id", 10),
-    Column("role", "field.committee_role", 16),
-    Column("term", "ui.col.term", 23),
+    Column("role", "field.committee_role", 16, drop=1),
+    Column("term", "ui.col.term", 23, drop=2),
     Column("serving", "ui.col.serving", 13),
 ]
 

@@ -35,8 +35,14 @@ class LangAware(Widget):
     """A widget that redraws its words when the interface language changes."""
 
     app = getters.app(SotayApp)
+    #: Textual calls ``on_mount`` of every class in the MRO and the subclasses call
+    #: ``super().on_mount()`` too: the watch is set, and the words drawn, once
+    _mounted = False
 
     def on_mount(self) -> None:
+        if self._mounted:
+            return
+        self._mounted = True
         self.watch(self.app, "lang", self._lang_changed, init=False)
         self.relabel()
 
