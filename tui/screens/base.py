@@ -22,6 +22,9 @@ from tui.app import SotayApp, failure_of, is_editor, is_typing
 from tui.widgets.frame import KeyBar, Sidebar, StatusLine, TitleBar
 from tui.widgets.table import Column, VirtualTable
 
+#: The terminal width from which the app is wide (tui.app: HORIZONTAL_BREAKPOINTS).
+WIDE_FROM = 100
+
 
 @dataclass
 class TextStep:
@@ -49,9 +52,12 @@ class SotayScreen(Screen[Any]):
     #: the title bar's words (a class's own, or an instance's, as in the record form)
     section_key: str = "ui.app.title"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "ui.key.back", show=False)]
+    #: table id → the keys of the columns it leaves out on a narrow terminal
+    NARROW_HIDDEN: ClassVar[dict[str, frozenset[str]]] = {}
 
     def __init__(self, name: str | None = None, id: str | None = None) -> None:
         super().__init__(name=name, id=id)
+        self._all_columns: dict[str, list[Column]] = {}
         self._stale = False
         self._text_undo: list[TextStep] = []
         self._text_redo: list[TextStep] = []
@@ -136,6 +142,21 @@ class SotayScreen(Screen[Any]):
             self.refresh_data()
         else:
             self._stale = True
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self.fit_tables()
+
+    def fit_tables(self) -> None:
+        """On a narrow terminal (the app's ``-narrow``) each table of :attr:`NARROW_HIDDEN`
+        leaves out those columns (the record's form shows them), so the rest stay whole."""
+        narrow = self.app.size.width < WIDE_FROM
+        for table_id, hidden in self.NARROW_HIDDEN.items():
+            table = self.query_one(f"#{table_id}", VirtualTable)
+            full = self._all_columns.setdefault(table_id, list(table.columns))
+            columns = [c for c in full if not (narrow and c.key in hidden)]
+            if columns != table.columns:
+                table.columns = columns
+                table.set_rows(table.rows)
 
     def on_screen_resume(self) -> None:
         self.query_one(Sidebar).relabel()

@@ -118,6 +118,9 @@ class PlanScreen(SotayScreen):
         Binding("h", "history", "ui.key.history"),
         Binding("escape", "back", "ui.key.back"),
     ]
+    NARROW_HIDDEN: ClassVar[dict[str, frozenset[str]]] = {
+        "plan-tasks": frozenset({"timeframe", "budget"})
+    }
 
     def __init__(self, plan_id: str) -> None:
         super().__init__()

@@ -74,6 +74,7 @@ class TasksScreen(SotayScreen):
         Binding("delete", "delete", "ui.key.delete", show=False),
         Binding("h", "history", "ui.key.history"),
     ]
+    NARROW_HIDDEN: ClassVar[dict[str, frozenset[str]]] = {"tasks": frozenset({"budget"})}
 
     def __init__(self) -> None:
         super().__init__()
