@@ -102,7 +102,7 @@ class ReportsScreen(FormSectionScreen):
 
     def compose_main(self) -> ComposeResult:
         kinds = [(t(f"period_kind.{k}", self.lang), k) for k in KINDS]
-        with Vertical(id="reports-form"):
+        with VerticalScroll(id="reports-form"):
             yield Static("", id="reports-title")
             with Horizontal(classes="row"):
                 yield Label("", id="label-kind")
@@ -131,12 +131,13 @@ class ReportsScreen(FormSectionScreen):
             with Horizontal(classes="row"):
                 yield Label("", id="label-path")
                 yield Input("bao-cao.docx", id="path")
-            with Horizontal(classes="row"):
-                yield Button("", id="preview", variant="primary")
-                yield Button("", id="save")
-                yield Button("", id="export")
-            yield ProgressBar(total=3, id="progress", show_eta=False)
-            yield Static("", id="status")
+        with Horizontal(id="report-actions"):
+            yield Button("", id="preview", variant="primary")
+            yield Button("", id="save")
+            yield Button("", id="export")
+            with Vertical(id="report-progress"):
+                yield ProgressBar(total=3, id="progress", show_eta=False)
+                yield Static("", id="status")
         with VerticalScroll(id="preview-pane"):
             yield Markdown("", id="report-preview")
 
