@@ -1,0 +1,247 @@
+"""Nothing important is cut at 80×24 or 120×36: each screen of issue 11 (dashboard, tasks,
+meetings, plan detail, reports, and the status line under them) is drawn at both sizes and
+its words are read back from the drawn screen (the compositor's lines), compared with the
+exact strings of the strings tables.
+
+Table headers are checked apart (``test_table_headers_whole``): their widths are the
+table's own (tui/widgets/table.py); where they are still cut the case is marked
+"table column sizing" until the columns size by their content.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widget import Widget
+from textual.widgets import Button, Input
+
+from domain.errors import SotayError
+from domain.i18n import t
+from sync.store import Store
+from tests.helpers.app import make_app, settle
+from tui.app import SotayApp
+from tui.screens.plans import PlanScreen
+from tui.screens.reports import BUTTONS, WORDS
+from tui.widgets.frame import (
+    RANK_LAST,
+    RANK_LINK,
+    RANK_PENDING,
+    RANK_PROBLEM,
+    RANK_RETRY,
+    StatusItem,
+    fit_items,
+)
+from tui.widgets.table import VirtualTable
+
+SMALL, LARGE = (80, 24), (120, 36)
+SIZES = [SMALL, LARGE]
+SCREENS = ["dashboard", "tasks", "meetings", "plan", "reports"]
+World = tuple[Store, dict[str, str]]
+#: The status line of the offline office (17 changes to send, 1 conflict), in full and
+#: at 80 columns: the last sync goes first, then the other items take their short forms.
+STATUS = {
+    LARGE: [
+        "○ Ngoại tuyến: máy chủ đang bận",
+        "Chưa đồng bộ: 17",
+        "Đồng bộ lần cuối: chưa",
+        "Xung đột: 1",
+        "sẽ thử lại lúc 09:15",
+    ],
+    SMALL: ["○ Ngoại tuyến: máy chủ đang bận", "Chờ gửi: 17", "Xung đột: 1", "thử lại 09:15"],
+}
+TABLE_SIZING = pytest.mark.xfail(
+    reason="table column sizing: headers are cut until tui/widgets/table.py sizes columns "
+    "by their content (branch 'table')",
+    strict=False,
+)
+
+
+def lines(app: SotayApp) -> list[str]:
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def drawn(app: SotayApp, widget: Widget) -> list[str]:
+    """The drawn lines of ``widget``'s region on screen, cut to it, spaces at the ends off."""
+    region = widget.region
+    shown = lines(app)[region.y : region.bottom]
+    return [line[region.x : region.right].strip() for line in shown]
+
+
+def words(app: SotayApp, widget: Widget) -> str:
+    """What ``widget`` shows, its lines joined by single spaces (a wrapped title reads whole)."""
+    return " ".join(" ".join(drawn(app, widget)).split())
+
+
+async def offline(app: SotayApp, pilot: Pilot[Any]) -> None:
+    """As an office whose server is busy: a reason, changes to send, a retry at 09:15."""
+    app.sync_view = replace(
+        app.sync_view,
+        configured=True,
+        state="offline",
+        error=SotayError("sync.unavailable"),
+        retry_at=datetime(2024, 6, 3, 2, 15, tzinfo=UTC),
+    )
+    await settle(app, pilot)
+
+
+async def show(app: SotayApp, pilot: Pilot[Any], screen: str, ids: dict[str, str]) -> None:
+    await settle(app, pilot)
+    keys = {"tasks": "3", "meetings": "4", "plan": "2", "reports": "9"}
+    if screen in keys:
+        await pilot.press(keys[screen])
+    if screen == "plan":
+        app.push_screen(PlanScreen(ids["plan"]))
+    await offline(app, pilot)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x36"])
+@pytest.mark.parametrize("screen", SCREENS)
+async def test_status_line_and_keys_whole(world: World, screen: str, size: tuple[int, int]) -> None:
+    store, ids = world
+    app = make_app(store)
+    async with app.run_test(size=size) as pilot:
+        await show(app, pilot, screen, ids)
+        status, keys = lines(app)[-2:]
+        assert [part.strip() for part in status.split("│")] == STATUS[size]
+        shown = [b.binding for b in app.screen.active_bindings.values() if b.binding.show]
+        labels = {t(b.description, app.ui_lang) for b in shown if b.description.startswith("ui.")}
+        last = keys.rstrip().rsplit("  ", 1)[-1].strip()
+        assert last in labels  # the key bar ends on a whole label, never a cut one
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x36"])
+async def test_dashboard_whole(world: World, size: tuple[int, int]) -> None:
+    store, ids = world
+    app = make_app(store)
+    async with app.run_test(size=size) as pilot:
+        await show(app, pilot, "dashboard", ids)
+        cards = [
+            part.strip()
+            for line in drawn(app, app.screen.query_one("#cards"))
+            for part in line.split("│")
+        ]
+        assert cards == [
+            "Quá hạn: 1",
+            "Sắp đến hạn: 1",
+            "Họp sắp tới: 1",
+            "TB kết luận chậm: 1",
+            "Chưa đồng bộ: 17",
+            "Xung đột: 1",
+        ]
+        titles = [words(app, w) for w in app.screen.query(".dash-title")]
+        assert titles == [
+            "Nhiệm vụ quá hạn (1)",
+            "Đến hạn trong 14 ngày tới (1)",
+            "Cuộc họp sắp tới",
+            "Thông báo kết luận chậm (quá 5 ngày làm việc)",
+            "Mức đạt chỉ tiêu",
+        ]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x36"])
+async def test_task_filters_whole(world: World, size: tuple[int, int]) -> None:
+    store, ids = world
+    app = make_app(store)
+    async with app.run_test(size=size) as pilot:
+        await show(app, pilot, "tasks", ids)
+        boxes = ["#task-text", "#task-status", "#task-lead", "#due-from", "#due-to"]
+        assert [words(app, app.screen.query_one(box)) for box in boxes] == [
+            "Tìm trong danh sách…",
+            "Trạng thái",
+            "Đơn vị chủ trì",
+            "Hạn từ",
+            "đến",
+        ]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x36"])
+async def test_plan_keeps_its_status_column(world: World, size: tuple[int, int]) -> None:
+    store, ids = world
+    app = make_app(store)
+    async with app.run_test(size=size) as pilot:
+        await show(app, pilot, "plan", ids)
+        table = app.screen.query_one("#plan-tasks", VirtualTable)
+        header, *rows = drawn(app, table)[:3]
+        assert header.endswith("Trạng thái")
+        column = header.rfind("Trạng thái")
+        assert [row[column:].strip() for row in rows] == ["Quá hạn", "Chưa thực hiện"]
+        assert words(app, app.screen.query_one("#plan-title")) == "Kế hoạch ứng dụng CNTT năm 2024"
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x36"])
+async def test_reports_form_whole(world: World, size: tuple[int, int]) -> None:
+    store, ids = world
+    app = make_app(store)
+    async with app.run_test(size=size) as pilot:
+        await show(app, pilot, "reports", ids)
+        screen = app.screen
+        screen.query_one("#period", Input).value = "Quý III/2025"
+        await settle(app, pilot)
+        for selector, key in WORDS.items():
+            widget = screen.query_one(selector)
+            widget.scroll_visible(animate=False, immediate=True)
+            await settle(app, pilot)
+            assert words(app, widget) == t(key, app.ui_lang)
+        screen.query_one("#period").scroll_visible(animate=False, immediate=True)
+        await settle(app, pilot)
+        assert drawn(app, screen.query_one("#period"))[1].strip("▊▎ ") == "Quý III/2025"
+        for selector, key in BUTTONS.items():
+            button = screen.query_one(selector, Button)
+            button.scroll_visible(animate=False, immediate=True)
+            await settle(app, pilot)
+            assert drawn(app, button)[1] == t(key, app.ui_lang)
+        assert screen.query_one("#preview-pane").content_region.height >= 6
+
+
+HEADER_CASES = [
+    pytest.param("dashboard", SMALL, id="dashboard-80x24"),
+    pytest.param("dashboard", LARGE, id="dashboard-120x36"),
+    pytest.param("tasks", SMALL, id="tasks-80x24", marks=TABLE_SIZING),
+    pytest.param("tasks", LARGE, id="tasks-120x36", marks=TABLE_SIZING),
+    pytest.param("meetings", SMALL, id="meetings-80x24"),
+    pytest.param("meetings", LARGE, id="meetings-120x36"),
+    pytest.param("plan", SMALL, id="plan-80x24", marks=TABLE_SIZING),
+    pytest.param("plan", LARGE, id="plan-120x36", marks=TABLE_SIZING),
+]
+
+
+@pytest.mark.parametrize(("screen", "size"), HEADER_CASES)
+async def test_table_headers_whole(world: World, screen: str, size: tuple[int, int]) -> None:
+    store, ids = world
+    app = make_app(store)
+    async with app.run_test(size=size) as pilot:
+        await show(app, pilot, screen, ids)
+        cut = []
+        for table in app.screen.query(VirtualTable):
+            header = drawn(app, table)[0]
+            labels = [t(column.label_key, app.ui_lang) for column in table.columns]
+            cut += [label for label in labels if label not in header]
+        assert cut == []
+
+
+def test_status_items_give_way_least_important_first() -> None:
+    items = [
+        StatusItem("○ Ngoại tuyến: máy chủ đang bận", "○ Ngoại tuyến", "", RANK_LINK),
+        StatusItem("Chưa đồng bộ: 17", "Chờ gửi: 17", "", RANK_PENDING),
+        StatusItem("Đồng bộ lần cuối: chưa", "Lần cuối: chưa", "", RANK_LAST),
+        StatusItem("Xung đột: 1", None, "", RANK_PROBLEM),
+        StatusItem("sẽ thử lại lúc 09:15", "thử lại 09:15", "", RANK_RETRY),
+    ]
+    fits = {width: list(fit_items(items, width).values()) for width in (200, 100, 80, 50, 30)}
+    assert fits == {
+        200: [item.full for item in items],
+        100: [
+            "○ Ngoại tuyến: máy chủ đang bận",
+            "Chưa đồng bộ: 17",
+            "Lần cuối: chưa",
+            "Xung đột: 1",
+            "thử lại 09:15",
+        ],
+        80: ["○ Ngoại tuyến: máy chủ đang bận", "Chờ gửi: 17", "Xung đột: 1", "thử lại 09:15"],
+        50: ["○ Ngoại tuyến", "Chờ gửi: 17", "Xung đột: 1"],
+        30: ["○ Ngoại tuyến", "Xung đột: 1"],
+    }
