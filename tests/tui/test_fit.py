@@ -10,8 +10,6 @@ table's own (tui/widgets/table.py); where they are still cut the case is marked
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -19,10 +17,9 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Button, Input
 
-from domain.errors import SotayError
 from domain.i18n import t
 from sync.store import Store
-from tests.helpers.app import make_app, settle
+from tests.helpers.app import go_offline, make_app, settle
 from tui.app import SotayApp
 from tui.screens.plans import PlanScreen
 from tui.screens.reports import BUTTONS, WORDS
@@ -76,18 +73,6 @@ def words(app: SotayApp, widget: Widget) -> str:
     return " ".join(" ".join(drawn(app, widget)).split())
 
 
-async def offline(app: SotayApp, pilot: Pilot[Any]) -> None:
-    """As an office whose server is busy: a reason, changes to send, a retry at 09:15."""
-    app.sync_view = replace(
-        app.sync_view,
-        configured=True,
-        state="offline",
-        error=SotayError("sync.unavailable"),
-        retry_at=datetime(2024, 6, 3, 2, 15, tzinfo=UTC),
-    )
-    await settle(app, pilot)
-
-
 async def show(app: SotayApp, pilot: Pilot[Any], screen: str, ids: dict[str, str]) -> None:
     await settle(app, pilot)
     keys = {"tasks": "3", "meetings": "4", "plan": "2", "reports": "9"}
@@ -95,7 +80,7 @@ async def show(app: SotayApp, pilot: Pilot[Any], screen: str, ids: dict[str, str
         await pilot.press(keys[screen])
     if screen == "plan":
         app.push_screen(PlanScreen(ids["plan"]))
-    await offline(app, pilot)
+    await go_offline(app, pilot)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x36"])
