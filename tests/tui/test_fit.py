@@ -17,7 +17,7 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Button, Input
 
-from domain.i18n import t
+from domain.i18n import Lang, t
 from sync.store import Store
 from tests.helpers.app import go_offline, make_app, settle
 from tui.app import SotayApp
@@ -31,6 +31,7 @@ from tui.widgets.frame import (
     RANK_RETRY,
     StatusItem,
     fit_items,
+    status_items,
 )
 from tui.widgets.table import VirtualTable
 
@@ -99,9 +100,24 @@ async def test_status_line_and_keys_whole(world: World, screen: str, size: tuple
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x36"])
-async def test_dashboard_whole(world: World, size: tuple[int, int]) -> None:
+async def test_status_line_english(world: World, size: tuple[int, int]) -> None:
+    """In English too each item is one of its own whole forms, the most important kept."""
     store, ids = world
-    app = make_app(store)
+    app = make_app(store, lang="en")
+    async with app.run_test(size=size) as pilot:
+        await show(app, pilot, "tasks", ids)
+        parts = [part.strip() for part in lines(app)[-2].split("│")]
+        items = status_items(app, app.sync_view)
+        assert set(parts) <= {words for item in items for words in (item.full, item.short)}
+        assert parts[0].startswith(t("ui.status.offline", "en"))
+        assert t("ui.status.conflicts", "en", count=1) in parts
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x36"])
+async def test_dashboard_whole(world: World, size: tuple[int, int], lang: Lang) -> None:
+    store, ids = world
+    app = make_app(store, lang=lang)
     async with app.run_test(size=size) as pilot:
         await show(app, pilot, "dashboard", ids)
         cards = [
@@ -109,38 +125,35 @@ async def test_dashboard_whole(world: World, size: tuple[int, int]) -> None:
             for line in drawn(app, app.screen.query_one("#cards"))
             for part in line.split("│")
         ]
-        assert cards == [
-            "Quá hạn: 1",
-            "Sắp đến hạn: 1",
-            "Họp sắp tới: 1",
-            "TB kết luận chậm: 1",
-            "Chưa đồng bộ: 17",
-            "Xung đột: 1",
-        ]
+        counts = [("overdue", 1), ("due_soon", 1), ("meetings", 1), ("notices", 1)]
+        counts += [("pending", 17), ("conflicts", 1)]
+        assert cards == [f"{t('ui.card.' + key, lang)}: {count}" for key, count in counts]
         titles = [words(app, w) for w in app.screen.query(".dash-title")]
         assert titles == [
-            "Nhiệm vụ quá hạn (1)",
-            "Đến hạn trong 14 ngày tới (1)",
-            "Cuộc họp sắp tới",
-            "Thông báo kết luận chậm (quá 5 ngày làm việc)",
-            "Mức đạt chỉ tiêu",
+            t("ui.dash.overdue", lang) + " (1)",
+            t("ui.dash.due_soon", lang, days=14) + " (1)",
+            t("ui.dash.meetings", lang),
+            t("ui.dash.notices", lang),
+            t("ui.dash.indicators", lang),
         ]
+        if lang == "vi":  # as a secretary reads it
+            assert cards[4] == "Chưa đồng bộ: 17"
+            assert titles[3] == "Thông báo kết luận chậm (quá 5 ngày làm việc)"
 
 
+@pytest.mark.parametrize("lang", ["vi", "en"])
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x36"])
-async def test_task_filters_whole(world: World, size: tuple[int, int]) -> None:
+async def test_task_filters_whole(world: World, size: tuple[int, int], lang: Lang) -> None:
     store, ids = world
-    app = make_app(store)
+    app = make_app(store, lang=lang)
     async with app.run_test(size=size) as pilot:
         await show(app, pilot, "tasks", ids)
         boxes = ["#task-text", "#task-status", "#task-lead", "#due-from", "#due-to"]
-        assert [words(app, app.screen.query_one(box)) for box in boxes] == [
-            "Tìm trong danh sách…",
-            "Trạng thái",
-            "Đơn vị chủ trì",
-            "Hạn từ",
-            "đến",
-        ]
+        shown = [words(app, app.screen.query_one(box)) for box in boxes]
+        keys = ["text", "status", "lead", "due_from", "due_to"]
+        assert shown == [t(f"ui.filter.{key}", lang) for key in keys]
+        if lang == "vi":
+            assert shown[2] == "Đơn vị chủ trì"
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x36"])
@@ -157,10 +170,11 @@ async def test_plan_keeps_its_status_column(world: World, size: tuple[int, int])
         assert words(app, app.screen.query_one("#plan-title")) == "Kế hoạch ứng dụng CNTT năm 2024"
 
 
+@pytest.mark.parametrize("lang", ["vi", "en"])
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x36"])
-async def test_reports_form_whole(world: World, size: tuple[int, int]) -> None:
+async def test_reports_form_whole(world: World, size: tuple[int, int], lang: Lang) -> None:
     store, ids = world
-    app = make_app(store)
+    app = make_app(store, lang=lang)
     async with app.run_test(size=size) as pilot:
         await show(app, pilot, "reports", ids)
         screen = app.screen
