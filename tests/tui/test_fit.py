@@ -10,6 +10,7 @@ table's own (tui/widgets/table.py); where they are still cut the case is marked
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -244,3 +245,24 @@ def test_status_items_give_way_least_important_first() -> None:
         50: ["○ Ngoại tuyến", "Chờ gửi: 17", "Xung đột: 1"],
         30: ["○ Ngoại tuyến", "Xung đột: 1"],
     }
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x36"])
+async def test_status_line_beside_the_progress_bar(world: World, size: tuple[int, int]) -> None:
+    """A long sync shows its bar (30 cells) beside the words, on the status line (it was
+    laid out under it, behind the key bar), and the words fit in what is left."""
+    store, ids = world
+    app = make_app(store)
+    async with app.run_test(size=size) as pilot:
+        await show(app, pilot, "tasks", ids)
+        app.sync_view = replace(app.sync_view, state="syncing", to_send=120, sent=10)
+        await settle(app, pilot)
+        shown = words(app, app.screen.query_one("#status-text"))
+        items = status_items(app, app.sync_view)
+        parts = [part.strip() for part in shown.split("│")]
+        assert parts[0] == "⟳ Đang đồng bộ…"
+        assert "Xung đột: 1" in parts
+        assert set(parts) <= {words for item in items for words in (item.full, item.short)}
+        bar = app.screen.query_one("#sync-progress").region
+        text = app.screen.query_one("#status-text").region
+        assert (bar.y, bar.x, bar.width) == (text.y, text.right, 30)  # beside, on that line
