@@ -23,7 +23,7 @@ from sync.store import Store
 from tests.helpers.app import go_offline, make_app, settle
 from tui.app import SotayApp
 from tui.screens.plans import PlanScreen
-from tui.screens.reports import BUTTONS, WORDS
+from tui.screens.reports import BUTTONS, WORDS, ReportsScreen
 from tui.widgets.frame import (
     RANK_LAST,
     RANK_LINK,
@@ -266,3 +266,21 @@ async def test_status_line_beside_the_progress_bar(world: World, size: tuple[int
         bar = app.screen.query_one("#sync-progress").region
         text = app.screen.query_one("#status-text").region
         assert (bar.y, bar.x, bar.width) == (text.y, text.right, 30)  # beside, on that line
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x36"])
+async def test_report_status_whole(world: World, size: tuple[int, int]) -> None:
+    """What the last action said (a file exported into a deep folder) reads whole under the
+    buttons, wrapped if it must be, and the preview keeps its lines."""
+    store, ids = world
+    app = make_app(store)
+    async with app.run_test(size=size) as pilot:
+        await show(app, pilot, "reports", ids)
+        screen = app.screen
+        assert isinstance(screen, ReportsScreen)
+        path = "/home/van-thu/Tài liệu/Báo cáo quý III năm 2025 của Ban Chỉ đạo/bao-cao.docx"
+        message = t("reports.exported", "vi", path=path)
+        screen.set_status(message)
+        await settle(app, pilot)
+        assert words(app, screen.query_one("#status")) == message
+        assert screen.query_one("#preview-pane").content_region.height >= 6

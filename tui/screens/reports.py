@@ -17,7 +17,7 @@ from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Input, Label, Markdown, ProgressBar, Select, Static, TextArea
 
@@ -135,9 +135,8 @@ class ReportsScreen(FormSectionScreen):
             yield Button("", id="preview", variant="primary")
             yield Button("", id="save")
             yield Button("", id="export")
-            with Vertical(id="report-progress"):
-                yield ProgressBar(total=3, id="progress", show_eta=False)
-                yield Static("", id="status")
+            yield ProgressBar(total=3, id="progress", show_eta=False)
+        yield Static("", id="status")
         with VerticalScroll(id="preview-pane"):
             yield Markdown("", id="report-preview")
 
