@@ -3,7 +3,8 @@ central service its sync client reaches is ``tests.helpers.server``.)"""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from textual import events
@@ -11,6 +12,7 @@ from textual.app import App
 from textual.keys import _character_to_key
 from textual.pilot import Pilot
 
+from domain.errors import SotayError
 from sync.client import SyncClient
 from sync.store import Store
 from tests.helpers.clock import Clock
@@ -109,3 +111,16 @@ async def settle(app: App[Any], pilot: Pilot[Any]) -> None:
     await app.workers.wait_for_complete()
     await pilot.pause()
     await pilot.pause()
+
+
+async def go_offline(app: SotayApp, pilot: Pilot[Any]) -> None:
+    """The status line of an office whose server is busy: the reason, the changes still to
+    send, a retry at 09:15 (the fit tests and snapshots draw it at each size)."""
+    app.sync_view = replace(
+        app.sync_view,
+        configured=True,
+        state="offline",
+        error=SotayError("sync.unavailable"),
+        retry_at=datetime(2024, 6, 3, 2, 15, tzinfo=UTC),
+    )
+    await settle(app, pilot)

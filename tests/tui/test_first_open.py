@@ -15,10 +15,12 @@ from sync.store import Store
 from tests.helpers.app import make_app, settle
 from tui.app import SotayApp
 from tui.screens.tasks import TasksScreen
-from tui.widgets.frame import StatusLine
+from tui.widgets import frame
 
 
-def count_calls(monkeypatch: pytest.MonkeyPatch, owner: type, name: str, calls: list[Any]) -> None:
+def count_calls(
+    monkeypatch: pytest.MonkeyPatch, owner: object, name: str, calls: list[Any]
+) -> None:
     original = getattr(owner, name)
 
     def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
@@ -68,7 +70,7 @@ async def test_the_status_line_draws_its_words_once_when_a_section_opens(
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(app, pilot)
         drawn: list[Any] = []
-        count_calls(monkeypatch, StatusLine, "relabel", drawn)
+        count_calls(monkeypatch, frame, "status_text", drawn)
         await pilot.press("3")
         await settle(app, pilot)
         assert len(drawn) == 1

@@ -1,5 +1,7 @@
-"""Snapshots (pytest-textual-snapshot) of the dashboard, a plan, the meeting editor and the
-conflict screen, with the clock fixed and the terminal size pinned.
+"""Snapshots (pytest-textual-snapshot) of the dashboard, the task list, the meetings, a plan,
+the reports screen and the status line at 80×24 and at 120×36, and of the meeting editor and
+the conflict screen, with the clock fixed and the terminal size pinned.  That their words are
+whole is checked from the drawn text in tests/tui/test_fit.py.
 
 Regenerate after an intended change with ``pytest tests/tui/test_snapshots.py --snapshot-update``
 and look at the report before committing.
@@ -15,105 +17,15 @@ from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from sync.store import Store
-from tests.helpers.app import OFFICE, fill_office, make_app
+from tests.helpers.app import go_offline, make_app, settle
 from tui.app import SotayApp
 from tui.screens.plans import PlanScreen
 
 SIZE = (120, 36)
+SIZES = [(80, 24), SIZE]
+SIZE_IDS = ["80x24", "120x36"]
 Snap = Callable[..., bool]
-
-
-@pytest.fixture
-def world(store: Store) -> tuple[Store, dict[str, str]]:
-    ids = fill_office(store)
-    with store.transaction() as tx:
-        held = tx.add(
-            "meeting",
-            {
-                "title": "Phiên họp Ban Chỉ đạo quý I/2024",
-                "date": "2024-04-10",
-                "chair_id": ids["Nguyễn Văn An"],
-                "meeting_kind": "meeting",
-                "attendees": {ids["Trần Thị Bình"]: "present", ids["Lê Hoàng Cường"]: "absent"},
-                "minutes": "Sở TT&TT báo cáo kết quả quý I.\nCác đại biểu thống nhất.",
-            },
-        )
-        ids["meeting"] = held.id
-        notice = tx.add(
-            "conclusion",
-            {
-                "title": "Thông báo kết luận phiên họp quý I/2024",
-                "meeting_id": held.id,
-                "doc_type": "notice",
-            },
-        )
-        tx.add(
-            "task",
-            {
-                "title": "Hoàn thành kho dữ liệu dùng chung",
-                "lead_unit_id": ids["TTTT"],
-                "coordinators": [ids["SNV"]],
-                "due": "2024-09-30",
-                "conclusion_id": notice.id,
-                "meeting_id": held.id,
-            },
-        )
-        tx.add(
-            "meeting",
-            {
-                "title": "Phiên họp Ban Chỉ đạo quý II/2024",
-                "date": "2024-06-12",
-                "time": "08:30",
-                "venue": "Phòng họp số 1",
-            },
-        )
-        tx.add(
-            "indicator",
-            {
-                "name": "Văn bản đến gửi nhận điện tử",
-                "plan_id": ids["plan"],
-                "measure": "percent",
-                "target": 90,
-                "readings": {"2024-03-31": {"value": 72}},
-            },
-        )
-        tx.add(
-            "indicator",
-            {
-                "name": "Sở có Một cửa điện tử",
-                "plan_id": ids["plan"],
-                "measure": "ratio",
-                "target": 22,
-                "target_denominator": 22,
-                "readings": {"2024-03-31": {"numerator": 22, "denominator": 22}},
-            },
-        )
-    with store.transaction() as tx:  # as a pull brings one the server made
-        tx.take_base(
-            {
-                "id": "0190a000-0000-7000-8000-000000000001",
-                "kind": "conflict",
-                "scope": OFFICE,
-                "deleted": False,
-                "seq": 1,
-                "fields": {
-                    "record_id": ids["late"],
-                    "record_kind": "task",
-                    "field": "due",
-                    "record_title": "Nâng cấp Cổng thông tin điện tử tỉnh",
-                    "current_value": "2024-07-31",
-                    "current_author": "Nguyễn Thị Lan",
-                    "current_office": OFFICE,
-                    "current_at": "2024-06-01T02:15:00+00:00",
-                    "other_value": "2024-06-30",
-                    "other_author": "Thư ký Ban",
-                    "other_office": "vn",
-                    "other_at": "2024-05-31T09:40:00+00:00",
-                    "status": "open",
-                },
-            }
-        )
-    return store, ids
+World = tuple[Store, dict[str, str]]
 
 
 def _still(pilot: Pilot[Any]) -> None:
@@ -122,21 +34,52 @@ def _still(pilot: Pilot[Any]) -> None:
             widget.cursor_blink = False
 
 
-def test_dashboard(snap_compare: Snap, world: tuple[Store, dict[str, str]]) -> None:
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_dashboard(snap_compare: Snap, world: World, size: tuple[int, int]) -> None:
     store, _ids = world
-    assert snap_compare(make_app(store), terminal_size=SIZE)
+    assert snap_compare(make_app(store), terminal_size=size)
 
 
-def test_plan(snap_compare: Snap, world: tuple[Store, dict[str, str]]) -> None:
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+@pytest.mark.parametrize("section", ["tasks", "meetings", "reports"])
+def test_section(snap_compare: Snap, world: World, section: str, size: tuple[int, int]) -> None:
+    store, _ids = world
+    app: SotayApp = make_app(store)
+
+    async def open_section(pilot: Pilot[Any]) -> None:
+        await pilot.press({"tasks": "3", "meetings": "4", "reports": "9"}[section])
+        await settle(app, pilot)
+        _still(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=open_section)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_plan(snap_compare: Snap, world: World, size: tuple[int, int]) -> None:
     store, ids = world
     app: SotayApp = make_app(store)
 
     async def open_plan(pilot: Pilot[Any]) -> None:
         await pilot.press("2")
         app.push_screen(PlanScreen(ids["plan"]))
-        await pilot.pause()
+        await settle(app, pilot)
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=open_plan)
+    assert snap_compare(app, terminal_size=size, run_before=open_plan)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_status_line_offline(snap_compare: Snap, world: World, size: tuple[int, int]) -> None:
+    """Offline with a reason, a retry time, changes to send and a conflict: in full at 120
+    columns, shortened by importance at 80."""
+    store, _ids = world
+    app: SotayApp = make_app(store)
+
+    async def offline(pilot: Pilot[Any]) -> None:
+        await pilot.press("3")
+        await go_offline(app, pilot)
+        _still(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=offline)
 
 
 def test_meeting_editor(snap_compare: Snap, world: tuple[Store, dict[str, str]]) -> None:

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Static
@@ -31,7 +31,7 @@ BAR_WIDTH = 12
 TASK_COLUMNS = [
     Column("due", "field.due", 10, sortable=False),
     Column("title", "field.title", 24, flex=True, sortable=False),
-    Column("lead", "ui.col.lead", 10, sortable=False),
+    Column("lead", "ui.col.lead", 10, sortable=False, drop=1),
     Column("days", "ui.col.detail", 13, align="right", sortable=False),
 ]
 
@@ -44,12 +44,48 @@ def attainment_bar(percent: float | None, width: int = BAR_WIDTH) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
+CARD_GAP = "  │  "
+
+
+def pack_cards(cards: list[Text], width: int | None) -> Text:
+    """The cards on as many lines of ``width`` cells as they need, never one split."""
+    text, used = Text(" "), 1
+    for index, card in enumerate(cards):
+        if index and width is not None and used + len(CARD_GAP) + card.cell_len > width:
+            text.append("\n ")
+            used = 1
+        elif index:
+            text.append(CARD_GAP, "dim")
+            used += len(CARD_GAP)
+        text.append_text(card)
+        used += card.cell_len
+    return text
+
+
+class Cards(Static):
+    """The counts at the top of the dashboard, wrapped card by card to the width."""
+
+    def __init__(self, id: str) -> None:
+        super().__init__("", id=id)
+        self.cards: list[Text] = []
+
+    def show(self, cards: list[Text]) -> None:
+        self.cards = cards
+        self._pack()
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self._pack()
+
+    def _pack(self) -> None:
+        self.update(pack_cards(self.cards, self.size.width or None))
+
+
 class DashboardScreen(SotayScreen):
     section_key = "ui.nav.dashboard"
     AUTO_FOCUS = "#overdue"
 
     def compose_main(self) -> ComposeResult:
-        yield Static("", id="cards")
+        yield Cards(id="cards")
         with Horizontal(id="dash-columns"):
             with Vertical(id="dash-tasks"):
                 yield Static("", id="overdue-title", classes="dash-title")
@@ -118,13 +154,12 @@ class DashboardScreen(SotayScreen):
         ]
         if board.rejected:
             cards.append(("ui.card.rejected", board.rejected, "red"))
-        text = Text(" ")
-        for index, (key, count, style) in enumerate(cards):
-            if index:
-                text.append("  │  ", "dim")
-            text.append(f"{t(key, self.lang)}: ")
-            text.append(str(count), style if count else "")
-        self.query_one("#cards", Static).update(text)
+        self.query_one("#cards", Cards).show(
+            [
+                Text.assemble(f"{t(key, self.lang)}: ", (str(count), style if count else ""))
+                for key, count, style in cards
+            ]
+        )
 
     def _titles(self, board: Dashboard) -> None:
         pairs = [

@@ -17,7 +17,7 @@ from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Input, Label, Markdown, ProgressBar, Select, Static, TextArea
 
@@ -102,7 +102,7 @@ class ReportsScreen(FormSectionScreen):
 
     def compose_main(self) -> ComposeResult:
         kinds = [(t(f"period_kind.{k}", self.lang), k) for k in KINDS]
-        with Vertical(id="reports-form"):
+        with VerticalScroll(id="reports-form"):
             yield Static("", id="reports-title")
             with Horizontal(classes="row"):
                 yield Label("", id="label-kind")
@@ -131,12 +131,12 @@ class ReportsScreen(FormSectionScreen):
             with Horizontal(classes="row"):
                 yield Label("", id="label-path")
                 yield Input("bao-cao.docx", id="path")
-            with Horizontal(classes="row"):
-                yield Button("", id="preview", variant="primary")
-                yield Button("", id="save")
-                yield Button("", id="export")
+        with Horizontal(id="report-actions"):
+            yield Button("", id="preview", variant="primary")
+            yield Button("", id="save")
+            yield Button("", id="export")
             yield ProgressBar(total=3, id="progress", show_eta=False)
-            yield Static("", id="status")
+        yield Static("", id="status")
         with VerticalScroll(id="preview-pane"):
             yield Markdown("", id="report-preview")
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import getters
 from textual.app import ComposeResult
@@ -18,6 +20,8 @@ from tui.app import SotayApp, SyncView
 from tui.present import local_time
 
 SKEW_WARNING_SECONDS = 300.0
+#: The sync progress bar's cells beside the status line's words (app.tcss: #sync-progress).
+PROGRESS_WIDTH = 30
 #: Keys the key bar always shows when they are active, in this order (the rest: help).
 KEYBAR_LIMIT = 9
 #: The status line's few words for a sync that failed on an answer (by the error's key).
@@ -106,14 +110,25 @@ class StatusLine(LangAware, Horizontal):
     def _changed(self, _value: object) -> None:
         self.relabel()
 
+    #: the width the words were last fitted to (0: not drawn yet)
+    _fitted_to = 0
+
     def relabel(self) -> None:
+        if not self.size.width:
+            return  # not laid out yet: the first resize draws it, fitted to its width
+        self._fitted_to = self.size.width
         app = self.app
         view = app.sync_view
-        self.query_one("#status-text", Static).update(status_text(app, view))
         bar = self.query_one("#sync-progress", ProgressBar)
         bar.display = view.state == "syncing" and view.to_send + view.received > 50
         if bar.display:
             bar.update(total=max(1, view.to_send), progress=view.sent)
+        width = self.size.width - (PROGRESS_WIDTH if bar.display else 0)
+        self.query_one("#status-text", Static).update(status_text(app, view, width))
+
+    def on_resize(self, _event: Any) -> None:
+        if self.size.width != self._fitted_to:
+            self.relabel()
 
 
 def offline_reason(error: SotayError, lang: Lang) -> str:
@@ -125,61 +140,149 @@ def offline_reason(error: SotayError, lang: Lang) -> str:
     return t(REASONS.get(error.key, "ui.status.reason_error"), lang)
 
 
-def status_text(app: SotayApp, view: SyncView) -> Text:
-    lang = app.ui_lang
+@dataclass(frozen=True)
+class StatusItem:
+    """One item of the status line: its full words, a shorter form (or none) and its rank
+    (0 is never dropped; the highest rank gives way first)."""
+
+    full: str
+    short: str | None
+    style: str
+    rank: int
+
+
+#: Ranks of the status line's items, most important first.
+RANK_LINK, RANK_PROBLEM, RANK_SKEW, RANK_PENDING, RANK_RETRY, RANK_QUIET, RANK_LAST = range(7)
+SEPARATOR = " │ "
+
+
+def _link_item(view: SyncView, lang: Lang) -> StatusItem:
     if not view.configured:
-        link, style = t("ui.status.local", lang), "dim"
-    else:
-        key = {
-            "online": "ui.status.online",
-            "offline": "ui.status.offline",
-            "syncing": "ui.status.syncing",
-            "cancelled": "ui.status.cancelled",
-        }.get(view.state, "ui.status.unknown")
-        link, style = t(key, lang), {"online": "green", "offline": "yellow"}.get(view.state, "")
-        if view.state == "offline" and view.error is not None:
-            link += ": " + offline_reason(view.error, lang)
-    parts: list[tuple[str, str]] = [
-        (link, style),
-        (
-            t("ui.status.pending", lang, count=app.store.pending_count()),
-            "bold" if app.store.pending_count() else "",
-        ),
+        return StatusItem(
+            t("ui.status.local", lang), t("ui.status.local_short", lang), "dim", RANK_LINK
+        )
+    key = {
+        "online": "ui.status.online",
+        "offline": "ui.status.offline",
+        "syncing": "ui.status.syncing",
+        "cancelled": "ui.status.cancelled",
+    }.get(view.state, "ui.status.unknown")
+    link = t(key, lang)
+    short = t("ui.status.unknown_short", lang) if key == "ui.status.unknown" else None
+    if view.state == "offline" and view.error is not None:
+        link, short = link + ": " + offline_reason(view.error, lang), link
+    style = {"online": "green", "offline": "yellow"}.get(view.state, "")
+    return StatusItem(link, short, style, RANK_LINK)
+
+
+def _sync_items(app: SotayApp, view: SyncView, lang: Lang) -> list[StatusItem]:
+    pending = app.store.pending_count()
+    items = [
+        StatusItem(
+            t("ui.status.pending", lang, count=pending),
+            t("ui.status.pending_short", lang, count=pending),
+            "bold" if pending else "",
+            RANK_PENDING if pending else RANK_QUIET,
+        )
     ]
     if view.configured:
-        parts.append(
-            (
-                t(
-                    "ui.status.last_sync",
-                    lang,
-                    when=local_time(app.store.meta("last_sync_at"), lang, app.display_tz),
-                ),
+        when = local_time(app.store.meta("last_sync_at"), lang, app.display_tz)
+        items.append(
+            StatusItem(
+                t("ui.status.last_sync", lang, when=when),
+                t("ui.status.last_sync_short", lang, when=when),
                 "",
+                RANK_LAST,
             )
         )
+    if view.state in ("offline", "cancelled") and view.retry_at is not None:
+        when = view.retry_at.astimezone(app.display_tz).strftime("%H:%M")
+        items.append(
+            StatusItem(
+                t("ui.status.retry", lang, when=when),
+                t("ui.status.retry_short", lang, when=when),
+                "dim",
+                RANK_RETRY,
+            )
+        )
+    return items
+
+
+def _problem_items(app: SotayApp, view: SyncView, lang: Lang) -> list[StatusItem]:
     conflicts = len(app.derived.open_conflicts())
-    parts.append((t("ui.status.conflicts", lang, count=conflicts), "bold red" if conflicts else ""))
+    items = [
+        StatusItem(
+            t("ui.status.conflicts", lang, count=conflicts),
+            None,
+            "bold red" if conflicts else "",
+            RANK_PROBLEM if conflicts else RANK_QUIET,
+        )
+    ]
     rejected = len(app.store.rejected())
     if rejected:
-        parts.append((t("ui.status.rejected", lang, count=rejected), "red"))
-    if view.skew is not None and abs(view.skew) > SKEW_WARNING_SECONDS:
-        parts.append((t("ui.status.skew", lang, minutes=round(abs(view.skew) / 60)), "bold yellow"))
-    if view.state in ("offline", "cancelled") and view.retry_at is not None:
-        parts.append(
-            (
-                t(
-                    "ui.status.retry",
-                    lang,
-                    when=view.retry_at.astimezone(app.display_tz).strftime("%H:%M"),
-                ),
-                "dim",
-            )
+        items.append(
+            StatusItem(t("ui.status.rejected", lang, count=rejected), None, "red", RANK_PROBLEM)
         )
+    if view.skew is not None and abs(view.skew) > SKEW_WARNING_SECONDS:
+        minutes = round(abs(view.skew) / 60)
+        items.append(
+            StatusItem(t("ui.status.skew", lang, minutes=minutes), None, "bold yellow", RANK_SKEW)
+        )
+    return items
+
+
+def status_items(app: SotayApp, view: SyncView) -> list[StatusItem]:
+    """The status line's items in the order they are shown."""
+    lang = app.ui_lang
+    sync = _sync_items(app, view, lang)
+    return [_link_item(view, lang), *sync[:2], *_problem_items(app, view, lang), *sync[2:]]
+
+
+def _line_width(words: dict[int, str]) -> int:
+    return 1 + sum(cell_len(w) for w in words.values()) + cell_len(SEPARATOR) * (len(words) - 1)
+
+
+def _steps(items: list[StatusItem]) -> list[tuple[int, bool]]:
+    """The ways to make the line shorter, in the order they are tried: (item, drop?).
+    First every item but the link takes its short form, least important first; then the
+    quiet items (last sync, zero counts) go; then the link takes its short form; then the
+    rest go, least important first.  The link is never dropped."""
+    order = sorted(range(len(items)), key=lambda i: (-items[i].rank, -i))
+    rest = [i for i in order if items[i].rank != RANK_LINK]
+    links = [i for i in order if items[i].rank == RANK_LINK]
+    quiet = [i for i in rest if items[i].rank >= RANK_QUIET]
+    loud = [i for i in rest if items[i].rank < RANK_QUIET]
+    return (
+        [(i, False) for i in rest]
+        + [(i, True) for i in quiet]
+        + [(i, False) for i in links]
+        + [(i, True) for i in loud]
+    )
+
+
+def fit_items(items: list[StatusItem], width: int | None) -> dict[int, str]:
+    """The words of each item shown (by index) in ``width`` cells (all in full if ``None``)."""
+    words = {index: item.full for index, item in enumerate(items)}
+    if width is None:
+        return words
+    for index, drop in _steps(items):
+        if _line_width(words) <= width:
+            break
+        if drop:
+            del words[index]
+        else:
+            words[index] = items[index].short or words[index]
+    return words
+
+
+def status_text(app: SotayApp, view: SyncView, width: int | None = None) -> Text:
+    """The status line for ``width`` cells (all of it in full when ``None``)."""
+    items = status_items(app, view)
     text = Text(" ")
-    for index, (chunk, chunk_style) in enumerate(parts):
-        if index:
-            text.append(" │ ", "dim")
-        text.append(chunk, chunk_style)
+    for count, (index, words) in enumerate(sorted(fit_items(items, width).items())):
+        if count:
+            text.append(SEPARATOR, "dim")
+        text.append(words, items[index].style)
     return text
 
 
@@ -208,10 +311,19 @@ class KeyBar(LangAware, Static):
                 or binding.description in seen
             ):
                 continue
-            if shown >= KEYBAR_LIMIT:
+            key = f" {self.app.get_key_display(binding)} "
+            words = f" {t(binding.description, lang)}"
+            if shown >= KEYBAR_LIMIT or not self._room(text, key + words):
                 break
             seen.add(binding.description)
-            text.append(f" {self.app.get_key_display(binding)} ", "reverse bold")
-            text.append(f" {t(binding.description, lang)}  ")
+            text.append(key, "reverse bold")
+            text.append(words + "  ")
             shown += 1
         self.update(text)
+
+    def _room(self, text: Text, item: str) -> bool:
+        """Whether ``item`` fits whole after ``text`` (a key is shown whole or not at all)."""
+        return not self.size.width or text.cell_len + cell_len(item) <= self.size.width
+
+    def on_resize(self, _event: Any) -> None:
+        self.relabel()
