@@ -33,8 +33,8 @@ import functools
 import hashlib
 import threading
 import uuid
-from collections.abc import Generator, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -559,6 +559,143 @@ class FairLock:
                 self._held = False
 
 
+#: One step of a job for the shared write transaction: it runs inside that transaction and
+#: says whether the job's next steps should run at all (False: stop the job here).
+Step = Callable[[Writer], bool]
+
+
+class _Job:
+    """Steps of one request for the shared write transactions, with their weights (ops)."""
+
+    __slots__ = ("done", "error", "next", "steps")
+
+    def __init__(self, steps: Sequence[tuple[int, Step]]) -> None:
+        self.steps = list(steps)
+        self.next = 0
+        self.done = False
+        self.error: BaseException | None = None
+
+    @property
+    def pending(self) -> bool:
+        return self.error is None and self.next < len(self.steps)
+
+    def stop(self, error: BaseException | None = None) -> None:
+        self.next = len(self.steps)
+        self.error = self.error or error
+
+
+class GroupCommit:
+    """Several requests' writes in one durable transaction (group commit).
+
+    A request queues its steps and waits.  One waiting thread at a time leads: it opens a
+    write transaction, runs queued steps in turn — one step of a job, then the next job's, so
+    a large push's chunks let other requests in between — each inside a savepoint (a step
+    that fails is undone alone and fails its job only), until the steps taken weigh
+    ``max_ops`` or the queue is empty, and commits once.  Only then are the jobs whose last
+    step ran told they are done: nothing is acknowledged before it is durable.  Requests that
+    arrive while a commit is being flushed form the next group, so under load one flush
+    serves many requests instead of capping them at one each.
+
+    Steps run one after another in one transaction, in queue order, so a replica's ops keep
+    their order and the feed positions are handed out in commit order as before.
+    """
+
+    def __init__(self, write: Callable[[], AbstractContextManager[Writer]]) -> None:
+        self._write = write
+        self._queue: collections.deque[_Job] = collections.deque()
+        self._cond = threading.Condition()
+        self._leading = False
+
+    @property
+    def waiting(self) -> int:
+        """Jobs queued and not yet taken into a transaction."""
+        with self._cond:
+            return len(self._queue)
+
+    def run(self, steps: Sequence[tuple[int, Step]], max_ops: int) -> None:
+        """Run ``steps`` (weight, step) in order; return once all that ran are committed."""
+        job = _Job(steps)
+        with self._cond:
+            self._queue.append(job)
+        while self._wait_or_lead(job):
+            try:
+                self._lead(max_ops)
+            except BaseException as exc:
+                self._fail_queued(job, exc)
+                raise
+            finally:
+                with self._cond:
+                    self._leading = False
+                    self._cond.notify_all()
+        if job.error is not None:
+            raise job.error
+
+    def _wait_or_lead(self, job: _Job) -> bool:
+        """Wait until ``job`` is done (False) or this thread is to lead a group (True)."""
+        with self._cond:
+            while self._leading and not job.done:
+                self._cond.wait()
+            if job.done:
+                return False
+            self._leading = True
+            return True
+
+    def _fail_queued(self, job: _Job, exc: BaseException) -> None:
+        with self._cond:
+            if job in self._queue:
+                self._queue.remove(job)
+            job.stop(exc)
+            job.done = True
+
+    def _take(self) -> _Job | None:
+        with self._cond:
+            return self._queue.popleft() if self._queue else None
+
+    def _lead(self, max_ops: int) -> None:
+        touched: dict[int, _Job] = {}
+        try:
+            with self._write() as w:
+                weight = 0
+                while weight < max_ops and (job := self._take()) is not None:
+                    touched[id(job)] = job
+                    weight += _run_step(w, job)
+                    if job.pending:
+                        with self._cond:
+                            self._queue.append(job)
+        except BaseException as exc:  # the transaction failed: nothing of it is stored
+            with self._cond:
+                for job in touched.values():
+                    if job in self._queue:
+                        self._queue.remove(job)
+                    job.stop(exc)
+            if not isinstance(exc, Exception):
+                raise
+        finally:
+            with self._cond:
+                for job in touched.values():
+                    job.done = not job.pending
+
+
+def _run_step(w: Writer, job: _Job) -> int:
+    """Run ``job``'s next step in a savepoint of ``w``; its weight."""
+    weight, step = job.steps[job.next]
+    job.next += 1
+    seq = w.seq
+    w.conn.execute("SAVEPOINT job")
+    try:
+        go_on = step(w)
+    except Exception as exc:
+        w.conn.execute("ROLLBACK TO SAVEPOINT job")
+        w.conn.execute("RELEASE SAVEPOINT job")
+        w.seq = seq
+        job.stop(exc)
+        return weight
+    w.conn.execute("RELEASE SAVEPOINT job")
+    if not go_on:
+        job.stop()
+    return weight
+
+
 class Database:
     """One server database, a SQLite file or a ``postgresql://`` URL: its migrations applied
     on opening; hands out transactions."""
@@ -570,6 +707,7 @@ class Database:
             raise ValueError(synchronous)
         self.location = str(location)
         self._write_lock = FairLock()
+        self.group = GroupCommit(lambda: self.write())
         self._engine = self._open(location, synchronous, pool_size)
         self.dialect = self._engine.dialect
         try:
