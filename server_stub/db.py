@@ -38,7 +38,7 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -169,8 +169,9 @@ def _token_row(row: Sequence[Any]) -> TokenRow:
 ScanRow = tuple[int, str, str, bytes, bytes, bytes, str | None]
 
 
-@dataclass(frozen=True)
-class ChangeRow:
+class ChangeRow(NamedTuple):
+    """One row of a record's history (a named tuple: an initial push makes one per op)."""
+
     seq: int
     record_id: str
     at: str
@@ -446,22 +447,7 @@ class Writer(Reader):
         self.conn.executemany(
             "INSERT INTO changes (seq, record_id, at, edited_at, author, user_name, office, "
             "replica_id, op_seq, status, changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    c.seq,
-                    c.record_id,
-                    c.at,
-                    c.edited_at,
-                    c.author,
-                    c.user,
-                    c.office,
-                    c.replica_id,
-                    c.op_seq,
-                    c.status,
-                    orjson.dumps(c.changes),
-                )
-                for c in rows
-            ],
+            [(*c[:-1], orjson.dumps(c.changes)) for c in rows],
         )
 
     def set_replica(
