@@ -131,3 +131,24 @@ def test_a_failing_push_is_undone_alone_and_the_others_are_stored(
     assert sorted(stored.values()) == [1, 2, 3, 4]  # the undone push took no feed position
     with server.db.read() as r:
         assert r.replica_last_op(_who(2).office, "replica-2") == 0
+
+
+def test_a_replicas_last_seen_time_rides_along_with_the_pushes(
+    server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    service = Service(server.db, server.settings)
+    opened = _count_writes(server, monkeypatch)
+    with server.db.write():
+        threads = [
+            threading.Thread(target=service.push, args=(_who(0), "replica-0", [_op(0)])),
+            threading.Thread(target=service.pull, args=(_who(1), 0, 10, "replica-1")),
+        ]
+        for thread in threads:
+            thread.start()
+        _wait_for(lambda: server.db.group.waiting == 2)
+    for thread in threads:
+        thread.join()
+    assert len(opened) == 2  # the transaction held open, then one for the push and the pull
+    with server.db.read() as r:
+        seen = {(office, rid): at is not None for office, rid, at in r.replica_stats()}
+    assert seen == {(BG, "replica-0"): True, (HN, "replica-1"): True}
