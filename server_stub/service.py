@@ -117,21 +117,22 @@ class Service:
             return PushResult(self._last_op_seq(who, replica_id), [])
         ordered = sorted(ops, key=lambda o: o.op_seq)
         now = now_iso()
-        done: list[tuple[int, list[dict[str, Any]]]] = []
+        done: dict[int, tuple[int, list[dict[str, Any]]]] = {}  # by chunk: a rerun replaces
         size = self.settings.push_chunk_ops
 
-        def step(chunk: list[OpIn]) -> Step:
+        def step(n: int, chunk: list[OpIn]) -> Step:
             def run(w: Writer) -> bool:
                 last, complete, results = self._push_chunk(w, who, replica_id, chunk, now)
-                done.append((last, results))
+                done[n] = (last, results)
                 return complete
 
             return run
 
         chunks = [ordered[start : start + size] for start in range(0, len(ordered), size)]
-        self.db.group.run([(len(c), step(c)) for c in chunks], size)
+        self.db.group.run([(len(c), step(n, c)) for n, c in enumerate(chunks)], size)
         self._due(("replica", who.office, replica_id))
-        return PushResult(done[-1][0], [r for _last, results in done for r in results])
+        ran = sorted(done)
+        return PushResult(done[ran[-1]][0], [r for n in ran for r in done[n][1]])
 
     def _push_chunk(
         self, w: Writer, who: Principal, replica_id: str, ops: list[OpIn], now: str

@@ -152,3 +152,42 @@ def test_a_replicas_last_seen_time_rides_along_with_the_pushes(
     with server.db.read() as r:
         seen = {(office, rid): at is not None for office, rid, at in r.replica_stats()}
     assert seen == {(BG, "replica-0"): True, (HN, "replica-1"): True}
+
+
+def test_after_a_failed_step_the_others_of_its_group_run_again_once_from_their_start(
+    server: Server,
+) -> None:
+    calls: list[str] = []
+
+    def step(name: str, last_op: int) -> Callable[[Writer], bool]:
+        def run(w: Writer) -> bool:
+            calls.append(name)
+            if name == "bad":
+                raise RuntimeError("broken")
+            w.set_replica(BG, "x", last_op, None)
+            return True
+
+        return run
+
+    errors: list[str] = []
+
+    def bad() -> None:
+        try:
+            server.db.group.run([(1, step("bad", 9))], 10)
+        except RuntimeError as exc:
+            errors.append(str(exc))
+
+    with server.db.write():
+        first = threading.Thread(
+            target=server.db.group.run, args=([(1, step("a1", 1)), (1, step("a2", 2))], 10)
+        )
+        first.start()
+        _wait_for(lambda: server.db.group.waiting == 1)
+        second = threading.Thread(target=bad)
+        second.start()
+        _wait_for(lambda: server.db.group.waiting == 2)
+    first.join()
+    second.join()
+    assert (calls, errors) == (["a1", "bad", "a1", "a2"], ["broken"])
+    with server.db.read() as r:
+        assert r.replica_last_op(BG, "x") == 2
