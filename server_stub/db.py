@@ -17,6 +17,9 @@ Threads: uvicorn runs request work in a thread pool.  Writes are serialised by o
 in the process *and* by the database (``BEGIN IMMEDIATE`` on SQLite, which also covers a
 second process on the same file; a row lock on PostgreSQL, see :mod:`server_stub.dialects`
 for why no pull can skip a change).  Reads run on a snapshot and never wait for the writer.
+Pushes (and the "last seen" touches) do not each take that lock: they queue their steps in
+:class:`GroupCommit`, which runs everything queued in one write transaction and one commit
+flush, and answers each only after that commit.
 
 The change feed indexed by audience (table ``feed``): every record is filed under the keys of
 the offices that may read or hold it (:func:`server_stub.access.feed_keys`) at its newest
@@ -33,12 +36,12 @@ import functools
 import hashlib
 import threading
 import uuid
-from collections.abc import Generator, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -169,8 +172,9 @@ def _token_row(row: Sequence[Any]) -> TokenRow:
 ScanRow = tuple[int, str, str, bytes, bytes, bytes, str | None]
 
 
-@dataclass(frozen=True)
-class ChangeRow:
+class ChangeRow(NamedTuple):
+    """One row of a record's history (a named tuple: an initial push makes one per op)."""
+
     seq: int
     record_id: str
     at: str
@@ -348,9 +352,12 @@ class Reader:
         params: list[int | str] = []
         for key in keys:
             params += [key, since, *([skip_writer] if skip_writer else []), limit]
+        # ``seq IN (…)``, not a join on the merged arms: the records are then read through
+        # ``records_seq`` in order, while a join sorted every row, record JSON and all, in a
+        # temporary tree (SQLite: 0.4 s of a 5,000-record page, now 25 ms)
         sql = (
             "SELECT r.seq, r.id, r.scope, r.published, r.audience, r.doc, r.sole_writer "
-            f"FROM ({arms}) u JOIN records r ON r.seq = u.seq ORDER BY u.seq LIMIT ?"
+            f"FROM records r WHERE r.seq IN ({arms}) ORDER BY r.seq LIMIT ?"
         )
         return sql, [*params, limit]
 
@@ -443,22 +450,7 @@ class Writer(Reader):
         self.conn.executemany(
             "INSERT INTO changes (seq, record_id, at, edited_at, author, user_name, office, "
             "replica_id, op_seq, status, changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    c.seq,
-                    c.record_id,
-                    c.at,
-                    c.edited_at,
-                    c.author,
-                    c.user,
-                    c.office,
-                    c.replica_id,
-                    c.op_seq,
-                    c.status,
-                    orjson.dumps(c.changes),
-                )
-                for c in rows
-            ],
+            [(*c[:-1], orjson.dumps(c.changes)) for c in rows],
         )
 
     def set_replica(
@@ -559,6 +551,160 @@ class FairLock:
                 self._held = False
 
 
+#: One step of a job for the shared write transaction: it runs inside that transaction and
+#: says whether the job's next steps should run at all (False: stop the job here).
+Step = Callable[[Writer], bool]
+
+
+class _Job:
+    """Steps of one request for the shared write transactions, with their weights (ops)."""
+
+    __slots__ = ("done", "error", "next", "steps")
+
+    def __init__(self, steps: Sequence[tuple[int, Step]]) -> None:
+        self.steps = list(steps)
+        self.next = 0
+        self.done = False
+        self.error: BaseException | None = None
+
+    @property
+    def pending(self) -> bool:
+        return self.error is None and self.next < len(self.steps)
+
+    def stop(self, error: BaseException | None = None) -> None:
+        self.next = len(self.steps)
+        self.error = self.error or error
+
+
+class GroupCommit:
+    """Several requests' writes in one durable transaction (group commit).
+
+    A request queues its steps and waits.  One waiting thread at a time leads: it opens a
+    write transaction, runs queued steps in turn — one step of a job, then the next job's, so
+    a large push's chunks let other requests in between — until the steps taken weigh
+    ``max_ops`` or the queue is empty, and commits once.  A step that fails fails its job
+    only: the group is rolled back and the other jobs' steps run again in the next one.
+    Only once committed are the jobs whose last step ran told they are done: nothing is
+    acknowledged before it is durable.  Requests that arrive while a commit is being
+    flushed form the next group, so under load one flush serves many requests instead of
+    capping them at one each.
+
+    Steps run one after another in one transaction, in queue order, so a replica's ops keep
+    their order and the feed positions are handed out in commit order as before.
+    """
+
+    def __init__(self, write: Callable[[], AbstractContextManager[Writer]]) -> None:
+        self._write = write
+        self._queue: collections.deque[_Job] = collections.deque()
+        self._cond = threading.Condition()
+        self._leading = False
+
+    @property
+    def waiting(self) -> int:
+        """Jobs queued and not yet taken into a transaction."""
+        with self._cond:
+            return len(self._queue)
+
+    def run(self, steps: Sequence[tuple[int, Step]], max_ops: int) -> None:
+        """Run ``steps`` (weight, step) in order; return once all that ran are committed."""
+        job = _Job(steps)
+        with self._cond:
+            self._queue.append(job)
+        while self._wait_or_lead(job):
+            try:
+                self._lead(max_ops)
+            except BaseException as exc:
+                self._fail_queued(job, exc)
+                raise
+            finally:
+                with self._cond:
+                    self._leading = False
+                    self._cond.notify_all()
+        if job.error is not None:
+            raise job.error
+
+    def _wait_or_lead(self, job: _Job) -> bool:
+        """Wait until ``job`` is done (False) or this thread is to lead a group (True)."""
+        with self._cond:
+            while self._leading and not job.done:
+                self._cond.wait()
+            if job.done:
+                return False
+            self._leading = True
+            return True
+
+    def _fail_queued(self, job: _Job, exc: BaseException) -> None:
+        with self._cond:
+            if job in self._queue:
+                self._queue.remove(job)
+            job.stop(exc)
+            job.done = True
+
+    def _take(self) -> _Job | None:
+        with self._cond:
+            return self._queue.popleft() if self._queue else None
+
+    def _lead(self, max_ops: int) -> None:
+        ran: dict[int, tuple[_Job, int]] = {}  # the jobs of this group: each one's first step
+        culprit: list[_Job] = []
+        try:
+            with self._write() as w:
+                weight = 0
+                while weight < max_ops and (job := self._take()) is not None:
+                    ran.setdefault(id(job), (job, job.next))
+                    try:
+                        weight += _run_step(w, job)
+                    except Exception as exc:
+                        job.stop(exc)
+                        culprit.append(job)
+                        raise _Undo from None
+                    if job.pending:
+                        with self._cond:
+                            self._queue.append(job)
+        except _Undo:  # rolled back: the others' steps run again in the next group
+            self._again([(j, n) for j, n in ran.values() if j is not culprit[0]])
+            ran = {id(culprit[0]): (culprit[0], 0)}
+        except BaseException as exc:  # the transaction failed: nothing of it is stored
+            with self._cond:
+                for job, _first in ran.values():
+                    if job in self._queue:
+                        self._queue.remove(job)
+                    job.stop(exc)
+            if not isinstance(exc, Exception):
+                raise
+        finally:
+            with self._cond:
+                for job, _first in ran.values():
+                    job.done = not job.pending
+
+    def _again(self, jobs: list[tuple[_Job, int]]) -> None:
+        """Put ``jobs`` back at the head of the queue, in their order, to run again from
+        their first step of the rolled-back group."""
+        with self._cond:
+            for job, first in reversed(jobs):
+                if job in self._queue:
+                    self._queue.remove(job)
+                job.next = first
+                self._queue.appendleft(job)
+
+
+class _Undo(Exception):
+    """A step failed: its group's transaction is rolled back (and run again without it)."""
+
+
+def _run_step(w: Writer, job: _Job) -> int:
+    """Run ``job``'s next step in ``w``; its weight.
+
+    No savepoint: steps seldom fail, and when one does its whole group is rolled back and
+    the others' steps run again (a step's effects are its rows and what it records of them,
+    both made anew), which saves two statements — two round trips on PostgreSQL — a step."""
+    weight, step = job.steps[job.next]
+    job.next += 1
+    if not step(w):
+        job.stop()
+    return weight
+
+
 class Database:
     """One server database, a SQLite file or a ``postgresql://`` URL: its migrations applied
     on opening; hands out transactions."""
@@ -570,6 +716,7 @@ class Database:
             raise ValueError(synchronous)
         self.location = str(location)
         self._write_lock = FairLock()
+        self.group = GroupCommit(lambda: self.write())
         self._engine = self._open(location, synchronous, pool_size)
         self.dialect = self._engine.dialect
         try:

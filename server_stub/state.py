@@ -85,7 +85,7 @@ class Stored:
         pushes already gave it the record exactly (see :class:`sync.protocol.SyncRequest`).
         """
         found: str | None = None
-        for version in self.versions.values():
+        for version in set(self.versions.values()):  # most values share a few versions
             if not version:
                 continue
             entry = self.writers.get(str(version))
@@ -98,8 +98,14 @@ class Stored:
         """The versions a replica cannot infer (:func:`sync.protocol.compact_versions`) —
         cleared fields and an undelete included, whose versions must reach the replica for
         its next edit to be seen as based on them; ``@scope`` is never sent."""
-        sent = ((k, v) for k, v in self.versions.items() if k[0] != "@")
-        return compact_versions(sent, self.fields, self.deleted, self.seq)
+        seq, fields = self.seq, self.fields
+        # a field set by the record's last change is inferred: most keys stop here, cheaply
+        sent = [
+            (k, v)
+            for k, v in self.versions.items()
+            if k[0] != "@" and (v != seq or k not in fields or k == DELETED)
+        ]
+        return compact_versions(sent, fields, self.deleted, seq)
 
     def wire(self) -> dict[str, Any]:
         """The :class:`sync.protocol.RecordState` as a plain dict (fields by reference)."""
