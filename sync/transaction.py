@@ -23,7 +23,7 @@ freshly opened store sees exactly what one in a store open all day sees.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from domain.errors import Conflict, NotFound, ValidationError
@@ -404,6 +404,59 @@ class Transaction:
         }
         self._put(new)
         self._server_history(old, new, state, at)
+
+    def take_bases(self, states: Sequence[Mapping[str, Any]]) -> set[str]:
+        """A pulled page of server states, in order (:meth:`take_base` for each); returns
+        the IDs the replica did not hold.  The bulk path: a record this replica has never
+        seen, with nothing pending, becomes the server's state as it is (see
+        :meth:`_take_new`), without re-applying ops or comparing states."""
+        fresh: set[str] = set()
+        seen = self.store.seen_before(s["id"] for s in states)
+        for state in states:
+            rid = state["id"]
+            if self.doc(rid) is not None:
+                self.take_base(state)
+                continue
+            fresh.add(rid)
+            if rid in seen or self._has_pending(rid):
+                self.take_base(state)
+            else:
+                self._take_new(state)
+        return fresh
+
+    def _has_pending(self, record_id: str) -> bool:
+        if record_id in self._staged_ops:
+            return bool(self.staged_ops(record_id))
+        return bool(self.store.ops_for(record_id))
+
+    def _take_new(self, state: Mapping[str, Any]) -> None:
+        """A record first seen here, nothing pending: exactly the document and the one
+        "created" history line :meth:`take_base` would stage (none for a tombstone)."""
+        rid, fields, deleted = state["id"], dict(state["fields"]), bool(state.get(DELETED))
+        self._writes[("records", rid)] = {
+            "id": rid,
+            "kind": state["kind"],
+            "scope": state["scope"],
+            "fields": fields,
+            "deleted": deleted,
+            "base": None,
+            "versions": dict(state.get("versions") or {}),
+            "seq": int(state["seq"]),
+            "pending": 0,
+            "updated_at": self._now_iso,
+        }
+        if not deleted:
+            self._history(
+                rid,
+                {},
+                fields,
+                {},
+                source="server",
+                author=state.get("updated_by"),
+                office=state.get("office"),
+                at=state.get("updated_at") or self._now_iso,
+                created=True,
+            )
 
     def _server_history(
         self,
