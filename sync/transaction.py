@@ -411,7 +411,8 @@ class Transaction:
         seen, with nothing pending, becomes the server's state as it is (see
         :meth:`_take_new`), without re-applying ops or comparing states."""
         fresh: set[str] = set()
-        seen = self.store.seen_before(s["id"] for s in states)
+        unknown = [s["id"] for s in states if self.doc(s["id"]) is None]
+        seen = self.store.seen_before(unknown) if unknown else set()  # history: read if need be
         for state in states:
             rid = state["id"]
             if self.doc(rid) is not None:

@@ -141,3 +141,18 @@ def test_the_bulk_path_writes_new_records(tmp_path: Path, monkeypatch: pytest.Mo
     ]
     assert lines[4] == []  # a tombstone never seen alive here: nothing to remember
     assert len(pending) == 1
+
+
+def test_a_page_of_known_records_does_not_read_the_history(tmp_path: Path) -> None:
+    """Only a record the replica does not hold needs its history looked at (was it here
+    before?): an idle sync, or a page of records held here, leaves the history file unread."""
+    store = _replica(tmp_path / "p", ["known", "known"])
+    store.close()
+    store = Store.open(tmp_path / "p")
+    try:
+        apply.take_answer(store, _page([]), [], apply.Taken(), **_NO)
+        apply.take_answer(store, _page([_state(0, "known", 7)]), [], apply.Taken(), **_NO)
+        assert store.history_log.loaded is False
+        assert store.get(_rid(0)) is not None and store.get(_rid(0)).seq == 7  # type: ignore[union-attr]
+    finally:
+        store.close()
