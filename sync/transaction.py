@@ -74,6 +74,8 @@ class Transaction:
         self._now = store.now()
         self._now_iso = self._now.isoformat()
         self._today = self._now.astimezone().date()
+        # the store's identity, read once: the store's lock is held for the whole transaction
+        self._office, self._role, self._author = store.office, store.role, store.author
         #: Imports and the demo data may write records of other offices (the server decides).
         self.enforce_scope = True
 
@@ -143,7 +145,7 @@ class Transaction:
         rid = record_id or uuid7()
         if record_id is not None and self.doc(rid) is not None:  # a new UUIDv7 cannot exist
             raise Conflict("store.exists", id=rid)
-        scope = check_scope(scope or self.store.office)
+        scope = check_scope(scope or self._office)
         self._check_writable(scope)
         doc = {
             "id": rid,
@@ -155,7 +157,7 @@ class Transaction:
             "versions": {},
             "seq": 0,
             "pending": 0,
-            "updated_at": self._now.isoformat(),
+            "updated_at": self._now_iso,
         }
         self._record_local(None, doc)
         return Record(doc)
@@ -205,7 +207,7 @@ class Transaction:
         new = {**old, "fields": fields, "deleted": is_deleted, "scope": new_scope}
         if not op_changes(old, new) and new_scope == old["scope"] and resolves is None:
             return Record(old)
-        new["updated_at"] = self._now.isoformat()
+        new["updated_at"] = self._now_iso
         self._record_local(old, new, resolves=resolves, resolution=resolution)
         return Record(new)
 
@@ -247,9 +249,8 @@ class Transaction:
         return "unchanged" if after.doc is old else "updated"
 
     def _check_writable(self, scope: str) -> None:
-        store = self.store
-        if self.enforce_scope and store.role != "hq" and not within(scope, store.office):
-            raise Conflict("store.out_of_scope", scope=scope, office=store.office)
+        if self.enforce_scope and self._role != "hq" and not within(scope, self._office):
+            raise Conflict("store.out_of_scope", scope=scope, office=self._office)
 
     def _record_local(
         self,
@@ -273,9 +274,9 @@ class Transaction:
             new["fields"],
             delta,
             source="local",
-            author=self.store.author,
-            office=self.store.office,
-            at=self._now.isoformat(),
+            author=self._author,
+            office=self._office,
+            at=self._now_iso,
             created=old is None,
             scope=(old["scope"], new["scope"])
             if old is not None and old["scope"] != new["scope"]
@@ -315,8 +316,8 @@ class Transaction:
             "scope": scope,
             "changes": changes,
             "base_seq": base_seq,
-            "edited_at": self._now.isoformat(),
-            "author": self.store.author,
+            "edited_at": self._now_iso,
+            "author": self._author,
         }
 
     def _history(
@@ -368,7 +369,7 @@ class Transaction:
             "op": dict(op),
             "reason": reason,
             "message": message,
-            "at": self._now.isoformat(),
+            "at": self._now_iso,
         }
 
     def take_base(self, state: Mapping[str, Any], *, at: str | None = None) -> None:
@@ -400,7 +401,7 @@ class Transaction:
             "versions": dict(state.get("versions") or {}),
             "seq": int(state["seq"]),
             "pending": len(pending),
-            "updated_at": at or self._now.isoformat(),
+            "updated_at": at or self._now_iso,
         }
         self._put(new)
         self._server_history(old, new, state, at)
@@ -485,7 +486,7 @@ class Transaction:
             source="server",
             author=state.get("updated_by"),
             office=state.get("office"),
-            at=at or state.get("updated_at") or self._now.isoformat(),
+            at=at or state.get("updated_at") or self._now_iso,
             created=old is None and not seen_before,
             scope=(old["scope"], new["scope"])
             if old is not None and old["scope"] != new["scope"]
@@ -616,7 +617,7 @@ class Transaction:
                 source="server",
                 author=None,
                 office=None,
-                at=self._now.isoformat(),
+                at=self._now_iso,
                 mark="removed",
             )
         return True
