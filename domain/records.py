@@ -256,9 +256,11 @@ def prepare(
         _drop_derived_dates(merged, previous, changes)
     logical = validate(kind, merged)
     if kind == "task":
+        checked = dict(logical)
         _derive_task_dates(logical, changes)
         _complete_task(logical, changes, today)
-        logical = validate(kind, logical)
+        if logical != checked:  # what was derived is checked too (validating is idempotent)
+            logical = validate(kind, logical)
     return logical
 
 

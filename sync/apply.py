@@ -195,17 +195,20 @@ def take_page(
     """A page of the change feed; with ``hold`` the removals wait for a person."""
     held = set(tx.meta("held_removals") or [])
     before = len(held)
-    for state in records:
+    states = list(records)
+    for state in states:
         if not isinstance(state, dict) or "id" not in state or "seq" not in state:
             raise ProtocolError(detail="record")
-        known = tx.doc(state["id"]) is not None
-        tx.take_base(state)
-        held.discard(state["id"])
-        taken.pulled += 1
-        if not known and is_open_conflict(
+    fresh = tx.take_bases(states)  # the page in bulk
+    for state in states:
+        rid = state["id"]
+        held.discard(rid)
+        if rid in fresh and is_open_conflict(
             state.get("kind"), state.get("fields") or {}, state.get("deleted")
         ):
-            taken.new_conflicts.append(state["id"])
+            taken.new_conflicts.append(rid)
+        fresh.discard(rid)  # the same record twice in a page is new the first time only
+    taken.pulled += len(states)
     for rid in removes:
         if hold:
             if tx.doc(rid) is not None:

@@ -24,6 +24,11 @@ class AsOf(Durable):
         """History of a record, oldest first: local edits and changes pulled in."""
         return self.history_log.for_record(record_id)
 
+    @locked
+    def seen_before(self, record_ids: Iterable[str]) -> set[str]:
+        """Those of ``record_ids`` this replica has history of (a whole page at once)."""
+        return self.history_log.with_lines(record_ids)
+
     def state_at(self, record_id: str, when: datetime) -> dict[str, Any] | None:
         """The record as it was at ``when`` (flat fields plus ``"deleted"``), from its history.
 

@@ -289,9 +289,9 @@ class SyncClient:
         total = self.store.pending_count()
         full = apply.position(self.store).full
         while True:
-            batch = self._batch(noops)
+            batch, encoded = self._batch(noops)
             try:
-                answer = await self._exchange(batch, result)
+                answer = await self._exchange(batch, encoded, result)
             except _TooLarge:
                 if len(batch) <= 1:
                     raise ProtocolError(detail="413") from None
@@ -317,22 +317,30 @@ class SyncClient:
             raise ProtocolError(detail="no op was answered")
         return True
 
-    def _batch(self, noops: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def _batch(self, noops: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], bytes]:
+        """The next ops to send and their JSON array, each op encoded once (its size counts
+        toward ``batch_bytes``, its bytes go into the request as they are)."""
         ops = list(noops)
+        encoded = [orjson.dumps(op) for op in noops]
         size = 0
         for op in self.store.pending_ops(self.batch_ops - len(ops)):
-            size += len(orjson.dumps(op))
+            data = orjson.dumps(op)
+            size += len(data)
             if ops and size > self.batch_bytes:
                 break
             ops.append(op)
-        return ops
+            encoded.append(data)
+        return ops, b"[" + b",".join(encoded) + b"]"
 
-    async def _exchange(self, batch: list[dict[str, Any]], result: SyncResult) -> dict[str, Any]:
+    async def _exchange(
+        self, batch: list[dict[str, Any]], encoded: bytes, result: SyncResult
+    ) -> dict[str, Any]:
+        """One request: ``batch`` (as ``encoded``, its JSON array) and the pull cursor."""
         at = apply.position(self.store)
         body = {
             "schema_version": SCHEMA_VERSION,
             "replica_id": at.replica_id,
-            "ops": batch,
+            "ops": orjson.Fragment(encoded),
             "since": at.since,
             "limit": self.pull_limit,
         }

@@ -13,6 +13,7 @@ Local state = base + pending outbox ops re-applied in order.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -32,7 +33,17 @@ def op_key(op_seq: int) -> str:
 def utc_iso(when: datetime | str) -> str:
     """One timestamp format for history (UTC ISO 8601), so strings compare in time order."""
     if isinstance(when, str):
-        when = datetime.fromisoformat(when.replace("Z", "+00:00"))
+        return _utc_iso_text(when)
+    return _utc_iso(when)
+
+
+@functools.lru_cache(maxsize=1024)
+def _utc_iso_text(text: str) -> str:
+    """:func:`utc_iso` of a text, remembered: the records of a pulled page share a few."""
+    return _utc_iso(datetime.fromisoformat(text.replace("Z", "+00:00")))
+
+
+def _utc_iso(when: datetime) -> str:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return when.astimezone(UTC).isoformat()

@@ -115,21 +115,14 @@ class ReplicaTable(Table):
     """A TinyDB table keyed by record ID whose writes change one document in place.
 
     TinyDB's own insert/update rebuild the whole table dict on every call (O(n)); the store
-    writes through :meth:`put_raw` / :meth:`remove_raw` instead and keeps TinyDB for queries.
+    writes into the dict of :meth:`raw` instead (then clears the query cache once a commit)
+    and keeps TinyDB for queries.
     """
 
     document_id_class = str  # type: ignore[assignment]
 
     def raw(self) -> dict[str, Any]:
         return self._read_table()
-
-    def put_raw(self, doc_id: str, doc: dict[str, Any]) -> None:
-        self._read_table()[doc_id] = doc
-        self.clear_cache()
-
-    def remove_raw(self, doc_id: str) -> None:
-        self._read_table().pop(doc_id, None)
-        self.clear_cache()
 
 
 class _DB(TinyDB):
@@ -502,20 +495,27 @@ class Durable:
             else:
                 ops.append((table, key, doc))
         self._journal.append({"t": self.now().isoformat(), "ops": ops})
+        touched: set[str] = set()
         for op in ops:
             self._apply(op, records)
+            touched.add(op[0])
+        for table in touched - {"history"}:  # TinyDB's query cache, once per table
+            self._table(table).clear_cache()
         if self._journal.size > CHECKPOINT_BYTES:
             self.checkpoint()
         for listener in list(self.listeners):
             listener(self)
 
     def _apply(self, op: tuple[Any, ...], records: dict[str, Any]) -> None:
+        """One staged write in memory: the table's dict and the indexes (the caller clears
+        TinyDB's cache of each table once a commit, not once a write)."""
         table, key, doc = op[0], op[1], op[2]
         if table == "history":
             self.history_log.add(doc)
             return
+        raw = self._raw(table)
+        old = raw.get(key)
         if table == "records":
-            old = records.get(key)
             self.index.replace(old, doc)
             kind = (doc or old or {}).get("kind")
             if kind:
@@ -523,16 +523,14 @@ class Durable:
             if doc is None:
                 self._dropped.add(key)
         elif table == "outbox":
-            old = self._raw("outbox").get(key)
             if old is not None:
                 self.index.remove_op(old)
             if doc is not None:
                 self.index.add_op(doc)
-        tbl = self._table(table)
         if doc is None:
-            tbl.remove_raw(key)
+            raw.pop(key, None)
         else:
-            tbl.put_raw(key, doc)
+            raw[key] = doc
 
     # ------------------------------------------------------------ checkpoint
     def checkpoint(self, *, force: bool = False) -> None:

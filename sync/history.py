@@ -184,6 +184,11 @@ class HistoryLog:
             self._sorted[record_id] = rows
         return list(rows)
 
+    def with_lines(self, record_ids: Iterable[str]) -> set[str]:
+        """Those of ``record_ids`` that have at least one line (one read of the file)."""
+        self._load()
+        return {rid for rid in record_ids if self._by_record.get(rid)}
+
     def all(self) -> Iterable[dict[str, Any]]:
         return self._load().values()
 

@@ -23,7 +23,7 @@ freshly opened store sees exactly what one in a store open all day sees.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from domain.errors import Conflict, NotFound, ValidationError
@@ -74,6 +74,8 @@ class Transaction:
         self._now = store.now()
         self._now_iso = self._now.isoformat()
         self._today = self._now.astimezone().date()
+        # the store's identity, read once: the store's lock is held for the whole transaction
+        self._office, self._role, self._author = store.office, store.role, store.author
         #: Imports and the demo data may write records of other offices (the server decides).
         self.enforce_scope = True
 
@@ -143,7 +145,7 @@ class Transaction:
         rid = record_id or uuid7()
         if record_id is not None and self.doc(rid) is not None:  # a new UUIDv7 cannot exist
             raise Conflict("store.exists", id=rid)
-        scope = check_scope(scope or self.store.office)
+        scope = check_scope(scope or self._office)
         self._check_writable(scope)
         doc = {
             "id": rid,
@@ -155,7 +157,7 @@ class Transaction:
             "versions": {},
             "seq": 0,
             "pending": 0,
-            "updated_at": self._now.isoformat(),
+            "updated_at": self._now_iso,
         }
         self._record_local(None, doc)
         return Record(doc)
@@ -205,7 +207,7 @@ class Transaction:
         new = {**old, "fields": fields, "deleted": is_deleted, "scope": new_scope}
         if not op_changes(old, new) and new_scope == old["scope"] and resolves is None:
             return Record(old)
-        new["updated_at"] = self._now.isoformat()
+        new["updated_at"] = self._now_iso
         self._record_local(old, new, resolves=resolves, resolution=resolution)
         return Record(new)
 
@@ -247,9 +249,8 @@ class Transaction:
         return "unchanged" if after.doc is old else "updated"
 
     def _check_writable(self, scope: str) -> None:
-        store = self.store
-        if self.enforce_scope and store.role != "hq" and not within(scope, store.office):
-            raise Conflict("store.out_of_scope", scope=scope, office=store.office)
+        if self.enforce_scope and self._role != "hq" and not within(scope, self._office):
+            raise Conflict("store.out_of_scope", scope=scope, office=self._office)
 
     def _record_local(
         self,
@@ -273,9 +274,9 @@ class Transaction:
             new["fields"],
             delta,
             source="local",
-            author=self.store.author,
-            office=self.store.office,
-            at=self._now.isoformat(),
+            author=self._author,
+            office=self._office,
+            at=self._now_iso,
             created=old is None,
             scope=(old["scope"], new["scope"])
             if old is not None and old["scope"] != new["scope"]
@@ -315,8 +316,8 @@ class Transaction:
             "scope": scope,
             "changes": changes,
             "base_seq": base_seq,
-            "edited_at": self._now.isoformat(),
-            "author": self.store.author,
+            "edited_at": self._now_iso,
+            "author": self._author,
         }
 
     def _history(
@@ -368,7 +369,7 @@ class Transaction:
             "op": dict(op),
             "reason": reason,
             "message": message,
-            "at": self._now.isoformat(),
+            "at": self._now_iso,
         }
 
     def take_base(self, state: Mapping[str, Any], *, at: str | None = None) -> None:
@@ -400,10 +401,64 @@ class Transaction:
             "versions": dict(state.get("versions") or {}),
             "seq": int(state["seq"]),
             "pending": len(pending),
-            "updated_at": at or self._now.isoformat(),
+            "updated_at": at or self._now_iso,
         }
         self._put(new)
         self._server_history(old, new, state, at)
+
+    def take_bases(self, states: Sequence[Mapping[str, Any]]) -> set[str]:
+        """A pulled page of server states, in order (:meth:`take_base` for each); returns
+        the IDs the replica did not hold.  The bulk path: a record this replica has never
+        seen, with nothing pending, becomes the server's state as it is (see
+        :meth:`_take_new`), without re-applying ops or comparing states."""
+        fresh: set[str] = set()
+        unknown = [s["id"] for s in states if self.doc(s["id"]) is None]
+        seen = self.store.seen_before(unknown) if unknown else set()  # history: read if need be
+        for state in states:
+            rid = state["id"]
+            if self.doc(rid) is not None:
+                self.take_base(state)
+                continue
+            fresh.add(rid)
+            if rid in seen or self._has_pending(rid):
+                self.take_base(state)
+            else:
+                self._take_new(state)
+        return fresh
+
+    def _has_pending(self, record_id: str) -> bool:
+        if record_id in self._staged_ops:
+            return bool(self.staged_ops(record_id))
+        return bool(self.store.ops_for(record_id))
+
+    def _take_new(self, state: Mapping[str, Any]) -> None:
+        """A record first seen here, nothing pending: exactly the document and the one
+        "created" history line :meth:`take_base` would stage (none for a tombstone)."""
+        rid, fields, deleted = state["id"], dict(state["fields"]), bool(state.get(DELETED))
+        self._writes[("records", rid)] = {
+            "id": rid,
+            "kind": state["kind"],
+            "scope": state["scope"],
+            "fields": fields,
+            "deleted": deleted,
+            "base": None,
+            "versions": dict(state.get("versions") or {}),
+            "seq": int(state["seq"]),
+            "pending": 0,
+            "updated_at": self._now_iso,
+        }
+        if not deleted:
+            self._history(
+                rid,
+                {},
+                fields,
+                {},
+                source="server",
+                author=state.get("updated_by"),
+                office=state.get("office"),
+                at=state.get("updated_at") or self._now_iso,
+                created=True,
+            )
 
     def _server_history(
         self,
@@ -431,7 +486,7 @@ class Transaction:
             source="server",
             author=state.get("updated_by"),
             office=state.get("office"),
-            at=at or state.get("updated_at") or self._now.isoformat(),
+            at=at or state.get("updated_at") or self._now_iso,
             created=old is None and not seen_before,
             scope=(old["scope"], new["scope"])
             if old is not None and old["scope"] != new["scope"]
@@ -562,7 +617,7 @@ class Transaction:
                 source="server",
                 author=None,
                 office=None,
-                at=self._now.isoformat(),
+                at=self._now_iso,
                 mark="removed",
             )
         return True

@@ -180,3 +180,34 @@ def test_a_reading_over_its_denominator_is_refused_and_one_within_is_kept(
             "value": round(100.0 * numerator / denominator, 4),
         }
     }
+
+
+def test_a_task_is_validated_again_only_when_something_was_derived(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An imported (exported) task already carries its dates: one validation, not two (issue
+    10: it was half of ``sotay import``); a derived date is still validated."""
+    from domain import records
+
+    calls: list[dict[str, Any]] = []
+    real = records.validate
+
+    def counting(kind: str, fields: Any) -> dict[str, Any]:
+        calls.append(dict(fields))
+        return real(kind, fields)
+
+    monkeypatch.setattr(records, "validate", counting)
+    exported = {
+        "title": "Số hóa hồ sơ",
+        "lead_unit_id": "u1",
+        "timeframe": "Quý III/2022",
+        "start": "2022-07-01",
+        "due": "2022-09-30",
+        "status": "in_progress",
+    }
+    assert records.prepare("task", exported, today=date(2022, 8, 1)) == exported
+    assert len(calls) == 1
+    calls.clear()
+    typed = {k: v for k, v in exported.items() if k not in ("start", "due")}
+    assert records.prepare("task", typed, today=date(2022, 8, 1)) == exported
+    assert len(calls) == 2

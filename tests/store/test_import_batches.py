@@ -104,3 +104,30 @@ def test_a_failure_mid_import_keeps_whole_records_and_the_import_again_finishes_
         counts = store.import_records(items, enforce_scope=False)
         assert counts == {"added": 25, "updated": 0, "unchanged": 20}
         assert len(store.list(None, include_deleted=True)) == 1 + 45
+
+
+def test_an_import_reads_the_profile_once_not_once_a_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The office, role and author are the same for every record of a transaction (it holds
+    the store's lock): read once, not several times a record."""
+    from sync import durable
+
+    read: list[str] = []
+    real = durable.Durable.meta
+
+    def counting(self: durable.Durable, key: str, default: Any = None) -> Any:
+        read.append(key)
+        return real(self, key, default)
+
+    with Store.create(tmp_path / "p", office="vn/x", name="Sở Nội vụ") as store:
+        monkeypatch.setattr(durable.Durable, "meta", counting)
+        counts = store.import_records(export_lines(200), enforce_scope=False)
+        monkeypatch.undo()
+        assert counts == {"added": 201, "updated": 0, "unchanged": 0}
+        assert {k: read.count(k) for k in ("office", "role", "author")} == {
+            "office": 1,
+            "role": 1,
+            "author": 1,
+        }
+        assert {op["author"] for op in store.pending_ops()} == {"Sở Nội vụ"}
