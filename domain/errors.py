@@ -31,6 +31,7 @@ from dataclasses import field as dc_field
 from typing import Any
 
 from domain.i18n import Lang, known, resolve_lang, t
+from domain.schema import SPECS
 
 
 class SotayError(Exception):
@@ -60,6 +61,16 @@ class SotayError(Exception):
             "message": self.message("vi"),
             "message_en": self.message("en"),
         }
+
+
+def _field_name(name: str, lang: Lang) -> str:
+    """A field's label, with its key when a person types it (``due=``): "Hạn (due)"; the
+    key alone when it has no label."""
+    key = f"field.{name}"
+    if not known(key):
+        return name
+    typed = any(name in spec.fields for spec in SPECS.values())
+    return f"{t(key, lang)} ({name})" if typed else t(key, lang)
 
 
 @dataclass(frozen=True)
@@ -95,9 +106,7 @@ class ValidationError(SotayError):
         for p in self.problems:
             text = p.message(lang)
             if p.field and p.field != "__root__":
-                key = f"field.{p.field}"
-                name = t(key, lang) if known(key) else p.field
-                lines.append(f"{name} ({p.field}): {text}")
+                lines.append(f"{_field_name(p.field, lang)}: {text}")
             else:
                 lines.append(text)
         if len(lines) == 1:

@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 from weakref import WeakKeyDictionary
 
-from textual import events, on, work
+from textual import events, work
 from textual.app import App
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
-from textual.command import CommandInput, CommandPalette, Provider
+from textual.command import CommandPalette, Provider
 from textual.keys import _character_to_key
 from textual.message import Message
 from textual.notifications import SeverityLevel
@@ -41,6 +41,8 @@ from tui import strings
 from tui.client_loop import ClientLoop
 from tui.derived import Derived
 from tui.editing import Editor, UndoEntry, UndoRefused
+from tui.palette_screen import SotayPalette
+from tui.present import said
 from tui.sections import KIND_SECTION, SECTIONS, Section
 
 if TYPE_CHECKING:
@@ -354,19 +356,16 @@ class SotayApp(App[int]):
         self.revision += 1
 
     def notify_error(self, exc: SotayError) -> None:
-        self.notify(exc.message(self.ui_lang), severity="error", markup=False, timeout=8)
+        self.notify(said(exc, self.ui_lang), severity="error", markup=False, timeout=8)
 
     def say(self, key: str, *, severity: SeverityLevel = "information", **params: object) -> None:
         self.notify(t(key, self.ui_lang, **params), markup=False, severity=severity)
 
     # ---------------------------------------------------------------- actions
-    @on(CommandPalette.Opened)
-    def _palette_opened(self) -> None:
-        """Textual's own palette (Ctrl+P), its prompt in the person's language."""
-        if isinstance(self.screen, CommandPalette):
-            self.screen.query_one(CommandInput).placeholder = t(
-                "ui.palette.placeholder", self.ui_lang
-            )
+    def action_command_palette(self) -> None:
+        """Textual's own palette (Ctrl+P), in the person's language."""
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+            self.push_screen(SotayPalette(self.ui_lang))
 
     async def action_quit(self) -> None:
         self.ask_quit()

@@ -12,7 +12,8 @@ from datetime import date, tzinfo
 from typing import Any
 
 from domain.dates import format_date, format_time
-from domain.i18n import Lang, t
+from domain.errors import SotayError, ValidationError
+from domain.i18n import Lang, known, t
 from domain.ids import short
 from domain.money import format_money, format_percent
 from domain.rules import attainment, task_status
@@ -32,6 +33,21 @@ def ref_name(store: Store, record_id: Any) -> str:
     if record.kind == "unit":
         return safe_display(record.flat.get("abbr") or record.title)
     return safe_display(record.title)
+
+
+def said(exc: SotayError, lang: Lang) -> str:
+    """What went wrong, as a screen says it: each problem after its field's label, without
+    the command line's key ("Tiến độ: …", not "Tiến độ (progress): …")."""
+    if not isinstance(exc, ValidationError):
+        return exc.message(lang)
+    lines = []
+    for problem in exc.problems:
+        label = f"field.{problem.field}"
+        text = problem.message(lang)
+        lines.append(f"{t(label, lang)}: {text}" if known(label) else text)
+    if len(lines) == 1:
+        return lines[0]
+    return t(exc.key, lang) + "\n" + "\n".join(f"  - {line}" for line in lines)
 
 
 def status_text(code: str | None, lang: Lang) -> str:

@@ -57,7 +57,12 @@ def register(sub: Any, lang: Lang) -> None:
 
     p = command(sub, lang, "resolve", cmd_resolve)
     p.add_argument("conflict_id")
-    p.add_argument("--keep", required=True, metavar="mine|theirs|current|other|copy|VALUE")
+    p.add_argument(
+        "--keep",
+        required=True,
+        metavar="mine|theirs|current|other|copy|" + t("cli.metavar.value", lang),
+        help=t("cli.help.keep", lang),
+    )
 
     p = command(sub, lang, "removals", cmd_removals)
     p.add_argument(

@@ -20,6 +20,7 @@ from domain.i18n import Lang, t
 from domain.text import fold
 from sync.record import Record
 from tui.app import SotayApp, failure_of, is_editor, is_typing
+from tui.present import said
 from tui.widgets.frame import KeyBar, Sidebar, StatusLine, TitleBar
 from tui.widgets.table import Column, VirtualTable
 
@@ -180,7 +181,7 @@ class SotayScreen(Screen[Any]):
             self.app.pop_screen()
 
     def show_error(self, exc: SotayError) -> None:
-        self.notify(exc.message(self.lang), severity="error", markup=False, timeout=8)
+        self.notify(said(exc, self.lang), severity="error", markup=False, timeout=8)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one boundary of every worker a screen starts: whatever it raises (a

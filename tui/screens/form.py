@@ -19,6 +19,7 @@ from domain.errors import SotayError, ValidationError
 from domain.i18n import t
 from domain.scopes import within
 from domain.text import safe_display
+from tui.present import said
 from tui.screens.base import SotayScreen
 from tui.screens.dialogs import close_editor
 from tui.widgets.forms import FormInvalid, RecordForm
@@ -94,7 +95,7 @@ class RecordFormScreen(SotayScreen):
             return
         except SotayError as exc:
             self.notify(
-                t("ui.save_failed", self.lang, detail=exc.message(self.lang)),
+                t("ui.save_failed", self.lang, detail=said(exc, self.lang)),
                 severity="error",
                 markup=False,
                 timeout=8,

@@ -21,6 +21,7 @@ from documents import plan_import
 from domain.errors import SotayError
 from domain.i18n import t
 from domain.text import fold, safe_display
+from tui.present import said
 from tui.screens.base import FormSectionScreen
 from tui.widgets.table import Column, VirtualTable
 
@@ -138,7 +139,7 @@ class ImportScreen(FormSectionScreen):
         try:
             plan_id = self._plan_id(self.query_one("#plan", Input).value)
         except SotayError as exc:
-            self.set_status(exc.message(self.lang), error=True)
+            self.set_status(said(exc, self.lang), error=True)
             return
         self.query_one("#confirm", Button).disabled = True
         self.set_status(t("importer.reading", self.lang))
@@ -155,7 +156,7 @@ class ImportScreen(FormSectionScreen):
 
     def worker_failed(self, error: SotayError) -> None:
         self.query_one("#progress", ProgressBar).update(total=1, progress=1)
-        self.set_status(error.message(self.lang), error=True)
+        self.set_status(said(error, self.lang), error=True)
 
     @on(Progress)
     def _progress(self, event: Progress) -> None:

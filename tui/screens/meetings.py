@@ -38,6 +38,7 @@ from sync.record import Record
 from sync.store import Store
 from tui.app import SotayApp
 from tui.editing import ItemEdit, ItemInvalid, follow_ups, notice_of
+from tui.present import said
 from tui.screens.base import ListRow, ListScreen, SotayScreen, list_row
 from tui.screens.dialogs import close_editor
 from tui.widgets.forms import FieldBox, FieldSpec, MultiBox, make_box, spec_for
@@ -481,7 +482,7 @@ class MeetingEditor(SotayScreen):
         if isinstance(error, ValidationError):
             self._place(error, error.index if isinstance(error, ItemInvalid) else None)
         self.notify(
-            t("ui.save_failed", self.lang, detail=error.message(self.lang)),
+            t("ui.save_failed", self.lang, detail=said(error, self.lang)),
             severity="error",
             markup=False,
             timeout=8,

@@ -40,6 +40,7 @@ from domain.records import check_field
 from domain.text import safe_display
 from sync.record import Record
 from tui.editing import notice_of
+from tui.present import said
 from tui.screens.base import SotayScreen
 
 FORMATS = ("docx", "md")
@@ -137,7 +138,7 @@ class OutputScreen(SotayScreen):
             self.set_status(t("ui.notice.ready", self.lang))
 
     def worker_failed(self, error: SotayError) -> None:
-        message = error.message(self.lang)
+        message = said(error, self.lang)
         self.set_status(message, error=True)
         self.notify(message, severity="error", markup=False, timeout=8)
         self.call_later(self.query_one("#output-preview", Markdown).update, "")

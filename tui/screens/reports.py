@@ -9,6 +9,7 @@ bar); the screen never freezes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -30,6 +31,7 @@ from domain.errors import SotayError
 from domain.i18n import t
 from domain.periods import KINDS, Period, parse_period
 from domain.text import safe_display
+from tui.present import said
 from tui.screens.base import FormSectionScreen
 
 EXAMPLES = {
@@ -119,7 +121,7 @@ class ReportsScreen(FormSectionScreen):
                 yield Label("", id="label-date")
                 yield Input(id="date")
                 yield Label("", id="label-signer")
-                yield Select[str]([], id="signer")
+                yield Select[str]([], prompt=t("ui.select.prompt", self.lang), id="signer")
             yield Label("", id="label-recipients")
             yield TextArea(id="recipients")
             with Horizontal(classes="row"):
@@ -148,6 +150,19 @@ class ReportsScreen(FormSectionScreen):
             )
         for selector, key in BUTTONS.items():
             self.query_one(selector, Button).label = t(key, self.lang)
+        self._relabel_choices("#kind", [(t(f"period_kind.{k}", self.lang), k) for k in KINDS])
+        sections = [(t(f"field.section_{n}", self.lang), n) for n in SECTIONS]
+        self._relabel_choices("#section", sections)
+        self.query_one("#signer", Select).prompt = t("ui.select.prompt", self.lang)
+
+    def _relabel_choices(self, selector: str, options: Sequence[tuple[str, object]]) -> None:
+        """A choice box's labels in the current language, its choice kept ("Quý" → "Quarter")."""
+        box: Select[object] = self.query_one(selector, Select)
+        value = box.value
+        with box.prevent(Select.Changed):
+            box.set_options(options)
+            box.value = value
+            box._watch_value(value)  # the same value again: Textual would keep the old label
 
     # ------------------------------------------------------------------ actions
     def set_status(self, text: str, error: bool = False) -> None:
@@ -184,7 +199,7 @@ class ReportsScreen(FormSectionScreen):
         try:
             opts = self._options()
         except SotayError as exc:
-            self.set_status(exc.message(self.lang), error=True)
+            self.set_status(said(exc, self.lang), error=True)
             return
         self.query_one("#progress", ProgressBar).update(progress=0)
         self.set_status(t("reports.working", self.lang))
@@ -248,7 +263,7 @@ class ReportsScreen(FormSectionScreen):
             select.value = chosen
 
     def worker_failed(self, error: SotayError) -> None:
-        self.set_status(error.message(self.lang), error=True)
+        self.set_status(said(error, self.lang), error=True)
 
     @on(Progress)
     def _progress(self, event: Progress) -> None:
@@ -283,7 +298,7 @@ class ReportsScreen(FormSectionScreen):
                 text,
             )
         except SotayError as exc:
-            self.set_status(exc.message(self.lang), error=True)
+            self.set_status(said(exc, self.lang), error=True)
             return
         self.edits.clear()  # now with the record
         self.set_status(t("reports.saved", self.lang))
@@ -300,7 +315,7 @@ class ReportsScreen(FormSectionScreen):
                 write_document(self.built.document, path, fmt) for fmt in formats_for(path, None)
             ]
         except SotayError as exc:
-            self.set_status(exc.message(self.lang), error=True)
+            self.set_status(said(exc, self.lang), error=True)
             return
         message = t("reports.exported", self.lang, path=", ".join(map(str, written)))
         self.set_status(message)

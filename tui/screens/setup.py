@@ -20,6 +20,7 @@ from domain.errors import SotayError
 from domain.i18n import Lang, t
 from domain.scopes import check_scope
 from sync.credentials import check_token
+from tui.present import said
 
 FIELDS = (
     ("office", "ui.setup.office"),
@@ -50,7 +51,7 @@ def check_answers(
     try:
         office = check_scope(office, "office") if office else ""
     except SotayError as exc:
-        errors["office"] = exc.message(lang)
+        errors["office"] = said(exc, lang)
     if not office and "office" not in errors:
         errors["office"] = t("ui.setup.need_office", lang)
     name = values.get("name", "").strip() or (office if offline else "")

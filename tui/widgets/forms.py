@@ -492,7 +492,10 @@ class MultiBox(FieldBox):
 
     def relabel(self) -> None:
         super().relabel()
-        self.multi.picker.set_placeholder(t("ui.form.multi_hint", self.lang))
+        hint = (
+            "ui.form.multi_hint" if self.spec.widget == "attendees" else "ui.form.multi_hint_units"
+        )
+        self.multi.picker.set_placeholder(t(hint, self.lang))
         if self.is_mounted and self.multi.is_mounted:
             self.multi.render_chosen()
 

@@ -425,6 +425,11 @@ class ChosenList(OptionList):
         self.screen.set_focus(field)
         field.post_message(events.Key(event.key, event.character))  # after its Focus
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """No attendance to change on chips without roles (coordinating units)."""
+        owner = self._owner()
+        return action != "cycle" or (owner is not None and bool(owner.roles))
+
     def _current(self) -> str | None:
         if self.highlighted is None:
             return None
