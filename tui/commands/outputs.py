@@ -25,6 +25,7 @@ from domain.periods import KINDS as PERIOD_KINDS
 from domain.periods import parse_period
 from domain.ranking import parse_bands
 from domain.schema import RANKING_GROUPS
+from domain.text import fold
 from sync.store import Store
 from tui.commands import as_typed, command
 
@@ -57,8 +58,9 @@ def register(sub: Any, lang: Lang) -> None:
     r = p["report"]
     r.add_argument(
         "kind",
-        choices=PERIOD_KINDS,
-        help=_choices("cli.help.period_kind", PERIOD_KINDS, "period_kind", lang),
+        type=partial(period_kind, lang),
+        metavar=t("cli.metavar.period_kind", lang),
+        help=_kind_help(lang),
     )
     r.add_argument("period", help="2022-Q2, 2011-H1, 2022-05, 2022, 01/03/2022..30/06/2022")
     r.add_argument("--scope", help=t("cli.help.scope_default_office", lang))
@@ -140,6 +142,31 @@ def register(sub: Any, lang: Lang) -> None:
         help=t("cli.help.do_not_ask_server", lang),
     )
     u.add_argument("--signer", help=t("cli.help.signed_by", lang))
+
+
+def _typed_kinds(lang: Lang) -> dict[str, str]:
+    """The word a person types for each kind of period in ``lang``: "quy" / "quarter"."""
+    return {code: t(f"period_kind.typed.{code}", lang) for code in PERIOD_KINDS}
+
+
+def period_kind(lang: Lang, typed: str) -> str:
+    """The kind of period a typed word names, in either language ("quý", "quy", "quarter",
+    "6 tháng"); refused with the words of ``lang`` otherwise."""
+    word = "".join(ch for ch in fold(typed) if ch.isalnum())
+    for other in ("vi", "en"):
+        for code, said in _typed_kinds(other).items():
+            if word in (code, said):
+                return code
+    known_words = ", ".join(_typed_kinds(lang).values())
+    raise argparse.ArgumentTypeError(t("cli.err.period_kind", lang, value=typed, known=known_words))
+
+
+def _kind_help(lang: Lang) -> str:
+    """ "loại kỳ: thang (Tháng), quy (Quý), …" — each kind as typed and as read."""
+    named = ", ".join(
+        as_typed(word, t(f"period_kind.{code}", lang)) for code, word in _typed_kinds(lang).items()
+    )
+    return t("cli.help.period_kind", lang, choices=named).replace("%", "%%")
 
 
 def _choices(key: str, codes: Iterable[str], labels: str, lang: Lang) -> str:
