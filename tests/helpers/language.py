@@ -14,9 +14,13 @@ WORD = re.compile(r"[^\W\d_]+")
 VIETNAMESE = re.compile(r"[ăâđêôơưáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ]")
 #: Common Vietnamese words written without their accents (as in a slug or a hint).
 VIETNAMESE_WORDS = frozenset(("cua", "va", "cac", "cho", "khong", "mot", "nhung", "trong", "voi"))
-#: Words the product keeps in both languages: its name, key names, formats, programs.
+#: Words the product keeps in both languages: its name, key names, formats, programs, and
+#: "dong", the currency's name in English and an unaccented Vietnamese word ("dong-bo").
 SHARED = frozenset(
-    ("sotay", "docx", "csv", "md", "json", "jsonl", "ctrl", "esc", "enter", "postgresql", "sqlite")
+    (
+        *("sotay", "docx", "csv", "md", "json", "jsonl", "ctrl", "esc", "enter", "postgresql"),
+        *("sqlite", "dong"),
+    )
 )
 #: English words of Textual and argparse that are in no strings table of ours.
 LIBRARIES = frozenset(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,9 +24,8 @@ from domain.periods import KINDS as PERIOD_KINDS
 from domain.periods import parse_period
 from domain.ranking import parse_bands
 from domain.schema import RANKING_GROUPS
-from domain.text import fold
 from sync.store import Store
-from tui.commands import as_typed, command
+from tui.commands import Choices, command
 
 if TYPE_CHECKING:
     from tui.cli import Context
@@ -56,11 +54,12 @@ def register_commands(sub: Any, lang: Lang) -> dict[str, argparse.ArgumentParser
 def register(sub: Any, lang: Lang) -> None:
     p = register_commands(sub, lang)
     r = p["report"]
+    kinds = Choices(PERIOD_KINDS, "period_kind", lang)
     r.add_argument(
         "kind",
-        type=partial(period_kind, lang),
+        type=kinds,
         metavar=t("cli.metavar.period_kind", lang),
-        help=_kind_help(lang),
+        help=kinds.help("cli.help.period_kind"),
     )
     r.add_argument("period", help="2022-Q2, 2011-H1, 2022-05, 2022, 01/03/2022..30/06/2022")
     r.add_argument("--scope", help=t("cli.help.scope_default_office", lang))
@@ -108,11 +107,13 @@ def register(sub: Any, lang: Lang) -> None:
 
     k = p["ranking"]
     k.add_argument("year", type=int, help=t("cli.help.ranking_year", lang))
+    groups = Choices(tuple(RANKING_GROUPS), "ranking_group", lang)
     k.add_argument(
         "--group",
         default="units",
-        choices=list(RANKING_GROUPS),
-        help=_choices("cli.help.ranking_group", RANKING_GROUPS, "ranking_group", lang),
+        type=groups,
+        metavar=t("cli.metavar.ranking_group", lang),
+        help=groups.help("cli.help.ranking_group"),
     )
     k.add_argument("--scope", help=t("cli.help.scope_default_office", lang))
     k.add_argument("--criterion", action="append", default=[], help=t("cli.help.criterion", lang))
@@ -129,11 +130,13 @@ def register(sub: Any, lang: Lang) -> None:
     i.add_argument("--dry-run", action="store_true", help=t("cli.help.preview_only", lang))
 
     u = p["rollup"]
+    columns = Choices(tuple(rollup.SORT_KEYS), "rollup", lang)
     u.add_argument(
         "--sort",
-        choices=rollup.SORT_KEYS,
+        type=columns,
         default="office",
-        help=_choices("cli.help.sort", rollup.SORT_KEYS, "rollup", lang),
+        metavar=t("cli.metavar.sort", lang),
+        help=columns.help("cli.help.sort"),
     )
     u.add_argument("--desc", action="store_true", help=t("cli.help.reverse", lang))
     u.add_argument(
@@ -142,37 +145,6 @@ def register(sub: Any, lang: Lang) -> None:
         help=t("cli.help.do_not_ask_server", lang),
     )
     u.add_argument("--signer", help=t("cli.help.signed_by", lang))
-
-
-def _typed_kinds(lang: Lang) -> dict[str, str]:
-    """The word a person types for each kind of period in ``lang``: "quy" / "quarter"."""
-    return {code: t(f"period_kind.typed.{code}", lang) for code in PERIOD_KINDS}
-
-
-def period_kind(lang: Lang, typed: str) -> str:
-    """The kind of period a typed word names, in either language ("quý", "quy", "quarter",
-    "6 tháng"); refused with the words of ``lang`` otherwise."""
-    word = "".join(ch for ch in fold(typed) if ch.isalnum())
-    for other in ("vi", "en"):
-        for code, said in _typed_kinds(other).items():
-            if word in (code, said):
-                return code
-    known_words = ", ".join(_typed_kinds(lang).values())
-    raise argparse.ArgumentTypeError(t("cli.err.period_kind", lang, value=typed, known=known_words))
-
-
-def _kind_help(lang: Lang) -> str:
-    """ "loại kỳ: thang (Tháng), quy (Quý), …" — each kind as typed and as read."""
-    named = ", ".join(
-        as_typed(word, t(f"period_kind.{code}", lang)) for code, word in _typed_kinds(lang).items()
-    )
-    return t("cli.help.period_kind", lang, choices=named).replace("%", "%%")
-
-
-def _choices(key: str, codes: Iterable[str], labels: str, lang: Lang) -> str:
-    """A help text naming each choice as typed and as read: "month (Tháng), quarter (Quý)"."""
-    named = ", ".join(as_typed(code, t(f"{labels}.{code}", lang)) for code in codes)
-    return t(key, lang, choices=named).replace("%", "%%")  # argparse formats help with %
 
 
 def emit(ctx: Context, document: Document, args: argparse.Namespace) -> None:
