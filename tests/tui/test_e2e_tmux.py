@@ -84,11 +84,12 @@ class Terminal:
     def screen(self) -> str:
         return run("tmux", "capture-pane", "-p", "-t", self.name)
 
-    def wait_for(self, text: str, timeout: float = 30.0) -> str:
+    def wait_for(self, text: str, timeout: float = 30.0, *others: str) -> str:
+        """Wait until the screen shows ``text`` (or one of ``others``)."""
         deadline = time.monotonic() + timeout
         while True:
             shown = self.screen()
-            if text in shown:
+            if any(words in shown for words in (text, *others)):
                 return shown
             if time.monotonic() > deadline:
                 log = Path(self.log).read_text() if self.log else ""
@@ -96,6 +97,11 @@ class Terminal:
                     f"never showed {text!r}; screen:\n{shown}\nserver log:\n{log[-3000:]}"
                 )
             time.sleep(0.2)
+
+    def wait_for_pending(self, count: int, timeout: float = 30.0) -> str:
+        """Wait until the status line says ``count`` changes wait to be sent, in its full
+        words or, when the line is too narrow for all of them, its short ones."""
+        return self.wait_for(f"Chưa đồng bộ: {count}", timeout, f"Chờ gửi: {count}")
 
     def add_task(self, title: str) -> None:
         """From the dashboard, as a person would: Nhiệm vụ, add, the title, the lead unit
@@ -145,11 +151,11 @@ def test_type_a_task_sync_and_find_it_on_the_server(
     term = Terminal(name, db.parent / "server.log")
     try:
         term.wait_for("Tổng quan")
-        term.wait_for("Chưa đồng bộ: 0")  # the first background sync sent the unit
+        term.wait_for_pending(0)  # the first background sync sent the unit
         term.add_task("Kiểm thử đầu cuối")
-        term.wait_for("Chưa đồng bộ: 1")
+        term.wait_for_pending(1)
         term.keys("F5")
-        term.wait_for("Chưa đồng bộ: 0")
+        term.wait_for_pending(0)
         term.keys("C-q")
     finally:
         subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True, check=False)

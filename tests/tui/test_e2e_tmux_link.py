@@ -44,7 +44,7 @@ def test_a_stopped_server_shows_offline_in_time_and_the_next_sync_succeeds(
     process = server.running.process
     try:
         term.wait_for("Tổng quan")
-        term.wait_for("Chưa đồng bộ: 0")  # the first background sync
+        term.wait_for_pending(0)  # the first background sync
         process.send_signal(signal.SIGSTOP)
         term.keys("F5")
         pressed = time.monotonic()
@@ -54,11 +54,11 @@ def test_a_stopped_server_shows_offline_in_time_and_the_next_sync_succeeds(
         term.wait_for("○ Ngoại tuyến: máy chủ không trả lời", timeout=25)
         took = time.monotonic() - pressed
         assert took <= 20.0, f"offline shown {took:.1f} s after F5"
-        term.wait_for("Chưa đồng bộ: 1")
+        term.wait_for_pending(1)
         process.send_signal(signal.SIGCONT)
         term.keys("F5")
         term.wait_for("● Trực tuyến")
-        term.wait_for("Chưa đồng bộ: 0")
+        term.wait_for_pending(0)
         term.keys("C-q")
     finally:
         process.send_signal(signal.SIGCONT)
