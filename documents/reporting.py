@@ -63,6 +63,15 @@ class Table:
     widths: list[float] | None = None  # relative column widths
 
 
+def doc_table(
+    key: str, title: str, columns: list[tuple[str, float]], lang: Lang, rows: list[list[str]]
+) -> Table:
+    """A document table whose headers are ``doc.<column>`` in ``lang``, each column with its
+    relative width."""
+    headers = [t(f"doc.{column}", lang) for column, _width in columns]
+    return Table(key, title, headers, rows, widths=[width for _column, width in columns])
+
+
 Block = Para | Table
 
 
@@ -304,15 +313,9 @@ def task_row(n: int, task: Fields, inp: ReportInput) -> list[str]:
 def task_table(key: str, title: str, tasks: list[dict[str, Any]], inp: ReportInput) -> Table:
     """STT | Nội dung | Chủ trì | Phối hợp | Thời gian | Tiến độ | Trạng thái, grouped by task
     group (lĩnh vực), else by source."""
-    lang = inp.lang
-    cols = ["col_no", "col_task", "col_lead", "col_coord", "col_time", "col_progress", "col_status"]
-    table = Table(
-        key,
-        title,
-        [t(f"doc.{c}", lang) for c in cols],
-        [],
-        widths=[0.6, 4.6, 1.6, 1.6, 1.3, 0.9, 1.4],
-    )
+    columns = [("col_no", 0.6), ("col_task", 4.6), ("col_lead", 1.6), ("col_coord", 1.6)]
+    columns += [("col_time", 1.3), ("col_progress", 0.9), ("col_status", 1.4)]
+    table = doc_table(key, title, columns, inp.lang, [])
     grouped, current = by_group(tasks), None
     for n, task in enumerate(order_tasks(tasks, inp), start=1):
         group, title = _group_row(task, grouped, inp)
@@ -369,18 +372,12 @@ def wanted_indicators(inp: ReportInput) -> list[dict[str, Any]]:
 
 
 def indicator_table(inp: ReportInput) -> Table:
-    lang = inp.lang
-    cols = ["col_indicator", "col_plan", "col_actual", "col_pct", "col_result"]
+    columns = [("col_indicator", 5.0), ("col_plan", 1.6), ("col_actual", 2.2)]
+    columns += [("col_pct", 1.0), ("col_result", 1.6)]
     wanted = wanted_indicators(inp)
     wanted.sort(key=lambda i: collation_key(str(i.get("name", ""))))
     rows = [indicator_row(i, inp) for i in wanted]
-    return Table(
-        "indicators",
-        t("doc.ind_title", lang),
-        [t(f"doc.{c}", lang) for c in cols],
-        rows,
-        widths=[5.0, 1.6, 2.2, 1.0, 1.6],
-    )
+    return doc_table("indicators", t("doc.ind_title", inp.lang), columns, inp.lang, rows)
 
 
 # ---------------------------------------------------------------------------
@@ -589,15 +586,9 @@ def project_row(n: int, project: Fields, inp: ReportInput, budget: int | None) -
 def project_table(tasks: list[dict[str, Any]], inp: ReportInput) -> tuple[Table, int | None]:
     """STT | Dự án | Chủ đầu tư | Giai đoạn | Kinh phí | Ghi chú, and the total of the
     budgets the data gives (None when it gives none)."""
-    lang = inp.lang
-    cols = ["col_no", "col_project", "col_owner", "col_state", "col_budget", "col_note"]
-    table = Table(
-        "projects",
-        t("doc.projects_title", lang),
-        [t(f"doc.{c}", lang) for c in cols],
-        [],
-        widths=[0.6, 4.0, 1.8, 1.4, 1.9, 2.6],
-    )
+    columns = [("col_no", 0.6), ("col_project", 4.0), ("col_owner", 1.8), ("col_state", 1.4)]
+    columns += [("col_budget", 1.9), ("col_note", 2.6)]
+    table = doc_table("projects", t("doc.projects_title", inp.lang), columns, inp.lang, [])
     by_id = {task["id"]: task for task in tasks}
     total: int | None = None
     for n, project in enumerate(period_projects(tasks, inp), start=1):
@@ -670,14 +661,9 @@ def results_section(tasks: list[dict[str, Any]], inp: ReportInput) -> Section:
 
 def overdue_table(tasks: list[dict[str, Any]], inp: ReportInput) -> Table:
     lang, cutoff = inp.lang, inp.period.cutoff_to
-    cols = ["col_no", "col_task", "col_lead", "col_due", "col_progress", "col_days_late"]
-    table = Table(
-        "overdue",
-        t("doc.overdue_title", lang),
-        [t(f"doc.{c}", lang) for c in cols],
-        [],
-        widths=[0.6, 5.0, 1.8, 1.3, 1.0, 1.2],
-    )
+    columns = [("col_no", 0.6), ("col_task", 5.0), ("col_lead", 1.8), ("col_due", 1.3)]
+    columns += [("col_progress", 1.0), ("col_days_late", 1.2)]
+    table = doc_table("overdue", t("doc.overdue_title", lang), columns, lang, [])
     late = [x for x in tasks if task_status(x, cutoff) == "overdue"]
     late.sort(key=lambda x: (str(x.get("due")), stt_key(x.get("stt"))))
     for n, task in enumerate(late, start=1):
