@@ -45,6 +45,14 @@ def attainment_bar(percent: float | None, width: int = BAR_WIDTH) -> str:
 
 
 CARD_GAP = "  │  "
+#: each list's title: its widget and its words
+TITLES = (
+    ("#overdue-title", "ui.dash.overdue"),
+    ("#due-title", "ui.dash.due_soon"),
+    ("#meetings-title", "ui.dash.meetings"),
+    ("#notices-title", "ui.dash.notices"),
+    ("#indicators-title", "ui.dash.indicators"),
+)
 
 
 def pack_cards(cards: list[Text], width: int | None) -> Text:
@@ -107,15 +115,25 @@ class DashboardScreen(SotayScreen):
             row_id=lambda r: r.id,
             row_class=lambda r: "overdue" if r.status == "overdue" else None,
             label=lambda key: t(key, self.lang),
-            empty=lambda: t("ui.dash.nothing", self.lang),
+            empty=lambda: t("ui.dash.nothing" if self._counted else "ui.dash.counting", self.lang),
             id=id,
             classes="dash-table",
         )
 
+    def __init__(self) -> None:
+        super().__init__()
+        #: the summary is computed after the first paint: until then the frame, the titles
+        #: and "Đang tính…" show, so the app is on screen before the 10k tasks are counted
+        self._counted = False
+
     def on_mount(self) -> None:
         super().on_mount()
-        callback = self.app.first_paint
-        self.call_after_refresh(callback)
+        self.call_after_refresh(self._painted)
+
+    def _painted(self) -> None:
+        self.app.first_paint()
+        self._counted = True
+        self.refresh_data()
 
     def _task_cell(self, row: TaskRow, key: str) -> str:
         if key == "due":
@@ -130,6 +148,9 @@ class DashboardScreen(SotayScreen):
         return t("ui.dash.days_left", self.lang, days=days)
 
     def refresh_data(self) -> None:
+        if not self._counted:
+            self._counting()
+            return
         board = self.app.derived.dashboard()
         self.query_one("#overdue", VirtualTable).set_rows(board.overdue)
         self.query_one("#due-soon", VirtualTable).set_rows(board.due_soon)
@@ -138,6 +159,14 @@ class DashboardScreen(SotayScreen):
         self.query_one("#meetings", Static).update(self._meetings(board))
         self.query_one("#notices", Static).update(self._notices(board))
         self.query_one("#indicators", Static).update(self._indicators(board))
+
+    def _counting(self) -> None:
+        """What the first paint shows: the titles, and "Đang tính…" where the counts go."""
+        counting = Text(t("ui.dash.counting", self.lang), "dim")
+        self.query_one("#cards", Cards).show([counting])
+        self._titles(None)
+        for selector in ("#meetings", "#notices", "#indicators"):
+            self.query_one(selector, Static).update(counting)
 
     def relabel(self) -> None:
         for table in self.query(VirtualTable):
@@ -161,19 +190,18 @@ class DashboardScreen(SotayScreen):
             ]
         )
 
-    def _titles(self, board: Dashboard) -> None:
-        pairs = [
-            ("#overdue-title", t("ui.dash.overdue", self.lang) + f" ({len(board.overdue)})"),
-            (
-                "#due-title",
-                t("ui.dash.due_soon", self.lang, days=DUE_SOON_DAYS) + f" ({len(board.due_soon)})",
-            ),
-            ("#meetings-title", t("ui.dash.meetings", self.lang)),
-            ("#notices-title", t("ui.dash.notices", self.lang)),
-            ("#indicators-title", t("ui.dash.indicators", self.lang)),
-        ]
-        for selector, title in pairs:
-            self.query_one(selector, Static).update(Text(title, "bold"))
+    def _titles(self, board: Dashboard | None) -> None:
+        """The section titles, with the task counts once they are known."""
+        counts = {
+            "#overdue-title": len(board.overdue) if board else None,
+            "#due-title": len(board.due_soon) if board else None,
+        }
+        for selector, key in TITLES:
+            title = t(key, self.lang, days=DUE_SOON_DAYS)
+            count = counts.get(selector)
+            self.query_one(selector, Static).update(
+                Text(title + (f" ({count})" if count is not None else ""), "bold")
+            )
 
     def _more(self, text: Text, total: int, limit: int = LIST_LIMIT) -> None:
         if total > limit:
