@@ -137,6 +137,11 @@ class SotayScreen(Screen[Any]):
     def compose_main(self) -> ComposeResult:
         yield from ()
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Mount) and not self.is_attached:
+            return  # the app is closing and took this screen (built ahead) before it mounted
+        await super().on_event(event)
+
     def on_mount(self) -> None:
         if self._mounted:
             return

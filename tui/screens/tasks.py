@@ -110,12 +110,12 @@ class TasksScreen(SotayScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.table.focus()
-        self.call_after_refresh(self._warm_filter)  # after the first paint, not competing with it
 
     @work(thread=True, exclusive=True, group="warm", exit_on_error=False)
     def _warm_filter(self) -> None:
         """Fold every task's text for the filter while the person reads the list, so the
-        first key typed filters as fast as the next ones (pure computation, no store)."""
+        first key typed filters as fast as the next ones (pure computation, no store).  The
+        rows are new after every change: :meth:`refresh_data` starts this again."""
         derived = self.app.derived
         for row in derived.tasks():
             derived.folded(row)
@@ -181,6 +181,7 @@ class TasksScreen(SotayScreen):
     # -------------------------------------------------------------- filters
     def refresh_data(self) -> None:
         self.apply_filters()
+        self.call_after_refresh(self._warm_filter)  # after the paint, not competing with it
 
     def _due_bound(self, selector: str) -> str | None:
         widget = self.query_one(selector, Input)
