@@ -135,13 +135,23 @@ class Derived:
         return self._cached("unit_search", build)
 
     def name_of(self, record_id: str | None) -> str:
-        if not record_id:
-            return ""
-        name = self.unit_names().get(record_id)
-        if name is not None:
-            return name
-        record = self.store.get(record_id)
-        return safe_display(record.title) if record is not None else ""
+        return self.namer()(record_id)
+
+    def namer(self) -> Callable[[str | None], str]:
+        """:meth:`name_of` for a loop over many rows: the names are looked up once."""
+        names = self.unit_names()
+        get = self.store.get
+
+        def name_of(record_id: str | None) -> str:
+            if not record_id:
+                return ""
+            name = names.get(record_id)
+            if name is not None:
+                return name
+            record = get(record_id)
+            return safe_display(record.title) if record is not None else ""
+
+        return name_of
 
     # ------------------------------------------------------------------ tasks
     def tasks(self) -> list[TaskRow]:

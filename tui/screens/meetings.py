@@ -70,7 +70,7 @@ class MeetingsScreen(ListScreen):
 
     def build_rows(self) -> list[ListRow]:
         store = self.app.store
-        derived = self.app.derived
+        name_of = self.app.derived.namer()
         rows = []
         for meeting in store.list("meeting"):
             flat = meeting.flat
@@ -79,7 +79,7 @@ class MeetingsScreen(ListScreen):
                 "date": format_date(flat.get("date")),
                 "time": safe_display(flat.get("time")),
                 "title": safe_display(meeting.title),
-                "chair": derived.name_of(flat.get("chair_id")),
+                "chair": name_of(flat.get("chair_id")),
                 "attendees": str(attendees),
                 "tasks": str(len(follow_ups(store, meeting.id))),
             }

@@ -105,7 +105,7 @@ class ProjectsScreen(ListScreen):
 
     def build_rows(self) -> list[ListRow]:
         store = self.app.store
-        derived = self.app.derived
+        name_of = self.app.derived.namer()
         rows = []
         for project in store.list("project"):
             flat = project.flat
@@ -113,7 +113,7 @@ class ProjectsScreen(ListScreen):
             complete = flat.get("records_complete")
             cells = {
                 "name": safe_display(project.title),
-                "investor": derived.name_of(flat.get("investor_id")),
+                "investor": name_of(flat.get("investor_id")),
                 "stage": t(f"stage.{stage}", self.lang) if stage else "",
                 "budget": format_money(
                     flat.get("budget") if isinstance(flat.get("budget"), int) else None
