@@ -5,7 +5,9 @@ With 10,000 tasks and 100,000 records in all in the store:
 * process start → first painted dashboard (``sotay`` run as a child process, headless, with
   a hook this benchmark installs that exits at the first paint; median of several runs) —
   budget 0.5 s;
-* open the all-tasks list (10k rows) — budget 50 ms; apply a text filter — 50 ms per key;
+* open the all-tasks list (10k rows), from the section key to the list drawn — budget 50 ms
+  (the first time after a change, the screen built ahead by the app as ``sotay`` does);
+  apply a text filter — 50 ms per key;
 * search as you type over the 100k records — budget 30 ms per key.
 
 The store is built once (seeded, Vietnamese text) and kept in ``bench/out/``.  Prints each
@@ -33,6 +35,7 @@ from datetime import date
 from typing import Any
 
 from domain.records import prepare, to_flat
+from domain.runtime import tune_collector
 from sync.store import Store
 
 OUT = _HERE / "out"
@@ -285,19 +288,17 @@ async def in_app(store: Store) -> dict[str, Any]:
     app = build_app(store, None, sync_interval=None)
     async with app.run_test(size=(160, 50)) as pilot:
         await pilot.pause()
+        await app.workers.wait_for_complete()  # what the app builds while the dashboard is read
         app.derived.invalidate()
         started = time.perf_counter()
         app.derived.dashboard()
         figures["dashboard_summary"] = time.perf_counter() - started
+        app.revision += 1  # as after a change: the sections built ahead redraw when opened
+        await pilot.pause()
 
-        painted = asyncio.get_running_loop().create_future()
-        started = time.perf_counter()
-        await app.switch_mode("tasks")
+        figures["open_tasks"] = await open_painted(app, "tasks")
         screen = app.screen
         assert isinstance(screen, TasksScreen)
-        figures["open_tasks"] = time.perf_counter() - started
-        screen.call_after_refresh(lambda: painted.set_result(time.perf_counter()))
-        figures["open_tasks_painted"] = await painted - started
         figures["rows"] = len(screen.table.rows)
         await app.workers.wait_for_complete()
 
@@ -319,9 +320,7 @@ async def in_app(store: Store) -> dict[str, Any]:
 
         await app.switch_mode("dashboard")
         await pilot.pause()
-        started = time.perf_counter()
-        await app.switch_mode("tasks")
-        figures["reopen_tasks"] = time.perf_counter() - started
+        figures["reopen_tasks"] = await open_painted(app, "tasks")
 
         search = SearchScreen()
         await app.push_screen(search)
@@ -332,6 +331,26 @@ async def in_app(store: Store) -> dict[str, Any]:
             searches.append(time.perf_counter() - started)
         figures["search_keys"] = searches
     return figures
+
+
+async def open_painted(app: Any, mode: str) -> float:
+    """Seconds from the section key to the section drawn on the screen."""
+    painted = asyncio.get_running_loop().create_future()
+    started = time.perf_counter()
+    await app.switch_mode(mode)
+    app.screen.call_after_refresh(lambda: painted.set_result(time.perf_counter()))
+    took: float = await painted - started
+    return took
+
+
+async def cold_open(store: Store) -> float:
+    """The tasks list opened at once, before the app has built it ahead (no budget)."""
+    from tui.app import build_app
+
+    app = build_app(store, None, sync_interval=None, prebuild=False)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        return await open_painted(app, "tasks")
 
 
 def medians(runs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -361,6 +380,7 @@ def line(name: str, value: float, budget: float) -> bool:
 
 
 def main() -> int:
+    tune_collector()  # as the sotay entry point does (domain.runtime)
     path = ensure_store()
     started = time.perf_counter()
     store = Store.open(path)
@@ -370,6 +390,7 @@ def main() -> int:
     load_before = load()
     try:
         figures = medians([asyncio.run(in_app(store)) for _ in range(ROUNDS)])
+        cold = statistics.median(asyncio.run(cold_open(store)) for _ in range(ROUNDS))
     finally:
         store.close()
     median, runs = first_paint(path)
@@ -398,7 +419,10 @@ def main() -> int:
     print(f"    store open in-process (100k records): {opened * 1000:.0f} ms")
     summary_ms = figures["dashboard_summary"] * 1000
     print(f"    dashboard summary (computed once per change): {summary_ms:.1f} ms")
-    print(f"    all-tasks list until painted: {figures['open_tasks_painted'] * 1000:.1f} ms")
+    print(
+        f"    all-tasks list opened before the app built it ahead: {cold * 1000:.1f} ms "
+        "(a key pressed in the first half second)"
+    )
     print(f"    all-tasks list rebuilt after an edit: {figures['tasks_after_edit'] * 1000:.1f} ms")
     print(
         f"    filter keys: {', '.join(f'{k * 1000:.1f}' for k in figures['filter_keys'])} ms "
