@@ -351,7 +351,7 @@ class SotayApp(App[int]):
     async def _prebuild(self) -> None:
         """While the dashboard is read: build the screens of the sections opened most
         (:data:`PREBUILT`), one at a time and off screen, so that the first opening of the
-        10k-task list only draws it (~15 ms instead of ~75 ms, measured in bench/tui.py).
+        10k-task list only draws it (~35 ms instead of ~85 ms, measured in bench/tui.py).
         Keys typed meanwhile go first: there is a pause between two screens."""
         for mode in PREBUILT:
             if not self.is_running:  # shutting down: the screens are being closed

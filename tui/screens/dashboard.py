@@ -92,6 +92,12 @@ class DashboardScreen(SotayScreen):
     section_key = "ui.nav.dashboard"
     AUTO_FOCUS = "#overdue"
 
+    def __init__(self) -> None:
+        super().__init__()
+        #: the summary is computed after the first paint: until then the frame, the titles
+        #: and "Đang tính…" show, so the app is on screen before the 10k tasks are counted
+        self._counted = False
+
     def compose_main(self) -> ComposeResult:
         yield Cards(id="cards")
         with Horizontal(id="dash-columns"):
@@ -119,12 +125,6 @@ class DashboardScreen(SotayScreen):
             id=id,
             classes="dash-table",
         )
-
-    def __init__(self) -> None:
-        super().__init__()
-        #: the summary is computed after the first paint: until then the frame, the titles
-        #: and "Đang tính…" show, so the app is on screen before the 10k tasks are counted
-        self._counted = False
 
     def on_mount(self) -> None:
         super().on_mount()
