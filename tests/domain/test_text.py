@@ -92,3 +92,28 @@ def test_input_is_stored_in_nfc_with_single_spaces() -> None:
     typed = unicodedata.normalize("NFD", "  Sở   Thông tin \t và Truyền thông ")
     assert clean_input(typed) == "Sở Thông tin và Truyền thông"
     assert clean_input(typed) == nfc(clean_input(typed))
+
+
+def letter_by_letter_key(text: str) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
+    """The collation key computed one letter at a time, as before words were memoised."""
+    from domain.text import _char_key
+
+    primary: list[int] = []
+    tones: list[int] = []
+    cases: list[int] = []
+    for word in nfc(text).split():
+        word_tone = 0
+        for ch in word:
+            rank, tone, case = _char_key(ch)
+            primary.append(rank)
+            cases.append(case)
+            word_tone = word_tone or tone
+        primary.append(1)
+        tones.append(word_tone)
+    return (tuple(primary), tuple(tones), tuple(cases))
+
+
+@given(st.one_of(vn_text, any_text))
+def test_the_collation_key_is_the_same_word_by_word_as_letter_by_letter(text: str) -> None:
+    assert collation_key(text) == letter_by_letter_key(text)
+    assert collation_key(text) == letter_by_letter_key(text)  # the second time from the memo
