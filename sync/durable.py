@@ -34,7 +34,8 @@ from __future__ import annotations
 import functools
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, Self, TypeVar
@@ -238,6 +239,8 @@ class Durable:
         self._clock = clock
         self._mutex = threading.RLock()
         self._closed = False
+        #: Inside :meth:`one_checkpoint`: a large journal waits for the last commit.
+        self._checkpoint_held = False
         self._db = _DB(storage=MemoryStorage)
         self._db.storage.write(loaded.tables)
         # TinyDB table objects and their dicts, looked up once (the save path is hot)
@@ -501,7 +504,7 @@ class Durable:
             touched.add(op[0])
         for table in touched - {"history"}:  # TinyDB's query cache, once per table
             self._table(table).clear_cache()
-        if self._journal.size > CHECKPOINT_BYTES:
+        if self._journal.size > CHECKPOINT_BYTES and not self._checkpoint_held:
             self.checkpoint()
         for listener in list(self.listeners):
             listener(self)
@@ -533,6 +536,21 @@ class Durable:
             raw[key] = doc
 
     # ------------------------------------------------------------ checkpoint
+    @contextmanager
+    def one_checkpoint(self) -> Iterator[None]:
+        """Several commits (the entries of an import), each durable as it returns, with the
+        checkpoint a large journal calls for made once after the last instead of after each
+        entry past the bound: a 10k import wrote every kind file and the core twice.  If a
+        commit fails, the next commit or :meth:`close` checkpoints as usual."""
+        with self._mutex:
+            self._checkpoint_held = True
+            try:
+                yield
+            finally:
+                self._checkpoint_held = False
+            if self._journal.size > CHECKPOINT_BYTES:
+                self.checkpoint()
+
     def checkpoint(self, *, force: bool = False) -> None:
         """Write the changed kinds and the core atomically (keeping each previous file), move
         the history lines to the history log, then rotate the journal.
