@@ -239,8 +239,8 @@ class Durable:
         self._clock = clock
         self._mutex = threading.RLock()
         self._closed = False
-        #: Inside :meth:`one_checkpoint`: a large journal waits for the last commit.
-        self._checkpoint_held = False
+        #: Inside :meth:`one_checkpoint` (how deep): a large journal waits for the last commit.
+        self._checkpoint_held = 0
         self._db = _DB(storage=MemoryStorage)
         self._db.storage.write(loaded.tables)
         # TinyDB table objects and their dicts, looked up once (the save path is hot)
@@ -538,17 +538,21 @@ class Durable:
     # ------------------------------------------------------------ checkpoint
     @contextmanager
     def one_checkpoint(self) -> Iterator[None]:
-        """Several commits (the entries of an import), each durable as it returns, with the
-        checkpoint a large journal calls for made once after the last instead of after each
-        entry past the bound: a 10k import wrote every kind file and the core twice.  If a
-        commit fails, the next commit or :meth:`close` checkpoints as usual."""
+        """Several commits (the entries of an import, the pages of a sync), each durable as
+        it returns, with the checkpoint a large journal calls for made once after the last
+        instead of after each entry past the bound: a 10k import or push wrote every kind
+        file and the core twice.  If the block fails, the next commit or :meth:`close`
+        checkpoints as usual.  Other threads' commits go on meanwhile (the lock is not held
+        across the block)."""
         with self._mutex:
-            self._checkpoint_held = True
-            try:
-                yield
-            finally:
-                self._checkpoint_held = False
-            if self._journal.size > CHECKPOINT_BYTES:
+            self._checkpoint_held += 1
+        try:
+            yield
+        finally:
+            with self._mutex:
+                self._checkpoint_held -= 1
+        with self._mutex:
+            if not self._checkpoint_held and self._journal.size > CHECKPOINT_BYTES:
                 self.checkpoint()
 
     def checkpoint(self, *, force: bool = False) -> None:
