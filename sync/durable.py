@@ -137,7 +137,7 @@ class _Loaded:
         self.tables: dict[str, dict[str, Any]] = {t: {} for t in TABLES}
         self.core_n = 0
         self.kind_n: dict[str, int] = {}
-        self.lazy: dict[str, tuple[Path, bytes, int]] = {}
+        self.lazy: dict[str, tuple[Path, snapshot.Data, int]] = {}
         self.dropped: set[str] = set()
         self.dirty: set[str] = set()
         self.history: list[dict[str, Any]] = []
@@ -163,7 +163,7 @@ def _load(path: Path, read_only: bool = False) -> _Loaded:
         out.tables[name] = tables.get(name, {})
     out.history_state = HistoryState.from_doc(tables.get(HISTORY_TABLE, {}).get("state"))
     for kind, file in kind_files(path).items():
-        data = snapshot.read_bytes(file)
+        data = snapshot.read_mapped(file)
         last_n, offset = snapshot.verify(data, file)
         out.kind_n[kind] = last_n
         out.lazy[kind] = (file, data, offset)
