@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import time
-import uuid
 
 _last_ms = 0
 _counter = 0
@@ -29,7 +28,8 @@ def uuid7(now_ms: int | None = None) -> str:
     value |= (_counter & 0xFFF) << 64
     value |= 0b10 << 62
     value |= rand & ((1 << 62) - 1)
-    return str(uuid.UUID(int=value))
+    h = f"{value:032x}"  # the text of uuid.UUID(int=value), without building one
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def short(record_id: str) -> str:

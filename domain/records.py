@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from domain.errors import Problem, ValidationError
 from domain.schema import SPECS, KindSpec
-from domain.timeframe import parse_timeframe
+from domain.timeframe import Timeframe, parse_timeframe
 
 if TYPE_CHECKING:  # pydantic and the models load on the first validation, not at start-up
     import pydantic
@@ -185,7 +185,7 @@ def _drop_derived_dates(
     old_text = previous.get("timeframe")
     if not old_text or old_text == merged.get("timeframe"):
         return
-    old = parse_timeframe(str(old_text))
+    old = _timeframe(str(old_text))
     for name in ("start", "due"):
         derived = getattr(old, name)
         if (
@@ -196,12 +196,19 @@ def _drop_derived_dates(
             merged.pop(name, None)
 
 
+@functools.lru_cache(maxsize=1024)
+def _timeframe(text: str) -> Timeframe:
+    """:func:`parse_timeframe`, remembered (a frozen value): the tasks of a plan share a few
+    timeframes ("Quý III/2022"), and an import of 10k tasks parsed each one again."""
+    return parse_timeframe(text)
+
+
 def _derive_task_dates(logical: dict[str, Any], changed: Mapping[str, Any]) -> None:
     """Fill a task's start / due from its timeframe text where the person gave none."""
     text = logical.get("timeframe")
     if not text:
         return
-    tf = parse_timeframe(text)
+    tf = _timeframe(text)
     for name in ("start", "due"):
         derived = getattr(tf, name)
         if (

@@ -94,7 +94,7 @@ def strip_terminal(text: str) -> str:
     Text from other offices passes through this before it is drawn on a terminal.
     Newlines and tabs survive.
     """
-    if text.isascii() and text.isprintable():
+    if text.isprintable():  # no control character, ESC, CSI or bidi mark (all unprintable)
         return text
     text = _ESCAPES.sub("", text)
     text = _CONTROL.sub("", text.replace("\r\n", "\n"))

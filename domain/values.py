@@ -7,6 +7,7 @@ raises a :class:`FieldValueError` carrying a catalogue message on bad input.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from datetime import date
@@ -73,7 +74,17 @@ def _long_text(value: Any) -> Any:
 def _date(value: Any) -> Any:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
+    if isinstance(value, str):
+        return _day_of(value)
     return guarded(parse_date)(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _day_of(text: str) -> date:
+    """A typed or stored date, remembered (a date is a value): the records of an import or a
+    pulled page share a few dates.  A refusal is not remembered: it is raised every time."""
+    day: date = guarded(parse_date)(text)
+    return day
 
 
 def _money(value: Any) -> Any:
@@ -196,7 +207,7 @@ def choice(prefix: str, codes: Mapping[str, tuple[str, str]]) -> Callable[[Any],
     def run(value: Any) -> Any:
         if value is None:
             return None
-        key = fold(clean_input(str(value)))
+        key = _choice_key(str(value))
         if not key:
             return None
         found = lookup.get(key) or lookup.get(key.replace(" ", "_"))
@@ -206,6 +217,12 @@ def choice(prefix: str, codes: Mapping[str, tuple[str, str]]) -> Callable[[Any],
         return found
 
     return run
+
+
+@functools.lru_cache(maxsize=1024)
+def _choice_key(text: str) -> str:
+    """How a typed choice is looked up, remembered: a field's few values come again and again."""
+    return fold(clean_input(text))
 
 
 Text = Annotated[str, BeforeValidator(_text)]

@@ -107,6 +107,13 @@ class Indexes:
                 self._text[rid] = search_text(kind, fields)
         return self._text
 
+    def _chunks_of(self, kind: str) -> _Chunks:
+        """The kind's chunks (made the first time: not an empty one made and dropped a record)."""
+        chunks = self._chunks.get(kind)
+        if chunks is None:
+            chunks = self._chunks[kind] = _Chunks()
+        return chunks
+
     # -- records -----------------------------------------------------------
     def add(self, doc: Mapping[str, Any], folded: str | None = None) -> None:
         rid, kind, fields = doc["id"], doc["kind"], doc["fields"]
@@ -119,7 +126,7 @@ class Indexes:
             self._text[rid] = folded
         else:
             self._unfolded[rid] = (kind, fields)
-        self._chunks.setdefault(kind, _Chunks()).add(rid)
+        self._chunks_of(kind).add(rid)
 
     def remove(self, doc: Mapping[str, Any]) -> None:
         rid, kind, fields = doc["id"], doc["kind"], doc["fields"]
@@ -154,7 +161,7 @@ class Indexes:
                     self.children.setdefault(after, {})[rid] = None
         if old["fields"] is not new["fields"] and old["fields"] != new["fields"]:
             self._unfolded[rid] = (kind, new["fields"])
-            self._chunks.setdefault(kind, _Chunks()).add(rid)
+            self._chunks_of(kind).add(rid)
 
     # -- outbox ------------------------------------------------------------
     def add_op(self, op: Mapping[str, Any]) -> None:

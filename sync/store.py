@@ -94,7 +94,8 @@ class Store(Queries, AsOf):
         ``items`` are (line number, record) pairs; every bad line is reported at once, and
         then nothing is written.  A good file is saved in journal entries of
         :data:`IMPORT_BATCH` records (whole records each: a crash mid-import keeps whole
-        records, and importing the file again brings the rest).
+        records, and importing the file again brings the rest), checkpointed once after the
+        last (:meth:`one_checkpoint`).
         """
         counts = {"added": 0, "updated": 0, "unchanged": 0}
         problems: builtins.list[Problem] = []
@@ -115,5 +116,6 @@ class Store(Queries, AsOf):
                     )
             if problems:
                 raise ValidationError(problems)
-            tx.commit_in_batches(IMPORT_BATCH)
+            with self.one_checkpoint():
+                tx.commit_in_batches(IMPORT_BATCH)
         return counts

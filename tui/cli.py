@@ -25,7 +25,7 @@ from tui import strings
 from tui.commands import help_of
 from tui.console import Console
 
-if TYPE_CHECKING:  # the store (tinydb, filelock) is loaded by the commands that open it
+if TYPE_CHECKING:  # the store (tinydb) is loaded by the commands that open it
     from sync.store import Store
 
 #: Every command and the module that registers and runs it, in the order ``--help`` lists

@@ -98,6 +98,15 @@ def test_a_reading_command_loads_its_own_module_only(tmp_path: Path) -> None:
         assert "tui.commands.records" in modules
 
 
+def test_a_writing_command_locks_the_profile_without_filelock(tmp_path: Path) -> None:
+    """The profile's lock is ``flock`` itself; filelock (~12 ms to import) only stands in on
+    a file system without it."""
+    data = str(tmp_path / "p")
+    loaded(tmp_path, "--data", data, "init", "--office", "vn/bac-giang", "--name", "Sở TT&TT")
+    modules = loaded(tmp_path, "--data", data, "add", "unit", "name=Sở Nội vụ")
+    assert "sync.durable" in modules and among(modules, ["filelock"]) == []
+
+
 @pytest.mark.e2e
 def test_sync_loads_neither_the_app_nor_the_documents(tmp_path: Path) -> None:
     """A push from one replica and a pull into another, each a whole ``sotay sync``."""

@@ -211,3 +211,28 @@ def test_a_task_is_validated_again_only_when_something_was_derived(
     typed = {k: v for k, v in exported.items() if k not in ("start", "due")}
     assert records.prepare("task", typed, today=date(2022, 8, 1)) == exported
     assert len(calls) == 2
+
+
+def test_values_a_batch_shares_are_read_once_and_a_bad_one_is_refused_every_time() -> None:
+    """Dates, choices and timeframes are remembered by their text (an import of 10k tasks
+    shares a few): the same value gives the same result, and a refusal is never remembered —
+    the second bad record gets the same message as the first."""
+    from domain import records, values
+
+    first = task(timeframe="Quý II/2031", due="30/6/2031", status="Đang thực hiện")
+    hits = (values._day_of.cache_info().hits, records._timeframe.cache_info().hits)
+    again = task(timeframe="Quý II/2031", due="30/6/2031", status="dang thuc hien")
+    assert again == first and first["due"] == "2031-06-30" and first["start"] == "2031-04-01"
+    assert first["status"] == "in_progress"
+    assert values._day_of.cache_info().hits > hits[0]
+    assert records._timeframe.cache_info().hits > hits[1]
+    messages = []
+    for _ in range(2):
+        with pytest.raises(ValidationError) as err:
+            task(due="31/02/2031", status="xong rồi")
+        messages.append([(p.field, p.key, p.params) for p in err.value.problems])
+    assert messages[0] == messages[1]
+    assert [key for _field, key, _params in messages[0]] == [
+        "validation.date_bad_day",
+        "validation.bad_choice",
+    ]

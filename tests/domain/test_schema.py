@@ -38,8 +38,9 @@ def with_grant(monkeypatch: pytest.MonkeyPatch) -> Field:
     grant = Field("grant", "money")
     at = spec.fields.index("budget") + 1
     extended = dataclasses.replace(spec, declared=(*spec.declared[:at], grant, *spec.declared[at:]))
-    monkeypatch.setitem(SPECS, "project", extended)
+    # the model first: what it restores is the schema's own (KINDS builds a model when asked)
     monkeypatch.setitem(KINDS, "project", model_of(extended))
+    monkeypatch.setitem(SPECS, "project", extended)
     monkeypatch.setitem(CATALOGUE, "field.grant", ("Vốn hỗ trợ", "Grant"))
     return grant
 
@@ -144,3 +145,21 @@ def test_no_flat_prefix_or_open_status_is_written_outside_the_schema() -> None:
             if '"status", "open"' in source:
                 found.append(f"{path.relative_to(ROOT)}: an open-conflict test")
     assert found == []
+
+
+def test_a_kinds_model_is_built_when_it_is_first_needed_and_once() -> None:
+    """``sotay import`` of tasks builds the task model, not all eleven (issue 10)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "from domain import models\n"
+        "from domain.records import validate\n"
+        "assert models.KINDS._built == {}\n"
+        "validate('unit', {'name': 'Sở Nội vụ'})\n"
+        "first = models.KINDS['unit']\n"
+        "assert list(models.KINDS._built) == ['unit'] and models.KINDS['unit'] is first\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert [KINDS[kind] for kind in KINDS] == [KINDS[kind] for kind in SPECS]

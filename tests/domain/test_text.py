@@ -82,6 +82,17 @@ def test_terminal_escapes_from_other_offices_are_stripped() -> None:
     assert "\x1b" not in safe_display(hostile)
 
 
+@given(st.one_of(any_text, vn_text))
+def test_printable_text_is_what_stripping_leaves(text: str) -> None:
+    """The fast path: text with nothing unprintable (Vietnamese letters included) has no
+    escape, control character or bidi mark, so stripping returns it as it is."""
+    from domain import text as module
+
+    if text.isprintable():
+        full = module._BIDI.sub("", module._CONTROL.sub("", module._ESCAPES.sub("", text)))
+        assert full == text and strip_terminal(text) is text
+
+
 @given(any_text)
 def test_stripped_text_has_no_control_characters(text: str) -> None:
     shown = strip_terminal(text)

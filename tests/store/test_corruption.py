@@ -90,3 +90,35 @@ def test_a_torn_tail_is_set_aside_and_the_rest_opens(tmp_path: Path) -> None:
     assert [r.title for r in again.list("task")] == ["đã lưu"]
     assert any(p.name.startswith("store.journal.torn-") for p in path.iterdir())
     again.close()
+
+
+def test_a_kind_file_is_mapped_at_open_and_a_checkpoint_never_changes_what_was_mapped(
+    tmp_path: Path,
+) -> None:
+    """Opening checks a kind file's checksum through a read-only map (no copy of the file);
+    a reader's map stays the file it opened when the writer's checkpoint renames a new file
+    over it, so the reader sees the records as of its open, whole."""
+    import mmap
+
+    path = tmp_path / "p"
+    ids = _two_generations(path)
+    reader = Store.open(path, read_only=True)
+    assert isinstance(reader._lazy["task"][1], mmap.mmap)
+    with Store.open(path) as writer:
+        for rid in ids:
+            writer.update(rid, {"title": "đổi rồi"})
+        writer.checkpoint()
+    titles = {r.title for r in reader.list("task")}
+    assert len(reader.list("task")) == 10 and "đổi rồi" not in titles
+    reader.close()
+    with Store.open(path, read_only=True) as again:
+        assert {r.title for r in again.list("task")} == {"đổi rồi"}
+
+
+def test_an_empty_kind_file_is_damage_not_a_crash(tmp_path: Path) -> None:
+    path = tmp_path / "p"
+    _two_generations(path)
+    (path / "store.kind.task").write_bytes(b"")
+    with pytest.raises(StoreCorrupt) as err:
+        Store.open(path)
+    assert "store.kind.task" in err.value.message("en")

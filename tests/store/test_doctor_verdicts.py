@@ -13,6 +13,7 @@ from __future__ import annotations
 import errno
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -74,14 +75,15 @@ def unreadable(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Path]]:
     """Files listed here cannot be read: as a file of another user with mode 0600 (chmod
     000 as well, which stops reads for anyone but root; the tests run as root)."""
     denied: list[Path] = []
-    real = Path.read_bytes
+    real = Path.open
 
-    def read_bytes(self: Path) -> bytes:
-        if any(self.resolve() == d.resolve() for d in denied):
+    def open_(self: Path, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        """Every read (``read_bytes``, a kind file's map) opens the file first."""
+        if "r" in mode and any(self.resolve() == d.resolve() for d in denied):
             raise PermissionError(errno.EACCES, "Permission denied", str(self))
-        return real(self)
+        return real(self, mode, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(Path, "open", open_)
     yield denied
     for d in denied:
         if d.exists():

@@ -131,3 +131,33 @@ def test_an_import_reads_the_profile_once_not_once_a_record(
             "author": 1,
         }
         assert {op["author"] for op in store.pending_ops()} == {"Sở Nội vụ"}
+
+
+def test_an_import_past_the_checkpoint_bound_checkpoints_once_after_its_last_entry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every entry of an import is durable as it is written; the checkpoint the journal's size
+    calls for waits for the last one (each checkpoint rewrites the kind files and the core),
+    and closing the store then has nothing left to write."""
+    from sync import durable
+
+    monkeypatch.setattr(store_module, "IMPORT_BATCH", 10)
+    monkeypatch.setattr(durable, "CHECKPOINT_BYTES", 500)  # past it after any entry
+    checkpoints: list[int] = []
+    real = durable.Durable.checkpoint
+
+    def counting(self: durable.Durable, *, force: bool = False) -> None:
+        checkpoints.append(self._journal.entries)
+        real(self, force=force)
+
+    path = tmp_path / "p"
+    with Store.create(path, office="vn/x", name="x") as store:
+        entries = Entries(monkeypatch)
+        monkeypatch.setattr(durable.Durable, "checkpoint", counting)
+        store.import_records(export_lines(44), enforce_scope=False)
+        assert entries.count == 5 and checkpoints == [5], "one, after the 5 entries"
+        store.add("unit", {"name": "Sở Tư pháp"})  # later saves checkpoint as before
+        assert checkpoints == [5, 1]
+    assert checkpoints == [5, 1], "nothing left for close to write"
+    with Store.open(path) as again:
+        assert len(again.list(None, include_deleted=True)) == 45 + 1

@@ -179,3 +179,41 @@ def test_import_is_idempotent_by_id(store: Any) -> None:
         "updated": 0,
         "unchanged": len(items),
     }
+
+
+def test_the_lock_is_the_processs_and_goes_with_it(tmp_path: Path) -> None:
+    """Another process cannot open the profile to write while this one has it open; once it
+    is closed (or its process gone) the next open succeeds."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "p"
+    probe = (
+        "import sys\nfrom sync.store import Store\nfrom domain.errors import StoreLocked\n"
+        "try:\n    Store.open(sys.argv[1]).close()\nexcept StoreLocked:\n    sys.exit(3)\n"
+    )
+    with Store.create(path, office="vn/x", name="x"):
+        held = subprocess.run([sys.executable, "-c", probe, str(path)], check=False)
+        assert held.returncode == 3
+    free = subprocess.run([sys.executable, "-c", probe, str(path)], check=False)
+    assert free.returncode == 0
+    Store.open(path).close()
+
+
+@pytest.mark.filterwarnings("ignore:flock not supported:UserWarning")  # filelock says it
+def test_without_flock_the_profile_is_still_locked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file system without ``flock`` (ENOSYS): filelock's lock stands in, as strict."""
+    import errno
+    import fcntl
+
+    def no_flock(fd: int, operation: int) -> None:
+        raise OSError(errno.ENOSYS, "Function not implemented")
+
+    monkeypatch.setattr(fcntl, "flock", no_flock)
+    with Store.create(tmp_path / "p", office="vn/x", name="x") as store:
+        assert store._lock is not None and store._lock._fallback is not None
+        with pytest.raises(StoreLocked):
+            Store.open(tmp_path / "p")
+    Store.open(tmp_path / "p").close()
