@@ -143,7 +143,12 @@ def _fast_changes(raw_changes: Any) -> dict[str, Change] | None:
     keys = _CHANGE_KEYS
     changes: dict[str, Change] = {}
     for key, raw in raw_changes.items():
-        if type(raw) is not dict or not raw.keys() <= keys:
+        if type(raw) is not dict:
+            return None
+        if len(raw) == 1 and "value" in raw:  # a create's every change: nothing to check
+            changes[key] = make(Change, (raw["value"], 0, None))
+            continue
+        if not raw.keys() <= keys:
             return None
         base = raw.get("base_version", 0)
         text = raw.get("base_text")
