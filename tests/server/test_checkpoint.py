@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
+from contextlib import closing
 from pathlib import Path
 
 from server_stub.db import Database
@@ -15,10 +16,10 @@ from server_stub.dialects import _Checkpointer
 def _offices_on_disk(path: Path) -> int | None:
     """The offices in the database file as it is on disk, the WAL ignored (what checkpoints
     moved there); None while the table itself is not there yet."""
-    with sqlite3.connect(f"file:{path}?immutable=1", uri=True) as disk:
+    with closing(sqlite3.connect(f"file:{path}?immutable=1", uri=True)) as disk:
         try:
             return int(disk.execute("SELECT count(*) FROM offices").fetchone()[0])
-        except sqlite3.OperationalError:
+        except sqlite3.DatabaseError:  # not there yet, or a page being copied just then
             return None
 
 
@@ -33,7 +34,7 @@ def test_a_commit_leaves_its_pages_in_the_wal_until_the_writes_pause(tmp_path: P
     db = Database(tmp_path / "hq.db")
     try:
         _wait_for_disk(db.path, 0)  # the migrations' tables
-        db._engine._checkpointer._quiet = 0.5  # type: ignore[attr-defined]
+        db._engine._checkpointer._quiet = 2.0  # type: ignore[attr-defined]
         with db.write() as w:
             assert w.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
             w.add_office("vn/bac-giang", "Bắc Giang")
