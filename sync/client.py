@@ -350,6 +350,7 @@ class SyncClient:
         noops: list[dict[str, Any]] = []
         total = self.store.pending_count()
         full = apply.position(self.store).full
+        finished = False  # the last answer closed the sync (apply.take_answer)
         try:
             while True:
                 batch = await self._batch(noops)
@@ -360,13 +361,15 @@ class SyncClient:
                         raise ProtocolError(detail="413") from None
                     self.batch_ops = max(1, len(batch.ops) // 2)
                     continue
-                noops = self._take(answer, batch.ops, result)
+                sweeping = full or self._refetched  # after a full pull: apply.finish's sweep
+                noops, finished = self._take(answer, batch.ops, result, finish=not sweeping)
                 self._report("push" if self.store.pending_count() else "pull", result, total)
-                if not self._more(answer, batch.ops, noops):
+                if finished or not self._more(answer, batch.ops, noops):
                     break
         finally:
             await self._drop_ahead()
-        apply.finish(self.store, sweep=full or self._refetched, at=self._clock().isoformat())
+        if not finished:
+            apply.finish(self.store, sweep=full or self._refetched, at=self._clock().isoformat())
         self._report("done", result, total)
         return result
 
@@ -469,19 +472,32 @@ class SyncClient:
             self.progress(SyncProgress(phase, result.pushed, total, result.pulled))
 
     def _take(
-        self, answer: dict[str, Any], batch: list[dict[str, Any]], result: SyncResult
-    ) -> list[dict[str, Any]]:
-        """Hand the answer to the replica (:func:`sync.apply.take_answer`); return the gap
-        noops to send next."""
+        self,
+        answer: dict[str, Any],
+        batch: list[dict[str, Any]],
+        result: SyncResult,
+        *,
+        finish: bool,
+    ) -> tuple[list[dict[str, Any]], bool]:
+        """Hand the answer to the replica (:func:`sync.apply.take_answer`, which with
+        ``finish`` also closes a sync this answer ends); (the gap noops to send next, whether
+        the sync was closed)."""
         removes = answer.get("remove") or []
         self._holding = self._holding or apply.mass_removal(self.store, removes, result.removed)
-        apply.take_answer(
-            self.store, answer, batch, result, hold=self._holding, clock_skew=result.clock_skew
+        at = self._clock().isoformat()
+        finished = apply.take_answer(
+            self.store,
+            answer,
+            batch,
+            result,
+            hold=self._holding,
+            clock_skew=result.clock_skew,
+            finish_at=at if finish else None,
         )
         if result.refetch:
             self._refetch = self._refetched = True
         last = int(answer.get("last_op_seq", 0))
-        return apply.gap_noops(self.store, last, self._clock().isoformat())
+        return apply.gap_noops(self.store, last, at), finished
 
     # ----------------------------------------------------------------- reads
     async def health(self) -> dict[str, Any]:

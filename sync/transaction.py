@@ -105,6 +105,18 @@ class Transaction:
                 ops[op_seq] = op
         return [ops[s] for s in sorted(ops)]
 
+    def outbox_empty(self) -> bool:
+        """Will the outbox hold no op after this transaction?"""
+        dropped: set[int] = set()
+        for staged in self._staged_ops.values():
+            for op_seq, op in staged.items():
+                if op is not None:
+                    return False
+                dropped.add(op_seq)
+        if self.store.pending_count() > len(dropped):
+            return False  # the common case of a batch answered with more to send: no scan
+        return all(op["op_seq"] in dropped for op in self.store.pending_ops())
+
     def meta(self, key: str, default: Any = None) -> Any:
         staged = self._writes.get(("meta", key))
         if staged is not None:

@@ -144,8 +144,9 @@ def test_the_bulk_confirmation_is_used(tmp_path: Path, monkeypatch: pytest.Monke
 def test_has_pending_is_whether_any_op_stays_staged(
     ops: int, dropped: set[int], added: int
 ) -> None:
-    """The bulk paths' test of "anything pending for this record" (no ordering, no copy)
-    says what the record's staged ops say, whatever was dropped or added in the transaction."""
+    """The bulk paths' test of "anything pending for this record" (no ordering, no copy), and
+    the end of a sync's "nothing left in the outbox", say what the record's staged ops say,
+    whatever was dropped or added in the transaction."""
     with tempfile.TemporaryDirectory() as folder:
         store = Store.create(Path(folder) / "p", office=BG, name="Bắc Giang")
         try:
@@ -160,5 +161,6 @@ def test_has_pending_is_whether_any_op_stays_staged(
                 for n in range(added):
                     tx.update(rid, {"progress": 90 + n})
                 assert tx._has_pending(rid) == bool(tx.staged_ops(rid))
+                assert tx.outbox_empty() == (not tx.staged_ops(rid))  # its only record
         finally:
             store.close()
