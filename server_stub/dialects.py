@@ -23,7 +23,7 @@ import re
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,8 +102,68 @@ class Engine(Protocol):
     def close(self) -> None: ...
 
 
+class _Checkpointer:
+    """Copies committed WAL pages into the database file in a thread of its own, once the
+    writes pause (``quiet`` seconds without a commit), and at least every ``every`` seconds
+    while they go on.
+
+    Left to itself SQLite does it inside the COMMIT of whichever write transaction takes the
+    WAL past 1,000 pages, and the request that made it waits: a 200-edit push's commit took
+    13 ms instead of 4, a 10,000-record push spent a third of its SQL time there.  A
+    checkpoint only moves pages already committed (and fsynced, with ``synchronous=FULL``),
+    crash-safely, so durability stays the WAL's; a failed one (another process was
+    checkpointing) is tried again after the next commit.
+    """
+
+    def __init__(self, checkpoint: Callable[[], None], quiet: float = 0.1, every: float = 1.0):
+        self._checkpoint = checkpoint
+        self._quiet = quiet
+        self._every = every
+        self._cond = threading.Condition()
+        self._first = self._last = 0.0  # the first and last commit not yet checkpointed
+        self._pending = self._stopped = False
+        self._thread = threading.Thread(target=self._run, name="sqlite-checkpoint", daemon=True)
+        self._thread.start()
+
+    def committed(self) -> None:
+        with self._cond:
+            self._last = time.monotonic()
+            if not self._pending:
+                self._first, self._pending = self._last, True
+            self._cond.notify()
+
+    def stop(self) -> None:
+        with self._cond:
+            self._stopped = True
+            self._cond.notify()
+        self._thread.join()
+
+    def _due(self) -> bool:
+        """Wait (holding the condition) until a checkpoint is due; False once stopped."""
+        while not self._stopped:
+            if self._pending:
+                due = min(self._last + self._quiet, self._first + self._every)
+                left = due - time.monotonic()
+                if left <= 0:
+                    self._pending = False
+                    return True
+                self._cond.wait(left)
+            else:
+                self._cond.wait()
+        return False
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                if not self._due():
+                    return
+            with suppress(sqlite3.Error):
+                self._checkpoint()
+
+
 class SqliteEngine:
-    """One connection per thread; WAL; writes serialised by ``BEGIN IMMEDIATE``."""
+    """One connection per thread; WAL; writes serialised by ``BEGIN IMMEDIATE``; WAL
+    checkpoints off the requests' path (:class:`_Checkpointer`)."""
 
     dialect = SQLITE
     errors: tuple[type[Exception], ...] = (sqlite3.Error,)
@@ -116,6 +176,10 @@ class SqliteEngine:
         self._conns: list[_SqliteConn] = []
         self._conns_lock = threading.Lock()
         self.closed = False
+        self._checkpointer = _Checkpointer(self._wal_checkpoint)
+
+    def _wal_checkpoint(self) -> None:
+        self._conn().execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
 
     def _conn(self) -> _SqliteConn:
         conn: _SqliteConn | None = getattr(self._local, "conn", None)
@@ -130,6 +194,7 @@ class SqliteEngine:
             _enter_wal(conn)
             conn.execute(f"PRAGMA synchronous={self._synchronous}")
             conn.execute("PRAGMA busy_timeout=30000")
+            conn.execute("PRAGMA wal_autocheckpoint=0")  # the checkpointer's work
             with self._conns_lock:
                 self._conns.append(conn)
             self._local.conn = conn
@@ -145,6 +210,8 @@ class SqliteEngine:
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+        if begin != "BEGIN":
+            self._checkpointer.committed()
 
     def read(self) -> Any:
         return self._transaction("BEGIN")
@@ -157,6 +224,7 @@ class SqliteEngine:
 
     def close(self) -> None:
         self.closed = True
+        self._checkpointer.stop()
         with self._conns_lock:
             for conn in self._conns:
                 with suppress(sqlite3.Error):

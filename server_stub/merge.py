@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from domain.ids import uuid7
 from domain.records import check_flat_key, check_flat_value, long_text_fields
@@ -39,10 +39,10 @@ MERGED_SUFFIX = "#merged"
 _RANK = {"applied": 0, "merged": 1, "conflict": 2}
 
 
-@dataclass(frozen=True)
-class Who:
+class Who(NamedTuple):
     """Who applies the op: ``writer`` identifies the replica (unique across offices), and
-    ``op_seq`` the op (so that the very same op applied again is recognised)."""
+    ``op_seq`` the op (so that the very same op applied again is recognised).  A named
+    tuple: an initial push makes one per op."""
 
     writer: str
     author: str
@@ -339,12 +339,8 @@ def create(op: OpIn, who: Who, next_seq: Callable[[], int]) -> Outcome:
     The caller has checked the op (:func:`check_op`, or :func:`may_create` and the values).
     """
     seq = next_seq()
-    fields: dict[str, Any] = {}
+    fields: dict[str, Any] = {k: c[0] for k, c in op.changes.items() if c[0] is not None}
     deleted = False
-    for key, change in op.changes.items():
-        value = change[0]
-        if value is not None:
-            fields[key] = value
     if DELETED in fields:
         deleted = fields.pop(DELETED)
         versions = dict.fromkeys(fields, seq)
@@ -367,7 +363,9 @@ def create(op: OpIn, who: Who, next_seq: Callable[[], int]) -> Outcome:
         who.now,
         who.author or None,
         who.office or None,
-        sorted({op.scope, *(flat_key("published_to", p) for p in published)}),
+        sorted({op.scope, *(flat_key("published_to", p) for p in published)})
+        if published
+        else [op.scope],
         published,
     )
     return Outcome("applied", record, created=created)

@@ -15,6 +15,7 @@ version at all (negative, fractional, text) is a 422 like any malformed field.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -127,7 +128,15 @@ def _text(value: Any, low: int, high: int) -> bool:
 
 
 def _time(value: Any) -> str | None:
-    if type(value) is not str or not _RFC3339.fullmatch(value):
+    if type(value) is not str:
+        return None
+    return _iso_time(value)
+
+
+@functools.lru_cache(maxsize=1024)
+def _iso_time(value: str) -> str | None:
+    """An RFC 3339 time in Python's ISO form (remembered: a push's ops share a few times)."""
+    if not _RFC3339.fullmatch(value):
         return None
     try:
         return datetime.fromisoformat(value).isoformat()
@@ -143,7 +152,12 @@ def _fast_changes(raw_changes: Any) -> dict[str, Change] | None:
     keys = _CHANGE_KEYS
     changes: dict[str, Change] = {}
     for key, raw in raw_changes.items():
-        if type(raw) is not dict or not raw.keys() <= keys:
+        if type(raw) is not dict:
+            return None
+        if len(raw) == 1 and "value" in raw:  # a create's every change: nothing to check
+            changes[key] = make(Change, (raw["value"], 0, None))
+            continue
+        if not raw.keys() <= keys:
             return None
         base = raw.get("base_version", 0)
         text = raw.get("base_text")

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gzip
 import random
 import ssl
+import struct
 import time
-from collections.abc import Awaitable, Callable
+import zlib
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -55,6 +56,10 @@ BUDGET = 17.0
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 CLOCK_WARNING_SECONDS = 300.0
 GZIP_MIN_BYTES = 1024
+#: The request bodies' deflate level: 5 is the least that keeps an initial push of 10,000
+#: records within its 2 MB (bench/sync.py).
+GZIP_LEVEL = 5
+_GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # no name, no time, OS unknown
 USER_AGENT = "sotay/0.1"
 
 
@@ -116,6 +121,60 @@ class _TooLarge(Exception):
     """413: the batch must be split."""
 
 
+def _deflate(data: bytes, *, last: bool = False) -> bytes:
+    """``data`` as raw deflate blocks that refer to nothing before them and end on a byte
+    (a full flush): blocks deflated apart — the ops ahead of time, the envelope at the
+    last moment — join into one valid stream; ``last`` ends the stream."""
+    z = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return z.compress(data) + z.flush(zlib.Z_FINISH if last else zlib.Z_FULL_FLUSH)
+
+
+def _gzip(parts: Sequence[bytes], deflated: Sequence[bytes | None]) -> bytes:
+    """One gzip member of ``parts`` joined, from each part's :func:`_deflate` blocks (those
+    not made ahead of time are made here; the last part ends the stream)."""
+    crc = size = 0
+    blocks = [_GZIP_HEADER]
+    for n, part in enumerate(parts):
+        crc = zlib.crc32(part, crc)
+        size += len(part)
+        done = deflated[n]
+        blocks.append(done if done is not None else _deflate(part, last=n == len(parts) - 1))
+    blocks.append(struct.pack("<II", crc, size & 0xFFFFFFFF))
+    return b"".join(blocks)
+
+
+@dataclass
+class _Ops:
+    """A batch of ops to push: the ops, their JSON array (each op encoded once), whether
+    ``batch_bytes`` cut it short, and the array's :func:`_deflate` blocks when they were
+    made ahead of time."""
+
+    ops: list[dict[str, Any]]
+    encoded: bytes
+    cut: bool = False
+    deflated: bytes | None = None
+
+    def follows(self, pending: list[dict[str, Any]]) -> bool:
+        """Is this the batch :func:`_pack` makes of ``pending`` (the outbox's first ops)?"""
+        count = len(self.ops)
+        return pending[:count] == self.ops and (self.cut or len(pending) == count)
+
+
+def _pack(noops: list[dict[str, Any]], pending: list[dict[str, Any]], limit: int) -> _Ops:
+    """``noops``, then the ``pending`` ops that fit in ``limit`` bytes (at least one)."""
+    ops = list(noops)
+    encoded = [orjson.dumps(op) for op in noops]
+    size = 0
+    for op in pending:
+        data = orjson.dumps(op)
+        size += len(data)
+        if ops and size > limit:
+            return _Ops(ops, b"[" + b",".join(encoded) + b"]", cut=True)
+        ops.append(op)
+        encoded.append(data)
+    return _Ops(ops, b"[" + b",".join(encoded) + b"]")
+
+
 Sleep = Callable[[float], Awaitable[None]]
 
 
@@ -156,6 +215,8 @@ class SyncClient:
         #: within one sync: removals are being held back / everything is being fetched again
         self._holding = False
         self._refetch = self._refetched = False
+        #: the batch being made ahead of time (see :meth:`_look_ahead`)
+        self._ahead: asyncio.Future[_Ops] | None = None
         self._timeout = timeout or DEFAULT_TIMEOUT
         self._http = httpx.AsyncClient(
             base_url=self.server_url,
@@ -184,14 +245,15 @@ class SyncClient:
         path: str,
         *,
         body: bytes | None = None,
+        gzipped: bool = False,
         params: dict[str, Any] | None = None,
     ) -> Any:
-        """One request with retries on cuts, 5xx and 429 (honouring Retry-After)."""
+        """One request with retries on cuts, 5xx and 429 (honouring Retry-After); ``body``
+        is JSON, gzip-compressed if ``gzipped``."""
         headers = {}
         if body is not None:
             headers["Content-Type"] = "application/json"
-            if len(body) >= GZIP_MIN_BYTES:
-                body = gzip.compress(body, compresslevel=5)
+            if gzipped:
                 headers["Content-Encoding"] = "gzip"
         attempt = 0
         start = time.monotonic()
@@ -288,20 +350,26 @@ class SyncClient:
         noops: list[dict[str, Any]] = []
         total = self.store.pending_count()
         full = apply.position(self.store).full
-        while True:
-            batch, encoded = self._batch(noops)
-            try:
-                answer = await self._exchange(batch, encoded, result)
-            except _TooLarge:
-                if len(batch) <= 1:
-                    raise ProtocolError(detail="413") from None
-                self.batch_ops = max(1, len(batch) // 2)
-                continue
-            noops = self._take(answer, batch, result)
-            self._report("push" if self.store.pending_count() else "pull", result, total)
-            if not self._more(answer, batch, noops):
-                break
-        apply.finish(self.store, sweep=full or self._refetched, at=self._clock().isoformat())
+        finished = False  # the last answer closed the sync (apply.take_answer)
+        try:
+            while True:
+                batch = await self._batch(noops)
+                try:
+                    answer = await self._exchange(batch, result)
+                except _TooLarge:
+                    if len(batch.ops) <= 1:
+                        raise ProtocolError(detail="413") from None
+                    self.batch_ops = max(1, len(batch.ops) // 2)
+                    continue
+                sweeping = full or self._refetched  # after a full pull: apply.finish's sweep
+                noops, finished = self._take(answer, batch.ops, result, finish=not sweeping)
+                self._report("push" if self.store.pending_count() else "pull", result, total)
+                if finished or not self._more(answer, batch.ops, noops):
+                    break
+        finally:
+            await self._drop_ahead()
+        if not finished:
+            apply.finish(self.store, sweep=full or self._refetched, at=self._clock().isoformat())
         self._report("done", result, total)
         return result
 
@@ -317,38 +385,56 @@ class SyncClient:
             raise ProtocolError(detail="no op was answered")
         return True
 
-    def _batch(self, noops: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], bytes]:
-        """The next ops to send and their JSON array, each op encoded once (its size counts
-        toward ``batch_bytes``, its bytes go into the request as they are)."""
-        ops = list(noops)
-        encoded = [orjson.dumps(op) for op in noops]
-        size = 0
-        for op in self.store.pending_ops(self.batch_ops - len(ops)):
-            data = orjson.dumps(op)
-            size += len(data)
-            if ops and size > self.batch_bytes:
-                break
-            ops.append(op)
-            encoded.append(data)
-        return ops, b"[" + b",".join(encoded) + b"]"
+    async def _batch(self, noops: list[dict[str, Any]]) -> _Ops:
+        """The next ops to send (:func:`_pack`): the batch made ahead of time while the last
+        request was at the server, if it is still exactly the outbox's next one."""
+        ahead = await self._drop_ahead()
+        pending = self.store.pending_ops(self.batch_ops - len(noops))
+        if ahead is not None and not noops and ahead.follows(pending):
+            return ahead
+        return _pack(noops, pending, self.batch_bytes)
 
-    async def _exchange(
-        self, batch: list[dict[str, Any]], encoded: bytes, result: SyncResult
-    ) -> dict[str, Any]:
-        """One request: ``batch`` (as ``encoded``, its JSON array) and the pull cursor."""
+    async def _drop_ahead(self) -> _Ops | None:
+        """The batch being made ahead of time, once made (None if there is none)."""
+        making, self._ahead = self._ahead, None
+        return await making if making is not None else None
+
+    def _look_ahead(self, batch: _Ops) -> None:
+        """While ``batch`` is at the server, make the batch that should follow it in a worker
+        thread (the other core): its ops encoded and deflated, in case they are still the
+        outbox's next ones when the answer has been taken (:meth:`_batch` checks)."""
+        sent = [op for op in batch.ops if not op.get("noop")]
+        if not sent or self.store.pending_count() <= len(sent):
+            return
+        after, wanted = sent[-1]["op_seq"], len(sent) + self.batch_ops
+
+        def make() -> _Ops:
+            rest = [op for op in self.store.pending_ops(wanted) if op["op_seq"] > after]
+            ahead = _pack([], rest[: self.batch_ops], self.batch_bytes)
+            if len(ahead.encoded) >= GZIP_MIN_BYTES:
+                ahead.deflated = _deflate(ahead.encoded)
+            return ahead
+
+        self._ahead = asyncio.get_running_loop().run_in_executor(None, make)
+
+    async def _exchange(self, batch: _Ops, result: SyncResult) -> dict[str, Any]:
+        """One request: ``batch`` (its JSON array as it is) and the pull cursor."""
         at = apply.position(self.store)
-        body = {
+        envelope: dict[str, Any] = {
             "schema_version": SCHEMA_VERSION,
             "replica_id": at.replica_id,
-            "ops": orjson.Fragment(encoded),
             "since": at.since,
             "limit": self.pull_limit,
         }
         if at.full:
-            body["include_own"] = True
+            envelope["include_own"] = True
         if at.since and at.since_tag:
-            body["since_tag"] = at.since_tag
-        answer = await self._request("POST", "/v1/sync", body=orjson.dumps(body))
+            envelope["since_tag"] = at.since_tag
+        parts = (orjson.dumps(envelope)[:-1] + b',"ops":', batch.encoded, b"}")
+        gzipped = sum(map(len, parts)) >= GZIP_MIN_BYTES
+        body = _gzip(parts, (None, batch.deflated, None)) if gzipped else b"".join(parts)
+        self._look_ahead(batch)
+        answer = await self._request("POST", "/v1/sync", body=body, gzipped=gzipped)
         result.requests += 1
         if not isinstance(answer, dict) or "cursor" not in answer or "results" not in answer:
             raise ProtocolError(detail="sync response")
@@ -386,19 +472,32 @@ class SyncClient:
             self.progress(SyncProgress(phase, result.pushed, total, result.pulled))
 
     def _take(
-        self, answer: dict[str, Any], batch: list[dict[str, Any]], result: SyncResult
-    ) -> list[dict[str, Any]]:
-        """Hand the answer to the replica (:func:`sync.apply.take_answer`); return the gap
-        noops to send next."""
+        self,
+        answer: dict[str, Any],
+        batch: list[dict[str, Any]],
+        result: SyncResult,
+        *,
+        finish: bool,
+    ) -> tuple[list[dict[str, Any]], bool]:
+        """Hand the answer to the replica (:func:`sync.apply.take_answer`, which with
+        ``finish`` also closes a sync this answer ends); (the gap noops to send next, whether
+        the sync was closed)."""
         removes = answer.get("remove") or []
         self._holding = self._holding or apply.mass_removal(self.store, removes, result.removed)
-        apply.take_answer(
-            self.store, answer, batch, result, hold=self._holding, clock_skew=result.clock_skew
+        at = self._clock().isoformat()
+        finished = apply.take_answer(
+            self.store,
+            answer,
+            batch,
+            result,
+            hold=self._holding,
+            clock_skew=result.clock_skew,
+            finish_at=at if finish else None,
         )
         if result.refetch:
             self._refetch = self._refetched = True
         last = int(answer.get("last_op_seq", 0))
-        return apply.gap_noops(self.store, last, self._clock().isoformat())
+        return apply.gap_noops(self.store, last, at), finished
 
     # ----------------------------------------------------------------- reads
     async def health(self) -> dict[str, Any]:

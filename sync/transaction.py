@@ -105,6 +105,18 @@ class Transaction:
                 ops[op_seq] = op
         return [ops[s] for s in sorted(ops)]
 
+    def outbox_empty(self) -> bool:
+        """Will the outbox hold no op after this transaction?"""
+        dropped: set[int] = set()
+        for staged in self._staged_ops.values():
+            for op_seq, op in staged.items():
+                if op is not None:
+                    return False
+                dropped.add(op_seq)
+        if self.store.pending_count() > len(dropped):
+            return False  # the common case of a batch answered with more to send: no scan
+        return all(op["op_seq"] in dropped for op in self.store.pending_ops())
+
     def meta(self, key: str, default: Any = None) -> Any:
         staged = self._writes.get(("meta", key))
         if staged is not None:
@@ -412,11 +424,12 @@ class Transaction:
         seen, with nothing pending, becomes the server's state as it is (see
         :meth:`_take_new`), without re-applying ops or comparing states."""
         fresh: set[str] = set()
-        unknown = [s["id"] for s in states if self.doc(s["id"]) is None]
+        held = [self.doc(s["id"]) for s in states]  # each looked up once
+        unknown = [s["id"] for s, doc in zip(states, held, strict=True) if doc is None]
         seen = self.store.seen_before(unknown) if unknown else set()  # history: read if need be
-        for state in states:
+        for state, doc in zip(states, held, strict=True):
             rid = state["id"]
-            if self.doc(rid) is not None:
+            if doc is not None or rid in fresh:  # held, or taken earlier in this page
                 self.take_base(state)
                 continue
             fresh.add(rid)
@@ -427,9 +440,14 @@ class Transaction:
         return fresh
 
     def _has_pending(self, record_id: str) -> bool:
-        if record_id in self._staged_ops:
-            return bool(self.staged_ops(record_id))
-        return bool(self.store.ops_for(record_id))
+        """``bool(self.staged_ops(record_id))``, without ordering or copying them."""
+        ops = self.store.ops_for(record_id)
+        staged = self._staged_ops.get(record_id)
+        if staged is None:
+            return bool(ops)
+        return any(op is not None for op in staged.values()) or any(
+            op["op_seq"] not in staged for op in ops
+        )
 
     def _take_new(self, state: Mapping[str, Any]) -> None:
         """A record first seen here, nothing pending: exactly the document and the one
@@ -553,7 +571,7 @@ class Transaction:
             doc["fields"] != fields
             or bool(doc.get(DELETED)) != deleted
             or doc["scope"] != op["scope"]
-            or self.staged_ops(doc["id"])
+            or self._has_pending(doc["id"])
         ):
             return False
         # every key of the op is at ``seq``: compact, only the keys the record lacks are sent

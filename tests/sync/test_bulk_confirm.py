@@ -133,3 +133,34 @@ def test_the_bulk_confirmation_is_used(tmp_path: Path, monkeypatch: pytest.Monke
     assert made == [True, True, True, False]  # the edited one: the general path
     assert [d["seq"] for d in docs.values()] == [100, 101, 102, 103]
     assert len(pending) == 1
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    ops=st.integers(min_value=0, max_value=3),
+    dropped=st.sets(st.integers(min_value=0, max_value=2)),
+    added=st.integers(min_value=0, max_value=2),
+)
+def test_has_pending_is_whether_any_op_stays_staged(
+    ops: int, dropped: set[int], added: int
+) -> None:
+    """The bulk paths' test of "anything pending for this record" (no ordering, no copy), and
+    the end of a sync's "nothing left in the outbox", say what the record's staged ops say,
+    whatever was dropped or added in the transaction."""
+    with tempfile.TemporaryDirectory() as folder:
+        store = Store.create(Path(folder) / "p", office=BG, name="Bắc Giang")
+        try:
+            with store.transaction() as tx:
+                rid = tx.add("task", {"title": "Việc", "lead_unit_id": "u1"}).id
+                for n in range(ops):
+                    tx.update(rid, {"progress": n})
+            with store.transaction() as tx:
+                for n, op in enumerate(store.ops_for(rid)):
+                    if n in dropped:
+                        tx.drop_op(op)
+                for n in range(added):
+                    tx.update(rid, {"progress": 90 + n})
+                assert tx._has_pending(rid) == bool(tx.staged_ops(rid))
+                assert tx.outbox_empty() == (not tx.staged_ops(rid))  # its only record
+        finally:
+            store.close()

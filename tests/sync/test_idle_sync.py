@@ -46,3 +46,34 @@ def test_an_idle_sync_writes_one_journal_entry(
         asyncio.run(client.aclose())
         store.close()
         server.db.close()
+
+
+def test_a_sync_that_pushes_writes_one_journal_entry_with_the_time_of_the_sync(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The answer that ends a sync closes it in the same entry (one flush, not two)."""
+    server = Server.make(tmp_path / "hq.db")
+    store = Store.create(tmp_path / "office", office=BG, name="Bắc Giang")
+    unit = store.add("unit", {"name": "Sở Thông tin và Truyền thông"}).id
+    client, _switch = server.client(store)
+    entries: list[list[Any]] = []
+    real = journal.Journal.append
+
+    def append(self: journal.Journal, entry: dict[str, Any]) -> int:
+        entries.append(entry["ops"])
+        return real(self, entry)
+
+    try:
+        asyncio.run(client.sync())
+        store.update(unit, {"abbr": "STTTT"})
+        monkeypatch.setattr(journal.Journal, "append", append)
+        asyncio.run(client.sync())
+        assert len(entries) == 1
+        written = {(op[0], op[1]) for op in entries[0]}
+        assert {("meta", "last_sync_at"), ("records", unit)} <= written
+        assert store.pending_count() == 0 and store.meta("last_sync_ok") is True
+        assert store.get(unit) is not None and store.get(unit).seq > 0  # type: ignore[union-attr]
+    finally:
+        asyncio.run(client.aclose())
+        store.close()
+        server.db.close()
