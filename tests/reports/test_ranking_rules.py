@@ -122,3 +122,36 @@ def test_the_issuing_body_is_the_one_whose_units_are_ranked(demo_store: Store) -
         ["UBND TỈNH BẮC GIANG", "BAN CHỈ ĐẠO CNTT TỈNH BẮC GIANG"],
         "Bùi Văn Hạnh",
     )
+
+
+def test_a_criterion_source_is_typed_in_vietnamese_as_the_help_lists_it(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """The help listed "manual, completion_rate, …" in the Vietnamese text (issue 11: one
+    language at a time); the Vietnamese words now read as the codes do."""
+    typed = [("ty-le-hoan-thanh-nhiem-vu", "vi.csv"), ("completion_rate", "code.csv")]
+    for source, name in typed:
+        code, _out, err = cli(
+            "ranking", "2011", "--scope", "vn/bac-giang",
+            "--criterion", f"Tỷ lệ hoàn thành=1:{source}", "-o", str(tmp_path / name),
+        )  # fmt: skip
+        assert (code, err) == (0, "")
+    assert rows_of(tmp_path / "vi.csv") == rows_of(tmp_path / "code.csv")
+    assert len(rows_of(tmp_path / "vi.csv")) >= 2
+
+
+def test_an_unknown_criterion_source_is_refused_with_the_vietnamese_choices(cli: Cli) -> None:
+    code, _out, err = cli("ranking", "2011", "--criterion", "Tỷ lệ=1:ty-le")
+    assert code == 2
+    assert err.splitlines()[-1] == (
+        "sotay ranking: lệnh chưa đúng: --criterion: “ty-le” không phải một lựa chọn ở đây; "
+        "gõ một trong: nhap-tay, ty-le-hoan-thanh-nhiem-vu, nhiem-vu-qua-han, muc-dat-chi-tieu"
+    )
+
+
+def test_the_vietnamese_help_names_no_criterion_source_code(cli: Cli) -> None:
+    code, out, _err = cli("ranking", "--help")
+    assert code == 0
+    assert [
+        c for c in ("manual", "completion_rate", "overdue_count", "attainment") if c in out
+    ] == []

@@ -22,7 +22,7 @@ from domain.i18n import Lang, t
 from domain.money import group_thousands
 from domain.periods import KINDS as PERIOD_KINDS
 from domain.periods import parse_period
-from domain.ranking import parse_bands
+from domain.ranking import SOURCES, parse_bands
 from domain.schema import RANKING_GROUPS
 from sync.store import Store
 from tui.commands import Choices, command
@@ -116,7 +116,14 @@ def register(sub: Any, lang: Lang) -> None:
         help=groups.help("cli.help.ranking_group"),
     )
     k.add_argument("--scope", help=t("cli.help.scope_default_office", lang))
-    k.add_argument("--criterion", action="append", default=[], help=t("cli.help.criterion", lang))
+    sources = Choices(SOURCES, "source", lang)
+    k.add_argument(
+        "--criterion",
+        action="append",
+        default=[],
+        type=partial(criterion_typed, sources),
+        help=sources.help("cli.help.criterion"),
+    )
     k.add_argument("--scores", metavar="CSV", help=t("cli.help.typed_scores", lang))
     k.add_argument("--bands", metavar=t("cli.metavar.bands", lang), help=t("cli.help.bands", lang))
     k.add_argument("--title", help=t("cli.help.ranking_title", lang))
@@ -273,6 +280,15 @@ def _timing_line(lang: Lang, timing: NoticeTiming) -> str:
         deadline=deadline,
         days=group_thousands(timing.working_days),
     )
+
+
+def criterion_typed(sources: Choices, text: str) -> str:
+    """``Tên=trọng_số[:nguồn]`` with its source typed in either language (or as its code),
+    given back with the code: "Tỷ lệ=0,4:ty-le-hoan-thanh-nhiem-vu" → "…:completion_rate"."""
+    head, colon, source = text.rpartition(":")
+    if not colon or "=" not in head:
+        return text  # no source: parse_criterion reads the rest (and says what is wrong)
+    return f"{head}:{sources(source.strip())}"
 
 
 def cmd_ranking(args: argparse.Namespace, ctx: Context) -> int:
