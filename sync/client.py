@@ -343,7 +343,12 @@ class SyncClient:
 
     # ------------------------------------------------------------------ sync
     async def sync(self) -> SyncResult:
-        """Push every pending op and pull until the server has nothing more."""
+        """Push every pending op and pull until the server has nothing more; the store
+        checkpoints once, after the last page (a push or pull of 10k: not twice)."""
+        with self.store.one_checkpoint():
+            return await self._sync()
+
+    async def _sync(self) -> SyncResult:
         result = SyncResult()
         self._holding = False
         self._refetch = self._refetched = False

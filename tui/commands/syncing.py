@@ -167,8 +167,7 @@ def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
             async with client:
                 return await client.sync()
 
-        with store.one_checkpoint():  # a push or pull of 10k: one checkpoint, not two
-            result = asyncio.run(run())
+        result = asyncio.run(run())
         print_result(ctx, result)
     return 0
 
