@@ -4,10 +4,10 @@ A real ``sotay-server`` process on loopback, over SQLite with one worker and ove
 (a fresh schema of ``SOTAY_TEST_PG``) with two, side by side, each with its default limits
 and durability, and 500 offices in a province/commune hierarchy (``vn/tinh-NN`` and
 ``vn/tinh-NN/xa-MM``), one laptop and token each.  A sync is one ``/v1/sync`` request pushing 5
-edits of the office's own tasks and pulling from its cursor, on raw httpx (no replica store):
-one ``AsyncClient`` (one connection pool) per load-generator process, ``--generators`` (2) of
-them, which keep their laptops from phase to phase and sync each once before measuring (a
-first sync, with its initial pull, is not the steady state).
+edits of the office's own tasks and pulling from its cursor, on a lean HTTP/1.1 client (no
+replica store): one keep-alive connection per laptop (``Link``), in ``--generators`` (2)
+processes, which keep their laptops from phase to phase and sync each once before measuring
+(a first sync, with its initial pull, is not the steady state).
 
 * **open loop**: every office syncs on its own clock, Poisson arrivals adding up to ``--rate``
   (200) syncs/s offered for ``--seconds`` (60), as timers do; a sync that comes due while the
@@ -42,6 +42,7 @@ sys.path[:] = [str(_HERE.parent)] + [p for p in sys.path if Path(p or ".").resol
 
 import argparse
 import asyncio
+import contextlib
 import cProfile
 import io
 import os
@@ -116,6 +117,8 @@ class Laptop:
     versions: dict[str, int] = field(default_factory=dict)
     values: dict[str, int] = field(default_factory=dict)
     acked: int = 0
+    #: The laptop's own connection, as each office's machine has its own.
+    link: Link | None = None
 
     def ops(self) -> list[dict[str, Any]]:
         """The next 5 edits: new tasks first, then progress on them, each on its last version."""
@@ -162,20 +165,93 @@ class Laptop:
         return None
 
 
-async def sync(client: httpx.AsyncClient, laptop: Laptop, errors: Counter[str]) -> bool:
+class Refused(Exception):
+    """An answer whose status is not 200."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+class Link:
+    """One laptop's keep-alive HTTP/1.1 connection to ``/v1/sync``, on asyncio's streams.
+
+    The generators share the 2 cores with the server, so what they spend per request is
+    taken from it: httpx spent ~2 ms of CPU on each (and, with one pool of 250 connections,
+    more as more were out at once: at 500 offices the generators took 1.2 cores and the
+    server got 0.4), this ~0.2 ms.  A connection idle for 4 s (uvicorn closes them at 5) is
+    opened anew; one the server closed before answering is tried again once on a new one
+    (a sync sent twice is answered as a duplicate)."""
+
+    IDLE = 4.0
+
+    def __init__(self, url: str, token: str) -> None:
+        host, _, port = url.removeprefix("http://").rstrip("/").partition(":")
+        self.host, self.port = host, int(port or 80)
+        self.head = (
+            f"POST /v1/sync HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n"
+            "Content-Type: application/json\r\nContent-Length: "
+        ).encode()
+        self.streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+        self.used = 0.0
+
+    async def post(self, body: dict[str, Any]) -> dict[str, Any]:
+        data = orjson.dumps(body)
+        request = self.head + b"%d\r\n\r\n" % len(data) + data
+        fresh = self.streams is None or time.monotonic() - self.used > self.IDLE
+        try:
+            status, answer = await asyncio.wait_for(self._exchange(request, fresh), TIMEOUT)
+        except (asyncio.IncompleteReadError, ConnectionError):
+            if fresh:
+                raise
+            status, answer = await asyncio.wait_for(self._exchange(request, True), TIMEOUT)
+        except BaseException:
+            await self.close()
+            raise
+        if status != 200:
+            raise Refused(status)
+        return dict(orjson.loads(answer))
+
+    async def _exchange(self, request: bytes, fresh: bool) -> tuple[int, bytes]:
+        if fresh or self.streams is None:
+            await self.close()
+            self.streams = await asyncio.open_connection(self.host, self.port)
+        reader, writer = self.streams
+        writer.write(request)
+        head = await reader.readuntil(b"\r\n\r\n")
+        status = int(head[9:12])
+        lines = head.decode("latin-1").lower().split("\r\n")
+        headers = dict(line.split(": ", 1) for line in lines[1:] if ": " in line)
+        answer = await reader.readexactly(int(headers.get("content-length", "0")))
+        self.used = time.monotonic()
+        if headers.get("connection") == "close":
+            await self.close()
+        return status, answer
+
+    async def close(self) -> None:
+        if self.streams is not None:
+            writer = self.streams[1]
+            self.streams = None
+            writer.close()
+            with contextlib.suppress(OSError):
+                await writer.wait_closed()
+
+
+async def sync(laptop: Laptop, errors: Counter[str]) -> bool:
     """One sync: push and pull in one request (and the next pages, should there be more)."""
     problem: str | None = None
+    assert laptop.link is not None
     try:
         push = True
         while problem is None:
-            answer = await post(client, laptop.token, laptop.body(push))
+            answer = await laptop.link.post(laptop.body(push))
             problem = laptop.took(answer)
             if not answer["has_more"]:
                 break
             push = False
-    except httpx.HTTPStatusError as exc:
-        problem = f"HTTP {exc.response.status_code}"
-    except httpx.HTTPError as exc:
+    except Refused as exc:
+        problem = f"HTTP {exc.status}"
+    except (TimeoutError, OSError, asyncio.IncompleteReadError) as exc:
         problem = type(exc).__name__
     if problem is not None:
         errors[problem] += 1
@@ -196,7 +272,6 @@ class Tally:
 
 
 async def open_laptop(
-    client: httpx.AsyncClient,
     laptop: Laptop,
     rate: float,
     window: tuple[float, float, float],
@@ -217,7 +292,7 @@ async def open_laptop(
             tally.errors[f"not sent, over {GRACE:.0f} s late"] += 1
             due += rng.expovariate(rate)
             continue
-        ok = await sync(client, laptop, tally.errors)
+        ok = await sync(laptop, tally.errors)
         end = time.monotonic()
         if ok and measured:
             tally.latencies.append(end - due)
@@ -226,12 +301,10 @@ async def open_laptop(
         due += rng.expovariate(rate)
 
 
-async def closed_laptop(
-    client: httpx.AsyncClient, laptop: Laptop, window: tuple[float, float, float], tally: Tally
-) -> None:
+async def closed_laptop(laptop: Laptop, window: tuple[float, float, float], tally: Tally) -> None:
     _start, begin, stop = window
     while (started := time.monotonic()) < stop:
-        ok = await sync(client, laptop, tally.errors)
+        ok = await sync(laptop, tally.errors)
         end = time.monotonic()
         if ok and started >= begin:
             tally.latencies.append(end - started)
@@ -249,24 +322,19 @@ def generator() -> None:
     spec = orjson.loads(sys.stdin.readline())
     tune_collector()
     laptops = {n: Laptop(scope, token, f"load-{n}") for n, (scope, token) in spec["offices"]}
-    limits = httpx.Limits(
-        max_connections=len(laptops),
-        max_keepalive_connections=len(laptops),
-        keepalive_expiry=4.0,  # before uvicorn's 5 s: a pooled connection is never stale
-    )
 
     async def session() -> None:
-        async with httpx.AsyncClient(
-            base_url=spec["url"], limits=limits, timeout=TIMEOUT
-        ) as client:
+        for lap in laptops.values():
+            lap.link = Link(spec["url"], lap.token)
+        try:
             first = Counter[str]()
-            await asyncio.gather(*(first_sync(client, lap, first) for lap in laptops.values()))
+            await asyncio.gather(*(first_sync(lap, first) for lap in laptops.values()))
             _answer({"errors": first})
             while line := await asyncio.to_thread(sys.stdin.readline):
                 command = orjson.loads(line)
                 mine = [laptops[n] for n in command["laptops"] if n in laptops]
                 tally, cpu = Tally(), time.process_time()
-                await run(client, mine, command, tally)
+                await run(mine, command, tally)
                 out = {
                     k: getattr(tally, k) for k in ("latencies", "lags", "arrivals", "done", "total")
                 }
@@ -274,17 +342,21 @@ def generator() -> None:
                 out["acked"] = {lap.replica_id: [lap.scope, lap.acked] for lap in mine}
                 out["values"] = {rid: v for lap in mine for rid, v in lap.held().items()}
                 _answer(out)
+        finally:
+            for lap in laptops.values():
+                if lap.link is not None:
+                    await lap.link.close()
 
     asyncio.run(session())
 
 
-async def first_sync(client: httpx.AsyncClient, laptop: Laptop, errors: Counter[str]) -> None:
+async def first_sync(laptop: Laptop, errors: Counter[str]) -> None:
     """A laptop's first sync, sent again after a 429 as the client does.  On loopback every
     office has one address, and a token the server does not know yet is charged to its
     address: 500 offices' first requests at once overdraw it (each worker's once)."""
     for _attempt in range(30):
         refused = Counter[str]()
-        if await sync(client, laptop, refused) or "HTTP 429" not in refused:
+        if await sync(laptop, refused) or "HTTP 429" not in refused:
             errors.update(refused)
             return
         await asyncio.sleep(random.uniform(0.5, 1.5))
@@ -296,20 +368,16 @@ def _answer(out: dict[str, Any]) -> None:
     sys.stdout.flush()
 
 
-async def run(
-    client: httpx.AsyncClient, laptops: list[Laptop], command: dict[str, Any], tally: Tally
-) -> None:
+async def run(laptops: list[Laptop], command: dict[str, Any], tally: Tally) -> None:
     start = command["start"]
     window = (start, start + command["warmup"], start + command["warmup"] + command["seconds"])
     await asyncio.sleep(max(0.0, start - time.monotonic()))
     if command["mode"] == "open":
         rng = random.Random(command["seed"])
         rate = command["office_rate"]
-        await asyncio.gather(
-            *(open_laptop(client, lap, rate, window, rng, tally) for lap in laptops)
-        )
+        await asyncio.gather(*(open_laptop(lap, rate, window, rng, tally) for lap in laptops))
     else:
-        await asyncio.gather(*(closed_laptop(client, lap, window, tally) for lap in laptops))
+        await asyncio.gather(*(closed_laptop(lap, window, tally) for lap in laptops))
 
 
 @dataclass
