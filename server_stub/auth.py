@@ -63,7 +63,7 @@ def authenticate(db: Database, token: str | None, now: datetime | None = None) -
     if not token:
         raise Unauthorized("server.auth_missing")
     digest = hash_token(token)
-    with db.read() as r:
+    with db.read(snapshot=False) as r:
         row = r.token_by_hash(digest)
     if row is None or not hmac.compare_digest(row.hash, digest):
         raise Unauthorized("server.auth_invalid")

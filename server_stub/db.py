@@ -51,6 +51,7 @@ from server_stub import migrations
 from server_stub.access import feed_keys, reading_keys
 from server_stub.dialects import (
     Conn,
+    Cursor,
     Dialect,
     Engine,
     PostgresEngine,
@@ -60,6 +61,14 @@ from server_stub.dialects import (
 from server_stub.state import Stored
 
 _IN_CHUNK = 500  # ids per "IN (…)" query: far below every backend's parameter limit
+_META_SQL = "SELECT server_id, seq FROM meta WHERE id = 1"
+_LAST_OP_SQL = "SELECT last_op_seq FROM replicas WHERE office = ? AND replica_id = ?"
+
+
+def _chunks(items: Sequence[Any]) -> range:
+    """The starts of the ``_IN_CHUNK``-long slices of ``items``."""
+    return range(0, len(items), _IN_CHUNK)
+
 
 #: In a stored history row, ``{CREATED: {key: value}}`` stands for ``{key: {"old": None,
 #: "new": value}}`` (a new record: the common case of an initial push, stored compactly).
@@ -244,7 +253,7 @@ class Reader:
 
     # --- meta ---------------------------------------------------------------------------
     def meta(self) -> tuple[str, int]:
-        row = self.conn.execute("SELECT server_id, seq FROM meta WHERE id = 1").fetchone()
+        row = self.conn.execute(_META_SQL).fetchone()
         return row[0], row[1]
 
     # --- tokens and offices -------------------------------------------------------------
@@ -286,25 +295,19 @@ class Reader:
 
     # --- records ------------------------------------------------------------------------
     def replica_last_op(self, office: str, replica_id: str) -> int:
-        row = self.conn.execute(
-            "SELECT last_op_seq FROM replicas WHERE office = ? AND replica_id = ?",
-            (office, replica_id),
-        ).fetchone()
+        row = self.conn.execute(_LAST_OP_SQL, (office, replica_id)).fetchone()
         return row[0] if row else 0
 
     def records(self, ids: Iterable[str]) -> dict[str, Stored]:
         """The stored records among ``ids``, in a few queries whatever their number."""
         wanted = list(dict.fromkeys(ids))
-        out: dict[str, Stored] = {}
-        for start in range(0, len(wanted), _IN_CHUNK):
-            chunk = wanted[start : start + _IN_CHUNK]
-            marks = ",".join("?" * len(chunk))
-            rows = self.conn.execute(
-                f"SELECT {_RECORD_COLUMNS} FROM records WHERE id IN ({marks})", chunk
-            )
-            for row in rows:
-                out[row[0]] = _stored(row)
-        return out
+        found = [self._records_query(wanted[n : n + _IN_CHUNK]) for n in _chunks(wanted)]
+        return {row[0]: _stored(row) for rows in found for row in rows}
+
+    def _records_query(self, chunk: Sequence[str]) -> Cursor:
+        marks = ",".join("?" * len(chunk))
+        sql = f"SELECT {_RECORD_COLUMNS} FROM records WHERE id IN ({marks})"
+        return self.conn.execute(sql, chunk)
 
     def record(self, record_id: str) -> Stored | None:
         return self.records([record_id]).get(record_id)
@@ -410,20 +413,52 @@ class Writer(Reader):
 
     def __init__(self, conn: Conn, dialect: Dialect) -> None:
         super().__init__(conn, dialect)
-        self.server_id, self.seq = self.meta()
-        self._start_seq = self.seq
+        self._seq: int | None = None  # read when first wanted (with a push's first reads)
+        self._start_seq = 0
+        self._server_id = ""
+
+    def _took_meta(self, row: Sequence[Any]) -> None:
+        self._server_id, self._seq = row[0], row[1]
+        self._start_seq = row[1]
+
+    @property
+    def seq(self) -> int:
+        if self._seq is None:
+            self._took_meta(self.meta())
+        assert self._seq is not None
+        return self._seq
+
+    @property
+    def server_id(self) -> str:
+        _ = self.seq
+        return self._server_id
 
     def next_seq(self) -> int:
-        self.seq += 1
-        return self.seq
+        self._seq = self.seq + 1
+        return self._seq
 
     def flush_seq(self) -> None:
-        if self.seq != self._start_seq:
-            self.conn.execute("UPDATE meta SET seq = ? WHERE id = 1", (self.seq,))
-            self._start_seq = self.seq
+        if self._seq is not None and self._seq != self._start_seq:
+            self.conn.defer("UPDATE meta SET seq = ? WHERE id = 1", (self._seq,))
+            self._start_seq = self._seq
+
+    def push_reads(
+        self, office: str, replica_id: str, ids: Iterable[str]
+    ) -> tuple[int, dict[str, Stored]]:
+        """What a push reads before it writes, in one round trip (with the ``BEGIN`` and the
+        lock, on PostgreSQL): the feed counter, the replica's last op, the records."""
+        wanted = list(dict.fromkeys(ids))
+        with self.conn.batch():
+            meta = None if self._seq is not None else self.conn.execute(_META_SQL)
+            last = self.conn.execute(_LAST_OP_SQL, (office, replica_id))
+            found = [self._records_query(wanted[n : n + _IN_CHUNK]) for n in _chunks(wanted)]
+        if meta is not None:
+            self._took_meta(meta.fetchone())
+        row = last.fetchone()
+        return (row[0] if row else 0), {r[0]: _stored(r) for c in found for r in c}
 
     def save_records(self, records: Sequence[Stored]) -> None:
-        self.conn.executemany(
+        self.conn.defer_many(
             "INSERT INTO records (id, kind, scope, fields, versions, writers, deleted, seq, "
             "updated_at, updated_by, office, audience, published, doc, sole_writer) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -443,11 +478,10 @@ class Writer(Reader):
         rows = []
         for r in records:
             rows += _feed_rows(r.id, r.seq, r.scope, r.published, r.audience)
-        if rows:
-            self.conn.executemany(_FEED_UPSERT, rows)
+        self.conn.defer_many(_FEED_UPSERT, rows)
 
     def add_changes(self, rows: Sequence[ChangeRow]) -> None:
-        self.conn.executemany(
+        self.conn.defer_many(
             "INSERT INTO changes (seq, record_id, at, edited_at, author, user_name, office, "
             "replica_id, op_seq, status, changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(*c[:-1], orjson.dumps(c.changes)) for c in rows],
@@ -456,7 +490,7 @@ class Writer(Reader):
     def set_replica(
         self, office: str, replica_id: str, last_op_seq: int, synced_at: str | None
     ) -> None:
-        self.conn.execute(
+        self.conn.defer(
             "INSERT INTO replicas (office, replica_id, last_op_seq, last_sync_at) "
             "VALUES (?, ?, ?, ?) ON CONFLICT (office, replica_id) DO UPDATE SET "
             "last_op_seq = excluded.last_op_seq, "
@@ -466,7 +500,7 @@ class Writer(Reader):
 
     def touch_replicas(self, seen: Sequence[tuple[str, str, str]]) -> None:
         """Record (office, replica_id, at) sightings without touching ``last_op_seq``."""
-        self.conn.executemany(
+        self.conn.defer_many(
             "INSERT INTO replicas (office, replica_id, last_op_seq, last_sync_at) "
             "VALUES (?, ?, 0, ?) ON CONFLICT (office, replica_id) DO UPDATE SET "
             "last_sync_at = excluded.last_sync_at",
@@ -474,7 +508,7 @@ class Writer(Reader):
         )
 
     def touch_tokens(self, used: Sequence[tuple[str, str]]) -> None:
-        self.conn.executemany(
+        self.conn.defer_many(
             "UPDATE tokens SET last_used_at = ? WHERE id = ?", [(at, i) for i, at in used]
         )
 
@@ -649,18 +683,11 @@ class GroupCommit:
         culprit: list[_Job] = []
         try:
             with self._write() as w:
-                weight = 0
+                weight, last = 0, None
                 while weight < max_ops and (job := self._take()) is not None:
                     ran.setdefault(id(job), (job, job.next))
-                    try:
-                        weight += _run_step(w, job)
-                    except Exception as exc:
-                        job.stop(exc)
-                        culprit.append(job)
-                        raise _Undo from None
-                    if job.pending:
-                        with self._cond:
-                            self._queue.append(job)
+                    weight += self._step(w, job, last, culprit)
+                    last = job
         except _Undo:  # rolled back: the others' steps run again in the next group
             self._again([(j, n) for j, n in ran.values() if j is not culprit[0]])
             ran = {id(culprit[0]): (culprit[0], 0)}
@@ -676,6 +703,30 @@ class GroupCommit:
             with self._cond:
                 for job, _first in ran.values():
                     job.done = not job.pending
+
+    def _step(self, w: Writer, job: _Job, last: _Job | None, culprit: list[_Job]) -> int:
+        """Run ``job``'s next step after ``last``'s; its weight.  A step's writes are sent
+        with what comes next (see :class:`server_stub.dialects._PgConn`): ``last``'s now, so
+        that an error the database raises for them fails ``last``, not ``job``; the group's
+        last step's go with the ``COMMIT``, whose failure is the whole group's."""
+        failed = last
+        try:
+            if last is not None:
+                w.conn.flush()
+            failed = job
+            weight = _run_step(w, job)
+        except Exception as exc:
+            assert failed is not None
+            with self._cond:
+                if failed in self._queue:
+                    self._queue.remove(failed)
+            failed.stop(exc)
+            culprit.append(failed)
+            raise _Undo from None
+        if job.pending:
+            with self._cond:
+                self._queue.append(job)
+        return weight
 
     def _again(self, jobs: list[tuple[_Job, int]]) -> None:
         """Put ``jobs`` back at the head of the queue, in their order, to run again from
@@ -808,10 +859,12 @@ class Database:
 
     # --- transactions -----------------------------------------------------------------------
     @contextmanager
-    def read(self) -> Iterator[Reader]:
-        """A consistent snapshot for several queries; never blocks or is blocked by writes."""
+    def read(self, snapshot: bool = True) -> Iterator[Reader]:
+        """A consistent snapshot for several queries; never blocks or is blocked by writes.
+        ``snapshot=False`` for one query: no transaction around it (on PostgreSQL one round
+        trip instead of three)."""
         self._check_open()
-        with self._engine.read() as conn:
+        with self._engine.read(snapshot) as conn:
             yield Reader(conn, self.dialect)
 
     @contextmanager

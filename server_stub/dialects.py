@@ -24,7 +24,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
@@ -56,10 +56,41 @@ class Conn(Protocol):
         """A query whose rows are fetched as they are read (a page may stop early)."""
         ...
 
+    def defer(self, sql: str, params: Sequence[Any] = ..., /) -> None:
+        """A statement whose result nobody reads: sent with the next one (or :meth:`flush`)."""
+        ...
+
+    def defer_many(self, sql: str, params: Sequence[Sequence[Any]], /) -> None:
+        """:meth:`executemany`, sent as :meth:`defer` sends."""
+        ...
+
+    def flush(self) -> None:
+        """Send what is deferred now; its errors are raised here."""
+        ...
+
+    def batch(self) -> AbstractContextManager[None]:
+        """Queries made inside go to the server together, in one round trip: read their
+        rows after the block."""
+        ...
+
 
 class _SqliteConn(sqlite3.Connection):
+    """In process, a statement costs no round trip: what is deferred runs at once."""
+
     def stream(self, sql: str, params: Sequence[Any], /) -> sqlite3.Cursor:
         return self.execute(sql, params)  # SQLite steps through rows as they are fetched
+
+    def defer(self, sql: str, params: Sequence[Any] = (), /) -> None:
+        self.execute(sql, params)
+
+    def defer_many(self, sql: str, params: Sequence[Sequence[Any]], /) -> None:
+        self.executemany(sql, params)
+
+    def flush(self) -> None:
+        pass
+
+    def batch(self) -> AbstractContextManager[None]:
+        return nullcontext()
 
 
 @dataclass(frozen=True)
@@ -93,7 +124,9 @@ class Engine(Protocol):
     errors: tuple[type[Exception], ...]
     closed: bool
 
-    def read(self) -> Any: ...  # a context manager yielding a Conn in a read transaction
+    def read(self, snapshot: bool = True) -> Any: ...  # a context manager yielding a Conn in
+
+    # a read transaction (``snapshot=False``: none, each statement sees its own moment)
 
     def write(self) -> Any: ...  # … in the serialised write transaction
 
@@ -213,8 +246,8 @@ class SqliteEngine:
         if begin != "BEGIN":
             self._checkpointer.committed()
 
-    def read(self) -> Any:
-        return self._transaction("BEGIN")
+    def read(self, snapshot: bool = True) -> Any:
+        return self._transaction("BEGIN") if snapshot else nullcontext(self._conn())
 
     def write(self) -> Any:
         return self._transaction("BEGIN IMMEDIATE")
@@ -257,12 +290,20 @@ def _enter_wal(conn: sqlite3.Connection, patience: float = 30.0) -> None:
 
 
 class _PgConn:
-    """A psycopg connection that takes the ``?`` placeholders of :mod:`server_stub.db`."""
+    """A psycopg connection that takes the ``?`` placeholders of :mod:`server_stub.db`.
+
+    Each statement is a round trip to the server, and a write transaction holds the feed's
+    lock across its round trips (see above), so those whose result nobody reads wait in
+    ``_pending`` and go in one pipeline with the next statement: the ``BEGIN`` and the lock
+    with the first query, a push's four writes together, the counter with the ``COMMIT``.
+    Statements still run in the order they were made; an error of a deferred one is raised
+    by the statement (or :meth:`flush`) that sent it."""
 
     _translated: ClassVar[dict[str, str]] = {}
 
     def __init__(self, conn: Any) -> None:
         self.conn = conn
+        self._pending: list[tuple[str, Sequence[Any], bool]] = []  # (sql, params, many)
 
     @classmethod
     def _sql(cls, sql: str) -> str:
@@ -272,11 +313,50 @@ class _PgConn:
         return out
 
     def execute(self, sql: str, params: Sequence[Any] = (), /) -> Cursor:
+        if not self._pending:
+            return self._execute(sql, params)
+        with self.conn.pipeline():
+            self._send_pending()
+            cursor = self._execute(sql, params)
+        return cursor  # its rows came back with the pipeline's end
+
+    def _execute(self, sql: str, params: Sequence[Any]) -> Cursor:
         cursor: Cursor = self.conn.execute(self._sql(sql), _no_nul(params), binary=True)
         return cursor
 
+    def _send_pending(self) -> None:
+        pending, self._pending = self._pending, []
+        for sql, params, many in pending:
+            if many:
+                self._executemany(sql, params)
+            else:
+                self._execute(sql, params)
+
+    def defer(self, sql: str, params: Sequence[Any] = (), /) -> None:
+        self._pending.append((sql, params, False))
+
+    def defer_many(self, sql: str, params: Sequence[Sequence[Any]], /) -> None:
+        if params:
+            self._pending.append((sql, params, True))
+
+    def flush(self) -> None:
+        if self._pending:
+            with self.conn.pipeline():
+                self._send_pending()
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        with self.conn.pipeline():
+            self._send_pending()
+            yield
+
+    def discard(self) -> None:
+        """Forget what is deferred (the transaction is being rolled back)."""
+        self._pending = []
+
     def stream(self, sql: str, params: Sequence[Any], /) -> Cursor:
         """A server-side cursor: a page that fills up early transfers no further rows."""
+        self.flush()  # a named cursor does not run in a pipeline
         cursor = self.conn.cursor("stream", binary=True)
         cursor.itersize = 256
         cursor.execute(self._sql(sql), _no_nul(params))
@@ -284,6 +364,10 @@ class _PgConn:
         return result
 
     def executemany(self, sql: str, params: Sequence[Sequence[Any]], /) -> Cursor:
+        self.flush()
+        return self._executemany(sql, params)
+
+    def _executemany(self, sql: str, params: Sequence[Sequence[Any]]) -> Cursor:
         cursor = self.conn.cursor()
         cursor.executemany(self._sql(sql), [_no_nul(row) for row in params])
         result: Cursor = cursor
@@ -318,16 +402,22 @@ class PostgresEngine:
         with self._pool.connection() as raw:
             conn = _PgConn(raw)
             for statement in begin:
-                conn.execute(statement)
+                conn.defer(statement)  # sent with the first query: one round trip
             try:
                 yield conn
-                conn.execute("COMMIT")
+                if begin:
+                    conn.execute("COMMIT")
+                conn.flush()
             except BaseException:
-                with suppress(*self.errors):
-                    conn.execute("ROLLBACK")
+                conn.discard()
+                if begin:
+                    with suppress(*self.errors):
+                        conn.execute("ROLLBACK")
                 raise
 
-    def read(self) -> Any:
+    def read(self, snapshot: bool = True) -> Any:
+        if not snapshot:  # autocommit: each statement is a transaction of its own
+            return self._transaction()
         return self._transaction("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
 
     def write(self) -> Any:

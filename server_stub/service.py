@@ -139,10 +139,10 @@ class Service:
     ) -> tuple[int, bool, list[dict[str, Any]]]:
         """Apply ``ops`` (in order) and the replica's ``last_op_seq`` in ``w``:
         (last_op_seq, False if a gap stopped it, the results)."""
-        last = w.replica_last_op(who.office, replica_id)
         wanted = {o.record_id for o in ops}
         wanted.update(o.resolves for o in ops if o.resolves is not None)
-        batch = _Batch(self, w, who, replica_id, now, w.records(wanted))
+        last, found = w.push_reads(who.office, replica_id, wanted)
+        batch = _Batch(self, w, who, replica_id, now, found)
         complete = True
         for op in ops:
             if op.op_seq <= last:
@@ -169,7 +169,7 @@ class Service:
         from an older backup and written again, and a page from ``since`` would skip
         changes the replica never pulled."""
         if since and since_tag is not None:
-            with self.db.read() as r:
+            with self.db.read(snapshot=False) as r:
                 if r.feed_tag(since) != since_tag:
                     raise FeedChanged(since=since)
 

@@ -133,6 +133,32 @@ def test_a_failing_push_is_undone_alone_and_the_others_are_stored(
         assert r.replica_last_op(_who(2).office, "replica-2") == 0
 
 
+def test_a_write_the_database_refuses_fails_its_own_push_alone(
+    server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL a push's writes are sent after its step has run (in one round trip):
+    an error the database raises for them is still that push's, not the next one's."""
+    service = Service(server.db, server.settings)
+    set_replica = Writer.set_replica
+
+    def third_refused(self: Writer, office: str, replica_id: str, *rest: Any) -> None:
+        set_replica(self, office, replica_id, *rest)
+        if replica_id == "replica-2":  # a second meta row: refused by its primary key
+            self.conn.defer(
+                "INSERT INTO meta (id, server_id, db_version, seq, created_at) "
+                "VALUES (1, 'x', 1, 0, 'x')"
+            )
+
+    monkeypatch.setattr(Writer, "set_replica", third_refused)
+    answers = _push_while_held(service, server, 5)
+    refused = answers.pop(2)
+    assert isinstance(refused, server.db._engine.errors), refused
+    assert {n: a.last_op_seq for n, a in answers.items()} == {0: 1, 1: 1, 3: 1, 4: 1}
+    stored = _stored(server)
+    assert sorted(stored) == ["rec-0", "rec-1", "rec-3", "rec-4"]
+    assert sorted(stored.values()) == [1, 2, 3, 4]
+
+
 def test_a_replicas_last_seen_time_rides_along_with_the_pushes(
     server: Server, monkeypatch: pytest.MonkeyPatch
 ) -> None:
