@@ -14,7 +14,9 @@ took positions 6…7 commits only after the one that took 1…5 has committed an
 visible.  A pull reads on one snapshot (``REPEATABLE READ``), which therefore holds a prefix
 of the feed: no change committed later can ever land below a cursor already handed out.
 This is SQLite's order (one writer at a time, ``BEGIN IMMEDIATE``) made to hold across
-server processes; the price is that writes do not run in parallel, reads do.
+server processes; the price is that writes do not run in parallel, reads do.  To keep that
+price small, a write transaction's statements go in pipelines (:class:`_PgConn`): the lock is
+held across two or three round trips, not one per statement.
 """
 
 from __future__ import annotations
