@@ -617,7 +617,9 @@ class GroupCommit:
     write transaction, runs queued steps in turn — one step of a job, then the next job's, so
     a large push's chunks let other requests in between — until the steps taken weigh
     ``max_ops`` or the queue is empty, and commits once.  A step that fails fails its job
-    only: the group is rolled back and the other jobs' steps run again in the next one.
+    only: the group is rolled back and the other jobs' steps run again in the next one
+    (except a write the database refuses in the group's last step, sent with the
+    ``COMMIT``: then the whole group fails, as when the commit itself fails).
     Only once committed are the jobs whose last step ran told they are done: nothing is
     acknowledged before it is durable.  Requests that arrive while a commit is being
     flushed form the next group, so under load one flush serves many requests instead of

@@ -126,9 +126,9 @@ class Engine(Protocol):
     errors: tuple[type[Exception], ...]
     closed: bool
 
-    def read(self, snapshot: bool = True) -> Any: ...  # a context manager yielding a Conn in
-
-    # a read transaction (``snapshot=False``: none, each statement sees its own moment)
+    # A context manager yielding a Conn in a read transaction (``snapshot=False``: in none,
+    # each statement sees its own moment).
+    def read(self, snapshot: bool = True) -> Any: ...
 
     def write(self) -> Any: ...  # … in the serialised write transaction
 
