@@ -415,23 +415,16 @@ class Writer(Reader):
         super().__init__(conn, dialect)
         self._seq: int | None = None  # read when first wanted (with a push's first reads)
         self._start_seq = 0
-        self._server_id = ""
 
-    def _took_meta(self, row: Sequence[Any]) -> None:
-        self._server_id, self._seq = row[0], row[1]
-        self._start_seq = row[1]
+    def _took_seq(self, seq: int) -> None:
+        self._seq = self._start_seq = seq
 
     @property
     def seq(self) -> int:
         if self._seq is None:
-            self._took_meta(self.meta())
+            self._took_seq(self.meta()[1])
         assert self._seq is not None
         return self._seq
-
-    @property
-    def server_id(self) -> str:
-        _ = self.seq
-        return self._server_id
 
     def next_seq(self) -> int:
         self._seq = self.seq + 1
@@ -453,7 +446,7 @@ class Writer(Reader):
             last = self.conn.execute(_LAST_OP_SQL, (office, replica_id))
             found = [self._records_query(wanted[n : n + _IN_CHUNK]) for n in _chunks(wanted)]
         if meta is not None:
-            self._took_meta(meta.fetchone())
+            self._took_seq(meta.fetchone()[1])
         row = last.fetchone()
         return (row[0] if row else 0), {r[0]: _stored(r) for c in found for r in c}
 

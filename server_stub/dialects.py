@@ -89,7 +89,7 @@ class _SqliteConn(sqlite3.Connection):
         self.executemany(sql, params)
 
     def flush(self) -> None:
-        pass
+        """Nothing waits: what was deferred has run."""
 
     def batch(self) -> AbstractContextManager[None]:
         return nullcontext()
