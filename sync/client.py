@@ -20,7 +20,7 @@ import struct
 import time
 import zlib
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -173,6 +173,27 @@ def _pack(noops: list[dict[str, Any]], pending: list[dict[str, Any]], limit: int
         ops.append(op)
         encoded.append(data)
     return _Ops(ops, b"[" + b",".join(encoded) + b"]")
+
+
+_NO_OPS = _Ops([], b"[]")
+
+
+@dataclass(frozen=True)
+class _Page:
+    """A pull request sent before the answer before it was taken: the position it was asked
+    from (where taking that answer leaves the replica) and its answer, to come."""
+
+    at: Position
+    answer: asyncio.Future[Any]
+
+
+async def _dropped(answer: asyncio.Future[Any]) -> None:
+    """Cancel an answer nobody will take, and wait until it has stopped (its error, if it
+    failed first, is nobody's: a page not wanted)."""
+    answer.cancel()
+    await asyncio.wait([answer])
+    if not answer.cancelled():
+        answer.exception()
 
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -356,23 +377,32 @@ class SyncClient:
         total = self.store.pending_count()
         full = apply.position(self.store).full
         finished = False  # the last answer closed the sync (apply.take_answer)
+        page: _Page | None = None  # the next pull page, asked for before this one is taken
         try:
             while True:
-                batch = await self._batch(noops)
-                try:
-                    answer = await self._exchange(batch, result)
-                except _TooLarge:
-                    if len(batch.ops) <= 1:
-                        raise ProtocolError(detail="413") from None
-                    self.batch_ops = max(1, len(batch.ops) // 2)
-                    continue
+                answer = await self._page_asked(page, noops, result)
+                batch = _NO_OPS
+                if answer is None:
+                    batch = await self._batch(noops)
+                    try:
+                        answer = await self._exchange(batch, result)
+                    except _TooLarge:
+                        if len(batch.ops) <= 1:
+                            raise ProtocolError(detail="413") from None
+                        self.batch_ops = max(1, len(batch.ops) // 2)
+                        continue
                 sweeping = full or self._refetched  # after a full pull: apply.finish's sweep
-                noops, finished = self._take(answer, batch.ops, result, finish=not sweeping)
+                page = self._ask_next_page(answer, batch, result)
+                noops, finished = await self._take_beside(
+                    page, answer, batch.ops, result, finish=not sweeping
+                )
                 self._report("push" if self.store.pending_count() else "pull", result, total)
                 if finished or not self._more(answer, batch.ops, noops):
                     break
         finally:
             await self._drop_ahead()
+            if page is not None:
+                await _dropped(page.answer)
         if not finished:
             apply.finish(self.store, sweep=full or self._refetched, at=self._clock().isoformat())
         self._report("done", result, total)
@@ -425,6 +455,68 @@ class SyncClient:
     async def _exchange(self, batch: _Ops, result: SyncResult) -> dict[str, Any]:
         """One request: ``batch`` (its JSON array as it is) and the pull cursor."""
         at = apply.position(self.store)
+        return self._checked(await self._post(batch, at, result), at, result)
+
+    # ------------------------------------------------------------- read-ahead
+    def _ask_next_page(
+        self, answer: dict[str, Any], batch: _Ops, result: SyncResult
+    ) -> _Page | None:
+        """A pull page with more after it, answering no ops, while nothing waits to be sent:
+        ask for the next page now, from where taking this one will leave the cursor, so that
+        the server makes it (and the link carries it) while this one is being taken."""
+        cursor = answer.get("cursor")
+        if batch.ops or not answer.get("has_more") or type(cursor) is not int:
+            return None
+        if self.store.pending_count():
+            return None
+        at = apply.position(self.store)
+        after = replace(
+            at,
+            server_id=at.server_id or answer.get("server_id"),
+            since=cursor,
+            since_tag=answer.get("cursor_tag"),
+            acked=max(at.acked, int(answer.get("last_op_seq", 0))),
+        )
+        return _Page(after, asyncio.ensure_future(self._post(_NO_OPS, after, result)))
+
+    async def _page_asked(
+        self, page: _Page | None, noops: list[dict[str, Any]], result: SyncResult
+    ) -> dict[str, Any] | None:
+        """The page asked for ahead of time, if the replica now stands where it was asked
+        from, with nothing to send; None otherwise (the page is dropped: a read, harmless)."""
+        if page is None:
+            return None
+        if noops or self.store.pending_count() or apply.position(self.store) != page.at:
+            await _dropped(page.answer)
+            return None
+        return self._checked(await page.answer, page.at, result)
+
+    async def _take_beside(
+        self,
+        page: _Page | None,
+        answer: dict[str, Any],
+        batch: list[dict[str, Any]],
+        result: SyncResult,
+        *,
+        finish: bool,
+    ) -> tuple[list[dict[str, Any]], bool]:
+        """:meth:`_take`; with a page asked for ahead, in a worker thread, so that this loop
+        sends that request and reads its answer meanwhile.  Cancelled, it still lets the
+        store's transaction end before the sync does."""
+        if page is None:
+            return self._take(answer, batch, result, finish=finish)
+        work = asyncio.get_running_loop().run_in_executor(
+            None, lambda: self._take(answer, batch, result, finish=finish)
+        )
+        try:
+            return await asyncio.shield(work)
+        except asyncio.CancelledError:
+            await asyncio.wait([work])
+            raise
+
+    # ------------------------------------------------------------------ post
+    async def _post(self, batch: _Ops, at: Position, result: SyncResult) -> Any:
+        """``POST /v1/sync`` of ``batch`` from position ``at``: the decoded answer, unchecked."""
         envelope: dict[str, Any] = {
             "schema_version": SCHEMA_VERSION,
             "replica_id": at.replica_id,
@@ -441,6 +533,10 @@ class SyncClient:
         self._look_ahead(batch)
         answer = await self._request("POST", "/v1/sync", body=body, gzipped=gzipped)
         result.requests += 1
+        return answer
+
+    def _checked(self, answer: Any, at: Position, result: SyncResult) -> dict[str, Any]:
+        """A sync answer to a request made from ``at``, checked before any of it is taken."""
         if not isinstance(answer, dict) or "cursor" not in answer or "results" not in answer:
             raise ProtocolError(detail="sync response")
         self._check_server(answer, at)
