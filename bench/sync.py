@@ -383,6 +383,18 @@ def profile(phase: str, template: Path, root: Path) -> None:
     real = app_module.run_in_threadpool
     app_module.run_in_threadpool = inline
     loop = asyncio.new_event_loop()
+
+    def inline_executor(_executor: Any, fn: Any, *args: Any) -> asyncio.Future[Any]:
+        """The client's worker-thread work (the next batch, a page taken while the next
+        is asked for) run inline too: the profiler sees only this thread."""
+        done = loop.create_future()
+        try:
+            done.set_result(fn(*args))
+        except Exception as exc:
+            done.set_exception(exc)
+        return done
+
+    loop.run_in_executor = inline_executor  # type: ignore[method-assign]
     folder = root / f"profile-{phase}"
     folder.mkdir()
     db = Database(folder / "hq.db")
