@@ -4,7 +4,9 @@ One ``POST /v1/sync`` carries a batch of ops and the pull cursor and answers bot
 sync is one small round trip.  Everything a response brings — the answers to the ops, the
 page of records, the new cursor — is committed in ONE store transaction, so a cut at any
 moment leaves the replica consistent and the next sync resumes where this one stopped
-(re-sending a batch is harmless: the server skips op numbers it has seen).
+(re-sending a batch is harmless: the server skips op numbers it has seen).  A pull of several
+pages asks for the next page before it writes the one it has (:meth:`SyncClient._ask_next_page`),
+so the server and the replica work at once.
 
 The transport is injected: tests pass ``httpx.ASGITransport(app=create_app(...))`` or an
 ``httpx.MockTransport``; the app uses the default network transport.
