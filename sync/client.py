@@ -514,6 +514,8 @@ class SyncClient:
             return await asyncio.shield(work)
         except asyncio.CancelledError:
             await asyncio.wait([work])
+            if not work.cancelled():
+                work.exception()  # the sync is cancelled, whatever the page's writing did
             raise
 
     # ------------------------------------------------------------------ post
