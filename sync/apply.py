@@ -23,7 +23,7 @@ What each result means (see :mod:`sync.protocol`):
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from domain.schema import is_open_conflict
@@ -75,6 +75,18 @@ def position(store: Store) -> Position:
         since_tag=store.meta("feed_tag"),
         acked=int(store.meta("acked_op_seq", 0) or 0),
         full=bool(store.meta("full_pull")),
+    )
+
+
+def after(at: Position, answer: Mapping[str, Any]) -> Position:
+    """Where :func:`take_answer` leaves a replica that stood at ``at`` (unless it asks for
+    everything again): the answer's cursor and tag, its server, what it acknowledged."""
+    return replace(
+        at,
+        server_id=at.server_id or answer.get("server_id"),
+        since=int(answer["cursor"]),
+        since_tag=answer.get("cursor_tag"),
+        acked=max(at.acked, int(answer.get("last_op_seq", 0))),
     )
 
 

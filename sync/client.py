@@ -22,7 +22,7 @@ import struct
 import time
 import zlib
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -189,13 +189,18 @@ class _Page:
     answer: asyncio.Future[Any]
 
 
+async def _settled(work: asyncio.Future[Any]) -> None:
+    """Wait until ``work`` has ended, its outcome taken and left: nobody wants it now."""
+    await asyncio.wait([work])
+    if not work.cancelled():
+        work.exception()
+
+
 async def _dropped(answer: asyncio.Future[Any]) -> None:
     """Cancel an answer nobody will take, and wait until it has stopped (its error, if it
     failed first, is nobody's: a page not wanted)."""
     answer.cancel()
-    await asyncio.wait([answer])
-    if not answer.cancelled():
-        answer.exception()
+    await _settled(answer)
 
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -466,19 +471,11 @@ class SyncClient:
         """A pull page with more after it, answering no ops, while nothing waits to be sent:
         ask for the next page now, from where taking this one will leave the cursor, so that
         the server makes it (and the link carries it) while this one is being taken."""
-        cursor = answer.get("cursor")
-        if batch.ops or not answer.get("has_more") or type(cursor) is not int:
+        if batch.ops or not answer.get("has_more") or type(answer.get("cursor")) is not int:
             return None
         if self.store.pending_count():
             return None
-        at = apply.position(self.store)
-        after = replace(
-            at,
-            server_id=at.server_id or answer.get("server_id"),
-            since=cursor,
-            since_tag=answer.get("cursor_tag"),
-            acked=max(at.acked, int(answer.get("last_op_seq", 0))),
-        )
+        after = apply.after(apply.position(self.store), answer)
         return _Page(after, asyncio.ensure_future(self._post(_NO_OPS, after, result)))
 
     async def _page_asked(
@@ -513,9 +510,7 @@ class SyncClient:
         try:
             return await asyncio.shield(work)
         except asyncio.CancelledError:
-            await asyncio.wait([work])
-            if not work.cancelled():
-                work.exception()  # the sync is cancelled, whatever the page's writing did
+            await _settled(work)  # the sync is cancelled, whatever the page's writing did
             raise
 
     # ------------------------------------------------------------------ post
