@@ -106,9 +106,9 @@ def take_answer(
     With ``finish_at``, an answer that ends the sync (:func:`ends_sync`) also closes it, as
     :func:`finish` without a sweep would, in the same transaction: one journal write (and
     one flush) fewer per sync.  True if it did."""
-    last = int(answer.get("last_op_seq", 0))
     taken.refetch = False
     with store.transaction() as tx:
+        there = after(position(store), answer)  # read under the transaction's lock
         take_results(tx, answer, batch, taken)
         take_page(tx, answer.get("records") or [], answer.get("remove") or [], taken, hold=hold)
         if taken.refetch:  # nothing to rebase some record on: read everything again
@@ -116,11 +116,11 @@ def take_answer(
             tx.set_meta("feed_tag", None)
             tx.set_meta("full_pull", True)
         else:
-            tx.set_meta("cursor", int(answer["cursor"]))
-            tx.set_meta("feed_tag", answer.get("cursor_tag"))
-        tx.set_meta("acked_op_seq", max(int(tx.meta("acked_op_seq", 0) or 0), last))
-        if answer.get("server_id") and not tx.meta("server_id"):
-            tx.set_meta("server_id", answer["server_id"])
+            tx.set_meta("cursor", there.since)
+            tx.set_meta("feed_tag", there.since_tag)
+        tx.set_meta("acked_op_seq", there.acked)
+        if there.server_id:
+            tx.set_meta("server_id", there.server_id)
         if clock_skew is not None:  # to the second: an idle sync need not save it again
             tx.set_meta("clock_skew", float(round(clock_skew)))
         finished = finish_at is not None and ends_sync(tx, answer, taken)
