@@ -82,11 +82,49 @@ def speaking(lang: Lang) -> Iterator[None]:
         argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
 
 
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's help, except that a line never breaks at a hyphen inside a word: a scope,
+    a choice or a command is typed as one (``vn/bac-giang``, ``muc-dat-chi-tieu``), and
+    argparse's wrapping had cut them across two lines (``vn/bac-`` / ``giang``).  A word
+    longer than the column runs past it whole rather than being cut."""
+
+    # textwrap is imported when help is shown, as argparse does: not by every command
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        import textwrap
+
+        return textwrap.wrap(_one_line(text), width, break_on_hyphens=False, break_long_words=False)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        import textwrap
+
+        return textwrap.fill(
+            _one_line(text),
+            width,
+            initial_indent=indent,
+            subsequent_indent=indent,
+            break_on_hyphens=False,
+            break_long_words=False,
+        )
+
+
+class RawDescriptionHelpFormatter(argparse.RawDescriptionHelpFormatter, HelpFormatter):
+    """:class:`HelpFormatter` for a command whose description and epilog are laid out by
+    hand (kept as written); its arguments' help wraps as everywhere else."""
+
+
+def _one_line(text: str) -> str:
+    """argparse's own first step: every run of white space one space, none at the ends."""
+    return " ".join(text.split())
+
+
 class Parser(argparse.ArgumentParser):
-    """An ``ArgumentParser`` whose every word is in ``lang``; its subcommands' too."""
+    """An ``ArgumentParser`` whose every word is in ``lang``; its subcommands' too.  Its
+    help wraps with :class:`HelpFormatter`."""
 
     def __init__(self, *args: Any, lang: Lang = "vi", **kwargs: Any) -> None:
         self.lang: Lang = lang
+        kwargs.setdefault("formatter_class", HelpFormatter)
         with speaking(lang):
             super().__init__(*args, **kwargs)
 

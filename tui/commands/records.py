@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from domain.arguments import RawDescriptionHelpFormatter
 from domain.errors import NotFound, Problem, SotayError, ValidationError
 from domain.i18n import Lang, t
 from domain.rules import task_status
@@ -42,7 +43,7 @@ def register(sub: Any, lang: Lang) -> None:
     p.add_argument("--author", help=h("your_name"))
 
     p = cmd("add", cmd_add)
-    p.formatter_class = argparse.RawDescriptionHelpFormatter
+    p.formatter_class = RawDescriptionHelpFormatter
     p.epilog = kinds_and_fields(lang)
     p.add_argument("kind", nargs="?", help=h("kind"))
     p.add_argument("fields", nargs="*", default=[], help=h("fields"))
