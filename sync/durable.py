@@ -185,7 +185,7 @@ class _Loaded:
         self.tables: dict[str, dict[str, Any]] = {t: {} for t in TABLES}
         self.core_n = 0
         self.kind_n: dict[str, int] = {}
-        self.lazy: dict[str, tuple[Path, snapshot.Data, int]] = {}
+        self.lazy: dict[str, tuple[Path, snapshot.Mapped, int]] = {}
         self.dropped: set[str] = set()
         self.dirty: set[str] = set()
         self.history: list[dict[str, Any]] = []
@@ -211,10 +211,10 @@ def _load(path: Path, read_only: bool = False) -> _Loaded:
         out.tables[name] = tables.get(name, {})
     out.history_state = HistoryState.from_doc(tables.get(HISTORY_TABLE, {}).get("state"))
     for kind, file in kind_files(path).items():
-        data = snapshot.read_mapped(file)
-        last_n, offset = snapshot.verify(data, file)
+        mapped = snapshot.read_mapped(file)
+        last_n, offset = snapshot.verify(mapped.data, file)
         out.kind_n[kind] = last_n
-        out.lazy[kind] = (file, data, offset)
+        out.lazy[kind] = (file, mapped, offset)
         if file.name.endswith(".prev"):  # a crash mid-checkpoint: write the kind file again
             out.from_prev = True
             out.dirty.add(kind)
@@ -450,8 +450,13 @@ class Durable:
         pending = self._lazy.pop(kind, None)
         if pending is None:
             return
-        file, data, offset = pending
-        tables = snapshot.decode_body(data, offset, file)
+        file, mapped, offset = pending
+        try:
+            snapshot.still_as_mapped(mapped, file, self._kind_n[kind])
+        except StoreCorrupt:
+            self._lazy[kind] = pending  # asked again, it says so again: never a half-read kind
+            raise
+        tables = snapshot.decode_body(mapped.data, offset, file)
         records = self._raw("records")
         folded = tables.get("fold", {})
         for rid, doc in tables.get("records", {}).items():

@@ -15,7 +15,9 @@ higher than :data:`FORMAT` was written by a newer Sổ tay and is reported as su
 from __future__ import annotations
 
 import mmap
+import os
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -87,19 +89,53 @@ def read_bytes(path: Path) -> bytes:
     return fsio.read_bytes(path)
 
 
-def read_mapped(path: Path) -> Data:
+@dataclass(frozen=True, slots=True)
+class Mapped:
+    """A file's contents as :func:`read_mapped` mapped them, and which file that was."""
+
+    data: Data
+    inode: tuple[int, int]  # (device, inode) of the file mapped
+    mtime_ns: int
+
+
+def read_mapped(path: Path) -> Mapped:
     """The file's contents mapped read-only, not copied: a kind file is checked whole at
     open and parsed only if its kind is asked for, so an idle sync of a 30k-record store
     read (copied) 45 MB to check a checksum.  The map is of the file opened: a checkpoint
-    renames a new file over the name, never writes this one.  Unreadable as in
-    :func:`read_bytes`; an empty file is ``b""`` (a map cannot be empty)."""
+    renames a new file over the name, never writes this one (see :func:`still_as_mapped`
+    for another program that does).  Unreadable as in :func:`read_bytes`; an empty file is
+    ``b""`` (a map cannot be empty)."""
     try:
         with path.open("rb") as fh:
-            if not fh.seek(0, 2):
-                return b""
-            return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+            st = os.fstat(fh.fileno())
+            data: Data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) if st.st_size else b""
+            return Mapped(data, (st.st_dev, st.st_ino), st.st_mtime_ns)
     except OSError as exc:
         raise fsio.read_error(exc, path) from exc
+
+
+def still_as_mapped(mapped: Mapped, path: Path, last_n: int) -> None:
+    """Before a mapped file is parsed: raise :class:`StoreCorrupt` if another program changed
+    it in place since it was mapped.  Cut shorter, reading its map past the new end would
+    kill the process (SIGBUS) instead of saying so; written over, it may no longer be what
+    was checked at open.  A file of the same size written again is checked again (its
+    checksum, and the same last entry).  A file renamed over the name (every checkpoint
+    does that) is another file: the map still reads the one opened, whole."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return  # gone from its name (renamed, removed): the map holds the file opened
+    if (st.st_dev, st.st_ino) != mapped.inode:
+        return  # another file now has the name: the map holds the file opened
+    size = len(mapped.data)
+    if st.st_size == size and st.st_mtime_ns == mapped.mtime_ns:
+        return  # untouched
+    try:
+        same = st.st_size == size and verify(mapped.data, path)[0] == last_n
+    except StoreCorrupt:
+        same = False
+    if not same:
+        raise StoreCorrupt(file=str(path), detail="§why.changed_while_open")
 
 
 def read(path: Path) -> tuple[dict[str, dict[str, Any]], int]:
