@@ -472,6 +472,12 @@ class Durable:
         for kind in list(self._lazy) if kinds is None else kinds:
             self._ensure(kind)
 
+    @locked
+    def lazy_bytes(self, kind: str) -> int:
+        """The size of a kind's file if its records are not parsed yet, else 0."""
+        pending = self._lazy.get(kind)
+        return len(pending[1].data) if pending is not None else 0
+
     @property
     def loaded_kinds(self) -> set[str]:
         with self._mutex:

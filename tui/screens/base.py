@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, ClassVar
 
 from textual import events, getters, on
@@ -11,6 +12,7 @@ from textual._context import NoActiveAppError
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState
@@ -23,6 +25,20 @@ from tui.app import SotayApp, failure_of, is_editor, is_typing
 from tui.present import said
 from tui.widgets.frame import KeyBar, Sidebar, StatusLine, TitleBar
 from tui.widgets.table import Column, VirtualTable
+
+#: A list of more records than this is built on a worker thread (see
+#: :meth:`SotayScreen.build_then_show`): 39,500 projects took ~1 s on the interface's thread.
+BACKGROUND_ROWS = 5_000
+
+
+class RowsBuilt(Message):
+    """Rows a worker thread built, for the screen that asked (``show`` draws them)."""
+
+    def __init__(self, generation: int, show: Callable[[Any], None], rows: Any) -> None:
+        super().__init__()
+        self.generation = generation
+        self.show = show
+        self.rows = rows
 
 
 @dataclass
@@ -65,6 +81,10 @@ class SotayScreen(Screen[Any]):
         self._text_redo: list[TextStep] = []
         self._text_known: dict[Input, str] = {}
         self._typing: Input | None = None
+        #: the rows of a long list are being built on a worker thread (build_then_show);
+        #: not Textual's ``loading``, which would cover the whole screen, frame and keys too
+        self.rows_loading = False
+        self._built = 0  # the number of the last build asked for: an older one is dropped
 
     def _take_breakpoint(self) -> None:
         """The width class (``-narrow`` / ``-wide``) from the start: set by the first resize,
@@ -137,6 +157,10 @@ class SotayScreen(Screen[Any]):
     def compose_main(self) -> ComposeResult:
         yield from ()
 
+    def empty_text(self) -> str:
+        """What an empty list of this screen says: loading, while it is being built."""
+        return t("ui.loading" if self.rows_loading else "ui.empty", self.lang)
+
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Mount) and not self.is_attached:
             return  # the app is closing and took this screen (built ahead) before it mounted
@@ -181,6 +205,43 @@ class SotayScreen(Screen[Any]):
     def relabel(self) -> None:
         """Redraw fixed words in the current language."""
 
+    def build_then_show(
+        self, build: Callable[[], Any], show: Callable[[Any], None], *, records: int
+    ) -> None:
+        """``show(build())``: at once for a short list, and for one of more than
+        :data:`BACKGROUND_ROWS` records with ``build`` on a worker thread, so the screen opens
+        at once, says it is loading (``rows_loading``, :meth:`loading_changed`) and its keys stay
+        live; the rows are shown when they are built, unless a newer build was asked for
+        meanwhile (a change, a language switch), whose rows are the ones shown."""
+        self._built += 1
+        if records <= BACKGROUND_ROWS:
+            self._set_loading(False)
+            show(build())
+            return
+        self._set_loading(True)
+        work = partial(self._build_off_thread, self._built, build, show)
+        self.run_worker(work, thread=True, group="rows", exit_on_error=False)
+
+    def _build_off_thread(
+        self, generation: int, build: Callable[[], Any], show: Callable[[Any], None]
+    ) -> None:
+        self.post_message(RowsBuilt(generation, show, build()))
+
+    @on(RowsBuilt)
+    def _rows_built(self, message: RowsBuilt) -> None:
+        message.stop()
+        if message.generation == self._built:
+            self._set_loading(False)
+            message.show(message.rows)
+
+    def _set_loading(self, loading: bool) -> None:
+        if loading != self.rows_loading:
+            self.rows_loading = loading
+            self.loading_changed()
+
+    def loading_changed(self) -> None:
+        """``rows_loading`` changed: screens whose lists build on a worker say so."""
+
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
@@ -192,6 +253,8 @@ class SotayScreen(Screen[Any]):
         """The one boundary of every worker a screen starts: whatever it raises (a
         :class:`SotayError` or any other exception) is shown, never a stuck "working…"."""
         if event.state is WorkerState.ERROR:
+            if event.worker.group == "rows":
+                self._set_loading(False)  # never a list that says "loading" for ever
             self.worker_failed(failure_of(event.worker.error))
 
     def worker_failed(self, error: SotayError) -> None:
@@ -288,7 +351,7 @@ class ListScreen(SotayScreen):
             row_class=lambda r: r.style,
             sort_key=sort_value,
             label=lambda key: t(key, self.lang),
-            empty=lambda: t("ui.empty", self.lang),
+            empty=self.empty_text,
             id="list",
         )
 
@@ -308,7 +371,14 @@ class ListScreen(SotayScreen):
         raise NotImplementedError
 
     def refresh_data(self) -> None:
-        self.all_rows = self.build_rows()
+        records = self.app.store.count_hint(self.kind)
+        self.build_then_show(self.build_rows, self._show_rows, records=records)
+
+    def _show_rows(self, rows: list[ListRow]) -> None:
+        self.all_rows = rows
+        self.apply_filter()
+
+    def loading_changed(self) -> None:
         self.apply_filter()
 
     def apply_filter(self) -> None:
@@ -316,7 +386,9 @@ class ListScreen(SotayScreen):
         shown = filter_rows(self.all_rows, text)
         self.table.set_rows(shown)
         self.query_one("#list-count", Static).update(
-            t("ui.count", self.lang, shown=len(shown), total=len(self.all_rows))
+            t("ui.loading", self.lang)
+            if self.rows_loading and not self.all_rows
+            else t("ui.count", self.lang, shown=len(shown), total=len(self.all_rows))
         )
 
     @on(Input.Changed, "#list-filter")

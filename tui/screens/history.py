@@ -84,7 +84,7 @@ class HistoryScreen(SotayScreen):
             cell=cell,
             row_id=lambda r: r.id,
             label=lambda key: t(key, self.lang),
-            empty=lambda: t("ui.empty", self.lang),
+            empty=self.empty_text,
             id="history",
         )
         yield Static("", id="history-note")

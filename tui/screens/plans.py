@@ -133,7 +133,7 @@ class PlanScreen(SotayScreen):
             row_id=lambda r: r.id,
             row_class=self._task_class,
             label=lambda key: t(key, self.lang),
-            empty=lambda: t("ui.empty", self.lang),
+            empty=self.empty_text,
             id="plan-tasks",
         )
         yield Static("", id="plan-indicators-title", classes="plan-section")
@@ -143,7 +143,7 @@ class PlanScreen(SotayScreen):
             row_id=lambda r: r.id,
             row_class=lambda r: r.style,
             label=lambda key: t(key, self.lang),
-            empty=lambda: t("ui.empty", self.lang),
+            empty=self.empty_text,
             id="plan-indicators",
         )
 

@@ -51,7 +51,7 @@ class RollupScreen(SotayScreen):
             row_id=lambda r: r.scope,
             sort_key=self._sort_key,
             label=lambda k: t(k, self.lang),
-            empty=lambda: t("ui.empty", self.lang),
+            empty=self.empty_text,
             id="rollup",
         )
 

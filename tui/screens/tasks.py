@@ -97,7 +97,7 @@ class TasksScreen(SotayScreen):
             row_class=self._row_class,
             sort_key=self._sort_key,
             label=lambda key: t(key, self.lang),
-            empty=lambda: t("ui.empty", self.lang),
+            empty=self.empty_text,
             id="tasks",
         )
         table.sort_column = "due"

@@ -66,7 +66,7 @@ class UnitsScreen(SotayScreen):
             row_class=lambda r: r.style,
             sort_key=sort_value,
             label=lambda key: t(key, self.lang),
-            empty=lambda: t("ui.empty", self.lang),
+            empty=self.empty_text,
             id=id,
         )
 
@@ -83,10 +83,17 @@ class UnitsScreen(SotayScreen):
 
     def refresh_data(self) -> None:
         store = self.app.store
+        records = store.count_hint("unit") + store.count_hint("person")
+        self.build_then_show(self._build_lists, self._show_lists, records=records)
+
+    def _build_lists(self) -> tuple[list[ListRow], list[ListRow]]:
         names = self.app.derived.unit_names()
+        return self._unit_rows(names), self._person_rows(names)
+
+    def _unit_rows(self, names: dict[str, str]) -> list[ListRow]:
         lang = self.lang
-        self.unit_rows = []
-        for unit in store.list("unit"):
+        unit_rows = []
+        for unit in self.app.store.list("unit"):
             flat = unit.flat
             kind = flat.get("unit_kind")
             cells = {
@@ -95,13 +102,17 @@ class UnitsScreen(SotayScreen):
                 "unit_kind": t(f"unit_kind.{kind}", lang) if kind else "",
                 "parent": names.get(str(flat.get("parent_id") or ""), ""),
             }
-            self.unit_rows.append(
+            unit_rows.append(
                 list_row(unit, unit.id, cells, sort={"name": collation_key(cells["name"])})
             )
-        self.unit_rows.sort(key=lambda r: r.sort["name"])
+        unit_rows.sort(key=lambda r: r.sort["name"])
+        return unit_rows
+
+    def _person_rows(self, names: dict[str, str]) -> list[ListRow]:
+        lang = self.lang
         today = self.app.today().isoformat()
-        self.person_rows = []
-        for person in store.list("person"):
+        person_rows = []
+        for person in self.app.store.list("person"):
             flat = person.flat
             role = flat.get("committee_role")
             start, end = str(flat.get("term_from") or ""), str(flat.get("term_to") or "")
@@ -117,7 +128,7 @@ class UnitsScreen(SotayScreen):
                 "term": term,
                 "serving": t("ui.serving.yes" if serving else "ui.serving.no", self.lang),
             }
-            self.person_rows.append(
+            person_rows.append(
                 list_row(
                     person,
                     person.id,
@@ -126,8 +137,16 @@ class UnitsScreen(SotayScreen):
                     sort={"name": _person_key(cells["name"]), "term": start},
                 )
             )
-        self.person_rows.sort(key=lambda r: r.sort["name"])
+        person_rows.sort(key=lambda r: r.sort["name"])
+        return person_rows
+
+    def _show_lists(self, lists: tuple[list[ListRow], list[ListRow]]) -> None:
+        self.unit_rows, self.person_rows = lists
         self.apply_filter()
+
+    def loading_changed(self) -> None:
+        for table in self.query(VirtualTable):
+            table.refresh()
 
     def apply_filter(self) -> None:
         text = self.query_one("#roster-filter", Input).value
