@@ -111,6 +111,14 @@ def is_typing(key: str, character: str | None) -> bool:
     return key in PRINTABLE_KEYS or (character is not None and character.isprintable())
 
 
+class Relabels:
+    """A dialog that redraws its words when the language changes, so F2 acts there too (the
+    help, the search); in any other dialog F2 waits until it is answered."""
+
+    def relabel(self) -> None:
+        raise NotImplementedError
+
+
 def is_editor(screen: object) -> bool:
     """A screen where a record is being edited: it says whether it has unsaved changes
     (``dirty``).  In an editor printable keys only ever type, and every way out asks."""
@@ -164,7 +172,9 @@ class SotayApp(App[int]):
         Binding("slash", "search", "ui.key.search"),
         Binding("f5", "sync", "ui.key.sync"),
         Binding("ctrl+p", "command_palette", "ui.key.palette", priority=True),
-        Binding("f2", "toggle_lang", "ui.key.lang"),
+        # Priority: from the help and the search too, which redraw in the new language (a
+        # question a dialog asks is answered in the language it was asked in: check_action)
+        Binding("f2", "toggle_lang", "ui.key.lang", priority=True),
         # Undo / redo act on the screen you are in: a form's own text in a form, the
         # section's last change on a list (``u`` only where keys are not typed, see
         # SotayScreen.check_consume_key).
@@ -458,6 +468,8 @@ class SotayApp(App[int]):
             self.screen, ModalScreen
         ):
             return False  # a dialog is answered first
+        if action == "toggle_lang" and isinstance(self.screen, ModalScreen):
+            return isinstance(self.screen, Relabels)
         if action in ("undo", "redo") and not is_editor(self.screen):
             return not isinstance(self.focused, Input | TextArea)  # a filter's text is its own
         if action == "goto_number":

@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from domain.i18n import Lang, t
-from tui.app import SotayApp
+from tui.app import Relabels, SotayApp
 
 
 def key_groups(
@@ -46,7 +46,7 @@ def key_groups(
     return pairs(here), pairs(everywhere)
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Relabels, ModalScreen[None]):
     app = getters.app(SotayApp)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,f1,question_mark", "close", "ui.key.back"),
@@ -57,6 +57,16 @@ class HelpScreen(ModalScreen[None]):
         self.bindings = dict(bindings)
 
     def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog help-dialog"):
+            yield Static(self._text(), id="help-text")
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "lang", lambda _lang: self.relabel(), init=False)
+
+    def relabel(self) -> None:
+        self.query_one("#help-text", Static).update(self._text())
+
+    def _text(self) -> Text:
         lang = self.app.ui_lang
         here, everywhere = key_groups(self.bindings, self.app, lang)
         text = Text()
@@ -73,8 +83,7 @@ class HelpScreen(ModalScreen[None]):
         for line in t("ui.help.forms_text", lang).splitlines():
             text.append(f"  {line}\n")
         text.append("\n" + t("ui.help.close", lang), "dim")
-        with VerticalScroll(classes="dialog help-dialog"):
-            yield Static(text, id="help-text")
+        return text
 
     def action_close(self) -> None:
         self.dismiss(None)

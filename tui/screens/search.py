@@ -18,7 +18,7 @@ from domain.dates import format_date
 from domain.i18n import Lang, t
 from domain.text import safe_display
 from sync.record import Record
-from tui.app import SotayApp
+from tui.app import Relabels, SotayApp
 from tui.widgets.frame import KeyBar
 from tui.widgets.table import Column, VirtualTable
 
@@ -45,7 +45,7 @@ def describe_hit(record: Record, lang: str) -> dict[str, str]:
     }
 
 
-class SearchScreen(ModalScreen[None]):
+class SearchScreen(Relabels, ModalScreen[None]):
     app = getters.app(SotayApp)
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -54,6 +54,10 @@ class SearchScreen(ModalScreen[None]):
         Binding("escape", "close", "ui.key.back"),
         Binding("down", "into_results", show=False),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._found: int | None = None  # records found for the query typed (None: no query)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search-box"):
@@ -75,6 +79,13 @@ class SearchScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#search-input", Input).focus()
+        self.watch(self.app, "lang", lambda _lang: self.relabel(), init=False)
+
+    def relabel(self) -> None:
+        """The words in the new language; the results and the highlighted one stay."""
+        self.query_one("#search-input", Input).placeholder = t("ui.search.placeholder", self.lang)
+        self.query_one("#search-count", Static).update(self._count_text())
+        self.query_one("#search-results", VirtualTable).refresh()  # the kinds' names
 
     @on(Input.Changed, "#search-input")
     def _typed(self, event: Input.Changed) -> None:
@@ -89,14 +100,16 @@ class SearchScreen(ModalScreen[None]):
         found = app.store.search(query, limit=LIMIT + 1) if query.strip() else []
         rows = found[:LIMIT]
         self.query_one("#search-results", VirtualTable).set_rows(rows, follow=False)
-        if not query.strip():
-            shown = ""
-        elif len(found) > LIMIT:
-            shown = t("ui.search.more", self.lang, count=LIMIT)
-        else:
-            shown = t("ui.search.results", self.lang, count=len(found))
-        self.query_one("#search-count", Static).update(shown)
+        self._found = len(found) if query.strip() else None
+        self.query_one("#search-count", Static).update(self._count_text())
         return rows
+
+    def _count_text(self) -> str:
+        if self._found is None:
+            return ""
+        if self._found > LIMIT:
+            return t("ui.search.more", self.lang, count=LIMIT)
+        return t("ui.search.results", self.lang, count=self._found)
 
     def action_open_current(self) -> None:
         table = self.query_one("#search-results", VirtualTable)
