@@ -8,10 +8,13 @@ import threading
 from typing import Any
 
 import pytest
+from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Static
 
 from sync.store import Store
 from tests.helpers.app import make_app, settle
+from tui.app import SotayApp
 from tui.screens import base
 from tui.screens.base import ListRow
 from tui.screens.dashboard import DashboardScreen
@@ -42,25 +45,37 @@ def count_text(screen: Any) -> str:
     return str(screen.query_one("#list-count", Static).render())
 
 
+async def open_while_built(
+    app: SotayApp, pilot: Pilot[Any], key: str, release: threading.Event
+) -> tuple[Screen[Any], tuple[str, list[Any]]]:
+    """Open section ``key`` while its rows cannot be built yet; go to the dashboard and back
+    once they can.  Returns the section's screen and (its count line, its rows) as first
+    shown, before the rows were built."""
+    await settle(app, pilot)
+    await pilot.press(key)
+    await pilot.pause()
+    screen = app.screen
+    table = screen.query_one("#list, #people", VirtualTable)
+    first = (count_text(screen) if screen.query("#list-count") else "", list(table.rows))
+    await pilot.press("1")  # the interface answers while the rows are being built
+    await pilot.pause()
+    assert isinstance(app.screen, DashboardScreen)
+    release.set()
+    await app.workers.wait_for_complete()
+    await pilot.press(key)
+    await settle(app, pilot)
+    return screen, first
+
+
 async def test_a_long_list_opens_at_once_says_it_is_loading_and_keys_stay_live(
     store: Store, slow_builds: threading.Event
 ) -> None:
     store.add("project", {"name": "Dự án Trung tâm điều hành thông minh"})
     app = make_app(store)
     async with app.run_test(size=(120, 36)) as pilot:
-        await settle(app, pilot)
-        await pilot.press("6")
-        await pilot.pause()
-        screen = app.screen
+        screen, first = await open_while_built(app, pilot, "6", slow_builds)
         assert isinstance(screen, ProjectsScreen)
-        assert (count_text(screen), screen.table.rows) == ("Đang tải…", [])
-        await pilot.press("1")  # the interface answers while the rows are being built
-        await pilot.pause()
-        assert isinstance(app.screen, DashboardScreen)
-        slow_builds.set()
-        await app.workers.wait_for_complete()
-        await pilot.press("6")
-        await settle(app, pilot)
+        assert first == ("Đang tải…", [])
         assert count_text(screen) == "1 / 1 dòng"
         assert [row.cells["name"] for row in screen.table.rows] == [
             "Dự án Trung tâm điều hành thông minh"
@@ -74,20 +89,10 @@ async def test_the_roster_builds_off_the_interface_thread_too(
     store.add("person", {"name": "Nguyễn Văn An", "unit_id": unit.id})
     app = make_app(store)
     async with app.run_test(size=(120, 36)) as pilot:
-        await settle(app, pilot)
-        await pilot.press("7")
-        await pilot.pause()
-        screen = app.screen
+        screen, first = await open_while_built(app, pilot, "7", slow_builds)
         assert isinstance(screen, UnitsScreen)
+        assert first == ("", [])
         people = screen.query_one("#people", VirtualTable)
-        assert people.rows == []
-        await pilot.press("1")  # the interface answers while the rows are being built
-        await pilot.pause()
-        assert isinstance(app.screen, DashboardScreen)
-        slow_builds.set()
-        await app.workers.wait_for_complete()
-        await pilot.press("7")
-        await settle(app, pilot)
         assert screen.rows_loading is False
         assert [(r.cells["name"], r.cells["unit"]) for r in people.rows] == [
             ("Nguyễn Văn An", "STTTT")
