@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import orjson
 import pytest
 
 from server_stub.app import create_app
@@ -229,3 +230,50 @@ def test_a_server_restored_from_a_backup_and_written_again_is_refused(hq: dict[s
     run(fresh.sync())
     names = sorted(r.title for r in reader.list("unit"))
     assert names == sorted([*seen, *(f"Sau khôi phục {i}" for i in range(5))])
+
+
+class _Recording(httpx.AsyncBaseTransport):
+    """The app over ASGI, keeping the exact waits its 429 answers gave."""
+
+    def __init__(self, app: Any) -> None:
+        self.inner = httpx.ASGITransport(app=app)
+        self.waits: list[float] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        if response.status_code == 429:
+            body = await response.aread()
+            self.waits.append(orjson.loads(body)["retry_after"])
+            assert response.headers["Retry-After"] == "1", "HTTP's whole seconds, rounded up"
+        return response
+
+
+def test_a_rate_limited_sync_waits_as_long_as_the_server_said_not_a_whole_second(
+    tmp_path: Path,
+) -> None:
+    server = Server.make(tmp_path / "hq.db")
+    transport = _Recording(server.app(rate=10.0, burst=1))  # one request each 0.1 s
+    store = Store.create(tmp_path / "a", office="vn/bac-giang", name="a")
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        await asyncio.sleep(seconds)
+
+    client = SyncClient(
+        store, server_url="http://hq", token=server.tokens["bg"], transport=transport, sleep=sleep
+    )
+
+    async def twice() -> None:
+        await client.sync()
+        await client.sync()  # at once: the request budget is spent
+        await client.aclose()
+
+    try:
+        run(twice())
+    finally:
+        store.close()
+        server.db.close()
+    assert transport.waits, "the second sync was refused for a moment"
+    assert all(0 < wait <= 0.1 for wait in transport.waits)
+    assert slept == transport.waits, "each retry waited what its answer said (not 1 s)"
