@@ -11,7 +11,9 @@ tests' conftest) call :func:`load_catalogues` for the packages they show (all fi
 about 1 ms).  A test checks that every key the code names exists in both languages, and the
 tests load strictly: an unknown key or a missing parameter raises there.  Templates use
 ``str.format`` fields; nothing here reads the terminal; the caller says which language it
-wants (see :func:`resolve_lang`).
+wants (see :func:`resolve_lang`).  An English count says its noun in the singular for one
+with the spec ``#one|many`` (``{count:#record|records}`` gives "1 record", "2 records");
+Vietnamese nouns have one form.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import string
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
@@ -106,11 +109,28 @@ def t(key: str, lang: Lang, **params: object) -> str:
         return template
     values = {k: _param(v, lang) for k, v in params.items()}
     try:
+        if ":#" in template:
+            return _COUNTS.format(template, **values)
         return template.format(**values)
     except (KeyError, IndexError, ValueError):
         if _STRICT:
             raise
         return template
+
+
+class _Counts(string.Formatter):
+    """``str.format`` and the spec ``#one|many``: the count, a space and its noun."""
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if not format_spec.startswith("#"):
+            return str(super().format_field(value, format_spec))
+        one, bar, many = format_spec[1:].partition("|")
+        if not bar:
+            raise ValueError(f"a count's spec is #one|many, not {format_spec!r}")
+        return f"{value} {one if value in (1, '1') else many}"
+
+
+_COUNTS = _Counts()
 
 
 def _param(value: object, lang: Lang) -> object:

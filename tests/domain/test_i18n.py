@@ -74,3 +74,39 @@ def test_a_value_that_only_looks_like_a_key_is_shown_as_typed() -> None:
     the server answered 500 (strict) or showed the id cut down to its "last part"."""
     shown = t("server.record_not_found", "en", id="§x.y")
     assert shown == "No record '§x.y' within this office's scope."
+
+
+#: English nouns a count is said with, and the words that may stand between them.
+PLURALS = re.compile(
+    r"\{(?!kind\})(\w+)\} (?:(?:working|damaged|new|follow-up|good|journal|history) )?"
+    r"(targets|days|characters|records|bytes|seconds|tokens|offices|replicas|changes|minutes"
+    r"|blocks|conflicts|fields|rows|tasks|entries|lines|requests)\b"
+)
+
+
+def test_an_english_count_of_one_says_its_noun_in_the_singular() -> None:
+    """After every idle sync the English line said "(1 requests)", the dashboard "1 days
+    over", a refused edit "The server refused 1 changes"."""
+    synced = t("cli.synced", "en", pushed=1, pulled=0, removed=0, requests=1)
+    assert synced == "Synced: sent 1 change, received 0 records, removed 0 (1 request)."
+    synced = t("cli.synced", "en", pushed=2, pulled=1, removed=0, requests=2)
+    assert synced == "Synced: sent 2 changes, received 1 record, removed 0 (2 requests)."
+    assert t("ui.dash.days_over", "en", days=1) == "1 day over"
+    assert t("ui.dash.days_left", "en", days=3) == "3 days left"
+    assert t("ui.dash.days_over", "vi", days=1) == "quá 1 ngày", "Vietnamese has one form"
+    vi = t("cli.synced", "vi", pushed=1, pulled=0, removed=0, requests=1)
+    assert vi == "Đã đồng bộ: gửi 1 thay đổi, nhận 0 bản ghi, gỡ 0 (1 lượt gửi)."
+
+
+def test_every_english_count_goes_through_the_singular_and_plural_spec() -> None:
+    """A new string that writes "{count} records" would say "1 records": it must use
+    ``{count:#record|records}``; and every such string formats for one and for many."""
+    bare = {key: en for key, (_vi, en) in CATALOGUE.items() if PLURALS.search(en)}
+    assert not bare
+    fields = re.compile(r"\{(\w+)(?::[^}]*)?\}")
+    for key, (_vi, en) in CATALOGUE.items():
+        if ":#" not in en:
+            continue
+        for count in (1, 2):
+            shown = t(key, "en", **dict.fromkeys(fields.findall(en), count))
+            assert "#" not in shown and "|" not in shown, key

@@ -266,7 +266,7 @@ def test_a_refused_record_of_another_office_leaves_the_replica(
     }
     assert a("import", str(write_jsonl(tmp_path / "other.jsonl", [other]))) == imported(1, 0, 0)
     first = a.sync()
-    assert "The server refused 1 changes; see: sotay conflicts" in first.lines
+    assert "The server refused 1 change; see: sotay conflicts" in first.lines
     a.sync()
     assert a.export() == [], "the replica still holds the other office's record"
     assert world.record(rid) is None
