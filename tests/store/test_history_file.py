@@ -191,6 +191,7 @@ def test_history_lost_whole_is_reported(tmp_path: Path, capsys: pytest.CaptureFi
     _history_in_blocks(path, blocks=2)
     (path / "store.history").unlink()
     assert run(["--lang", "en", "--data", str(path), "doctor"]) == 7
-    assert "the file is gone, though 2 blocks were written" in capsys.readouterr().out
+    said = "store.history: damaged — the file is gone, though 2 blocks had been written to it"
+    assert said in capsys.readouterr().out.splitlines()
     diag = doctor.diagnose(path)
     assert diag.history_damaged and not diag.store_damaged
