@@ -32,12 +32,12 @@ from fastapi.responses import Response
 from fastapi.security import HTTPBearer
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.gzip import GZipMiddleware
 
 from domain.errors import SotayError
 from domain.i18n import load_catalogues
 from server_stub import __version__, wire
 from server_stub.auth import Principal, bearer
+from server_stub.compression import CompressionMiddleware
 from server_stub.db import Database
 from server_stub.errors import HttpError, Invalid, NotFoundError
 from server_stub.limits import BodyLimitMiddleware, Limiter, RateLimitMiddleware
@@ -409,8 +409,8 @@ def create_app(settings: ServerSettings | None = None, *, db: Database | None = 
     async def authenticate(header: str | None) -> Principal:
         return await run_in_threadpool(service.principal, header)
 
-    # Last added = outermost: logs ⟶ rate limit ⟶ body limit ⟶ gzip responses ⟶ routes.
-    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=1)
+    # Last added = outermost: logs ⟶ rate limit ⟶ body limit ⟶ compression ⟶ routes.
+    app.add_middleware(CompressionMiddleware, minimum_size=1024)
     app.add_middleware(
         BodyLimitMiddleware,
         max_body_bytes=settings.max_body_bytes,

@@ -31,7 +31,7 @@ flooding the service cannot reduce another office's sync throughput by more than
 and refusing requests at all, which only the reverse proxy in front (per-address connection
 and rate limits) or the office's link can bound.
 
-Response compression is starlette's ``GZipMiddleware`` (see :mod:`.app`).
+Responses are compressed by :mod:`.compression` (zstd, or gzip for clients without it).
 """
 
 from __future__ import annotations
